@@ -1,0 +1,56 @@
+"""Where generated artifacts live, and how they are written (atomically, never half-done)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+_DEFAULT = Path(__file__).resolve().parent.parent / ".cache"
+
+
+def cache_root() -> Path:
+    """The git-ignored artifact folder: ``$COLDSTART_CACHE`` or ``.cache/`` beside the package."""
+    root = Path(os.environ.get("COLDSTART_CACHE", _DEFAULT))
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def stable_hash(*parts: Any) -> str:
+    """A short, deterministic hash of JSON-serialisable parts (config, ids, versions)."""
+    payload = json.dumps(parts, sort_keys=True, default=str).encode()
+    return hashlib.sha1(payload).hexdigest()[:16]
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, then rename over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_save_npz(path: Path, **arrays: np.ndarray) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".npz")
+    os.close(fd)
+    try:
+        np.savez(tmp, **arrays)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_json(path: Path, obj: Any) -> None:
+    atomic_write_bytes(path, json.dumps(obj, indent=2, default=str).encode())

@@ -1,0 +1,24 @@
+"""The fixed vocabulary of column names shared by every table in the library."""
+
+from __future__ import annotations
+
+USER = "user_id"
+ITEM = "item_id"
+RATING = "rating"
+TIMESTAMP = "timestamp"
+TITLE = "title"
+TEXT = "text"
+GENRES = "genres"
+YEAR = "year"
+AGE = "age"
+GENDER = "gender"
+OCCUPATION = "occupation"
+SCORE = "score"
+MU = "mu"
+B_USER = "b_u"
+B_ITEM = "b_i"
+DOT = "dot"
+DOT_PREFIX = "dot_"
+
+#: Ratings at or above this value count as implicit positives (SPEC §6).
+POSITIVE_THRESHOLD = 4.0

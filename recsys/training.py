@@ -1,0 +1,319 @@
+"""Training the fusion model: profile corpora for warm users, cold-entity simulation, the loop.
+
+Each step samples, for every training user, one of several synthetic profiles (written
+from demographics and an onboarding prefix of the history, see :mod:`recsys.profiles`)
+and drops modalities at random — the user's collaborative ``id`` half of the time, an
+item's ``id`` a quarter of the time — so that text-only users and items are trained as
+first-class citizens rather than as warm entities with holes. The onboarding items of the
+sampled profile are excluded from the loss: the model is asked to predict what the person
+likes *beyond* what they already said.
+
+Loss: a listwise softmax cross-entropy over the full catalogue (ranking) plus a
+per-item logistic loss (which makes :math:`\\sigma(\\hat r)` a like-probability and the
+biases :math:`b_u, b_i` identifiable), plus L2 on the collaborative embeddings.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+import torch
+import torch.nn.functional as F
+
+from recsys import columns as C
+from recsys.data import Dataset
+from recsys.encoder import TextEncoder
+from recsys.features import FeatureSpace
+from recsys.model import ITEM_MODALITIES, USER_MODALITIES, FusionScorer
+from recsys.profiles import distinctive_genres, genre_phrase, write_profile
+
+#: Onboarding prefix lengths of the synthetic profiles (plus two "taste summary" profiles).
+PROFILE_PREFIXES = (0, 1, 2, 5, 10, 20)
+N_KEYWORD_PROFILES = 3
+N_VARIANTS = len(PROFILE_PREFIXES) + 1 + N_KEYWORD_PROFILES
+KEYWORD_TEMPLATES = ("{}", "{}", "I like {}", "Looking for {}", "{} please", "Something with {}", "Into {} lately")
+SUMMARY_FRACTION = 0.3
+MAX_HISTORY = 20
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Hyper-parameters; chosen on a validation split carved from training users (see README)."""
+
+    dim: int = 32
+    text_hidden: int = 128
+    steps: int = 400
+    lr: float = 0.01
+    id_l2: float = 1e-4
+    user_id_keep: float = 0.5
+    item_id_drop: float = 0.25
+    demo_drop: float = 0.2
+    bce_weight: float = 1.0
+    batch_users: int = 1024
+    seed: int = 0
+    user_modalities: tuple[str, ...] = USER_MODALITIES
+    item_modalities: tuple[str, ...] = ITEM_MODALITIES
+
+    def enabled(self, side: str) -> torch.Tensor:
+        """Boolean mask over the side's modalities that this configuration uses (for ablations)."""
+        names, allowed = (USER_MODALITIES, self.user_modalities) if side == "user" else (ITEM_MODALITIES, self.item_modalities)
+        return torch.tensor([m in allowed for m in names])
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Profiles:
+    """Synthetic profiles of users: ``texts[u][v]`` with onboarding items ``history[u][v]``.
+
+    ``focus[u][v]`` lists the genres a keyword-style profile asks for (empty: no focus);
+    its training targets are the user's likes within those genres.
+    """
+
+    texts: list[list[str]]
+    history: list[list[list[int]]]
+    focus: list[list[list[str]]]
+
+    def canonical(self, user: int) -> tuple[str, list[int]]:
+        """The profile that describes a warm user best: the summary of their whole taste."""
+        return self.texts[user][len(PROFILE_PREFIXES)], self.history[user][len(PROFILE_PREFIXES)]
+
+
+def user_record(users: pd.DataFrame, row: int, attributes: Sequence[str]) -> dict:
+    return {a: users.iloc[row][a] for a in attributes}
+
+
+def genre_base_rates(dataset: Dataset, ratings: pd.DataFrame) -> dict[str, float]:
+    """Share of all positive interactions that involve each genre (the baseline for "distinctive")."""
+    pos = ratings[ratings[C.RATING] >= C.POSITIVE_THRESHOLD]
+    genres = dataset.items[C.GENRES].to_numpy()[dataset.item_ids.indices(pos[C.ITEM])]
+    counts = Counter(g for gs in genres for g in gs)
+    return {g: c / max(1, len(pos)) for g, c in counts.items()}
+
+
+def onboarding_profile(
+    dataset: Dataset,
+    user_row: int,
+    item_rows: Sequence[int],
+    rng: np.random.Generator,
+    base_rates: dict[str, float] | None = None,
+    taste_rows: Sequence[int] | None = None,
+    keywords_only: bool = False,
+) -> str:
+    """Profile text for a user who revealed ``item_rows`` (may be empty: demographics only).
+
+    ``taste_rows`` (default: ``item_rows``) are the items whose genres the text describes.
+    """
+    items = dataset.items.iloc[list(item_rows)]
+    taste = dataset.items.iloc[list(item_rows if taste_rows is None else taste_rows)]
+    return write_profile(
+        rng,
+        user_record(dataset.users, user_row, dataset.user_attributes),
+        taste[C.GENRES].tolist(),
+        items[C.TITLE].tolist(),
+        items[C.YEAR].tolist(),
+        base_rates=base_rates,
+        keywords_only=keywords_only,
+    )
+
+
+def write_profiles(dataset: Dataset, ratings: pd.DataFrame, users: Sequence[int], seed: int) -> Profiles:
+    """Several profiles per user: onboarding prefixes (by timestamp) of their positives, and
+    two summaries of their whole taste (a sentence, and keywords only) whose onboarding
+    items are a random sample."""
+    rates = genre_base_rates(dataset, ratings)
+    pos = ratings[ratings[C.RATING] >= C.POSITIVE_THRESHOLD].sort_values([C.USER, C.TIMESTAMP], kind="stable")
+    by_user = pos.groupby(C.USER)[C.ITEM].apply(list).to_dict()
+    texts: list[list[str]] = [[] for _ in range(dataset.n_users)]
+    history: list[list[list[int]]] = [[] for _ in range(dataset.n_users)]
+    focus: list[list[list[str]]] = [[] for _ in range(dataset.n_users)]
+    item_genres = dataset.items[C.GENRES].tolist()
+    for row in users:
+        # One generator per user: a user's profiles do not depend on who else is in the split,
+        # so the embedding cache is shared between the app's model and benchmark splits.
+        rng = np.random.default_rng([seed, int(row)])
+        items = [dataset.item_ids.index(i) for i in by_user.get(dataset.user_ids.external(row), [])]
+        for n in PROFILE_PREFIXES:
+            texts[row].append(onboarding_profile(dataset, row, items[:n], rng, rates))
+            history[row].append(list(items[:n]))
+            focus[row].append([])
+        size = max(1, min(MAX_HISTORY, int(round(SUMMARY_FRACTION * len(items))))) if items else 0
+        sample = sorted(rng.choice(items, size=size, replace=False).tolist()) if items else []
+        texts[row].append(onboarding_profile(dataset, row, sample, rng, rates, items))
+        history[row].append(sample)
+        focus[row].append([])
+        # The way people type a persona: a few genre words, asking for those genres. The
+        # first asks for the user's most distinctive genres, the others for any genre they
+        # liked, so that rare genres ("documentaries", "cartoons") get their share of examples.
+        liked_genres = distinctive_genres([item_genres[i] for i in items], rates)
+        for k in range(N_KEYWORD_PROFILES):
+            if k == 0 or not liked_genres:
+                asked = liked_genres[: int(rng.integers(1, 3))]
+            else:
+                asked = [liked_genres[int(rng.integers(len(liked_genres)))]]
+            template = KEYWORD_TEMPLATES[int(rng.integers(len(KEYWORD_TEMPLATES)))]
+            texts[row].append(template.format(genre_phrase(asked, rng)) if asked else "Recommend me something good.")
+            history[row].append([])
+            focus[row].append(asked)
+    return Profiles(texts, history, focus)
+
+
+@dataclass
+class TrainingData:
+    """Tensors the training loop reads; rows are dataset users, columns dataset items."""
+
+    item_text: torch.Tensor
+    item_attr: torch.Tensor
+    item_warm: torch.Tensor
+    user_text: torch.Tensor  # (n_users, V, T)
+    user_demo: torch.Tensor
+    user_history: torch.Tensor  # (n_users, V, MAX_HISTORY), -1 padded
+    positives: torch.Tensor  # (n_users, n_items) in {0, 1}
+    focus: torch.Tensor  # (n_users, V, n_genres) genres a profile asks for
+    item_genres: torch.Tensor  # (n_items, n_genres)
+    train_users: torch.Tensor
+    train_items: torch.Tensor
+
+
+def build_training_data(
+    dataset: Dataset,
+    encoder: TextEncoder,
+    user_space: FeatureSpace,
+    item_space: FeatureSpace,
+    item_vectors: np.ndarray,
+    ratings: pd.DataFrame,
+    profiles: Profiles,
+    train_users: Sequence[int],
+    train_items: Sequence[int],
+    progress: Callable[[str, float], None] | None = None,
+) -> TrainingData:
+    """Embed every profile (cached on disk) and lay out the training tensors."""
+    train_users = np.asarray(train_users)
+    n_variants = N_VARIANTS
+    flat = [t for row in train_users for t in profiles.texts[row]]
+
+    def report(done: int, total: int) -> None:
+        if progress is not None:
+            progress(f"Embedding {total:,} synthetic user profiles", done / max(total, 1))
+
+    vectors = encoder.encode(flat, progress=report)
+    user_text = np.zeros((dataset.n_users, n_variants, encoder.dim), dtype=np.float32)
+    user_text[train_users] = vectors.reshape(len(train_users), n_variants, encoder.dim)
+    history = -np.ones((dataset.n_users, n_variants, MAX_HISTORY), dtype=np.int64)
+    for row in train_users:
+        for v, chosen in enumerate(profiles.history[row]):
+            history[row, v, : len(chosen[:MAX_HISTORY])] = chosen[:MAX_HISTORY]
+    pos = ratings[ratings[C.RATING] >= C.POSITIVE_THRESHOLD]
+    matrix = np.zeros((dataset.n_users, dataset.n_items), dtype=np.float32)
+    matrix[dataset.user_ids.indices(pos[C.USER]), dataset.item_ids.indices(pos[C.ITEM])] = 1.0
+    warm = np.zeros(dataset.n_items, dtype=bool)
+    warm[dataset.item_ids.indices(ratings[C.ITEM].unique())] = True
+    warm &= np.isin(np.arange(dataset.n_items), np.asarray(train_items))
+    genres = dataset.genre_vocabulary()
+    focus = np.zeros((dataset.n_users, n_variants, len(genres)), dtype=np.float32)
+    for row in train_users:
+        for v, asked in enumerate(profiles.focus[row]):
+            focus[row, v, [genres.index(g) for g in asked if g in genres]] = 1.0
+    item_genres = np.array([[g in gs for g in genres] for gs in dataset.items[C.GENRES]], dtype=np.float32)
+    return TrainingData(
+        focus=torch.from_numpy(focus),
+        item_genres=torch.from_numpy(item_genres),
+        item_text=torch.from_numpy(item_vectors),
+        item_attr=torch.from_numpy(item_space.encode_frame(dataset.items)),
+        item_warm=torch.from_numpy(warm),
+        user_text=torch.from_numpy(user_text),
+        user_demo=torch.from_numpy(user_space.encode_frame(dataset.users)),
+        user_history=torch.from_numpy(history),
+        positives=torch.from_numpy(matrix),
+        train_users=torch.from_numpy(train_users.astype(np.int64)),
+        train_items=torch.from_numpy(np.asarray(train_items, dtype=np.int64)),
+    )
+
+
+def history_vectors(history: torch.Tensor, item_vectors: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mean fused vector of each row's onboarding items, and whether the row has any."""
+    valid = history >= 0
+    gathered = item_vectors[history.clamp(min=0)] * valid[..., None]
+    count = valid.sum(dim=1, keepdim=True)
+    return gathered.sum(dim=1) / count.clamp(min=1), count[:, 0] > 0
+
+
+def fit(
+    data: TrainingData,
+    config: TrainConfig,
+    progress: Callable[[str, float], None] | None = None,
+) -> tuple[FusionScorer, dict]:
+    """Train a :class:`FusionScorer`; returns the model (eval mode, frozen) and a training log."""
+    torch.manual_seed(config.seed)
+    gen = torch.Generator().manual_seed(config.seed)
+    n_users, n_variants, _ = data.user_text.shape
+    n_items = data.item_text.shape[0]
+    model = FusionScorer(
+        data.item_text.shape[1], data.user_demo.shape[1], data.item_attr.shape[1],
+        n_users, n_items, dim=config.dim, text_hidden=config.text_hidden,
+    )  # fmt: skip
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    has_demo = data.user_demo.shape[1] > 0
+    has_attr = data.item_attr.shape[1] > 0
+    item_ids = torch.arange(n_items)
+    user_enabled, item_enabled = config.enabled("user"), config.enabled("item")
+    log = {"loss": [], "seconds": 0.0}
+    started = time.perf_counter()
+    batch = min(config.batch_users, len(data.train_users))
+    for step in range(config.steps):
+        order = data.train_users[torch.randperm(len(data.train_users), generator=gen)]
+        for start in range(0, len(order), batch):
+            users = order[start : start + batch]
+            n = len(users)
+            item_avail = torch.stack(
+                [
+                    torch.ones(n_items, dtype=torch.bool),
+                    torch.full((n_items,), has_attr),
+                    data.item_warm & (torch.rand(n_items, generator=gen) >= config.item_id_drop),
+                ],
+                dim=1,
+            )
+            items = model.items(data.item_text, data.item_attr, item_ids, item_avail & item_enabled)
+            item_vec = items.vector
+            variant = torch.randint(n_variants, (n,), generator=gen)
+            hist_idx = data.user_history[users, variant]
+            hist_vec, has_hist = history_vectors(hist_idx, item_vec)
+            user_avail = torch.stack(
+                [
+                    torch.ones(n, dtype=torch.bool),
+                    (torch.rand(n, generator=gen) >= config.demo_drop) & has_demo,
+                    has_hist,
+                    torch.rand(n, generator=gen) < config.user_id_keep,
+                ],
+                dim=1,
+            )
+            user = model.users(data.user_text[users, variant], data.user_demo[users], users, user_avail & user_enabled, hist_vec, (data.item_text, item_vec))
+            logits = model.score(user, items)[:, data.train_items]
+            seen = torch.zeros(n, n_items)
+            seen.scatter_(1, hist_idx.clamp(min=0), (hist_idx >= 0).float())
+            seen = seen[:, data.train_items]
+            asked = data.focus[users, variant]
+            wanted = torch.where(asked.sum(1, keepdim=True) > 0, (asked @ data.item_genres.T > 0).float(), torch.ones(n, n_items))
+            target = (data.positives[users] * wanted)[:, data.train_items] * (1 - seen)
+            masked = logits.masked_fill(seen.bool(), -1e9)
+            listwise = -(target * torch.log_softmax(masked, dim=1)).sum(1) / target.sum(1).clamp(min=1)
+            pointwise = F.binary_cross_entropy_with_logits(logits, target, weight=1 - seen, reduction="sum") / (1 - seen).sum()
+            l2 = model.users.id.weight[users].pow(2).sum(1).mean() + model.items.id.weight.pow(2).sum(1).mean()
+            loss = listwise.mean() + config.bce_weight * pointwise + config.id_l2 * l2
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        log["loss"].append(float(loss.detach()))
+        if progress is not None and (step % 10 == 0 or step == config.steps - 1):
+            progress(f"Training the fusion model (step {step + 1}/{config.steps}, loss {log['loss'][-1]:.3f})", (step + 1) / config.steps)
+    log["seconds"] = time.perf_counter() - started
+    model.eval()
+    for parameter in model.parameters():
+        parameter.requires_grad_(False)
+    return model, log
