@@ -232,11 +232,13 @@ class Explorer:
         users = sorted(dataset.user_ids.indices(ratings[C.USER].unique()).tolist())
         say(f"Embedding {dataset.n_items:,} item texts", 0.1)
         item_vectors = encoder.encode(dataset.items[C.TEXT].tolist())
+        user_space = FeatureSpace.fit(dataset.users, dataset.user_attributes)
+        item_space = FeatureSpace.fit(dataset.items, dataset.item_attributes)
         split = stable_hash(pd.util.hash_pandas_object(ratings, index=False).sum(), items)
-        key = stable_hash(ARTIFACT_VERSION, dataset.fingerprint(), encoder.model_id, config.to_dict(), split)
+        features = (user_space.labels, item_space.labels)
+        key = stable_hash(ARTIFACT_VERSION, dataset.fingerprint(), encoder.model_id, config.to_dict(), split, features)
         path = (cache_dir or cache_root()) / "models" / key / "model.pt"
-        shapes = {"user_attr": FeatureSpace.fit(dataset.users, dataset.user_attributes).dim, "item_attr": FeatureSpace.fit(dataset.items, dataset.item_attributes).dim}
-        model = FusionScorer(encoder.dim, shapes["user_attr"], shapes["item_attr"], dataset.n_users, dataset.n_items, dim=config.dim, text_hidden=config.text_hidden)
+        model = FusionScorer(encoder.dim, user_space.dim, item_space.dim, dataset.n_users, dataset.n_items, dim=config.dim, text_hidden=config.text_hidden)
         if path.exists():
             say("Loading the trained model from the cache", 0.5)
             saved = torch.load(path, weights_only=False)
@@ -246,8 +248,7 @@ class Explorer:
         else:
             profiles = write_profiles(dataset, ratings, users, seed=config.seed)
             data = build_training_data(
-                dataset, encoder, FeatureSpace.fit(dataset.users, dataset.user_attributes),
-                FeatureSpace.fit(dataset.items, dataset.item_attributes), item_vectors,
+                dataset, encoder, user_space, item_space, item_vectors,
                 ratings, profiles, users, items, progress=lambda m, f: say(m, 0.15 + 0.35 * f),
             )  # fmt: skip
             model, log = fit(data, config, progress=lambda m, f: say(m, 0.5 + 0.45 * f))
@@ -545,10 +546,12 @@ class Explorer:
 
     def status(self) -> dict[str, Any]:
         """Dataset, model, device and cache facts for the dashboard's status panel."""
+        encoder = self.encoder.status()
+        encoder["text_dimension"] = encoder.pop("dimension")
         return {
+            **encoder, **{k: v for k, v in self.info.items() if k != "config"},
             "dataset": self.dataset.name, "n_users": self.dataset.n_users, "n_items": self.dataset.n_items,
             "n_ratings": len(self.dataset.ratings), "dimension": int(self.item_vectors.shape[1]),
-            **self.encoder.status(), **{k: v for k, v in self.info.items() if k != "config"},
         }  # fmt: skip
 
 

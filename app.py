@@ -1,0 +1,53 @@
+"""Cold-start explorer: entry point — page config, navigation, the shared engine, persona links."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from recsys.personas import Persona
+from ui import resources, session
+
+st.set_page_config(page_title="Cold-start explorer", page_icon="🧭", layout="wide")
+
+PAGES = [
+    st.Page("pages/home.py", title="Home", icon="🏠", default=True),
+    st.Page("pages/new_user.py", title="New user", icon="🧑", url_path="new_user"),
+    st.Page("pages/new_item.py", title="New item", icon="🎬", url_path="new_item"),
+    st.Page("pages/embedding_map.py", title="Embedding map", icon="🗺️", url_path="map"),
+    st.Page("pages/score_anatomy.py", title="Score anatomy", icon="🔬", url_path="anatomy"),
+    st.Page("pages/fusion.py", title="Fusion", icon="🎚️", url_path="fusion"),
+    st.Page("pages/evaluation.py", title="Evaluation", icon="📊", url_path="evaluation"),
+]
+navigation = st.navigation(PAGES)
+explorer = resources.explorer()
+
+
+def load_persona_link() -> None:
+    """``?persona=<token>`` reproduces a shared persona once per session."""
+    token = st.query_params.get("persona")
+    if not token or st.session_state.get(session.LINK_LOADED) == token:
+        return
+    st.session_state[session.LINK_LOADED] = token
+    try:
+        persona = Persona.from_token(token)
+        entry = session.build(explorer, Persona(session.unique_name(persona.name), persona.text, persona.demographics, persona.liked, persona.feedback))
+    except ValueError as err:
+        st.error(f"This persona link could not be opened: {err}")
+        return
+    session.put(entry)
+    st.toast(f"Loaded shared persona “{entry.persona.name}”")
+
+
+load_persona_link()
+
+with st.sidebar:
+    status = explorer.status()
+    st.caption(
+        f"**{status['dataset']}** · {status['n_users']:,} users · {status['n_items']:,} items  \n"
+        f"model **{status['model']}** on **{status['device']}** · d = {status['dimension']}"
+    )
+    count = len(session.personas())
+    st.caption(f"{count} persona{'s' if count != 1 else ''} in this session")
+    st.caption("Data: MovieLens-100k © GroupLens Research, University of Minnesota.")
+
+navigation.run()

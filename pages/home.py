@@ -1,0 +1,60 @@
+"""Home: what the tool is, dataset and model status, a 30-second guided start."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import resources
+
+explorer = resources.explorer()
+status = explorer.status()
+
+st.title("🧭 Cold-start explorer")
+st.markdown(
+    "Invent a **brand-new user** from a few words and see, live, what a recommender would show them — "
+    "**why** (every term of $\\hat r(u,i) = \\mu + b_u + b_i + \\langle e_u, e_i\\rangle$), **where** they land on a "
+    "map of the embedding space, **which evidence** (profile text, demographics, first likes) the model leaned on, "
+    "and **how fast** the list improves with the first likes."
+)
+
+st.subheader("Status")
+cols = st.columns(4)
+cols[0].metric("Dataset", status["dataset"], f"{status['n_ratings']:,} ratings", delta_color="off")
+cols[1].metric("Users × items", f"{status['n_users']:,} × {status['n_items']:,}")
+cols[2].metric("Text model", status["model"], f"{status['text_dimension']}-d, on {status['device']}", delta_color="off")
+cols[3].metric("Fused dimension d", status["dimension"])
+cols = st.columns(4)
+trained = "trained this start" if status.get("trained_now") else "loaded from cache"
+cols[0].metric("Model", trained, f"{status.get('train_seconds', 0):.0f} s to train", delta_color="off")
+cols[1].metric("Engine ready in", f"{status.get('load_seconds', 0):.1f} s")
+cols[2].metric("Embedding cache", f"{status['cached_texts']:,} texts", f"{status['cache_hits']:,} hits · {status['cache_misses']:,} misses", delta_color="off")
+cols[3].metric("Max profile length", f"{status['max_tokens']} tokens")
+
+st.subheader("30-second guided start")
+steps = st.columns(3)
+with steps[0]:
+    st.markdown("**1 · Describe a person**  \nType a few words (or pick a ready-made persona) and get their top-20 with every score term.")
+    st.page_link("pages/new_user.py", label="Open *New user*", icon="🧑")
+with steps[1]:
+    st.markdown("**2 · Like or dislike**  \nClick 👍 / 👎 on a few items: the user's vector updates online and the ranks move.")
+    st.page_link("pages/score_anatomy.py", label="See the math in *Score anatomy*", icon="🔬")
+with steps[2]:
+    st.markdown("**3 · Look around**  \nSee where the persona lands among 1,682 films and 943 users, and re-weight the evidence.")
+    st.page_link("pages/embedding_map.py", label="Open the *Embedding map*", icon="🗺️")
+
+with st.expander("How the model works"):
+    st.markdown(
+        "- Every item is fused from its **text** (language-model embedding of title and genres), its **attributes** "
+        "(genres, release year) and, when it has ratings, a **collaborative** vector learned from them.\n"
+        "- Every user is fused from **profile text**, **demographics**, **onboarding likes** and, for existing users, a "
+        "collaborative vector. The fusion weights α are learned; a new user simply has no collaborative part.\n"
+        "- The text → preference mapping is learned from the 943 MovieLens users, whose synthetic profiles are written "
+        "from their own histories in varied words; training drops the collaborative parts at random so that "
+        "text-only users and items are first-class.\n"
+        "- r̂ is a logit: σ(r̂) is the model's probability that the person rates the item 4 or 5 stars."
+    )
+st.caption(
+    "MovieLens data © GroupLens Research, University of Minnesota (F. M. Harper and J. A. Konstan, "
+    "*The MovieLens Datasets: History and Context*, ACM TiiS 5(4), 2015), used under its terms. "
+    "Text model: all-MiniLM-L6-v2 (sentence-transformers)."
+)

@@ -1,0 +1,123 @@
+"""Command line: ``python -m recsys recommend|prepare|speed|bench`` on the same engine as the app."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from recsys import columns as C
+
+
+def _progress(message: str, fraction: float) -> None:
+    print(f"\r[{fraction:5.0%}] {message[:90]:<90}", end="", file=sys.stderr, flush=True)
+    if fraction >= 1.0:
+        print(file=sys.stderr)
+
+
+def _load(args: argparse.Namespace):
+    from recsys.explorer import Explorer
+
+    return Explorer.load(device=getattr(args, "device", None), progress=_progress if not getattr(args, "quiet", False) else None)
+
+
+def cmd_recommend(args: argparse.Namespace) -> int:
+    demographics = {k: v for k, v in {C.AGE: args.age, C.GENDER: args.gender, C.OCCUPATION: args.occupation}.items() if v is not None}
+    explorer = _load(args)
+    user = explorer.new_user(args.profile, demographics, liked=args.liked or [])
+    for warning in user.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    recs = explorer.recommend(user, k=args.k)
+    if args.json:
+        payload = {"profile": user.text, "weights": user.weights, "warnings": list(user.warnings), "recommendations": json.loads(recs.to_json(orient="records"))}
+        print(json.dumps(payload, indent=2))
+        return 0
+    dot_columns = [c for c in recs.columns if c.startswith(C.DOT_PREFIX)]
+    table = recs[["rank", C.TITLE, C.SCORE, C.MU, C.B_USER, C.B_ITEM, C.DOT, *dot_columns]].copy()
+    table[C.TITLE] = table[C.TITLE].str.slice(0, 40)
+    weights = ", ".join(f"{m} {w:.2f}" for m, w in user.weights.items())
+    print(f"profile: {user.text!r}\nfusion weights: {weights}\nscore = mu + b_u + b_i + dot; dot = sum of dot_* columns\n")
+    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", "{:.3f}".format):
+        print(table.to_string(index=False))
+    return 0
+
+
+def cmd_prepare(args: argparse.Namespace) -> int:
+    """Train (or load) the model and build the map projections, so the app starts fast."""
+    from recsys.projection import Projector
+
+    explorer = _load(args)
+    Projector.for_explorer(explorer, progress=_progress)
+    print(json.dumps(explorer.status(), indent=2, default=str))
+    return 0
+
+
+def cmd_speed(args: argparse.Namespace) -> int:
+    from recsys.speed import measure
+
+    explorer = _load(args)
+    results = measure(explorer, repeats=args.repeats)
+    for name, numbers in results.items():
+        print(f"{name:20s} p50 {numbers['p50_ms']:7.1f} ms   p95 {numbers['p95_ms']:7.1f} ms   (n={numbers['n']})")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from recsys.benchmark import print_table, run_benchmark
+
+    results = run_benchmark(quick=args.quick, speed=args.speed, seeds=args.seeds, progress=_progress, validation=args.validation)
+    print_table(results)
+    if args.json:
+        path = Path(args.json)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(results, indent=2, default=float))
+        print(f"wrote {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m recsys", description="Cold-start explorer engine (MovieLens data: GroupLens, University of Minnesota).")
+    parser.add_argument("--device", help="cuda, mps or cpu (default: best available)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    rec = sub.add_parser("recommend", help="top-k for a new user described in words, with every score term")
+    rec.add_argument("--profile", required=True, help="free text describing the person's tastes")
+    rec.add_argument("-k", type=int, default=20)
+    rec.add_argument("--age", type=int)
+    rec.add_argument("--gender", choices=["M", "F"])
+    rec.add_argument("--occupation")
+    rec.add_argument("--liked", type=int, nargs="*", help="onboarding item ids the person likes")
+    rec.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    rec.add_argument("--quiet", action="store_true", help="no progress lines")
+    rec.set_defaults(func=cmd_recommend)
+    prep = sub.add_parser("prepare", help="train or load the model and build map projections")
+    prep.set_defaults(func=cmd_prepare)
+    speed = sub.add_parser("speed", help="latency of new user + top-20 and feedback + re-rank")
+    speed.add_argument("--repeats", type=int, default=5)
+    speed.add_argument("--json", help="also write the numbers to this file")
+    speed.set_defaults(func=cmd_speed)
+    bench = sub.add_parser("bench", help="the cold-start benchmark of SPEC §6")
+    bench.add_argument("--json", help="write machine-readable results here")
+    bench.add_argument("--quick", action="store_true", help="one seed, fewer onboarding sizes (smoke test)")
+    bench.add_argument("--speed", action="store_true", help="also time the interactive paths and training")
+    bench.add_argument("--seeds", type=int, nargs="*", help="seeds (default 0 1 2; --quick: 0)")
+    bench.add_argument("--validation", action="store_true", help="evaluate on a validation split carved from training (for tuning)")
+    bench.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "k", 1) is not None and getattr(args, "k", 1) < 1:
+        print("error: -k must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        return args.func(args)
+    except (ValueError, KeyError, OSError) as err:
+        message = str(err).strip("'\"") or type(err).__name__
+        print(f"error: {message}", file=sys.stderr)
+        return 2

@@ -1,0 +1,64 @@
+"""Latency benchmark of the interactive paths (SPEC §7), reported as medians and p95."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+import numpy as np
+
+from recsys.explorer import Explorer
+
+PROFILES = (
+    "I love space operas and big science-fiction battles",
+    "cartoons with my kids on Sunday afternoons",
+    "gory slasher films, the bloodier the better",
+    "romantic comedies set in New York",
+    "slow, thoughtful European dramas",
+    "westerns and war movies",
+    "film noir detectives and femme fatales",
+    "documentaries about music and sport",
+    "musicals with big dance numbers",
+    "heist thrillers with clever twists",
+)
+
+
+def _timed(action: Callable[[], object], repeats: int) -> list[float]:
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def summarize(samples: list[float]) -> dict[str, float]:
+    return {"p50_ms": float(np.percentile(samples, 50)), "p95_ms": float(np.percentile(samples, 95)), "n": len(samples)}
+
+
+def measure(explorer: Explorer, repeats: int = 5) -> dict[str, dict[str, float]]:
+    """Time new user + top-20, and feedback + re-rank, on varied profiles after a warm-up.
+
+    Each profile is made unique per repeat so the text embedding is computed, not read
+    from the cache: this is what a person typing a new persona costs.
+    """
+    explorer.recommend(explorer.new_user("warm-up"), k=20)
+    counter = iter(range(10**9))
+
+    def fresh_user():
+        text = f"{PROFILES[next(counter) % len(PROFILES)]} (variant {next(counter)})"
+        return explorer.recommend(explorer.new_user(text), k=20)
+
+    user = explorer.new_user(PROFILES[0])
+    first = explorer.recommend(user, k=20)
+    items = list(first.item_id)
+
+    def feedback_and_rerank():
+        nonlocal user
+        user = explorer.feedback(user, items[next(counter) % len(items)], float(next(counter) % 2))
+        return explorer.recommend(user, k=20)
+
+    return {
+        "new_user_top20": summarize(_timed(fresh_user, repeats * len(PROFILES))),
+        "feedback_rerank": summarize(_timed(feedback_and_rerank, repeats * len(PROFILES))),
+    }

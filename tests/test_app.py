@@ -1,0 +1,130 @@
+"""Every page renders with the real engine, and its key widgets drive the right output (AppTest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+pytestmark = pytest.mark.slow
+TIMEOUT = 240
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture
+def app(explorer) -> AppTest:
+    # `explorer` makes sure the model is trained and cached before the app loads it.
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_home(app):
+    text = " ".join(m.value for m in app.markdown)
+    assert "Cold-start explorer" in " ".join(t.value for t in app.title)
+    assert "GroupLens" in " ".join(c.value for c in app.caption)
+    assert any(m.label == "Dataset" and m.value == "ml-100k" for m in app.metric)
+    assert "guided start" in " ".join(s.value for s in app.subheader)
+    assert text
+
+
+def make_persona(at: AppTest, text: str, name: str) -> AppTest:
+    open_page(at, "pages/new_user.py")
+    at.text_area(key="profile_text").set_value(text)
+    at.text_input(key="persona_name").set_value(name)
+    at.button[0].click()  # the form's submit button is the first button on the page
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_new_user_recommends_and_feedback_moves_ranks(app):
+    at = make_persona(app, "gory slasher films", "Horror")
+    titles = " ".join(m.value for m in at.markdown)
+    assert "Scream" in titles or "Shining" in titles or "Nightmare" in titles
+    likes = [b for b in at.button if b.key and b.key.startswith("like-Horror-")]
+    assert len(likes) == 20
+    likes[3].click()
+    at.run()
+    assert not at.exception
+    moves = [m.value for m in at.markdown if m.value.startswith(("▲", "▼", "🆕", "="))]
+    assert moves, "rank changes are shown after feedback"
+    assert any(m.label == "b_u" for m in at.metric)
+
+
+def test_empty_profile_is_a_message_not_a_traceback(app):
+    at = make_persona(app, "   ", "Empty")
+    assert any("empty" in e.value for e in at.error)
+
+
+def test_html_in_profile_is_escaped(app):
+    at = make_persona(app, "<b>bold</b><script>alert(1)</script> westerns", "Markup")
+    shown = " ".join(m.value for m in at.markdown)
+    assert "&lt;script&gt;" in shown and "<script>" not in shown
+
+
+def test_new_item_page(app):
+    at = open_page(app, "pages/new_item.py")
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    assert any("top-20" in m.label for m in at.metric)
+    assert len(at.dataframe) >= 2
+
+
+def test_map_page_with_a_persona(app):
+    at = make_persona(app, "space operas", "Space")
+    at = open_page(at, "pages/embedding_map.py")
+    assert not at.info  # the "no personas yet" hint is gone: the persona is on the map
+
+
+def test_score_anatomy_page(app):
+    at = open_page(app, "pages/score_anatomy.py")
+    latex = " ".join(l.value for l in at.latex)
+    assert "1.25" in latex and "\\hat r" in latex
+
+
+def test_fusion_page_sliders_change_the_list(app):
+    at = make_persona(app, "gory slasher films", "Slasher")
+    at = open_page(at, "pages/fusion.py")
+    before = at.dataframe[-1].value.title.tolist() if at.dataframe else []
+    at.slider(key="uf-text").set_value(0.0)
+    at.run()
+    assert not at.exception
+    markdown = " ".join(m.value for m in at.markdown)
+    assert "items in common" in markdown
+    assert before
+
+
+def test_evaluation_page(app):
+    at = open_page(app, "pages/evaluation.py")
+    assert at.info or at.subheader
+
+
+def test_shared_link_reproduces_a_persona(explorer):
+    from recsys.personas import Persona
+
+    token = Persona("Linked", "cartoons with my kids").to_token()
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["persona"] = token
+    at.run()
+    at.switch_page("pages/new_user.py")
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="shown_persona").value == "Linked"
+
+
+def test_broken_link_is_a_clear_message(explorer):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["persona"] = "garbage!!"
+    at.run()
+    assert any("could not be opened" in e.value for e in at.error)

@@ -1,0 +1,44 @@
+"""The command line prints every term, and fails with one readable line on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "recsys", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_recommend_json(explorer):
+    result = run("recommend", "--profile", "gory slasher films", "-k", "5", "--json", "--quiet")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    recs = payload["recommendations"]
+    assert len(recs) == 5
+    for row in recs:
+        assert row["score"] == pytest.approx(row["mu"] + row["b_u"] + row["b_i"] + row["dot"], abs=1e-4)
+    assert sum("Horror" in r["genres"] for r in recs) >= 4
+
+
+def test_recommend_table(explorer):
+    result = run("recommend", "--profile", "space operas", "-k", "3", "--quiet")
+    assert result.returncode == 0
+    assert "dot_text" in result.stdout and "b_u" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--profile", "   "], "empty"), (["--profile", "x", "--liked", "999999"], "unknown liked item"), (["--profile", "x", "-k", "0"], "-k")],
+)
+def test_bad_input_exits_non_zero_with_one_line(explorer, args, message):
+    result = run("recommend", "--quiet", *args)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and message in lines[0]
+    assert "Traceback" not in result.stderr

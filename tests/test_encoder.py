@@ -1,0 +1,43 @@
+"""The text encoder's disk cache and input checks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from recsys.encoder import EmbeddingStore, TextEncoder, pick_device
+
+
+def test_store_keeps_rows_aligned_with_duplicate_keys(tmp_path):
+    # Regression: duplicate texts in one batch once shifted every later row after a reload.
+    path = tmp_path / "e.npz"
+    store = EmbeddingStore(path, 2)
+    store.add(["a", "b", "a", "c"], np.array([[1, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32))
+    reloaded = EmbeddingStore(path, 2)
+    vectors, missing = reloaded.lookup(["c", "b", "a", "zzz"])
+    assert missing == [3]
+    assert vectors[:3].tolist() == [[1, 1], [0, 1], [1, 0]]
+
+
+@pytest.fixture(scope="module")
+def encoder(tmp_path_factory):
+    return TextEncoder(cache_dir=tmp_path_factory.mktemp("cache"))
+
+
+def test_second_encode_is_a_cache_hit(encoder):
+    first = encoder.encode(["a brand new sentence about tea"])
+    hits = encoder.hits
+    second = encoder.encode(["a brand new sentence about tea"])
+    assert encoder.hits == hits + 1
+    assert np.array_equal(first, second)
+    assert np.linalg.norm(first[0]) == pytest.approx(1.0, abs=1e-4)
+
+
+def test_prepare_escapes_nothing_and_strips_control_characters(encoder):
+    prepared = encoder.prepare("<script>alert(1)</script>\x00 horror")
+    assert prepared.text == "<script>alert(1)</script> horror"
+
+
+def test_device_choice_is_overridable():
+    assert pick_device("cpu") == "cpu"
+    assert pick_device() in {"cpu", "cuda", "mps"}

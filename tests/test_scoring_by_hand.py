@@ -1,0 +1,101 @@
+"""Scores checked against values computed by hand on tiny examples."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from pytest import approx
+
+from recsys.explorer import UserState
+from recsys.model import FusionScorer, Parts, Tower
+from recsys.online import OnlineConfig, feedback_target, stars, update
+
+
+def one_modality_user(e_u, b_u) -> UserState:
+    e_u = np.asarray(e_u, dtype=np.float32)
+    return UserState(
+        text="t", demographics={}, liked=(), h=np.array([e_u, np.zeros_like(e_u)]), beta=np.array([b_u, 0.0]),
+        alpha=np.array([1.0, 0.0]), text_vector=np.zeros(3), delta_e=np.zeros_like(e_u), modalities=("text", "demo"),
+    )  # fmt: skip
+
+
+def test_seed_example_by_hand(explorer):
+    # <e_u, e_i> = 0.01 + 0.06 + 0.15 + 0.28 + 0.45 = 0.95, so r = 0 + 0.2 + 0.1 + 0.95 = 1.25.
+    # (The issue quoted 1.45 for this example; that figure is 0.2 too high — it adds b_u twice.)
+    user = one_modality_user([0.1, 0.2, 0.3, 0.4, 0.5], 0.2)
+    e_i = np.array([[0.1, 0.3, 0.5, 0.7, 0.9]], dtype=np.float32)
+    terms = explorer.score_terms(user, e_i, np.array([0.1]))
+    terms = type(terms)(0.0, terms.b_u, terms.b_i, terms.dot, terms.dot_by_modality)  # mu = 0
+    assert terms.dot[0] == approx(0.95)
+    assert terms.score[0] == approx(1.25)
+    assert terms.dot_by_modality["text"][0] == approx(0.95)
+    assert terms.dot_by_modality["demo"][0] == approx(0.0)
+
+
+def test_three_users_four_items_by_hand():
+    model = FusionScorer(text_dim=2, user_attr_dim=1, item_attr_dim=1, n_users=3, n_items=4, dim=2, text_hidden=0)
+    with torch.no_grad():
+        model.mu.fill_(3.0)
+    users = Parts(torch.tensor([[[1.0, 0.0]], [[0.0, 2.0]], [[1.0, 1.0]]]), torch.tensor([[0.5], [-0.5], [0.0]]), torch.ones(3, 1))
+    items = Parts(
+        torch.tensor([[[1.0, 0.0]], [[0.0, 1.0]], [[2.0, 2.0]], [[-1.0, 0.0]]]),
+        torch.tensor([[0.1], [0.2], [0.0], [-0.1]]),
+        torch.ones(4, 1),
+    )
+    expected = np.array(
+        [
+            [3 + 0.5 + 0.1 + 1, 3 + 0.5 + 0.2 + 0, 3 + 0.5 + 0 + 2, 3 + 0.5 - 0.1 - 1],
+            [3 - 0.5 + 0.1 + 0, 3 - 0.5 + 0.2 + 2, 3 - 0.5 + 0 + 4, 3 - 0.5 - 0.1 + 0],
+            [3 + 0 + 0.1 + 1, 3 + 0 + 0.2 + 1, 3 + 0 + 0 + 4, 3 + 0 - 0.1 - 1],
+        ]
+    )
+    assert model.score(users, items).numpy() == approx(expected)
+
+
+def test_fusion_weights_cover_only_available_modalities():
+    tower = Tower(("text", "demo", "history", "id"), text_dim=4, attr_dim=2, n_ids=3, dim=2, text_hidden=0)
+    available = torch.tensor([[True, True, False, False], [True, False, False, True], [False, False, False, False]])
+    parts = tower(torch.randn(3, 4), torch.randn(3, 2), torch.tensor([0, 1, 2]), available, torch.zeros(3, 2))
+    alpha = parts.alpha.detach().numpy()
+    assert alpha[0] == approx([0.5, 0.5, 0, 0])  # equal logits at initialisation
+    assert alpha[1, [1, 2]] == approx([0, 0])
+    assert alpha[1].sum() == approx(1.0)
+    assert alpha[2] == approx([0, 0, 0, 0])  # nothing known: no vector, no bias, no NaN
+    assert torch.isfinite(parts.vector).all()
+
+
+def test_one_online_step_matches_the_formula():
+    e, e0 = np.array([0.5, -0.5]), np.array([0.0, 0.0])
+    items, item_bias, targets = np.array([[1.0, 0.0]]), np.array([0.0]), np.array([1.0])
+    config = OnlineConfig(lr=0.1, reg=2.0, reg_bias=1.0, steps=1)
+    trace = update(e, 0.0, e0, 0.0, 0.0, items, item_bias, targets, config)
+    p = 1 / (1 + np.exp(-0.5))  # sigmoid(0 + 0 + 0 + <e, e_j>) with <e, e_j> = 0.5
+    expected_e = e - 0.1 * ((p - 1.0) * items[0] + 2.0 * (e - e0))
+    expected_b = 0.0 - 0.1 * ((p - 1.0) + 1.0 * 0.0)
+    assert trace.e_after == approx(expected_e, abs=1e-6)
+    assert trace.b_after == approx(expected_b)
+    assert trace.loss[1] < trace.loss[0]
+
+
+def test_regularisation_keeps_the_vector_near_its_prior():
+    items, targets = np.array([[1.0, 0.0]]), np.array([1.0])
+    loose = update(np.zeros(2), 0.0, np.zeros(2), 0.0, 0.0, items, np.zeros(1), targets, OnlineConfig(reg=0.01, steps=50))
+    tight = update(np.zeros(2), 0.0, np.zeros(2), 0.0, 0.0, items, np.zeros(1), targets, OnlineConfig(reg=10.0, steps=50))
+    assert np.linalg.norm(tight.e_after) < np.linalg.norm(loose.e_after)
+    assert tight.p_after[0] > tight.p_before[0]
+
+
+@pytest.mark.parametrize(("value", "target"), [(1.0, 1.0), (0.0, 0.0), (0.5, 0.5), (5, 1.0), (3, 0.5), (2, 0.25)])
+def test_feedback_values_map_to_like_probabilities(value, target):
+    assert feedback_target(value) == approx(target)
+
+
+@pytest.mark.parametrize("value", [-1, 6, float("nan"), "lots", None])
+def test_bad_feedback_values_are_rejected(value):
+    with pytest.raises(ValueError, match="feedback"):
+        feedback_target(value)
+
+
+def test_star_helper():
+    assert stars(1) == 0.0 and stars(5) == 1.0

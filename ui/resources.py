@@ -1,0 +1,62 @@
+"""The app's shared, read-only resources: one engine and one map per process (st.cache_resource)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import streamlit as st
+
+from recsys import Explorer
+from recsys.personas import PersonaStore
+from recsys.projection import Projector
+
+BENCH_RESULTS = (Path("bench-results/results.json"), Path(".cache/bench/results.json"))
+
+
+def _bar_progress():
+    """A progress bar and the ``callback(message, fraction)`` that drives it."""
+    bar = st.progress(0.0, text="Starting…")
+
+    def progress(message: str, fraction: float) -> None:
+        bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
+
+    return bar, progress
+
+
+@st.cache_resource(show_spinner=False)
+def explorer() -> Explorer:
+    """The engine, loaded once per process (a progress bar shows while it trains or loads)."""
+    bar, progress = _bar_progress()
+    engine = Explorer.load(progress=progress)
+    bar.empty()
+    return engine
+
+
+@st.cache_resource(show_spinner=False)
+def projector() -> Projector:
+    """The map layouts, fitted once per process and cached on disk."""
+    bar, progress = _bar_progress()
+    result = Projector.for_explorer(explorer(), progress=progress)
+    # Warm the placement path once so the first persona on the map is instant.
+    layout = result.layout("text", 2)
+    layout.place(layout.reference[:1])
+    bar.empty()
+    return result
+
+
+@st.cache_resource(show_spinner=False)
+def persona_store() -> PersonaStore:
+    return PersonaStore()
+
+
+@st.cache_data(show_spinner=False, ttl=30)
+def bench_results() -> tuple[dict | None, str | None]:
+    """The latest benchmark JSON written by ``make bench`` (and where it was found)."""
+    for path in BENCH_RESULTS:
+        if path.exists():
+            try:
+                return json.loads(path.read_text()), str(path)
+            except (OSError, ValueError):
+                continue
+    return None, None

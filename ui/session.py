@@ -1,0 +1,89 @@
+"""Everything one browser session keeps: its personas, their feedback, its new items.
+
+All ``st.session_state`` keys are named here. Values are immutable engine states
+(:class:`recsys.UserState`), so one session's changes can never reach another's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import streamlit as st
+
+from recsys import Explorer, ItemState, UserState
+from recsys.personas import Persona
+
+PERSONAS = "personas"  # name -> SessionPersona
+ACTIVE = "active_persona"
+NEW_ITEMS = "new_items"  # list[ItemState]
+LINK_LOADED = "persona_link_loaded"
+
+READY_MADE = {
+    "Space-opera fan": ("I love space operas: epic battles between the stars, alien worlds and rebels against an empire.", {}),
+    "Parent of young kids": ("Cartoons and family films I can watch with my kids on a Sunday afternoon.", {"age": 38, "gender": "F"}),
+    "Horror buff": ("Gory slasher films and creepy haunted houses, the scarier the better.", {"age": 19, "gender": "M", "occupation": "student"}),
+    "Romantic": ("Romantic comedies and love stories with a happy ending.", {"age": 27, "gender": "F"}),
+    "Classic-film lover": ("Old black-and-white film noir, detectives and femme fatales from the 1940s.", {"age": 61, "occupation": "retired"}),
+    "War-history buff": ("War films and westerns, especially World War II stories.", {"age": 52, "gender": "M", "occupation": "engineer"}),
+}
+
+
+@dataclass(frozen=True)
+class SessionPersona:
+    """A persona's inputs and its current engine state, plus the list it saw last (for rank changes)."""
+
+    persona: Persona
+    state: UserState
+    previous_ranks: tuple = ()  # (item_id, rank) of the list before the last feedback
+
+
+def personas() -> dict[str, SessionPersona]:
+    return st.session_state.setdefault(PERSONAS, {})
+
+
+def active() -> SessionPersona | None:
+    name = st.session_state.get(ACTIVE)
+    return personas().get(name) if name else None
+
+
+def set_active(name: str) -> None:
+    st.session_state[ACTIVE] = name
+
+
+def build(explorer: Explorer, persona: Persona) -> SessionPersona:
+    """Replay a persona's inputs through the engine (raises ValueError on bad input)."""
+    state = explorer.new_user(persona.text, persona.demographics, liked=persona.liked)
+    for item_id, value in persona.feedback:
+        state = explorer.feedback(state, item_id, value)
+    return SessionPersona(persona, state)
+
+
+def put(entry: SessionPersona) -> None:
+    personas()[entry.persona.name] = entry
+    set_active(entry.persona.name)
+
+
+def remove(name: str) -> None:
+    personas().pop(name, None)
+    if st.session_state.get(ACTIVE) == name:
+        st.session_state[ACTIVE] = next(iter(personas()), None)
+
+
+def give_feedback(explorer: Explorer, name: str, item_id, value: float, current_ranks: tuple) -> SessionPersona:
+    entry = personas()[name]
+    state = explorer.feedback(entry.state, item_id, value)
+    feedback = tuple((i, v) for i, v in entry.persona.feedback if i != item_id) + ((item_id, float(value)),)
+    updated = SessionPersona(replace(entry.persona, feedback=feedback), state, current_ranks)
+    personas()[name] = updated
+    return updated
+
+
+def new_items() -> list[ItemState]:
+    return st.session_state.setdefault(NEW_ITEMS, [])
+
+
+def unique_name(base: str) -> str:
+    name, n = base, 2
+    while name in personas():
+        name, n = f"{base} ({n})", n + 1
+    return name
