@@ -23,17 +23,17 @@ run: prepare
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
 browser:
-	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	@(command -v chromium >/dev/null 2>&1 && fc-list | grep -qi "color emoji") || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null)
 
 test: prepare browser
 	$(BIN)/python -m pytest -q
 
 lint: setup
-	$(BIN)/ruff check recsys ui pages tests app.py
-	$(BIN)/ruff format --check recsys ui pages tests app.py
+	$(BIN)/ruff check recsys ui app_pages tests app.py
+	$(BIN)/ruff format --check recsys ui app_pages tests app.py
 
 format: setup
-	$(BIN)/ruff format recsys ui pages tests app.py
+	$(BIN)/ruff format recsys ui app_pages tests app.py
 
 bench-speed: prepare
 	$(BIN)/python -m recsys speed

@@ -10,13 +10,13 @@ from ui import resources, session
 st.set_page_config(page_title="Cold-start explorer", page_icon="🧭", layout="wide")
 
 PAGES = [
-    st.Page("pages/home.py", title="Home", icon="🏠", default=True),
-    st.Page("pages/new_user.py", title="New user", icon="🧑", url_path="new_user"),
-    st.Page("pages/new_item.py", title="New item", icon="🎬", url_path="new_item"),
-    st.Page("pages/embedding_map.py", title="Embedding map", icon="🗺️", url_path="map"),
-    st.Page("pages/score_anatomy.py", title="Score anatomy", icon="🔬", url_path="anatomy"),
-    st.Page("pages/fusion.py", title="Fusion", icon="🎚️", url_path="fusion"),
-    st.Page("pages/evaluation.py", title="Evaluation", icon="📊", url_path="evaluation"),
+    st.Page("app_pages/home.py", title="Home", icon="🏠", default=True),
+    st.Page("app_pages/new_user.py", title="New user", icon="🧑", url_path="new_user"),
+    st.Page("app_pages/new_item.py", title="New item", icon="🎬", url_path="new_item"),
+    st.Page("app_pages/embedding_map.py", title="Embedding map", icon="🗺️", url_path="map"),
+    st.Page("app_pages/score_anatomy.py", title="Score anatomy", icon="🔬", url_path="anatomy"),
+    st.Page("app_pages/fusion.py", title="Fusion", icon="🎚️", url_path="fusion"),
+    st.Page("app_pages/evaluation.py", title="Evaluation", icon="📊", url_path="evaluation"),
 ]
 navigation = st.navigation(PAGES)
 explorer = resources.explorer()
@@ -46,8 +46,9 @@ with st.sidebar:
         f"**{status['dataset']}** · {status['n_users']:,} users · {status['n_items']:,} items  \n"
         f"model **{status['model']}** on **{status['device']}** · d = {status['dimension']}"
     )
-    count = len(session.personas())
-    st.caption(f"{count} persona{'s' if count != 1 else ''} in this session")
     st.caption("Data: MovieLens-100k © GroupLens Research, University of Minnesota.")
+    counter = st.empty()
 
 navigation.run()
+count = len(session.personas())
+counter.caption(f"{count} persona{'s' if count != 1 else ''} in this session")

@@ -1,9 +1,10 @@
 """The embedding map: UMAP projections of items and users, fitted once and cached on disk.
 
 Two spaces can be mapped: ``text`` (the raw language-model embeddings of item texts and
-user profiles) and ``fused`` (the model's fused vectors e_i, e_u). New points — a session's
-synthetic users or items — are placed without refitting UMAP, as the similarity-weighted
-mean of their nearest fitted neighbours' coordinates: stable (the map does not move) and fast.
+user profiles) and ``fused`` (the model's fused vectors e_i, e_u). UMAP is fitted on the
+items; users — the dataset's and a session's synthetic ones — and new items are placed
+without refitting, at the similarity-weighted mean of their nearest items' coordinates:
+stable (the map does not move), fast, and it reads as "this person sits among these films".
 """
 
 from __future__ import annotations
@@ -28,30 +29,30 @@ def _normalise(matrix: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class MapLayout:
-    """Fitted coordinates of one space in 2D or 3D: items first, then users."""
+    """Fitted item coordinates of one space in 2D or 3D, and the dataset users placed on them."""
 
     space: str
     dims: int
-    points: np.ndarray  # (n_items + n_users, dims)
-    reference: np.ndarray  # the normalised high-dimensional vectors the layout was fitted on
-    n_items: int
-
-    @property
-    def items(self) -> np.ndarray:
-        return self.points[: self.n_items]
-
-    @property
-    def users(self) -> np.ndarray:
-        return self.points[self.n_items :]
+    items: np.ndarray  # (n_items, dims), fitted by UMAP
+    reference: np.ndarray  # the items' normalised high-dimensional vectors
+    users: np.ndarray  # (n_users, dims), placed
 
     def place(self, vectors: np.ndarray, k: int = N_NEIGHBOURS) -> np.ndarray:
-        """Coordinates for new high-dimensional ``vectors`` (n, D): cosine-kNN weighted mean."""
+        """Coordinates for new high-dimensional ``vectors`` (n, D).
+
+        The similarity-weighted mean of the cosine-nearest items — but only of those lying
+        near the single best match on the map: UMAP may split similar items into separate
+        islands, and averaging across islands would drop the point into empty space.
+        """
         query = _normalise(np.atleast_2d(vectors).astype(np.float32))
         similarity = query @ self.reference.T
-        nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
-        weights = np.maximum(np.take_along_axis(similarity, nearest, axis=1), 1e-6) ** 4
+        nearest = np.argsort(-similarity, axis=1)[:, :k]
+        coords = self.items[nearest]  # (n, k, dims)
+        radius = 0.05 * float(np.ptp(self.items, axis=0).max())
+        close = np.linalg.norm(coords - coords[:, :1], axis=2) <= radius
+        weights = np.maximum(np.take_along_axis(similarity, nearest, axis=1), 1e-6) * close
         weights /= weights.sum(axis=1, keepdims=True)
-        return np.einsum("nk,nkd->nd", weights, self.points[nearest])
+        return np.einsum("nk,nkd->nd", weights, coords)
 
 
 def fit_layout(vectors: np.ndarray, dims: int, seed: int = 0) -> np.ndarray:
@@ -86,7 +87,7 @@ class Projector:
     @classmethod
     def for_explorer(cls, explorer, progress: Callable[[str, float], None] | None = None, cache_dir: Path | None = None) -> Projector:
         say = progress or (lambda message, fraction: None)
-        key = stable_hash("map", 2, explorer.info.get("key"), explorer.encoder.model_id)
+        key = stable_hash("map", 3, explorer.info.get("key"), explorer.encoder.model_id)
         path = (cache_dir or cache_root()) / "projections" / f"{key}.npz"
         layouts: dict[tuple[str, int], MapLayout] = {}
         started = time.perf_counter()
@@ -94,12 +95,13 @@ class Projector:
         jobs = [(space, dims) for space in SPACES for dims in (2, 3)]
         for done, (space, dims) in enumerate(jobs):
             items, users = cls.space_vectors(explorer, space)
-            reference = _normalise(np.vstack([items, users]).astype(np.float32))
+            reference = _normalise(items.astype(np.float32))
             name = f"{space}_{dims}d"
             if name not in saved:
-                say(f"Fitting the {dims}D UMAP map of the {space} space ({len(reference):,} points)", done / len(jobs))
+                say(f"Fitting the {dims}D UMAP map of the {space} space ({len(reference):,} items)", done / len(jobs))
                 saved[name] = fit_layout(reference, dims)
                 atomic_save_npz(path, **saved)
-            layouts[(space, dims)] = MapLayout(space, dims, saved[name], reference, len(items))
+            layout = MapLayout(space, dims, saved[name], reference, np.zeros((0, dims), np.float32))
+            layouts[(space, dims)] = MapLayout(space, dims, saved[name], reference, layout.place(users))
         say("Map ready", 1.0)
         return cls(layouts, time.perf_counter() - started)

@@ -47,7 +47,7 @@ class TrainConfig:
 
     dim: int = 32
     text_hidden: int = 128
-    steps: int = 400
+    steps: int = 250
     lr: float = 0.01
     id_l2: float = 1e-4
     user_id_keep: float = 0.5

@@ -38,7 +38,7 @@ def test_home(app):
 
 
 def make_persona(at: AppTest, text: str, name: str) -> AppTest:
-    open_page(at, "pages/new_user.py")
+    open_page(at, "app_pages/new_user.py")
     at.text_area(key="profile_text").set_value(text)
     at.text_input(key="persona_name").set_value(name)
     at.button[0].click()  # the form's submit button is the first button on the page
@@ -73,7 +73,7 @@ def test_html_in_profile_is_escaped(app):
 
 
 def test_new_item_page(app):
-    at = open_page(app, "pages/new_item.py")
+    at = open_page(app, "app_pages/new_item.py")
     at.button[0].click()
     at.run()
     assert not at.exception
@@ -83,19 +83,19 @@ def test_new_item_page(app):
 
 def test_map_page_with_a_persona(app):
     at = make_persona(app, "space operas", "Space")
-    at = open_page(at, "pages/embedding_map.py")
+    at = open_page(at, "app_pages/embedding_map.py")
     assert not at.info  # the "no personas yet" hint is gone: the persona is on the map
 
 
 def test_score_anatomy_page(app):
-    at = open_page(app, "pages/score_anatomy.py")
+    at = open_page(app, "app_pages/score_anatomy.py")
     latex = " ".join(l.value for l in at.latex)
     assert "1.25" in latex and "\\hat r" in latex
 
 
 def test_fusion_page_sliders_change_the_list(app):
     at = make_persona(app, "gory slasher films", "Slasher")
-    at = open_page(at, "pages/fusion.py")
+    at = open_page(at, "app_pages/fusion.py")
     before = at.dataframe[-1].value.title.tolist() if at.dataframe else []
     at.slider(key="uf-text").set_value(0.0)
     at.run()
@@ -106,7 +106,7 @@ def test_fusion_page_sliders_change_the_list(app):
 
 
 def test_evaluation_page(app):
-    at = open_page(app, "pages/evaluation.py")
+    at = open_page(app, "app_pages/evaluation.py")
     assert at.info or at.subheader
 
 
@@ -117,7 +117,7 @@ def test_shared_link_reproduces_a_persona(explorer):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params["persona"] = token
     at.run()
-    at.switch_page("pages/new_user.py")
+    at.switch_page("app_pages/new_user.py")
     at.run()
     assert not at.exception
     assert at.selectbox(key="shown_persona").value == "Linked"

@@ -68,4 +68,4 @@ vectors = explorer.item_vectors
 sims = vectors @ item.vector / ((vectors**2).sum(1) ** 0.5 * max((item.vector**2).sum() ** 0.5, 1e-9))
 nearest = explorer.items.iloc[sims.argsort()[::-1][:10]][[C.TITLE, C.GENRES]].assign(cosine=sorted(sims, reverse=True)[:10])
 st.dataframe(pd.DataFrame(nearest), hide_index=True, width="stretch")
-st.page_link("pages/embedding_map.py", label="See it on the Embedding map", icon="🗺️")
+st.page_link("app_pages/embedding_map.py", label="See it on the Embedding map", icon="🗺️")

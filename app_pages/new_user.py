@@ -116,11 +116,10 @@ def results(k: int) -> None:
     keywords = interest_keywords(explorer, user.text)
     if len(keywords):
         st.markdown("**Interests the text expresses:** " + " ".join(f"`{html.escape(w)}`" for w in keywords["keyword"]), unsafe_allow_html=True)
-    cols = st.columns([0.5, 0.5])
-    cols[0].plotly_chart(charts.weights_bar(user.weights, "Fusion weights α of this user"), width="stretch")
-    with cols[1]:
-        st.markdown("**Score terms of the #1 item**")
+    st.plotly_chart(charts.weights_bar(user.weights, "Fusion weights α of this user"), width="stretch")
+    with st.container():
         top = recs.iloc[0]
+        st.markdown(f"**Score terms of the #1 item, {html.escape(top['title'])}**")
         st.latex(
             rf"\hat r = \underbrace{{{top['mu']:.2f}}}_{{\mu}} + \underbrace{{{top['b_u']:.2f}}}_{{b_u}} + "
             rf"\underbrace{{{top['b_i']:.2f}}}_{{b_i}} + \underbrace{{{top['dot']:.2f}}}_{{\langle e_u, e_i\rangle}} = {top['score']:.2f}"
@@ -130,12 +129,13 @@ def results(k: int) -> None:
     if user.last_update is not None:
         trace = user.last_update
         with st.expander("The last online update, in numbers", expanded=True):
-            st.latex(r"e \leftarrow e - \eta\Big[\sum_j (\sigma(\hat r_{uj}) - y_j)\,e_j + \lambda (e - e^0)\Big], \quad b \leftarrow b - \eta\Big[\sum_j (\sigma(\hat r_{uj}) - y_j) + \lambda_b (b - b^0)\Big]")
-            c = st.columns(4)
-            c[0].metric("b_u", f"{trace.b_after:.3f}", f"{trace.b_after - trace.b_before:+.3f}")
-            c[1].metric("‖e_u − e⁰‖ (distance from text prior)", f"{np.linalg.norm(user.delta_e):.3f}")
+            st.latex(r"e \leftarrow e - \eta\Big[\sum_j (\sigma(\hat r_{uj}) - y_j)\,e_j + \lambda (e - e^0)\Big]")
+            st.latex(r"b \leftarrow b - \eta\Big[\sum_j (\sigma(\hat r_{uj}) - y_j) + \lambda_b (b - b^0)\Big]")
+            c = st.columns(3)
+            c[0].metric("b_u", f"{trace.b_after:.2f}", f"{trace.b_after - trace.b_before:+.3f}")
+            c[1].metric("‖e_u − e⁰‖", f"{np.linalg.norm(user.delta_e):.3f}", help="Distance of the user's vector from its text prior")
             c[2].metric("loss", f"{trace.loss[-1]:.3f}", f"{trace.loss[-1] - trace.loss[0]:+.3f}", delta_color="inverse")
-            c[3].metric("steps × η, λ", f"{trace.config.steps} × {trace.config.lr}", f"λ = {trace.config.reg}", delta_color="off")
+            st.caption(f"K = {trace.config.steps} steps, η = {trace.config.lr}, λ = {trace.config.reg}, λ_b = {trace.config.reg_bias}, over all {len(user.feedback)} feedback so far.")
             rows = [{"item": TITLES.get(i, i), "y (feedback)": v, "p before": pb, "p after": pa} for (i, v), pb, pa in zip(user.feedback, trace.p_before, trace.p_after)]
             st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
             if previous:

@@ -34,13 +34,13 @@ st.subheader("30-second guided start")
 steps = st.columns(3)
 with steps[0]:
     st.markdown("**1 · Describe a person**  \nType a few words (or pick a ready-made persona) and get their top-20 with every score term.")
-    st.page_link("pages/new_user.py", label="Open *New user*", icon="🧑")
+    st.page_link("app_pages/new_user.py", label="Open *New user*", icon="🧑")
 with steps[1]:
     st.markdown("**2 · Like or dislike**  \nClick 👍 / 👎 on a few items: the user's vector updates online and the ranks move.")
-    st.page_link("pages/score_anatomy.py", label="See the math in *Score anatomy*", icon="🔬")
+    st.page_link("app_pages/score_anatomy.py", label="See the math in *Score anatomy*", icon="🔬")
 with steps[2]:
     st.markdown("**3 · Look around**  \nSee where the persona lands among 1,682 films and 943 users, and re-weight the evidence.")
-    st.page_link("pages/embedding_map.py", label="Open the *Embedding map*", icon="🗺️")
+    st.page_link("app_pages/embedding_map.py", label="Open the *Embedding map*", icon="🗺️")
 
 with st.expander("How the model works"):
     st.markdown(
