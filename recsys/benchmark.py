@@ -1,0 +1,303 @@
+"""The cold-start benchmark of SPEC §6: every method on the same splits, one JSON out.
+
+``python -m recsys bench --json PATH`` runs item cold-start, user cold-start with the
+warm-up curve, the feedback-loop simulation, the fusion ablation and the warm-item check,
+for our model, the simple baselines and the peer libraries whose environments
+``make bench-peers`` created (see :mod:`recsys.peers`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import time
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from recsys import columns as C
+from recsys.baselines import (
+    ContentKnnMethod,
+    Context,
+    DemographicPopularityMethod,
+    GenreMethod,
+    Method,
+    PopularityMethod,
+    RandomMethod,
+)
+from recsys.cache import cache_root
+from recsys.data import load_movielens_100k
+from recsys.encoder import TextEncoder
+from recsys.evaluation import METRICS, Outcome, OursMethod, evaluate, feedback_loop, popularity_of
+from recsys.peers import PeerMethod, available_peers
+from recsys.splits import USER_COLD_N, item_cold_requests, item_cold_split, user_cold_requests, user_cold_split, warm_requests, warm_split
+from recsys.training import TrainConfig
+
+ABLATIONS = {
+    "text_only": TrainConfig(user_modalities=("text", "history"), item_modalities=("text",)),
+    "text+attributes": TrainConfig(user_modalities=("text", "demo", "history"), item_modalities=("text", "attr")),
+    "text+attributes+collaborative": TrainConfig(),
+}
+NO_TEXT = TrainConfig(user_modalities=("demo", "history", "id"), item_modalities=("attr", "id"))
+NO_CONTENT = TrainConfig(user_modalities=("history", "id"), item_modalities=("id",))
+Progress = Callable[[str, float], None]
+
+
+def baselines() -> list[Method]:
+    return [RandomMethod(), PopularityMethod(), DemographicPopularityMethod(), GenreMethod(), ContentKnnMethod()]
+
+
+class Collector:
+    """Per-user rows of every (block, method), pooled over seeds."""
+
+    def __init__(self):
+        self.outcomes: dict[tuple, Outcome] = {}
+        self.candidates: dict[tuple, int] = {}
+        self.popularity: dict = {}
+
+    def add(self, key: tuple, outcome: Outcome, n_candidates: int, popularity: dict) -> None:
+        pooled = self.outcomes.setdefault(key, Outcome())
+        pooled.rows += outcome.rows
+        pooled.lists += outcome.lists
+        self.candidates[key] = n_candidates
+        self.popularity = popularity
+
+    def summary(self, key: tuple) -> dict:
+        return self.outcomes[key].summary(self.popularity, self.candidates[key])
+
+
+def _limit(requests: list, max_users: int | None) -> list:
+    if not max_users:
+        return requests
+    users = sorted({r.user_id for r in requests})[:max_users]
+    return [r for r in requests if r.user_id in set(users)]
+
+
+def run_benchmark(
+    quick: bool = False,
+    speed: bool = False,
+    seeds: Sequence[int] | None = None,
+    progress: Progress | None = None,
+    validation: bool = False,
+    max_users: int | None = None,
+    peers: Sequence[str] | None = None,
+) -> dict:
+    """Run every method on every split; returns the JSON-ready results.
+
+    ``quick``: one seed, N ∈ {0, 5}, no ablations, 60-user feedback loop (a smoke test).
+    ``validation``: evaluate on a split carved from the training part (for tuning).
+    """
+    say = progress or (lambda message, fraction: None)
+    seeds = list(seeds or ([0] if quick else [0, 1, 2]))
+    ns = (0, 5) if quick else USER_COLD_N
+    loop_users = 60 if quick else None
+    dataset = load_movielens_100k()
+    encoder = TextEncoder()
+    item_text = encoder.encode(dataset.items[C.TEXT].tolist())
+    peer_names = list(available_peers() if peers is None else peers)
+    folder = cache_root() / "bench" / ("validation" if validation else "test")
+    collector = Collector()
+    loops: dict[str, list[dict]] = {}
+    weights: dict[str, list[dict]] = {}
+    timings: dict[str, list[float]] = {}
+    started = time.perf_counter()
+    steps = len(seeds) * 3
+    for s, seed in enumerate(seeds):
+        # ---------------------------------------------------------------- user cold-start
+        say(f"seed {seed}: user cold-start", (3 * s) / steps)
+        split = user_cold_split(dataset, seed, validation)
+        split_path = split.save(folder)
+        context = Context(dataset, split, encoder, item_text)
+        requests = _limit(user_cold_requests(dataset, split, ns), max_users)
+        popularity = popularity_of(context)
+        methods: list[Method] = [OursMethod("ours"), OursMethod("ours_no_text", NO_TEXT), *baselines()]
+        methods += [PeerMethod(name, split_path) for name in peer_names]
+        if not quick:
+            methods += [OursMethod(f"ablation:{k}", cfg) for k, cfg in ABLATIONS.items() if k != "text+attributes+collaborative"]
+        for method in methods:
+            t0 = time.perf_counter()
+            method.fit(context)
+            timings.setdefault(f"fit:{method.name}", []).append(time.perf_counter() - t0)
+            if isinstance(method, PeerMethod):
+                method.prepare(requests)
+            for n in ns:
+                group = [r for r in requests if r.group == str(n)]
+                collector.add(("user_cold", str(n), method.name), evaluate(method, group, context), dataset.n_items, popularity)
+            if method.name in ("ours", "popularity", "content_knn"):
+                zero = [r for r in requests if r.group == "0"][:loop_users]
+                loops.setdefault(method.name, []).append(feedback_loop(method, zero, context))
+            if method.name == "ours":
+                for n in (0, 5):
+                    weights.setdefault(f"user_cold_{n}", []).append(method.mean_weights([r for r in requests if r.group == str(n)]))
+        # ---------------------------------------------------------------- item cold-start
+        say(f"seed {seed}: item cold-start", (3 * s + 1) / steps)
+        split = item_cold_split(dataset, seed, validation)
+        split_path = split.save(folder)
+        context = Context(dataset, split, encoder, item_text)
+        requests = _limit(item_cold_requests(dataset, split), max_users)
+        methods = [OursMethod("ours"), OursMethod("ours_no_text", NO_TEXT), *baselines()]
+        methods += [PeerMethod(name, split_path) for name in peer_names]
+        if not quick:
+            methods += [OursMethod(f"ablation:{k}", cfg) for k, cfg in ABLATIONS.items() if k != "text+attributes+collaborative"]
+        for method in methods:
+            method.fit(context)
+            if isinstance(method, PeerMethod):
+                method.prepare(requests)
+            collector.add(("item_cold", "", method.name), evaluate(method, requests, context), len(split.held_out_items), popularity_of(context))
+            if method.name == "ours":
+                cold = [method.explorer.item(i).weights for i in split.held_out_items]
+                weights.setdefault("item_cold (held-out items)", []).append({m: float(np.mean([w[m] for w in cold])) for m in cold[0]})
+        # ---------------------------------------------------------------- warm items
+        if quick:
+            continue
+        say(f"seed {seed}: warm items", (3 * s + 2) / steps)
+        split = warm_split(dataset, seed, validation)
+        split_path = split.save(folder)
+        context = Context(dataset, split, encoder, item_text)
+        requests = _limit(warm_requests(dataset, split), max_users)
+        methods = [OursMethod("ours"), OursMethod("ours_no_content", NO_CONTENT), PopularityMethod()]
+        methods += [PeerMethod(name, split_path) for name in peer_names]
+        for method in methods:
+            method.fit(context)
+            if isinstance(method, PeerMethod):
+                method.prepare(requests)
+            collector.add(("warm", "", method.name), evaluate(method, requests, context), dataset.n_items, popularity_of(context))
+    say("summarising", 0.99)
+    results = _assemble(collector, loops, weights, seeds, quick, validation, peer_names, time.perf_counter() - started)
+    if speed:
+        results["speed_ms"] = measure_speed(timings)
+    say("done", 1.0)
+    return results
+
+
+def _assemble(collector: Collector, loops, weights, seeds, quick, validation, peers, seconds) -> dict:
+    results: dict = {
+        "dataset": "ml-100k", "seeds": seeds, "quick": quick, "validation": validation,
+        "date": dt.date.today().isoformat(), "seconds": round(seconds, 1), "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores",
+        "item_cold": {}, "user_cold": {}, "feedback_loop": {}, "warm_items": {}, "ablation": {}, "fusion_weights": {},
+        "peers_missing": [p for p in ("lightfm", "implicit_als", "cornac_bpr") if p not in peers],
+    }  # fmt: skip
+    for key in collector.outcomes:
+        block, group, method = key
+        summary = collector.summary(key)
+        if method.startswith("ablation:"):
+            target = results["ablation"].setdefault(f"{block}_{group}" if group else block, {})
+            target[method.removeprefix("ablation:")] = summary
+            continue
+        if block == "user_cold":
+            results["user_cold"].setdefault(group, {})[method] = summary
+        elif block == "item_cold":
+            results["item_cold"][method] = summary
+        else:
+            results["warm_items"][method] = summary
+        if method == "ours" and (block != "user_cold" or group in ("0", "5")) and block != "warm":
+            name = f"{block}_{group}" if group else block
+            results["ablation"].setdefault(name, {})["text+attributes+collaborative"] = summary
+    for method, runs in loops.items():
+        results["feedback_loop"][method] = {r: float(np.nanmean([run[r] for run in runs])) for r in runs[0]}
+    for split, runs in weights.items():
+        results["fusion_weights"][split] = {m: float(np.mean([run[m] for run in runs])) for m in runs[0]}
+    results["targets"] = check_targets(results)
+    return results
+
+
+def check_targets(results: dict) -> dict:
+    """The issue's quality targets, each with its measured value and whether it is met."""
+    out = {}
+
+    def metric(block: dict, method: str) -> float | None:
+        return block.get(method, {}).get("recall@20")
+
+    item = results["item_cold"]
+    peers = [m for m in item if m in ("lightfm", "implicit_als") or m.startswith("cornac")]
+    ours_item = metric(item, "ours")
+    if ours_item is not None:
+        out["item_cold recall@20 >= 0.36"] = {"value": ours_item, "target": 0.36, "met": ours_item >= 0.36}
+        if peers:
+            best = max(metric(item, p) for p in peers)
+            out["item_cold recall@20 >= 1.2 x best peer"] = {"value": ours_item / max(best, 1e-9), "target": 1.2, "met": ours_item >= 1.2 * best}
+        knn = metric(item, "content_knn")
+        out["item_cold: ours > content_knn"] = {"value": ours_item - knn, "target": 0.0, "met": ours_item > knn}
+    five, zero = results["user_cold"].get("5", {}), results["user_cold"].get("0", {})
+    if "ours" in five:
+        ratio = metric(five, "ours") / max(metric(five, "popularity"), 1e-9)
+        out["user_cold N=5 recall@20 >= 1.3 x popularity"] = {"value": ratio, "target": 1.3, "met": ratio >= 1.3}
+        for peer in ("implicit_als", "lightfm"):
+            if peer in five:
+                out[f"user_cold N=5: ours > {peer}"] = {"value": metric(five, "ours") - metric(five, peer), "target": 0.0, "met": metric(five, "ours") > metric(five, peer)}
+        out["user_cold N=5: ours > content_knn"] = {"value": metric(five, "ours") - metric(five, "content_knn"), "target": 0.0, "met": metric(five, "ours") > metric(five, "content_knn")}
+    if "ours" in zero:
+        gap = metric(zero, "ours") - metric(zero, "popularity_demographic")
+        out["user_cold N=0: ours >= popularity_demographic"] = {"value": gap, "target": 0.0, "met": gap >= 0}
+    warm = results["warm_items"]
+    if "ours" in warm and "ours_no_content" in warm:
+        drop = 1 - metric(warm, "ours") / max(metric(warm, "ours_no_content"), 1e-9)
+        out["warm items: at most 3% below ours_no_content"] = {"value": drop, "target": 0.03, "met": drop <= 0.03}
+    return out
+
+
+def measure_speed(timings: dict) -> dict:
+    """Interactive latencies (app model), catalogue embedding, training from scratch, and fit times."""
+    from recsys.explorer import Explorer
+    from recsys.projection import Projector
+    from recsys.speed import measure, summarize
+
+    explorer = Explorer.load()
+    out = {name: numbers for name, numbers in measure(explorer).items()}
+    projector = Projector.for_explorer(explorer)
+    layout = projector.layout("text", 2)
+    users = [explorer.new_user(f"persona number {i} who likes films") for i in range(20)]
+    samples = []
+    for user in users:
+        t0 = time.perf_counter()
+        layout.place(user.text_vector[None, :])
+        samples.append((time.perf_counter() - t0) * 1000)
+    out["place_on_map"] = summarize(samples)
+    encoder = explorer.encoder
+    texts = [f"{t} [timing run {time.time()}]" for t in explorer.items[C.TEXT]]
+    t0 = time.perf_counter()
+    encoder.model.encode(texts, batch_size=64, normalize_embeddings=True)
+    out["embed_catalogue_s"] = time.perf_counter() - t0
+    out["fit_seconds"] = {name.removeprefix("fit:"): float(np.median(v)) for name, v in timings.items()}
+    return out
+
+
+def print_table(results: dict) -> None:
+    """The results as plain-text tables (what the README quotes)."""
+    def block_table(title: str, block: dict) -> None:
+        if not block:
+            return
+        frame = pd.DataFrame(block).T
+        cols = [c for c in (*METRICS, "avg_popularity", "coverage", "gini", "n_users") if c in frame]
+        print(f"\n{title}")
+        print(frame[cols].sort_values("recall@20", ascending=False).to_string(float_format=lambda v: f"{v:.3f}"))
+
+    print(f"\nseeds {results['seeds']} · {results['date']} · {results['seconds']:.0f} s")
+    block_table("item cold-start (rank the held-out 20% of items)", results["item_cold"])
+    for n, block in sorted(results["user_cold"].items(), key=lambda kv: int(kv[0])):
+        block_table(f"user cold-start, N = {n} onboarding positives", block)
+    block_table("warm items (random 20% of each user's ratings)", results["warm_items"])
+    if results["feedback_loop"]:
+        print("\nfeedback loop: NDCG@10 after r rounds")
+        print(pd.DataFrame(results["feedback_loop"]).T.to_string(float_format=lambda v: f"{v:.3f}"))
+    for split, block in results["ablation"].items():
+        block_table(f"fusion ablation, {split}", block)
+    if results["fusion_weights"]:
+        print("\nlearned fusion weights (mean)")
+        print(pd.DataFrame(results["fusion_weights"]).T.to_string(float_format=lambda v: f"{v:.2f}"))
+    if results.get("targets"):
+        print("\ntargets")
+        for name, t in results["targets"].items():
+            print(f"  [{'met' if t['met'] else 'MISSED'}] {name}: {t['value']:.3f} (target {t['target']})")
+    if results["peers_missing"]:
+        print(f"\npeers not run (create their environments with `make bench-peers`): {', '.join(results['peers_missing'])}")
+    if results.get("speed_ms"):
+        print("\nspeed")
+        for name, value in results["speed_ms"].items():
+            print(f"  {name}: {value}")
+
+
+def results_path() -> Path:
+    return Path("bench-results/results.json")
