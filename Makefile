@@ -29,11 +29,11 @@ test: prepare browser
 	$(BIN)/python -m pytest -q
 
 lint: setup
-	$(BIN)/ruff check recsys ui app_pages tests app.py
-	$(BIN)/ruff format --check recsys ui app_pages tests app.py
+	$(BIN)/ruff check recsys ui app_pages tests app.py bench
+	$(BIN)/ruff format --check recsys ui app_pages tests app.py bench
 
 format: setup
-	$(BIN)/ruff format recsys ui app_pages tests app.py
+	$(BIN)/ruff format recsys ui app_pages tests app.py bench
 
 bench-speed: prepare
 	$(BIN)/python -m recsys speed

@@ -30,7 +30,9 @@ def load_persona_link() -> None:
     st.session_state[session.LINK_LOADED] = token
     try:
         persona = Persona.from_token(token)
-        entry = session.build(explorer, Persona(session.unique_name(persona.name), persona.text, persona.demographics, persona.liked, persona.feedback))
+        entry = session.build(
+            explorer, Persona(session.unique_name(persona.name), persona.text, persona.demographics, persona.liked, persona.feedback)
+        )
     except ValueError as err:
         st.error(f"This persona link could not be opened: {err}")
         return

@@ -33,7 +33,9 @@ layout = projector.layout(space, dims)
 axes = ["x", "y", "z"][:dims]
 items = pd.DataFrame(layout.items, columns=axes)
 items["id"] = explorer.items[C.ITEM].to_numpy()
-first_genre = [next((g for g in gs if g not in ("unknown", "Drama", "Comedy")), gs[0] if gs else "unknown") for gs in explorer.items[C.GENRES]]
+first_genre = [
+    next((g for g in gs if g not in ("unknown", "Drama", "Comedy")), gs[0] if gs else "unknown") for gs in explorer.items[C.GENRES]
+]
 items["genre"] = first_genre
 items["popularity"] = np.log1p(explorer.popularity)
 items["warm vs cold"] = np.where(explorer.item_warm, "warm (has ratings)", "cold (content only)")
@@ -55,7 +57,10 @@ if user_colour != "hidden":
     users = pd.DataFrame(layout.users, columns=axes)
     frame = explorer.users.reset_index(drop=True)
     users["id"] = frame[C.USER].to_numpy()
-    users["label"] = [f"user {u} · {a}, {g}, {o}" for u, a, g, o in zip(frame[C.USER], frame.get(C.AGE, ""), frame.get(C.GENDER, ""), frame.get(C.OCCUPATION, ""))]
+    users["label"] = [
+        f"user {u} · {a}, {g}, {o}"
+        for u, a, g, o in zip(frame[C.USER], frame.get(C.AGE, ""), frame.get(C.GENDER, ""), frame.get(C.OCCUPATION, ""))
+    ]
     if user_colour == "by gender":
         users["label"] = users["label"]
         users = users[frame[C.GENDER].to_numpy() == st.radio("Gender", ["F", "M"], horizontal=True)]
@@ -80,7 +85,9 @@ for n, item in enumerate(session.new_items()):
     point = layout.place(vector[None, :])[0]
     extra.append({**dict(zip(axes, point)), "name": f"new item {n + 1}", "hover": item.text[:160], "targets": []})
 
-if not extra:
+if extra:
+    st.caption("Placed on the map (★, with lines to their top-K): " + ", ".join(html.escape(p["name"]) for p in extra))
+else:
     st.info("No personas in this session yet: create one on **New user** to see where it lands and lines to its top-K.")
 
 
@@ -94,7 +101,9 @@ def draw() -> None:
         chosen = explorer.items[explorer.items[C.ITEM].isin([int(i) for i in ids])]
         st.markdown(f"**Selected items: {len(chosen)}** — use box or lasso select on the map (toolbar, top right).")
         if len(chosen):
-            table = chosen[[C.ITEM, C.TITLE, C.GENRES, C.YEAR]].assign(ratings=explorer.popularity[explorer.dataset.item_ids.indices(chosen[C.ITEM])])
+            table = chosen[[C.ITEM, C.TITLE, C.GENRES, C.YEAR]].assign(
+                ratings=explorer.popularity[explorer.dataset.item_ids.indices(chosen[C.ITEM])]
+            )
             st.dataframe(table, hide_index=True, width="stretch")
     else:
         st.plotly_chart(figure, width="stretch", key=f"map3d-{space}")

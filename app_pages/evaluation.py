@@ -29,7 +29,11 @@ if results.get("peers_missing"):
 
 def table(block: dict) -> pd.DataFrame:
     frame = pd.DataFrame(block).T
-    keep = [c for c in ("recall@20", "recall@20_ci95", "ndcg@20", "hr@10", "ndcg@10", "avg_popularity", "coverage", "gini", "n_users") if c in frame]
+    keep = [
+        c
+        for c in ("recall@20", "recall@20_ci95", "ndcg@20", "hr@10", "ndcg@10", "avg_popularity", "coverage", "gini", "n_users")
+        if c in frame
+    ]
     return frame[keep].sort_values("recall@20", ascending=False)
 
 
@@ -44,26 +48,44 @@ if rows:
     frame["N"] = frame["N"].astype(int)
     frame = frame.sort_values(["method", "N"])
     metric = st.radio("Metric", ["recall@20", "ndcg@20", "hr@10", "ndcg@10"], horizontal=True)
-    st.plotly_chart(charts.curves(frame, "N", metric, "method", f"{metric} after N onboarding positives", "onboarding positives N", metric), width="stretch")
+    st.plotly_chart(
+        charts.curves(frame, "N", metric, "method", f"{metric} after N onboarding positives", "onboarding positives N", metric),
+        width="stretch",
+    )
     n_pick = st.select_slider("Table for N =", sorted(frame["N"].unique()), value=5 if 5 in set(frame["N"]) else int(frame["N"].min()))
     st.dataframe(table(results["user_cold"][str(n_pick)]), width="stretch")
 
 st.subheader("Item cold-start (20% of items never seen in training)")
 if results.get("item_cold"):
     frame = table(results["item_cold"])
-    st.plotly_chart(charts.bars(frame.reset_index(names="method"), "method", "recall@20", "Recall@20 on held-out items", error="recall@20_ci95"), width="stretch")
+    st.plotly_chart(
+        charts.bars(frame.reset_index(names="method"), "method", "recall@20", "Recall@20 on held-out items", error="recall@20_ci95"),
+        width="stretch",
+    )
     st.dataframe(frame, width="stretch")
 
 st.subheader("Feedback loop: show 10, reveal likes, update, repeat")
 loop = results.get("feedback_loop", {})
 if loop:
-    frame = pd.DataFrame([{"round": int(r), "method": m, "ndcg@10": v} for m, block in loop.items() for r, v in block.items()]).sort_values(["method", "round"])
-    st.plotly_chart(charts.curves(frame, "round", "ndcg@10", "method", "NDCG@10 of the next list after r rounds", "rounds of feedback", "NDCG@10"), width="stretch")
+    frame = pd.DataFrame([{"round": int(r), "method": m, "ndcg@10": v} for m, block in loop.items() for r, v in block.items()]).sort_values(
+        ["method", "round"]
+    )
+    st.plotly_chart(
+        charts.curves(frame, "round", "ndcg@10", "method", "NDCG@10 of the next list after r rounds", "rounds of feedback", "NDCG@10"),
+        width="stretch",
+    )
 
 st.subheader("Popularity bias")
 if results.get("user_cold", {}).get("0"):
     frame = table(results["user_cold"]["0"]).reset_index(names="method")
-    fig = px.scatter(frame, x="avg_popularity", y="recall@20", text="method", size="coverage", title="N = 0: accuracy vs average popularity of what is recommended (size = coverage)")
+    fig = px.scatter(
+        frame,
+        x="avg_popularity",
+        y="recall@20",
+        text="method",
+        size="coverage",
+        title="N = 0: accuracy vs average popularity of what is recommended (size = coverage)",
+    )
     fig.update_traces(textposition="top center")
     fig.update_layout(height=420, template="plotly_white")
     st.plotly_chart(fig, width="stretch")

@@ -24,7 +24,9 @@ users = explorer.warm_user_weights()
 items = pd.DataFrame(explorer.item_alpha, columns=list(ITEM_MODALITIES)).assign(title=explorer.items[C.TITLE].to_numpy())
 cols = st.columns(2)
 with cols[0]:
-    global_users = dict(zip(USER_MODALITIES, np.exp(explorer.model.users.gate_global.numpy()) / np.exp(explorer.model.users.gate_global.numpy()).sum()))
+    global_users = dict(
+        zip(USER_MODALITIES, np.exp(explorer.model.users.gate_global.numpy()) / np.exp(explorer.model.users.gate_global.numpy()).sum())
+    )
     st.plotly_chart(charts.weights_bar(global_users, "Global user weights softmax(g) (all modalities present)", 220), width="stretch")
     long = users.melt(id_vars=[C.USER], var_name="modality", value_name="alpha")
     fig = px.box(long, x="modality", y="alpha", color="modality", points=False, title="Per-user weights α (943 MovieLens users)",
@@ -32,7 +34,9 @@ with cols[0]:
     fig.update_layout(height=320, showlegend=False, template="plotly_white", margin=dict(t=40, l=10, r=10, b=10))
     st.plotly_chart(fig, width="stretch")
 with cols[1]:
-    global_items = dict(zip(ITEM_MODALITIES, np.exp(explorer.model.items.gate_global.numpy()) / np.exp(explorer.model.items.gate_global.numpy()).sum()))
+    global_items = dict(
+        zip(ITEM_MODALITIES, np.exp(explorer.model.items.gate_global.numpy()) / np.exp(explorer.model.items.gate_global.numpy()).sum())
+    )
     st.plotly_chart(charts.weights_bar(global_items, "Global item weights softmax(g)", 220), width="stretch")
     long = items.melt(id_vars=["title"], var_name="modality", value_name="alpha")
     fig = px.box(long, x="modality", y="alpha", color="modality", points=False, title="Per-item weights α (1,682 films)",
@@ -50,7 +54,9 @@ names = list(session.personas())
 if not names:
     st.info("Create a persona on **New user** first; its list will change here as you move the sliders.")
 else:
-    name = st.selectbox("Persona", names, index=names.index(st.session_state.get(session.ACTIVE)) if st.session_state.get(session.ACTIVE) in names else 0)
+    name = st.selectbox(
+        "Persona", names, index=names.index(st.session_state.get(session.ACTIVE)) if st.session_state.get(session.ACTIVE) in names else 0
+    )
     user = session.personas()[name].state
 
     @st.fragment
@@ -80,7 +86,9 @@ else:
 st.subheader("Per-modality ablation (benchmark)")
 results, path = resources.bench_results()
 if not results or "ablation" not in results:
-    st.info("No benchmark results yet. Run `make bench` (or `.venv/bin/python -m recsys bench --json bench-results/results.json`) and reload.")
+    st.info(
+        "No benchmark results yet. Run `make bench` (or `.venv/bin/python -m recsys bench --json bench-results/results.json`) and reload."
+    )
 else:
     rows = [{"setting": setting, "split": split, **{k: v for k, v in metrics.items() if k in ("recall@20", "ndcg@20")}}
             for split, table in results["ablation"].items() for setting, metrics in table.items()]  # fmt: skip

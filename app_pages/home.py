@@ -27,7 +27,12 @@ cols = st.columns(4)
 trained = "trained this start" if status.get("trained_now") else "loaded from cache"
 cols[0].metric("Model", trained, f"{status.get('train_seconds', 0):.0f} s to train", delta_color="off")
 cols[1].metric("Engine ready in", f"{status.get('load_seconds', 0):.1f} s")
-cols[2].metric("Embedding cache", f"{status['cached_texts']:,} texts", f"{status['cache_hits']:,} hits · {status['cache_misses']:,} misses", delta_color="off")
+cols[2].metric(
+    "Embedding cache",
+    f"{status['cached_texts']:,} texts",
+    f"{status['cache_hits']:,} hits · {status['cache_misses']:,} misses",
+    delta_color="off",
+)
 cols[3].metric("Max profile length", f"{status['max_tokens']} tokens")
 
 st.subheader("30-second guided start")

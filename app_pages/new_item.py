@@ -48,7 +48,12 @@ cols[1].metric("Item bias b_i", f"{item.bias:.3f}", "from text and attributes on
 
 audience = explorer.audience(item, k=explorer.dataset.n_users, list_length=length)
 share = float(audience["in_top"].mean())
-cols[1].metric(f"Users who would see it in their top-{length}", f"{int(audience['in_top'].sum()):,}", f"{share:.1%} of {len(audience):,}", delta_color="off")
+cols[1].metric(
+    f"Users who would see it in their top-{length}",
+    f"{int(audience['in_top'].sum()):,}",
+    f"{share:.1%} of {len(audience):,}",
+    delta_color="off",
+)
 
 st.subheader("Most likely audience")
 st.dataframe(audience.head(20), hide_index=True, width="stretch",

@@ -57,7 +57,11 @@ with left:
     k = st.slider("List length k", 5, 50, 20, key="k")
 
 if submitted:
-    demographics = {C.AGE: st.session_state.get("age"), C.GENDER: st.session_state.get("gender"), C.OCCUPATION: st.session_state.get("occupation")}
+    demographics = {
+        C.AGE: st.session_state.get("age"),
+        C.GENDER: st.session_state.get("gender"),
+        C.OCCUPATION: st.session_state.get("occupation"),
+    }
     demographics = {key: value for key, value in demographics.items() if value not in (None, "—")}
     name = (st.session_state.get("persona_name") or "").strip() or session.unique_name("Persona")
     persona = Persona(name[:80], st.session_state.get("profile_text", ""), demographics, tuple(st.session_state.get("liked", [])))
@@ -115,7 +119,9 @@ def results(k: int) -> None:
     st.markdown(f"**Profile:** {html.escape(user.text[:400])}{'…' if len(user.text) > 400 else ''}", unsafe_allow_html=True)
     keywords = interest_keywords(explorer, user.text)
     if len(keywords):
-        st.markdown("**Interests the text expresses:** " + " ".join(f"`{html.escape(w)}`" for w in keywords["keyword"]), unsafe_allow_html=True)
+        st.markdown(
+            "**Interests the text expresses:** " + " ".join(f"`{html.escape(w)}`" for w in keywords["keyword"]), unsafe_allow_html=True
+        )
     st.plotly_chart(charts.weights_bar(user.weights, "Fusion weights α of this user"), width="stretch")
     with st.container():
         top = recs.iloc[0]
@@ -135,15 +141,20 @@ def results(k: int) -> None:
             c[0].metric("b_u", f"{trace.b_after:.2f}", f"{trace.b_after - trace.b_before:+.3f}")
             c[1].metric("‖e_u − e⁰‖", f"{np.linalg.norm(user.delta_e):.3f}", help="Distance of the user's vector from its text prior")
             c[2].metric("loss", f"{trace.loss[-1]:.3f}", f"{trace.loss[-1] - trace.loss[0]:+.3f}", delta_color="inverse")
-            st.caption(f"K = {trace.config.steps} steps, η = {trace.config.lr}, λ = {trace.config.reg}, λ_b = {trace.config.reg_bias}, over all {len(user.feedback)} feedback so far.")
-            rows = [{"item": TITLES.get(i, i), "y (feedback)": v, "p before": pb, "p after": pa} for (i, v), pb, pa in zip(user.feedback, trace.p_before, trace.p_after)]
+            st.caption(
+                f"K = {trace.config.steps} steps, η = {trace.config.lr}, λ = {trace.config.reg}, λ_b = {trace.config.reg_bias}, over all {len(user.feedback)} feedback so far."
+            )
+            rows = [
+                {"item": TITLES.get(i, i), "y (feedback)": v, "p before": pb, "p after": pa}
+                for (i, v), pb, pa in zip(user.feedback, trace.p_before, trace.p_after)
+            ]
             st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
             if previous:
                 dropped = [TITLES.get(i, i) for i in previous if i not in set(recs[C.ITEM]) and i not in user.seen]
                 if dropped:
                     st.caption("Dropped out of the list: " + "; ".join(html.escape(str(t)) for t in dropped[:10]))
 
-    st.markdown("#### Top-%d — like, dislike or rate to update the user online" % k)
+    st.markdown(f"#### Top-{k} — like, dislike or rate to update the user online")
     header = st.columns([0.07, 0.09, 0.44, 0.1, 0.1, 0.1, 0.1])
     for col, label in zip(header, ["#", "move", "title", "score", "", "", "stars"]):
         col.caption(label)
@@ -155,8 +166,16 @@ def results(k: int) -> None:
         cols[2].markdown(f"{html.escape(row.title)}  \n<small>{html.escape(', '.join(row.genres))}</small>", unsafe_allow_html=True)
         cols[3].write(f"{row.score:.2f}")
         args = (explorer, name, row.item_id)
-        cols[4].button("👍", key=f"like-{name}-{row.item_id}", help="Like (y = 1)", on_click=session.give_feedback, args=(*args, 1.0, current_ranks))
-        cols[5].button("👎", key=f"dislike-{name}-{row.item_id}", help="Dislike (y = 0)", on_click=session.give_feedback, args=(*args, 0.0, current_ranks))
+        cols[4].button(
+            "👍", key=f"like-{name}-{row.item_id}", help="Like (y = 1)", on_click=session.give_feedback, args=(*args, 1.0, current_ranks)
+        )
+        cols[5].button(
+            "👎",
+            key=f"dislike-{name}-{row.item_id}",
+            help="Dislike (y = 0)",
+            on_click=session.give_feedback,
+            args=(*args, 0.0, current_ranks),
+        )
         key = f"stars-{name}-{row.item_id}-{len(user.feedback)}"
         cols[6].selectbox("stars", [None, 1, 2, 3, 4, 5], key=key, label_visibility="collapsed", on_change=rate, args=(*args, key, current_ranks),
                           format_func=lambda s: "★" if s is None else f"{s}★")  # fmt: skip
@@ -193,7 +212,14 @@ else:
         for i, a in enumerate(chosen):
             for b in chosen[i + 1 :]:
                 shared = sets[a] & sets[b]
-                overlaps.append({"pair": f"{a} ↔ {b}", "shared of 10": len(shared), "Jaccard": len(shared) / len(sets[a] | sets[b]), "shared titles": "; ".join(TITLES[i] for i in shared)})
+                overlaps.append(
+                    {
+                        "pair": f"{a} ↔ {b}",
+                        "shared of 10": len(shared),
+                        "Jaccard": len(shared) / len(sets[a] | sets[b]),
+                        "shared titles": "; ".join(TITLES[i] for i in shared),
+                    }
+                )
         st.dataframe(pd.DataFrame(overlaps), hide_index=True, width="stretch")
 
 st.divider()

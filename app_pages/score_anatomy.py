@@ -50,7 +50,9 @@ st.plotly_chart(charts.waterfall(terms, "From μ to r̂, term by term"), width="
 cols = st.columns(2)
 with cols[0]:
     st.plotly_chart(charts.modality_matrix(anatomy["cross"]), width="stretch")
-    st.caption("Cell (m, n) = α_m α'_n ⟨h_m, h'_n⟩: how much the user's modality m meets the item's modality n. All cells sum to ⟨e_u, e_i⟩.")
+    st.caption(
+        "Cell (m, n) = α_m α'_n ⟨h_m, h'_n⟩: how much the user's modality m meets the item's modality n. All cells sum to ⟨e_u, e_i⟩."
+    )
 with cols[1]:
     st.plotly_chart(charts.dimension_bars(anatomy["per_dimension"]), width="stretch")
     st.caption(f"The {len(anatomy['per_dimension'])} products e_u,k · e_i,k sum to ⟨e_u, e_i⟩ = {anatomy['dot']:.3f}.")

@@ -19,8 +19,10 @@ def load(args):
     frame = pd.read_parquet(args.split)
     train = frame[frame["part"] == "train"]
     positives = train[train["rating"] >= 4]
-    requests = json.load(open(args.requests))
-    side = json.load(open(args.side))
+    with open(args.requests) as handle:
+        requests = json.load(handle)
+    with open(args.side) as handle:
+        side = json.load(handle)
     return train, positives, requests, side
 
 
@@ -63,7 +65,10 @@ def run_lightfm(args, positives, requests, side):
     uf = features(users, u_index, u_feats, side["users"], warm_users)
     itf = features(items, i_index, i_feats, side["items"], warm_items)
     interactions = sp.coo_matrix(
-        (np.ones(len(positives), np.float32), ([u_index[int(u)] for u in positives["user_id"]], [i_index[int(i)] for i in positives["item_id"]])),
+        (
+            np.ones(len(positives), np.float32),
+            ([u_index[int(u)] for u in positives["user_id"]], [i_index[int(i)] for i in positives["item_id"]]),
+        ),
         shape=(len(users), len(items)),
     )
     model = LightFM(loss="warp", no_components=32, learning_rate=0.05, random_state=args.seed)
@@ -86,7 +91,10 @@ def run_implicit(args, positives, requests, side):
     u_index = {u: n for n, u in enumerate(users)}
     i_index = {i: n for n, i in enumerate(items)}
     matrix = sp.csr_matrix(
-        (np.full(len(positives), 20.0, np.float32), ([u_index[int(u)] for u in positives["user_id"]], [i_index[int(i)] for i in positives["item_id"]])),
+        (
+            np.full(len(positives), 20.0, np.float32),
+            ([u_index[int(u)] for u in positives["user_id"]], [i_index[int(i)] for i in positives["item_id"]]),
+        ),
         shape=(len(users), len(items)),
     )
     model = AlternatingLeastSquares(factors=64, regularization=0.05, iterations=20, random_state=args.seed)
@@ -98,7 +106,10 @@ def run_implicit(args, positives, requests, side):
             vector = np.asarray(model.user_factors)[u_index[int(r["user_id"])]]
         else:
             # Fold-in: recompute the user's factors from the onboarding items only.
-            row = sp.csr_matrix((np.full(len(r["onboarding"]), 20.0, np.float32), ([0] * len(r["onboarding"]), [i_index[int(i)] for i in r["onboarding"]])), shape=(1, len(items)))
+            row = sp.csr_matrix(
+                (np.full(len(r["onboarding"]), 20.0, np.float32), ([0] * len(r["onboarding"]), [i_index[int(i)] for i in r["onboarding"]])),
+                shape=(1, len(items)),
+            )
             vector = np.asarray(model.recalculate_user(0, row)).ravel()
         out[r["key"]] = rank(item_factors @ vector, np.array(items), r, args.k)
     return out
@@ -137,7 +148,8 @@ def main():
     train, positives, requests, side = load(args)
     runner = {"lightfm": run_lightfm, "implicit_als": run_implicit, "cornac_bpr": run_cornac}[args.method]
     out = runner(args, positives, requests, side)
-    json.dump(out, open(args.out, "w"))
+    with open(args.out, "w") as handle:
+        json.dump(out, handle)
 
 
 if __name__ == "__main__":

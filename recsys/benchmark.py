@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import platform
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -30,7 +30,7 @@ from recsys.baselines import (
 from recsys.cache import cache_root
 from recsys.data import load_movielens_100k
 from recsys.encoder import TextEncoder
-from recsys.evaluation import METRICS, Outcome, OursMethod, evaluate, feedback_loop, popularity_of
+from recsys.evaluation import METRICS, OursMethod, Outcome, evaluate, feedback_loop, popularity_of
 from recsys.peers import PeerMethod, available_peers
 from recsys.splits import USER_COLD_N, item_cold_requests, item_cold_split, user_cold_requests, user_cold_split, warm_requests, warm_split
 from recsys.training import TrainConfig
@@ -145,7 +145,9 @@ def run_benchmark(
             method.fit(context)
             if isinstance(method, PeerMethod):
                 method.prepare(requests)
-            collector.add(("item_cold", "", method.name), evaluate(method, requests, context), len(split.held_out_items), popularity_of(context))
+            collector.add(
+                ("item_cold", "", method.name), evaluate(method, requests, context), len(split.held_out_items), popularity_of(context)
+            )
             if method.name == "ours":
                 cold = [method.explorer.item(i).weights for i in split.held_out_items]
                 weights.setdefault("item_cold (held-out items)", []).append({m: float(np.mean([w[m] for w in cold])) for m in cold[0]})
@@ -217,7 +219,11 @@ def check_targets(results: dict) -> dict:
         out["item_cold recall@20 >= 0.36"] = {"value": ours_item, "target": 0.36, "met": ours_item >= 0.36}
         if peers:
             best = max(metric(item, p) for p in peers)
-            out["item_cold recall@20 >= 1.2 x best peer"] = {"value": ours_item / max(best, 1e-9), "target": 1.2, "met": ours_item >= 1.2 * best}
+            out["item_cold recall@20 >= 1.2 x best peer"] = {
+                "value": ours_item / max(best, 1e-9),
+                "target": 1.2,
+                "met": ours_item >= 1.2 * best,
+            }
         knn = metric(item, "content_knn")
         out["item_cold: ours > content_knn"] = {"value": ours_item - knn, "target": 0.0, "met": ours_item > knn}
     five, zero = results["user_cold"].get("5", {}), results["user_cold"].get("0", {})
@@ -226,8 +232,16 @@ def check_targets(results: dict) -> dict:
         out["user_cold N=5 recall@20 >= 1.3 x popularity"] = {"value": ratio, "target": 1.3, "met": ratio >= 1.3}
         for peer in ("implicit_als", "lightfm"):
             if peer in five:
-                out[f"user_cold N=5: ours > {peer}"] = {"value": metric(five, "ours") - metric(five, peer), "target": 0.0, "met": metric(five, "ours") > metric(five, peer)}
-        out["user_cold N=5: ours > content_knn"] = {"value": metric(five, "ours") - metric(five, "content_knn"), "target": 0.0, "met": metric(five, "ours") > metric(five, "content_knn")}
+                out[f"user_cold N=5: ours > {peer}"] = {
+                    "value": metric(five, "ours") - metric(five, peer),
+                    "target": 0.0,
+                    "met": metric(five, "ours") > metric(five, peer),
+                }
+        out["user_cold N=5: ours > content_knn"] = {
+            "value": metric(five, "ours") - metric(five, "content_knn"),
+            "target": 0.0,
+            "met": metric(five, "ours") > metric(five, "content_knn"),
+        }
     if "ours" in zero:
         gap = metric(zero, "ours") - metric(zero, "popularity_demographic")
         out["user_cold N=0: ours >= popularity_demographic"] = {"value": gap, "target": 0.0, "met": gap >= 0}
@@ -266,6 +280,7 @@ def measure_speed(timings: dict) -> dict:
 
 def print_table(results: dict) -> None:
     """The results as plain-text tables (what the README quotes)."""
+
     def block_table(title: str, block: dict) -> None:
         if not block:
             return

@@ -32,7 +32,12 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     recs = explorer.recommend(user, k=args.k)
     if args.json:
-        payload = {"profile": user.text, "weights": user.weights, "warnings": list(user.warnings), "recommendations": json.loads(recs.to_json(orient="records"))}
+        payload = {
+            "profile": user.text,
+            "weights": user.weights,
+            "warnings": list(user.warnings),
+            "recommendations": json.loads(recs.to_json(orient="records")),
+        }
         print(json.dumps(payload, indent=2))
         return 0
     dot_columns = [c for c in recs.columns if c.startswith(C.DOT_PREFIX)]
@@ -81,7 +86,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m recsys", description="Cold-start explorer engine (MovieLens data: GroupLens, University of Minnesota).")
+    parser = argparse.ArgumentParser(
+        prog="python -m recsys", description="Cold-start explorer engine (MovieLens data: GroupLens, University of Minnesota)."
+    )
     parser.add_argument("--device", help="cuda, mps or cpu (default: best available)")
     sub = parser.add_subparsers(dest="command", required=True)
     rec = sub.add_parser("recommend", help="top-k for a new user described in words, with every score term")

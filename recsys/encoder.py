@@ -15,9 +15,9 @@ import os
 import re
 import threading
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -197,9 +197,7 @@ class TextEncoder:
         letters = [ch for ch in clean if ch.isalpha()]
         foreign = sum(1 for ch in letters if not unicodedata.name(ch, "").startswith("LATIN"))
         if letters and foreign / len(letters) > 0.3 and self.english_only:
-            warnings.append(
-                f"{self.model_id} was trained on English text; results for other scripts are unreliable."
-            )
+            warnings.append(f"{self.model_id} was trained on English text; results for other scripts are unreliable.")
         elif not letters:
             warnings.append(f"{what} has no letters (only symbols or emoji); the model can read little from it.")
         return PreparedText(clean, warnings)

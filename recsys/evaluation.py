@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 
@@ -101,7 +101,9 @@ def evaluate(method: Method, requests: Sequence[Request], context: Context) -> O
     return outcome
 
 
-def feedback_loop(method: Method, requests: Sequence[Request], context: Context, rounds: Sequence[int] = FEEDBACK_ROUNDS) -> dict[str, float]:
+def feedback_loop(
+    method: Method, requests: Sequence[Request], context: Context, rounds: Sequence[int] = FEEDBACK_ROUNDS
+) -> dict[str, float]:
     """Show 10, reveal which the user liked, update, repeat (never re-showing); NDCG@10 per round.
 
     NDCG@10 after r rounds is measured on the next list of 10 against the positives not yet shown.

@@ -10,9 +10,10 @@ operation returns a new value. Scores and their explanations come from one funct
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -138,7 +139,7 @@ class Explorer:
         >>> ex = Explorer.load()
         >>> user = ex.new_user("I love space operas")
         >>> recs = ex.recommend(user, k=5)
-        >>> bool(np.allclose(recs.score, recs.mu + recs.b_u + recs.b_i + recs.dot, atol=1e-4))
+        >>> bool(np.allclose(recs["score"], recs["mu"] + recs["b_u"] + recs["b_i"] + recs["dot"], atol=1e-4))
         True
     """
 
@@ -238,7 +239,9 @@ class Explorer:
         features = (user_space.labels, item_space.labels)
         key = stable_hash(ARTIFACT_VERSION, dataset.fingerprint(), encoder.model_id, config.to_dict(), split, features)
         path = (cache_dir or cache_root()) / "models" / key / "model.pt"
-        model = FusionScorer(encoder.dim, user_space.dim, item_space.dim, dataset.n_users, dataset.n_items, dim=config.dim, text_hidden=config.text_hidden)
+        model = FusionScorer(
+            encoder.dim, user_space.dim, item_space.dim, dataset.n_users, dataset.n_items, dim=config.dim, text_hidden=config.text_hidden
+        )
         if path.exists():
             say("Loading the trained model from the cache", 0.5)
             saved = torch.load(path, weights_only=False)
@@ -253,7 +256,13 @@ class Explorer:
             )  # fmt: skip
             model, log = fit(data, config, progress=lambda m, f: say(m, 0.5 + 0.45 * f))
             info = {"train_seconds": round(log["seconds"], 1), "final_loss": log["loss"][-1], "key": key}
-            state = {"state": model.state_dict(), "texts": profiles.texts, "history": profiles.history, "focus": profiles.focus, "info": info}
+            state = {
+                "state": model.state_dict(),
+                "texts": profiles.texts,
+                "history": profiles.history,
+                "focus": profiles.focus,
+                "info": info,
+            }
             atomic_write_bytes(path, _torch_bytes(state))
             atomic_write_json(path.with_name("info.json"), dict(info, config=config.to_dict()))
             info = dict(info, trained_now=True)
@@ -264,7 +273,9 @@ class Explorer:
         return cls(dataset, encoder, model, profiles, item_vectors, info, train_ratings=ratings, config=config)
 
     # ------------------------------------------------------------------ towers
-    def _item_parts(self, text: np.ndarray, attr: np.ndarray, rows: np.ndarray, has_id: np.ndarray, weights: Mapping[str, float] | None = None):
+    def _item_parts(
+        self, text: np.ndarray, attr: np.ndarray, rows: np.ndarray, has_id: np.ndarray, weights: Mapping[str, float] | None = None
+    ):
         n = len(text)
         avail = torch.from_numpy(np.stack([np.ones(n, bool), np.full(n, attr.shape[1] > 0), has_id], axis=1))
         with torch.no_grad():
@@ -277,15 +288,21 @@ class Explorer:
             alpha = _reweighted(alpha, ITEM_MODALITIES, weights)
         return h, beta, alpha
 
-    def _user_parts(self, text: np.ndarray, demo: np.ndarray, rows: np.ndarray, has_id: np.ndarray, history: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _user_parts(
+        self, text: np.ndarray, demo: np.ndarray, rows: np.ndarray, has_id: np.ndarray, history: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Run the user tower; ``history`` is (n, L) item rows, −1 padded."""
         n = len(text)
         with torch.no_grad():
             hist_vec, has_hist = history_vectors(torch.from_numpy(history), torch.tensor(self.item_vectors))
-            avail = torch.stack([torch.ones(n, dtype=torch.bool), torch.from_numpy(demo.any(axis=1)), has_hist, torch.from_numpy(has_id)], dim=1)
+            avail = torch.stack(
+                [torch.ones(n, dtype=torch.bool), torch.from_numpy(demo.any(axis=1)), has_hist, torch.from_numpy(has_id)], dim=1
+            )
             avail &= self.config.enabled("user")
             catalog = (torch.tensor(self._item_text), torch.tensor(self.item_vectors))
-            parts = self.model.users(torch.tensor(text, dtype=torch.float32), torch.from_numpy(demo), torch.from_numpy(rows), avail, hist_vec, catalog)
+            parts = self.model.users(
+                torch.tensor(text, dtype=torch.float32), torch.from_numpy(demo), torch.from_numpy(rows), avail, hist_vec, catalog
+            )
         return _parts_to_numpy(parts)
 
     # ------------------------------------------------------------------ users
@@ -391,7 +408,9 @@ class Explorer:
         dot = vectors @ user.vector
         return ScoreTerms(self.mu, user.bias, biases, dot, by_modality)
 
-    def recommend(self, user: UserState, k: int = 20, item_weights: Mapping[str, float] | None = None, exclude_seen: bool = True) -> pd.DataFrame:
+    def recommend(
+        self, user: UserState, k: int = 20, item_weights: Mapping[str, float] | None = None, exclude_seen: bool = True
+    ) -> pd.DataFrame:
         """Top-``k`` items, best first, with every score term.
 
         Columns: ``rank, item_id, title, genres, score, p_like, mu, b_u, b_i, dot`` and
@@ -402,7 +421,9 @@ class Explorer:
         if item_weights is None:
             vectors, biases = self.item_vectors, self.item_bias
         else:
-            h, beta, alpha = self._item_parts(self._item_text, self._item_attr, np.arange(self.dataset.n_items), self.item_warm, item_weights)
+            h, beta, alpha = self._item_parts(
+                self._item_text, self._item_attr, np.arange(self.dataset.n_items), self.item_warm, item_weights
+            )
             vectors, biases = np.einsum("nm,nmd->nd", alpha, h), (alpha * beta).sum(1)
         terms = self.score_terms(user, vectors, biases)
         score = terms.score.copy()
@@ -542,7 +563,9 @@ class Explorer:
             block = self.user_space.block(C.AGE)
             frame[column] = [block.labels[int(np.searchsorted(block.edges, a, side="right"))] for a in frame[C.AGE]]
         grouped = frame.groupby(column)
-        return pd.DataFrame({"users": grouped.size(), "share_in_top": grouped["in_top"].mean(), "mean_p_like": grouped["p_like"].mean()}).reset_index()
+        return pd.DataFrame(
+            {"users": grouped.size(), "share_in_top": grouped["in_top"].mean(), "mean_p_like": grouped["p_like"].mean()}
+        ).reset_index()
 
     def status(self) -> dict[str, Any]:
         """Dataset, model, device and cache facts for the dashboard's status panel."""

@@ -8,8 +8,9 @@ exactly the columns the model was trained on.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -86,8 +87,12 @@ class FeatureSpace:
                 labels = sorted({str(v) for values in series for v in values})
                 blocks.append(Block(column, "multi", tuple(labels)))
             elif pd.api.types.is_numeric_dtype(series):
-                edges = AGE_EDGES if column == C.AGE else YEAR_EDGES if column == C.YEAR else tuple(
-                    np.unique(np.nanquantile(series.astype(float), [0.2, 0.4, 0.6, 0.8]))
+                edges = (
+                    AGE_EDGES
+                    if column == C.AGE
+                    else YEAR_EDGES
+                    if column == C.YEAR
+                    else tuple(np.unique(np.nanquantile(series.astype(float), [0.2, 0.4, 0.6, 0.8])))
                 )
                 unit = "age " if column == C.AGE else "" if column == C.YEAR else f"{column} "
                 blocks.append(Block(column, "bucket", tuple(_bucket_labels(edges, unit)), tuple(edges)))

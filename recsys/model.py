@@ -151,7 +151,9 @@ class Tower(nn.Module):
 class FusionScorer(nn.Module):
     """:math:`\\hat r(u,i) = \\mu + b_u + b_i + \\langle e_u, e_i\\rangle` with fused towers (see module docstring)."""
 
-    def __init__(self, text_dim: int, user_attr_dim: int, item_attr_dim: int, n_users: int, n_items: int, dim: int = 32, text_hidden: int = 128):
+    def __init__(
+        self, text_dim: int, user_attr_dim: int, item_attr_dim: int, n_users: int, n_items: int, dim: int = 32, text_hidden: int = 128
+    ):
         super().__init__()
         self.mu = nn.Parameter(torch.zeros(()))
         self.users = Tower(USER_MODALITIES, text_dim, user_attr_dim, n_users, dim, text_hidden)

@@ -8,7 +8,7 @@ text prior :math:`(e^0, b^0)` produced by the towers, the update minimises
     L(e, b) = \sum_j \ell\big(\sigma(\mu + b + b_j + \langle e, e_j\rangle), y_j\big)
       + \tfrac{\lambda}{2}\lVert e - e^0\rVert^2 + \tfrac{\lambda_b}{2}(b - b^0)^2
 
-(:math:`\ell` the logistic loss) by :math:`K` steps of
+(:math:`\ell` the logistic loss) by :math:`K` steps of (with :math:`\eta` capped at :math:`1/L`, the loss's smoothness constant)
 
 .. math::
 
@@ -83,13 +83,17 @@ def update(
     """
     e_new, b_new = e.astype(np.float64).copy(), float(b)
     p_before = sigmoid(mu + b + item_bias + items @ e)
+    # The loss is L-smooth with L = λ + ‖E‖²/4 (σ' ≤ 1/4); a step above 1/L can diverge once
+    # many items have feedback, so the step is capped there.
+    lr_e = min(config.lr, 1.0 / (config.reg + 0.25 * (np.linalg.norm(items, 2) ** 2 if len(items) else 0.0)))
+    lr_b = min(config.lr, 1.0 / (config.reg_bias + 0.25 * len(items)))
     losses = [objective(e_new, b_new, e0, b0, mu, items, item_bias, targets, config)]
     for _ in range(config.steps):
         residual = sigmoid(mu + b_new + item_bias + items @ e_new) - targets
         grad_e = items.T @ residual + config.reg * (e_new - e0)
         grad_b = residual.sum() + config.reg_bias * (b_new - b0)
-        e_new = e_new - config.lr * grad_e
-        b_new = b_new - config.lr * grad_b
+        e_new = e_new - lr_e * grad_e
+        b_new = b_new - lr_b * grad_b
         losses.append(objective(e_new, b_new, e0, b0, mu, items, item_bias, targets, config))
     p_after = sigmoid(mu + b_new + item_bias + items @ e_new)
     return UpdateTrace(

@@ -72,7 +72,9 @@ class PeerMethod(Method):
             ]  # fmt: skip
             result = subprocess.run(command, capture_output=True, text=True, timeout=3600)
             if result.returncode != 0:
-                raise RuntimeError(f"peer {self.name} failed: {result.stderr.strip().splitlines()[-1] if result.stderr.strip() else result.returncode}")
+                raise RuntimeError(
+                    f"peer {self.name} failed: {result.stderr.strip().splitlines()[-1] if result.stderr.strip() else result.returncode}"
+                )
             self.lists = json.loads((folder / "out.json").read_text())
 
     def scores(self, request: Request) -> np.ndarray:

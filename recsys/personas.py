@@ -108,7 +108,9 @@ class PersonaStore:
             if new != old and db.execute("SELECT 1 FROM personas WHERE name = ?", (new,)).fetchone():
                 raise ValueError(f"a persona named {new!r} already exists")
             db.execute("DELETE FROM personas WHERE name = ?", (old,))
-            db.execute("INSERT INTO personas VALUES (?, ?, ?)", (new, json.dumps({**persona.to_json(), "name": new}, default=str), time.time()))
+            db.execute(
+                "INSERT INTO personas VALUES (?, ?, ?)", (new, json.dumps({**persona.to_json(), "name": new}, default=str), time.time())
+            )
 
     def delete(self, name: str) -> None:
         with self._connect() as db:

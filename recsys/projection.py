@@ -10,9 +10,9 @@ stable (the map does not move), fast, and it reads as "this person sits among th
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from recsys import columns as C
 from recsys.data import Dataset
-from recsys.training import onboarding_profile, genre_base_rates
+from recsys.training import genre_base_rates, onboarding_profile
 
 USER_COLD_N = (0, 1, 2, 5, 10, 20)
 HELD_OUT = 0.2
@@ -136,7 +136,19 @@ def user_cold_requests(dataset: Dataset, split: Split, ns: tuple[int, ...] = USE
             shown = items[:n]
             rng = np.random.default_rng([split.seed, row, n, 11])
             text = onboarding_profile(dataset, row, dataset.item_ids.indices(shown).tolist(), rng, rates)
-            out.append(Request(f"u{user_id}-n{n}", str(n), int(user_id), tuple(shown), tuple(shown), tuple(items[n:]), text, _demographics(dataset, user_id), False))
+            out.append(
+                Request(
+                    f"u{user_id}-n{n}",
+                    str(n),
+                    int(user_id),
+                    tuple(shown),
+                    tuple(shown),
+                    tuple(items[n:]),
+                    text,
+                    _demographics(dataset, user_id),
+                    False,
+                )
+            )
     return out
 
 
@@ -147,7 +159,20 @@ def item_cold_requests(dataset: Dataset, split: Split) -> list[Request]:
     for user_id, group in _positives(split.test).groupby(C.USER):
         if user_id not in set(split.train[C.USER]):
             continue
-        out.append(Request(f"u{user_id}", "item_cold", int(user_id), (), (), tuple(group[C.ITEM]), "", _demographics(dataset, user_id), True, candidates))
+        out.append(
+            Request(
+                f"u{user_id}",
+                "item_cold",
+                int(user_id),
+                (),
+                (),
+                tuple(group[C.ITEM]),
+                "",
+                _demographics(dataset, user_id),
+                True,
+                candidates,
+            )
+        )
     return out
 
 
@@ -158,5 +183,7 @@ def warm_requests(dataset: Dataset, split: Split) -> list[Request]:
     for user_id, group in _positives(split.test).groupby(C.USER):
         if user_id not in seen:
             continue
-        out.append(Request(f"u{user_id}", "warm", int(user_id), (), seen[user_id], tuple(group[C.ITEM]), "", _demographics(dataset, user_id), True))
+        out.append(
+            Request(f"u{user_id}", "warm", int(user_id), (), seen[user_id], tuple(group[C.ITEM]), "", _demographics(dataset, user_id), True)
+        )
     return out

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -293,7 +293,14 @@ def fit(
                 ],
                 dim=1,
             )
-            user = model.users(data.user_text[users, variant], data.user_demo[users], users, user_avail & user_enabled, hist_vec, (data.item_text, item_vec))
+            user = model.users(
+                data.user_text[users, variant],
+                data.user_demo[users],
+                users,
+                user_avail & user_enabled,
+                hist_vec,
+                (data.item_text, item_vec),
+            )
             logits = model.score(user, items)[:, data.train_items]
             seen = torch.zeros(n, n_items)
             seen.scatter_(1, hist_idx.clamp(min=0), (hist_idx >= 0).float())

@@ -34,7 +34,11 @@ def test_recommend_table(explorer):
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["--profile", "   "], "empty"), (["--profile", "x", "--liked", "999999"], "unknown liked item"), (["--profile", "x", "-k", "0"], "-k")],
+    [
+        (["--profile", "   "], "empty"),
+        (["--profile", "x", "--liked", "999999"], "unknown liked item"),
+        (["--profile", "x", "-k", "0"], "-k"),
+    ],
 )
 def test_bad_input_exits_non_zero_with_one_line(explorer, args, message):
     result = run("recommend", "--quiet", *args)

@@ -36,7 +36,9 @@ def write_ml100k(folder, data_rows=None):
     (folder / "u.data").write_text(data_rows or "1\t1\t5\t881250949\n1\t2\t3\t881250950\n2\t1\t4\t881250951\n")
     flags = "|".join(["0"] * 19)
     anim = "|".join(["0", "0", "0", "1"] + ["0"] * 15)
-    (folder / "u.item").write_text(f"1|Toy Story (1995)|01-Jan-1995||http://x|{anim}\n2|GoldenEye (1995)|01-Jan-1995||http://y|{flags}\n", encoding="latin-1")
+    (folder / "u.item").write_text(
+        f"1|Toy Story (1995)|01-Jan-1995||http://x|{anim}\n2|GoldenEye (1995)|01-Jan-1995||http://y|{flags}\n", encoding="latin-1"
+    )
     (folder / "u.user").write_text("1|24|M|technician|85711\n2|53|F|other|94043\n")
     return folder
 

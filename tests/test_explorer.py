@@ -23,9 +23,9 @@ def test_recommend_contract(explorer):
     assert len(recs) == 20
     for column in ("item_id", "title", "genres", "score", "mu", "b_u", "b_i", "dot"):
         assert column in recs.columns
-    assert np.allclose(recs.score, recs.mu + recs.b_u + recs.b_i + recs.dot, atol=1e-4)
+    assert np.allclose(recs["score"], recs["mu"] + recs["b_u"] + recs["b_i"] + recs["dot"], atol=1e-4)
     dots = recs[[c for c in recs.columns if c.startswith("dot_")]].sum(axis=1)
-    assert np.allclose(dots, recs.dot, atol=1e-4)
+    assert np.allclose(dots, recs["dot"], atol=1e-4)
     assert recs.score.is_monotonic_decreasing
     assert recs.item_id.is_unique
 
@@ -85,7 +85,7 @@ def test_like_moves_neighbours_up_and_dislike_moves_them_down(explorer):
     assert liked.last_update is not None and liked.last_update.loss[-1] < liked.last_update.loss[0]
     recs = explorer.recommend(liked, k=50)
     assert target not in set(recs.item_id)
-    assert np.allclose(recs[[c for c in recs.columns if c.startswith("dot_")]].sum(axis=1), recs.dot, atol=1e-4)
+    assert np.allclose(recs[[c for c in recs.columns if c.startswith("dot_")]].sum(axis=1), recs["dot"], atol=1e-4)
 
 
 def test_feedback_returns_a_new_state_and_never_touches_the_model(explorer):

@@ -24,7 +24,7 @@ def test_layout_preserves_neighbourhoods(projector, space):
 
 
 def test_every_user_and_item_has_finite_coordinates(projector, explorer):
-    for (space, dims), layout in projector.layouts.items():
+    for (_space, dims), layout in projector.layouts.items():
         assert layout.items.shape == (explorer.dataset.n_items, dims)
         assert layout.users.shape == (explorer.dataset.n_users, dims)
         assert np.isfinite(layout.items).all() and np.isfinite(layout.users).all()

@@ -6,7 +6,7 @@ Figures only draw numbers the engine computed; no model math lives here.
 from __future__ import annotations
 
 import html
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -142,7 +142,9 @@ def embedding_map(
                 line = {"x": [point["x"], axis_values[0]], "y": [point["y"], axis_values[1]]}
                 if dims == 3:
                     line["z"] = [point["z"], axis_values[2]]
-                fig.add_trace(scatter(**line, mode="lines", line=dict(color=colour_n, width=1), opacity=0.35, showlegend=False, hoverinfo="skip"))
+                fig.add_trace(
+                    scatter(**line, mode="lines", line=dict(color=colour_n, width=1), opacity=0.35, showlegend=False, hoverinfo="skip")
+                )
             top = {"x": [t[0] for t in targets], "y": [t[1] for t in targets]}
             if dims == 3:
                 top["z"] = [t[2] for t in targets]
@@ -173,7 +175,9 @@ def curves(frame: pd.DataFrame, x: str, y: str, group: str, title: str, x_title:
     return fig
 
 
-def bars(frame: pd.DataFrame, x: str, y: str, title: str, colour_by: str | None = None, error: str | None = None, height: int = 360) -> go.Figure:
+def bars(
+    frame: pd.DataFrame, x: str, y: str, title: str, colour_by: str | None = None, error: str | None = None, height: int = 360
+) -> go.Figure:
     colours = [PALETTE[n % len(PALETTE)] for n in range(len(frame))] if colour_by is None else None
     fig = go.Figure(go.Bar(x=frame[x], y=frame[y], marker_color=colours, error_y=dict(type="data", array=frame[error]) if error else None,
                            text=[f"{v:.3f}" for v in frame[y]], textposition="outside"))  # fmt: skip

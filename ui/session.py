@@ -21,9 +21,15 @@ LINK_LOADED = "persona_link_loaded"
 READY_MADE = {
     "Space-opera fan": ("I love space operas: epic battles between the stars, alien worlds and rebels against an empire.", {}),
     "Parent of young kids": ("Cartoons and family films I can watch with my kids on a Sunday afternoon.", {"age": 38, "gender": "F"}),
-    "Horror buff": ("Gory slasher films and creepy haunted houses, the scarier the better.", {"age": 19, "gender": "M", "occupation": "student"}),
+    "Horror buff": (
+        "Gory slasher films and creepy haunted houses, the scarier the better.",
+        {"age": 19, "gender": "M", "occupation": "student"},
+    ),
     "Romantic": ("Romantic comedies and love stories with a happy ending.", {"age": 27, "gender": "F"}),
-    "Classic-film lover": ("Old black-and-white film noir, detectives and femme fatales from the 1940s.", {"age": 61, "occupation": "retired"}),
+    "Classic-film lover": (
+        "Old black-and-white film noir, detectives and femme fatales from the 1940s.",
+        {"age": 61, "occupation": "retired"},
+    ),
     "War-history buff": ("War films and westerns, especially World War II stories.", {"age": 52, "gender": "M", "occupation": "engineer"}),
 }
 

@@ -1,0 +1,79 @@
+"""Contract every scorer passes (ours, the baselines), and the evaluator on a small split."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from recsys.baselines import ContentKnnMethod, Context, DemographicPopularityMethod, GenreMethod, PopularityMethod, RandomMethod
+from recsys.evaluation import OursMethod, evaluate, feedback_loop, top_k
+from recsys.splits import item_cold_requests, item_cold_split, user_cold_requests, user_cold_split
+
+pytestmark = pytest.mark.slow
+METHODS = [RandomMethod, PopularityMethod, DemographicPopularityMethod, GenreMethod, ContentKnnMethod, OursMethod]
+
+
+@pytest.fixture(scope="module")
+def user_cold(explorer):
+    split = user_cold_split(explorer.dataset, seed=0)
+    context = Context(explorer.dataset, split, explorer.encoder, np.asarray(explorer._item_text))
+    requests = [r for r in user_cold_requests(explorer.dataset, split, ns=(0, 2)) if r.user_id in set(split.held_out_users[:12])]
+    return context, requests
+
+
+@pytest.fixture(scope="module")
+def fitted(user_cold):
+    context, _ = user_cold
+    return {cls.__name__: cls().fit(context) for cls in METHODS}
+
+
+def test_splits_hold_out_what_they_say(explorer):
+    split = user_cold_split(explorer.dataset, seed=0)
+    assert not set(split.train.user_id) & set(split.held_out_users)
+    assert len(split.held_out_users) == round(0.2 * explorer.dataset.n_users)
+    items = item_cold_split(explorer.dataset, seed=0)
+    assert not set(items.train.item_id) & set(items.held_out_items)
+    assert all(set(r.truth) <= set(items.held_out_items) for r in item_cold_requests(explorer.dataset, items)[:50])
+
+
+def test_onboarding_is_the_first_positives_by_time_and_the_profile_never_sees_the_truth(explorer, user_cold):
+    _, requests = user_cold
+    ratings = explorer.ratings
+    for request in requests:
+        mine = ratings[(ratings.user_id == request.user_id) & (ratings.rating >= 4)].sort_values(["timestamp", "item_id"])
+        n = int(request.group)
+        assert list(request.onboarding) == mine.item_id.tolist()[:n]
+        assert not set(request.onboarding) & set(request.truth)
+        titles = explorer.items.set_index("item_id").title
+        later = {titles[i].rsplit(" (", 1)[0] for i in request.truth}
+        assert not any(t in request.profile for t in later if len(t) > 6)
+
+
+@pytest.mark.parametrize("name", [cls.__name__ for cls in METHODS])
+def test_scores_cover_the_catalogue_and_are_deterministic(fitted, user_cold, name):
+    context, requests = user_cold
+    method = fitted[name]
+    for request in requests[:6]:
+        scores = method.scores(request)
+        assert scores.shape == (context.dataset.n_items,)
+        assert np.isfinite(scores).all()
+        assert np.array_equal(scores, method.scores(request))
+        ranked = top_k(scores, request, context)
+        assert len(ranked) == 20 and not set(ranked) & set(request.exclude)
+
+
+@pytest.mark.parametrize("name", [cls.__name__ for cls in METHODS])
+def test_metrics_are_in_range(fitted, user_cold, name):
+    context, requests = user_cold
+    outcome = evaluate(fitted[name], requests, context)
+    for row in outcome.rows:
+        assert all(0.0 <= v <= 1.0 for v in row.values())
+
+
+def test_ours_beats_random_and_the_loop_runs(fitted, user_cold):
+    context, requests = user_cold
+    ours = np.mean([r["recall@20"] for r in evaluate(fitted["OursMethod"], requests, context).rows])
+    rand = np.mean([r["recall@20"] for r in evaluate(fitted["RandomMethod"], requests, context).rows])
+    assert ours > rand
+    curve = feedback_loop(fitted["OursMethod"], [r for r in requests if r.group == "0"][:4], context, rounds=(0, 1, 2))
+    assert set(curve) == {"0", "1", "2"} and all(0 <= v <= 1 for v in curve.values())
