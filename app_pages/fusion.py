@@ -65,6 +65,10 @@ else:
         with cols[0]:
             st.markdown("**User side** (multiplies the learned α, then renormalises)")
             user_factors = {m: st.slider(f"user · {m}", 0.0, 3.0, 1.0, 0.1, key=f"uf-{m}") for m in USER_MODALITIES if user.weights[m] > 0}
+            if len(user_factors) == 1:
+                st.caption(
+                    "This persona has a single user modality, so re-weighting it changes nothing: give it demographics or onboarding likes on **New user**."
+                )
         with cols[1]:
             st.markdown("**Item side**")
             item_factors = {m: st.slider(f"item · {m}", 0.0, 3.0, 1.0, 0.1, key=f"if-{m}") for m in ITEM_MODALITIES}

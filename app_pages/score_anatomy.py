@@ -40,8 +40,8 @@ if item_id is None:
 anatomy = explorer.explain(user, item_id)
 st.markdown(f"**{html.escape(label)}** × **{html.escape(TITLES[item_id])}**")
 st.latex(
-    rf"\hat r = \underbrace{{{anatomy['mu']:.3f}}}_{{\mu}} {anatomy['b_u']:+.3f}_{{\,b_u}} {anatomy['b_i']:+.3f}_{{\,b_i}} "
-    rf"{anatomy['dot']:+.3f}_{{\,\langle e_u,e_i\rangle}} = {anatomy['score']:.3f}, \qquad \sigma(\hat r) = {anatomy['p_like']:.3f}"
+    rf"\hat r = \underbrace{{{anatomy['mu']:.3f}}}_{{\mu}} + \underbrace{{({anatomy['b_u']:.3f})}}_{{b_u}} + \underbrace{{({anatomy['b_i']:.3f})}}_{{b_i}} + "
+    rf"\underbrace{{({anatomy['dot']:.3f})}}_{{\langle e_u,e_i\rangle}} = {anatomy['score']:.3f}, \qquad \sigma(\hat r) = {anatomy['p_like']:.3f}"
 )
 terms = {"mu": anatomy["mu"], "b_u": anatomy["b_u"], "b_i": anatomy["b_i"]}
 terms |= {f"dot_{m}": v for m, v in anatomy["dot_by_user_modality"].items() if abs(v) > 1e-9}

@@ -58,7 +58,7 @@ def waterfall(terms: dict[str, float], title: str) -> go.Figure:
     """Waterfall from μ to r̂ through every term, for one user × item."""
     names = list(terms)
     fig = go.Figure(go.Waterfall(
-        x=[TERM_LABELS.get(n, n) for n in names] + ["r̂"], y=[terms[n] for n in names] + [0],
+        x=[TERM_LABELS.get(n, n) for n in names] + ["score r̂"], y=[terms[n] for n in names] + [0],
         measure=["relative"] * len(names) + ["total"], text=[f"{terms[n]:+.3f}" for n in names] + [f"{sum(terms.values()):.3f}"],
         textposition="outside", connector=dict(line=dict(color="#cbd5e1")),
         increasing=dict(marker_color="#2563eb"), decreasing=dict(marker_color="#ef4444"), totals=dict(marker_color="#111827"),
@@ -82,7 +82,7 @@ def modality_matrix(cross: pd.DataFrame) -> go.Figure:
     values = cross.to_numpy()
     limit = max(1e-6, float(np.abs(values).max()))
     fig = go.Figure(go.Heatmap(z=values, x=[f"item: {c}" for c in cross.columns], y=[f"user: {r}" for r in cross.index], zmin=-limit, zmax=limit,
-                               colorscale="RdBu", reversescale=True, text=np.round(values, 3), texttemplate="%{text}", hoverongaps=False))  # fmt: skip
+                               colorscale="RdBu", reversescale=True, texttemplate="%{z:.3f}", hoverongaps=False))  # fmt: skip
     return _layout(fig, 300, title="Dot product split by user modality × item modality")
 
 
