@@ -58,17 +58,14 @@ if user_colour != "hidden":
     frame = explorer.users.reset_index(drop=True)
     users["id"] = frame[C.USER].to_numpy()
     users["label"] = [
-        f"user {u} · {a}, {g}, {o}"
+        f"user {u} · {a}, {g}, {html.escape(str(o))}"
         for u, a, g, o in zip(frame[C.USER], frame.get(C.AGE, ""), frame.get(C.GENDER, ""), frame.get(C.OCCUPATION, ""))
     ]
-    if user_colour == "by gender":
-        users["label"] = users["label"]
-        users = users[frame[C.GENDER].to_numpy() == st.radio("Gender", ["F", "M"], horizontal=True)]
-    elif user_colour == "by age group":
-        groups = np.searchsorted(AGE_EDGES, frame[C.AGE].to_numpy(), side="right")
+    if user_colour == "by gender" and C.GENDER in frame:
+        users["segment"] = frame[C.GENDER].map({"F": "women", "M": "men"}).fillna("unknown").to_numpy()
+    elif user_colour == "by age group" and C.AGE in frame:
         names = [f"<{AGE_EDGES[0]}"] + [f"{a}-{b - 1}" for a, b in zip(AGE_EDGES[:-1], AGE_EDGES[1:])] + [f"{AGE_EDGES[-1]}+"]
-        pick = st.select_slider("Age group", names, value=names[2])
-        users = users[groups == names.index(pick)]
+        users["segment"] = [f"age {names[i]}" for i in np.searchsorted(AGE_EDGES, frame[C.AGE].to_numpy(), side="right")]
 
 extra = []
 for name, entry in session.personas().items():

@@ -128,3 +128,13 @@ def test_broken_link_is_a_clear_message(explorer):
     at.query_params["persona"] = "garbage!!"
     at.run()
     assert any("could not be opened" in e.value for e in at.error)
+
+
+def test_map_colours_users_by_segment(app):
+    at = open_page(app, "app_pages/embedding_map.py")
+    users = next(s for s in at.selectbox if s.label == "Users")
+    users.select("by gender")
+    at.run()
+    assert not at.exception
+    spec = at.get("plotly_chart")[0].proto.spec
+    assert "users: women" in spec and "users: men" in spec

@@ -131,9 +131,15 @@ def embedding_map(
                                           colorbar=dict(title=colour, thickness=12, x=1.0)),
                               hovertemplate="%{customdata[1]}<extra></extra>"))  # fmt: skip
     if users is not None and len(users):
-        fig.add_trace(scatter(**coords(users), mode="markers", name="users", customdata=np.stack([users["id"], users["label"]], axis=1),
-                              marker=dict(size=size - 1, color="#94a3b8", symbol="circle-open" if dims == 2 else "circle", opacity=0.6),
-                              hovertemplate="%{customdata[1]}<extra></extra>"))  # fmt: skip
+        segments = list(dict.fromkeys(users["segment"])) if "segment" in users else [None]
+        shades = ["#475569", "#a16207", "#0f766e", "#9333ea", "#be123c", "#1d4ed8", "#4d7c0f"]
+        for n, segment in enumerate(segments):
+            part = users if segment is None else users[users["segment"] == segment]
+            fig.add_trace(scatter(**coords(part), mode="markers", name="users" if segment is None else f"users: {segment}",
+                                  customdata=np.stack([part["id"], part["label"]], axis=1),
+                                  marker=dict(size=size - 1, color=shades[n % len(shades)] if segment is not None else "#94a3b8",
+                                              symbol="circle-open" if dims == 2 else "circle", opacity=0.7),
+                                  hovertemplate="%{customdata[1]}<extra></extra>"))  # fmt: skip
     for n, point in enumerate(extra):
         colour_n = ["#111827", "#dc2626", "#7c3aed", "#059669"][n % 4]
         if len(point.get("targets", [])):
