@@ -12,10 +12,20 @@ import pandas as pd
 from recsys import columns as C
 
 
+_last_line: list[str] = [""]
+
+
 def _progress(message: str, fraction: float) -> None:
-    print(f"\r[{fraction:5.0%}] {message[:90]:<90}", end="", file=sys.stderr, flush=True)
-    if fraction >= 1.0:
-        print(file=sys.stderr)
+    """One updating line on a terminal; in a log, a line per new step (not per tick)."""
+    if sys.stderr.isatty():
+        print(f"\r[{fraction:5.0%}] {message[:90]:<90}", end="", file=sys.stderr, flush=True)
+        if fraction >= 1.0:
+            print(file=sys.stderr)
+        return
+    step = message.split("(")[0].strip()
+    if step != _last_line[0]:
+        _last_line[0] = step
+        print(f"[{fraction:5.0%}] {message}", file=sys.stderr, flush=True)
 
 
 def _load(args: argparse.Namespace):
