@@ -292,7 +292,9 @@ def measure_speed(timings: dict) -> dict:
     # Fit times are cold-cache runs only when the model cache is empty; peers' "fit" includes
     # answering every request in their own process (their per-request time is not separable).
     out["fit_seconds"] = {name.removeprefix("fit:"): float(np.median(v)) for name, v in timings.items() if name.startswith("fit:")}
-    out["answer_ms_per_request"] = {name.removeprefix("answer_ms:"): float(np.median(v)) for name, v in timings.items() if name.startswith("answer_ms:")}
+    out["answer_ms_per_request"] = {
+        name.removeprefix("answer_ms:"): float(np.median(v)) for name, v in timings.items() if name.startswith("answer_ms:")
+    }
     return out
 
 

@@ -11,7 +11,6 @@ import pandas as pd
 
 from recsys import columns as C
 
-
 _last_line: list[str] = [""]
 
 
