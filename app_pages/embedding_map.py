@@ -29,7 +29,11 @@ colour = controls[2].selectbox("Colour items by", ["genre", "popularity", "warm 
 user_colour = controls[3].selectbox("Users", ["hidden", "all users", "by gender", "by age group"], index=0)
 top_k = controls[4].slider("Top-K lines", 0, 20, 10)
 
-layout = projector.layout(space, dims)
+if projector.has(space, dims):
+    layout = projector.layout(space, dims)
+else:
+    with st.spinner(f"Fitting the {dims}D map of the {space} space (once; about 20 seconds)…"):
+        layout = projector.layout(space, dims)
 axes = ["x", "y", "z"][:dims]
 items = pd.DataFrame(layout.items, columns=axes)
 items["id"] = explorer.items[C.ITEM].to_numpy()

@@ -9,6 +9,7 @@ stable (the map does not move), fast, and it reads as "this person sits among th
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,16 +65,37 @@ def fit_layout(vectors: np.ndarray, dims: int, seed: int = 0) -> np.ndarray:
 
 
 class Projector:
-    """All map layouts for one trained :class:`~recsys.explorer.Explorer`, cached on disk."""
+    """All map layouts for one trained :class:`~recsys.explorer.Explorer`, cached on disk.
 
-    def __init__(self, layouts: dict[tuple[str, int], MapLayout], seconds: float = 0.0):
-        self.layouts = layouts
+    The 2D layouts are fitted up front (``for_explorer``); 3D ones on first use.
+    """
+
+    def __init__(self, explorer, path: Path, saved: dict[str, np.ndarray], seconds: float = 0.0):
+        self.explorer = explorer
+        self.path = path
+        self.saved = saved
+        self.layouts: dict[tuple[str, int], MapLayout] = {}
         self.seconds = seconds
+        self._lock = threading.Lock()
+
+    def has(self, space: str, dims: int) -> bool:
+        """Whether a layout is ready without fitting (the UI shows a spinner otherwise)."""
+        return (space, dims) in self.layouts or f"{space}_{dims}d" in self.saved
 
     def layout(self, space: str, dims: int) -> MapLayout:
-        if (space, dims) not in self.layouts:
+        if space not in SPACES or dims not in (2, 3):
             raise ValueError(f"no layout for space {space!r} in {dims}D; spaces: {', '.join(SPACES)}")
-        return self.layouts[(space, dims)]
+        with self._lock:
+            if (space, dims) not in self.layouts:
+                items, users = self.space_vectors(self.explorer, space)
+                reference = _normalise(items.astype(np.float32))
+                name = f"{space}_{dims}d"
+                if name not in self.saved:
+                    self.saved[name] = fit_layout(reference, dims)
+                    atomic_save_npz(self.path, **self.saved)
+                fitted = MapLayout(space, dims, self.saved[name], reference, np.zeros((0, dims), np.float32))
+                self.layouts[(space, dims)] = MapLayout(space, dims, self.saved[name], reference, fitted.place(users))
+            return self.layouts[(space, dims)]
 
     @staticmethod
     def space_vectors(explorer, space: str) -> tuple[np.ndarray, np.ndarray]:
@@ -89,19 +111,13 @@ class Projector:
         say = progress or (lambda message, fraction: None)
         key = stable_hash("map", 3, explorer.info.get("key"), explorer.encoder.model_id)
         path = (cache_dir or cache_root()) / "projections" / f"{key}.npz"
-        layouts: dict[tuple[str, int], MapLayout] = {}
         started = time.perf_counter()
         saved = dict(np.load(path)) if path.exists() else {}
-        jobs = [(space, dims) for space in SPACES for dims in (2, 3)]
-        for done, (space, dims) in enumerate(jobs):
-            items, users = cls.space_vectors(explorer, space)
-            reference = _normalise(items.astype(np.float32))
-            name = f"{space}_{dims}d"
-            if name not in saved:
-                say(f"Fitting the {dims}D UMAP map of the {space} space ({len(reference):,} items)", done / len(jobs))
-                saved[name] = fit_layout(reference, dims)
-                atomic_save_npz(path, **saved)
-            layout = MapLayout(space, dims, saved[name], reference, np.zeros((0, dims), np.float32))
-            layouts[(space, dims)] = MapLayout(space, dims, saved[name], reference, layout.place(users))
+        projector = cls(explorer, path, saved)
+        for done, space in enumerate(SPACES):
+            if not projector.has(space, 2):
+                say(f"Fitting the 2D UMAP map of the {space} space ({explorer.dataset.n_items:,} items)", done / len(SPACES))
+            projector.layout(space, 2)
+        projector.seconds = time.perf_counter() - started
         say("Map ready", 1.0)
-        return cls(layouts, time.perf_counter() - started)
+        return projector

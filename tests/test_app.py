@@ -138,3 +138,13 @@ def test_map_colours_users_by_segment(app):
     assert not at.exception
     spec = at.get("plotly_chart")[0].proto.spec
     assert "users: women" in spec and "users: men" in spec
+
+
+def test_link_with_an_unknown_item_is_a_clear_message(explorer):
+    from recsys.personas import Persona
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["persona"] = Persona("Ghost", "anything", liked=(999_999,)).to_token()
+    at.run()
+    assert not at.exception
+    assert any("unknown liked item id 999999" in e.value for e in at.error)

@@ -23,8 +23,9 @@ def test_layout_preserves_neighbourhoods(projector, space):
     assert score >= 0.85, score
 
 
-def test_every_user_and_item_has_finite_coordinates(projector, explorer):
-    for (_space, dims), layout in projector.layouts.items():
+@pytest.mark.parametrize("dims", [2, 3])
+def test_every_user_and_item_has_finite_coordinates(projector, explorer, dims):
+    for layout in (projector.layout("text", dims), projector.layout("fused", dims)):
         assert layout.items.shape == (explorer.dataset.n_items, dims)
         assert layout.users.shape == (explorer.dataset.n_users, dims)
         assert np.isfinite(layout.items).all() and np.isfinite(layout.users).all()
