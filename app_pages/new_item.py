@@ -48,6 +48,7 @@ cols[1].metric("Item bias b_i", f"{item.bias:.3f}", "from text and attributes on
 
 audience = explorer.audience(item, k=explorer.dataset.n_users, list_length=length)
 share = float(audience["in_top"].mean())
+cols[0].metric("Median rank among each user's unseen films", f"{int(audience['position'].median()):,}")
 cols[1].metric(
     f"Users who would see it in their top-{length}",
     f"{int(audience['in_top'].sum()):,}",
@@ -60,12 +61,25 @@ st.dataframe(audience.head(20), hide_index=True, width="stretch",
              column_config={"p_like": st.column_config.ProgressColumn("p(like)", min_value=0.0, max_value=1.0, format="%.2f")})  # fmt: skip
 
 st.subheader("By segment")
+if share == 0:
+    st.info(
+        f"Nobody would see this item in their top-{length} yet: a cold item starts without the popularity that "
+        f"lifts catalogue films (its median rank would be {int(audience['position'].median()):,}). The charts show "
+        "how likely each segment is to like it."
+    )
 segment_cols = st.columns(3)
 for col, column in zip(segment_cols, [c for c in (C.AGE, C.GENDER, C.OCCUPATION) if c in explorer.user_space.columns]):
-    segments = explorer.audience_segments(item, column, list_length=length).sort_values("share_in_top", ascending=False)
+    segments = explorer.audience_segments(item, column, list_length=length).sort_values("mean_p_like", ascending=False)
     with col:
-        fig = charts.bars(segments.head(12).assign(label=segments[column].astype(str)), "label", "share_in_top",
-                          f"Share with it in top-{length}, by {column}", height=340)  # fmt: skip
+        fig = charts.bars(
+            segments.head(12).assign(label=segments[column].astype(str)), "label", "mean_p_like", f"Mean p(like) by {column}", height=340
+        )
+        fig.update_traces(
+            customdata=segments.head(12)[["share_in_top", "median_position"]].to_numpy(),
+            hovertemplate="%{x}<br>mean p(like) %{y:.3f}<br>in top-"
+            + str(length)
+            + ": %{customdata[0]:.1%}<br>median rank %{customdata[1]:.0f}<extra></extra>",
+        )
         st.plotly_chart(fig, width="stretch")
 
 st.subheader("Nearest catalogue items (fused space)")

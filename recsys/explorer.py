@@ -564,7 +564,12 @@ class Explorer:
             frame[column] = [block.labels[int(np.searchsorted(block.edges, a, side="right"))] for a in frame[C.AGE]]
         grouped = frame.groupby(column)
         return pd.DataFrame(
-            {"users": grouped.size(), "share_in_top": grouped["in_top"].mean(), "mean_p_like": grouped["p_like"].mean()}
+            {
+                "users": grouped.size(),
+                "share_in_top": grouped["in_top"].mean(),
+                "mean_p_like": grouped["p_like"].mean(),
+                "median_position": grouped["position"].median(),
+            }
         ).reset_index()
 
     def status(self) -> dict[str, Any]:
