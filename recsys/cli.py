@@ -84,7 +84,10 @@ def cmd_speed(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from recsys.benchmark import print_table, run_benchmark
 
-    results = run_benchmark(quick=args.quick, speed=args.speed, seeds=args.seeds, progress=_progress, validation=args.validation)
+    results = run_benchmark(
+        quick=args.quick, speed=args.speed, seeds=args.seeds, progress=_progress, validation=args.validation,
+        max_users=args.max_users, peers=[] if args.no_peers else None,
+    )  # fmt: skip
     print_table(results)
     if args.json:
         path = Path(args.json)
@@ -122,6 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--speed", action="store_true", help="also time the interactive paths and training")
     bench.add_argument("--seeds", type=int, nargs="*", help="seeds (default 0 1 2; --quick: 0)")
     bench.add_argument("--validation", action="store_true", help="evaluate on a validation split carved from training (for tuning)")
+    bench.add_argument("--max-users", type=int, help="evaluate only this many users per split (smoke tests)")
+    bench.add_argument("--no-peers", action="store_true", help="skip the peer libraries even when their environments exist")
     bench.set_defaults(func=cmd_bench)
     return parser
 
