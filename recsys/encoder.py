@@ -26,6 +26,8 @@ from recsys.cache import atomic_save_npz, cache_root
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 #: Texts longer than this are cut before tokenising, so a pasted book cannot stall the app.
 MAX_INPUT_CHARS = 20_000
+#: Batches at least this large are written to the disk cache at once (see EmbeddingStore.add).
+PERSIST_BATCH = 32
 _ENGLISH_ONLY = ("all-minilm", "all-mpnet", "bge-small-en", "e5-small", "gte-small")
 
 
@@ -75,6 +77,7 @@ class EmbeddingStore:
     def __init__(self, path: Path, dim: int):
         self.path, self.dim = path, dim
         self._lock = threading.Lock()
+        self._unsaved = 0
         self._rows: dict[str, int] = {}
         self._matrix = np.zeros((0, dim), dtype=np.float32)
         if path.exists():
@@ -100,6 +103,11 @@ class EmbeddingStore:
         return out, missing
 
     def add(self, keys: Sequence[str], vectors: np.ndarray) -> None:
+        """Remember new vectors; a batch of at least ``PERSIST_BATCH`` texts is written to disk.
+
+        Single queries (a persona being typed) stay in memory: rewriting the whole file for
+        each would cost more than embedding the text again after a restart.
+        """
         with self._lock:
             fresh = list({k: v for k, v in zip(keys, vectors) if k not in self._rows}.items())
             if not fresh:
@@ -108,8 +116,14 @@ class EmbeddingStore:
             self._matrix = np.vstack([self._matrix, np.stack([v for _, v in fresh]).astype(np.float32)])
             for offset, (key, _) in enumerate(fresh):
                 self._rows[key] = start + offset
-            # Rows are appended in the dict's insertion order, so keys[i] names row i.
-            atomic_save_npz(self.path, keys=np.array(list(self._rows)), vectors=self._matrix)
+            self._unsaved += len(fresh)
+            if self._unsaved >= PERSIST_BATCH:
+                self.save()
+
+    def save(self) -> None:
+        """Write every vector to disk (atomically); rows follow the dict's insertion order."""
+        atomic_save_npz(self.path, keys=np.array(list(self._rows)), vectors=self._matrix)
+        self._unsaved = 0
 
 
 @dataclass

@@ -46,7 +46,8 @@ def measure(explorer: Explorer, repeats: int = 5) -> dict[str, dict[str, float]]
     counter = iter(range(10**9))
 
     def fresh_user():
-        text = f"{PROFILES[next(counter) % len(PROFILES)]} (variant {next(counter)})"
+        # A nonce makes every text new to the embedding cache, even across benchmark runs.
+        text = f"{PROFILES[next(counter) % len(PROFILES)]} (take {time.time_ns()})"
         return explorer.recommend(explorer.new_user(text), k=20)
 
     user = explorer.new_user(PROFILES[0])

@@ -224,7 +224,7 @@ def build_training_data(
     return TrainingData(
         focus=torch.from_numpy(focus),
         item_genres=torch.from_numpy(item_genres),
-        item_text=torch.from_numpy(item_vectors),
+        item_text=torch.tensor(np.asarray(item_vectors, dtype=np.float32)),
         item_attr=torch.from_numpy(item_space.encode_frame(dataset.items)),
         item_warm=torch.from_numpy(warm),
         user_text=torch.from_numpy(user_text),

@@ -13,6 +13,7 @@ def test_store_keeps_rows_aligned_with_duplicate_keys(tmp_path):
     path = tmp_path / "e.npz"
     store = EmbeddingStore(path, 2)
     store.add(["a", "b", "a", "c"], np.array([[1, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32))
+    store.save()
     reloaded = EmbeddingStore(path, 2)
     vectors, missing = reloaded.lookup(["c", "b", "a", "zzz"])
     assert missing == [3]
@@ -41,3 +42,15 @@ def test_prepare_escapes_nothing_and_strips_control_characters(encoder):
 def test_device_choice_is_overridable():
     assert pick_device("cpu") == "cpu"
     assert pick_device() in {"cpu", "cuda", "mps"}
+
+
+def test_small_batches_stay_in_memory_large_ones_are_written(tmp_path):
+    from recsys.encoder import PERSIST_BATCH
+
+    path = tmp_path / "e.npz"
+    store = EmbeddingStore(path, 2)
+    store.add(["one"], np.ones((1, 2), dtype=np.float32))
+    assert not path.exists() and store.lookup(["one"])[1] == []
+    keys = [f"k{i}" for i in range(PERSIST_BATCH)]
+    store.add(keys, np.zeros((PERSIST_BATCH, 2), dtype=np.float32))
+    assert EmbeddingStore(path, 2).lookup(["one", *keys])[1] == []
