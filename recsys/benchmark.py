@@ -50,22 +50,29 @@ def baselines() -> list[Method]:
 
 
 class Collector:
-    """Per-user rows of every (block, method), pooled over seeds."""
+    """Per-user rows of every (block, method), per seed.
+
+    Accuracy metrics pool the users of all seeds (mean and 95% CI); exposure statistics
+    (average popularity, coverage, Gini) are computed per seed — each seed has its own
+    candidate set and training popularity — and then averaged.
+    """
 
     def __init__(self):
-        self.outcomes: dict[tuple, Outcome] = {}
-        self.candidates: dict[tuple, int] = {}
-        self.popularity: dict = {}
+        self.runs: dict[tuple, list[tuple[Outcome, int, dict]]] = {}
 
     def add(self, key: tuple, outcome: Outcome, n_candidates: int, popularity: dict) -> None:
-        pooled = self.outcomes.setdefault(key, Outcome())
-        pooled.rows += outcome.rows
-        pooled.lists += outcome.lists
-        self.candidates[key] = n_candidates
-        self.popularity = popularity
+        self.runs.setdefault(key, []).append((outcome, n_candidates, popularity))
 
     def summary(self, key: tuple) -> dict:
-        return self.outcomes[key].summary(self.popularity, self.candidates[key])
+        runs = self.runs[key]
+        pooled = Outcome([row for outcome, _, _ in runs for row in outcome.rows], [])
+        out = pooled.summary({}, 1)
+        per_seed = [outcome.summary(popularity, n) for outcome, n, popularity in runs]
+        for name in ("avg_popularity", "coverage", "gini"):
+            values = [s[name] for s in per_seed if name in s]
+            if values:
+                out[name] = float(np.mean(values))
+        return out
 
 
 def _limit(requests: list, max_users: int | None) -> list:
@@ -183,7 +190,7 @@ def _assemble(collector: Collector, loops, weights, seeds, quick, validation, pe
         "item_cold": {}, "user_cold": {}, "feedback_loop": {}, "warm_items": {}, "ablation": {}, "fusion_weights": {},
         "peers_missing": [p for p in ("lightfm", "implicit_als", "cornac_bpr") if p not in peers],
     }  # fmt: skip
-    for key in collector.outcomes:
+    for key in collector.runs:
         block, group, method = key
         summary = collector.summary(key)
         if method.startswith("ablation:"):
