@@ -63,3 +63,42 @@ st.caption(
     "*The MovieLens Datasets: History and Context*, ACM TiiS 5(4), 2015), used under its terms. "
     "Text model: all-MiniLM-L6-v2 (sentence-transformers)."
 )
+
+with st.expander("Bring your own catalogue: check your files"):
+    st.markdown(
+        "The engine reads the official GroupLens folders and a generic catalog format (items with free text and "
+        "attributes, interactions, optional users; see `data/README.md`). Drop your CSV or parquet files here to "
+        "check them; problems are reported with the file, row and column."
+    )
+    cols = st.columns(3)
+    items_file = cols[0].file_uploader("Items", type=["csv", "parquet"], key="upload_items")
+    interactions_file = cols[1].file_uploader("Interactions", type=["csv", "parquet"], key="upload_interactions")
+    users_file = cols[2].file_uploader("Users (optional)", type=["csv", "parquet"], key="upload_users")
+    if items_file and interactions_file:
+        import tempfile
+        from pathlib import Path
+
+        from recsys.data import DataError, load_catalog
+
+        with tempfile.TemporaryDirectory() as folder:
+            paths = []
+            for upload in (items_file, interactions_file, users_file):
+                if upload is None:
+                    paths.append(None)
+                    continue
+                path = Path(folder) / Path(upload.name).name
+                path.write_bytes(upload.getvalue())
+                paths.append(path)
+            try:
+                with st.spinner("Checking…"):
+                    dataset = load_catalog(*paths)
+            except DataError as err:
+                st.error(f"Not loadable: {err}")
+            else:
+                st.success(
+                    f"Looks good: {dataset.n_items:,} items, {dataset.n_users:,} users, {len(dataset.ratings):,} interactions; "
+                    f"item attributes: {', '.join(dataset.item_attributes)}."
+                )
+                st.caption(
+                    "To explore it: `Explorer.load(dataset=load_catalog(items, interactions, users))` in Python (training takes a minute or two)."
+                )

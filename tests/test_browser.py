@@ -152,3 +152,21 @@ def test_two_sessions_do_not_share_personas(server, browser):
     expect(second.get_by_text("2 personas in this session")).to_have_count(1, timeout=120_000)
     expect(second.get_by_text("Placed on the map")).to_contain_text("Bob western", timeout=120_000)
     assert second.get_by_text("Alice family").count() == 0
+
+
+def test_malformed_upload_is_a_clear_message(server, browser, tmp_path):
+    from playwright.sync_api import expect
+
+    items = tmp_path / "items.csv"
+    items.write_text("item_id,name\n1,Red shoes\n")
+    interactions = tmp_path / "interactions.csv"
+    interactions.write_text("user_id,item_id\n1,1\n")
+    page = browser.new_page(viewport={"width": 1440, "height": 1600})
+    page.goto(server)
+    page.get_by_text("Bring your own catalogue").click()
+    inputs = page.locator("input[type=file]")
+    inputs.nth(0).set_input_files(str(items))
+    inputs.nth(1).set_input_files(str(interactions))
+    expect(page.get_by_text("Not loadable: file items.csv, column 'title'")).to_be_visible(timeout=60_000)
+    assert_no_exception(page)
+    page.close()
