@@ -108,7 +108,7 @@ def results(k: int) -> None:
         st.info("👈 Type a profile (or pick a ready-made persona) and press **Recommend**.")
         return
     current = st.session_state.get(session.ACTIVE)
-    name = st.selectbox("Persona", names, index=names.index(current) if current in names else 0, key="shown_persona")
+    name = st.selectbox("Persona", names, index=names.index(current) if current in names else 0, key=session.SHOWN)
     session.set_active(name)
     entry = session.personas()[name]
     user = entry.state
@@ -180,6 +180,7 @@ def results(k: int) -> None:
         cols[6].selectbox("stars", [None, 1, 2, 3, 4, 5], key=key, label_visibility="collapsed", on_change=rate, args=(*args, key, current_ranks),
                           format_func=lambda s: "★" if s is None else f"{s}★")  # fmt: skip
 
+    st.markdown("**Score of each recommendation, term by term** (bars stack to the ◆ score; blue parts come from the profile text)")
     st.plotly_chart(charts.score_breakdown(recs), width="stretch")
 
     with st.expander("Which words drive a recommendation?"):

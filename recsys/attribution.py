@@ -94,14 +94,16 @@ def interest_keywords(explorer: Explorer, text: str, k: int = 6) -> pd.DataFrame
     Candidates are single words and two-word phrases without stop words; each is embedded
     by the same language model and ranked by cosine similarity to the profile's embedding.
     """
-    tokens = [w for w in words(text)[: MAX_WORDS * 4]]
-    lowered = [w.lower() for w in tokens]
     candidates: list[str] = []
-    for i, word in enumerate(lowered):
-        if word not in STOPWORDS and len(word) > 2:
-            candidates.append(tokens[i])
-            if i + 1 < len(lowered) and lowered[i + 1] not in STOPWORDS and len(lowered[i + 1]) > 2:
-                candidates.append(f"{tokens[i]} {tokens[i + 1]}")
+    # Two-word phrases never cross punctuation ("space operas: epic" is not a phrase).
+    for clause in re.split(r"[.,;:!?()\[\]\n]+", text)[: MAX_WORDS * 2]:
+        tokens = words(clause)
+        lowered = [w.lower() for w in tokens]
+        for i, word in enumerate(lowered):
+            if word not in STOPWORDS and len(word) > 2:
+                candidates.append(tokens[i])
+                if i + 1 < len(lowered) and lowered[i + 1] not in STOPWORDS and len(lowered[i + 1]) > 2:
+                    candidates.append(f"{tokens[i]} {tokens[i + 1]}")
     candidates = list(dict.fromkeys(candidates))[: MAX_WORDS * 2]
     if not candidates:
         return pd.DataFrame({"keyword": [], "relevance": []})

@@ -46,11 +46,11 @@ def score_breakdown(recs: pd.DataFrame, max_items: int = 20) -> go.Figure:
                     hovertemplate="%{y}<br>" + TERM_LABELS[term] + ": %{x:.3f}<extra></extra>")  # fmt: skip
     fig.add_scatter(y=labels, x=rows["score"], mode="markers", name="score r̂", marker=dict(symbol="diamond", size=9, color="#111827"),
                     hovertemplate="%{y}<br>score: %{x:.3f}<extra></extra>")  # fmt: skip
-    _layout(fig, 28 * len(rows) + 110, barmode="relative", title="Score of each recommendation, term by term",
+    _layout(fig, 28 * len(rows) + 110, barmode="relative", 
             legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, font=dict(size=11)))  # fmt: skip
     fig.update_xaxes(title="contribution to r̂ (logit)", zeroline=True, zerolinecolor="#111827")
     fig.update_yaxes(tickfont=dict(size=11), automargin=True)
-    fig.update_layout(margin=dict(t=90))
+    fig.update_layout(margin=dict(t=70))
     return fig
 
 

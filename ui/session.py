@@ -15,6 +15,7 @@ from recsys.personas import Persona
 
 PERSONAS = "personas"  # name -> SessionPersona
 ACTIVE = "active_persona"
+SHOWN = "shown_persona"  # the New user page's persona selector
 NEW_ITEMS = "new_items"  # list[ItemState]
 LINK_LOADED = "persona_link_loaded"
 
@@ -65,8 +66,10 @@ def build(explorer: Explorer, persona: Persona) -> SessionPersona:
 
 
 def put(entry: SessionPersona) -> None:
+    """Add or replace a persona and make it the one shown (call before the selector is drawn)."""
     personas()[entry.persona.name] = entry
     set_active(entry.persona.name)
+    st.session_state[SHOWN] = entry.persona.name
 
 
 def remove(name: str) -> None:
