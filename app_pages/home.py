@@ -21,10 +21,10 @@ st.subheader("Status")
 cols = st.columns(4)
 cols[0].metric("Dataset", status["dataset"], f"{status['n_ratings']:,} ratings", delta_color="off")
 cols[1].metric("Users × items", f"{status['n_users']:,} × {status['n_items']:,}")
-cols[2].metric("Text model", status["model"], f"{status['text_dimension']}-d, on {status['device']}", delta_color="off")
+cols[2].metric("Text encoder", f"{status['text_dimension']}-d", f"{status['model']} on {status['device']}", delta_color="off")
 cols[3].metric("Fused dimension d", status["dimension"])
 cols = st.columns(4)
-trained = "trained this start" if status.get("trained_now") else "loaded from cache"
+trained = "trained now" if status.get("trained_now") else "cached"
 cols[0].metric("Model", trained, f"{status.get('train_seconds', 0):.0f} s to train", delta_color="off")
 cols[1].metric("Engine ready in", f"{status.get('load_seconds', 0):.1f} s")
 cols[2].metric(
