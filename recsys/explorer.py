@@ -237,11 +237,13 @@ class Explorer:
         item_space = FeatureSpace.fit(dataset.items, dataset.item_attributes)
         split = stable_hash(pd.util.hash_pandas_object(ratings, index=False).sum(), items)
         features = (user_space.labels, item_space.labels)
-        key = stable_hash(ARTIFACT_VERSION, dataset.fingerprint(), encoder.model_id, config.to_dict(), split, features)
-        path = (cache_dir or cache_root()) / "models" / key / "model.pt"
         model = FusionScorer(
             encoder.dim, user_space.dim, item_space.dim, dataset.n_users, dataset.n_items, dim=config.dim, text_hidden=config.text_hidden
         )
+        # The architecture (parameter names and shapes) is part of the key: a changed model never loads stale weights.
+        architecture = sorted((name, tuple(value.shape)) for name, value in model.state_dict().items())
+        key = stable_hash(ARTIFACT_VERSION, dataset.fingerprint(), encoder.model_id, config.to_dict(), split, features, architecture)
+        path = (cache_dir or cache_root()) / "models" / key / "model.pt"
         if path.exists():
             say("Loading the trained model from the cache", 0.5)
             saved = torch.load(path, weights_only=False)
