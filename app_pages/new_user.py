@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from recsys import columns as C
-from recsys.attribution import interest_keywords, word_influence
+from recsys.attribution import IG_STEPS, interest_keywords, token_attribution, word_influence
 from recsys.online import stars
 from recsys.personas import Persona
 from ui import charts, resources, session
@@ -183,12 +183,28 @@ def results(k: int) -> None:
     st.markdown("**Score of each recommendation, term by term** (bars stack to the ◆ score; blue parts come from the profile text)")
     st.plotly_chart(charts.score_breakdown(recs), width="stretch")
 
-    with st.expander("Which words drive a recommendation?"):
+    # A toggle rather than an expander: Streamlit runs an expander's body even when closed.
+    if st.toggle("Which words drive a recommendation?", key=f"why-on-{name}"):
         choice = st.selectbox("Recommendation", list(recs[C.ITEM]), format_func=lambda i: TITLES.get(i, str(i)), key=f"why-{name}")
+        method = st.radio(
+            "Method", ["leave one word out", "integrated gradients (token level)"], horizontal=True, key=f"why-method-{name}",
+            help="Leave-one-word-out re-embeds the profile without each word. Integrated gradients runs the language model "
+            "token by token (transformers) and follows the gradient of r̂ from a neutral [MASK] profile to the real one.",
+        )  # fmt: skip
         if choice is not None:
-            influence = word_influence(explorer, user, choice)
-            st.markdown(highlighted(influence, user.text), unsafe_allow_html=True)
-            st.caption("Leave-one-word-out: blue words raise this item's score, red words lower it (hover a word for the change in r̂).")
+            if method.startswith("leave"):
+                influence = word_influence(explorer, user, choice)
+                st.markdown(highlighted(influence, user.text), unsafe_allow_html=True)
+                st.caption("Blue words raise this item's score, red words lower it (hover a word for the change in r̂ when it is left out).")
+            else:
+                with st.spinner("Running the language model token by token…"):
+                    tokens = token_attribution(explorer, user, choice)
+                st.markdown(highlighted(tokens.rename(columns={"attribution": "delta"}), user.text), unsafe_allow_html=True)
+                total, gap = float(tokens["attribution"].sum()), float(tokens["score"].iloc[0] - tokens["baseline_score"].iloc[0])
+                st.caption(
+                    f"Word attributions sum to {total:+.3f}; r̂(profile) − r̂([MASK] profile) = {gap:+.3f} "
+                    f"(integrated gradients, {IG_STEPS} steps: the two agree up to the integration error)."
+                )
 
 
 with right:

@@ -290,22 +290,36 @@ class Explorer:
             alpha = _reweighted(alpha, ITEM_MODALITIES, weights)
         return h, beta, alpha
 
+    def user_tower(self, text: torch.Tensor, demo: np.ndarray, rows: np.ndarray, has_id: np.ndarray, history: np.ndarray) -> Parts:
+        """Run the user tower in torch (gradients flow to ``text`` when it requires them).
+
+        ``history`` is (n, L) item rows, −1 padded.
+        """
+        n = len(text)
+        hist_vec, has_hist = history_vectors(torch.from_numpy(history), torch.tensor(self.item_vectors))
+        avail = torch.stack(
+            [torch.ones(n, dtype=torch.bool), torch.from_numpy(demo.any(axis=1)), has_hist, torch.from_numpy(has_id)], dim=1
+        )
+        avail &= self.config.enabled("user")
+        catalog = (torch.tensor(self._item_text), torch.tensor(self.item_vectors))
+        return self.model.users(text, torch.from_numpy(demo), torch.from_numpy(rows), avail, hist_vec, catalog)
+
     def _user_parts(
         self, text: np.ndarray, demo: np.ndarray, rows: np.ndarray, has_id: np.ndarray, history: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Run the user tower; ``history`` is (n, L) item rows, −1 padded."""
-        n = len(text)
         with torch.no_grad():
-            hist_vec, has_hist = history_vectors(torch.from_numpy(history), torch.tensor(self.item_vectors))
-            avail = torch.stack(
-                [torch.ones(n, dtype=torch.bool), torch.from_numpy(demo.any(axis=1)), has_hist, torch.from_numpy(has_id)], dim=1
-            )
-            avail &= self.config.enabled("user")
-            catalog = (torch.tensor(self._item_text), torch.tensor(self.item_vectors))
-            parts = self.model.users(
-                torch.tensor(text, dtype=torch.float32), torch.from_numpy(demo), torch.from_numpy(rows), avail, hist_vec, catalog
-            )
+            parts = self.user_tower(torch.tensor(text, dtype=torch.float32), demo, rows, has_id, history)
         return _parts_to_numpy(parts)
+
+    def user_inputs(self, user: UserState) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The non-text tower inputs of a user state: (demographics, id row, has id, history rows)."""
+        demo = self.user_space.encode(user.demographics)[None, :].astype(np.float32)
+        rows = self._item_rows(user.liked, "liked item")
+        history = -np.ones((1, max(1, len(rows))), dtype=np.int64)
+        history[0, : len(rows)] = rows
+        warm = user.user_id is not None and user.user_id in self._seen
+        row = self.dataset.user_ids.index(user.user_id) if warm else 0
+        return demo, np.array([row]), np.array([warm]), history
 
     # ------------------------------------------------------------------ users
     @property

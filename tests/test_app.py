@@ -95,14 +95,22 @@ def test_score_anatomy_page(app):
 
 def test_fusion_page_sliders_change_the_list(app):
     at = make_persona(app, "gory slasher films", "Slasher")
+    at.number_input(key="age").set_value(60)  # a second user modality, so re-weighting matters
+    at.button[0].click()
+    at.run()
     at = open_page(at, "app_pages/fusion.py")
-    before = at.dataframe[-1].value.title.tolist() if at.dataframe else []
+
+    def reweighted() -> list:
+        lists = [d.value for d in at.dataframe if "title" in d.value.columns and "rank" in d.value.columns]
+        return lists[-1]["title"].tolist()
+
+    before = reweighted()
     at.slider(key="uf-text").set_value(0.0)
     at.run()
     assert not at.exception
-    markdown = " ".join(m.value for m in at.markdown)
-    assert "items in common" in markdown
-    assert before
+    after = reweighted()
+    assert "items in common" in " ".join(m.value for m in at.markdown)
+    assert before != after
 
 
 def test_evaluation_page(app):
@@ -148,3 +156,16 @@ def test_link_with_an_unknown_item_is_a_clear_message(explorer):
     at.run()
     assert not at.exception
     assert any("unknown liked item id 999999" in e.value for e in at.error)
+
+
+def test_word_attribution_methods(app):
+    at = make_persona(app, "gory slasher films", "Why")
+    assert not [m for m in at.markdown if "<span title=" in m.value]  # nothing computed until asked
+    at.toggle(key="why-on-Why").set_value(True)
+    at.run()
+    leave = [m.value for m in at.markdown if "<span title=" in m.value]
+    assert leave and "slasher" in leave[0]
+    at.radio(key="why-method-Why").set_value("integrated gradients (token level)")
+    at.run()
+    assert not at.exception
+    assert any("Word attributions sum to" in c.value for c in at.caption)

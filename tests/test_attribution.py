@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recsys.attribution import interest_keywords, word_influence
+from recsys.attribution import interest_keywords, token_attribution, word_influence
 
 pytestmark = pytest.mark.slow
 
@@ -26,3 +26,16 @@ def test_genre_words_drive_a_genre_recommendation(explorer):
     assert influence["slasher"] > 0
     assert influence["slasher"] > influence["romantic"]
     assert influence["slasher"] > abs(influence["and"])
+
+
+def test_token_level_attribution_is_complete_and_touches_no_weight(explorer):
+    user = explorer.new_user("gory slasher films and romantic comedies")
+    recs = explorer.recommend(user, k=50)
+    horror = int(recs[[("Horror" in g) for g in recs.genres]].item_id.iloc[0])
+    tokens = token_attribution(explorer, user, horror)
+    by_word = tokens.set_index("word")["attribution"]
+    assert by_word["slasher"] > 0 and by_word["slasher"] > by_word["romantic"]
+    assert tokens["score"].iloc[0] == pytest.approx(explorer.explain(user, horror)["score"], abs=1e-3)
+    gap = tokens["score"].iloc[0] - tokens["baseline_score"].iloc[0]
+    assert tokens["attribution"].sum() == pytest.approx(gap, abs=0.15)  # completeness, up to integration error
+    assert all(p.grad is None for p in explorer.encoder.model.parameters())
