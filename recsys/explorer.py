@@ -499,7 +499,7 @@ class Explorer:
         current vector, regularised toward the text prior. The model is not modified.
         """
         target = feedback_target(value)
-        row = self._item_rows([item_id])[0]
+        self._item_rows([item_id])  # a clear error for an unknown id, before anything else
         given = tuple((i, v) for i, v in user.feedback if i != item_id) + ((item_id, target),)
         rows = self._item_rows([i for i, _ in given])
         trace = update(
@@ -507,7 +507,6 @@ class Explorer:
             self.item_vectors[rows].astype(np.float64), self.item_bias[rows].astype(np.float64),
             np.array([v for _, v in given]), self.online,
         )  # fmt: skip
-        del row
         return replace(
             user,
             feedback=given,

@@ -11,7 +11,8 @@ from recsys import Explorer
 from recsys.personas import PersonaStore
 from recsys.projection import Projector
 
-BENCH_RESULTS = (Path("bench-results/results.json"), Path(".cache/bench/results.json"))
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_RESULTS = (ROOT / "bench-results" / "results.json",)
 
 
 def _bar_progress():
@@ -56,7 +57,7 @@ def bench_results() -> tuple[dict | None, str | None]:
     for path in BENCH_RESULTS:
         if path.exists():
             try:
-                return json.loads(path.read_text()), str(path)
+                return json.loads(path.read_text()), str(path.relative_to(ROOT))
             except (OSError, ValueError):
                 continue
     return None, None
