@@ -113,9 +113,35 @@ def test_fusion_page_sliders_change_the_list(app):
     assert before != after
 
 
-def test_evaluation_page(app):
+def metrics(recall: float) -> dict:
+    return {"recall@20": recall, "recall@20_ci95": 0.01, "ndcg@20": recall, "hr@10": 0.5, "ndcg@10": recall,
+            "avg_popularity": 100.0, "coverage": 0.1, "gini": 0.9, "n_users": 10}  # fmt: skip
+
+
+def test_evaluation_page_without_results(app, monkeypatch, tmp_path):
+    monkeypatch.setenv("COLDSTART_BENCH_RESULTS", str(tmp_path / "missing.json"))
     at = open_page(app, "app_pages/evaluation.py")
-    assert at.info or at.subheader
+    assert any("make bench" in i.value for i in at.info)
+
+
+def test_evaluation_page_draws_the_results(app, monkeypatch, tmp_path):
+    import json
+
+    block = {"ours": metrics(0.3), "popularity": metrics(0.1)}
+    results = {
+        "dataset": "ml-100k", "seeds": [0], "date": "2026-01-01", "item_cold": block, "warm_items": block,
+        "user_cold": {"0": block, "5": block}, "feedback_loop": {"ours": {"0": 0.3, "1": 0.35}, "popularity": {"0": 0.3, "1": 0.2}},
+        "ablation": {"item_cold": {"text_only": metrics(0.2)}}, "targets": {"t": {"value": 1.0, "target": 1.0, "met": True}},
+        "peers_missing": ["lightfm"],
+    }  # fmt: skip
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(results))
+    monkeypatch.setenv("COLDSTART_BENCH_RESULTS", str(path))
+    at = open_page(app, "app_pages/evaluation.py")
+    titles = " ".join(s.value for s in at.subheader)
+    assert "warm-up curve" in titles and "Item cold-start" in titles and "Feedback loop" in titles
+    assert any("lightfm" in w.value for w in at.warning)
+    assert len(at.get("plotly_chart")) >= 4
 
 
 def test_shared_link_reproduces_a_persona(explorer):
