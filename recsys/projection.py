@@ -60,7 +60,8 @@ def fit_layout(vectors: np.ndarray, dims: int, seed: int = 0) -> np.ndarray:
     """UMAP (cosine metric) of ``vectors`` to ``dims`` dimensions."""
     import umap
 
-    reducer = umap.UMAP(n_components=dims, n_neighbors=15, min_dist=0.15, metric="cosine", random_state=seed)
+    # random_state makes the map reproducible (and UMAP single-threaded: n_jobs=1 says so).
+    reducer = umap.UMAP(n_components=dims, n_neighbors=15, min_dist=0.15, metric="cosine", random_state=seed, n_jobs=1)
     return reducer.fit_transform(vectors).astype(np.float32)
 
 
