@@ -179,7 +179,8 @@ class Explorer:
         self._seen = {u: set(items) for u, items in seen.items()}
         self._warm_users: dict[int, UserState] = {}
         self.warm_user_rows = np.array(sorted(dataset.user_ids.index(u) for u in seen if u in dataset.user_ids))
-        self._user_matrix: tuple[np.ndarray, np.ndarray] | None = None
+        self._user_matrix: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._catalogue: np.ndarray | None = None
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -314,9 +315,7 @@ class Explorer:
     def user_inputs(self, user: UserState) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The non-text tower inputs of a user state: (demographics, id row, has id, history rows)."""
         demo = self.user_space.encode(user.demographics)[None, :].astype(np.float32)
-        rows = self._item_rows(user.liked, "liked item")
-        history = -np.ones((1, max(1, len(rows))), dtype=np.int64)
-        history[0, : len(rows)] = rows
+        history = _history([self._item_rows(user.liked, "liked item")])
         warm = user.user_id is not None and user.user_id in self._seen
         row = self.dataset.user_ids.index(user.user_id) if warm else 0
         return demo, np.array([row]), np.array([warm]), history
@@ -354,14 +353,21 @@ class Explorer:
         rows = self._item_rows(liked, "liked item")
         text_vector = self.encoder.encode([prepared.text])[0]
         demo = self.user_space.encode(clean_demo)[None, :].astype(np.float32)
-        history = -np.ones((1, max(1, len(rows))), dtype=np.int64)
-        history[0, : len(rows)] = rows
-        h, beta, alpha = self._user_parts(text_vector[None, :], demo, np.zeros(1, np.int64), np.zeros(1, bool), history)
+        h, beta, alpha = self._user_parts(text_vector[None, :], demo, np.zeros(1, np.int64), np.zeros(1, bool), _history([rows]))
         return UserState(
             text=prepared.text, demographics=clean_demo, liked=liked, h=_frozen(h[0]), beta=_frozen(beta[0]),
             alpha=_frozen(alpha[0]), text_vector=_frozen(text_vector), delta_e=_frozen(np.zeros(h.shape[2])),
             warnings=tuple(prepared.warnings),
         )  # fmt: skip
+
+    def _canonical_inputs(self, rows: Sequence[int]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Tower inputs of dataset users: canonical profile text, demographics, id rows, has-id, history."""
+        fallback = ("I watch a movie now and then.", [])
+        canonical = [self.profiles.canonical(r) if self.profiles.texts[r] else fallback for r in rows]
+        texts = [text or fallback[0] for text, _ in canonical]
+        demo = self.user_space.encode_frame(self.dataset.users.iloc[list(rows)]).astype(np.float32)
+        has_id = np.array([self.dataset.user_ids.external(r) in self._seen for r in rows])
+        return texts, demo, np.asarray(rows, dtype=np.int64), has_id, _history([chosen for _, chosen in canonical])
 
     def user(self, user_id: Any) -> UserState:
         """A warm user of the dataset (collaborative part included), with its canonical profile text."""
@@ -369,35 +375,23 @@ class Explorer:
             raise ValueError(f"unknown user id {user_id!r}")
         row = self.dataset.user_ids.index(user_id)
         if row not in self._warm_users:
-            text, history = self.profiles.canonical(row) if self.profiles.texts[row] else ("", [])
-            text_vector = self.encoder.encode([text or "I watch a movie now and then."])[0]
-            demo_record = {a: self.dataset.users.iloc[row][a] for a in self.dataset.user_attributes}
-            demo = self.user_space.encode(demo_record)[None, :].astype(np.float32)
-            hist = -np.ones((1, max(1, len(history))), dtype=np.int64)
-            hist[0, : len(history)] = history
-            has_id = np.array([user_id in self._seen])
-            h, beta, alpha = self._user_parts(text_vector[None, :], demo, np.array([row]), has_id, hist)
-            liked = tuple(self.dataset.item_ids.external(i) for i in history)
+            texts, demo, rows, has_id, history = self._canonical_inputs([row])
+            text_vector = self.encoder.encode(texts)[0]
+            h, beta, alpha = self._user_parts(text_vector[None, :], demo, rows, has_id, history)
+            record = self.dataset.users.iloc[row]
             self._warm_users[row] = UserState(
-                text=text, demographics=demo_record, liked=liked, h=_frozen(h[0]), beta=_frozen(beta[0]),
-                alpha=_frozen(alpha[0]), text_vector=_frozen(text_vector), delta_e=_frozen(np.zeros(h.shape[2])),
-                user_id=user_id,
+                text=texts[0], demographics={a: record[a] for a in self.dataset.user_attributes},
+                liked=tuple(self.dataset.item_ids.external(i) for i in history[0] if i >= 0),
+                h=_frozen(h[0]), beta=_frozen(beta[0]), alpha=_frozen(alpha[0]), text_vector=_frozen(text_vector),
+                delta_e=_frozen(np.zeros(h.shape[2])), user_id=user_id,
             )  # fmt: skip
         return self._warm_users[row]
 
     def warm_user_matrix(self) -> tuple[np.ndarray, np.ndarray]:
         """Fused vectors and biases of every dataset user (computed once per process, in batch)."""
         if self._user_matrix is None:
-            n = self.dataset.n_users
-            texts = [self.profiles.canonical(r)[0] if self.profiles.texts[r] else "I watch a movie now and then." for r in range(n)]
-            text = self.encoder.encode(texts)
-            demo = self.user_space.encode_frame(self.dataset.users).astype(np.float32)
-            hist = -np.ones((n, 20), dtype=np.int64)
-            for r in range(n):
-                chosen = self.profiles.canonical(r)[1][:20] if self.profiles.texts[r] else []
-                hist[r, : len(chosen)] = chosen
-            has_id = np.array([self.dataset.user_ids.external(r) in self._seen for r in range(n)])
-            h, beta, alpha = self._user_parts(text, demo, np.arange(n), has_id, hist)
+            texts, demo, rows, has_id, history = self._canonical_inputs(range(self.dataset.n_users))
+            h, beta, alpha = self._user_parts(self.encoder.encode(texts), demo, rows, has_id, history)
             self._user_matrix = (_frozen(np.einsum("nm,nmd->nd", alpha, h)), _frozen((alpha * beta).sum(1)), _frozen(alpha))
         return self._user_matrix[0], self._user_matrix[1]
 
@@ -555,15 +549,21 @@ class Explorer:
         frame = self._audience_all(item, list_length)
         return frame.head(k).reset_index(drop=True)
 
+    def _unseen_scores(self) -> np.ndarray:
+        """Every dataset user's scores for the catalogue, −inf where already rated (once per process)."""
+        if self._catalogue is None:
+            vectors, biases = self.warm_user_matrix()
+            catalogue = self.mu + biases[:, None] + self.item_bias[None, :] + vectors @ self.item_vectors.T
+            for user_id, seen in self._seen.items():
+                catalogue[self.dataset.user_ids.index(user_id), self._item_rows(seen)] = -np.inf
+            self._catalogue = _frozen(catalogue)
+        return self._catalogue
+
     def _audience_all(self, item: ItemState, list_length: int) -> pd.DataFrame:
         vectors, biases = self.warm_user_matrix()
         score = self.mu + biases + item.bias + vectors @ item.vector
-        catalogue = self.mu + biases[:, None] + self.item_bias[None, :] + vectors @ self.item_vectors.T
-        for user_id, seen in self._seen.items():
-            catalogue[self.dataset.user_ids.index(user_id), self._item_rows(seen)] = -np.inf
-        if item.item_id is not None:
-            catalogue[:, self.dataset.item_ids.index(item.item_id)] = -np.inf
-        position = (catalogue > score[:, None]).sum(1) + 1
+        # Strictly greater: a catalogue item never counts itself as ranked above itself.
+        position = (self._unseen_scores() > score[:, None]).sum(1) + 1
         frame = self.dataset.users.copy()
         frame.insert(1, C.SCORE, score)
         frame.insert(2, "p_like", sigmoid(score))
@@ -607,6 +607,14 @@ def _reweighted(alpha: np.ndarray, modalities: Sequence[str], weights: Mapping[s
     scaled = alpha * factors[None, :]
     total = scaled.sum(axis=1, keepdims=True)
     return np.where(total > 0, scaled / np.where(total > 0, total, 1), alpha)
+
+
+def _history(rows: Sequence[Sequence[int]], width: int = 1) -> np.ndarray:
+    """Onboarding item rows as the towers read them: one row per user, −1 padded."""
+    out = -np.ones((len(rows), max([width, *map(len, rows)])), dtype=np.int64)
+    for n, chosen in enumerate(rows):
+        out[n, : len(chosen)] = chosen
+    return out
 
 
 def _check_k(k: int) -> int:
