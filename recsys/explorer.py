@@ -174,6 +174,8 @@ class Explorer:
         self.item_h, self.item_beta, self.item_alpha = self._item_parts(self._item_text, self._item_attr, np.arange(dataset.n_items), warm)
         self.item_vectors = _frozen(np.einsum("nm,nmd->nd", self.item_alpha, self.item_h))
         self.item_bias = _frozen((self.item_alpha * self.item_beta).sum(1))
+        # The catalogue as the user tower reads it (item texts, fused item vectors), converted once.
+        self._catalog = (torch.tensor(self._item_text), torch.tensor(self.item_vectors))
         self.popularity = np.bincount(dataset.item_ids.indices(ratings[C.ITEM]), minlength=dataset.n_items)
         seen = ratings.groupby(C.USER)[C.ITEM].apply(list).to_dict()
         self._seen = {u: set(items) for u, items in seen.items()}
@@ -297,13 +299,12 @@ class Explorer:
         ``history`` is (n, L) item rows, −1 padded.
         """
         n = len(text)
-        hist_vec, has_hist = history_vectors(torch.from_numpy(history), torch.tensor(self.item_vectors))
+        hist_vec, has_hist = history_vectors(torch.from_numpy(history), self._catalog[1])
         avail = torch.stack(
             [torch.ones(n, dtype=torch.bool), torch.from_numpy(demo.any(axis=1)), has_hist, torch.from_numpy(has_id)], dim=1
         )
         avail &= self.config.enabled("user")
-        catalog = (torch.tensor(self._item_text), torch.tensor(self.item_vectors))
-        return self.model.users(text, torch.from_numpy(demo), torch.from_numpy(rows), avail, hist_vec, catalog)
+        return self.model.users(text, torch.from_numpy(demo), torch.from_numpy(rows), avail, hist_vec, self._catalog)
 
     def _user_parts(
         self, text: np.ndarray, demo: np.ndarray, rows: np.ndarray, has_id: np.ndarray, history: np.ndarray
