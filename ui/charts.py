@@ -188,5 +188,5 @@ def bars(
     fig = go.Figure(go.Bar(x=frame[x], y=frame[y], marker_color=colours, error_y=dict(type="data", array=frame[error]) if error else None,
                            text=[f"{v:.3f}" for v in frame[y]], textposition="outside"))  # fmt: skip
     _layout(fig, height, title=title, showlegend=False)
-    fig.update_xaxes(tickangle=-25)
+    fig.update_xaxes(tickangle=-45 if len(frame) > 8 else -25)  # many labels need a steeper angle not to overlap
     return fig
