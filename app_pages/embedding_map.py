@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from recsys import columns as C
-from recsys.features import AGE_EDGES
+from recsys.analysis.audience import segment_labels
 from ui import charts, resources, session
 
 explorer = resources.explorer()
@@ -68,8 +68,7 @@ if user_colour != "hidden":
     if user_colour == "by gender" and C.GENDER in frame:
         users["segment"] = frame[C.GENDER].map({"F": "women", "M": "men"}).fillna("unknown").to_numpy()
     elif user_colour == "by age group" and C.AGE in frame:
-        names = [f"<{AGE_EDGES[0]}"] + [f"{a}-{b - 1}" for a, b in zip(AGE_EDGES[:-1], AGE_EDGES[1:])] + [f"{AGE_EDGES[-1]}+"]
-        users["segment"] = [f"age {names[i]}" for i in np.searchsorted(AGE_EDGES, frame[C.AGE].to_numpy(), side="right")]
+        users["segment"] = segment_labels(explorer, C.AGE, frame[C.AGE])
 
 extra = []
 for name, entry in session.personas().items():

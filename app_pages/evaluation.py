@@ -1,4 +1,4 @@
-"""Evaluation: the cold-start benchmark's results (SPEC §6), read from the JSON `make bench` writes."""
+"""Evaluation: the cold-start benchmark's results , read from the JSON `make bench` writes."""
 
 from __future__ import annotations
 

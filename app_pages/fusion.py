@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import plotly.express as px
 import streamlit as st
 
 from recsys import columns as C
-from recsys.model import ITEM_MODALITIES, USER_MODALITIES
+from recsys.modalities import ITEM_NAMES as ITEM_MODALITIES
+from recsys.modalities import USER_NAMES as USER_MODALITIES
 from ui import charts, resources, session
 
 explorer = resources.explorer()
@@ -24,9 +24,7 @@ users = explorer.warm_user_weights()
 items = pd.DataFrame(explorer.item_alpha, columns=list(ITEM_MODALITIES)).assign(title=explorer.items[C.TITLE].to_numpy())
 cols = st.columns(2)
 with cols[0]:
-    global_users = dict(
-        zip(USER_MODALITIES, np.exp(explorer.model.users.gate_global.numpy()) / np.exp(explorer.model.users.gate_global.numpy()).sum())
-    )
+    global_users = explorer.global_weights("user")
     st.plotly_chart(charts.weights_bar(global_users, "Global user weights softmax(g) (all modalities present)", 220), width="stretch")
     long = users.melt(id_vars=[C.USER], var_name="modality", value_name="alpha")
     fig = px.box(long, x="modality", y="alpha", color="modality", points=False, title="Per-user weights α (943 MovieLens users)",
@@ -34,9 +32,7 @@ with cols[0]:
     fig.update_layout(height=320, showlegend=False, template="plotly_white", margin=dict(t=40, l=10, r=10, b=10))
     st.plotly_chart(fig, width="stretch")
 with cols[1]:
-    global_items = dict(
-        zip(ITEM_MODALITIES, np.exp(explorer.model.items.gate_global.numpy()) / np.exp(explorer.model.items.gate_global.numpy()).sum())
-    )
+    global_items = explorer.global_weights("item")
     st.plotly_chart(charts.weights_bar(global_items, "Global item weights softmax(g)", 220), width="stretch")
     long = items.melt(id_vars=["title"], var_name="modality", value_name="alpha")
     fig = px.box(long, x="modality", y="alpha", color="modality", points=False, title="Per-item weights α (1,682 films)",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 
-import pandas as pd
 import streamlit as st
 
 from recsys import columns as C
@@ -83,8 +82,5 @@ for col, column in zip(segment_cols, [c for c in (C.AGE, C.GENDER, C.OCCUPATION)
         st.plotly_chart(fig, width="stretch")
 
 st.subheader("Nearest catalogue items (fused space)")
-vectors = explorer.item_vectors
-sims = vectors @ item.vector / ((vectors**2).sum(1) ** 0.5 * max((item.vector**2).sum() ** 0.5, 1e-9))
-nearest = explorer.items.iloc[sims.argsort()[::-1][:10]][[C.TITLE, C.GENRES]].assign(cosine=sorted(sims, reverse=True)[:10])
-st.dataframe(pd.DataFrame(nearest), hide_index=True, width="stretch")
+st.dataframe(explorer.nearest_items(item, k=10)[[C.TITLE, C.GENRES, "cosine"]], hide_index=True, width="stretch")
 st.page_link("app_pages/embedding_map.py", label="See it on the Embedding map", icon="🗺️")

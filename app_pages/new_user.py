@@ -9,8 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from recsys import columns as C
-from recsys.attribution import IG_STEPS, interest_keywords, token_attribution, word_influence
-from recsys.online import stars
+from recsys.analysis.attribution import IG_STEPS, interest_keywords, token_attribution, word_influence
 from recsys.personas import Persona
 from ui import charts, resources, session
 
@@ -98,7 +97,7 @@ def highlighted(influence: pd.DataFrame, text: str) -> str:
 def rate(explorer, name: str, item_id, key: str, current_ranks: tuple) -> None:
     """Star-rating callback: 1★ is a dislike (y = 0), 5★ a like (y = 1)."""
     if st.session_state.get(key) is not None:
-        session.give_feedback(explorer, name, item_id, stars(st.session_state[key]), current_ranks)
+        session.give_feedback(explorer, name, item_id, int(st.session_state[key]), current_ranks)
 
 
 @st.fragment
@@ -145,8 +144,8 @@ def results(k: int) -> None:
                 f"K = {trace.config.steps} steps, η = {trace.config.lr}, λ = {trace.config.reg}, λ_b = {trace.config.reg_bias}, over all {len(user.feedback)} feedback so far."
             )
             rows = [
-                {"item": TITLES.get(i, i), "y (feedback)": v, "p before": pb, "p after": pa}
-                for (i, v), pb, pa in zip(user.feedback, trace.p_before, trace.p_after)
+                {"item": TITLES.get(f.item_id, f.item_id), "feedback": f.label, "y": f.target, "p before": pb, "p after": pa}
+                for f, pb, pa in zip(user.feedback, trace.p_before, trace.p_after)
             ]
             st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
             if previous:
@@ -167,14 +166,14 @@ def results(k: int) -> None:
         cols[3].write(f"{row.score:.2f}")
         args = (explorer, name, row.item_id)
         cols[4].button(
-            "👍", key=f"like-{name}-{row.item_id}", help="Like (y = 1)", on_click=session.give_feedback, args=(*args, 1.0, current_ranks)
+            "👍", key=f"like-{name}-{row.item_id}", help="Like (y = 1)", on_click=session.give_feedback, args=(*args, "like", current_ranks)
         )
         cols[5].button(
             "👎",
             key=f"dislike-{name}-{row.item_id}",
             help="Dislike (y = 0)",
             on_click=session.give_feedback,
-            args=(*args, 0.0, current_ranks),
+            args=(*args, "dislike", current_ranks),
         )
         key = f"stars-{name}-{row.item_id}-{len(user.feedback)}"
         cols[6].selectbox("stars", [None, 1, 2, 3, 4, 5], key=key, label_visibility="collapsed", on_change=rate, args=(*args, key, current_ranks),

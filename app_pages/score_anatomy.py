@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from recsys import columns as C
+from recsys.model import predict
 from ui import charts, resources, session
 
 explorer = resources.explorer()
@@ -40,31 +41,31 @@ if item_id is None:
 anatomy = explorer.explain(user, item_id)
 st.markdown(f"**{html.escape(label)}** × **{html.escape(TITLES[item_id])}**")
 st.latex(
-    rf"\hat r = \underbrace{{{anatomy['mu']:.3f}}}_{{\mu}} + \underbrace{{({anatomy['b_u']:.3f})}}_{{b_u}} + \underbrace{{({anatomy['b_i']:.3f})}}_{{b_i}} + "
-    rf"\underbrace{{({anatomy['dot']:.3f})}}_{{\langle e_u,e_i\rangle}} = {anatomy['score']:.3f}, \qquad \sigma(\hat r) = {anatomy['p_like']:.3f}"
+    rf"\hat r = \underbrace{{{anatomy.mu:.3f}}}_{{\mu}} + \underbrace{{({anatomy.b_u:.3f})}}_{{b_u}} + \underbrace{{({anatomy.b_i:.3f})}}_{{b_i}} + "
+    rf"\underbrace{{({anatomy.dot:.3f})}}_{{\langle e_u,e_i\rangle}} = {anatomy.score:.3f}, \qquad \sigma(\hat r) = {anatomy.p_like:.3f}"
 )
-terms = {"mu": anatomy["mu"], "b_u": anatomy["b_u"], "b_i": anatomy["b_i"]}
-terms |= {f"dot_{m}": v for m, v in anatomy["dot_by_user_modality"].items() if abs(v) > 1e-9}
+terms = {"mu": anatomy.mu, "b_u": anatomy.b_u, "b_i": anatomy.b_i}
+terms |= {f"dot_{m}": v for m, v in anatomy.dot_by_user_term.items() if abs(v) > 1e-9}
 st.plotly_chart(charts.waterfall(terms, "From μ to r̂, term by term"), width="stretch")
 
 cols = st.columns(2)
 with cols[0]:
-    st.plotly_chart(charts.modality_matrix(anatomy["cross"]), width="stretch")
+    st.plotly_chart(charts.modality_matrix(anatomy.cross), width="stretch")
     st.caption(
         "Cell (m, n) = α_m α'_n ⟨h_m, h'_n⟩: how much the user's modality m meets the item's modality n. All cells sum to ⟨e_u, e_i⟩."
     )
 with cols[1]:
-    st.plotly_chart(charts.dimension_bars(anatomy["per_dimension"]), width="stretch")
-    st.caption(f"The {len(anatomy['per_dimension'])} products e_u,k · e_i,k sum to ⟨e_u, e_i⟩ = {anatomy['dot']:.3f}.")
+    st.plotly_chart(charts.dimension_bars(anatomy.per_dimension), width="stretch")
+    st.caption(f"The {len(anatomy.per_dimension)} products e_u,k · e_i,k sum to ⟨e_u, e_i⟩ = {anatomy.dot:.3f}.")
 
 with st.expander("Biases, by modality"):
     parts = pd.DataFrame(
-        [{"side": "user b_u", "modality": m, "α·β": v} for m, v in anatomy["b_u_by_modality"].items()]
-        + [{"side": "item b_i", "modality": m, "α·β": v} for m, v in anatomy["b_i_by_modality"].items()]
+        [{"side": "user b_u", "modality": m, "α·β": v} for m, v in anatomy.b_u_by_term.items()]
+        + [{"side": "item b_i", "modality": m, "α·β": v} for m, v in anatomy.b_i_by_modality.items()]
     )
     st.dataframe(parts, hide_index=True, width="stretch")
-    st.caption(f"User fusion weights: {', '.join(f'{m} {w:.2f}' for m, w in anatomy['user_weights'].items())}. "
-               f"Item fusion weights: {', '.join(f'{m} {w:.2f}' for m, w in anatomy['item_weights'].items())}.")  # fmt: skip
+    st.caption(f"User fusion weights: {', '.join(f'{m} {w:.2f}' for m, w in anatomy.user_weights.items())}. "
+               f"Item fusion weights: {', '.join(f'{m} {w:.2f}' for m, w in anatomy.item_weights.items())}.")  # fmt: skip
 
 with st.expander("The online update rule, with this user's numbers", expanded=user.last_update is not None):
     st.latex(r"e \leftarrow e - \eta\Big[\sum_j (\sigma(\hat r_{uj}) - y_j)\,e_j + \lambda (e - e^0)\Big]")
@@ -84,10 +85,12 @@ st.subheader("Worked example you can check by hand")
 st.markdown("A 5-dimensional toy with μ = 0, b_u = 0.2, b_i = 0.1:")
 e_u = np.array([0.1, 0.2, 0.3, 0.4, 0.5])
 e_i = np.array([0.1, 0.3, 0.5, 0.7, 0.9])
-table = pd.DataFrame({"k": range(1, 6), "e_u,k": e_u, "e_i,k": e_i, "e_u,k · e_i,k": e_u * e_i})
+products = e_u * e_i
+table = pd.DataFrame({"k": range(1, 6), "e_u,k": e_u, "e_i,k": e_i, "e_u,k · e_i,k": products})
 st.dataframe(table, hide_index=True)
+worked = float(predict(0.0, 0.2, np.array([0.1]), e_u, e_i[None, :])[0])  # the engine's own formula
 st.latex(
-    r"\langle e_u, e_i\rangle = 0.01 + 0.06 + 0.15 + 0.28 + 0.45 = 0.95, \qquad "
-    r"\hat r = 0 + 0.2 + 0.1 + 0.95 = 1.25"
+    rf"\langle e_u, e_i\rangle = {' + '.join(f'{p:.2f}' for p in products)} = {products.sum():.2f}, \qquad "
+    rf"\hat r = 0 + 0.2 + 0.1 + {products.sum():.2f} = {worked:.2f}"
 )
-st.caption("The engine's score function gives the same 1.25 for these vectors (a unit test checks it).")
+st.caption("The total is computed by the engine's score function (`recsys.model.predict`), the same one that ranks.")

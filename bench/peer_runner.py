@@ -1,7 +1,7 @@
 """Runs one peer library on a benchmark split, inside that library's own virtual environment.
 
 Reads the split (parquet), the requests and side information (JSON) written by
-recsys.peers, and writes {request key: ranked item ids}. Only numpy, pandas, scipy and the
+recsys_bench.peers, and writes {request key: ranked item ids}. Only numpy, pandas, scipy and the
 peer library are imported here.
 """
 

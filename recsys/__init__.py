@@ -1,6 +1,6 @@
 """Cold-start recommendations from language-model embeddings, with every score term explained.
 
-The public interface (SPEC §8) is :class:`Explorer`; nothing here imports Streamlit.
+The public interface is :class:`Explorer` (see the README); nothing here imports Streamlit.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import tempfile
@@ -54,3 +55,19 @@ def atomic_save_npz(path: Path, **arrays: np.ndarray) -> None:
 
 def atomic_write_json(path: Path, obj: Any) -> None:
     atomic_write_bytes(path, json.dumps(obj, indent=2, default=str).encode())
+
+
+def code_fingerprint(*modules: str) -> str:
+    """A hash of the source of the named modules (``"recsys.training"``, …).
+
+    Part of every artifact's cache key, so an artifact made by older code is never served:
+    a change to training, profile writing, features or the model retrains on the next load.
+    """
+    digest = hashlib.sha1()
+    for name in sorted(modules):
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            raise ImportError(f"cannot fingerprint {name!r}: module not found")
+        digest.update(name.encode())
+        digest.update(Path(spec.origin).read_bytes())
+    return digest.hexdigest()[:16]

@@ -20,5 +20,6 @@ B_ITEM = "b_i"
 DOT = "dot"
 DOT_PREFIX = "dot_"
 
-#: Ratings at or above this value count as implicit positives (SPEC §6).
-POSITIVE_THRESHOLD = 4.0
+#: On a 1–5 scale, ratings of this many stars or more are implicit positives; the rule itself
+#: (scaled to the dataset's own rating scale) is :meth:`recsys.data.Dataset.positives`.
+POSITIVE_STARS = 4.0

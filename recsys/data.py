@@ -93,11 +93,17 @@ class Dataset:
         digest.update("|".join(",".join(g) for g in self.items[C.GENRES]).encode())
         return digest.hexdigest()[:16]
 
-    def positives(self) -> pd.DataFrame:
-        """Interactions that count as implicit positives (rating ≥ 4 on a 1–5 scale)."""
+    @property
+    def positive_threshold(self) -> float:
+        """The rating at and above which an interaction is an implicit positive: 4 on a 1–5 scale,
+        the same fraction of any other scale (the evaluation protocol's rule, defined only here)."""
         low, high = self.rating_scale
-        threshold = low + (C.POSITIVE_THRESHOLD - 1.0) / 4.0 * (high - low)
-        return self.ratings[self.ratings[C.RATING] >= threshold]
+        return low + (C.POSITIVE_STARS - 1.0) / 4.0 * (high - low)
+
+    def positives(self, ratings: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The interactions of ``ratings`` (default: all of the dataset's) that count as implicit positives."""
+        ratings = self.ratings if ratings is None else ratings
+        return ratings[ratings[C.RATING] >= self.positive_threshold]
 
     def genre_vocabulary(self) -> list[str]:
         seen = sorted({g for genres in self.items[C.GENRES] for g in genres})

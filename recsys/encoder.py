@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from recsys.cache import atomic_save_npz, cache_root
+from recsys.cache import atomic_save_npz, cache_root, code_fingerprint
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 #: Texts longer than this are cut before tokenising, so a pasted book cannot stall the app.
@@ -112,8 +112,14 @@ class EmbeddingStore:
             fresh = list({k: v for k, v in zip(keys, vectors) if k not in self._rows}.items())
             if not fresh:
                 return
-            start = len(self._matrix)
-            self._matrix = np.vstack([self._matrix, np.stack([v for _, v in fresh]).astype(np.float32)])
+            start = len(self._rows)
+            needed = start + len(fresh)
+            if needed > len(self._matrix):
+                # Grow by doubling: adding one typed persona stays O(1), not a copy of every vector.
+                grown = np.zeros((max(needed, 2 * len(self._matrix), 64), self.dim), dtype=np.float32)
+                grown[:start] = self._matrix[:start]
+                self._matrix = grown
+            self._matrix[start:needed] = np.stack([v for _, v in fresh]).astype(np.float32)
             for offset, (key, _) in enumerate(fresh):
                 self._rows[key] = start + offset
             self._unsaved += len(fresh)
@@ -122,7 +128,7 @@ class EmbeddingStore:
 
     def save(self) -> None:
         """Write every vector to disk (atomically); rows follow the dict's insertion order."""
-        atomic_save_npz(self.path, keys=np.array(list(self._rows)), vectors=self._matrix)
+        atomic_save_npz(self.path, keys=np.array(list(self._rows)), vectors=self._matrix[: len(self._rows)])
         self._unsaved = 0
 
 
@@ -150,7 +156,10 @@ class TextEncoder:
         self.dim = int(self.model.get_embedding_dimension())
         self.max_tokens = int(self.model.max_seq_length)
         safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.model_id)
-        self.store = EmbeddingStore((cache_dir or cache_root()) / "embeddings" / f"{safe}.npz", self.dim)
+        # The encoding code is part of the key: vectors made by older code are never served.
+        self.store = EmbeddingStore(
+            (cache_dir or cache_root()) / "embeddings" / f"{safe}-{code_fingerprint('recsys.encoder')}.npz", self.dim
+        )
         self.hits = 0
         self.misses = 0
         self._lock = threading.Lock()

@@ -1,17 +1,17 @@
 """The facade: one object that loads data and model, and routes warm and cold users and items.
 
-:class:`Explorer` is the public interface of SPEC §8. It owns nothing mutable: synthetic
-users and items are immutable :class:`UserState` / :class:`ItemState` values that the
-caller keeps (in a notebook variable, or in one browser session's state), and every
-operation returns a new value. Scores and their explanations come from one function,
-:meth:`Explorer.score_terms`, so what the dashboard explains is exactly what ranks.
+:class:`Explorer` is the public interface. It owns nothing mutable: synthetic users and
+items are immutable :class:`~recsys.states.UserState` / :class:`~recsys.states.ItemState`
+values that the caller keeps, and every operation returns a new value. Every score and
+every explanation comes from :func:`recsys.model.score_terms`, so what the dashboard
+explains is exactly what ranks.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,115 +20,21 @@ import pandas as pd
 import torch
 
 from recsys import columns as C
-from recsys.cache import atomic_write_bytes, atomic_write_json, cache_root, stable_hash
+from recsys.analysis import audience as audience_analysis
+from recsys.artifacts import Progress, Trained, train_or_load
 from recsys.data import Dataset, load_movielens_100k
 from recsys.encoder import TextEncoder
-from recsys.features import FeatureSpace
-from recsys.model import ITEM_MODALITIES, USER_MODALITIES, FusionScorer, Parts
-from recsys.online import OnlineConfig, UpdateTrace, feedback_target, sigmoid, update
-from recsys.training import Profiles, TrainConfig, build_training_data, fit, history_vectors, write_profiles
+from recsys.modalities import ITEM_NAMES, USER_NAMES, USER_TERMS, availability
+from recsys.model import Parts, predict, score_terms
+from recsys.online import OnlineConfig, sigmoid, update
+from recsys.ranking import top_k
+from recsys.states import Explanation, Feedback, ItemState, UserState, frozen
+from recsys.training import TrainConfig, history_vectors
 
-ARTIFACT_VERSION = 6
-Progress = Callable[[str, float], None]
-
-
-def _frozen(array: np.ndarray) -> np.ndarray:
-    out = np.array(array, dtype=np.float32)
-    out.setflags(write=False)
-    return out
+_NO_TEXT = "I watch a movie now and then."
 
 
-@dataclass(frozen=True)
-class UserState:
-    """A user as the model sees it: per-modality parts, fusion weights and online offsets.
-
-    ``vector`` = Σ_m alpha_m h_m + delta_e and ``bias`` = Σ_m alpha_m beta_m + delta_b.
-    """
-
-    text: str
-    demographics: Mapping[str, Any]
-    liked: tuple
-    h: np.ndarray
-    beta: np.ndarray
-    alpha: np.ndarray
-    text_vector: np.ndarray
-    delta_e: np.ndarray
-    delta_b: float = 0.0
-    feedback: tuple[tuple[Any, float], ...] = ()
-    warnings: tuple[str, ...] = ()
-    user_id: Any = None
-    last_update: UpdateTrace | None = None
-    modalities: tuple[str, ...] = USER_MODALITIES
-
-    @property
-    def prior_vector(self) -> np.ndarray:
-        return self.alpha @ self.h
-
-    @property
-    def prior_bias(self) -> float:
-        return float(self.alpha @ self.beta)
-
-    @property
-    def vector(self) -> np.ndarray:
-        return self.prior_vector + self.delta_e
-
-    @property
-    def bias(self) -> float:
-        return self.prior_bias + self.delta_b
-
-    @property
-    def weights(self) -> dict[str, float]:
-        """Fusion weights alpha by modality name."""
-        return dict(zip(self.modalities, map(float, self.alpha)))
-
-    @property
-    def seen(self) -> set:
-        return set(self.liked) | {item for item, _ in self.feedback}
-
-
-@dataclass(frozen=True)
-class ItemState:
-    """An item (catalogue or newly described) as per-modality parts and fusion weights."""
-
-    text: str
-    attributes: Mapping[str, Any]
-    h: np.ndarray
-    beta: np.ndarray
-    alpha: np.ndarray
-    text_vector: np.ndarray
-    item_id: Any = None
-    warnings: tuple[str, ...] = ()
-    modalities: tuple[str, ...] = ITEM_MODALITIES
-
-    @property
-    def vector(self) -> np.ndarray:
-        return self.alpha @ self.h
-
-    @property
-    def bias(self) -> float:
-        return float(self.alpha @ self.beta)
-
-    @property
-    def weights(self) -> dict[str, float]:
-        return dict(zip(self.modalities, map(float, self.alpha)))
-
-
-@dataclass(frozen=True)
-class ScoreTerms:
-    """Every term of r̂ = μ + b_u + b_i + ⟨e_u, e_i⟩ for one user against many items."""
-
-    mu: float
-    b_u: float
-    b_i: np.ndarray
-    dot: np.ndarray
-    dot_by_modality: dict[str, np.ndarray] = field(default_factory=dict)
-
-    @property
-    def score(self) -> np.ndarray:
-        return self.mu + self.b_u + self.b_i + self.dot
-
-
-def _parts_to_numpy(parts: Parts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _numpy(parts: Parts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return parts.h.numpy(), parts.beta.numpy(), parts.alpha.numpy()
 
 
@@ -147,42 +53,39 @@ class Explorer:
         self,
         dataset: Dataset,
         encoder: TextEncoder,
-        model: FusionScorer,
-        profiles: Profiles,
-        item_text_vectors: np.ndarray,
-        info: Mapping[str, Any] | None = None,
-        online: OnlineConfig = OnlineConfig(),
+        trained: Trained,
         train_ratings: pd.DataFrame | None = None,
         config: TrainConfig = TrainConfig(),
+        online: OnlineConfig = OnlineConfig(),
     ):
         self.dataset = dataset
-        self.config = config
         self.encoder = encoder
-        self.model = model
-        self.profiles = profiles
+        self.config = config
         self.online = online
-        self.info = dict(info or {})
-        self.user_space = FeatureSpace.fit(dataset.users, dataset.user_attributes)
-        self.item_space = FeatureSpace.fit(dataset.items, dataset.item_attributes)
+        self.model = trained.model
+        self.profiles = trained.profiles
+        self.user_space = trained.user_space
+        self.item_space = trained.item_space
+        self.info = dict(trained.info)
         ratings = dataset.ratings if train_ratings is None else train_ratings
-        self.mu = float(model.mu)
-        self._item_text = _frozen(item_text_vectors)
+        self.mu = float(self.model.mu)
+        self.item_text_vectors = frozen(trained.item_text_vectors)
         self._item_attr = self.item_space.encode_frame(dataset.items)
         warm = np.zeros(dataset.n_items, dtype=bool)
         warm[dataset.item_ids.indices(ratings[C.ITEM].unique())] = True
         self.item_warm = warm
-        self.item_h, self.item_beta, self.item_alpha = self._item_parts(self._item_text, self._item_attr, np.arange(dataset.n_items), warm)
-        self.item_vectors = _frozen(np.einsum("nm,nmd->nd", self.item_alpha, self.item_h))
-        self.item_bias = _frozen((self.item_alpha * self.item_beta).sum(1))
+        self.item_h, self.item_beta, self.item_alpha = self._item_parts(
+            self.item_text_vectors, self._item_attr, np.arange(dataset.n_items), warm
+        )
+        self.item_vectors = frozen(np.einsum("nm,nmd->nd", self.item_alpha, self.item_h))
+        self.item_bias = frozen((self.item_alpha * self.item_beta).sum(1))
         # The catalogue as the user tower reads it (item texts, fused item vectors), converted once.
-        self._catalog = (torch.tensor(self._item_text), torch.tensor(self.item_vectors))
+        self._catalog = (torch.tensor(self.item_text_vectors), torch.tensor(self.item_vectors))
         self.popularity = np.bincount(dataset.item_ids.indices(ratings[C.ITEM]), minlength=dataset.n_items)
         seen = ratings.groupby(C.USER)[C.ITEM].apply(list).to_dict()
         self._seen = {u: set(items) for u, items in seen.items()}
         self._warm_users: dict[int, UserState] = {}
-        self.warm_user_rows = np.array(sorted(dataset.user_ids.index(u) for u in seen if u in dataset.user_ids))
         self._user_matrix: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-        self._catalogue: np.ndarray | None = None
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -212,6 +115,7 @@ class Explorer:
         encoder = TextEncoder(text_model, device=device, cache_dir=cache_dir)
         explorer = cls.train(dataset, encoder, config=config, progress=progress, cache_dir=cache_dir)
         explorer.info["load_seconds"] = round(time.perf_counter() - started, 1)
+        say("Ready", 1.0)
         return explorer
 
     @classmethod
@@ -225,93 +129,57 @@ class Explorer:
         progress: Progress | None = None,
         cache_dir: Path | None = None,
     ) -> Explorer:
-        """Train on ``ratings`` (default: all) or reload the cached model trained on them.
-
-        Users without ratings and item rows outside ``items`` (default: all) are cold: the
-        model never sees them, which is how the benchmark's held-out splits are built.
-        """
-        say = progress or (lambda message, fraction: None)
-        ratings = dataset.ratings if ratings is None else ratings
-        items = list(range(dataset.n_items)) if items is None else sorted(int(i) for i in items)
-        users = sorted(dataset.user_ids.indices(ratings[C.USER].unique()).tolist())
-        say(f"Embedding {dataset.n_items:,} item texts", 0.1)
-        item_vectors = encoder.encode(dataset.items[C.TEXT].tolist())
-        user_space = FeatureSpace.fit(dataset.users, dataset.user_attributes)
-        item_space = FeatureSpace.fit(dataset.items, dataset.item_attributes)
-        split = stable_hash(pd.util.hash_pandas_object(ratings, index=False).sum(), items)
-        features = (user_space.labels, item_space.labels)
-        model = FusionScorer(
-            encoder.dim, user_space.dim, item_space.dim, dataset.n_users, dataset.n_items, dim=config.dim, text_hidden=config.text_hidden
-        )
-        # The architecture (parameter names and shapes) is part of the key: a changed model never loads stale weights.
-        architecture = sorted((name, tuple(value.shape)) for name, value in model.state_dict().items())
-        key = stable_hash(ARTIFACT_VERSION, dataset.fingerprint(), encoder.model_id, config.to_dict(), split, features, architecture)
-        path = (cache_dir or cache_root()) / "models" / key / "model.pt"
-        if path.exists():
-            say("Loading the trained model from the cache", 0.5)
-            saved = torch.load(path, weights_only=False)
-            profiles = Profiles(saved["texts"], saved["history"], saved["focus"])
-            model.load_state_dict(saved["state"])
-            info = dict(saved["info"], trained_now=False)
-        else:
-            profiles = write_profiles(dataset, ratings, users, seed=config.seed)
-            data = build_training_data(
-                dataset, encoder, user_space, item_space, item_vectors,
-                ratings, profiles, users, items, progress=lambda m, f: say(m, 0.15 + 0.35 * f),
-            )  # fmt: skip
-            model, log = fit(data, config, progress=lambda m, f: say(m, 0.5 + 0.45 * f))
-            info = {"train_seconds": round(log["seconds"], 1), "final_loss": log["loss"][-1], "key": key}
-            state = {
-                "state": model.state_dict(),
-                "texts": profiles.texts,
-                "history": profiles.history,
-                "focus": profiles.focus,
-                "info": info,
-            }
-            atomic_write_bytes(path, _torch_bytes(state))
-            atomic_write_json(path.with_name("info.json"), dict(info, config=config.to_dict()))
-            info = dict(info, trained_now=True)
-        model.eval()
-        for parameter in model.parameters():
-            parameter.requires_grad_(False)
-        say("Ready", 1.0)
-        return cls(dataset, encoder, model, profiles, item_vectors, info, train_ratings=ratings, config=config)
+        """An explorer over a model trained on ``ratings`` and catalogue rows ``items`` (see :func:`recsys.artifacts.train_or_load`)."""
+        trained = train_or_load(dataset, encoder, ratings, items, config, progress, cache_dir)
+        return cls(dataset, encoder, trained, train_ratings=ratings, config=config)
 
     # ------------------------------------------------------------------ towers
     def _item_parts(
         self, text: np.ndarray, attr: np.ndarray, rows: np.ndarray, has_id: np.ndarray, weights: Mapping[str, float] | None = None
-    ):
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         n = len(text)
-        avail = torch.from_numpy(np.stack([np.ones(n, bool), np.full(n, attr.shape[1] > 0), has_id], axis=1))
+        avail = availability("item", {"has_text": True, "has_attr": attr.shape[1] > 0, "has_id": has_id}, n)
         with torch.no_grad():
             parts = self.model.items(
                 torch.tensor(text, dtype=torch.float32), torch.tensor(attr, dtype=torch.float32),
-                torch.from_numpy(rows), avail & self.config.enabled("item"),
+                torch.from_numpy(rows), torch.from_numpy(avail) & self.config.enabled("item"),
             )  # fmt: skip
-        h, beta, alpha = _parts_to_numpy(parts)
+        h, beta, alpha = _numpy(parts)
         if weights is not None:
-            alpha = _reweighted(alpha, ITEM_MODALITIES, weights)
+            alpha = _reweighted(alpha, ITEM_NAMES, weights)
         return h, beta, alpha
 
-    def user_tower(self, text: torch.Tensor, demo: np.ndarray, rows: np.ndarray, has_id: np.ndarray, history: np.ndarray) -> Parts:
+    def user_tower(
+        self,
+        text: torch.Tensor,
+        demo: np.ndarray,
+        rows: np.ndarray,
+        has_id: np.ndarray,
+        history: np.ndarray,
+        has_text: np.ndarray | bool = True,
+    ) -> Parts:
         """Run the user tower in torch (gradients flow to ``text`` when it requires them).
 
         ``history`` is (n, L) item rows, −1 padded.
         """
         n = len(text)
         hist_vec, has_hist = history_vectors(torch.from_numpy(history), self._catalog[1])
-        avail = torch.stack(
-            [torch.ones(n, dtype=torch.bool), torch.from_numpy(demo.any(axis=1)), has_hist, torch.from_numpy(has_id)], dim=1
-        )
-        avail &= self.config.enabled("user")
+        flags = {"has_text": has_text, "has_demo": demo.any(axis=1), "has_history": has_hist.numpy(), "has_id": has_id}
+        avail = torch.from_numpy(availability("user", flags, n)) & self.config.enabled("user")
         return self.model.users(text, torch.from_numpy(demo), torch.from_numpy(rows), avail, hist_vec, self._catalog)
 
     def _user_parts(
-        self, text: np.ndarray, demo: np.ndarray, rows: np.ndarray, has_id: np.ndarray, history: np.ndarray
+        self,
+        text: np.ndarray,
+        demo: np.ndarray,
+        rows: np.ndarray,
+        has_id: np.ndarray,
+        history: np.ndarray,
+        has_text: np.ndarray | bool = True,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         with torch.no_grad():
-            parts = self.user_tower(torch.tensor(text, dtype=torch.float32), demo, rows, has_id, history)
-        return _parts_to_numpy(parts)
+            parts = self.user_tower(torch.tensor(text, dtype=torch.float32), demo, rows, has_id, history, has_text)
+        return _numpy(parts)
 
     def user_inputs(self, user: UserState) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The non-text tower inputs of a user state: (demographics, id row, has id, history rows)."""
@@ -321,7 +189,7 @@ class Explorer:
         row = self.dataset.user_ids.index(user.user_id) if warm else 0
         return demo, np.array([row]), np.array([warm]), history
 
-    # ------------------------------------------------------------------ users
+    # ------------------------------------------------------------------ data
     @property
     def items(self) -> pd.DataFrame:
         return self.dataset.items
@@ -342,30 +210,43 @@ class Explorer:
             rows.append(self.dataset.item_ids.index(item_id))
         return np.array(rows, dtype=np.int64)
 
+    def seen_by(self, user: UserState) -> set:
+        """Items the user has already given: onboarding likes, feedback, and a dataset user's history."""
+        return user.seen | (self._seen.get(user.user_id, set()) if user.user_id is not None else set())
+
+    # ------------------------------------------------------------------ users
     def new_user(self, text: str, demographics: Mapping[str, Any] | None = None, liked: Sequence = ()) -> UserState:
         """A cold-start user from free profile text, optional demographics and onboarding likes.
 
+        Any non-empty combination works: without text the user is fused from demographics
+        and likes alone (the text modality is unavailable, not a zero vector).
+
         Raises:
-            ValueError: empty text, unknown demographic values or unknown item ids in ``liked``.
+            ValueError: nothing given at all, unknown demographic values or unknown item ids in ``liked``.
         """
-        prepared = self.encoder.prepare(text)
         clean_demo = self.user_space.validate(dict(demographics or {}))
         liked = tuple(dict.fromkeys(liked))
         rows = self._item_rows(liked, "liked item")
-        text_vector = self.encoder.encode([prepared.text])[0]
+        has_text = isinstance(text, str) and bool(text.strip())
+        if not has_text and not clean_demo and not liked:
+            raise ValueError("describe the person: profile text, demographics or liked items")
+        prepared = self.encoder.prepare(text) if has_text else None
+        shown = prepared.text if prepared else ""
+        text_vector = self.encoder.encode([shown or _NO_TEXT])[0]
         demo = self.user_space.encode(clean_demo)[None, :].astype(np.float32)
-        h, beta, alpha = self._user_parts(text_vector[None, :], demo, np.zeros(1, np.int64), np.zeros(1, bool), _history([rows]))
+        h, beta, alpha = self._user_parts(
+            text_vector[None, :], demo, np.zeros(1, np.int64), np.zeros(1, bool), _history([rows]), has_text=np.array([has_text])
+        )
         return UserState(
-            text=prepared.text, demographics=clean_demo, liked=liked, h=_frozen(h[0]), beta=_frozen(beta[0]),
-            alpha=_frozen(alpha[0]), text_vector=_frozen(text_vector), delta_e=_frozen(np.zeros(h.shape[2])),
-            warnings=tuple(prepared.warnings),
+            text=shown, demographics=clean_demo, liked=liked, h=frozen(h[0]), beta=frozen(beta[0]),
+            alpha=frozen(alpha[0]), text_vector=frozen(text_vector), delta_e=frozen(np.zeros(h.shape[2])),
+            warnings=tuple(prepared.warnings) if prepared else (),
         )  # fmt: skip
 
     def _canonical_inputs(self, rows: Sequence[int]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Tower inputs of dataset users: canonical profile text, demographics, id rows, has-id, history."""
-        fallback = ("I watch a movie now and then.", [])
-        canonical = [self.profiles.canonical(r) if self.profiles.texts[r] else fallback for r in rows]
-        texts = [text or fallback[0] for text, _ in canonical]
+        canonical = [self.profiles.canonical(r) if self.profiles.texts[r] else (_NO_TEXT, []) for r in rows]
+        texts = [text or _NO_TEXT for text, _ in canonical]
         demo = self.user_space.encode_frame(self.dataset.users.iloc[list(rows)]).astype(np.float32)
         has_id = np.array([self.dataset.user_ids.external(r) in self._seen for r in rows])
         return texts, demo, np.asarray(rows, dtype=np.int64), has_id, _history([chosen for _, chosen in canonical])
@@ -383,8 +264,8 @@ class Explorer:
             self._warm_users[row] = UserState(
                 text=texts[0], demographics={a: record[a] for a in self.dataset.user_attributes},
                 liked=tuple(self.dataset.item_ids.external(i) for i in history[0] if i >= 0),
-                h=_frozen(h[0]), beta=_frozen(beta[0]), alpha=_frozen(alpha[0]), text_vector=_frozen(text_vector),
-                delta_e=_frozen(np.zeros(h.shape[2])), user_id=user_id,
+                h=frozen(h[0]), beta=frozen(beta[0]), alpha=frozen(alpha[0]), text_vector=frozen(text_vector),
+                delta_e=frozen(np.zeros(h.shape[2])), user_id=user_id,
             )  # fmt: skip
         return self._warm_users[row]
 
@@ -393,58 +274,51 @@ class Explorer:
         if self._user_matrix is None:
             texts, demo, rows, has_id, history = self._canonical_inputs(range(self.dataset.n_users))
             h, beta, alpha = self._user_parts(self.encoder.encode(texts), demo, rows, has_id, history)
-            self._user_matrix = (_frozen(np.einsum("nm,nmd->nd", alpha, h)), _frozen((alpha * beta).sum(1)), _frozen(alpha))
+            self._user_matrix = (frozen(np.einsum("nm,nmd->nd", alpha, h)), frozen((alpha * beta).sum(1)), frozen(alpha))
         return self._user_matrix[0], self._user_matrix[1]
 
     def warm_user_weights(self) -> pd.DataFrame:
         """Fusion weights alpha of every dataset user (one row per user)."""
         self.warm_user_matrix()
-        return pd.DataFrame(self._user_matrix[2], columns=list(USER_MODALITIES)).assign(**{C.USER: self.dataset.users[C.USER].values})
+        return pd.DataFrame(self._user_matrix[2], columns=list(USER_NAMES)).assign(**{C.USER: self.dataset.users[C.USER].values})
+
+    def global_weights(self, side: str) -> dict[str, float]:
+        """The learned global fusion weights softmax(g) of ``"user"`` or ``"item"``, every modality present."""
+        tower = self.model.users if side == "user" else self.model.items
+        return dict(zip(tower.modalities, torch.softmax(tower.gate_global, dim=0).tolist()))
 
     def reweight(self, user: UserState, weights: Mapping[str, float]) -> UserState:
         """The same user with fusion weights overridden (renormalised over available modalities)."""
-        return replace(user, alpha=_frozen(_reweighted(user.alpha[None, :], user.modalities, weights)[0]))
+        return replace(user, alpha=frozen(_reweighted(user.alpha[None, :], user.modalities, weights)[0]))
 
     # ------------------------------------------------------------------ scoring
-    def score_terms(self, user: UserState, item_vectors: np.ndarray | None = None, item_bias: np.ndarray | None = None) -> ScoreTerms:
-        """Every term of r̂ for one user against all catalogue items (or the given items).
+    def catalogue(self, item_weights: Mapping[str, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Fused item vectors and biases; ``item_weights`` re-weights the items' modalities (the Fusion page)."""
+        if item_weights is None:
+            return self.item_vectors, self.item_bias
+        h, beta, alpha = self._item_parts(
+            self.item_text_vectors, self._item_attr, np.arange(self.dataset.n_items), self.item_warm, item_weights
+        )
+        return np.einsum("nm,nmd->nd", alpha, h), (alpha * beta).sum(1)
 
-        ``dot_by_modality[m] = alpha_m <h_m, e_i>`` for each user modality, plus
-        ``feedback = <delta_e, e_i>``; together they sum to ``dot``.
-        """
-        vectors = self.item_vectors if item_vectors is None else item_vectors
-        biases = self.item_bias if item_bias is None else item_bias
-        by_modality = {m: user.alpha[k] * (vectors @ user.h[k]) for k, m in enumerate(user.modalities)}
-        by_modality["feedback"] = vectors @ user.delta_e
-        dot = vectors @ user.vector
-        return ScoreTerms(self.mu, user.bias, biases, dot, by_modality)
+    def score_terms(self, user: UserState, item_weights: Mapping[str, float] | None = None):
+        """Every term of r̂ for one user against every catalogue item (:func:`recsys.model.score_terms`)."""
+        vectors, biases = self.catalogue(item_weights)
+        return score_terms(self.mu, user, vectors, biases)
 
     def recommend(
         self, user: UserState, k: int = 20, item_weights: Mapping[str, float] | None = None, exclude_seen: bool = True
     ) -> pd.DataFrame:
         """Top-``k`` items, best first, with every score term.
 
-        Columns: ``rank, item_id, title, genres, score, p_like, mu, b_u, b_i, dot`` and
-        ``dot_<modality>`` (text, demo, history, id, feedback) that sum to ``dot``.
-        ``item_weights`` overrides the items' fusion weights (the Fusion page's sliders).
+        Columns: ``rank, item_id, title, genres, score, p_like, mu, b_u, b_i, dot``,
+        ``dot_<term>`` for each user modality and ``feedback`` (they sum to ``dot``), and
+        ``popularity``. ``item_weights`` overrides the items' fusion weights (the Fusion page).
         """
         k = _check_k(k)
-        if item_weights is None:
-            vectors, biases = self.item_vectors, self.item_bias
-        else:
-            h, beta, alpha = self._item_parts(
-                self._item_text, self._item_attr, np.arange(self.dataset.n_items), self.item_warm, item_weights
-            )
-            vectors, biases = np.einsum("nm,nmd->nd", alpha, h), (alpha * beta).sum(1)
-        terms = self.score_terms(user, vectors, biases)
-        score = terms.score.copy()
-        if exclude_seen:
-            hidden = user.seen | (self._seen.get(user.user_id, set()) if user.user_id is not None else set())
-            if hidden:
-                score[self._item_rows(hidden)] = -np.inf
-        k = min(k, int(np.isfinite(score).sum()))
-        top = np.argpartition(-score, k - 1)[:k] if k else np.array([], dtype=np.int64)
-        top = top[np.argsort(-score[top], kind="stable")]
+        terms = self.score_terms(user, item_weights)
+        hidden = self._item_rows(self.seen_by(user)) if exclude_seen else None
+        top = top_k(terms.score, k, hidden)
         items = self.dataset.items.iloc[top]
         frame = pd.DataFrame(
             {
@@ -452,60 +326,83 @@ class Explorer:
                 C.ITEM: items[C.ITEM].to_numpy(),
                 C.TITLE: items[C.TITLE].to_numpy(),
                 C.GENRES: items[C.GENRES].to_numpy(),
-                C.SCORE: score[top],
-                "p_like": sigmoid(score[top]),
+                C.SCORE: terms.score[top],
+                "p_like": sigmoid(terms.score[top]),
                 C.MU: terms.mu,
                 C.B_USER: terms.b_u,
                 C.B_ITEM: terms.b_i[top],
                 C.DOT: terms.dot[top],
             }
         )
-        for name, values in terms.dot_by_modality.items():
-            frame[C.DOT_PREFIX + name] = values[top]
+        for name in USER_TERMS:
+            frame[C.DOT_PREFIX + name] = terms.dot_by_term[name][top]
         frame["popularity"] = self.popularity[top]
         return frame.reset_index(drop=True)
 
-    def explain(self, user: UserState, item: ItemState | Any) -> dict[str, Any]:
+    def explain(self, user: UserState, item: ItemState | Any) -> Explanation:
         """Full anatomy of one score: terms, user×item modality matrix, per-dimension products."""
         state = item if isinstance(item, ItemState) else self.item(item)
         e_u, e_i = user.vector, state.vector
-        terms = self.score_terms(user, e_i[None, :], np.array([state.bias]))
+        terms = score_terms(self.mu, user, e_i[None, :], np.array([state.bias]))
+        user_vectors = {m: user.alpha[a] * user.h[a] for a, m in enumerate(user.modalities)} | {"feedback": user.delta_e}
+        item_vectors = {m: state.alpha[b] * state.h[b] for b, m in enumerate(state.modalities)}
         cross = pd.DataFrame(
-            [[user.alpha[a] * state.alpha[b] * float(user.h[a] @ state.h[b]) for b in range(len(state.modalities))] for a in range(len(user.modalities))],
-            index=list(user.modalities), columns=list(state.modalities),
+            [[float(u @ i) for i in item_vectors.values()] for u in user_vectors.values()],
+            index=list(user_vectors),
+            columns=list(item_vectors),
+        )
+        score = float(terms.score[0])
+        return Explanation(
+            mu=terms.mu, b_u=terms.b_u, b_i=float(terms.b_i[0]), dot=float(terms.dot[0]), score=score, p_like=float(sigmoid(score)),
+            dot_by_user_term={m: float(v[0]) for m, v in terms.dot_by_term.items()},
+            dot_by_item_modality={m: float(e_u @ v) for m, v in item_vectors.items()},
+            b_u_by_term={m: float(user.alpha[k] * user.beta[k]) for k, m in enumerate(user.modalities)} | {"feedback": float(user.delta_b)},
+            b_i_by_modality={m: float(state.alpha[k] * state.beta[k]) for k, m in enumerate(state.modalities)},
+            cross=cross, per_dimension=e_u * e_i, e_u=e_u, e_i=e_i, user_weights=user.weights, item_weights=state.weights,
         )  # fmt: skip
-        cross.loc["feedback"] = [state.alpha[b] * float(user.delta_e @ state.h[b]) for b in range(len(state.modalities))]
-        return {
-            "mu": terms.mu, "b_u": terms.b_u, "b_i": float(terms.b_i[0]), "dot": float(terms.dot[0]),
-            "score": float(terms.score[0]), "p_like": float(sigmoid(terms.score[0])),
-            "dot_by_user_modality": {m: float(v[0]) for m, v in terms.dot_by_modality.items()},
-            "dot_by_item_modality": {m: float(state.alpha[b] * (e_u @ state.h[b])) for b, m in enumerate(state.modalities)},
-            "b_u_by_modality": {m: float(user.alpha[k] * user.beta[k]) for k, m in enumerate(user.modalities)} | {"feedback": float(user.delta_b)},
-            "b_i_by_modality": {m: float(state.alpha[k] * state.beta[k]) for k, m in enumerate(state.modalities)},
-            "cross": cross, "per_dimension": e_u * e_i, "e_u": e_u, "e_i": e_i,
-            "user_weights": user.weights, "item_weights": state.weights,
-        }  # fmt: skip
 
     # ------------------------------------------------------------------ feedback
-    def feedback(self, user: UserState, item_id: Any, value: float) -> UserState:
-        """A new user state after one like (1.0), dislike (0.0) or 1–5 star rating.
+    def feedback(self, user: UserState, item_id: Any, liked: bool) -> UserState:
+        """A new user state after a like (``True``) or a dislike (``False``).
 
         Runs :func:`recsys.online.update` over all feedback so far, starting from the
-        current vector, regularised toward the text prior. The model is not modified.
+        current vector, regularised toward the prior. The model is not modified.
+
+        Raises:
+            ValueError: ``liked`` is not a bool (use :meth:`rate` for stars), or an unknown item.
         """
-        target = feedback_target(value)
-        self._item_rows([item_id])  # a clear error for an unknown id, before anything else
-        given = tuple((i, v) for i, v in user.feedback if i != item_id) + ((item_id, target),)
-        rows = self._item_rows([i for i, _ in given])
+        if not isinstance(liked, (bool, np.bool_)):
+            raise ValueError(
+                f"feedback(user, item_id, liked) takes True (like) or False (dislike), got {liked!r}; "
+                "for a 1–5 star rating call rate(user, item_id, stars)"
+            )
+        return self._learn(user, Feedback(item_id, "like" if liked else "dislike"))
+
+    def rate(self, user: UserState, item_id: Any, stars: int) -> UserState:
+        """A new user state after a 1–5 star rating (1★ fits y = 0, 5★ y = 1, linear between).
+
+        Raises:
+            ValueError: ``stars`` is not a whole number from 1 to 5, or an unknown item.
+        """
+        if isinstance(stars, (bool, np.bool_)) or not isinstance(stars, (int, np.integer)) or not 1 <= stars <= 5:
+            raise ValueError(
+                f"rate(user, item_id, stars) takes a whole number of stars from 1 to 5, got {stars!r}; for like/dislike call feedback(user, item_id, liked)"
+            )
+        return self._learn(user, Feedback(item_id, "stars", int(stars)))
+
+    def _learn(self, user: UserState, signal: Feedback) -> UserState:
+        self._item_rows([signal.item_id])  # a clear error for an unknown id, before anything else
+        given = tuple(f for f in user.feedback if f.item_id != signal.item_id) + (signal,)
+        rows = self._item_rows([f.item_id for f in given])
         trace = update(
             user.vector, user.bias, user.prior_vector, user.prior_bias, self.mu,
             self.item_vectors[rows].astype(np.float64), self.item_bias[rows].astype(np.float64),
-            np.array([v for _, v in given]), self.online,
+            np.array([f.target for f in given]), self.online,
         )  # fmt: skip
         return replace(
             user,
             feedback=given,
-            delta_e=_frozen(trace.e_after - user.prior_vector),
+            delta_e=frozen(trace.e_after - user.prior_vector),
             delta_b=float(trace.b_after - user.prior_bias),
             last_update=trace,
         )
@@ -517,8 +414,8 @@ class Explorer:
         record = self.dataset.items.iloc[row]
         return ItemState(
             text=record[C.TEXT], attributes={a: record[a] for a in self.dataset.item_attributes},
-            h=_frozen(self.item_h[row]), beta=_frozen(self.item_beta[row]), alpha=_frozen(self.item_alpha[row]),
-            text_vector=self._item_text[row], item_id=item_id,
+            h=frozen(self.item_h[row]), beta=frozen(self.item_beta[row]), alpha=frozen(self.item_alpha[row]),
+            text_vector=self.item_text_vectors[row], item_id=item_id,
         )  # fmt: skip
 
     def new_item(self, text: str, attributes: Mapping[str, Any] | None = None) -> ItemState:
@@ -535,72 +432,51 @@ class Explorer:
         attr = self.item_space.encode(attributes)[None, :]
         h, beta, alpha = self._item_parts(text_vector[None, :], attr, np.zeros(1, np.int64), np.zeros(1, bool))
         return ItemState(
-            text=full, attributes=attributes, h=_frozen(h[0]), beta=_frozen(beta[0]), alpha=_frozen(alpha[0]),
-            text_vector=_frozen(text_vector), warnings=tuple(prepared.warnings),
+            text=full, attributes=attributes, h=frozen(h[0]), beta=frozen(beta[0]), alpha=frozen(alpha[0]),
+            text_vector=frozen(text_vector), warnings=tuple(prepared.warnings),
         )  # fmt: skip
 
-    def audience(self, item: ItemState, k: int = 20, list_length: int = 20) -> pd.DataFrame:
-        """The ``k`` dataset users most likely to get ``item``, best first.
+    def nearest_items(self, item: ItemState, k: int = 10) -> pd.DataFrame:
+        """The ``k`` catalogue items closest to ``item`` in the fused space (cosine), best first."""
+        norms = np.linalg.norm(self.item_vectors, axis=1) * max(float(np.linalg.norm(item.vector)), 1e-9)
+        cosine = self.item_vectors @ item.vector / np.maximum(norms, 1e-9)
+        rows = top_k(cosine, _check_k(k))
+        return self.items.iloc[rows][[C.ITEM, C.TITLE, C.GENRES]].assign(cosine=cosine[rows]).reset_index(drop=True)
 
-        Columns: ``user_id, score, p_like, position`` (where the item would enter that
-        user's list among unseen catalogue items), ``in_top`` (position ≤ ``list_length``)
-        and the user's demographics.
-        """
-        k = _check_k(k)
-        frame = self._audience_all(item, list_length)
-        return frame.head(k).reset_index(drop=True)
+    def audience(self, item: ItemState, k: int = 20, list_length: int = 20, boost: float = 0.0) -> pd.DataFrame:
+        """The ``k`` dataset users most likely to get ``item``, best first (:func:`recsys.analysis.audience.audience`)."""
+        return audience_analysis.audience(self, item, _check_k(k), list_length, boost)
 
-    def _unseen_scores(self) -> np.ndarray:
-        """Every dataset user's scores for the catalogue, −inf where already rated (once per process)."""
-        if self._catalogue is None:
-            vectors, biases = self.warm_user_matrix()
-            catalogue = self.mu + biases[:, None] + self.item_bias[None, :] + vectors @ self.item_vectors.T
-            for user_id, seen in self._seen.items():
-                catalogue[self.dataset.user_ids.index(user_id), self._item_rows(seen)] = -np.inf
-            self._catalogue = _frozen(catalogue)
-        return self._catalogue
+    def audience_segments(self, item: ItemState, column: str, list_length: int = 20, boost: float = 0.0) -> pd.DataFrame:
+        """Share of each demographic segment that would get ``item`` (:func:`recsys.analysis.audience.segments`)."""
+        return audience_analysis.segments(self, item, column, list_length, boost)
 
-    def _audience_all(self, item: ItemState, list_length: int) -> pd.DataFrame:
+    def warm_scores(self, item_vectors: np.ndarray, item_bias: np.ndarray) -> np.ndarray:
+        """(n_users, n) scores of every dataset user for the given items."""
         vectors, biases = self.warm_user_matrix()
-        score = self.mu + biases + item.bias + vectors @ item.vector
-        # Strictly greater: a catalogue item never counts itself as ranked above itself.
-        position = (self._unseen_scores() > score[:, None]).sum(1) + 1
-        frame = self.dataset.users.copy()
-        frame.insert(1, C.SCORE, score)
-        frame.insert(2, "p_like", sigmoid(score))
-        frame.insert(3, "position", position)
-        frame.insert(4, "in_top", position <= list_length)
-        return frame.sort_values(C.SCORE, ascending=False, kind="stable")
+        return predict(self.mu, biases, item_bias, vectors, item_vectors)
 
-    def audience_segments(self, item: ItemState, column: str, list_length: int = 20) -> pd.DataFrame:
-        """Share of each demographic segment that would get ``item`` in its top ``list_length``."""
-        frame = self._audience_all(item, list_length)
-        if column == C.AGE:
-            block = self.user_space.block(C.AGE)
-            frame[column] = [block.labels[int(np.searchsorted(block.edges, a, side="right"))] for a in frame[C.AGE]]
-        grouped = frame.groupby(column)
-        return pd.DataFrame(
-            {
-                "users": grouped.size(),
-                "share_in_top": grouped["in_top"].mean(),
-                "mean_p_like": grouped["p_like"].mean(),
-                "median_position": grouped["position"].median(),
-            }
-        ).reset_index()
+    def seen_rows(self) -> dict[int, np.ndarray]:
+        """Each dataset user's rated catalogue rows, by user row."""
+        return {self.dataset.user_ids.index(u): self._item_rows(seen) for u, seen in self._seen.items()}
 
     def status(self) -> dict[str, Any]:
         """Dataset, model, device and cache facts for the dashboard's status panel."""
         encoder = self.encoder.status()
         encoder["text_dimension"] = encoder.pop("dimension")
         return {
-            **encoder, **{k: v for k, v in self.info.items() if k != "config"},
+            **encoder, **{k: v for k, v in self.info.items() if k not in ("config", "loss")},
             "dataset": self.dataset.name, "n_users": self.dataset.n_users, "n_items": self.dataset.n_items,
             "n_ratings": len(self.dataset.ratings), "dimension": int(self.item_vectors.shape[1]),
         }  # fmt: skip
 
 
 def _reweighted(alpha: np.ndarray, modalities: Sequence[str], weights: Mapping[str, float]) -> np.ndarray:
-    """Multiply learned weights by user-chosen factors and renormalise over available modalities."""
+    """Multiply learned weights by user-chosen factors and renormalise over available modalities.
+
+    When every factor of the available modalities is 0 there is nothing to renormalise;
+    the learned weights are kept (callers that show factors should say so).
+    """
     for name in weights:
         if name not in modalities:
             raise ValueError(f"unknown modality {name!r}; known: {', '.join(modalities)}")
@@ -622,11 +498,3 @@ def _check_k(k: int) -> int:
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k must be a positive whole number, got {k!r}")
     return int(k)
-
-
-def _torch_bytes(obj: Any) -> bytes:
-    import io
-
-    buffer = io.BytesIO()
-    torch.save(obj, buffer)
-    return buffer.getvalue()

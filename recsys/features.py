@@ -20,6 +20,18 @@ from recsys import columns as C
 #: Age groups of the MovieLens-1M documentation, used for every numeric ``age`` column.
 AGE_EDGES = (18, 25, 35, 45, 50, 56)
 YEAR_EDGES = (1940, 1950, 1960, 1970, 1980, 1990, 1993, 1995, 1996, 1997, 1998)
+#: Plausible values of numeric attributes that people type; other numeric columns take any finite number.
+NUMBER_RANGES = {C.AGE: (0.0, 150.0), C.YEAR: (1800.0, 2100.0)}
+
+
+def bucket(edges: Sequence[float], value: Any) -> int:
+    """Index of the bucket of ``value`` between ``edges`` (below the first edge is bucket 0)."""
+    return int(np.searchsorted(edges, float(value), side="right"))
+
+
+def age_group(age: Any) -> int:
+    """The age-group index of an age (the MovieLens-1M groups, :data:`AGE_EDGES`)."""
+    return bucket(AGE_EDGES, age)
 
 
 def _bucket_labels(edges: Sequence[int], unit: str) -> list[str]:
@@ -43,7 +55,7 @@ class Block:
         if value is None or (np.isscalar(value) and pd.isna(value)):
             return out
         if self.kind == "bucket":
-            out[int(np.searchsorted(self.edges, float(value), side="right"))] = 1.0
+            out[self.bucket_of(value)] = 1.0
             return out
         values = value if self.kind == "multi" else [value]
         for v in values:
@@ -53,6 +65,14 @@ class Block:
             out /= np.sqrt(out.sum())
         return out
 
+    def bucket_of(self, value: Any) -> int:
+        """Index of the bucket a number falls in (the one place numbers are bucketed)."""
+        return bucket(self.edges, value)
+
+    def label_of(self, value: Any) -> str:
+        """The bucket label of a number, e.g. age 30 → ``"age 25-34"``."""
+        return self.labels[self.bucket_of(value)]
+
     def validate(self, value: Any) -> None:
         """Raise ``ValueError`` with the allowed values when ``value`` is not one of them."""
         if self.kind == "bucket":
@@ -60,8 +80,10 @@ class Block:
                 number = float(value)
             except (TypeError, ValueError):
                 raise ValueError(f"{self.column} must be a number, got {value!r}") from None
-            if not np.isfinite(number) or number < 0 or number > 150:
-                raise ValueError(f"{self.column} must be between 0 and 150, got {value!r}")
+            low, high = NUMBER_RANGES.get(self.column, (-np.inf, np.inf))
+            if not np.isfinite(number) or number < low or number > high:
+                shown = f"between {low:g} and {high:g}" if np.isfinite(low) else "a finite number"
+                raise ValueError(f"{self.column} must be {shown}, got {value!r}")
             return
         values = value if self.kind == "multi" and isinstance(value, (list, tuple)) else [value]
         for v in values:

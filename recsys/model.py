@@ -28,12 +28,67 @@ is the model's probability that *u* rates *i* 4 or 5 stars.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 
-USER_MODALITIES = ("text", "demo", "history", "id")
-ITEM_MODALITIES = ("text", "attr", "id")
+from recsys.modalities import FEEDBACK, ITEM_NAMES, USER_NAMES
+
+
+def predict(mu: Any, b_u: Any, b_i: Any, e_u: Any, e_i: Any) -> Any:
+    r"""The scoring formula, written once: :math:`\hat r(u,i) = \mu + b_u + b_i + \langle e_u, e_i\rangle`.
+
+    Every score in the project — ranking, explanation, audience, attribution, training and
+    the online update — is computed here. Works on numpy arrays and torch tensors alike.
+
+    Args:
+        mu: the global offset (scalar).
+        b_u: user bias: a scalar for one user, or shape (n_u,).
+        b_i: item biases, shape (n_i,).
+        e_u: user vector(s): (d,) for one user, or (n_u, d).
+        e_i: item vectors, (n_i, d).
+
+    Returns:
+        (n_i,) scores for one user, or (n_u, n_i) for many.
+
+    Example:
+        >>> float(predict(0.0, 0.2, np.array([0.1]), np.array([0.1, 0.2, 0.3, 0.4, 0.5]),
+        ...               np.array([[0.1, 0.3, 0.5, 0.7, 0.9]]))[0])  # 0 + 0.2 + 0.1 + 0.95
+        1.25
+    """
+    if e_u.ndim == 1:
+        return mu + b_u + b_i + e_i @ e_u
+    return mu + b_u[:, None] + b_i[None, :] + e_u @ e_i.T
+
+
+@dataclass(frozen=True)
+class ScoreTerms:
+    """Every term of :func:`predict` for one user against many items, and the dot product by user term.
+
+    ``dot_by_term[m]`` is :math:`\alpha_m \langle h_m, e_i\rangle` for each fused user modality
+    and :math:`\langle \delta_e, e_i\rangle` for ``feedback``; they sum to ``dot``.
+    """
+
+    mu: float
+    b_u: float
+    b_i: np.ndarray
+    dot: np.ndarray
+    dot_by_term: dict[str, np.ndarray]
+    score: np.ndarray
+
+
+def score_terms(mu: float, user: Any, item_vectors: np.ndarray, item_bias: np.ndarray) -> ScoreTerms:
+    """The terms of one user's scores (a :class:`recsys.states.UserState`) against the given items.
+
+    The dot product splits exactly because the fusion is linear:
+    :math:`\langle e_u, e_i\rangle = \sum_m \alpha_m \langle h_m, e_i\rangle + \langle \delta_e, e_i\rangle`.
+    """
+    by_term = {m: user.alpha[k] * (item_vectors @ user.h[k]) for k, m in enumerate(user.modalities)}
+    by_term[FEEDBACK.name] = item_vectors @ user.delta_e
+    score = predict(mu, user.bias, item_bias, user.vector, item_vectors)
+    return ScoreTerms(float(mu), float(user.bias), item_bias, item_vectors @ user.vector, by_term, score)
 
 
 @dataclass
@@ -156,9 +211,9 @@ class FusionScorer(nn.Module):
     ):
         super().__init__()
         self.mu = nn.Parameter(torch.zeros(()))
-        self.users = Tower(USER_MODALITIES, text_dim, user_attr_dim, n_users, dim, text_hidden)
-        self.items = Tower(ITEM_MODALITIES, text_dim, item_attr_dim, n_items, dim, text_hidden)
+        self.users = Tower(USER_NAMES, text_dim, user_attr_dim, n_users, dim, text_hidden)
+        self.items = Tower(ITEM_NAMES, text_dim, item_attr_dim, n_items, dim, text_hidden)
 
     def score(self, user: Parts, item: Parts) -> torch.Tensor:
         """All pairwise scores (n_users, n_items) of fused users and items."""
-        return self.mu + user.bias[:, None] + item.bias[None, :] + user.vector @ item.vector.T
+        return predict(self.mu, user.bias, item.bias, user.vector, item.vector)

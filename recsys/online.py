@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from recsys.model import predict
+
 
 @dataclass(frozen=True)
 class OnlineConfig:
@@ -54,8 +56,7 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 def objective(e, b, e0, b0, mu, items, item_bias, targets, config: OnlineConfig) -> float:
-    logits = mu + b + item_bias + items @ e
-    p = sigmoid(logits)
+    p = sigmoid(predict(mu, b, item_bias, e, items))
     eps = 1e-9
     data = -np.sum(targets * np.log(p + eps) + (1 - targets) * np.log(1 - p + eps))
     return float(data + 0.5 * config.reg * np.sum((e - e0) ** 2) + 0.5 * config.reg_bias * (b - b0) ** 2)
@@ -82,41 +83,21 @@ def update(
         targets: (n,) feedback values in [0, 1].
     """
     e_new, b_new = e.astype(np.float64).copy(), float(b)
-    p_before = sigmoid(mu + b + item_bias + items @ e)
+    p_before = sigmoid(predict(mu, b, item_bias, e, items))
     # The loss is L-smooth with L = λ + ‖E‖²/4 (σ' ≤ 1/4); a step above 1/L can diverge once
     # many items have feedback, so the step is capped there.
     lr_e = min(config.lr, 1.0 / (config.reg + 0.25 * (np.linalg.norm(items, 2) ** 2 if len(items) else 0.0)))
     lr_b = min(config.lr, 1.0 / (config.reg_bias + 0.25 * len(items)))
     losses = [objective(e_new, b_new, e0, b0, mu, items, item_bias, targets, config)]
     for _ in range(config.steps):
-        residual = sigmoid(mu + b_new + item_bias + items @ e_new) - targets
+        residual = sigmoid(predict(mu, b_new, item_bias, e_new, items)) - targets
         grad_e = items.T @ residual + config.reg * (e_new - e0)
         grad_b = residual.sum() + config.reg_bias * (b_new - b0)
         e_new = e_new - lr_e * grad_e
         b_new = b_new - lr_b * grad_b
         losses.append(objective(e_new, b_new, e0, b0, mu, items, item_bias, targets, config))
-    p_after = sigmoid(mu + b_new + item_bias + items @ e_new)
+    p_after = sigmoid(predict(mu, b_new, item_bias, e_new, items))
     return UpdateTrace(
         tuple(losses), e.copy(), e_new.astype(np.float32), float(b), b_new,
         tuple(map(float, p_before)), tuple(map(float, p_after)), config,
     )  # fmt: skip
-
-
-def feedback_target(value: float) -> float:
-    """Map feedback to a like-probability: values in [0, 1] as given, star ratings (1, 5] by (r − 1) / 4.
-
-    Raises:
-        ValueError: not a finite number in [0, 5].
-    """
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"feedback must be a number (like=1.0, dislike=0.0, or 1–5 stars), got {value!r}") from None
-    if not np.isfinite(number) or number < 0 or number > 5:
-        raise ValueError(f"feedback must be in [0, 1] (like/dislike) or a 1–5 star rating, got {value!r}")
-    return number if number <= 1 else (number - 1) / 4
-
-
-def stars(rating: int) -> float:
-    """Feedback value for a star rating: 1 star is an outright dislike (0.0), 5 stars a like (1.0)."""
-    return (float(rating) - 1) / 4

@@ -11,24 +11,68 @@ import base64
 import json
 import sqlite3
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from recsys.cache import cache_root
+
+if TYPE_CHECKING:
+    from recsys.explorer import Explorer
+    from recsys.states import UserState
 
 MAX_NAME = 80
 
 
+def signal_of(value: Any) -> str | int:
+    """A stored feedback signal: ``"like"``, ``"dislike"`` or 1–5 stars.
+
+    Links made before likes and stars were told apart stored a number in [0, 1]
+    (like 1.0, dislike 0.0, stars (s − 1) / 4); they still open.
+
+    Raises:
+        ValueError: anything else.
+    """
+    if value in ("like", "dislike"):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(f"feedback must be 'like', 'dislike' or 1–5 stars, got {value!r}")
+    if isinstance(value, int) and 1 <= value <= 5:
+        return value
+    if isinstance(value, float) and 0.0 <= value <= 1.0:
+        return "like" if value == 1.0 else "dislike" if value == 0.0 else int(round(4 * value + 1))
+    raise ValueError(f"feedback must be 'like', 'dislike' or 1–5 stars, got {value!r}")
+
+
 @dataclass(frozen=True)
 class Persona:
-    """The inputs that rebuild a synthetic user: replaying them gives the same state."""
+    """The inputs that rebuild a synthetic user: replaying them gives the same state.
+
+    ``feedback`` is a tuple of ``(item_id, signal)`` with signal ``"like"``, ``"dislike"``
+    or a whole number of stars.
+    """
 
     name: str
     text: str
     demographics: dict = field(default_factory=dict)
     liked: tuple = ()
     feedback: tuple = ()
+
+    def with_signal(self, item_id: Any, signal: str | int) -> Persona:
+        """The same persona with one more signal (replacing an earlier one on the same item)."""
+        kept = tuple((i, s) for i, s in self.feedback if i != item_id)
+        return replace(self, feedback=(*kept, (item_id, signal_of(signal))))
+
+    def user(self, explorer: Explorer) -> UserState:
+        """Replay the persona through the engine (raises ``ValueError`` on bad input)."""
+        state = explorer.new_user(self.text, self.demographics, liked=self.liked)
+        for item_id, signal in self.feedback:
+            state = (
+                explorer.feedback(state, item_id, signal == "like")
+                if signal in ("like", "dislike")
+                else explorer.rate(state, item_id, signal)
+            )
+        return state
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -39,7 +83,10 @@ class Persona:
     def from_json(cls, data: dict[str, Any]) -> Persona:
         if not isinstance(data, dict) or not isinstance(data.get("text"), str):
             raise ValueError("a persona needs at least a 'text' string")
-        feedback = tuple((f[0], float(f[1])) for f in data.get("feedback", []) if isinstance(f, (list, tuple)) and len(f) == 2)
+        entries = data.get("feedback", [])
+        if not isinstance(entries, list) or not all(isinstance(f, (list, tuple)) and len(f) == 2 for f in entries):
+            raise ValueError("persona feedback must be a list of [item id, signal] pairs")
+        feedback = tuple((f[0], signal_of(f[1])) for f in entries)
         demographics = data.get("demographics") or {}
         if not isinstance(demographics, dict):
             raise ValueError("persona demographics must be a mapping")

@@ -13,11 +13,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 from recsys import columns as C
+
+if TYPE_CHECKING:
+    from recsys.data import Dataset
 
 GENRE_PHRASES: dict[str, tuple[str, ...]] = {
     "Action": ("action movies", "explosive action films", "fights and car chases", "action blockbusters"),
@@ -156,3 +160,41 @@ def write_profile(
         return text or "I watch a movie now and then."
     parts = [taste, who] if rng.random() < 0.5 else [who, taste]
     return " ".join(p for p in parts if p)
+
+
+def user_record(users: pd.DataFrame, row: int, attributes: Sequence[str]) -> dict:
+    return {a: users.iloc[row][a] for a in attributes}
+
+
+def genre_base_rates(dataset: Dataset, ratings: pd.DataFrame) -> dict[str, float]:
+    """Share of all positive interactions that involve each genre (the baseline for "distinctive")."""
+    pos = dataset.positives(ratings)
+    genres = dataset.items[C.GENRES].to_numpy()[dataset.item_ids.indices(pos[C.ITEM])]
+    counts = Counter(g for gs in genres for g in gs)
+    return {g: c / max(1, len(pos)) for g, c in counts.items()}
+
+
+def onboarding_profile(
+    dataset: Dataset,
+    user_row: int,
+    item_rows: Sequence[int],
+    rng: np.random.Generator,
+    base_rates: dict[str, float] | None = None,
+    taste_rows: Sequence[int] | None = None,
+    keywords_only: bool = False,
+) -> str:
+    """Profile text for a user who revealed ``item_rows`` (may be empty: demographics only).
+
+    ``taste_rows`` (default: ``item_rows``) are the items whose genres the text describes.
+    """
+    items = dataset.items.iloc[list(item_rows)]
+    taste = dataset.items.iloc[list(item_rows if taste_rows is None else taste_rows)]
+    return write_profile(
+        rng,
+        user_record(dataset.users, user_row, dataset.user_attributes),
+        taste[C.GENRES].tolist(),
+        items[C.TITLE].tolist(),
+        items[C.YEAR].tolist(),
+        base_rates=base_rates,
+        keywords_only=keywords_only,
+    )

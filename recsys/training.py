@@ -16,7 +16,6 @@ biases :math:`b_u, b_i` identifiable), plus L2 on the collaborative embeddings.
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
@@ -29,8 +28,9 @@ from recsys import columns as C
 from recsys.data import Dataset
 from recsys.encoder import TextEncoder
 from recsys.features import FeatureSpace
-from recsys.model import ITEM_MODALITIES, USER_MODALITIES, FusionScorer
-from recsys.profiles import distinctive_genres, genre_phrase, write_profile
+from recsys.modalities import ITEM_NAMES, USER_NAMES, availability, enabled_mask
+from recsys.model import FusionScorer
+from recsys.profiles import distinctive_genres, genre_base_rates, genre_phrase, onboarding_profile
 
 #: Onboarding prefix lengths of the synthetic profiles (plus two "taste summary" profiles).
 PROFILE_PREFIXES = (0, 1, 2, 5, 10, 20)
@@ -56,13 +56,12 @@ class TrainConfig:
     bce_weight: float = 1.0
     batch_users: int = 1024
     seed: int = 0
-    user_modalities: tuple[str, ...] = USER_MODALITIES
-    item_modalities: tuple[str, ...] = ITEM_MODALITIES
+    user_modalities: tuple[str, ...] = USER_NAMES
+    item_modalities: tuple[str, ...] = ITEM_NAMES
 
     def enabled(self, side: str) -> torch.Tensor:
         """Boolean mask over the side's modalities that this configuration uses (for ablations)."""
-        names, allowed = (USER_MODALITIES, self.user_modalities) if side == "user" else (ITEM_MODALITIES, self.item_modalities)
-        return torch.tensor([m in allowed for m in names])
+        return torch.from_numpy(enabled_mask(side, self.user_modalities if side == "user" else self.item_modalities))
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -85,50 +84,12 @@ class Profiles:
         return self.texts[user][len(PROFILE_PREFIXES)], self.history[user][len(PROFILE_PREFIXES)]
 
 
-def user_record(users: pd.DataFrame, row: int, attributes: Sequence[str]) -> dict:
-    return {a: users.iloc[row][a] for a in attributes}
-
-
-def genre_base_rates(dataset: Dataset, ratings: pd.DataFrame) -> dict[str, float]:
-    """Share of all positive interactions that involve each genre (the baseline for "distinctive")."""
-    pos = ratings[ratings[C.RATING] >= C.POSITIVE_THRESHOLD]
-    genres = dataset.items[C.GENRES].to_numpy()[dataset.item_ids.indices(pos[C.ITEM])]
-    counts = Counter(g for gs in genres for g in gs)
-    return {g: c / max(1, len(pos)) for g, c in counts.items()}
-
-
-def onboarding_profile(
-    dataset: Dataset,
-    user_row: int,
-    item_rows: Sequence[int],
-    rng: np.random.Generator,
-    base_rates: dict[str, float] | None = None,
-    taste_rows: Sequence[int] | None = None,
-    keywords_only: bool = False,
-) -> str:
-    """Profile text for a user who revealed ``item_rows`` (may be empty: demographics only).
-
-    ``taste_rows`` (default: ``item_rows``) are the items whose genres the text describes.
-    """
-    items = dataset.items.iloc[list(item_rows)]
-    taste = dataset.items.iloc[list(item_rows if taste_rows is None else taste_rows)]
-    return write_profile(
-        rng,
-        user_record(dataset.users, user_row, dataset.user_attributes),
-        taste[C.GENRES].tolist(),
-        items[C.TITLE].tolist(),
-        items[C.YEAR].tolist(),
-        base_rates=base_rates,
-        keywords_only=keywords_only,
-    )
-
-
 def write_profiles(dataset: Dataset, ratings: pd.DataFrame, users: Sequence[int], seed: int) -> Profiles:
     """Several profiles per user: onboarding prefixes (by timestamp) of their positives, and
     two summaries of their whole taste (a sentence, and keywords only) whose onboarding
     items are a random sample."""
     rates = genre_base_rates(dataset, ratings)
-    pos = ratings[ratings[C.RATING] >= C.POSITIVE_THRESHOLD].sort_values([C.USER, C.TIMESTAMP], kind="stable")
+    pos = dataset.positives(ratings).sort_values([C.USER, C.TIMESTAMP], kind="stable")
     by_user = pos.groupby(C.USER)[C.ITEM].apply(list).to_dict()
     texts: list[list[str]] = [[] for _ in range(dataset.n_users)]
     history: list[list[list[int]]] = [[] for _ in range(dataset.n_users)]
@@ -209,7 +170,7 @@ def build_training_data(
     for row in train_users:
         for v, chosen in enumerate(profiles.history[row]):
             history[row, v, : len(chosen[:MAX_HISTORY])] = chosen[:MAX_HISTORY]
-    pos = ratings[ratings[C.RATING] >= C.POSITIVE_THRESHOLD]
+    pos = dataset.positives(ratings)
     matrix = np.zeros((dataset.n_users, dataset.n_items), dtype=np.float32)
     matrix[dataset.user_ids.indices(pos[C.USER]), dataset.item_ids.indices(pos[C.ITEM])] = 1.0
     warm = np.zeros(dataset.n_items, dtype=bool)
@@ -244,6 +205,11 @@ def history_vectors(history: torch.Tensor, item_vectors: torch.Tensor) -> tuple[
     return gathered.sum(dim=1) / count.clamp(min=1), count[:, 0] > 0
 
 
+def _mask(side: str, n: int, **flags) -> torch.Tensor:
+    """The availability mask of a batch, from the modality table's named rules."""
+    return torch.from_numpy(availability(side, {k: v.numpy() if isinstance(v, torch.Tensor) else v for k, v in flags.items()}, n))
+
+
 def fit(
     data: TrainingData,
     config: TrainConfig,
@@ -271,28 +237,16 @@ def fit(
         for start in range(0, len(order), batch):
             users = order[start : start + batch]
             n = len(users)
-            item_avail = torch.stack(
-                [
-                    torch.ones(n_items, dtype=torch.bool),
-                    torch.full((n_items,), has_attr),
-                    data.item_warm & (torch.rand(n_items, generator=gen) >= config.item_id_drop),
-                ],
-                dim=1,
-            )
+            item_keeps_id = data.item_warm & (torch.rand(n_items, generator=gen) >= config.item_id_drop)
+            item_avail = _mask("item", n_items, has_text=True, has_attr=has_attr, has_id=item_keeps_id)
             items = model.items(data.item_text, data.item_attr, item_ids, item_avail & item_enabled)
             item_vec = items.vector
             variant = torch.randint(n_variants, (n,), generator=gen)
             hist_idx = data.user_history[users, variant]
             hist_vec, has_hist = history_vectors(hist_idx, item_vec)
-            user_avail = torch.stack(
-                [
-                    torch.ones(n, dtype=torch.bool),
-                    (torch.rand(n, generator=gen) >= config.demo_drop) & has_demo,
-                    has_hist,
-                    torch.rand(n, generator=gen) < config.user_id_keep,
-                ],
-                dim=1,
-            )
+            keeps_demo = (torch.rand(n, generator=gen) >= config.demo_drop) & has_demo
+            keeps_id = torch.rand(n, generator=gen) < config.user_id_keep
+            user_avail = _mask("user", n, has_text=True, has_demo=keeps_demo, has_history=has_hist, has_id=keeps_id)
             user = model.users(
                 data.user_text[users, variant],
                 data.user_demo[users],

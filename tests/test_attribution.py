@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recsys.attribution import interest_keywords, token_attribution, word_influence
+from recsys.analysis.attribution import interest_keywords, token_attribution, word_influence
 
 pytestmark = pytest.mark.slow
 
@@ -35,7 +35,7 @@ def test_token_level_attribution_is_complete_and_touches_no_weight(explorer):
     tokens = token_attribution(explorer, user, horror)
     by_word = tokens.set_index("word")["attribution"]
     assert by_word["slasher"] > 0 and by_word["slasher"] > by_word["romantic"]
-    assert tokens["score"].iloc[0] == pytest.approx(explorer.explain(user, horror)["score"], abs=1e-3)
+    assert tokens["score"].iloc[0] == pytest.approx(explorer.explain(user, horror).score, abs=1e-3)
     gap = tokens["score"].iloc[0] - tokens["baseline_score"].iloc[0]
     assert tokens["attribution"].sum() == pytest.approx(gap, abs=0.15)  # completeness, up to integration error
     assert all(p.grad is None for p in explorer.encoder.model.parameters())

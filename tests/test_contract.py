@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from recsys.baselines import ContentKnnMethod, Context, DemographicPopularityMethod, GenreMethod, PopularityMethod, RandomMethod
-from recsys.evaluation import OursMethod, evaluate, feedback_loop, top_k
-from recsys.splits import item_cold_requests, item_cold_split, user_cold_requests, user_cold_split
+from recsys_bench.baselines import ContentKnnMethod, Context, DemographicPopularityMethod, GenreMethod, PopularityMethod, RandomMethod
+from recsys_bench.evaluation import OursMethod, evaluate, feedback_loop, top_k
+from recsys_bench.splits import item_cold_requests, item_cold_split, user_cold_requests, user_cold_split
 
 pytestmark = pytest.mark.slow
 METHODS = [RandomMethod, PopularityMethod, DemographicPopularityMethod, GenreMethod, ContentKnnMethod, OursMethod]
@@ -16,7 +16,7 @@ METHODS = [RandomMethod, PopularityMethod, DemographicPopularityMethod, GenreMet
 @pytest.fixture(scope="module")
 def user_cold(explorer):
     split = user_cold_split(explorer.dataset, seed=0)
-    context = Context(explorer.dataset, split, explorer.encoder, np.asarray(explorer._item_text))
+    context = Context(explorer.dataset, split, explorer.encoder, np.asarray(explorer.item_text_vectors))
     requests = [r for r in user_cold_requests(explorer.dataset, split, ns=(0, 2)) if r.user_id in set(split.held_out_users[:12])]
     return context, requests
 

@@ -7,6 +7,8 @@ import pytest
 
 from recsys import columns as C
 
+pytestmark = pytest.mark.slow
+
 PERSONAS = {
     "kids": ("cartoons with my kids", {"Animation", "Children's"}),
     "horror": ("gory slasher films", {"Horror"}),
@@ -79,8 +81,8 @@ def test_like_moves_neighbours_up_and_dislike_moves_them_down(explorer):
     target = 98  # The Silence of the Lambs
     near = neighbours(explorer, target)
     before = mean_score(explorer, user, near)
-    liked = explorer.feedback(user, target, 1.0)
-    disliked = explorer.feedback(user, target, 0.0)
+    liked = explorer.feedback(user, target, True)
+    disliked = explorer.feedback(user, target, False)
     assert mean_score(explorer, liked, near) > before > mean_score(explorer, disliked, near)
     assert liked.last_update is not None and liked.last_update.loss[-1] < liked.last_update.loss[0]
     recs = explorer.recommend(liked, k=50)
@@ -92,7 +94,7 @@ def test_feedback_returns_a_new_state_and_never_touches_the_model(explorer):
     before = {k: v.clone() for k, v in explorer.model.state_dict().items()}
     items_before = explorer.item_vectors.copy()
     user = explorer.new_user("heist thrillers")
-    updated = explorer.feedback(explorer.feedback(user, 1, 1.0), 2, 0.0)
+    updated = explorer.feedback(explorer.feedback(user, 1, True), 2, False)
     assert user.feedback == () and len(updated.feedback) == 2
     assert not np.array_equal(user.vector, updated.vector)
     after = explorer.model.state_dict()
@@ -102,15 +104,38 @@ def test_feedback_returns_a_new_state_and_never_touches_the_model(explorer):
         user.delta_e[0] = 1.0  # states are read-only values
 
 
-def test_star_ratings_are_accepted(explorer):
-    user = explorer.feedback(explorer.new_user("dramas"), 50, 4)
-    assert user.feedback == ((50, 0.75),)
+def test_star_ratings_and_likes_are_told_apart(explorer):
+    user = explorer.rate(explorer.new_user("dramas"), 50, 4)
+    assert [(f.item_id, f.kind, f.stars, f.target) for f in user.feedback] == [(50, "stars", 4, 0.75)]
+    one_star = explorer.rate(explorer.new_user("dramas"), 50, 1)
+    liked = explorer.feedback(explorer.new_user("dramas"), 50, True)
+    assert one_star.feedback[0].target == 0.0 and liked.feedback[0].target == 1.0
+
+
+@pytest.mark.parametrize("value", [1.0, 0.0, 1, 4, "yes", None])
+def test_the_old_numeric_feedback_form_is_rejected_with_the_two_calls_named(explorer, value):
+    with pytest.raises(ValueError, match=r"feedback\(user, item_id, liked\).*rate\(user, item_id, stars\)"):
+        explorer.feedback(explorer.new_user("dramas"), 50, value)
+
+
+@pytest.mark.parametrize("stars", [0, 6, 2.5, True, "4", None])
+def test_bad_star_ratings_are_rejected(explorer, stars):
+    with pytest.raises(ValueError, match="stars from 1 to 5"):
+        explorer.rate(explorer.new_user("dramas"), 50, stars)
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t "])
-def test_empty_text_is_a_clear_error(explorer, text):
-    with pytest.raises(ValueError, match="empty"):
+def test_a_fully_empty_persona_is_a_clear_error(explorer, text):
+    with pytest.raises(ValueError, match="describe the person"):
         explorer.new_user(text)
+
+
+def test_a_persona_without_text_is_fused_from_what_is_known(explorer):
+    by_demo = explorer.new_user("", demographics={"age": 25, "gender": "M", "occupation": "student"})
+    assert by_demo.weights["text"] == 0.0 and by_demo.weights["demo"] == pytest.approx(1.0)
+    by_likes = explorer.new_user("  ", liked=[50, 172])
+    assert by_likes.weights["text"] == 0.0 and by_likes.weights["history"] == pytest.approx(1.0)
+    assert len(explorer.recommend(by_likes, k=10)) == 10
 
 
 def test_very_long_text_is_truncated_with_a_warning(explorer):
@@ -129,7 +154,7 @@ def test_emoji_and_chinese_text_work_with_a_warning(explorer, text):
 def test_unknown_ids_are_clear_errors(explorer):
     user = explorer.new_user("anything")
     with pytest.raises(ValueError, match="unknown item id 999999"):
-        explorer.feedback(user, 999999, 1.0)
+        explorer.feedback(user, 999999, True)
     with pytest.raises(ValueError, match="unknown liked item id"):
         explorer.new_user("anything", liked=[123456])
     with pytest.raises(ValueError, match="unknown occupation"):
@@ -145,7 +170,7 @@ def test_new_item_and_its_audience(explorer):
     assert item.weights["id"] == 0.0
     audience = explorer.audience(item, k=20)
     assert len(audience) == 20
-    assert list(audience.columns[:5]) == ["user_id", "score", "p_like", "position", "in_top"]
+    assert list(audience.columns[:6]) == ["user_id", "score", "p_like", "boost", "position", "in_top"]
     assert audience.score.is_monotonic_decreasing
     assert {"age", "gender", "occupation"} <= set(audience.columns)
     kids = explorer.new_item("An animated musical for young children about a singing puppy", {"genres": ["Animation", "Children's"]})
@@ -161,11 +186,14 @@ def test_warm_user_has_collaborative_part_and_explanation_matches_ranking(explor
     seen = set(explorer.ratings[explorer.ratings.user_id == 1].item_id)
     assert not seen & set(recs.item_id)
     anatomy = explorer.explain(user, int(recs.item_id[0]))
-    assert anatomy["score"] == pytest.approx(float(recs.score[0]), abs=1e-4)
-    assert sum(anatomy["dot_by_user_modality"].values()) == pytest.approx(anatomy["dot"], abs=1e-4)
-    assert sum(anatomy["dot_by_item_modality"].values()) == pytest.approx(anatomy["dot"], abs=1e-4)
-    assert anatomy["cross"].to_numpy().sum() == pytest.approx(anatomy["dot"], abs=1e-4)
-    assert anatomy["per_dimension"].sum() == pytest.approx(anatomy["dot"], abs=1e-4)
+    assert anatomy.score == pytest.approx(float(recs.score[0]), abs=1e-4)
+    assert anatomy.score == pytest.approx(anatomy.mu + anatomy.b_u + anatomy.b_i + anatomy.dot, abs=1e-5)
+    assert sum(anatomy.dot_by_user_term.values()) == pytest.approx(anatomy.dot, abs=1e-4)
+    assert sum(anatomy.dot_by_item_modality.values()) == pytest.approx(anatomy.dot, abs=1e-4)
+    assert anatomy.cross.to_numpy().sum() == pytest.approx(anatomy.dot, abs=1e-4)
+    assert anatomy.per_dimension.sum() == pytest.approx(anatomy.dot, abs=1e-4)
+    assert sum(anatomy.b_u_by_term.values()) == pytest.approx(anatomy.b_u, abs=1e-5)
+    assert sum(anatomy.b_i_by_modality.values()) == pytest.approx(anatomy.b_i, abs=1e-5)
 
 
 def test_reweighting_changes_recommendations(explorer):

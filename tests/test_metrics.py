@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pytest import approx
 
-from recsys.metrics import gini, hit_at, mean_ci, ndcg_at, recall_at
+from recsys_bench.metrics import gini, hit_at, mean_ci, ndcg_at, recall_at
 
 
 def test_values_by_hand():

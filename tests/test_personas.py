@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+
+import numpy as np
 import pytest
 
 from recsys.personas import Persona, PersonaStore
@@ -10,11 +13,11 @@ from recsys.personas import Persona, PersonaStore
 def test_save_list_rename_delete_survives_reopen(tmp_path):
     path = tmp_path / "p.sqlite"
     store = PersonaStore(path)
-    store.save(Persona("Horror fan", "gory slasher films", {"age": 19}, (1, 2), ((3, 1.0),)))
+    store.save(Persona("Horror fan", "gory slasher films", {"age": 19}, (1, 2), ((3, "like"), (4, 2))))
     store.save(Persona("Kids", "cartoons with my kids"))
     reopened = PersonaStore(path)
     assert set(reopened.names()) == {"Horror fan", "Kids"}
-    assert reopened.get("Horror fan").feedback == ((3, 1.0),)
+    assert reopened.get("Horror fan").feedback == ((3, "like"), (4, 2))
     reopened.rename("Kids", "Family night")
     assert set(reopened.names()) == {"Horror fan", "Family night"}
     with pytest.raises(ValueError, match="already exists"):
@@ -28,8 +31,31 @@ def test_save_list_rename_delete_survives_reopen(tmp_path):
 
 
 def test_link_round_trip():
-    persona = Persona("Shared", "space operas <b>bold</b>", {"gender": "F"}, (50,), ((172, 0.0),))
+    persona = Persona("Shared", "space operas <b>bold</b>", {"gender": "F"}, (50,), ((172, "dislike"), (98, 4), (1, "like")))
     assert Persona.from_token(persona.to_token()) == persona
+
+
+def test_links_from_before_likes_and_stars_were_told_apart_still_open():
+    old = Persona("Old", "westerns", {}, (), ((172, 0.0), (98, 0.75), (1, 1.0)))
+    assert Persona.from_token(old.to_token()).feedback == ((172, "dislike"), (98, 4), (1, "like"))
+
+
+@pytest.mark.slow
+def test_a_shared_link_replays_every_signal(explorer):
+    persona = Persona("Shared", "westerns", {"age": 40}, (50,), ((172, "dislike"), (98, 4), (1, "like")))
+    state = Persona.from_token(persona.to_token()).user(explorer)
+    direct = explorer.new_user("westerns", {"age": 40}, liked=[50])
+    direct = explorer.feedback(explorer.rate(explorer.feedback(direct, 172, False), 98, 4), 1, True)
+    assert [(f.item_id, f.kind, f.stars) for f in state.feedback] == [(172, "dislike", None), (98, "stars", 4), (1, "like", None)]
+    assert np.allclose(state.vector, direct.vector) and state.bias == pytest.approx(direct.bias)
+    assert not np.allclose(state.vector, state.prior_vector)  # the feedback moved the user
+
+
+@pytest.mark.parametrize("feedback", ['[[1, "maybe"]]', "[[1, 7]]", '"like"', "[[1]]"])
+def test_damaged_feedback_in_a_link_is_a_clear_error(feedback):
+    token = base64.urlsafe_b64encode(f'{{"text": "x", "feedback": {feedback}}}'.encode()).decode()
+    with pytest.raises(ValueError, match="feedback"):
+        Persona.from_token(token)
 
 
 @pytest.mark.parametrize("token", ["not-base64!!", "e30", "W10", "x" * 30_000])

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.manifold import trustworthiness
 
-from recsys.projection import Projector
+from recsys.analysis.projection import Projector
 
 pytestmark = pytest.mark.slow
 

@@ -7,9 +7,9 @@ import pytest
 import torch
 from pytest import approx
 
-from recsys.explorer import UserState
-from recsys.model import FusionScorer, Parts, Tower
-from recsys.online import OnlineConfig, feedback_target, stars, update
+from recsys.model import FusionScorer, Parts, Tower, predict, score_terms
+from recsys.online import OnlineConfig, update
+from recsys.states import Feedback, UserState
 
 
 def one_modality_user(e_u, b_u) -> UserState:
@@ -20,17 +20,30 @@ def one_modality_user(e_u, b_u) -> UserState:
     )  # fmt: skip
 
 
-def test_seed_example_by_hand(explorer):
+def test_seed_example_by_hand():
     # <e_u, e_i> = 0.01 + 0.06 + 0.15 + 0.28 + 0.45 = 0.95, so r = 0 + 0.2 + 0.1 + 0.95 = 1.25.
-    # (The issue quoted 1.45 for this example; that figure is 0.2 too high — it adds b_u twice.)
+    # (A worked example in circulation prints 1.45 for this sum; that adds 0.2 twice.)
     user = one_modality_user([0.1, 0.2, 0.3, 0.4, 0.5], 0.2)
     e_i = np.array([[0.1, 0.3, 0.5, 0.7, 0.9]], dtype=np.float32)
-    terms = explorer.score_terms(user, e_i, np.array([0.1]))
-    terms = type(terms)(0.0, terms.b_u, terms.b_i, terms.dot, terms.dot_by_modality)  # mu = 0
+    terms = score_terms(0.0, user, e_i, np.array([0.1]))
     assert terms.dot[0] == approx(0.95)
     assert terms.score[0] == approx(1.25)
-    assert terms.dot_by_modality["text"][0] == approx(0.95)
-    assert terms.dot_by_modality["demo"][0] == approx(0.0)
+    assert terms.dot_by_term["text"][0] == approx(0.95)
+    assert terms.dot_by_term["demo"][0] == approx(0.0)
+    assert terms.dot_by_term["feedback"][0] == approx(0.0)
+    assert float(predict(0.0, 0.2, np.array([0.1]), user.vector, e_i)[0]) == approx(1.25)
+
+
+def test_predict_is_the_same_formula_for_one_user_and_many():
+    e_u = np.array([[1.0, 2.0], [0.0, -1.0]])
+    e_i = np.array([[3.0, 0.0], [1.0, 1.0], [0.0, 2.0]])
+    b_u, b_i = np.array([0.5, -0.5]), np.array([0.1, 0.2, 0.3])
+    many = predict(1.0, b_u, b_i, e_u, e_i)
+    assert many[0].tolist() == approx([1 + 0.5 + 0.1 + 3, 1 + 0.5 + 0.2 + 3, 1 + 0.5 + 0.3 + 4])
+    for u in range(2):
+        assert predict(1.0, b_u[u], b_i, e_u[u], e_i) == approx(many[u])
+    torch_many = predict(torch.tensor(1.0), torch.tensor(b_u), torch.tensor(b_i), torch.tensor(e_u), torch.tensor(e_i))
+    assert torch_many.numpy() == approx(many)
 
 
 def test_three_users_four_items_by_hand():
@@ -95,16 +108,10 @@ def test_update_stays_stable_with_a_lot_of_feedback():
     assert all(b <= a + 1e-9 for a, b in zip(trace.loss, trace.loss[1:]))  # monotone descent
 
 
-@pytest.mark.parametrize(("value", "target"), [(1.0, 1.0), (0.0, 0.0), (0.5, 0.5), (5, 1.0), (3, 0.5), (2, 0.25)])
-def test_feedback_values_map_to_like_probabilities(value, target):
-    assert feedback_target(value) == approx(target)
-
-
-@pytest.mark.parametrize("value", [-1, 6, float("nan"), "lots", None])
-def test_bad_feedback_values_are_rejected(value):
-    with pytest.raises(ValueError, match="feedback"):
-        feedback_target(value)
-
-
-def test_star_helper():
-    assert stars(1) == 0.0 and stars(5) == 1.0
+@pytest.mark.parametrize(
+    ("signal", "target"),
+    [(Feedback(1, "like"), 1.0), (Feedback(1, "dislike"), 0.0), (Feedback(1, "stars", 5), 1.0), (Feedback(1, "stars", 3), 0.5),
+     (Feedback(1, "stars", 2), 0.25), (Feedback(1, "stars", 1), 0.0)],
+)  # fmt: skip
+def test_feedback_maps_to_like_probabilities(signal, target):
+    assert signal.target == approx(target)

@@ -9,8 +9,8 @@ from pathlib import Path
 import streamlit as st
 
 from recsys import Explorer
+from recsys.analysis.projection import Projector
 from recsys.personas import PersonaStore
-from recsys.projection import Projector
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_RESULTS = (ROOT / "bench-results" / "results.json",)

@@ -6,7 +6,7 @@ All ``st.session_state`` keys are named here. Values are immutable engine states
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -59,10 +59,7 @@ def set_active(name: str) -> None:
 
 def build(explorer: Explorer, persona: Persona) -> SessionPersona:
     """Replay a persona's inputs through the engine (raises ValueError on bad input)."""
-    state = explorer.new_user(persona.text, persona.demographics, liked=persona.liked)
-    for item_id, value in persona.feedback:
-        state = explorer.feedback(state, item_id, value)
-    return SessionPersona(persona, state)
+    return SessionPersona(persona, persona.user(explorer))
 
 
 def put(entry: SessionPersona) -> None:
@@ -78,11 +75,14 @@ def remove(name: str) -> None:
         st.session_state[ACTIVE] = next(iter(personas()), None)
 
 
-def give_feedback(explorer: Explorer, name: str, item_id, value: float, current_ranks: tuple) -> SessionPersona:
+def give_feedback(explorer: Explorer, name: str, item_id, signal: str | int, current_ranks: tuple) -> SessionPersona:
+    """Apply ``"like"``, ``"dislike"`` or 1–5 stars to a session persona (a button's callback)."""
     entry = personas()[name]
-    state = explorer.feedback(entry.state, item_id, value)
-    feedback = tuple((i, v) for i, v in entry.persona.feedback if i != item_id) + ((item_id, float(value)),)
-    updated = SessionPersona(replace(entry.persona, feedback=feedback), state, current_ranks)
+    if signal in ("like", "dislike"):
+        state = explorer.feedback(entry.state, item_id, signal == "like")
+    else:
+        state = explorer.rate(entry.state, item_id, int(signal))
+    updated = SessionPersona(entry.persona.with_signal(item_id, signal), state, current_ranks)
     personas()[name] = updated
     return updated
 

@@ -15,8 +15,8 @@ import pandas as pd
 from recsys import columns as C
 from recsys.data import Dataset
 from recsys.encoder import TextEncoder
-from recsys.features import AGE_EDGES
-from recsys.splits import Request, Split
+from recsys.features import age_group
+from recsys_bench.splits import Request, Split
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Context:
     item_text: np.ndarray
 
     def train_positives(self) -> pd.DataFrame:
-        return self.split.train[self.split.train[C.RATING] >= C.POSITIVE_THRESHOLD]
+        return self.dataset.positives(self.split.train)
 
 
 class Method:
@@ -51,8 +51,8 @@ class Method:
     def session_scores(self, session) -> np.ndarray:
         return self.scores(session)
 
-    def observe(self, session, item_id: int, value: float):
-        """Return the session after one like (1.0) or dislike (0.0); default: learns nothing."""
+    def observe(self, session, item_id: int, liked: bool):
+        """Return the session after one like (``True``) or dislike (``False``); default: learns nothing."""
         return session
 
 
@@ -87,7 +87,7 @@ class PopularityMethod(Method):
 def demographic_bucket(demographics: dict) -> tuple:
     """(age group, gender): the segment used by the demographic popularity baseline."""
     age = demographics.get(C.AGE)
-    group = int(np.searchsorted(AGE_EDGES, float(age), side="right")) if age is not None else -1
+    group = age_group(age) if age is not None else -1
     return group, demographics.get(C.GENDER)
 
 
@@ -168,5 +168,5 @@ class ContentKnnMethod(Method):
     def session_scores(self, session) -> np.ndarray:
         return self.context.item_text @ self._query(session["request"].profile, session["liked"])
 
-    def observe(self, session, item_id: int, value: float):
-        return {**session, "liked": session["liked"] + ([item_id] if value >= 0.5 else [])}
+    def observe(self, session, item_id: int, liked: bool):
+        return {**session, "liked": session["liked"] + ([item_id] if liked else [])}

@@ -9,7 +9,9 @@ import numpy as np
 import pandas as pd
 import torch
 
-from recsys.explorer import Explorer, UserState
+from recsys.explorer import Explorer
+from recsys.model import predict
+from recsys.states import UserState
 
 STOPWORDS = frozenset(
     [
@@ -131,14 +133,14 @@ def word_influence(explorer: Explorer, user: UserState, item_id) -> pd.DataFrame
     tokens = words(user.text)[:MAX_WORDS]
     if len(tokens) < 2:
         return pd.DataFrame({"position": [], "word": [], "delta": []})
-    base = float(explorer.explain(user, item_id)["score"])
+    base = explorer.explain(user, item_id).score
     deltas = []
     variants = [" ".join(tokens[:i] + tokens[i + 1 :]) for i in range(len(tokens))]
     explorer.encoder.encode(variants)  # one batch; the per-variant calls below hit the cache
     for text in variants:
         other = explorer.new_user(text, user.demographics, liked=user.liked)
         other = replace(other, delta_e=user.delta_e, delta_b=user.delta_b)
-        deltas.append(base - float(explorer.explain(other, item_id)["score"]))
+        deltas.append(base - explorer.explain(other, item_id).score)
     return pd.DataFrame({"position": range(len(tokens)), "word": tokens, "delta": deltas})
 
 
@@ -187,7 +189,7 @@ def token_attribution(explorer: Explorer, user: UserState, item_id, steps: int =
     parts = explorer.user_tower(text_vectors, np.repeat(demo, n, 0), np.repeat(rows, n), np.repeat(has_id, n), np.repeat(history, n, 0))
     item = explorer.item(item_id)
     e_u = parts.vector + torch.tensor(user.delta_e)[None, :]
-    scores = explorer.model.mu + parts.bias + user.delta_b + item.bias + e_u @ torch.tensor(item.vector)
+    scores = predict(explorer.model.mu, parts.bias + user.delta_b, torch.tensor([item.bias]), e_u, torch.tensor(item.vector)[None, :])[:, 0]
     (gradient,) = torch.autograd.grad(scores[1:-1].sum(), path)
     average = gradient[1:-1].mean(0)
     per_token = ((real - baseline) * average.to(real.dtype)).sum(-1).detach().cpu().numpy()

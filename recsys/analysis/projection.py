@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from recsys.cache import atomic_save_npz, cache_root, stable_hash
+from recsys.cache import atomic_save_npz, cache_root, code_fingerprint, stable_hash
 
 SPACES = ("text", "fused")
 N_NEIGHBOURS = 10
@@ -103,14 +103,14 @@ class Projector:
         """(item vectors, user vectors) of a space, as the map sees them."""
         if space == "text":
             users = np.stack([explorer.user(u).text_vector for u in explorer.users["user_id"]])
-            return np.asarray(explorer._item_text), users
+            return np.asarray(explorer.item_text_vectors), users
         user_vectors, _ = explorer.warm_user_matrix()
         return np.asarray(explorer.item_vectors), np.asarray(user_vectors)
 
     @classmethod
     def for_explorer(cls, explorer, progress: Callable[[str, float], None] | None = None, cache_dir: Path | None = None) -> Projector:
         say = progress or (lambda message, fraction: None)
-        key = stable_hash("map", 3, explorer.info.get("key"), explorer.encoder.model_id)
+        key = stable_hash("map", explorer.info.get("key"), explorer.encoder.model_id, code_fingerprint("recsys.analysis.projection"))
         path = (cache_dir or cache_root()) / "projections" / f"{key}.npz"
         started = time.perf_counter()
         saved = dict(np.load(path)) if path.exists() else {}

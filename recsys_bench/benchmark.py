@@ -1,9 +1,9 @@
-"""The cold-start benchmark of SPEC §6: every method on the same splits, one JSON out.
+"""The cold-start benchmark runner: every method on the same splits, one JSON out.
 
 ``python -m recsys bench --json PATH`` runs item cold-start, user cold-start with the
 warm-up curve, the feedback-loop simulation, the fusion ablation and the warm-item check,
 for our model, the simple baselines and the peer libraries whose environments
-``make bench-peers`` created (see :mod:`recsys.peers`).
+``make bench-peers`` created (see :mod:`recsys_bench.peers`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,11 @@ import numpy as np
 import pandas as pd
 
 from recsys import columns as C
-from recsys.baselines import (
+from recsys.cache import cache_root
+from recsys.data import load_movielens_100k
+from recsys.encoder import TextEncoder
+from recsys.training import TrainConfig
+from recsys_bench.baselines import (
     ContentKnnMethod,
     Context,
     DemographicPopularityMethod,
@@ -27,13 +31,17 @@ from recsys.baselines import (
     PopularityMethod,
     RandomMethod,
 )
-from recsys.cache import cache_root
-from recsys.data import load_movielens_100k
-from recsys.encoder import TextEncoder
-from recsys.evaluation import METRICS, OursMethod, Outcome, evaluate, feedback_loop, popularity_of
-from recsys.peers import PeerMethod, available_peers
-from recsys.splits import USER_COLD_N, item_cold_requests, item_cold_split, user_cold_requests, user_cold_split, warm_requests, warm_split
-from recsys.training import TrainConfig
+from recsys_bench.evaluation import METRICS, OursMethod, Outcome, evaluate, feedback_loop, popularity_of
+from recsys_bench.peers import PeerMethod, available_peers
+from recsys_bench.splits import (
+    USER_COLD_N,
+    item_cold_requests,
+    item_cold_split,
+    user_cold_requests,
+    user_cold_split,
+    warm_requests,
+    warm_split,
+)
 
 ABLATIONS = {
     "text_only": TrainConfig(user_modalities=("text", "history"), item_modalities=("text",)),
@@ -265,9 +273,9 @@ def check_targets(results: dict) -> dict:
 
 def measure_speed(timings: dict) -> dict:
     """Interactive latencies (app model), catalogue embedding, training from scratch, and fit times."""
+    from recsys.analysis.projection import Projector
     from recsys.explorer import Explorer
-    from recsys.projection import Projector
-    from recsys.speed import measure, summarize
+    from recsys_bench.speed import measure, summarize
 
     explorer = Explorer.load()
     out = {name: numbers for name, numbers in measure(explorer).items()}
@@ -293,7 +301,7 @@ def measure_speed(timings: dict) -> dict:
     profiles = write_profiles(dataset, dataset.ratings, rows, seed=0)
     data = build_training_data(
         dataset, encoder, FeatureSpace.fit(dataset.users, dataset.user_attributes), FeatureSpace.fit(dataset.items, dataset.item_attributes),
-        np.asarray(explorer._item_text), dataset.ratings, profiles, rows, range(dataset.n_items),
+        np.asarray(explorer.item_text_vectors), dataset.ratings, profiles, rows, range(dataset.n_items),
     )  # fmt: skip
     t0 = time.perf_counter()
     fit(data, TrainConfig())

@@ -1,4 +1,13 @@
-"""The benchmark's fixed splits (SPEC §6) and the ranking requests every method answers.
+"""The benchmark's fixed splits and the ranking requests every method answers.
+
+Implicit positives follow the dataset's rule (:meth:`recsys.data.Dataset.positives`: 4–5 stars).
+- item cold-start: 20% of items held out entirely (no interaction in training); each user
+  with positives among them ranks only the held-out items.
+- user cold-start: 20% of users held out entirely; each reveals their first N positives by
+  timestamp as onboarding (N = 0, 1, 2, 5, 10, 20: the warm-up curve; N = 0 uses
+  demographics only, never text written from the test items) and ranks every item but
+  those; the later positives are the truth.
+- warm items: a random 20% of the ratings held out.
 
 A split is written once to a parquet file; every method, including the peer libraries in
 their own virtual environments, reads the same files, so all numbers are on identical data.
@@ -14,7 +23,7 @@ import pandas as pd
 
 from recsys import columns as C
 from recsys.data import Dataset
-from recsys.training import genre_base_rates, onboarding_profile
+from recsys.profiles import genre_base_rates, onboarding_profile
 
 USER_COLD_N = (0, 1, 2, 5, 10, 20)
 HELD_OUT = 0.2
@@ -110,8 +119,8 @@ class Request:
         return asdict(self)
 
 
-def _positives(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[frame[C.RATING] >= C.POSITIVE_THRESHOLD].sort_values([C.USER, C.TIMESTAMP, C.ITEM], kind="stable")
+def _positives(dataset: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
+    return dataset.positives(frame).sort_values([C.USER, C.TIMESTAMP, C.ITEM], kind="stable")
 
 
 def _demographics(dataset: Dataset, user_id: int) -> dict:
@@ -127,7 +136,7 @@ def user_cold_requests(dataset: Dataset, split: Split, ns: tuple[int, ...] = USE
     """
     rates = genre_base_rates(dataset, split.train)
     out = []
-    for user_id, group in _positives(split.test).groupby(C.USER):
+    for user_id, group in _positives(dataset, split.test).groupby(C.USER):
         items = group[C.ITEM].tolist()
         row = dataset.user_ids.index(user_id)
         for n in ns:
@@ -156,7 +165,7 @@ def item_cold_requests(dataset: Dataset, split: Split) -> list[Request]:
     """Warm users rank only the held-out items; the truth is their positives among them."""
     candidates = split.held_out_items
     out = []
-    for user_id, group in _positives(split.test).groupby(C.USER):
+    for user_id, group in _positives(dataset, split.test).groupby(C.USER):
         if user_id not in set(split.train[C.USER]):
             continue
         out.append(
@@ -180,7 +189,7 @@ def warm_requests(dataset: Dataset, split: Split) -> list[Request]:
     """Warm users rank all items they have not rated in training; truth = held-out positives."""
     seen = split.train.groupby(C.USER)[C.ITEM].apply(tuple).to_dict()
     out = []
-    for user_id, group in _positives(split.test).groupby(C.USER):
+    for user_id, group in _positives(dataset, split.test).groupby(C.USER):
         if user_id not in seen:
             continue
         out.append(

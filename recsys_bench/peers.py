@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from recsys import columns as C
-from recsys.baselines import Context, Method
-from recsys.features import AGE_EDGES
-from recsys.splits import Request
+from recsys.features import age_group
+from recsys_bench.baselines import Context, Method
+from recsys_bench.splits import Request
 
 ROOT = Path(__file__).resolve().parent.parent
 PEER_ENVS = {"lightfm": ".venv-lightfm", "implicit_als": ".venv-implicit", "cornac_bpr": ".venv-cornac"}
@@ -46,7 +46,7 @@ def side_information(context: Context) -> dict:
     for record in ds.users.to_dict("records"):
         features = []
         if C.AGE in record:
-            features.append(f"age:{int(np.searchsorted(AGE_EDGES, float(record[C.AGE]), side='right'))}")
+            features.append(f"age:{age_group(record[C.AGE])}")
         features += [f"{a}:{record[a]}" for a in (C.GENDER, C.OCCUPATION) if a in record]
         users[str(record[C.USER])] = features
     return {"items": items, "users": users, "all_items": [int(i) for i in ds.items[C.ITEM]]}

@@ -1,4 +1,4 @@
-"""The evaluator: ranks the full candidate set for each request and scores the lists (SPEC §6)."""
+"""The evaluator: ranks the full candidate set for each request (no sampled negatives) and scores the lists."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from recsys import columns as C
-from recsys.baselines import Context, Method
+from recsys import ranking
 from recsys.explorer import Explorer
-from recsys.metrics import gini, mean_ci, ndcg_at, ranking_metrics
-from recsys.splits import Request
 from recsys.training import TrainConfig
+from recsys_bench.baselines import Context, Method
+from recsys_bench.metrics import gini, mean_ci, ndcg_at, ranking_metrics
+from recsys_bench.splits import Request
 
 METRICS = ("recall@20", "ndcg@20", "hr@10", "ndcg@10")
 FEEDBACK_ROUNDS = (0, 1, 3, 5, 10)
@@ -44,8 +45,8 @@ class OursMethod(Method):
     def scores(self, request: Request) -> np.ndarray:
         return self.session_scores(self.start_session(request))
 
-    def observe(self, session, item_id: int, value: float):
-        return self.explorer.feedback(session, item_id, value)
+    def observe(self, session, item_id: int, liked: bool):
+        return self.explorer.feedback(session, item_id, liked)
 
     def mean_weights(self, requests: Sequence[Request]) -> dict[str, float]:
         """Average learned fusion weights of the users behind ``requests``."""
@@ -64,9 +65,7 @@ def top_k(scores: np.ndarray, request: Request, context: Context, k: int = 20) -
         masked[rows] = scores[rows]
     if request.exclude:
         masked[ids.indices(request.exclude)] = -np.inf
-    k = min(k, int(np.isfinite(masked).sum()))
-    order = np.argsort(-masked, kind="stable")[:k]
-    return [ids.external(r) for r in order]
+    return [ids.external(r) for r in ranking.top_k(masked, k)]
 
 
 @dataclass
@@ -120,11 +119,11 @@ def feedback_loop(
             if round_number in results and remaining:
                 results[round_number].append(ndcg_at(ranked, remaining, 10))
             for item in ranked:
-                session = method.observe(session, item, 1.0 if item in truth else 0.0)
+                session = method.observe(session, item, item in truth)
             shown += ranked
     return {str(r): float(np.mean(v)) if v else float("nan") for r, v in results.items()}
 
 
 def popularity_of(context: Context) -> dict:
-    counts = context.split.train[context.split.train[C.RATING] >= C.POSITIVE_THRESHOLD][C.ITEM].value_counts()
+    counts = context.dataset.positives(context.split.train)[C.ITEM].value_counts()
     return counts.to_dict()

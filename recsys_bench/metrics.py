@@ -30,7 +30,7 @@ def hit_at(ranked: Sequence, truth: set, k: int) -> float:
 
 
 def ranking_metrics(ranked: Sequence, truth: set) -> dict[str, float]:
-    """The four numbers of SPEC §6 for one user."""
+    """Recall@20 and NDCG@20 (the cold-start convention), HR@10 and NDCG@10 (the LLM-recommender convention) for one user."""
     return {
         "recall@20": recall_at(ranked, truth, 20),
         "ndcg@20": ndcg_at(ranked, truth, 20),

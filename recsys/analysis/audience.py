@@ -1,0 +1,116 @@
+"""Who would get an item: its audience among the dataset's users, by segment, and under a new-item boost.
+
+A new item competes with every catalogue item a user has not rated yet: it reaches a
+user's top-``list_length`` only when its score beats all but ``list_length − 1`` of them.
+A product manager's lever is a *boost* β added to the new item's bias, shown as a term of
+its own: r̂ = μ + b_u + (b_i + β) + ⟨e_u, e_i⟩.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from recsys import columns as C
+from recsys.online import sigmoid
+from recsys.states import ItemState, frozen
+
+if TYPE_CHECKING:
+    from recsys.explorer import Explorer
+
+BOOST_LEVELS = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
+
+# Per engine, computed once: each user's unseen catalogue scores, sorted descending (read-only).
+_COMPETITION: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def unseen_scores(explorer: Explorer) -> np.ndarray:
+    """Every dataset user's catalogue scores, −inf where already rated."""
+    catalogue = np.array(explorer.warm_scores(explorer.item_vectors, explorer.item_bias))
+    for row, seen in explorer.seen_rows().items():
+        catalogue[row, seen] = -np.inf
+    return catalogue
+
+
+def _competition(explorer: Explorer) -> np.ndarray:
+    """Each user's unseen catalogue scores, sorted descending: the bar a new item must clear at each position."""
+    if explorer not in _COMPETITION:
+        _COMPETITION[explorer] = frozen(-np.sort(-unseen_scores(explorer), axis=1))
+    return _COMPETITION[explorer]
+
+
+def positions(explorer: Explorer, item: ItemState, boost: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Every dataset user's score for ``item`` (boost included) and the position it would take in their list."""
+    score = explorer.warm_scores(item.vector[None, :], np.array([item.bias + boost]))[:, 0]
+    ranked = _competition(explorer)
+    # Strictly greater: a catalogue item never counts itself as ranked above itself.
+    above = (ranked > score[:, None]).sum(1)
+    return score, above + 1
+
+
+def audience_frame(explorer: Explorer, item: ItemState, list_length: int = 20, boost: float = 0.0) -> pd.DataFrame:
+    """Every dataset user with score, like-probability, position and whether the item enters their top list, best first."""
+    score, position = positions(explorer, item, boost)
+    frame = explorer.users.copy()
+    frame.insert(1, C.SCORE, score)
+    frame.insert(2, "p_like", sigmoid(score))
+    frame.insert(3, "boost", float(boost))
+    frame.insert(4, "position", position)
+    frame.insert(5, "in_top", position <= list_length)
+    return frame.sort_values(C.SCORE, ascending=False, kind="stable")
+
+
+def audience(explorer: Explorer, item: ItemState, k: int = 20, list_length: int = 20, boost: float = 0.0) -> pd.DataFrame:
+    """The ``k`` dataset users most likely to get ``item``, best first.
+
+    Columns: ``user_id, score, p_like, boost, position`` (where the item would enter that
+    user's list among their unseen catalogue items), ``in_top`` (position ≤ ``list_length``)
+    and the user's demographics.
+    """
+    return audience_frame(explorer, item, list_length, boost).head(k).reset_index(drop=True)
+
+
+def segment_labels(explorer: Explorer, column: str, values: Sequence) -> list[str]:
+    """Segment names of a demographic column: age buckets for ``age``, the values themselves otherwise."""
+    if column in explorer.user_space.columns and explorer.user_space.block(column).kind == "bucket":
+        block = explorer.user_space.block(column)
+        return [block.label_of(v) for v in values]
+    return [str(v) for v in values]
+
+
+def segments(explorer: Explorer, item: ItemState, column: str, list_length: int = 20, boost: float = 0.0) -> pd.DataFrame:
+    """Per segment of ``column``: users, the share (mean, not sum) that gets the item, mean p(like), median position.
+
+    Segments come in their natural order (age buckets youngest first).
+    """
+    frame = audience_frame(explorer, item, list_length, boost)
+    frame["segment"] = segment_labels(explorer, column, frame[column])
+    grouped = frame.groupby("segment", sort=False)
+    out = pd.DataFrame(
+        {
+            "users": grouped.size(),
+            "share_in_top": grouped["in_top"].mean(),
+            "mean_p_like": grouped["p_like"].mean(),
+            "median_position": grouped["position"].median(),
+        }
+    ).reset_index()
+    if column in explorer.user_space.columns and explorer.user_space.block(column).kind == "bucket":
+        order = {label: n for n, label in enumerate(explorer.user_space.block(column).labels)}
+        out = out.sort_values("segment", key=lambda s: s.map(order), kind="stable")
+    else:
+        out = out.sort_values("segment", kind="stable")
+    return out.rename(columns={"segment": column}).reset_index(drop=True)
+
+
+def reach_by_boost(explorer: Explorer, item: ItemState, list_length: int = 20, levels: Sequence[float] = BOOST_LEVELS) -> pd.DataFrame:
+    """How many dataset users would get ``item`` in their top-``list_length`` at each boost level."""
+    rows = []
+    for level in levels:
+        _, position = positions(explorer, item, level)
+        reached = int((position <= list_length).sum())
+        rows.append({"boost": float(level), "users": reached, "share": reached / max(1, len(position))})
+    return pd.DataFrame(rows)

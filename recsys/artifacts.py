@@ -1,0 +1,117 @@
+"""Trained artifacts: train the model once, then load it from a cache whose key names everything that made it.
+
+The key covers the data (content hash and the training split), the text model, the
+hyper-parameters, the feature vocabularies, the model's architecture and a hash of the
+source code that trains it (model, training, profile writing, features, modalities, data
+loading). Change any of them and the next load retrains: a stale model is never served.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+
+from recsys import columns as C
+from recsys.cache import atomic_write_bytes, atomic_write_json, cache_root, code_fingerprint, stable_hash
+from recsys.data import Dataset
+from recsys.encoder import TextEncoder
+from recsys.features import FeatureSpace
+from recsys.model import FusionScorer
+from recsys.training import Profiles, TrainConfig, build_training_data, fit, write_profiles
+
+Progress = Callable[[str, float], None]
+
+#: The modules whose code produces a trained model; their source is part of its cache key.
+TRAINING_CODE = (
+    "recsys.artifacts",
+    "recsys.data",
+    "recsys.features",
+    "recsys.modalities",
+    "recsys.model",
+    "recsys.profiles",
+    "recsys.training",
+)
+
+
+@dataclass(frozen=True)
+class Trained:
+    """What a training run leaves behind (or what the cache gives back)."""
+
+    model: FusionScorer
+    profiles: Profiles
+    item_text_vectors: np.ndarray
+    user_space: FeatureSpace
+    item_space: FeatureSpace
+    info: dict[str, Any]
+
+
+def model_key(
+    dataset: Dataset, encoder: TextEncoder, ratings: pd.DataFrame, items: Sequence[int], config: TrainConfig, model: FusionScorer, spaces
+) -> str:
+    """The cache key of a model: data, split, text model, config, vocabularies, architecture and code."""
+    split = stable_hash(pd.util.hash_pandas_object(ratings, index=False).sum(), list(items))
+    architecture = sorted((name, tuple(value.shape)) for name, value in model.state_dict().items())
+    features = tuple(space.labels for space in spaces)
+    return stable_hash(
+        dataset.fingerprint(), encoder.model_id, config.to_dict(), split, features, architecture, code_fingerprint(*TRAINING_CODE)
+    )
+
+
+def train_or_load(
+    dataset: Dataset,
+    encoder: TextEncoder,
+    ratings: pd.DataFrame | None = None,
+    items: Sequence[int] | None = None,
+    config: TrainConfig = TrainConfig(),
+    progress: Progress | None = None,
+    cache_dir: Path | None = None,
+) -> Trained:
+    """Train on ``ratings`` (default: all) over the catalogue rows ``items`` (default: all), or load that model.
+
+    Users without ratings and item rows outside ``items`` are cold: the model never sees
+    them, which is how the benchmark's held-out splits are built.
+    """
+    say = progress or (lambda message, fraction: None)
+    ratings = dataset.ratings if ratings is None else ratings
+    items = list(range(dataset.n_items)) if items is None else sorted(int(i) for i in items)
+    users = sorted(dataset.user_ids.indices(ratings[C.USER].unique()).tolist())
+    say(f"Embedding {dataset.n_items:,} item texts", 0.1)
+    item_vectors = encoder.encode(dataset.items[C.TEXT].tolist())
+    user_space = FeatureSpace.fit(dataset.users, dataset.user_attributes)
+    item_space = FeatureSpace.fit(dataset.items, dataset.item_attributes)
+    model = FusionScorer(
+        encoder.dim, user_space.dim, item_space.dim, dataset.n_users, dataset.n_items, dim=config.dim, text_hidden=config.text_hidden
+    )
+    key = model_key(dataset, encoder, ratings, items, config, model, (user_space, item_space))
+    path = (cache_dir or cache_root()) / "models" / key / "model.pt"
+    if path.exists():
+        say("Loading the trained model from the cache", 0.5)
+        saved = torch.load(path, weights_only=False)
+        profiles = Profiles(saved["texts"], saved["history"], saved["focus"])
+        model.load_state_dict(saved["state"])
+        info = dict(saved["info"], trained_now=False)
+    else:
+        profiles = write_profiles(dataset, ratings, users, seed=config.seed)
+        data = build_training_data(
+            dataset, encoder, user_space, item_space, item_vectors,
+            ratings, profiles, users, items, progress=lambda m, f: say(m, 0.15 + 0.35 * f),
+        )  # fmt: skip
+        model, log = fit(data, config, progress=lambda m, f: say(m, 0.5 + 0.45 * f))
+        info = {"train_seconds": round(log["seconds"], 1), "final_loss": log["loss"][-1], "loss": log["loss"], "key": key}
+        state = {"state": model.state_dict(), "texts": profiles.texts, "history": profiles.history, "focus": profiles.focus, "info": info}
+        buffer = io.BytesIO()
+        torch.save(state, buffer)
+        atomic_write_bytes(path, buffer.getvalue())
+        atomic_write_json(path.with_name("info.json"), dict(info, config=config.to_dict()))
+        info = dict(info, trained_now=True)
+    model.eval()
+    for parameter in model.parameters():
+        parameter.requires_grad_(False)
+    return Trained(model, profiles, item_vectors, user_space, item_space, info)

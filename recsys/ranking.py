@@ -1,0 +1,28 @@
+"""Top-k with masking: the one function that turns scores into a ranked list."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def top_k(scores: np.ndarray, k: int, exclude: np.ndarray | None = None) -> np.ndarray:
+    """Row indices of the ``k`` best scores, best first (ties keep row order), never an excluded row.
+
+    Args:
+        scores: (n,) scores.
+        k: list length; fewer rows come back when fewer are eligible.
+        exclude: row indices (or a boolean mask) that may not appear.
+
+    Example:
+        >>> top_k(np.array([0.1, 0.9, 0.5, 0.7]), 2, exclude=np.array([1]))
+        array([3, 2])
+    """
+    masked = np.array(scores, dtype=np.float64)
+    if exclude is not None and len(exclude):
+        masked[exclude] = -np.inf
+    masked[~np.isfinite(masked) & ~np.isneginf(masked)] = -np.inf  # NaN never ranks
+    k = min(int(k), int(np.isfinite(masked).sum()))
+    if k <= 0:
+        return np.array([], dtype=np.int64)
+    top = np.argpartition(-masked, k - 1)[:k]
+    return top[np.lexsort((top, -masked[top]))].astype(np.int64)
