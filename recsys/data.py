@@ -401,3 +401,25 @@ def load_catalog(items_path: str | Path, interactions_path: str | Path, users_pa
         scale=(min(low, 1.0), max(high, 5.0)),
         user_attributes=user_attributes, item_attributes=(C.GENRES, C.YEAR, *extra),
     )  # fmt: skip
+
+
+def load_path(path: str | Path) -> Dataset:
+    """Open a catalogue folder of either kind: a GroupLens MovieLens folder, or the generic
+    format (``items``, ``interactions`` and optional ``users`` files, CSV or parquet).
+
+    Raises:
+        DataError: the folder is missing or holds neither layout.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        raise DataError(folder, "not a folder")
+    if any((folder / name).exists() for name in ("u.data", "ratings.dat", "ratings.csv")):
+        return load_grouplens_folder(folder)
+
+    def find(stem: str) -> Path | None:
+        return next((folder / f"{stem}{ext}" for ext in (".csv", ".parquet") if (folder / f"{stem}{ext}").exists()), None)
+
+    items, interactions = find("items"), find("interactions")
+    if items is None or interactions is None:
+        raise DataError(folder, "no GroupLens ratings file and no items + interactions files (CSV or parquet): not a catalogue folder")
+    return load_catalog(items, interactions, find("users"))

@@ -27,7 +27,9 @@ from recsys.encoder import TextEncoder
 from recsys.modalities import ITEM_NAMES, USER_NAMES, USER_TERMS, availability
 from recsys.model import Parts, predict, score_terms
 from recsys.online import OnlineConfig, sigmoid, update
+from recsys.preferences import ExplicitLayout, PreferenceConfig
 from recsys.ranking import top_k
+from recsys.reading import ProfileReader, Reading
 from recsys.states import Explanation, Feedback, ItemState, UserState, frozen
 from recsys.training import TrainConfig, history_vectors
 
@@ -57,6 +59,7 @@ class Explorer:
         train_ratings: pd.DataFrame | None = None,
         config: TrainConfig = TrainConfig(),
         online: OnlineConfig = OnlineConfig(),
+        preferences: PreferenceConfig = PreferenceConfig(),
     ):
         self.dataset = dataset
         self.encoder = encoder
@@ -79,6 +82,13 @@ class Explorer:
         )
         self.item_vectors = frozen(np.einsum("nm,nmd->nd", self.item_alpha, self.item_h))
         self.item_bias = frozen((self.item_alpha * self.item_beta).sum(1))
+        # Explicit coordinates (genres, decade) that a profile's reading can weigh: see recsys.preferences.
+        self.explicit_layout = ExplicitLayout.of(dataset.items)
+        self.item_explicit = frozen(self.explicit_layout.item_coordinates(dataset.items))
+        self.item_full = frozen(np.hstack([self.item_vectors, self.item_explicit]))
+        self.preferences = preferences
+        self._reader: ProfileReader | None = None
+        self._item_columns: dict[str, np.ndarray] = {}
         # The catalogue as the user tower reads it (item texts, fused item vectors), converted once.
         self._catalog = (torch.tensor(self.item_text_vectors), torch.tensor(self.item_vectors))
         self.popularity = np.bincount(dataset.item_ids.indices(ratings[C.ITEM]), minlength=dataset.n_items)
@@ -210,37 +220,66 @@ class Explorer:
             rows.append(self.dataset.item_ids.index(item_id))
         return np.array(rows, dtype=np.int64)
 
+    def _item_column(self, name: str) -> np.ndarray:
+        """A column of the items table as an array (cached: the table never changes)."""
+        if name not in self._item_columns:
+            self._item_columns[name] = self.dataset.items[name].to_numpy()
+        return self._item_columns[name]
+
     def seen_by(self, user: UserState) -> set:
         """Items the user has already given: onboarding likes, feedback, and a dataset user's history."""
         return user.seen | (self._seen.get(user.user_id, set()) if user.user_id is not None else set())
 
     # ------------------------------------------------------------------ users
-    def new_user(self, text: str, demographics: Mapping[str, Any] | None = None, liked: Sequence = ()) -> UserState:
+    @property
+    def reader(self) -> ProfileReader:
+        """The profile reader of this catalogue (built on first use)."""
+        if self._reader is None:
+            occupations = self.user_space.block(C.OCCUPATION).labels if C.OCCUPATION in self.user_space.columns else ()
+            self._reader = ProfileReader(self.items, occupations=occupations)
+        return self._reader
+
+    def read(self, text: str) -> Reading:
+        """How the engine reads a profile: wants, rules out, named titles, era, stated demographics."""
+        return self.reader.read(text) if isinstance(text, str) and text.strip() else Reading()
+
+    def new_user(
+        self, text: str, demographics: Mapping[str, Any] | None = None, liked: Sequence = (), reading: Reading | None = None
+    ) -> UserState:
         """A cold-start user from free profile text, optional demographics and onboarding likes.
 
-        Any non-empty combination works: without text the user is fused from demographics
-        and likes alone (the text modality is unavailable, not a zero vector).
+        The text is read first (:meth:`read`; pass an edited ``reading`` to override it):
+        named titles join the onboarding likes (and are never recommended back), stated
+        demographics fill in what ``demographics`` leaves out (the form wins), and what the
+        person rules out and the era they name become the ``avoid`` and ``era`` terms.
+        Any non-empty combination of text, demographics and likes works: without text the
+        user is fused from the rest (the text modality is unavailable, not a zero vector).
 
         Raises:
             ValueError: nothing given at all, unknown demographic values or unknown item ids in ``liked``.
         """
-        clean_demo = self.user_space.validate(dict(demographics or {}))
-        liked = tuple(dict.fromkeys(liked))
-        rows = self._item_rows(liked, "liked item")
         has_text = isinstance(text, str) and bool(text.strip())
-        if not has_text and not clean_demo and not liked:
-            raise ValueError("describe the person: profile text, demographics or liked items")
         prepared = self.encoder.prepare(text) if has_text else None
         shown = prepared.text if prepared else ""
+        reading = self.read(shown) if reading is None else reading
+        stated = {k: v for k, v in reading.demographics.items() if k in self.user_space.columns}
+        given = {k: v for k, v in dict(demographics or {}).items() if v not in (None, "")}
+        clean_demo = self.user_space.validate({**stated, **given})
+        liked = tuple(dict.fromkeys([*liked, *(i for i in reading.liked_ids if i in self.dataset.item_ids)]))
+        rows = self._item_rows(liked, "liked item")
+        if not has_text and not clean_demo and not liked:
+            raise ValueError("describe the person: profile text, demographics or liked items")
         text_vector = self.encoder.encode([shown or _NO_TEXT])[0]
         demo = self.user_space.encode(clean_demo)[None, :].astype(np.float32)
         h, beta, alpha = self._user_parts(
             text_vector[None, :], demo, np.zeros(1, np.int64), np.zeros(1, bool), _history([rows]), has_text=np.array([has_text])
         )
+        warnings = (*(prepared.warnings if prepared else ()), *reading.notes)
         return UserState(
             text=shown, demographics=clean_demo, liked=liked, h=frozen(h[0]), beta=frozen(beta[0]),
             alpha=frozen(alpha[0]), text_vector=frozen(text_vector), delta_e=frozen(np.zeros(h.shape[2])),
-            warnings=tuple(prepared.warnings) if prepared else (),
+            warnings=tuple(warnings), explicit=frozen(self.explicit_layout.user_coordinates(reading, self.preferences)),
+            reading=reading,
         )  # fmt: skip
 
     def _canonical_inputs(self, rows: Sequence[int]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -265,7 +304,7 @@ class Explorer:
                 text=texts[0], demographics={a: record[a] for a in self.dataset.user_attributes},
                 liked=tuple(self.dataset.item_ids.external(i) for i in history[0] if i >= 0),
                 h=frozen(h[0]), beta=frozen(beta[0]), alpha=frozen(alpha[0]), text_vector=frozen(text_vector),
-                delta_e=frozen(np.zeros(h.shape[2])), user_id=user_id,
+                delta_e=frozen(np.zeros(h.shape[2])), user_id=user_id, explicit=frozen(np.zeros(self.explicit_layout.size)),
             )  # fmt: skip
         return self._warm_users[row]
 
@@ -293,18 +332,19 @@ class Explorer:
 
     # ------------------------------------------------------------------ scoring
     def catalogue(self, item_weights: Mapping[str, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Fused item vectors and biases; ``item_weights`` re-weights the items' modalities (the Fusion page)."""
+        """Full item vectors (fused, then explicit coordinates) and biases; ``item_weights``
+        re-weights the items' modalities (the Fusion page)."""
         if item_weights is None:
-            return self.item_vectors, self.item_bias
+            return self.item_full, self.item_bias
         h, beta, alpha = self._item_parts(
             self.item_text_vectors, self._item_attr, np.arange(self.dataset.n_items), self.item_warm, item_weights
         )
-        return np.einsum("nm,nmd->nd", alpha, h), (alpha * beta).sum(1)
+        return np.hstack([np.einsum("nm,nmd->nd", alpha, h), self.item_explicit]), (alpha * beta).sum(1)
 
     def score_terms(self, user: UserState, item_weights: Mapping[str, float] | None = None):
         """Every term of r̂ for one user against every catalogue item (:func:`recsys.model.score_terms`)."""
         vectors, biases = self.catalogue(item_weights)
-        return score_terms(self.mu, user, vectors, biases)
+        return score_terms(self.mu, user, vectors, biases, self.explicit_layout.slices)
 
     def recommend(
         self, user: UserState, k: int = 20, item_weights: Mapping[str, float] | None = None, exclude_seen: bool = True
@@ -319,33 +359,41 @@ class Explorer:
         terms = self.score_terms(user, item_weights)
         hidden = self._item_rows(self.seen_by(user)) if exclude_seen else None
         top = top_k(terms.score, k, hidden)
-        items = self.dataset.items.iloc[top]
-        frame = pd.DataFrame(
-            {
-                "rank": np.arange(1, len(top) + 1),
-                C.ITEM: items[C.ITEM].to_numpy(),
-                C.TITLE: items[C.TITLE].to_numpy(),
-                C.GENRES: items[C.GENRES].to_numpy(),
-                C.SCORE: terms.score[top],
-                "p_like": sigmoid(terms.score[top]),
-                C.MU: terms.mu,
-                C.B_USER: terms.b_u,
-                C.B_ITEM: terms.b_i[top],
-                C.DOT: terms.dot[top],
-            }
-        )
-        for name in USER_TERMS:
-            frame[C.DOT_PREFIX + name] = terms.dot_by_term[name][top]
-        frame["popularity"] = self.popularity[top]
-        return frame.reset_index(drop=True)
+        columns = {
+            "rank": np.arange(1, len(top) + 1),
+            C.ITEM: self._item_column(C.ITEM)[top],
+            C.TITLE: self._item_column(C.TITLE)[top],
+            C.GENRES: self._item_column(C.GENRES)[top],
+            C.SCORE: terms.score[top],
+            "p_like": sigmoid(terms.score[top]),
+            C.MU: np.full(len(top), terms.mu),
+            C.B_USER: np.full(len(top), terms.b_u),
+            C.B_ITEM: terms.b_i[top],
+            C.DOT: terms.dot[top],
+        }
+        columns |= {C.DOT_PREFIX + name: terms.dot_by_term[name][top] for name in USER_TERMS}
+        columns["popularity"] = self.popularity[top]
+        # One constructor call: building the frame column by column costs more than the scoring.
+        return pd.DataFrame(columns)
 
     def explain(self, user: UserState, item: ItemState | Any) -> Explanation:
         """Full anatomy of one score: terms, user×item modality matrix, per-dimension products."""
         state = item if isinstance(item, ItemState) else self.item(item)
-        e_u, e_i = user.vector, state.vector
-        terms = score_terms(self.mu, user, e_i[None, :], np.array([state.bias]))
-        user_vectors = {m: user.alpha[a] * user.h[a] for a, m in enumerate(user.modalities)} | {"feedback": user.delta_e}
-        item_vectors = {m: state.alpha[b] * state.h[b] for b, m in enumerate(state.modalities)}
+        e_u, e_i = user.full_vector, state.full_vector
+        terms = score_terms(self.mu, user, e_i[None, :], np.array([state.bias]), self.explicit_layout.slices)
+        d, width = len(user.vector), len(e_u)
+
+        def padded(vector: np.ndarray, start: int = 0) -> np.ndarray:
+            out = np.zeros(width, dtype=np.float32)
+            out[start : start + len(vector)] = vector
+            return out
+
+        # Each user term's and item modality's share of the full vectors: the cross matrix sums to ⟨e_u, e_i⟩.
+        user_vectors = {m: padded(user.alpha[a] * user.h[a]) for a, m in enumerate(user.modalities)} | {"feedback": padded(user.delta_e)}
+        for name, coordinates in self.explicit_layout.slices.items():
+            user_vectors[name] = padded(user.explicit[coordinates], d + coordinates.start)
+        item_vectors = {m: padded(state.alpha[b] * state.h[b]) for b, m in enumerate(state.modalities)}
+        item_vectors["explicit"] = padded(state.explicit, d)
         cross = pd.DataFrame(
             [[float(u @ i) for i in item_vectors.values()] for u in user_vectors.values()],
             index=list(user_vectors),
@@ -394,9 +442,11 @@ class Explorer:
         self._item_rows([signal.item_id])  # a clear error for an unknown id, before anything else
         given = tuple(f for f in user.feedback if f.item_id != signal.item_id) + (signal,)
         rows = self._item_rows([f.item_id for f in given])
+        # The explicit terms are fixed offsets during the update: feedback moves the fused vector and bias only.
+        offset = self.item_explicit[rows] @ user.explicit if user.explicit.size else 0.0
         trace = update(
             user.vector, user.bias, user.prior_vector, user.prior_bias, self.mu,
-            self.item_vectors[rows].astype(np.float64), self.item_bias[rows].astype(np.float64),
+            self.item_vectors[rows].astype(np.float64), (self.item_bias[rows] + offset).astype(np.float64),
             np.array([f.target for f in given]), self.online,
         )  # fmt: skip
         return replace(
@@ -415,7 +465,7 @@ class Explorer:
         return ItemState(
             text=record[C.TEXT], attributes={a: record[a] for a in self.dataset.item_attributes},
             h=frozen(self.item_h[row]), beta=frozen(self.item_beta[row]), alpha=frozen(self.item_alpha[row]),
-            text_vector=self.item_text_vectors[row], item_id=item_id,
+            text_vector=self.item_text_vectors[row], item_id=item_id, explicit=self.item_explicit[row],
         )  # fmt: skip
 
     def new_item(self, text: str, attributes: Mapping[str, Any] | None = None) -> ItemState:
@@ -431,9 +481,11 @@ class Explorer:
         text_vector = self.encoder.encode([full])[0]
         attr = self.item_space.encode(attributes)[None, :]
         h, beta, alpha = self._item_parts(text_vector[None, :], attr, np.zeros(1, np.int64), np.zeros(1, bool))
+        record = pd.DataFrame([{C.GENRES: genres, C.YEAR: attributes.get(C.YEAR, np.nan)}])
         return ItemState(
             text=full, attributes=attributes, h=frozen(h[0]), beta=frozen(beta[0]), alpha=frozen(alpha[0]),
             text_vector=frozen(text_vector), warnings=tuple(prepared.warnings),
+            explicit=frozen(self.explicit_layout.item_coordinates(record)[0]),
         )  # fmt: skip
 
     def nearest_items(self, item: ItemState, k: int = 10) -> pd.DataFrame:

@@ -49,10 +49,18 @@ ITEM_MODALITIES: tuple[Modality, ...] = (
 #: The session's online offset δ (likes, dislikes, stars): part of e_u and b_u, not of the fusion.
 FEEDBACK = Modality("feedback", "user", "feedback", "#ef4444", "has_feedback", fused=False)
 
+#: Explicit preferences read from the profile (:mod:`recsys.preferences`): coordinates appended
+#: to the fused vectors, one term each in the dot product, not part of the fusion.
+EXPLICIT_MODALITIES: tuple[Modality, ...] = (
+    Modality("avoid", "user", "rules out", "#64748b", "has_avoid", fused=False),
+    Modality("era", "user", "era", "#a16207", "has_era", fused=False),
+)
+
 USER_NAMES: tuple[str, ...] = tuple(m.name for m in USER_MODALITIES)
 ITEM_NAMES: tuple[str, ...] = tuple(m.name for m in ITEM_MODALITIES)
-#: Every user-side term of the dot product, in display order: the fused modalities, then feedback.
-USER_TERMS: tuple[str, ...] = (*USER_NAMES, FEEDBACK.name)
+EXPLICIT_NAMES: tuple[str, ...] = tuple(m.name for m in EXPLICIT_MODALITIES)
+#: Every user-side term of the dot product, in display order: the fused modalities, feedback, the explicit terms.
+USER_TERMS: tuple[str, ...] = (*USER_NAMES, FEEDBACK.name, *EXPLICIT_NAMES)
 
 
 def side(name: str) -> tuple[Modality, ...]:
@@ -92,16 +100,16 @@ def enabled_mask(side_name: str, allowed: Sequence[str]) -> np.ndarray:
     return np.array([m.name in allowed for m in side(side_name)])
 
 
+def terms(side_name: str) -> tuple[Modality, ...]:
+    """Every term of a side's dot product: for users the fused modalities, feedback and the explicit terms."""
+    return (*USER_MODALITIES, FEEDBACK, *EXPLICIT_MODALITIES) if side_name == "user" else side(side_name)
+
+
 def labels(side_name: str) -> dict[str, str]:
-    """``{name: label}`` of a side, feedback included for users."""
-    table = {m.name: m.label for m in side(side_name)}
-    if side_name == "user":
-        table[FEEDBACK.name] = FEEDBACK.label
-    return table
+    """``{name: label}`` of every term of a side."""
+    return {m.name: m.label for m in terms(side_name)}
 
 
 def colours(side_name: str) -> dict[str, str]:
-    table = {m.name: m.colour for m in side(side_name)}
-    if side_name == "user":
-        table[FEEDBACK.name] = FEEDBACK.colour
-    return table
+    """``{name: colour}`` of every term of a side."""
+    return {m.name: m.colour for m in terms(side_name)}

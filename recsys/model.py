@@ -27,6 +27,7 @@ is the model's probability that *u* rates *i* 4 or 5 stars.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +35,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from recsys.modalities import FEEDBACK, ITEM_NAMES, USER_NAMES
+from recsys.modalities import EXPLICIT_NAMES, FEEDBACK, ITEM_NAMES, USER_NAMES
 
 
 def predict(mu: Any, b_u: Any, b_i: Any, e_u: Any, e_i: Any) -> Any:
@@ -79,16 +80,31 @@ class ScoreTerms:
     score: np.ndarray
 
 
-def score_terms(mu: float, user: Any, item_vectors: np.ndarray, item_bias: np.ndarray) -> ScoreTerms:
-    """The terms of one user's scores (a :class:`recsys.states.UserState`) against the given items.
+def score_terms(
+    mu: float, user: Any, item_vectors: np.ndarray, item_bias: np.ndarray, explicit: Mapping[str, slice] | None = None
+) -> ScoreTerms:
+    r"""The terms of one user's scores (a :class:`recsys.states.UserState`) against the given items.
 
-    The dot product splits exactly because the fusion is linear:
-    :math:`\langle e_u, e_i\rangle = \sum_m \alpha_m \langle h_m, e_i\rangle + \langle \delta_e, e_i\rangle`.
+    ``item_vectors`` are the items' full vectors: the d fused coordinates, then any explicit
+    coordinates (:mod:`recsys.preferences`), whose terms ``explicit`` names by slice (counted
+    after the fused part). The dot product splits exactly because the fusion is linear:
+    :math:`\langle e_u, e_i\rangle = \sum_m \alpha_m \langle h_m, e_i\rangle + \langle \delta_e, e_i\rangle
+    + \sum_t \langle w_t, x_{i,t}\rangle`.
     """
-    by_term = {m: user.alpha[k] * (item_vectors @ user.h[k]) for k, m in enumerate(user.modalities)}
-    by_term[FEEDBACK.name] = item_vectors @ user.delta_e
-    score = predict(mu, user.bias, item_bias, user.vector, item_vectors)
-    return ScoreTerms(float(mu), float(user.bias), item_bias, item_vectors @ user.vector, by_term, score)
+    d = user.h.shape[1]
+    fused = item_vectors[:, :d]
+    by_term = {m: user.alpha[k] * (fused @ user.h[k]) for k, m in enumerate(user.modalities)}
+    by_term[FEEDBACK.name] = fused @ user.delta_e
+    if user.explicit.size and item_vectors.shape[1] > d:
+        for name, coordinates in (explicit or {}).items():
+            by_term[name] = item_vectors[:, d:][:, coordinates] @ user.explicit[coordinates]
+        e_u, e_i = user.full_vector, item_vectors
+    else:
+        e_u, e_i = user.vector, fused
+    for name in EXPLICIT_NAMES:
+        by_term.setdefault(name, np.zeros(len(item_vectors), dtype=np.float32))
+    score = predict(mu, user.bias, item_bias, e_u, e_i)
+    return ScoreTerms(float(mu), float(user.bias), item_bias, e_i @ e_u, by_term, score)
 
 
 @dataclass

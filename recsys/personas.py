@@ -57,6 +57,7 @@ class Persona:
     demographics: dict = field(default_factory=dict)
     liked: tuple = ()
     feedback: tuple = ()
+    reading: dict | None = None  # the profile's reading as the person edited it (Reading.to_dict); None: read the text
 
     def with_signal(self, item_id: Any, signal: str | int) -> Persona:
         """The same persona with one more signal (replacing an earlier one on the same item)."""
@@ -65,7 +66,10 @@ class Persona:
 
     def user(self, explorer: Explorer) -> UserState:
         """Replay the persona through the engine (raises ``ValueError`` on bad input)."""
-        state = explorer.new_user(self.text, self.demographics, liked=self.liked)
+        from recsys.reading import Reading
+
+        reading = Reading.from_dict(self.reading) if self.reading is not None else None
+        state = explorer.new_user(self.text, self.demographics, liked=self.liked, reading=reading)
         for item_id, signal in self.feedback:
             state = (
                 explorer.feedback(state, item_id, signal == "like")
@@ -90,7 +94,13 @@ class Persona:
         demographics = data.get("demographics") or {}
         if not isinstance(demographics, dict):
             raise ValueError("persona demographics must be a mapping")
-        return cls(str(data.get("name") or "Shared persona")[:MAX_NAME], data["text"], demographics, tuple(data.get("liked", [])), feedback)
+        reading = data.get("reading")
+        if reading is not None:
+            from recsys.reading import Reading
+
+            reading = Reading.from_dict(reading).to_dict()  # validated: a damaged reading is a clear error
+        name = str(data.get("name") or "Shared persona")[:MAX_NAME]
+        return cls(name, data["text"], demographics, tuple(data.get("liked", [])), feedback, reading)
 
     def to_token(self) -> str:
         """A URL-safe token for ``?persona=…``."""

@@ -8,14 +8,17 @@ cached engine can never be changed through them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from recsys.modalities import ITEM_NAMES, USER_NAMES
 from recsys.online import UpdateTrace
+
+if TYPE_CHECKING:
+    from recsys.reading import Reading
 
 
 def frozen(array: Any) -> np.ndarray:
@@ -69,6 +72,8 @@ class UserState:
     user_id: Any = None
     last_update: UpdateTrace | None = None
     modalities: tuple[str, ...] = USER_NAMES
+    explicit: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    reading: Reading | None = None
 
     @property
     def prior_vector(self) -> np.ndarray:
@@ -85,6 +90,11 @@ class UserState:
     @property
     def bias(self) -> float:
         return self.prior_bias + self.delta_b
+
+    @property
+    def full_vector(self) -> np.ndarray:
+        """e_u as scored: the fused vector (with feedback) followed by the explicit coordinates."""
+        return np.concatenate([self.vector, self.explicit]).astype(np.float32)
 
     @property
     def weights(self) -> dict[str, float]:
@@ -109,6 +119,12 @@ class ItemState:
     item_id: Any = None
     warnings: tuple[str, ...] = ()
     modalities: tuple[str, ...] = ITEM_NAMES
+    explicit: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+
+    @property
+    def full_vector(self) -> np.ndarray:
+        """e_i as scored: the fused vector followed by the explicit coordinates (genres, decade)."""
+        return np.concatenate([self.vector, self.explicit]).astype(np.float32)
 
     @property
     def vector(self) -> np.ndarray:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from recsys import columns as C
 from recsys.cache import cache_root
-from recsys.data import load_movielens_100k
+from recsys.data import Dataset, load_movielens_100k
 from recsys.encoder import TextEncoder
 from recsys.training import TrainConfig
 from recsys_bench.baselines import (
@@ -91,6 +91,7 @@ def _limit(requests: list, max_users: int | None) -> list:
 
 
 def run_benchmark(
+    dataset: Dataset | None = None,
     quick: bool = False,
     speed: bool = False,
     seeds: Sequence[int] | None = None,
@@ -108,11 +109,11 @@ def run_benchmark(
     seeds = list(seeds or ([0] if quick else [0, 1, 2]))
     ns = (0, 5) if quick else USER_COLD_N
     loop_users = 60 if quick else None
-    dataset = load_movielens_100k()
+    dataset = dataset or load_movielens_100k()
     encoder = TextEncoder()
     item_text = encoder.encode(dataset.items[C.TEXT].tolist())
     peer_names = list(available_peers() if peers is None else peers)
-    folder = cache_root() / "bench" / ("validation" if validation else "test")
+    folder = cache_root() / "bench" / dataset.fingerprint() / ("validation" if validation else "test")
     collector = Collector()
     loops: dict[str, list[dict]] = {}
     weights: dict[str, list[dict]] = {}
@@ -186,16 +187,16 @@ def run_benchmark(
                 method.prepare(requests)
             collector.add(("warm", "", method.name), evaluate(method, requests, context), dataset.n_items, popularity_of(context))
     say("summarising", 0.99)
-    results = _assemble(collector, loops, weights, seeds, quick, validation, peer_names, time.perf_counter() - started)
+    results = _assemble(collector, loops, weights, seeds, quick, validation, peer_names, time.perf_counter() - started, dataset.name)
     if speed:
         results["speed_ms"] = measure_speed(timings)
     say("done", 1.0)
     return results
 
 
-def _assemble(collector: Collector, loops, weights, seeds, quick, validation, peers, seconds) -> dict:
+def _assemble(collector: Collector, loops, weights, seeds, quick, validation, peers, seconds, dataset_name: str = "ml-100k") -> dict:
     results: dict = {
-        "dataset": "ml-100k", "seeds": seeds, "quick": quick, "validation": validation,
+        "dataset": dataset_name, "seeds": seeds, "quick": quick, "validation": validation,
         "date": dt.date.today().isoformat(), "seconds": round(seconds, 1), "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores",
         "item_cold": {}, "user_cold": {}, "feedback_loop": {}, "warm_items": {}, "ablation": {}, "fusion_weights": {},
         "peers_missing": [p for p in ("lightfm", "implicit_als", "cornac_bpr") if p not in peers],

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 os.environ["COLDSTART_CACHE"] = os.environ.get("COLDSTART_TEST_CACHE") or tempfile.mkdtemp(prefix="coldstart-test-cache-")
@@ -22,3 +25,48 @@ from recsys import Explorer  # noqa: E402
 @pytest.fixture(scope="session")
 def explorer() -> Explorer:
     return Explorer.load()
+
+
+SMALL_GENRES = {
+    "Horror": ["haunted house", "zombie outbreak", "slasher in the woods", "possessed doll", "vampire town"],
+    "Comedy": ["wedding mix-up", "office prank war", "road trip gone wrong", "talking dog", "family reunion farce"],
+    "Sci-Fi": ["space station mutiny", "robot uprising", "alien first contact", "time-travel paradox", "colony on Mars"],
+}
+
+
+@pytest.fixture(scope="session")
+def small_catalogue(tmp_path_factory) -> Path:
+    """A tiny generic catalogue written like a user's own files: 60 films in three genres, 45 users
+    who each love one genre (5 stars) and dislike another (1 star), with demographics and timestamps."""
+    folder = tmp_path_factory.mktemp("small-catalogue")
+    rng = np.random.default_rng(7)
+    items, n = [], 0
+    for genre, plots in SMALL_GENRES.items():
+        for k in range(20):
+            n += 1
+            plot = plots[k % len(plots)]
+            items.append({"item_id": n, "title": f"{genre} Story {k + 1}", "genres": genre, "year": 1960 + 2 * k,
+                          "text": f"A {genre.lower()} film about a {plot}."})  # fmt: skip
+    pd.DataFrame(items).to_csv(folder / "items.csv", index=False)
+    by_genre = {g: [i["item_id"] for i in items if i["genres"] == g] for g in SMALL_GENRES}
+    genres = list(SMALL_GENRES)
+    users, rows, clock = [], [], 0
+    for u in range(1, 46):
+        loved, disliked = genres[u % 3], genres[(u + 1) % 3]
+        users.append({"user_id": u, "age": int(18 + u % 40), "gender": "MF"[u % 2], "occupation": ["student", "engineer", "artist"][u % 3]})
+        for item in rng.choice(by_genre[loved], size=10, replace=False):
+            clock += 1
+            rows.append({"user_id": u, "item_id": int(item), "rating": 5, "timestamp": clock})
+        for item in rng.choice(by_genre[disliked], size=4, replace=False):
+            clock += 1
+            rows.append({"user_id": u, "item_id": int(item), "rating": 1, "timestamp": clock})
+    pd.DataFrame(rows).to_csv(folder / "interactions.csv", index=False)
+    pd.DataFrame(users).to_csv(folder / "users.csv", index=False)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def small_explorer(small_catalogue) -> Explorer:
+    from recsys.data import load_path
+
+    return Explorer.load(dataset=load_path(small_catalogue))

@@ -1,0 +1,100 @@
+"""The fast tier: the whole engine, CLI and benchmark on a tiny catalogue, trained in seconds.
+
+Run alone with ``pytest -m "not slow"``. These tests train a real model from scratch (in the
+test run's own cache), so they fail when training stops learning.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from recsys import cli
+from recsys import columns as C
+from recsys.analysis.audience import audience_frame, segments
+from recsys.artifacts import train_or_load
+from recsys.data import load_path
+
+
+def genre_share(recs, genre: str) -> float:
+    return float(np.mean([genre in g for g in recs[C.GENRES]]))
+
+
+def test_training_learns_each_users_genre(small_explorer):
+    ex = small_explorer
+    assert ex.info["loss"][-1] < 0.8 * ex.info["loss"][0]
+    shares = []
+    for user_id in ex.users[C.USER]:
+        loved = ["Horror", "Comedy", "Sci-Fi"][user_id % 3]
+        shares.append(genre_share(ex.recommend(ex.user(user_id), k=5, exclude_seen=False), loved))
+    assert np.mean(shares) >= 0.8  # an untrained model gives about 1/3
+
+
+def test_a_cold_user_from_text_gets_the_genre_they_describe(small_explorer):
+    recs = small_explorer.recommend(small_explorer.new_user("scary horror films with zombies and vampires"), k=5)
+    assert genre_share(recs, "Horror") >= 0.6
+
+
+def test_changed_training_code_retrains(small_catalogue, small_explorer, monkeypatch, tmp_path):
+    dataset, encoder = load_path(small_catalogue), small_explorer.encoder
+    first = train_or_load(dataset, encoder, cache_dir=tmp_path)
+    again = train_or_load(dataset, encoder, cache_dir=tmp_path)
+    assert first.info["trained_now"] and not again.info["trained_now"]
+    monkeypatch.setattr("recsys.artifacts.code_fingerprint", lambda *modules: "code-after-an-upgrade")
+    upgraded = train_or_load(dataset, encoder, cache_dir=tmp_path)
+    assert upgraded.info["trained_now"] and upgraded.info["key"] != first.info["key"]
+
+
+def test_item_fusion_weights_change_the_ranking(small_explorer):
+    ex = small_explorer
+    user = ex.new_user("funny comedies")
+    default = ex.recommend(user, k=10)
+    text_only = ex.recommend(user, k=10, item_weights={"attr": 0.0, "id": 0.0})
+    vectors, biases = ex.catalogue({"attr": 0.0, "id": 0.0})
+    assert not np.allclose(vectors, ex.item_full)
+    rows = ex.dataset.item_ids.indices(text_only[C.ITEM])
+    assert np.allclose(text_only[C.B_ITEM], biases[rows], atol=1e-6)
+    assert not np.allclose(text_only[C.SCORE].to_numpy(), default[C.SCORE].to_numpy())
+
+
+def test_segment_shares_are_averages_within_each_segment(small_explorer):
+    ex = small_explorer
+    item = ex.new_item("A zombie outbreak in a haunted house", {"genres": ["Horror"]})
+    by_gender = segments(ex, item, C.GENDER, list_length=10, boost=1.0)
+    frame = audience_frame(ex, item, list_length=10, boost=1.0)
+    for row in by_gender.itertuples():
+        members = frame[frame[C.GENDER] == getattr(row, C.GENDER)]
+        assert row.users == len(members)
+        assert row.share_in_top == pytest.approx(members["in_top"].mean())
+    assert by_gender["share_in_top"].between(0, 1).all()
+
+
+def test_the_cli_recommends_from_a_catalogue_folder(small_catalogue, capsys):
+    code = cli.main(["--data", str(small_catalogue), "recommend", "--profile", "scary horror films", "-k", "5", "--json", "--quiet"])
+    assert code == 0
+    payload = json.loads(capsys.readouterr().out)
+    recs = payload["recommendations"]
+    assert len(recs) == 5
+    for rec in recs:
+        assert rec["score"] == pytest.approx(rec["mu"] + rec["b_u"] + rec["b_i"] + rec["dot"], abs=1e-4)
+        assert rec["dot"] == pytest.approx(sum(v for k, v in rec.items() if k.startswith("dot_")), abs=1e-4)
+
+
+def test_the_cli_reports_bad_input_in_one_line(small_catalogue, capsys):
+    assert cli.main(["--data", str(small_catalogue / "nowhere"), "recommend", "--profile", "x"]) == 2
+    assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_the_benchmark_runs_in_process_and_checks_its_targets(small_catalogue):
+    from recsys_bench.benchmark import check_targets, run_benchmark
+
+    results = run_benchmark(dataset=load_path(small_catalogue), quick=True, peers=[])
+    assert results["dataset"] == "items" and results["seeds"] == [0]
+    for block in (results["item_cold"], results["user_cold"]["0"], results["user_cold"]["5"]):
+        assert {"ours", "random", "popularity"} <= set(block)
+        assert all(0.0 <= block[m]["recall@20"] <= 1.0 for m in block)
+    assert results["targets"] == check_targets(results)
+    for target in results["targets"].values():
+        assert set(target) == {"value", "target", "met"}
