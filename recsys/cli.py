@@ -118,6 +118,16 @@ def cmd_speed(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from recsys_bench.benchmark import print_table, run_benchmark
 
+    if args.profiles:
+        from recsys_bench.profiles import print_profiles, profile_understanding
+
+        results = profile_understanding(_load(args))
+        print_profiles(results)
+        if args.json:
+            Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.json).write_text(json.dumps(results, indent=2, default=str))
+        return 0
+
     results = run_benchmark(
         dataset=_dataset(args),
         quick=args.quick, speed=args.speed, seeds=args.seeds, progress=_progress, validation=args.validation,
@@ -162,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--seeds", type=int, nargs="*", help="seeds (default 0 1 2; --quick: 0)")
     bench.add_argument("--validation", action="store_true", help="evaluate on a validation split carved from training (for tuning)")
     bench.add_argument("--max-users", type=int, help="evaluate only this many users per split (smoke tests)")
+    bench.add_argument("--profiles", action="store_true", help="only the profile-understanding table (exclusions, titles, eras, ...)")
     bench.add_argument("--no-peers", action="store_true", help="skip the peer libraries even when their environments exist")
     bench.set_defaults(func=cmd_bench)
     return parser

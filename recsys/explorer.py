@@ -269,7 +269,9 @@ class Explorer:
         rows = self._item_rows(liked, "liked item")
         if not has_text and not clean_demo and not liked:
             raise ValueError("describe the person: profile text, demographics or liked items")
-        text_vector = self.encoder.encode([shown or _NO_TEXT])[0]
+        # Sentence embeddings cannot read negation: the model sees the text without what it rules out.
+        for_model = reading.kept_text or (_NO_TEXT if reading.rules_out else shown)
+        text_vector = self.encoder.encode([for_model or _NO_TEXT])[0]
         demo = self.user_space.encode(clean_demo)[None, :].astype(np.float32)
         h, beta, alpha = self._user_parts(
             text_vector[None, :], demo, np.zeros(1, np.int64), np.zeros(1, bool), _history([rows]), has_text=np.array([has_text])

@@ -39,8 +39,8 @@ class PreferenceConfig:
     """Strengths of the explicit terms (logits): per ruled-out genre, per decade outside the era, the decade cap."""
 
     avoid: float = 10.0
-    era: float = 1.5
-    era_cap: int = 4
+    era: float = 5.0
+    era_cap: int = 3
 
 
 @dataclass(frozen=True)

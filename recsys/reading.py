@@ -347,6 +347,9 @@ class Reading:
         demographics: what the person said about themselves: ``age`` (int), ``gender``
             (``"F"``/``"M"``), ``occupation`` (a label of the catalogue's vocabulary).
         notes: plain-English messages for the person (contradictions, unknown titles, ...).
+        kept_text: the profile with the clauses that rule things out taken out ("I love
+            comedies but I hate romance" → "I love comedies"): what a sentence embedding,
+            which cannot read negation, should see. Empty when nothing was ruled out.
 
     Example:
         >>> r = Reading(wants=("Comedy",), rules_out=("Romance",))
@@ -362,11 +365,12 @@ class Reading:
     era: EraWindow | None = None
     demographics: Mapping[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    kept_text: str = ""
 
     def __hash__(self) -> int:
         # The generated hash would fail on the demographics dict.
         demographics = tuple(sorted(self.demographics.items(), key=lambda kv: str(kv[0])))
-        return hash((self.wants, self.rules_out, self.titles, self.era, demographics, self.notes))
+        return hash((self.wants, self.rules_out, self.titles, self.era, demographics, self.notes, self.kept_text))
 
     def __post_init__(self) -> None:
         # Own copies, so a caller's list or dict can never change a Reading afterwards.
@@ -438,6 +442,7 @@ class Reading:
             "era": None if self.era is None else {"start": self.era.start, "end": self.era.end, "phrase": self.era.phrase},
             "demographics": {k: _plain(v) for k, v in self.demographics.items()},
             "notes": list(self.notes),
+            "kept_text": self.kept_text,
         }
 
     @classmethod
@@ -449,7 +454,7 @@ class Reading:
         """
         if not isinstance(data, Mapping):
             raise ValueError(f"a reading must be a mapping, got {type(data).__name__}")
-        unknown = set(data) - {"wants", "rules_out", "titles", "era", "demographics", "notes"}
+        unknown = set(data) - {"wants", "rules_out", "titles", "era", "demographics", "notes", "kept_text"}
         if unknown:
             raise ValueError(f"reading has unknown fields: {', '.join(sorted(map(str, unknown)))}")
         wants = _strings(data.get("wants", ()), "wants")
@@ -465,6 +470,7 @@ class Reading:
             era=_era_from_dict(data.get("era")),
             demographics=_demographics_from_dict(data.get("demographics", {})),
             notes=_strings(data.get("notes", ()), "notes"),
+            kept_text=_text(data.get("kept_text", ""), "kept_text"),
         )
 
 
@@ -548,7 +554,8 @@ class ProfileReader:
         wants, rules_out = self._genres(units, negated, notes)
         era = self._era(doc, units, negated, notes)
         demographics = self._demographics(units, negated)
-        return Reading(wants, rules_out, titles, era, demographics, tuple(dict.fromkeys(notes)))
+        kept = _kept_text(doc, units, negated, found) if any(negated) else ""
+        return Reading(wants, rules_out, titles, era, demographics, tuple(dict.fromkeys(notes)), kept)
 
     # --- from found parts to the reading -----------------------------------------------
 
@@ -1929,3 +1936,57 @@ def _demographics_from_dict(data: Any) -> dict[str, Any]:
             raise ValueError("demographics.occupation must be a string")
         out["occupation"] = data["occupation"]
     return out
+
+
+def _text(value: Any, name: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be text, got {type(value).__name__}")
+    return value[:MAX_CHARS]
+
+
+def _kept_text(doc: _Doc, units: _Units, negated: list[bool], found: list) -> str:
+    """The text without what it rules out.
+
+    A clause whose only genres are ruled out goes whole ("I hate romance"); in a clause that
+    also asks for something ("Comedies without any romance") only the ruled-out words and the
+    cue just before them go. A contrast word left hanging ("but") goes with its clause.
+    """
+    drop = [False] * len(doc.fold)
+
+    def span(u: int) -> range:
+        first = units.word[u]
+        return range(first, (found[units.title[u]].last if units.title[u] >= 0 else first) + 1)
+
+    asked = {u for h in units.genre_hits for u in range(h.first, h.last + 1) if not negated[h.first]}
+    asked |= {u for u in range(len(units.fold)) if units.title[u] >= 0 and not negated[u]}
+    for segment in {units.segment[u] for u in range(len(units.fold)) if negated[u]}:
+        members = [u for u in range(len(units.fold)) if units.segment[u] == segment]
+        if not asked & set(members):
+            chosen = members
+        else:
+            chosen = []
+            for u in members:
+                if negated[u]:
+                    chosen.append(u)
+                    back = u - 1
+                    while back in members and not negated[back] and back not in asked and u - back <= 4:
+                        chosen.append(back)
+                        back -= 1
+        for u in chosen:
+            for w in span(u):
+                drop[w] = True
+    for w, fold in enumerate(doc.fold):
+        if fold in _CONTRASTS and ((w + 1 < len(drop) and drop[w + 1]) or (w > 0 and drop[w - 1])):
+            drop[w] = True
+    pieces, position = [], 0
+    for w, gone in enumerate(drop):
+        if gone:
+            pieces.append(doc.text[position : doc.start[w]])
+            position = doc.end[w]
+    pieces.append(doc.text[position:])
+    kept = re.sub(r"\s+", " ", "".join(pieces))
+    kept = re.sub(r"\s+([,.;:!?])", r"\1", kept)
+    kept = re.sub(r"([,;:])(\s*[,.;:!?])+", r"\2", kept)
+    kept = re.sub(r"^[\s,.;:!?]+", "", kept).strip()
+    kept = kept.rstrip(",;:").strip()
+    return kept if any(c.isalpha() for c in kept) else ""
