@@ -198,3 +198,64 @@ def onboarding_profile(
         base_rates=base_rates,
         keywords_only=keywords_only,
     )
+
+
+_EXCLUSIONS = ("but no {x}", "but not {x}", "anything except {x}", "{X} bore me", "I can't stand {x}", "no {x} please", "not a fan of {x}")
+_ERAS = ("mostly films from the {d}s", "{d}s movies", "I watch a lot from the {d}s", "especially the {d}s")
+_NAMED = ("I loved {t}.", "My favourites are {t}.", "Films like {t}.", "{T} stayed with me.")
+_SELF = ("I'm a {who} and I like {g}.", "As a {job}, I enjoy {g}.", "{Who}, into {g}.")
+
+
+def disliked_genres(genres: Sequence[Sequence[str]], base_rates: Mapping[str, float]) -> list[str]:
+    """Common genres the person watches least (share among their likes over the base rate), least first."""
+    counts = Counter(g for gs in genres for g in gs)
+    total = max(1, len(genres))
+    common = [g for g, rate in base_rates.items() if rate >= 0.03 and g in GENRE_PHRASES]
+    return sorted(common, key=lambda g: (counts.get(g, 0) / total / base_rates[g], g))
+
+
+def describe_in_sentences(
+    rng: np.random.Generator,
+    demographics: Mapping[str, Any],
+    genres: Sequence[Sequence[str]],
+    titles: Sequence[str],
+    years: Sequence[float],
+    base_rates: Mapping[str, float],
+    self_description: bool = False,
+) -> tuple[str, list[str]]:
+    """A profile in the sentences people type — what they like, what they rule out, the era they
+    watch, films they name — or a self-description; returns the text and the genres it asks for.
+
+    The ruled-out genre is one the person likes least; the era is the decade they watch most;
+    the named films come from ``titles`` (their own history).
+    """
+    liked = distinctive_genres(genres, base_rates)
+    asked = liked[: int(rng.integers(1, 3))]
+    if not asked:
+        return "Recommend me something good.", []
+    wanted = genre_phrase(asked, rng)
+    if self_description:
+        job = str(demographics.get(C.OCCUPATION, "") or "")
+        job = "" if job in {"none", "other", "nan"} else job
+        age = demographics.get(C.AGE)
+        gender = {"M": "man", "F": "woman"}.get(str(demographics.get(C.GENDER, "")), "person")
+        who = " ".join(p for p in (f"{int(age)}-year-old" if age is not None else "", job or gender) if p)
+        template = _SELF[int(rng.integers(len(_SELF)))] if job else _SELF[0]
+        text = template.format(who=who, Who=who[:1].upper() + who[1:], job=job or "movie fan", g=wanted)
+        return text[:1].upper() + text[1:], asked
+    sentences = [f"I love {wanted}"]
+    avoid = [g for g in disliked_genres(genres, base_rates)[:3] if g not in asked]
+    if avoid and rng.random() < 0.7:
+        x = genre_phrase([avoid[int(rng.integers(len(avoid)))]], rng)
+        clause = _EXCLUSIONS[int(rng.integers(len(_EXCLUSIONS)))].format(x=x, X=x[:1].upper() + x[1:])
+        if clause.startswith("but"):
+            sentences[0] += ", " + clause
+        else:
+            sentences.append(clause)
+    decades = [int(y) // 10 * 10 for y in years if y == y]
+    if decades and rng.random() < 0.5:
+        sentences.append(_ERAS[int(rng.integers(len(_ERAS)))].format(d=Counter(decades).most_common(1)[0][0]))
+    if titles and rng.random() < 0.5:
+        shown = " and ".join(short_title(t) for t in titles[: int(rng.integers(1, 3))])
+        sentences.append(_NAMED[int(rng.integers(len(_NAMED)))].format(t=shown, T=shown).rstrip("."))
+    return " ".join(f"{p[:1].upper()}{p[1:]}." for p in sentences), asked

@@ -30,12 +30,21 @@ from recsys.encoder import TextEncoder
 from recsys.features import FeatureSpace
 from recsys.modalities import ITEM_NAMES, USER_NAMES, availability, enabled_mask
 from recsys.model import FusionScorer
-from recsys.profiles import distinctive_genres, genre_base_rates, genre_phrase, onboarding_profile
+from recsys.profiles import (
+    describe_in_sentences,
+    distinctive_genres,
+    genre_base_rates,
+    genre_phrase,
+    onboarding_profile,
+    short_title,
+    user_record,
+)
 
 #: Onboarding prefix lengths of the synthetic profiles (plus two "taste summary" profiles).
 PROFILE_PREFIXES = (0, 1, 2, 5, 10, 20)
 N_KEYWORD_PROFILES = 3
-N_VARIANTS = len(PROFILE_PREFIXES) + 1 + N_KEYWORD_PROFILES
+N_SENTENCE_PROFILES = 2
+N_VARIANTS = len(PROFILE_PREFIXES) + 1 + N_KEYWORD_PROFILES + N_SENTENCE_PROFILES
 KEYWORD_TEMPLATES = ("{}", "{}", "I like {}", "Looking for {}", "{} please", "Something with {}", "Into {} lately")
 SUMMARY_FRACTION = 0.3
 MAX_HISTORY = 20
@@ -121,6 +130,27 @@ def write_profiles(dataset: Dataset, ratings: pd.DataFrame, users: Sequence[int]
             template = KEYWORD_TEMPLATES[int(rng.integers(len(KEYWORD_TEMPLATES)))]
             texts[row].append(template.format(genre_phrase(asked, rng)) if asked else "Recommend me something good.")
             history[row].append([])
+            focus[row].append(asked)
+        # Sentences the way people type them: likes with an exclusion, the era they watch and
+        # films they name (those become the onboarding items), and a self-description. The
+        # profile reader handles these forms explicitly; training on them too lets the text
+        # tower degrade gracefully where the reader misses something. A separate generator
+        # keeps every profile above exactly as it was.
+        sentences = np.random.default_rng([seed, int(row), 1])
+        watched = dataset.items.iloc[items]
+        named = sorted(sentences.choice(items, size=min(2, len(items)), replace=False).tolist()) if items else []
+        record = user_record(dataset.users, row, dataset.user_attributes)
+        for self_description in (False, True):
+            text, asked = describe_in_sentences(
+                sentences, record, watched[C.GENRES].tolist(), dataset.items.iloc[named][C.TITLE].tolist(),
+                watched[C.YEAR].tolist(), rates, self_description,
+            )  # fmt: skip
+            texts[row].append(text)
+            history[row].append(
+                []
+                if self_description
+                else [i for i in named if dataset.items.iloc[i][C.TITLE] in text or short_title(dataset.items.iloc[i][C.TITLE]) in text]
+            )
             focus[row].append(asked)
     return Profiles(texts, history, focus)
 

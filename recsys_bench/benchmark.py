@@ -128,7 +128,8 @@ def run_benchmark(
         context = Context(dataset, split, encoder, item_text)
         requests = _limit(user_cold_requests(dataset, split, ns), max_users)
         popularity = popularity_of(context)
-        methods: list[Method] = [OursMethod("ours"), OursMethod("ours_no_text", NO_TEXT), *baselines()]
+        methods: list[Method] = [OursMethod("ours"), OursMethod("ours_unread", read_profiles=False), OursMethod("ours_no_text", NO_TEXT)]
+        methods += baselines()
         methods += [PeerMethod(name, split_path) for name in peer_names]
         if not quick:
             methods += [OursMethod(f"ablation:{k}", cfg) for k, cfg in ABLATIONS.items() if k != "text+attributes+collaborative"]

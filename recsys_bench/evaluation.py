@@ -10,21 +10,26 @@ import numpy as np
 from recsys import columns as C
 from recsys import ranking
 from recsys.explorer import Explorer
+from recsys.reading import Reading
 from recsys.training import TrainConfig
 from recsys_bench.baselines import Context, Method
-from recsys_bench.metrics import gini, mean_ci, ndcg_at, ranking_metrics
+from recsys_bench.metrics import genre_diversity, gini, intra_list_diversity, mean_ci, ndcg_at, novelty, ranking_metrics
 from recsys_bench.splits import Request
 
-METRICS = ("recall@20", "ndcg@20", "hr@10", "ndcg@10")
+METRICS = ("recall@20", "ndcg@20", "hr@10", "ndcg@10", "precision@20", "f1@20")
+#: Beyond-accuracy measures of each list (mean and CI over users, like the accuracy metrics).
+LIST_MEASURES = ("diversity_text", "diversity_genre", "novelty")
 FEEDBACK_ROUNDS = (0, 1, 3, 5, 10)
 
 
 class OursMethod(Method):
     """The fusion model, trained on the split's training interactions (optionally ablated)."""
 
-    def __init__(self, name: str = "ours", config: TrainConfig = TrainConfig()):
+    def __init__(self, name: str = "ours", config: TrainConfig = TrainConfig(), read_profiles: bool = True):
         self.name = name
         self.config = config
+        # False: the profile text is embedded as typed, with no reading (exclusions, titles, eras).
+        self.read_profiles = read_profiles
 
     def fit(self, context: Context) -> Method:
         super().fit(context)
@@ -37,7 +42,8 @@ class OursMethod(Method):
     def start_session(self, request: Request):
         if request.warm:
             return self.explorer.user(request.user_id)
-        return self.explorer.new_user(request.profile, request.demographics, liked=request.onboarding)
+        reading = None if self.read_profiles else Reading()
+        return self.explorer.new_user(request.profile, request.demographics, liked=request.onboarding, reading=reading)
 
     def session_scores(self, session) -> np.ndarray:
         return self.explorer.score_terms(session).score
@@ -77,9 +83,11 @@ class Outcome:
 
     def summary(self, popularity: dict, n_candidates: int) -> dict[str, float]:
         out: dict[str, float] = {"n_users": len(self.rows)}
-        for metric in METRICS:
-            mean, half = mean_ci([r[metric] for r in self.rows])
-            out[metric], out[f"{metric}_ci95"] = mean, half
+        for metric in (*METRICS, *LIST_MEASURES):
+            values = [r[metric] for r in self.rows if metric in r]
+            if values:
+                mean, half = mean_ci(values)
+                out[metric], out[f"{metric}_ci95"] = mean, half
         shown = [item for lst in self.lists for item in lst]
         if shown:
             counts: dict = {}
@@ -91,11 +99,24 @@ class Outcome:
         return out
 
 
+def list_measures(ranked: Sequence, context: Context, counts: dict) -> dict[str, float]:
+    """Intra-list diversity (text embeddings and genres) and novelty of one recommended list."""
+    rows = context.dataset.item_ids.indices(list(ranked))
+    genres = context.dataset.items[C.GENRES].to_numpy()
+    n_users = context.split.train[C.USER].nunique()
+    return {
+        "diversity_text": intra_list_diversity(np.asarray(context.item_text)[rows]),
+        "diversity_genre": genre_diversity([set(genres[r]) for r in rows]),
+        "novelty": novelty([counts.get(i, 0) for i in ranked], n_users),
+    }
+
+
 def evaluate(method: Method, requests: Sequence[Request], context: Context) -> Outcome:
     outcome = Outcome()
+    counts = context.split.train[C.ITEM].value_counts().to_dict()
     for request in requests:
         ranked = top_k(method.scores(request), request, context)
-        outcome.rows.append(ranking_metrics(ranked, set(request.truth)))
+        outcome.rows.append(ranking_metrics(ranked, set(request.truth)) | list_measures(ranked, context, counts))
         outcome.lists.append(ranked)
     return outcome
 

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pytest import approx
 
-from recsys_bench.metrics import gini, hit_at, mean_ci, ndcg_at, recall_at
+from recsys_bench.metrics import (
+    f1_at,
+    genre_diversity,
+    gini,
+    hit_at,
+    intra_list_diversity,
+    mean_ci,
+    ndcg_at,
+    novelty,
+    precision_at,
+    recall_at,
+)
 
 
 def test_values_by_hand():
@@ -58,3 +70,17 @@ def test_recall_is_monotone_in_k(ranked, truth, k):
 @given(lists, truths, st.integers(1, 25))
 def test_hit_is_one_exactly_when_recall_is_positive(ranked, truth, k):
     assert hit_at(ranked, truth, k) == (1.0 if recall_at(ranked, truth, k) > 0 else 0.0)
+
+
+def test_precision_f1_diversity_and_novelty_by_hand():
+    ranked, truth = ["a", "b", "c", "d"], {"b", "d", "x"}
+    assert precision_at(ranked, truth, 4) == 0.5  # 2 hits in 4 slots
+    assert recall_at(ranked, truth, 4) == pytest.approx(2 / 3)
+    assert f1_at(ranked, truth, 4) == pytest.approx(2 * 0.5 * (2 / 3) / (0.5 + 2 / 3))
+    assert f1_at(["a"], {"b"}, 1) == 0.0
+    # Two orthogonal unit vectors and one equal to the first: distances 1, 0, 1 → mean 2/3.
+    assert intra_list_diversity(np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])) == pytest.approx(2 / 3)
+    # Jaccard distances: {A}-{A,B} 0.5, {A}-{C} 1, {A,B}-{C} 1 → mean 5/6.
+    assert genre_diversity([{"A"}, {"A", "B"}, {"C"}]) == pytest.approx(5 / 6)
+    # p = (3 + 1) / (7 + 1) = 0.5 → 1 bit; p = (1 + 1) / 8 = 0.25 → 2 bits.
+    assert novelty([3, 1], 7) == pytest.approx(1.5)
