@@ -55,6 +55,13 @@ class Method:
         """Return the session after one like (``True``) or dislike (``False``); default: learns nothing."""
         return session
 
+    def prepare(self, requests) -> None:
+        """Called once with every request of a block before any is answered (peers answer them all at once)."""
+
+    def fit_seconds(self, measured: float) -> float:
+        """The fit time to report (default: as measured)."""
+        return measured
+
 
 class RandomMethod(Method):
     name = "random"

@@ -12,6 +12,7 @@ import datetime as dt
 import platform
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,8 @@ from recsys_bench.evaluation import METRICS, OursMethod, Outcome, evaluate, feed
 from recsys_bench.peers import PeerMethod, available_peers
 from recsys_bench.splits import (
     USER_COLD_N,
+    Request,
+    Split,
     item_cold_requests,
     item_cold_split,
     user_cold_requests,
@@ -55,6 +58,58 @@ Progress = Callable[[str, float], None]
 
 def baselines() -> list[Method]:
     return [RandomMethod(), PopularityMethod(), DemographicPopularityMethod(), GenreMethod(), ContentKnnMethod()]
+
+
+def _ablations(quick: bool) -> list[Method]:
+    return [] if quick else [OursMethod(f"ablation:{k}", cfg) for k, cfg in ABLATIONS.items() if k != "text+attributes+collaborative"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One evaluation block: how its split and requests are made, which methods run, how requests are grouped.
+
+    Attributes:
+        name: the key in the results (``user_cold``, ``item_cold``, ``warm``).
+        split / requests: the split maker and the requests of a split.
+        methods: the methods to run, given ``quick``.
+        candidates: the number of candidate items (for coverage and exposure).
+        full_only: skipped by ``--quick``.
+        loop_methods: methods also run through the feedback-loop simulation (on the N = 0 requests).
+    """
+
+    name: str
+    split: Callable[[Dataset, int, bool], Split]
+    requests: Callable[[Dataset, Split, tuple[int, ...]], list[Request]]
+    methods: Callable[[bool], list[Method]]
+    candidates: Callable[[Dataset, Split], int]
+    full_only: bool = False
+    loop_methods: tuple[str, ...] = ()
+
+    def groups(self, requests: list[Request]) -> dict[str, list[Request]]:
+        """Requests by group: one group per onboarding size for user cold-start, a single group otherwise."""
+        if self.name != "user_cold":
+            return {"": requests}
+        return {g: [r for r in requests if r.group == g] for g in dict.fromkeys(r.group for r in requests)}
+
+
+BLOCKS: tuple[Block, ...] = (
+    Block(
+        "user_cold", user_cold_split, user_cold_requests,
+        lambda quick: [OursMethod("ours"), OursMethod("ours_unread", read_profiles=False), OursMethod("ours_no_text", NO_TEXT),
+                       *baselines(), *_ablations(quick)],
+        lambda dataset, split: dataset.n_items, loop_methods=("ours", "popularity", "content_knn"),
+    ),
+    Block(
+        "item_cold", item_cold_split, lambda dataset, split, ns: item_cold_requests(dataset, split),
+        lambda quick: [OursMethod("ours"), OursMethod("ours_no_text", NO_TEXT), *baselines(), *_ablations(quick)],
+        lambda dataset, split: len(split.held_out_items),
+    ),
+    Block(
+        "warm", warm_split, lambda dataset, split, ns: warm_requests(dataset, split),
+        lambda quick: [OursMethod("ours"), OursMethod("ours_no_content", NO_CONTENT), PopularityMethod()],
+        lambda dataset, split: dataset.n_items, full_only=True,
+    ),
+)  # fmt: skip
 
 
 class Collector:
@@ -119,74 +174,32 @@ def run_benchmark(
     weights: dict[str, list[dict]] = {}
     timings: dict[str, list[float]] = {}
     started = time.perf_counter()
-    steps = len(seeds) * 3
+    blocks = [b for b in BLOCKS if not (quick and b.full_only)]
     for s, seed in enumerate(seeds):
-        # ---------------------------------------------------------------- user cold-start
-        say(f"seed {seed}: user cold-start", (3 * s) / steps)
-        split = user_cold_split(dataset, seed, validation)
-        split_path = split.save(folder)
-        context = Context(dataset, split, encoder, item_text)
-        requests = _limit(user_cold_requests(dataset, split, ns), max_users)
-        popularity = popularity_of(context)
-        methods: list[Method] = [OursMethod("ours"), OursMethod("ours_unread", read_profiles=False), OursMethod("ours_no_text", NO_TEXT)]
-        methods += baselines()
-        methods += [PeerMethod(name, split_path) for name in peer_names]
-        if not quick:
-            methods += [OursMethod(f"ablation:{k}", cfg) for k, cfg in ABLATIONS.items() if k != "text+attributes+collaborative"]
-        for method in methods:
-            t0 = time.perf_counter()
-            method.fit(context)
-            if isinstance(method, PeerMethod):
-                method.prepare(requests)  # the peer fits and answers every request in its own process
-            t1 = time.perf_counter()
-            for n in ns:
-                group = [r for r in requests if r.group == str(n)]
-                collector.add(("user_cold", str(n), method.name), evaluate(method, group, context), dataset.n_items, popularity)
-            # Our models may come from the artifact cache; their fit time is the recorded training time.
-            fitted = method.explorer.info.get("train_seconds", t1 - t0) if isinstance(method, OursMethod) else t1 - t0
-            timings.setdefault(f"fit:{method.name}", []).append(fitted)
-            timings.setdefault(f"answer_ms:{method.name}", []).append(1000 * (time.perf_counter() - t1) / max(1, len(requests)))
-            if method.name in ("ours", "popularity", "content_knn"):
-                zero = [r for r in requests if r.group == "0"][:loop_users]
-                loops.setdefault(method.name, []).append(feedback_loop(method, zero, context))
-            if method.name == "ours":
-                for n in (0, 5):
-                    weights.setdefault(f"user_cold_{n}", []).append(method.mean_weights([r for r in requests if r.group == str(n)]))
-        # ---------------------------------------------------------------- item cold-start
-        say(f"seed {seed}: item cold-start", (3 * s + 1) / steps)
-        split = item_cold_split(dataset, seed, validation)
-        split_path = split.save(folder)
-        context = Context(dataset, split, encoder, item_text)
-        requests = _limit(item_cold_requests(dataset, split), max_users)
-        methods = [OursMethod("ours"), OursMethod("ours_no_text", NO_TEXT), *baselines()]
-        methods += [PeerMethod(name, split_path) for name in peer_names]
-        if not quick:
-            methods += [OursMethod(f"ablation:{k}", cfg) for k, cfg in ABLATIONS.items() if k != "text+attributes+collaborative"]
-        for method in methods:
-            method.fit(context)
-            if isinstance(method, PeerMethod):
-                method.prepare(requests)
-            collector.add(
-                ("item_cold", "", method.name), evaluate(method, requests, context), len(split.held_out_items), popularity_of(context)
-            )
-            if method.name == "ours":
-                cold = [method.explorer.item(i).weights for i in split.held_out_items]
-                weights.setdefault("item_cold (held-out items)", []).append({m: float(np.mean([w[m] for w in cold])) for m in cold[0]})
-        # ---------------------------------------------------------------- warm items
-        if quick:
-            continue
-        say(f"seed {seed}: warm items", (3 * s + 2) / steps)
-        split = warm_split(dataset, seed, validation)
-        split_path = split.save(folder)
-        context = Context(dataset, split, encoder, item_text)
-        requests = _limit(warm_requests(dataset, split), max_users)
-        methods = [OursMethod("ours"), OursMethod("ours_no_content", NO_CONTENT), PopularityMethod()]
-        methods += [PeerMethod(name, split_path) for name in peer_names]
-        for method in methods:
-            method.fit(context)
-            if isinstance(method, PeerMethod):
-                method.prepare(requests)
-            collector.add(("warm", "", method.name), evaluate(method, requests, context), dataset.n_items, popularity_of(context))
+        for b, block in enumerate(blocks):
+            say(f"seed {seed}: {block.name}", (s * len(blocks) + b) / (len(seeds) * len(blocks)))
+            split = block.split(dataset, seed, validation)
+            split_path = split.save(folder)
+            context = Context(dataset, split, encoder, item_text)
+            requests = _limit(block.requests(dataset, split, ns), max_users)
+            popularity = popularity_of(context)
+            for method in [*block.methods(quick), *(PeerMethod(name, split_path) for name in peer_names)]:
+                t0 = time.perf_counter()
+                method.fit(context)
+                method.prepare(requests)  # a peer fits and answers every request in its own process
+                t1 = time.perf_counter()
+                for group, members in block.groups(requests).items():
+                    outcome = evaluate(method, members, context)
+                    collector.add((block.name, group, method.name), outcome, block.candidates(dataset, split), popularity)
+                # Our models may come from the artifact cache; their fit time is the recorded training time.
+                timings.setdefault(f"fit:{method.name}", []).append(method.fit_seconds(t1 - t0))
+                timings.setdefault(f"answer_ms:{method.name}", []).append(1000 * (time.perf_counter() - t1) / max(1, len(requests)))
+                if method.name in block.loop_methods:
+                    zero = block.groups(requests).get("0", [])[:loop_users]
+                    loops.setdefault(method.name, []).append(feedback_loop(method, zero, context))
+                if method.name == "ours":
+                    for name, mean in method.learned_weights(block.name, block.groups(requests), split).items():
+                        weights.setdefault(name, []).append(mean)
     say("summarising", 0.99)
     results = _assemble(collector, loops, weights, seeds, quick, validation, peer_names, time.perf_counter() - started, dataset.name)
     if speed:

@@ -54,6 +54,19 @@ class OursMethod(Method):
     def observe(self, session, item_id: int, liked: bool):
         return self.explorer.feedback(session, item_id, liked)
 
+    def fit_seconds(self, measured: float) -> float:
+        """The recorded training time (the model may have come from the artifact cache)."""
+        return float(self.explorer.info.get("train_seconds", measured))
+
+    def learned_weights(self, block: str, groups: dict[str, list[Request]], split) -> dict[str, dict[str, float]]:
+        """Mean fusion weights to report for a block: cold users at N = 0 and 5, or the held-out items."""
+        if block == "user_cold":
+            return {f"user_cold_{n}": self.mean_weights(groups[str(n)]) for n in (0, 5) if groups.get(str(n))}
+        if block == "item_cold":
+            cold = [self.explorer.item(i).weights for i in split.held_out_items]
+            return {"item_cold (held-out items)": {m: float(np.mean([w[m] for w in cold])) for m in cold[0]}} if cold else {}
+        return {}
+
     def mean_weights(self, requests: Sequence[Request]) -> dict[str, float]:
         """Average learned fusion weights of the users behind ``requests``."""
         weights = [self.start_session(r).weights for r in requests]
