@@ -20,6 +20,9 @@ from recsys import columns as C
 #: Age groups of the MovieLens-1M documentation, used for every numeric ``age`` column.
 AGE_EDGES = (18, 25, 35, 45, 50, 56)
 YEAR_EDGES = (1940, 1950, 1960, 1970, 1980, 1990, 1993, 1995, 1996, 1997, 1998)
+#: Plausible values of the bucketed columns that have a natural range; other numeric
+#: columns accept any finite number (values beyond the edges fall in the end buckets).
+RANGES = {C.AGE: (0, 150), C.YEAR: (1800, 2100)}
 
 
 def _bucket_labels(edges: Sequence[int], unit: str) -> list[str]:
@@ -60,8 +63,11 @@ class Block:
                 number = float(value)
             except (TypeError, ValueError):
                 raise ValueError(f"{self.column} must be a number, got {value!r}") from None
-            if not np.isfinite(number) or number < 0 or number > 150:
-                raise ValueError(f"{self.column} must be between 0 and 150, got {value!r}")
+            if not np.isfinite(number):
+                raise ValueError(f"{self.column} must be a finite number, got {value!r}")
+            low, high = RANGES.get(self.column, (-np.inf, np.inf))
+            if not low <= number <= high:
+                raise ValueError(f"{self.column} must be between {low} and {high}, got {value!r}")
             return
         values = value if self.kind == "multi" and isinstance(value, (list, tuple)) else [value]
         for v in values:
