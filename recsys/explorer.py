@@ -22,7 +22,7 @@ import torch
 from recsys import columns as C
 from recsys.cache import atomic_write_bytes, atomic_write_json, cache_root, stable_hash
 from recsys.data import Dataset, load_movielens_100k
-from recsys.encoder import TextEncoder
+from recsys.encoder import TextEncoder, clean_text
 from recsys.features import FeatureSpace
 from recsys.model import ITEM_MODALITIES, USER_MODALITIES, FusionScorer, Parts
 from recsys.online import OnlineConfig, UpdateTrace, feedback_target, sigmoid, update
@@ -293,24 +293,32 @@ class Explorer:
             alpha = _reweighted(alpha, ITEM_MODALITIES, weights)
         return h, beta, alpha
 
-    def user_tower(self, text: torch.Tensor, demo: np.ndarray, rows: np.ndarray, has_id: np.ndarray, history: np.ndarray) -> Parts:
+    def user_tower(
+        self,
+        text: torch.Tensor,
+        demo: np.ndarray,
+        rows: np.ndarray,
+        has_id: np.ndarray,
+        history: np.ndarray,
+        has_text: np.ndarray | None = None,
+    ) -> Parts:
         """Run the user tower in torch (gradients flow to ``text`` when it requires them).
 
-        ``history`` is (n, L) item rows, −1 padded.
+        ``history`` is (n, L) item rows, −1 padded; ``has_text`` (default: all) marks the
+        users with profile text — without it the text modality is masked out of the fusion.
         """
         n = len(text)
         hist_vec, has_hist = history_vectors(torch.from_numpy(history), self._catalog[1])
-        avail = torch.stack(
-            [torch.ones(n, dtype=torch.bool), torch.from_numpy(demo.any(axis=1)), has_hist, torch.from_numpy(has_id)], dim=1
-        )
+        texts = torch.ones(n, dtype=torch.bool) if has_text is None else torch.from_numpy(np.asarray(has_text, dtype=bool))
+        avail = torch.stack([texts, torch.from_numpy(demo.any(axis=1)), has_hist, torch.from_numpy(has_id)], dim=1)
         avail &= self.config.enabled("user")
         return self.model.users(text, torch.from_numpy(demo), torch.from_numpy(rows), avail, hist_vec, self._catalog)
 
     def _user_parts(
-        self, text: np.ndarray, demo: np.ndarray, rows: np.ndarray, has_id: np.ndarray, history: np.ndarray
+        self, text: np.ndarray, demo: np.ndarray, rows: np.ndarray, has_id: np.ndarray, history: np.ndarray, has_text=None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         with torch.no_grad():
-            parts = self.user_tower(torch.tensor(text, dtype=torch.float32), demo, rows, has_id, history)
+            parts = self.user_tower(torch.tensor(text, dtype=torch.float32), demo, rows, has_id, history, has_text)
         return _parts_to_numpy(parts)
 
     def user_inputs(self, user: UserState) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -345,20 +353,32 @@ class Explorer:
     def new_user(self, text: str, demographics: Mapping[str, Any] | None = None, liked: Sequence = ()) -> UserState:
         """A cold-start user from free profile text, optional demographics and onboarding likes.
 
+        Any non-empty combination works: without text (``""``) the text modality is left out
+        of the fusion (its weight is 0), as for a user who has not written anything.
+
         Raises:
-            ValueError: empty text, unknown demographic values or unknown item ids in ``liked``.
+            ValueError: nothing given at all, unknown demographic values or unknown item ids in ``liked``.
         """
-        prepared = self.encoder.prepare(text)
         clean_demo = self.user_space.validate(dict(demographics or {}))
         liked = tuple(dict.fromkeys(liked))
         rows = self._item_rows(liked, "liked item")
-        text_vector = self.encoder.encode([prepared.text])[0]
+        if isinstance(text, str) and not clean_text(text):
+            if not clean_demo and not liked:
+                raise ValueError("the persona is empty: describe the person with text, demographics or liked items")
+            text, warnings, has_text = "", (), False
+            text_vector = np.zeros(self.encoder.dim, dtype=np.float32)
+        else:
+            prepared = self.encoder.prepare(text)
+            text, warnings, has_text = prepared.text, tuple(prepared.warnings), True
+            text_vector = self.encoder.encode([text])[0]
         demo = self.user_space.encode(clean_demo)[None, :].astype(np.float32)
-        h, beta, alpha = self._user_parts(text_vector[None, :], demo, np.zeros(1, np.int64), np.zeros(1, bool), _history([rows]))
+        h, beta, alpha = self._user_parts(
+            text_vector[None, :], demo, np.zeros(1, np.int64), np.zeros(1, bool), _history([rows]), np.array([has_text])
+        )
         return UserState(
-            text=prepared.text, demographics=clean_demo, liked=liked, h=_frozen(h[0]), beta=_frozen(beta[0]),
+            text=text, demographics=clean_demo, liked=liked, h=_frozen(h[0]), beta=_frozen(beta[0]),
             alpha=_frozen(alpha[0]), text_vector=_frozen(text_vector), delta_e=_frozen(np.zeros(h.shape[2])),
-            warnings=tuple(prepared.warnings),
+            warnings=warnings,
         )  # fmt: skip
 
     def _canonical_inputs(self, rows: Sequence[int]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

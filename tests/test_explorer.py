@@ -109,8 +109,22 @@ def test_star_ratings_are_accepted(explorer):
 
 @pytest.mark.parametrize("text", ["", "   \n\t "])
 def test_empty_text_is_a_clear_error(explorer, text):
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(ValueError, match="empty: describe the person with text, demographics or liked items"):
         explorer.new_user(text)
+
+
+@pytest.mark.parametrize(("demographics", "liked", "modality"), [({"age": 19, "gender": "M"}, (), "demo"), ({}, (50, 172), "history")])
+def test_a_persona_without_text_leaves_the_text_modality_out(explorer, demographics, liked, modality):
+    user = explorer.new_user("  ", demographics, liked=liked)
+    assert user.text == "" and user.weights["text"] == 0.0 and user.weights[modality] == pytest.approx(1.0)
+    recs = explorer.recommend(user, k=5)
+    assert len(recs) == 5 and (recs["dot_text"] == 0).all()
+    assert recs["score"].to_numpy() == pytest.approx((recs["mu"] + recs["b_u"] + recs["b_i"] + recs["dot"]).to_numpy(), abs=1e-4)
+
+
+def test_gibberish_text_gets_a_warning(explorer):
+    assert any("Almost no words" in w for w in explorer.new_user("asdkjh qwpoeiru zxcmnv").warnings)
+    assert not explorer.new_user("gory slasher films and haunted houses").warnings
 
 
 def test_very_long_text_is_truncated_with_a_warning(explorer):
