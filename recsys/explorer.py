@@ -29,6 +29,8 @@ from recsys.online import OnlineConfig, UpdateTrace, feedback_target, sigmoid, u
 from recsys.training import Profiles, TrainConfig, build_training_data, fit, history_vectors, write_profiles
 
 ARTIFACT_VERSION = 6
+#: New-item boost levels (logits added to b_i) for which :meth:`Explorer.boost_reach` counts the audience.
+BOOST_LEVELS = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
 Progress = Callable[[str, float], None]
 
 
@@ -559,15 +561,16 @@ class Explorer:
             text_vector=_frozen(text_vector), warnings=tuple(prepared.warnings),
         )  # fmt: skip
 
-    def audience(self, item: ItemState, k: int = 20, list_length: int = 20) -> pd.DataFrame:
+    def audience(self, item: ItemState, k: int = 20, list_length: int = 20, boost: float = 0.0) -> pd.DataFrame:
         """The ``k`` dataset users most likely to get ``item``, best first.
 
         Columns: ``user_id, score, p_like, position`` (where the item would enter that
-        user's list among unseen catalogue items), ``in_top`` (position ≤ ``list_length``)
-        and the user's demographics.
+        user's list among unseen catalogue items), ``in_top`` (position ≤ ``list_length``),
+        ``boost`` and the user's demographics. ``boost`` is a new-item boost added to b_i as
+        its own term: r̂ = μ + b_u + (b_i + boost) + ⟨e_u, e_i⟩.
         """
         k = _check_k(k)
-        frame = self._audience_all(item, list_length)
+        frame = self._audience_all(item, list_length, boost)
         return frame.head(k).reset_index(drop=True)
 
     def _unseen_scores(self) -> np.ndarray:
@@ -580,9 +583,10 @@ class Explorer:
             self._catalogue = _frozen(catalogue)
         return self._catalogue
 
-    def _audience_all(self, item: ItemState, list_length: int) -> pd.DataFrame:
+    def _audience_all(self, item: ItemState, list_length: int, boost: float = 0.0) -> pd.DataFrame:
+        boost = _check_boost(boost)
         vectors, biases = self.warm_user_matrix()
-        score = self.mu + biases + item.bias + vectors @ item.vector
+        score = self.mu + biases + item.bias + boost + vectors @ item.vector
         # Strictly greater: a catalogue item never counts itself as ranked above itself.
         position = (self._unseen_scores() > score[:, None]).sum(1) + 1
         frame = self.dataset.users.copy()
@@ -590,11 +594,12 @@ class Explorer:
         frame.insert(2, "p_like", sigmoid(score))
         frame.insert(3, "position", position)
         frame.insert(4, "in_top", position <= list_length)
+        frame.insert(5, "boost", boost)
         return frame.sort_values(C.SCORE, ascending=False, kind="stable")
 
-    def audience_segments(self, item: ItemState, column: str, list_length: int = 20) -> pd.DataFrame:
+    def audience_segments(self, item: ItemState, column: str, list_length: int = 20, boost: float = 0.0) -> pd.DataFrame:
         """Share of each demographic segment that would get ``item`` in its top ``list_length``."""
-        frame = self._audience_all(item, list_length)
+        frame = self._audience_all(item, list_length, boost)
         if column == C.AGE:
             block = self.user_space.block(C.AGE)
             frame[column] = [block.labels[int(np.searchsorted(block.edges, a, side="right"))] for a in frame[C.AGE]]
@@ -607,6 +612,19 @@ class Explorer:
                 "median_position": grouped["position"].median(),
             }
         ).reset_index()
+
+    def boost_reach(self, item: ItemState, list_length: int = 20, boosts: Sequence[float] = BOOST_LEVELS) -> pd.DataFrame:
+        """How many dataset users would get ``item`` in their top ``list_length`` at each new-item boost.
+
+        Columns: ``boost, users`` (count with the item in their top list), ``share`` (of all
+        users) and ``median_position``.
+        """
+        rows = []
+        for boost in boosts:
+            frame = self._audience_all(item, list_length, boost)
+            rows.append({"boost": float(boost), "users": int(frame["in_top"].sum()), "share": float(frame["in_top"].mean()),
+                         "median_position": float(frame["position"].median())})  # fmt: skip
+        return pd.DataFrame(rows)
 
     def status(self) -> dict[str, Any]:
         """Dataset, model, device and cache facts for the dashboard's status panel."""
@@ -636,6 +654,16 @@ def _history(rows: Sequence[Sequence[int]], width: int = 1) -> np.ndarray:
     for n, chosen in enumerate(rows):
         out[n, : len(chosen)] = chosen
     return out
+
+
+def _check_boost(boost: float) -> float:
+    try:
+        value = float(boost)
+    except (TypeError, ValueError):
+        raise ValueError(f"boost must be a number (a logit added to b_i), got {boost!r}") from None
+    if not np.isfinite(value):
+        raise ValueError(f"boost must be finite, got {boost!r}")
+    return value
 
 
 def _check_k(k: int) -> int:

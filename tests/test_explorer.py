@@ -168,6 +168,22 @@ def test_new_item_and_its_audience(explorer):
         explorer.new_item("x", {"genres": ["Space Western Opera"]})
 
 
+def test_new_item_boost_is_its_own_term_and_reach_grows_with_it(explorer):
+    item = explorer.new_item("A heist thriller set in Tokyo", attributes={"genres": ["Crime", "Thriller"], "year": 2024})
+    plain, boosted = explorer.audience(item, k=943), explorer.audience(item, k=943, boost=1.5)
+    assert (plain["boost"] == 0).all() and (boosted["boost"] == 1.5).all()
+    by_user = plain.set_index("user_id")["score"]
+    assert (boosted.set_index("user_id")["score"] - by_user).to_numpy() == pytest.approx(1.5, abs=1e-5)
+    reach = explorer.boost_reach(item, list_length=20)
+    assert reach["boost"].tolist() == [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
+    assert reach["users"].is_monotonic_increasing and reach["users"].iloc[-1] > reach["users"].iloc[0]
+    assert reach["users"].iloc[0] == plain["in_top"].sum() and reach["users"].iloc[3] == boosted["in_top"].sum()
+    segments = explorer.audience_segments(item, "gender", boost=3.0)
+    assert segments["share_in_top"].max() > explorer.audience_segments(item, "gender")["share_in_top"].max()
+    with pytest.raises(ValueError, match="boost"):
+        explorer.audience(item, boost=float("nan"))
+
+
 def test_warm_user_has_collaborative_part_and_explanation_matches_ranking(explorer):
     user = explorer.user(1)
     assert user.weights["id"] > 0
