@@ -112,7 +112,7 @@ def weights_bar(weights: Mapping[str, float], title: str, height: int = 180, sid
                            text=[f"{weights[m]:.2f}" for m in names], textposition="outside", cliponaxis=False,
                            marker_color=[MODALITY_COLOURS.get(m, "#64748b") for m in names]))  # fmt: skip
     _layout(fig, height, title=title, showlegend=False)
-    fig.update_xaxes(range=[0, 1], title="fusion weight α")
+    fig.update_xaxes(range=[0, 1.14], tickvals=[0, 0.25, 0.5, 0.75, 1], title="fusion weight α")  # room for a label at 1.00
     fig.update_yaxes(automargin=True)
     return fig
 
@@ -311,8 +311,10 @@ def bars(
 ) -> go.Figure:
     """Vertical bars; one ``colour`` for a single measure (segments), otherwise one palette colour per bar."""
     colours = colour or ([PALETTE[n % len(PALETTE)] for n in range(len(frame))] if colour_by is None else None)
+    # With error bars the value goes inside the bar, where the error cap cannot cover it.
     fig = go.Figure(go.Bar(x=frame[x], y=frame[y], marker_color=colours, error_y=dict(type="data", array=frame[error]) if error else None,
-                           text=[text_format.format(v) for v in frame[y]], textposition="outside", cliponaxis=False))  # fmt: skip
+                           text=[text_format.format(v) for v in frame[y]], textposition="inside" if error else "outside",
+                           insidetextanchor="middle", cliponaxis=False))  # fmt: skip
     _layout(fig, height, title=title, showlegend=False)
     fig.update_xaxes(tickangle=-45 if len(frame) > 8 else -25, type="category")  # many labels need a steeper angle not to overlap
     return fig
