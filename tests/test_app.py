@@ -287,9 +287,9 @@ def test_nothing_carries_over_into_the_next_persona(app):
 
 
 def test_a_ready_made_persona_replaces_earlier_picks(app):
-    at = open_page(app, "app_pages/new_user.py")
-    field(at, "liked").set_value([1, 59])
-    at.run()
+    at = make_persona(app, "space operas", "With picks", liked=[1, 59])
+    click(at, "edit-With picks")  # the form now holds Toy Story and Three Colors: Red
+    assert field(at, "liked").value == [1, 59]
     at.selectbox(key="preset").set_value("Horror buff")
     at.run()
     assert field(at, "liked").value == []
