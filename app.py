@@ -23,7 +23,7 @@ explorer = resources.explorer()
 
 
 def load_persona_link() -> None:
-    """``?persona=<token>`` reproduces a shared persona once per session."""
+    """``?persona=<token>`` reproduces a shared persona once per session, and puts it in the form to edit."""
     token = st.query_params.get("persona")
     if not token or st.session_state.get(session.LINK_LOADED) == token:
         return
@@ -37,6 +37,7 @@ def load_persona_link() -> None:
         st.error(f"This persona link could not be opened: {err}")
         return
     session.put(entry)
+    session.load_form(entry.persona)  # before any page draws the form, so its widgets start from these values
     st.toast(f"Loaded shared persona “{entry.persona.name}”")
 
 

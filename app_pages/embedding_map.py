@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import numpy as np
 import pandas as pd
@@ -14,18 +15,31 @@ from ui import charts, resources, session
 
 explorer = resources.explorer()
 projector = resources.projector()
+#: Genre families for colouring: 19 genres cannot get 19 colours that tell apart, 12 can.
+GENRE_FAMILY = {
+    "Drama": "Drama", "Comedy": "Comedy", "Action": "Action & adventure", "Adventure": "Action & adventure", "Romance": "Romance",
+    "Crime": "Crime, mystery & noir", "Mystery": "Crime, mystery & noir", "Film-Noir": "Crime, mystery & noir", "Horror": "Horror",
+    "Thriller": "Thriller", "Documentary": "Documentary", "Children's": "Children's & animation", "Animation": "Children's & animation",
+    "Sci-Fi": "Sci-Fi & fantasy", "Fantasy": "Sci-Fi & fantasy", "War": "War & western", "Western": "War & western",
+}  # fmt: skip
+FAMILY_ORDER = list(dict.fromkeys(GENRE_FAMILY.values())) + ["Musical & other"]
+FAMILY_COLOURS = dict(zip(FAMILY_ORDER, charts.PALETTE))
+ALL_WARM = bool(explorer.item_warm.all())
 
 st.title("🗺️ Embedding map")
 st.caption(
     "Each dot is a film (or a MovieLens user); nearby dots have similar vectors. The map is fitted once (UMAP, cosine) and "
-    "cached; new personas and items are placed on it without refitting, from their nearest neighbours."
+    "cached; new personas and items are placed on it without refitting."
 )
 
 controls = st.columns([0.22, 0.14, 0.26, 0.2, 0.18])
 space = controls[0].radio("Space", ["text", "fused"], horizontal=True, format_func=lambda s: {"text": "raw LLM text", "fused": "fused model"}[s],
                           help="raw LLM text: 384-d MiniLM embeddings. fused model: the model's d-dimensional e_i / e_u.")  # fmt: skip
 dims = controls[1].radio("View", [2, 3], horizontal=True, format_func=lambda d: f"{d}D")
-colour = controls[2].selectbox("Colour items by", ["genre", "popularity", "warm vs cold", "release decade"])
+colour_options = ["genre", "popularity", "release decade"] + ([] if ALL_WARM else ["warm vs cold"])
+colour = controls[2].selectbox("Colour items by", colour_options,
+                               help="Warm vs cold is offered when the catalogue has films without ratings; in this one every film has ratings."
+                               if ALL_WARM else "Warm films have ratings (a collaborative part); cold ones only content.")  # fmt: skip
 user_colour = controls[3].selectbox("Users", ["hidden", "all users", "by gender", "by age group"], index=0)
 top_k = controls[4].slider("Top-K lines", 0, 20, 10)
 
@@ -35,23 +49,54 @@ else:
     with st.spinner(f"Fitting the {dims}D map of the {space} space (once; about 20 seconds)…"):
         layout = projector.layout(space, dims)
 axes = ["x", "y", "z"][:dims]
+span = float(np.ptp(layout.items, axis=0).max())
+
+
+def title_year(title: str, fallback: float) -> float:
+    """The year in the title ("Taxi Driver (1976)"); MovieLens' release date is often a later video release."""
+    found = re.search(r"\((\d{4})\)\s*$", title)
+    return float(found.group(1)) if found else fallback
+
+
+def family(genres) -> str:
+    named = [g for g in genres if g not in ("unknown", "Drama", "Comedy")] or list(genres)
+    return GENRE_FAMILY.get(named[0], "Musical & other") if named else "Musical & other"
+
+
+def densest_centre(coords: np.ndarray) -> np.ndarray:
+    """The centre of the largest group among ``coords`` (the point with most others nearby, averaged with them).
+
+    A persona's top-K can sit on several islands of the map; the plain mean of all of them
+    can fall in empty space between islands, far from any of its films.
+    """
+    distance = np.linalg.norm(coords[:, None, :] - coords[None, :, :], axis=2)
+    near = distance <= 0.08 * span
+    return coords[near[near.sum(1).argmax()]].mean(axis=0)
+
+
+years = [title_year(t, y) for t, y in zip(explorer.items[C.TITLE], explorer.items[C.YEAR])]
 items = pd.DataFrame(layout.items, columns=axes)
 items["id"] = explorer.items[C.ITEM].to_numpy()
-first_genre = [
-    next((g for g in gs if g not in ("unknown", "Drama", "Comedy")), gs[0] if gs else "unknown") for gs in explorer.items[C.GENRES]
-]
-items["genre"] = first_genre
-items["popularity"] = np.log1p(explorer.popularity)
+items["genre"] = [family(gs) for gs in explorer.items[C.GENRES]]
+items["popularity"] = explorer.popularity
 items["warm vs cold"] = np.where(explorer.item_warm, "warm (has ratings)", "cold (content only)")
-items["release decade"] = [f"{int(y) // 10 * 10}s" if y == y else "unknown" for y in explorer.items[C.YEAR]]
+items["release decade"] = [f"{int(y) // 10 * 10}s" if y == y else "unknown" for y in years]
 items["label"] = [
     f"<b>{html.escape(t)}</b><br>{html.escape(', '.join(g))}<br>{n} ratings"
     for t, g, n in zip(explorer.items[C.TITLE], explorer.items[C.GENRES], explorer.popularity)
 ]
 categorical = colour != "popularity"
+group_colours = None
+if colour == "genre":
+    order = [f for f in FAMILY_ORDER if f in set(items["genre"])]
+    group_colours = FAMILY_COLOURS
+elif colour == "release decade":
+    order = sorted(set(items[colour]) - {"unknown"})  # chronological, on a sequential scale
+    group_colours = dict(zip(order, charts.sequential(len(order)))) | {"unknown": "#b9b2ab"}
+    order += ["unknown"] if "unknown" in set(items[colour]) else []
+elif categorical:
+    order = list(items[colour].value_counts().index)
 if categorical:
-    # Keep the legend readable: the largest groups first.
-    order = items[colour].value_counts().index
     items[colour] = pd.Categorical(items[colour], categories=order, ordered=True)
     items = items.sort_values(colour)
     items[colour] = items[colour].astype(str)
@@ -70,30 +115,53 @@ if user_colour != "hidden":
     elif user_colour == "by age group" and C.AGE in frame:
         users["segment"] = segment_labels(explorer, C.AGE, frame[C.AGE])
 
-extra = []
+extra, not_placed = [], []
 for name, entry in session.personas().items():
-    vector = entry.state.text_vector if space == "text" else entry.state.vector
-    point = layout.place(vector[None, :])[0]
-    recs = explorer.recommend(entry.state, k=max(top_k, 1))
-    rows = explorer.dataset.item_ids.indices(recs[C.ITEM])[:top_k]
+    recs = explorer.recommend(entry.state, k=max(top_k, 10))
+    rows = explorer.dataset.item_ids.indices(recs[C.ITEM])
+    if space == "text":
+        if not entry.state.text:
+            not_placed.append(name)
+            continue
+        point = layout.place(entry.state.text_vector[None, :])[0]
+    else:
+        point = densest_centre(layout.items[rows[:10]])
     extra.append({
-        **dict(zip(axes, point)), "name": name, "hover": f"{name}: {entry.state.text[:120]}",
-        "targets": layout.items[rows].tolist(), "target_labels": [html.escape(t) for t in recs[C.TITLE][:top_k]],
+        **dict(zip(axes, point)), "name": name, "hover": f"{name}: {entry.state.text[:120] or '(no profile text)'}",
+        "targets": layout.items[rows[:top_k]].tolist(), "target_labels": [html.escape(t) for t in recs[C.TITLE][:top_k]],
     })  # fmt: skip
-for n, item in enumerate(session.new_items()):
+for item in session.new_items():
     vector = item.text_vector if space == "text" else item.vector
     point = layout.place(vector[None, :])[0]
-    extra.append({**dict(zip(axes, point)), "name": f"new item {n + 1}", "hover": item.text[:160], "targets": []})
+    label = "new item: " + charts.short(item.text.split(" Genres:")[0], 32)
+    extra.append({**dict(zip(axes, point)), "name": label, "hover": item.text[:160], "targets": [], "symbol": "diamond-wide"})
 
+marker = "★ (new items ◆)" if dims == 2 else "◆"
 if extra:
-    st.caption("Placed on the map (★, with lines to their top-K): " + ", ".join(html.escape(p["name"]) for p in extra))
-else:
+    st.caption(
+        f"Placed on the map ({marker}, with lines to their top-K): " + ", ".join(html.escape(p["name"]) for p in extra) + ". "
+        + ("In the raw text space a persona sits among the films whose descriptions read most like its profile; its lines show "
+           "where the model's recommendations are." if space == "text" else
+           "In the fused space a persona sits among the films it ranks highest (the largest group of its top-10).")
+    )  # fmt: skip
+elif not not_placed:
     st.info("No personas in this session yet: create one on **New user** to see where it lands and lines to its top-K.")
+if not_placed:
+    st.caption(
+        "Not on the raw text map (no profile text to place): "
+        + ", ".join(html.escape(n) for n in not_placed)
+        + ". They appear in the fused space."
+    )
+if colour == "popularity":
+    st.caption("Popularity = number of ratings, on a log scale (1, 10, 100 … ratings are equally far apart on the colour bar).")
+elif colour == "genre":
+    st.caption("Genre = a film's first genre other than Drama/Comedy (Drama or Comedy when it has no other), grouped into 12 families.")
 
 
 @st.fragment
 def draw() -> None:
-    figure = charts.embedding_map(items, users, colour, dims, extra, categorical=categorical)
+    figure = charts.embedding_map(items, users, colour, dims, extra, categorical=categorical, colours=group_colours,
+                                  colour_title="number of ratings" if colour == "popularity" else None)  # fmt: skip
     if dims == 2:
         event = st.plotly_chart(figure, width="stretch", on_select="rerun", selection_mode=("points", "box", "lasso"), key=f"map-{space}")
         points = event.selection.points if event and event.selection else []
@@ -101,13 +169,16 @@ def draw() -> None:
         chosen = explorer.items[explorer.items[C.ITEM].isin([int(i) for i in ids])]
         st.markdown(f"**Selected items: {len(chosen)}** — use box or lasso select on the map (toolbar, top right).")
         if len(chosen):
-            table = chosen[[C.ITEM, C.TITLE, C.GENRES, C.YEAR]].assign(
-                ratings=explorer.popularity[explorer.dataset.item_ids.indices(chosen[C.ITEM])]
-            )
-            st.dataframe(table, hide_index=True, width="stretch")
+            rows = explorer.dataset.item_ids.indices(chosen[C.ITEM])
+            table = chosen[[C.ITEM, C.TITLE, C.GENRES]].assign(
+                year=[years[r] for r in rows], ratings=explorer.popularity[rows]
+            )  # fmt: skip
+            st.dataframe(table, hide_index=True, width="stretch", column_config={"year": st.column_config.NumberColumn(format="%d")})
     else:
         st.plotly_chart(figure, width="stretch", key=f"map3d-{space}")
-        st.caption("3D view: drag to rotate, scroll to zoom. Selection works in the 2D view (Plotly has no lasso in 3D).")
+        st.caption(
+            "3D view: drag to rotate, scroll to zoom; personas and new items are ◆. Selection works in the 2D view (Plotly has no lasso in 3D)."
+        )
 
 
 draw()

@@ -78,21 +78,27 @@ if loop:
 st.subheader("Popularity bias")
 if results.get("user_cold", {}).get("0"):
     frame = table(results["user_cold"]["0"]).reset_index(names="method")
+    # Methods in the legend, not as text on the points: close points' labels would overlap.
     fig = px.scatter(
         frame,
         x="avg_popularity",
         y="recall@20",
-        text="method",
-        size="coverage",
+        color="method",
+        size=frame["coverage"].clip(lower=0.1),
+        size_max=28,
+        color_discrete_sequence=charts.PALETTE,
+        hover_data={"coverage": ":.3f"},
         title="N = 0: accuracy vs average popularity of what is recommended (size = coverage)",
     )
-    fig.update_traces(textposition="top center")
     fig.update_layout(height=420, template="plotly_white")
+    fig.update_xaxes(title="average popularity of recommended items (ratings)")
     st.plotly_chart(fig, width="stretch")
 
 st.subheader("Warm items: does content cost warm accuracy?")
 if results.get("warm_items"):
     st.dataframe(table(results["warm_items"]), width="stretch")
+else:
+    st.caption("Not in this run (a `--quick` run skips it); `make bench` measures it.")
 
 if results.get("ablation"):
     st.subheader("Fusion ablation")

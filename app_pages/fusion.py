@@ -17,7 +17,7 @@ st.title("🎚️ Fusion")
 st.markdown(
     "Each side's vector is a weighted sum of its modalities, $e = \\sum_m \\alpha_m h_m$. The weights are a softmax over "
     "the modalities an entity **has**: a global preference $g_m$ plus a per-entity gate read from its text. "
-    "A new user has no collaborative part, so its weight is shared among text, demographics and likes."
+    "A new user has no collaborative part, so its weight is shared among profile text, demographics and onboarding likes."
 )
 
 users = explorer.warm_user_weights()
@@ -26,24 +26,20 @@ cols = st.columns(2)
 with cols[0]:
     global_users = explorer.global_weights("user")
     st.plotly_chart(charts.weights_bar(global_users, "Global user weights softmax(g) (all modalities present)", 220), width="stretch")
-    long = users.melt(id_vars=[C.USER], var_name="modality", value_name="alpha")
-    fig = px.box(long, x="modality", y="alpha", color="modality", points=False, title="Per-user weights α (943 MovieLens users)",
-                 color_discrete_map=charts.MODALITY_COLOURS)  # fmt: skip
-    fig.update_layout(height=320, showlegend=False, template="plotly_white", margin=dict(t=40, l=10, r=10, b=10))
-    st.plotly_chart(fig, width="stretch")
+    title = f"Per-user weights α ({len(users):,} {explorer.dataset.name} users)"
+    st.plotly_chart(charts.modality_box(users, USER_MODALITIES, title, "user"), width="stretch")
 with cols[1]:
     global_items = explorer.global_weights("item")
-    st.plotly_chart(charts.weights_bar(global_items, "Global item weights softmax(g)", 220), width="stretch")
-    long = items.melt(id_vars=["title"], var_name="modality", value_name="alpha")
-    fig = px.box(long, x="modality", y="alpha", color="modality", points=False, title="Per-item weights α (1,682 films)",
-                 color_discrete_map=charts.MODALITY_COLOURS)  # fmt: skip
-    fig.update_layout(height=320, showlegend=False, template="plotly_white", margin=dict(t=40, l=10, r=10, b=10))
-    st.plotly_chart(fig, width="stretch")
+    st.plotly_chart(charts.weights_bar(global_items, "Global item weights softmax(g)", 220, side="item"), width="stretch")
+    st.plotly_chart(charts.modality_box(items, ITEM_MODALITIES, f"Per-item weights α ({len(items):,} films)", "item"), width="stretch")
 
 with st.expander("Items leaning most on their text, and most on their ratings"):
     c = st.columns(2)
-    c[0].dataframe(items.sort_values("text", ascending=False).head(10), hide_index=True, width="stretch")
-    c[1].dataframe(items.sort_values("id", ascending=False).head(10), hide_index=True, width="stretch")
+    shown = {m: st.column_config.NumberColumn(charts.modality_label(m, "item"), format="%.2f") for m in ITEM_MODALITIES}
+    c[0].dataframe(items.sort_values("text", ascending=False).head(10)[["title", *ITEM_MODALITIES]], hide_index=True, width="stretch",
+                   column_config=shown)  # fmt: skip
+    c[1].dataframe(items.sort_values("id", ascending=False).head(10)[["title", *ITEM_MODALITIES]], hide_index=True, width="stretch",
+                   column_config=shown)  # fmt: skip
 
 st.subheader("Re-weight the evidence for a persona")
 names = list(session.personas())
@@ -60,19 +56,31 @@ else:
         cols = st.columns(2)
         with cols[0]:
             st.markdown("**User side** (multiplies the learned α, then renormalises)")
-            user_factors = {m: st.slider(f"user · {m}", 0.0, 3.0, 1.0, 0.1, key=f"uf-{m}") for m in USER_MODALITIES if user.weights[m] > 0}
+            user_factors = {
+                m: st.slider(f"user · {charts.modality_label(m)}", 0.0, 3.0, 1.0, 0.1, key=f"uf-{m}")
+                for m in USER_MODALITIES if user.weights[m] > 0
+            }  # fmt: skip
             if len(user_factors) == 1:
                 st.caption(
                     "This persona has a single user modality, so re-weighting it changes nothing: give it demographics or onboarding likes on **New user**."
                 )
+            users_off = all(v == 0 for v in user_factors.values())
+            if users_off:
+                st.warning("All user sliders are at 0: nothing is left to weight, so the **learned** user weights are used below.")
         with cols[1]:
             st.markdown("**Item side**")
-            item_factors = {m: st.slider(f"item · {m}", 0.0, 3.0, 1.0, 0.1, key=f"if-{m}") for m in ITEM_MODALITIES}
+            item_factors = {
+                m: st.slider(f"item · {charts.modality_label(m, 'item')}", 0.0, 3.0, 1.0, 0.1, key=f"if-{m}") for m in ITEM_MODALITIES
+            }
+            items_off = all(v == 0 for v in item_factors.values())
+            if items_off:
+                st.warning("All item sliders are at 0: nothing is left to weight, so the **learned** item weights are used below.")
         base = explorer.recommend(user, k=10)
         adjusted_user = explorer.reweight(user, user_factors)
-        changed = explorer.recommend(adjusted_user, k=10, item_weights=item_factors)
+        changed = explorer.recommend(adjusted_user, k=10, item_weights=None if items_off else item_factors)
         c = st.columns(3)
-        c[0].plotly_chart(charts.weights_bar(adjusted_user.weights, "User α after re-weighting"), width="stretch")
+        title = "User α: learned (all sliders at 0)" if users_off else "User α after re-weighting"
+        c[0].plotly_chart(charts.weights_bar(adjusted_user.weights, title), width="stretch")
         with c[1]:
             st.markdown("**Learned weights**")
             st.dataframe(base[["rank", C.TITLE]], hide_index=True, width="stretch")
@@ -98,5 +106,10 @@ else:
     st.plotly_chart(fig, width="stretch")
     st.dataframe(frame, hide_index=True, width="stretch")
     if "fusion_weights" in results:
-        st.markdown("**Learned fusion weights per split** (mean over the test users)")
-        st.dataframe(pd.DataFrame(results["fusion_weights"]).T, width="stretch")
+        st.markdown("**Learned fusion weights per split** (mean over the test users, or the held-out items)")
+        weights = pd.DataFrame(
+            [{"split": split, "side": side, "modality": charts.modality_label(m, side), "α": w}
+             for split, table in results["fusion_weights"].items() for side in ["item" if split.startswith("item") else "user"]
+             for m, w in table.items()]
+        )  # fmt: skip
+        st.dataframe(weights, hide_index=True, width="stretch", column_config={"α": st.column_config.NumberColumn(format="%.2f")})

@@ -13,25 +13,28 @@ st.title("🧭 Cold-start explorer")
 st.markdown(
     "Invent a **brand-new user** from a few words and see, live, what a recommender would show them — "
     "**why** (every term of $\\hat r(u,i) = \\mu + b_u + b_i + \\langle e_u, e_i\\rangle$), **where** they land on a "
-    "map of the embedding space, **which evidence** (profile text, demographics, first likes) the model leaned on, "
+    "map of the embedding space, **which evidence** (profile text, demographics, onboarding likes) the model leaned on, "
     "and **how fast** the list improves with the first likes."
 )
 
 st.subheader("Status")
 cols = st.columns(4)
-cols[0].metric("Dataset", status["dataset"], f"{status['n_ratings']:,} ratings", delta_color="off")
+cols[0].metric("Dataset", status["dataset"], f"{status['n_ratings']:,} ratings", delta_color="off", delta_arrow="off")
 cols[1].metric("Users × items", f"{status['n_users']:,} × {status['n_items']:,}")
-cols[2].metric("Text encoder", f"{status['text_dimension']}-d", f"{status['model']} on {status['device']}", delta_color="off")
+cols[2].metric(
+    "Text encoder", f"{status['text_dimension']}-d", f"{status['model']} on {status['device']}", delta_color="off", delta_arrow="off"
+)
 cols[3].metric("Fused dimension d", status["dimension"])
 cols = st.columns(4)
 trained = "trained now" if status.get("trained_now") else "cached"
-cols[0].metric("Model", trained, f"{status.get('train_seconds', 0):.0f} s to train", delta_color="off")
+cols[0].metric("Model", trained, f"{status.get('train_seconds', 0):.0f} s to train", delta_color="off", delta_arrow="off")
 cols[1].metric("Engine ready in", f"{status.get('load_seconds', 0):.1f} s")
 cols[2].metric(
     "Embedding cache",
     f"{status['cached_texts']:,} texts",
     f"{status['cache_hits']:,} hits · {status['cache_misses']:,} misses",
     delta_color="off",
+    delta_arrow="off",
 )
 cols[3].metric("Max profile length", f"{status['max_tokens']} tokens")
 
@@ -41,7 +44,11 @@ with steps[0]:
     st.markdown("**1 · Describe a person**  \nType a few words (or pick a ready-made persona) and get their top-20 with every score term.")
     st.page_link("app_pages/new_user.py", label="Open *New user*", icon="🧑")
 with steps[1]:
-    st.markdown("**2 · Like or dislike**  \nClick 👍 / 👎 on a few items: the user's vector updates online and the ranks move.")
+    st.markdown(
+        "**2 · Like or dislike**  \nOn *New user*, click 👍 / 👎 or rate a few items: the user's vector updates online and the "
+        "ranks move. *Score anatomy* then shows the math."
+    )
+    st.page_link("app_pages/new_user.py", label="Like and rate on *New user*", icon="👍")
     st.page_link("app_pages/score_anatomy.py", label="See the math in *Score anatomy*", icon="🔬")
 with steps[2]:
     st.markdown("**3 · Look around**  \nSee where the persona lands among 1,682 films and 943 users, and re-weight the evidence.")

@@ -1,9 +1,11 @@
-"""New item: describe an item in words and see who would get it, and where it lands on the map."""
+"""New item: describe an item in words and see who would get it, where it ranks, and what a boost would change."""
 
 from __future__ import annotations
 
 import html
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
 from recsys import columns as C
@@ -11,6 +13,8 @@ from ui import charts, resources, session
 
 explorer = resources.explorer()
 GENRES = list(explorer.item_space.block(C.GENRES).labels) if C.GENRES in explorer.item_space.columns else []
+BOOSTS = tuple(np.round(np.arange(0.0, 5.01, 0.5), 2))
+SEGMENT_COLOUR = "#2563eb"
 
 st.title("🎬 New item")
 st.caption("A cold-start item has no ratings: its vector and bias come from its description and attributes alone.")
@@ -19,17 +23,18 @@ with st.form("new_item"):
     text = st.text_area("Description", value="A heist thriller set in Tokyo, with a crew of con artists and a double-cross.", height=90)
     cols = st.columns([0.7, 0.3])
     genres = cols[0].multiselect("Genres", [g for g in GENRES if g != "unknown"], default=["Crime", "Thriller"])
-    year = cols[1].number_input("Release year", min_value=1900, max_value=2030, value=None, placeholder="optional")
+    year = cols[1].number_input("Release year", min_value=1800, max_value=2100, value=None, step=1, placeholder="optional")
     list_length = st.slider("Counts as 'gets it' when the item would enter the user's top", 5, 50, 20)
     submitted = st.form_submit_button("Find its audience", type="primary")
-
-if submitted:
-    try:
-        item = explorer.new_item(text, {C.GENRES: genres, C.YEAR: year})
-        session.new_items().append(item)
-        st.session_state["new_item_length"] = list_length
-    except ValueError as err:
-        st.error(str(err))
+    failed = False
+    if submitted:
+        try:
+            item = explorer.new_item(text, {C.GENRES: genres, C.YEAR: year})
+            session.new_items().append(item)
+            st.session_state["new_item_length"] = list_length
+        except ValueError as err:
+            failed = True
+            st.error(str(err)[:1].upper() + str(err)[1:] + ".")
 
 items = session.new_items()
 if not items:
@@ -37,50 +42,110 @@ if not items:
     st.stop()
 
 item = items[-1]
+name = charts.short(item.text.split(" Genres:")[0], 60)
+if failed:
+    st.warning(f"Still showing the previous item, “{html.escape(name)}”: fix the input above and press **Find its audience**.")
 length = st.session_state.get("new_item_length", 20)
 for warning in item.warnings:
     st.warning(warning)
 st.markdown(f"**Item text the model reads:** {html.escape(item.text)}")
 cols = st.columns([0.4, 0.6])
-cols[0].plotly_chart(charts.weights_bar(item.weights, "Fusion weights α of the new item"), width="stretch")
-cols[1].metric("Item bias b_i", f"{item.bias:.3f}", "from text and attributes only", delta_color="off")
-
-audience = explorer.audience(item, k=explorer.dataset.n_users, list_length=length)
-share = float(audience["in_top"].mean())
-cols[0].metric("Median rank among each user's unseen films", f"{int(audience['position'].median()):,}")
-cols[1].metric(
-    f"Users who would see it in their top-{length}",
-    f"{int(audience['in_top'].sum()):,}",
-    f"{share:.1%} of {len(audience):,}",
-    delta_color="off",
+cols[0].plotly_chart(charts.weights_bar(item.weights, "Fusion weights α of the new item", side="item"), width="stretch")
+cols[1].metric("Item bias b_i", f"{item.bias:.3f}", "from text and attributes only", delta_color="off", delta_arrow="off")
+catalogue = pd.Series(explorer.item_bias)
+cols[1].caption(
+    f"Catalogue films' b_i: median {catalogue.median():.3f}, top 10% above {catalogue.quantile(0.9):.3f}. "
+    "Their collaborative part, learned from years of ratings, is what lifts them into people's lists."
 )
 
-st.subheader("Most likely audience")
-st.dataframe(audience.head(20), hide_index=True, width="stretch",
-             column_config={"p_like": st.column_config.ProgressColumn("p(like)", min_value=0.0, max_value=1.0, format="%.2f")})  # fmt: skip
-
-st.subheader("By segment")
+st.subheader("Does anyone see it? A new item competes with every film in each person's list")
+st.markdown(
+    f"To reach a person, the item must outscore every film they have not rated yet — {explorer.dataset.n_items:,} candidates, "
+    "most of them with a collaborative part and a bias learned from their ratings. Below: where it would rank, and how "
+    "a **new-item boost** (a logit added to b_i, shown as its own term) changes who sees it."
+)
+boost = st.slider("New-item boost added to b_i (logit)", 0.0, float(BOOSTS[-1]), 0.0, 0.25, key="new_item_boost",
+                  help="r̂ = μ + b_u + (b_i + boost) + ⟨e_u, e_i⟩. Products often give fresh items such a boost for a while.")  # fmt: skip
+audience = explorer.audience(item, k=explorer.dataset.n_users, list_length=length, boost=boost)
+reach = explorer.boost_reach(item, list_length=length, boosts=sorted({*BOOSTS, boost}))
+share = float(audience["in_top"].mean())
+cols = st.columns([0.38, 0.62])
+with cols[0]:
+    st.metric(
+        f"Users who would see it in their top-{length}", f"{int(audience['in_top'].sum()):,}",
+        f"{share:.1%} of {len(audience):,} at boost +{boost:g}", delta_color="off", delta_arrow="off",
+    )  # fmt: skip
+    st.metric("Median rank among each user's unseen films", f"{int(audience['position'].median()):,}",
+              help="1 = it would top the person's list. Half of the users would rank it here or better.")  # fmt: skip
+    best = audience.iloc[0]
+    st.metric("Best rank for anyone", f"{int(audience['position'].min()):,}", f"p(like) of the most likely user {best['p_like']:.2f}",
+              delta_color="off", delta_arrow="off")  # fmt: skip
+    st.latex(
+        rf"\hat r = \mu + b_u + (\underbrace{{{item.bias:.2f}}}_{{b_i}} + \underbrace{{{boost:.2f}}}_{{\text{{boost}}}}) + \langle e_u, e_i\rangle"
+    )
+with cols[1]:
+    st.plotly_chart(charts.boost_reach(reach, boost, length), width="stretch")
 if share == 0:
     st.info(
-        f"Nobody would see this item in their top-{length} yet: a cold item starts without the popularity that "
-        f"lifts catalogue films (its median rank would be {int(audience['position'].median()):,}). The charts show "
-        "how likely each segment is to like it."
+        f"At boost +{boost:g} nobody gets it in their top-{length}: even the users who like it most (p(like) up to "
+        f"{audience['p_like'].max():.2f}) have catalogue films they would like more. Raise the boost to see how large a "
+        "push it needs, or look at where it ranks in each segment below."
     )
+
+st.subheader("Most likely audience")
+columns = [C.USER, *[c for c in (C.AGE, C.GENDER, C.OCCUPATION) if c in audience], "p_like", "position", "in_top", C.SCORE, "boost"]
+st.dataframe(
+    audience.head(20)[columns], hide_index=True, width="stretch",
+    column_config={
+        "p_like": st.column_config.ProgressColumn("p(like)", min_value=0.0, max_value=1.0, format="%.2f"),
+        "position": st.column_config.NumberColumn("rank in their list", help="Where the item would enter this user's list of unseen films"),
+        "in_top": st.column_config.CheckboxColumn(f"in top-{length}"),
+        C.SCORE: st.column_config.NumberColumn("r̂", format="%.3f"),
+        "boost": st.column_config.NumberColumn("boost term", format="%.2f"),
+    },
+)  # fmt: skip
+
+st.subheader("By segment: where it ranks in each group's lists")
+measure = st.radio(
+    "Show", ["median rank in their lists", f"share with it in their top-{length}", "mean p(like)"], horizontal=True, key="segment_measure"
+)
+column_of = {
+    "median rank in their lists": "median_position",
+    f"share with it in their top-{length}": "share_in_top",
+    "mean p(like)": "mean_p_like",
+}
+value = column_of[measure]
 segment_cols = st.columns(3)
 for col, column in zip(segment_cols, [c for c in (C.AGE, C.GENDER, C.OCCUPATION) if c in explorer.user_space.columns]):
-    segments = explorer.audience_segments(item, column, list_length=length).sort_values("mean_p_like", ascending=False)
+    segments = explorer.audience_segments(item, column, list_length=length, boost=boost)
+    if column == C.AGE:  # age groups in age order, not by value
+        order = list(explorer.user_space.block(C.AGE).labels)
+        segments = segments.assign(_o=segments[column].map(order.index)).sort_values("_o").drop(columns="_o")
+        segments[column] = segments[column].str.removeprefix("age").str.replace("<", "under ")
+    else:
+        segments = segments.sort_values(value, ascending=value == "median_position").head(12)
+    fmt = "{:,.0f}" if value == "median_position" else "{:.1%}" if value == "share_in_top" else "{:.3f}"
     with col:
-        fig = charts.bars(
-            segments.head(12).assign(label=segments[column].astype(str)), "label", "mean_p_like", f"Mean p(like) by {column}", height=340
-        )
+        fig = charts.bars(segments.assign(label=segments[column].astype(str)), "label", value, f"{measure.capitalize()} by {column}",
+                          height=340, colour=SEGMENT_COLOUR, text_format=fmt)  # fmt: skip
         fig.update_traces(
-            customdata=segments.head(12)[["share_in_top", "median_position"]].to_numpy(),
-            hovertemplate="%{x}<br>mean p(like) %{y:.3f}<br>in top-"
-            + str(length)
-            + ": %{customdata[0]:.1%}<br>median rank %{customdata[1]:.0f}<extra></extra>",
-        )
+            customdata=segments[["share_in_top", "median_position", "mean_p_like", "users"]].to_numpy(),
+            hovertemplate="%{x} (%{customdata[3]} users)<br>median rank %{customdata[1]:,.0f}<br>in top-" + str(length)
+            + ": %{customdata[0]:.1%}<br>mean p(like) %{customdata[2]:.3f}<extra></extra>",
+        )  # fmt: skip
+        if value == "median_position":
+            fig.add_hline(y=length, line_dash="dot", line_color="#ef4444")
+            fig.update_yaxes(title="median rank (1 = top)", rangemode="tozero")
         st.plotly_chart(fig, width="stretch")
 
+if value == "median_position":
+    st.caption(
+        f"Red dotted line: rank {length}, the cut-off for “sees it”. Hover a bar for the share in the top-{length} and mean p(like)."
+    )
+
 st.subheader("Nearest catalogue items (fused space)")
-st.dataframe(explorer.nearest_items(item, k=10)[[C.TITLE, C.GENRES, "cosine"]], hide_index=True, width="stretch")
+st.dataframe(
+    explorer.nearest_items(item, k=10)[[C.TITLE, C.GENRES, "cosine"]], hide_index=True, width="stretch",
+    column_config={"cosine": st.column_config.NumberColumn(format="%.3f")},
+)  # fmt: skip
 st.page_link("app_pages/embedding_map.py", label="See it on the Embedding map", icon="🗺️")

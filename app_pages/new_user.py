@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 import pandas as pd
@@ -10,66 +11,62 @@ import streamlit as st
 
 from recsys import columns as C
 from recsys.analysis.attribution import IG_STEPS, interest_keywords, token_attribution, word_influence
-from recsys.personas import Persona
 from ui import charts, resources, session
 
 explorer = resources.explorer()
 store = resources.persona_store()
 TITLES = {int(i): t for i, t in zip(explorer.items[C.ITEM], explorer.items[C.TITLE])}
 OCCUPATIONS = list(explorer.user_space.block(C.OCCUPATION).labels) if C.OCCUPATION in explorer.user_space.columns else []
+MESSAGE = {"error": st.error, "warning": st.warning, "success": st.success, "info": st.info}
 
 st.title("🧑 New user")
-st.caption("Describe a person in plain words. Everything below is recomputed from the same code path that ranks.")
+st.caption(
+    "Describe a person in plain words, by demographics, by films they like — or any mix. "
+    "Everything below is recomputed from the same code path that ranks."
+)
+session.init_form()
 
 
-def apply_preset() -> None:
-    name = st.session_state.get("preset")
-    if name in session.READY_MADE:
-        text, demo = session.READY_MADE[name]
-        st.session_state["profile_text"] = text
-        st.session_state["age"] = demo.get(C.AGE)
-        st.session_state["gender"] = demo.get(C.GENDER, "—")
-        st.session_state["occupation"] = demo.get(C.OCCUPATION, "—")
-        st.session_state["persona_name"] = session.unique_name(name)
+def show_message(key: str) -> None:
+    """A callback's message, shown once where its control is."""
+    message = st.session_state.pop(key, None)
+    if message:
+        MESSAGE[message[0]](message[1])
 
 
 left, right = st.columns([0.36, 0.64], gap="large")
 
 with left:
-    st.selectbox("Start from a ready-made persona", ["—", *session.READY_MADE], key="preset", on_change=apply_preset)
+    st.selectbox("Start from a ready-made persona", [session.NOT_GIVEN, *session.READY_MADE], key=session.PRESET, on_change=session.apply_preset,
+                 help="Replaces everything in the form: text, demographics and onboarding picks.")  # fmt: skip
+    editing = st.session_state.get(session.EDITING)
+    top = st.columns([0.5, 0.5], vertical_alignment="center")
+    if editing:
+        top[0].markdown(f"✏️ Editing **{html.escape(editing)}** — Recommend updates it; a new name makes a copy.")
+    else:
+        top[0].markdown("**New persona**")
+    top[1].button("➕ New persona", key="new_persona", on_click=session.clear_form, width="stretch",
+                  help="Empty the form (text, demographics, onboarding picks and name) to describe someone else.")  # fmt: skip
     with st.form("profile", border=True):
         st.text_area(
-            "Profile text", key="profile_text", height=110, max_chars=20_000,
+            "Profile text (optional)", key=session.key(session.TEXT), height=110, max_chars=20_000,
             placeholder="e.g. “cartoons with my kids”, “gory slasher films”, “I love space operas”",
             help="Free text, any length; the model reads the first 256 tokens. Ctrl+Enter submits.",
         )  # fmt: skip
-        with st.expander("Demographics (optional)"):
-            st.number_input("Age", min_value=1, max_value=120, value=None, key="age", placeholder="not given")
-            st.selectbox("Gender", ["—", "F", "M"], key="gender")
-            st.selectbox("Occupation", ["—", *OCCUPATIONS], key="occupation")
+        st.markdown("**Demographics (optional)**")
+        demo = st.columns([0.3, 0.28, 0.42])
+        demo[0].number_input("Age", min_value=1, max_value=120, key=session.key(session.AGE), placeholder="—")
+        demo[1].selectbox("Gender", [session.NOT_GIVEN, "F", "M"], key=session.key(session.GENDER))
+        demo[2].selectbox("Occupation", [session.NOT_GIVEN, *OCCUPATIONS], key=session.key(session.OCCUPATION))
         st.multiselect(
-            "Onboarding picks: films the person says they like (optional)", options=list(TITLES), key="liked",
+            "Onboarding likes: films the person says they like (optional)", options=list(TITLES), key=session.key(session.LIKED),
             format_func=lambda i: TITLES.get(i, str(i)), placeholder="Search titles…", max_selections=20,
         )  # fmt: skip
-        st.text_input("Persona name", key="persona_name", placeholder="e.g. Horror buff")
-        submitted = st.form_submit_button("Recommend", type="primary", width="stretch")
+        st.text_input("Persona name", key=session.key(session.NAME), placeholder="e.g. Horror buff", max_chars=80)
+        st.form_submit_button("Recommend", type="primary", width="stretch", on_click=session.submit_form, args=(explorer,))
+        st.caption("Any of text, demographics or onboarding likes is enough.")
+        show_message(session.FORM_MESSAGE)
     k = st.slider("List length k", 5, 50, 20, key="k")
-
-if submitted:
-    demographics = {
-        C.AGE: st.session_state.get("age"),
-        C.GENDER: st.session_state.get("gender"),
-        C.OCCUPATION: st.session_state.get("occupation"),
-    }
-    demographics = {key: value for key, value in demographics.items() if value not in (None, "—")}
-    name = (st.session_state.get("persona_name") or "").strip() or session.unique_name("Persona")
-    persona = Persona(name[:80], st.session_state.get("profile_text", ""), demographics, tuple(st.session_state.get("liked", [])))
-    try:
-        with st.spinner("Embedding the profile…"):
-            session.put(session.build(explorer, persona))
-    except ValueError as err:
-        with left:
-            st.error(str(err))
 
 
 def rank_change(item_id, rank: int, previous: dict) -> str:
@@ -100,75 +97,139 @@ def rate(explorer, name: str, item_id, key: str, current_ranks: tuple) -> None:
         session.give_feedback(explorer, name, item_id, int(st.session_state[key]), current_ranks)
 
 
-@st.fragment
+def feedback_label(signal: str | int) -> str:
+    """How a persona's signal reads: 👍 like, 👎 dislike or n★."""
+    return {"like": "👍 like", "dislike": "👎 dislike"}.get(signal, f"{signal}★")
+
+
+def persona_card(entry: session.SessionPersona) -> None:
+    """Everything the persona is made of — text, demographics, onboarding likes, feedback — with its actions."""
+    persona, name = entry.persona, entry.persona.name
+    with st.container(border=True, key="persona_card"):
+        head = st.columns([0.56, 0.22, 0.22], vertical_alignment="center")
+        head[0].markdown(f"#### {html.escape(name)}")
+        head[1].button("✏️ Edit", key=f"edit-{name}", on_click=session.edit, args=(name,), width="stretch",
+                       help="Load this persona into the form to change it.")  # fmt: skip
+        head[2].button("🗑 Remove", key=f"remove-{name}", on_click=session.remove, args=(name,), width="stretch",
+                       help="Remove this persona from the session (a saved copy stays saved).")  # fmt: skip
+        text = persona.text.strip()
+        if text:
+            st.markdown(f"**Profile text:** {html.escape(text[:400])}{'…' if len(text) > 400 else ''}", unsafe_allow_html=True)
+        else:
+            st.markdown("**Profile text:** *none* — built from the demographics and onboarding likes below.")
+        demographics = persona.demographics or {}
+        described = ", ".join(f"{key} {html.escape(str(value))}" for key, value in demographics.items()) or "*not given*"
+        st.markdown(f"**Demographics:** {described}", unsafe_allow_html=True)
+        liked = "; ".join(html.escape(TITLES.get(i, str(i))) for i in persona.liked) or "*none*"
+        st.markdown(f"**Onboarding likes:** {liked}", unsafe_allow_html=True)
+        given = "; ".join(f"{feedback_label(v)} {html.escape(TITLES.get(i, str(i)))}" for i, v in persona.feedback) or "*none yet*"
+        st.markdown(f"**Feedback given:** {given}", unsafe_allow_html=True)
+
+
+def share_url(persona) -> str:
+    """A full link to this page that rebuilds ``persona`` (feedback included)."""
+    page = st.context.url or "http://localhost:8501/new_user"
+    parts = urlsplit(page)
+    path = parts.path if parts.path.rstrip("/").endswith("new_user") else parts.path.rstrip("/") + "/new_user"
+    return urlunsplit((parts.scheme or "http", parts.netloc or "localhost:8501", path, f"persona={persona.to_token()}", ""))
+
+
 def results(k: int) -> None:
+    # Not a fragment: a like changes the card, the share link and the comparison below, so the whole page reruns.
     names = list(session.personas())
     if not names:
-        st.info("👈 Type a profile (or pick a ready-made persona) and press **Recommend**.")
+        st.info("👈 Describe a person (or pick a ready-made persona) and press **Recommend**.")
         return
-    current = st.session_state.get(session.ACTIVE)
-    name = st.selectbox("Persona", names, index=names.index(current) if current in names else 0, key=session.SHOWN)
+    if st.session_state.get(session.SHOWN) not in names:
+        current = st.session_state.get(session.ACTIVE)
+        st.session_state[session.SHOWN] = current if current in names else names[-1]
+    name = st.selectbox("Persona", names, key=session.SHOWN)
     session.set_active(name)
     entry = session.personas()[name]
     user = entry.state
+    persona_card(entry)
     for warning in user.warnings:
         st.warning(warning)
     recs = explorer.recommend(user, k=k)
     previous = dict(entry.previous_ranks)
-    st.markdown(f"**Profile:** {html.escape(user.text[:400])}{'…' if len(user.text) > 400 else ''}", unsafe_allow_html=True)
-    keywords = interest_keywords(explorer, user.text)
+    keywords = interest_keywords(explorer, user.text) if user.text else pd.DataFrame({"keyword": []})
     if len(keywords):
-        st.markdown(
-            "**Interests the text expresses:** " + " ".join(f"`{html.escape(w)}`" for w in keywords["keyword"]), unsafe_allow_html=True
-        )
+        # Code spans show their text literally: no HTML escaping here, or apostrophes would read &#x27;.
+        st.markdown("**Interests the text expresses:** " + " ".join(f"`{w.replace('`', '')}`" for w in keywords["keyword"]))
     st.plotly_chart(charts.weights_bar(user.weights, "Fusion weights α of this user"), width="stretch")
     with st.container():
         top = recs.iloc[0]
+        mu, b_u, b_i, dot = charts.rounded([top["mu"], top["b_u"], top["b_i"], top["dot"]], 2)
         st.markdown(f"**Score terms of the #1 item, {html.escape(top['title'])}**")
         st.latex(
-            rf"\hat r = \underbrace{{{top['mu']:.2f}}}_{{\mu}} + \underbrace{{{top['b_u']:.2f}}}_{{b_u}} + "
-            rf"\underbrace{{{top['b_i']:.2f}}}_{{b_i}} + \underbrace{{{top['dot']:.2f}}}_{{\langle e_u, e_i\rangle}} = {top['score']:.2f}"
+            rf"\hat r = \underbrace{{{mu:.2f}}}_{{\mu}} + \underbrace{{({b_u:.2f})}}_{{b_u}} + "
+            rf"\underbrace{{({b_i:.2f})}}_{{b_i}} + \underbrace{{({dot:.2f})}}_{{\langle e_u, e_i\rangle}} = {mu + b_u + b_i + dot:.2f}"
         )
-        st.caption(f"σ(r̂) = {top['p_like']:.2f}: the model's probability that this person rates *{html.escape(top['title'])}* 4–5 stars.")
+        st.caption(
+            f"σ(r̂) = {top['p_like']:.2f}: the model's probability that this person rates *{html.escape(top['title'])}* 4–5 stars. "
+            "Terms are rounded so that they add up to the rounded total."
+        )
 
     if user.last_update is not None:
         trace = user.last_update
-        with st.expander("The last online update, in numbers", expanded=True):
+        with st.expander("The online update, in numbers", expanded=True):
             st.latex(r"e \leftarrow e - \eta\Big[\sum_j (\sigma(\hat r_{uj}) - y_j)\,e_j + \lambda (e - e^0)\Big]")
             st.latex(r"b \leftarrow b - \eta\Big[\sum_j (\sigma(\hat r_{uj}) - y_j) + \lambda_b (b - b^0)\Big]")
             c = st.columns(3)
-            c[0].metric("b_u", f"{trace.b_after:.2f}", f"{trace.b_after - trace.b_before:+.3f}")
-            c[1].metric("‖e_u − e⁰‖", f"{np.linalg.norm(user.delta_e):.3f}", help="Distance of the user's vector from its text prior")
-            c[2].metric("loss", f"{trace.loss[-1]:.3f}", f"{trace.loss[-1] - trace.loss[0]:+.3f}", delta_color="inverse")
-            st.caption(
-                f"K = {trace.config.steps} steps, η = {trace.config.lr}, λ = {trace.config.reg}, λ_b = {trace.config.reg_bias}, over all {len(user.feedback)} feedback so far."
+            c[0].metric("b_u", f"{trace.b_after:.2f}", f"{trace.b_after - trace.b_before:+.3f} in the last update")
+            c[1].metric(
+                "‖e_u − e⁰‖", f"{np.linalg.norm(user.delta_e):.3f}", help="Distance of the user's vector from its prior (before feedback)"
             )
+            c[2].metric("loss", f"{trace.loss[-1]:.3f}", f"{trace.loss[-1] - trace.loss[0]:+.3f} in the last update", delta_color="inverse")
+            st.caption(
+                f"Each update runs K = {trace.config.steps} steps (η = {trace.config.lr}, λ = {trace.config.reg}, "
+                f"λ_b = {trace.config.reg_bias}) over all {len(user.feedback)} feedback so far, so one rating can move "
+                "the others' p too."
+            )
+            prior = entry.prior or user
             rows = [
-                {"item": TITLES.get(f.item_id, f.item_id), "feedback": f.label, "y": f.target, "p before": pb, "p after": pa}
+                {
+                    "item": TITLES.get(f.item_id, f.item_id), "feedback": f"{f.label} (y = {f.target:g})",
+                    "profile": explorer.explain(prior, f.item_id).p_like, "before": pb, "now": pa,
+                }
                 for f, pb, pa in zip(user.feedback, trace.p_before, trace.p_after)
-            ]
-            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+            ]  # fmt: skip
+            frame = pd.DataFrame(rows)
+            frame["change"] = frame["now"] - frame["profile"]
+            p = st.column_config.NumberColumn
+            st.dataframe(
+                frame, hide_index=True, width="stretch",
+                column_config={
+                    "profile": p("p: profile", format="%.3f", help="σ(r̂) before any feedback: text, demographics and onboarding likes alone"),
+                    "before": p("p: before", format="%.3f", help="σ(r̂) before the last update"), "now": p("p: now", format="%.3f"),
+                    "change": p("Δp", format="%+.3f", help="p now − p from the profile alone: the cumulative effect of all feedback"),
+                },
+            )  # fmt: skip
+            st.caption(
+                "p: profile = before any feedback; p: before → p: now = the last update only; Δp = p now − p profile, the "
+                "cumulative effect of all feedback (a disliked film's p can rise in a later update when another rating pulls the vector)."
+            )
             if previous:
                 dropped = [TITLES.get(i, i) for i in previous if i not in set(recs[C.ITEM]) and i not in user.seen]
                 if dropped:
                     st.caption("Dropped out of the list: " + "; ".join(html.escape(str(t)) for t in dropped[:10]))
 
     st.markdown(f"#### Top-{k} — like, dislike or rate to update the user online")
-    header = st.columns([0.07, 0.09, 0.44, 0.1, 0.1, 0.1, 0.1])
-    for col, label in zip(header, ["#", "move", "title", "score", "", "", "stars"]):
+    widths = [0.11, 0.42, 0.08, 0.09, 0.09, 0.21]
+    header = st.columns(widths, gap="small")
+    for col, label in zip(header, ["rank", "title", "score", "", "", "rate"]):
         col.caption(label)
     current_ranks = tuple(zip(recs[C.ITEM], recs["rank"]))
     for row in recs.itertuples():
-        cols = st.columns([0.07, 0.09, 0.44, 0.1, 0.1, 0.1, 0.1], vertical_alignment="center")
-        cols[0].write(f"**{row.rank}**")
-        cols[1].write(rank_change(row.item_id, row.rank, previous))
-        cols[2].markdown(f"{html.escape(row.title)}  \n<small>{html.escape(', '.join(row.genres))}</small>", unsafe_allow_html=True)
-        cols[3].write(f"{row.score:.2f}")
+        cols = st.columns(widths, vertical_alignment="center", gap="small")
+        cols[0].markdown(f"**{row.rank}**  \n<small>{rank_change(row.item_id, row.rank, previous)}</small>", unsafe_allow_html=True)
+        cols[1].markdown(f"{html.escape(row.title)}  \n<small>{html.escape(', '.join(row.genres))}</small>", unsafe_allow_html=True)
+        cols[2].write(f"{row.score:.2f}")
         args = (explorer, name, row.item_id)
-        cols[4].button(
+        cols[3].button(
             "👍", key=f"like-{name}-{row.item_id}", help="Like (y = 1)", on_click=session.give_feedback, args=(*args, "like", current_ranks)
         )
-        cols[5].button(
+        cols[4].button(
             "👎",
             key=f"dislike-{name}-{row.item_id}",
             help="Dislike (y = 0)",
@@ -176,14 +237,16 @@ def results(k: int) -> None:
             args=(*args, "dislike", current_ranks),
         )
         key = f"stars-{name}-{row.item_id}-{len(user.feedback)}"
-        cols[6].selectbox("stars", [None, 1, 2, 3, 4, 5], key=key, label_visibility="collapsed", on_change=rate, args=(*args, key, current_ranks),
-                          format_func=lambda s: "★" if s is None else f"{s}★")  # fmt: skip
+        cols[5].selectbox("stars", [None, 1, 2, 3, 4, 5], key=key, label_visibility="collapsed", on_change=rate, args=(*args, key, current_ranks),
+                          format_func=lambda s: "☆ rate" if s is None else "★" * s, placeholder="☆ rate")  # fmt: skip
 
     st.markdown("**Score of each recommendation, term by term** (bars stack to the ◆ score; blue parts come from the profile text)")
     st.plotly_chart(charts.score_breakdown(recs), width="stretch")
 
+    if not user.text:
+        st.caption("Which words drive a recommendation: this persona has no profile text.")
     # A toggle rather than an expander: Streamlit runs an expander's body even when closed.
-    if st.toggle("Which words drive a recommendation?", key=f"why-on-{name}"):
+    elif st.toggle("Which words drive a recommendation?", key=f"why-on-{name}"):
         choice = st.selectbox("Recommendation", list(recs[C.ITEM]), format_func=lambda i: TITLES.get(i, str(i)), key=f"why-{name}")
         method = st.radio(
             "Method", ["leave one word out", "integrated gradients (token level)"], horizontal=True, key=f"why-method-{name}",
@@ -223,7 +286,14 @@ else:
         for col, n in zip(cols, chosen):
             with col:
                 st.markdown(f"**{html.escape(n)}**")
-                st.dataframe(lists[n][["rank", C.TITLE, C.SCORE]], hide_index=True, width="stretch")
+                st.dataframe(
+                    lists[n][["rank", C.TITLE, C.SCORE]], hide_index=True, width="stretch",
+                    column_config={
+                        "rank": st.column_config.NumberColumn("#", width=36),
+                        C.TITLE: st.column_config.TextColumn("title", width="medium"),
+                        C.SCORE: st.column_config.NumberColumn("score", format="%.2f", width=64),
+                    },
+                )  # fmt: skip
         overlaps = []
         for i, a in enumerate(chosen):
             for b in chosen[i + 1 :]:
@@ -236,50 +306,41 @@ else:
                         "shared titles": "; ".join(TITLES[i] for i in shared),
                     }
                 )
-        st.dataframe(pd.DataFrame(overlaps), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(overlaps), hide_index=True, width="stretch",
+                     column_config={"Jaccard": st.column_config.NumberColumn(format="%.2f")})  # fmt: skip
 
 st.divider()
 st.subheader("Save and share")
 active = session.active()
 cols = st.columns(3)
 with cols[0]:
-    st.markdown("**Save the current persona**")
+    st.markdown("**Save the persona shown above**")
     if active is None:
         st.caption("No persona yet.")
     else:
-        if st.button(f"💾 Save “{active.persona.name}”", key="save"):
-            try:
-                store.save(active.persona)
-                st.success("Saved. It will be here after a restart.")
-            except ValueError as err:
-                st.error(str(err))
-        st.markdown("**Share link** (reproduces this persona, feedback included)")
-        st.code(f"?persona={active.persona.to_token()}", language=None, wrap_lines=True)
+        st.button(f"💾 Save “{active.persona.name}”", key="save", on_click=session.save, args=(store, active.persona.name))
+        st.markdown("**Share link** (opens this persona, feedback included, ready to edit)")
+        st.code(share_url(active.persona), language=None, wrap_lines=True)
 with cols[1]:
     st.markdown("**Saved personas**")
     saved = store.names()
+    if st.session_state.get(session.SAVED_PICK) not in saved:
+        st.session_state.pop(session.SAVED_PICK, None)
     if not saved:
         st.caption("Nothing saved yet.")
     else:
-        pick = st.selectbox("Saved", saved, key="saved_pick", label_visibility="collapsed")
+        st.selectbox("Saved", saved, key=session.SAVED_PICK, label_visibility="collapsed")
         b = st.columns(2)
-        if b[0].button("Open", key="open_saved"):
-            try:
-                session.put(session.build(explorer, store.get(pick)))
-                st.rerun()
-            except (KeyError, ValueError) as err:
-                st.error(str(err))
-        if b[1].button("🗑 Delete", key="delete_saved"):
-            store.delete(pick)
-            st.rerun()
+        b[0].button("Open", key="open_saved", on_click=session.open_saved, args=(explorer, store), width="stretch")
+        b[1].button("🗑 Delete", key="delete_saved", on_click=session.delete_saved, args=(store,), width="stretch")
+    show_message(session.SAVE_MESSAGE)
 with cols[2]:
     st.markdown("**Rename a saved persona**")
     if saved:
-        old = st.selectbox("Persona to rename", saved, key="rename_old")
-        new = st.text_input("New name", key="rename_new")
-        if st.button("Rename", key="rename"):
-            try:
-                store.rename(old, new)
-                st.rerun()
-            except (KeyError, ValueError) as err:
-                st.error(str(err))
+        if st.session_state.get("rename_old") not in saved:
+            st.session_state.pop("rename_old", None)
+        st.selectbox("Persona to rename", saved, key="rename_old")
+        st.text_input("New name", key="rename_new", max_chars=80)
+        st.button("Rename", key="rename", on_click=session.rename_saved, args=(store, "rename_old", "rename_new"))
+    else:
+        st.caption("Nothing saved yet.")

@@ -40,10 +40,12 @@ if item_id is None:
 
 anatomy = explorer.explain(user, item_id)
 st.markdown(f"**{html.escape(label)}** × **{html.escape(TITLES[item_id])}**")
+mu, b_u, b_i, dot = charts.rounded([anatomy.mu, anatomy.b_u, anatomy.b_i, anatomy.dot], 3)
 st.latex(
-    rf"\hat r = \underbrace{{{anatomy.mu:.3f}}}_{{\mu}} + \underbrace{{({anatomy.b_u:.3f})}}_{{b_u}} + \underbrace{{({anatomy.b_i:.3f})}}_{{b_i}} + "
-    rf"\underbrace{{({anatomy.dot:.3f})}}_{{\langle e_u,e_i\rangle}} = {anatomy.score:.3f}, \qquad \sigma(\hat r) = {anatomy.p_like:.3f}"
+    rf"\hat r = \underbrace{{{mu:.3f}}}_{{\mu}} + \underbrace{{({b_u:.3f})}}_{{b_u}} + \underbrace{{({b_i:.3f})}}_{{b_i}} + "
+    rf"\underbrace{{({dot:.3f})}}_{{\langle e_u,e_i\rangle}} = {mu + b_u + b_i + dot:.3f}, \qquad \sigma(\hat r) = {anatomy.p_like:.3f}"
 )
+st.caption("Every number on this page is rounded so that the shown parts add up to the shown total.")
 terms = {"mu": anatomy.mu, "b_u": anatomy.b_u, "b_i": anatomy.b_i}
 terms |= {f"dot_{m}": v for m, v in anatomy.dot_by_user_term.items() if abs(v) > 1e-9}
 st.plotly_chart(charts.waterfall(terms, "From μ to r̂, term by term"), width="stretch")
@@ -51,21 +53,26 @@ st.plotly_chart(charts.waterfall(terms, "From μ to r̂, term by term"), width="
 cols = st.columns(2)
 with cols[0]:
     st.plotly_chart(charts.modality_matrix(anatomy.cross), width="stretch")
+    missing = [charts.modality_label(m) for m in anatomy.cross.index if (anatomy.cross.loc[m].abs() < 1e-9).all()]
     st.caption(
-        "Cell (m, n) = α_m α'_n ⟨h_m, h'_n⟩: how much the user's modality m meets the item's modality n. All cells sum to ⟨e_u, e_i⟩."
+        "Cell (m, n) = α_m α'_n ⟨h_m, h'_n⟩: how much the user's modality m meets the item's modality n. All cells sum to ⟨e_u, e_i⟩. "
+        "Blue raises the score, red lowers it." + (f" Not shown (this user has none, weight 0): {', '.join(missing)}." if missing else "")
     )
 with cols[1]:
     st.plotly_chart(charts.dimension_bars(anatomy.per_dimension), width="stretch")
-    st.caption(f"The {len(anatomy.per_dimension)} products e_u,k · e_i,k sum to ⟨e_u, e_i⟩ = {anatomy.dot:.3f}.")
+    st.caption(f"The {len(anatomy.per_dimension)} products e_u,k · e_i,k (the 12 largest, and the rest as one grey bar) "
+               f"sum to ⟨e_u, e_i⟩ = {dot:.3f}.")  # fmt: skip
 
 with st.expander("Biases, by modality"):
     parts = pd.DataFrame(
-        [{"side": "user b_u", "modality": m, "α·β": v} for m, v in anatomy.b_u_by_term.items()]
-        + [{"side": "item b_i", "modality": m, "α·β": v} for m, v in anatomy.b_i_by_modality.items()]
-    )
-    st.dataframe(parts, hide_index=True, width="stretch")
-    st.caption(f"User fusion weights: {', '.join(f'{m} {w:.2f}' for m, w in anatomy.user_weights.items())}. "
-               f"Item fusion weights: {', '.join(f'{m} {w:.2f}' for m, w in anatomy.item_weights.items())}.")  # fmt: skip
+        [{"side": "user b_u", "modality": charts.modality_label(m), "α·β": v} for m, v in anatomy.b_u_by_term.items()
+         if m != "feedback" or user.last_update is not None]
+        + [{"side": "item b_i", "modality": charts.modality_label(m, "item"), "α·β": v} for m, v in anatomy.b_i_by_modality.items()]
+    )  # fmt: skip
+    st.dataframe(parts, hide_index=True, width="stretch", column_config={"α·β": st.column_config.NumberColumn(format="%.3f")})
+    user_weights = ", ".join(f"{charts.modality_label(m)} {w:.2f}" for m, w in anatomy.user_weights.items())
+    item_weights = ", ".join(f"{charts.modality_label(m, 'item')} {w:.2f}" for m, w in anatomy.item_weights.items())
+    st.caption(f"User fusion weights: {user_weights}. Item fusion weights: {item_weights}.")
 
 with st.expander("The online update rule, with this user's numbers", expanded=user.last_update is not None):
     st.latex(r"e \leftarrow e - \eta\Big[\sum_j (\sigma(\hat r_{uj}) - y_j)\,e_j + \lambda (e - e^0)\Big]")
@@ -79,7 +86,7 @@ with st.expander("The online update rule, with this user's numbers", expanded=us
         trace = user.last_update
         st.markdown(f"b_u: {trace.b_before:.3f} → {trace.b_after:.3f}; ‖e − e⁰‖ = {np.linalg.norm(user.delta_e):.3f}; "
                     f"loss {trace.loss[0]:.3f} → {trace.loss[-1]:.3f}.")  # fmt: skip
-        st.line_chart(pd.DataFrame({"loss": trace.loss}), height=180)
+        st.plotly_chart(charts.loss_curve(trace.loss), width="stretch")
 
 st.subheader("Worked example you can check by hand")
 st.markdown("A 5-dimensional toy with μ = 0, b_u = 0.2, b_i = 0.1:")

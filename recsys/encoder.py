@@ -29,6 +29,9 @@ MAX_INPUT_CHARS = 20_000
 #: Batches at least this large are written to the disk cache at once (see EmbeddingStore.add).
 PERSIST_BATCH = 32
 _ENGLISH_ONLY = ("all-minilm", "all-mpnet", "bge-small-en", "e5-small", "gte-small")
+#: Below this share of known words a text is probably gibberish to the model (see ``known_word_share``).
+MIN_KNOWN_WORDS = 0.3
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
 
 
 def pick_device(preferred: str | None = None) -> str:
@@ -132,6 +135,11 @@ class EmbeddingStore:
         self._unsaved = 0
 
 
+def clean_text(text: str) -> str:
+    """``text`` without control characters (tabs and new lines kept) and outer white space."""
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
+
+
 @dataclass
 class PreparedText:
     """A user-supplied text after validation: what is encoded, and what the user should be told."""
@@ -203,9 +211,9 @@ class TextEncoder:
         """
         if not isinstance(text, str):
             raise ValueError(f"{what} must be a string, got {type(text).__name__}")
-        clean = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
+        clean = clean_text(text)
         if not clean:
-            raise ValueError(f"{what} is empty: type a few words about the tastes to model")
+            raise ValueError(f"{what} is empty: type a few words")
         warnings = []
         if len(clean) > MAX_INPUT_CHARS:
             clean = clean[:MAX_INPUT_CHARS]
@@ -223,7 +231,28 @@ class TextEncoder:
             warnings.append(f"{self.model_id} was trained on English text; results for other scripts are unreliable.")
         elif not letters:
             warnings.append(f"{what} has no letters (only symbols or emoji); the model can read little from it.")
+        else:
+            known, total = self.known_words(clean)
+            if total and known / total < MIN_KNOWN_WORDS:
+                warnings.append(
+                    f"Almost no words of the {what} are known to the model ({known} of {total}); "
+                    "it reads them as fragments, so the results are close to arbitrary. Try plain words."
+                )
         return PreparedText(clean, warnings)
+
+    def known_words(self, text: str) -> tuple[int, int]:
+        """(known, total) Latin-letter words of ``text``.
+
+        A word is known when it is in the tokenizer's vocabulary or splits into at most two
+        word pieces ("slasher" → slash ##er); gibberish such as "qwpoeiru" breaks into many.
+        """
+        words = _LATIN_WORD.findall(text)[:200]
+        known = sum(1 for w in words if w.lower() in self._vocabulary or len(self.model.tokenizer.tokenize(w)) <= 2)
+        return known, len(words)
+
+    @functools.cached_property
+    def _vocabulary(self) -> frozenset[str]:
+        return frozenset(self.model.tokenizer.get_vocab())
 
     def status(self) -> dict[str, object]:
         return {

@@ -505,6 +505,11 @@ class Explorer:
         """Share of each demographic segment that would get ``item`` (:func:`recsys.analysis.audience.segments`)."""
         return audience_analysis.segments(self, item, column, list_length, boost)
 
+    def boost_reach(self, item: ItemState, list_length: int = 20, boosts: Sequence[float] = audience_analysis.BOOST_LEVELS) -> pd.DataFrame:
+        """How many dataset users get ``item`` in their top ``list_length`` at each new-item boost
+        (:func:`recsys.analysis.audience.reach_by_boost`): columns ``boost, users, share, median_position``."""
+        return audience_analysis.reach_by_boost(self, item, list_length, boosts)
+
     def warm_scores(self, item_vectors: np.ndarray, item_bias: np.ndarray) -> np.ndarray:
         """(n_users, n) scores of every dataset user for the given items."""
         vectors, biases = self.warm_user_matrix()

@@ -37,23 +37,23 @@ class Modality:
 
 USER_MODALITIES: tuple[Modality, ...] = (
     Modality("text", "user", "profile text", "#2563eb", "has_text"),
-    Modality("demo", "user", "demographics", "#f59e0b", "has_demo"),
-    Modality("history", "user", "onboarding likes", "#10b981", "has_history"),
-    Modality("id", "user", "collaborative", "#8b5cf6", "has_id"),
+    Modality("demo", "user", "demographics", "#10b981", "has_demo"),
+    Modality("history", "user", "onboarding likes", "#8b5cf6", "has_history"),
+    Modality("id", "user", "collaborative", "#ef4444", "has_id"),
 )
 ITEM_MODALITIES: tuple[Modality, ...] = (
-    Modality("text", "item", "description text", "#2563eb", "has_text"),
-    Modality("attr", "item", "attributes", "#f59e0b", "has_attr"),
-    Modality("id", "item", "collaborative", "#8b5cf6", "has_id"),
+    Modality("text", "item", "item text", "#2563eb", "has_text"),
+    Modality("attr", "item", "attributes", "#10b981", "has_attr"),
+    Modality("id", "item", "collaborative", "#ef4444", "has_id"),
 )
 #: The session's online offset δ (likes, dislikes, stars): part of e_u and b_u, not of the fusion.
-FEEDBACK = Modality("feedback", "user", "feedback", "#ef4444", "has_feedback", fused=False)
+FEEDBACK = Modality("feedback", "user", "feedback", "#ec4899", "has_feedback", fused=False)
 
 #: Explicit preferences read from the profile (:mod:`recsys.preferences`): coordinates appended
 #: to the fused vectors, one term each in the dot product, not part of the fusion.
 EXPLICIT_MODALITIES: tuple[Modality, ...] = (
-    Modality("avoid", "user", "rules out", "#64748b", "has_avoid", fused=False),
-    Modality("era", "user", "era", "#a16207", "has_era", fused=False),
+    Modality("avoid", "user", "rules out", "#334155", "has_avoid", fused=False),
+    Modality("era", "user", "era", "#0d9488", "has_era", fused=False),
 )
 
 USER_NAMES: tuple[str, ...] = tuple(m.name for m in USER_MODALITIES)

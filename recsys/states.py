@@ -8,7 +8,7 @@ cached engine can never be changed through them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -104,6 +104,10 @@ class UserState:
     @property
     def seen(self) -> set:
         return set(self.liked) | {f.item_id for f in self.feedback}
+
+    def without_feedback(self) -> UserState:
+        """The same user before any like, dislike or rating: the prior the towers made."""
+        return replace(self, delta_e=frozen(np.zeros_like(self.delta_e)), delta_b=0.0, feedback=(), last_update=None)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -37,14 +38,34 @@ def test_home(app):
     assert text
 
 
-def make_persona(at: AppTest, text: str, name: str) -> AppTest:
+def make_persona(at: AppTest, text: str, name: str, **form) -> AppTest:
+    """Fill the New user form (text, name and any other form keys: age, gender, liked…) and press Recommend."""
     open_page(at, "app_pages/new_user.py")
-    at.text_area(key="profile_text").set_value(text)
-    at.text_input(key="persona_name").set_value(name)
-    at.button[0].click()  # the form's submit button is the first button on the page
+    field(at, "profile_text").set_value(text)
+    field(at, "persona_name").set_value(name)
+    for key, value in form.items():
+        field(at, key).set_value(value)
+    click(at, "Recommend")
+    return at
+
+
+def field(at: AppTest, name: str):
+    """A persona-form widget; its key carries the form's generation (``name`` or ``name-<n>``)."""
+    widgets = [*at.text_area, *at.text_input, *at.number_input, *at.selectbox, *at.multiselect]
+    return next(w for w in widgets if w.key and (w.key == name or w.key.rsplit("-", 1)[0] == name))
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    next(b for b in at.button if b.label == label or b.key == label).click()
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
+
+
+def card(at: AppTest) -> str:
+    """The persona card's lines (profile text, demographics, onboarding likes, feedback)."""
+    keys = ("**Profile text:**", "**Demographics:**", "**Onboarding likes:**", "**Feedback given:**")
+    return "\n".join(m.value for m in at.markdown if m.value.startswith(keys))
 
 
 def test_new_user_recommends_and_feedback_moves_ranks(app):
@@ -56,7 +77,7 @@ def test_new_user_recommends_and_feedback_moves_ranks(app):
     likes[3].click()
     at.run()
     assert not at.exception
-    moves = [m.value for m in at.markdown if m.value.startswith(("▲", "▼", "🆕", "="))]
+    moves = [m.value for m in at.markdown if any(f"<small>{sign}" in m.value for sign in ("▲", "▼", "🆕", "="))]
     assert moves, "rank changes are shown after feedback"
     assert any(m.label == "b_u" for m in at.metric)
 
@@ -94,10 +115,7 @@ def test_score_anatomy_page(app):
 
 
 def test_fusion_page_sliders_change_the_list(app):
-    at = make_persona(app, "gory slasher films", "Slasher")
-    at.number_input(key="age").set_value(60)  # a second user modality, so re-weighting matters
-    at.button[0].click()
-    at.run()
+    at = make_persona(app, "gory slasher films", "Slasher", age=60)  # a second user modality, so re-weighting matters
     at = open_page(at, "app_pages/fusion.py")
 
     def reweighted() -> list:
@@ -155,6 +173,9 @@ def test_shared_link_reproduces_a_persona(explorer):
     at.run()
     assert not at.exception
     assert at.selectbox(key="shown_persona").value == "Linked"
+    # The recipient can edit it: the form holds the shared persona.
+    assert field(at, "profile_text").value == "cartoons with my kids"
+    assert field(at, "persona_name").value == "Linked"
 
 
 def test_broken_link_is_a_clear_message(explorer):
@@ -195,3 +216,147 @@ def test_word_attribution_methods(app):
     at.run()
     assert not at.exception
     assert any("Word attributions sum to" in c.value for c in at.caption)
+
+
+# ---------------------------------------------------------------- issue 7: crashes and rejected input
+def test_opening_a_saved_persona_keeps_the_page_and_its_controls(app):
+    from recsys.personas import PersonaStore
+
+    name = f"Saved {uuid.uuid4().hex[:6]}"
+    at = make_persona(app, "film noir detectives", name)
+    try:
+        click(at, "save")
+        at.selectbox(key="saved_pick").set_value(name)
+        at.run()
+        click(at, "open_saved")  # raised StreamlitWidgetAlreadyInstantiatedError before the fix
+        assert at.selectbox(key="shown_persona").value == name
+        assert {"delete_saved", "rename"} <= {b.key for b in at.button}
+        click(at, next(b.key for b in at.button if b.key and b.key.startswith(f"like-{name}-")))
+        assert not at.exception
+    finally:
+        PersonaStore().delete(name)
+
+
+@pytest.mark.parametrize("year", [1995, 2024])
+def test_new_item_accepts_real_release_years(app, year):
+    at = open_page(app, "app_pages/new_item.py")
+    at.number_input[0].set_value(year)
+    click(at, "Find its audience")
+    assert not at.error, [e.value for e in at.error]
+    assert any("top-20" in m.label for m in at.metric)
+
+
+def test_a_failed_new_item_says_the_results_below_are_the_previous_ones(app):
+    at = open_page(app, "app_pages/new_item.py")
+    click(at, "Find its audience")
+    at.text_area[0].set_value("   ")
+    click(at, "Find its audience")
+    assert any("Item description is empty" in e.value for e in at.error)
+    assert not any("tastes" in e.value for e in at.error)
+    assert any("Still showing the previous item" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize(("form", "expected"), [({"age": 30, "gender": "F"}, "age 30, gender F"), ({"liked": [1]}, "Toy Story (1995)")])
+def test_a_persona_needs_no_text(app, form, expected):
+    at = make_persona(app, "", "No words", **form)
+    assert not at.error, [e.value for e in at.error]
+    assert "*none*" in card(at) and expected in card(at)
+
+
+def test_an_empty_persona_is_refused_beside_the_button(app):
+    at = make_persona(app, "  ", "Nobody")
+    assert any("describe the person with text, demographics or liked items" in e.value for e in at.error)
+    assert not at.session_state["personas"]
+
+
+# ---------------------------------------------------------------- issue 7: personas that silently change
+def test_the_same_name_never_replaces_a_persona(app):
+    at = make_persona(app, "space operas", "Twin")
+    at = make_persona(at, "romantic comedies", "Twin")
+    assert set(at.session_state["personas"]) == {"Twin", "Twin (2)"}
+    assert at.session_state["personas"]["Twin"].persona.text == "space operas"
+    assert any("already exists and is unchanged" in w.value for w in at.warning)
+
+
+def test_nothing_carries_over_into_the_next_persona(app):
+    at = make_persona(app, "space operas", "First", age=60, liked=[1, 59])
+    assert field(at, "age").value is None and field(at, "liked").value == []
+    at = make_persona(at, "gory slasher films", "Second")
+    assert at.session_state["personas"]["Second"].persona.demographics == {}
+    assert at.session_state["personas"]["Second"].persona.liked == ()
+
+
+def test_a_ready_made_persona_replaces_earlier_picks(app):
+    at = make_persona(app, "space operas", "With picks", liked=[1, 59])
+    click(at, "edit-With picks")  # the form now holds Toy Story and Three Colors: Red
+    assert field(at, "liked").value == [1, 59]
+    at.selectbox(key="preset").set_value("Horror buff")
+    at.run()
+    assert field(at, "liked").value == []
+    click(at, "Recommend")
+    assert at.session_state["personas"]["Horror buff"].persona.liked == ()
+
+
+def test_the_card_shows_the_whole_persona_and_removes_it(app):
+    at = make_persona(app, "space operas", "Carded", age=33, liked=[50])
+    click(at, next(b.key for b in at.button if b.key and b.key.startswith("like-Carded-")))
+    text = card(at)
+    assert "space operas" in text and "age 33" in text and "Star Wars (1977)" in text and "👍 like" in text
+    click(at, "remove-Carded")
+    assert "Carded" not in at.session_state["personas"]
+
+
+def test_saving_points_the_saved_picker_at_the_new_entry(app):
+    from recsys.personas import PersonaStore
+
+    names = [f"Pick {uuid.uuid4().hex[:6]}" for _ in range(2)]
+    at = app
+    try:
+        for name in names:
+            at = make_persona(at, "westerns", name)
+            click(at, "save")
+            assert at.selectbox(key="saved_pick").value == name
+    finally:
+        for name in names:
+            PersonaStore().delete(name)
+
+
+def test_the_share_box_holds_a_full_url(app):
+    at = make_persona(app, "space operas", "Shared")
+    url = at.code[0].value
+    assert url.startswith("http") and "/new_user?persona=" in url
+
+
+# ---------------------------------------------------------------- issue 7: misleading screens
+def test_fusion_says_when_all_sliders_are_zero(app):
+    at = make_persona(app, "gory slasher films", "Zeroed", age=60)
+    at = open_page(at, "app_pages/fusion.py")
+    for slider in at.slider:
+        if slider.key and slider.key.startswith(("uf-", "if-")):
+            slider.set_value(0.0)
+    at.run()
+    shown = " ".join(w.value for w in at.warning)
+    assert "All user sliders are at 0" in shown and "All item sliders are at 0" in shown
+
+
+def test_new_item_boost_reaches_users(app):
+    at = open_page(app, "app_pages/new_item.py")
+    click(at, "Find its audience")
+    reach = lambda: int(next(m for m in at.metric if "would see it" in m.label).value.replace(",", ""))  # noqa: E731
+    before = reach()
+    at.slider(key="new_item_boost").set_value(5.0)
+    at.run()
+    assert reach() > before
+
+
+def test_map_offers_no_warm_vs_cold_when_every_film_is_warm(app):
+    at = open_page(app, "app_pages/embedding_map.py")
+    assert "warm vs cold" not in next(s for s in at.selectbox if s.label == "Colour items by").options
+
+
+def test_interest_chips_show_apostrophes_and_gibberish_is_flagged(app):
+    at = make_persona(app, "Children's films and Disney's classics", "Quotes")
+    chips = next(m.value for m in at.markdown if m.value.startswith("**Interests"))
+    assert "&#x27;" not in chips and "'" in chips
+    at = make_persona(at, "asdkjh qwpoeiru zxcmnv", "Gibberish")
+    assert any("Almost no words" in w.value for w in at.warning)

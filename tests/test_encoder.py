@@ -54,3 +54,13 @@ def test_small_batches_stay_in_memory_large_ones_are_written(tmp_path):
     keys = [f"k{i}" for i in range(PERSIST_BATCH)]
     store.add(keys, np.zeros((PERSIST_BATCH, 2), dtype=np.float32))
     assert EmbeddingStore(path, 2).lookup(["one", *keys])[1] == []
+
+
+@pytest.mark.parametrize(("text", "known"), [("gory slasher films", 3), ("asdkjh qwpoeiru zxcmnv", 0), ("Tarantino and qwpoeiru", 2)])
+def test_known_words_counts_words_the_tokenizer_reads_whole(encoder, text, known):
+    assert encoder.known_words(text) == (known, len(text.split()))
+
+
+def test_empty_item_description_names_the_item(encoder):
+    with pytest.raises(ValueError, match="^item description is empty: type a few words$"):
+        encoder.prepare("  ", what="item description")

@@ -130,12 +130,18 @@ def test_a_fully_empty_persona_is_a_clear_error(explorer, text):
         explorer.new_user(text)
 
 
-def test_a_persona_without_text_is_fused_from_what_is_known(explorer):
-    by_demo = explorer.new_user("", demographics={"age": 25, "gender": "M", "occupation": "student"})
-    assert by_demo.weights["text"] == 0.0 and by_demo.weights["demo"] == pytest.approx(1.0)
-    by_likes = explorer.new_user("  ", liked=[50, 172])
-    assert by_likes.weights["text"] == 0.0 and by_likes.weights["history"] == pytest.approx(1.0)
-    assert len(explorer.recommend(by_likes, k=10)) == 10
+@pytest.mark.parametrize(("demographics", "liked", "modality"), [({"age": 19, "gender": "M"}, (), "demo"), ({}, (50, 172), "history")])
+def test_a_persona_without_text_leaves_the_text_modality_out(explorer, demographics, liked, modality):
+    user = explorer.new_user("  ", demographics, liked=liked)
+    assert user.text == "" and user.weights["text"] == 0.0 and user.weights[modality] == pytest.approx(1.0)
+    recs = explorer.recommend(user, k=5)
+    assert len(recs) == 5 and (recs["dot_text"] == 0).all()
+    assert recs["score"].to_numpy() == pytest.approx((recs["mu"] + recs["b_u"] + recs["b_i"] + recs["dot"]).to_numpy(), abs=1e-4)
+
+
+def test_gibberish_text_gets_a_warning(explorer):
+    assert any("Almost no words" in w for w in explorer.new_user("asdkjh qwpoeiru zxcmnv").warnings)
+    assert not explorer.new_user("gory slasher films and haunted houses").warnings
 
 
 def test_very_long_text_is_truncated_with_a_warning(explorer):
@@ -177,6 +183,22 @@ def test_new_item_and_its_audience(explorer):
     assert set(explorer.audience(kids, k=20).user_id) != set(audience.user_id)
     with pytest.raises(ValueError, match="unknown genres"):
         explorer.new_item("x", {"genres": ["Space Western Opera"]})
+
+
+def test_new_item_boost_is_its_own_term_and_reach_grows_with_it(explorer):
+    item = explorer.new_item("A heist thriller set in Tokyo", attributes={"genres": ["Crime", "Thriller"], "year": 2024})
+    plain, boosted = explorer.audience(item, k=943), explorer.audience(item, k=943, boost=1.5)
+    assert (plain["boost"] == 0).all() and (boosted["boost"] == 1.5).all()
+    by_user = plain.set_index("user_id")["score"]
+    assert (boosted.set_index("user_id")["score"] - by_user).to_numpy() == pytest.approx(1.5, abs=1e-5)
+    reach = explorer.boost_reach(item, list_length=20)
+    assert reach["boost"].tolist() == [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
+    assert reach["users"].is_monotonic_increasing and reach["users"].iloc[-1] > reach["users"].iloc[0]
+    assert reach["users"].iloc[0] == plain["in_top"].sum() and reach["users"].iloc[3] == boosted["in_top"].sum()
+    segments = explorer.audience_segments(item, "gender", boost=3.0)
+    assert segments["share_in_top"].max() > explorer.audience_segments(item, "gender")["share_in_top"].max()
+    with pytest.raises(ValueError, match="boost"):
+        explorer.audience(item, boost=float("nan"))
 
 
 def test_warm_user_has_collaborative_part_and_explanation_matches_ranking(explorer):

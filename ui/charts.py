@@ -1,4 +1,4 @@
-"""Plotly figures for the pages: score breakdowns, fusion weights, the embedding map, curves.
+"""Plotly figures for the pages, and the one place that names modalities and rounds shown terms.
 
 Figures only draw numbers the engine computed; no model math lives here.
 """
@@ -6,28 +6,62 @@ Figures only draw numbers the engine computed; no model math lives here.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-TERM_COLOURS = {
-    "mu": "#94a3b8", "b_u": "#64748b", "b_i": "#f59e0b",
-    "dot_text": "#2563eb", "dot_demo": "#10b981", "dot_history": "#8b5cf6", "dot_id": "#ef4444", "dot_feedback": "#ec4899",
-}  # fmt: skip
-TERM_LABELS = {
-    "mu": "μ (global)", "b_u": "b_u (user bias)", "b_i": "b_i (item bias)", "dot_text": "⟨·⟩ from profile text",
-    "dot_demo": "⟨·⟩ from demographics", "dot_history": "⟨·⟩ from onboarding likes", "dot_id": "⟨·⟩ from collaborative ID",
-    "dot_feedback": "⟨·⟩ from feedback updates",
-}  # fmt: skip
-MODALITY_COLOURS = {"text": "#2563eb", "demo": "#10b981", "attr": "#10b981", "history": "#8b5cf6", "id": "#ef4444", "feedback": "#ec4899"}
-PALETTE = ["#2563eb", "#ef4444", "#10b981", "#f59e0b", "#8b5cf6", "#ec4899", "#14b8a6", "#f97316", "#6366f1", "#84cc16",
-           "#06b6d4", "#a855f7", "#e11d48", "#0ea5e9", "#22c55e", "#eab308", "#78716c", "#d946ef", "#475569"]  # fmt: skip
+from recsys import modalities
+
+# Labels and colours come from the engine's one modality table (recsys.modalities).
+USER_MODALITY_LABELS = modalities.labels("user")
+ITEM_MODALITY_LABELS = modalities.labels("item") | {"explicit": "genres & year (explicit)"}
+MODALITY_LABELS = {"user": USER_MODALITY_LABELS, "item": ITEM_MODALITY_LABELS}
+MODALITY_COLOURS = modalities.colours("item") | modalities.colours("user") | {"explicit": "#0d9488"}
+TERM_COLOURS = {"mu": "#94a3b8", "b_u": "#64748b", "b_i": "#f59e0b", "boost": "#d97706"} | {
+    f"dot_{m}": c for m, c in MODALITY_COLOURS.items() if m in USER_MODALITY_LABELS
+}
+TERM_LABELS = {"mu": "μ (global)", "b_u": "b_u (user bias)", "b_i": "b_i (item bias)", "boost": "new-item boost"} | {
+    f"dot_{m}": f"⟨·⟩ from {label}" for m, label in USER_MODALITY_LABELS.items()
+}
+POSITIVE, NEGATIVE = "#2563eb", "#ef4444"  # blue raises a score, red lowers it, on every chart
+#: Twelve colours far apart from each other (categorical groups; more groups are folded by the page).
+PALETTE = ["#2f6db5", "#f28e2b", "#d62728", "#ff9da7", "#59a14f", "#3a3a3a", "#9b59b6", "#8c564b", "#e6c229", "#5fb7b2",
+           "#8c8c3c", "#b9b2ab"]  # fmt: skip
+PERSONA_COLOURS = ["#111827", "#c2410c", "#6d28d9", "#047857"]
+
+
+def sequential(n: int) -> list[str]:
+    """``n`` colours along Viridis, for ordered groups (decades)."""
+    from plotly.colors import sample_colorscale
+
+    return sample_colorscale("Viridis", [i / max(n - 1, 1) for i in range(n)])
+
+
+def modality_label(name: str, side: str = "user") -> str:
+    return MODALITY_LABELS[side].get(name, name)
 
 
 def short(text: str, n: int = 38) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def rounded(values: Sequence[float], decimals: int = 2) -> list[float]:
+    """Round ``values`` so the rounded parts add up to their rounded total (largest remainder).
+
+    Plain rounding of −0.434, −1.444, −0.354 and 2.904 gives parts summing to 0.67 under a
+    total of 0.67 or 0.68 depending on luck; here the parts always sum to ``round(sum, d)``.
+    """
+    scale = 10**decimals
+    scaled = [float(v) * scale for v in values]
+    floors = [math.floor(v) for v in scaled]
+    missing = round(sum(scaled)) - sum(floors)
+    order = sorted(range(len(scaled)), key=lambda i: scaled[i] - floors[i], reverse=True)
+    for i in order[: max(0, missing)]:
+        floors[i] += 1
+    return [f / scale for f in floors]
 
 
 def _layout(fig: go.Figure, height: int, **kwargs) -> go.Figure:
@@ -46,53 +80,117 @@ def score_breakdown(recs: pd.DataFrame, max_items: int = 20) -> go.Figure:
                     hovertemplate="%{y}<br>" + TERM_LABELS[term] + ": %{x:.3f}<extra></extra>")  # fmt: skip
     fig.add_scatter(y=labels, x=rows["score"], mode="markers", name="score r̂", marker=dict(symbol="diamond", size=9, color="#111827"),
                     hovertemplate="%{y}<br>score: %{x:.3f}<extra></extra>")  # fmt: skip
-    _layout(fig, 28 * len(rows) + 110, barmode="relative", 
-            legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, font=dict(size=11)))  # fmt: skip
+    _layout(fig, 28 * len(rows) + 110, barmode="relative", legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, font=dict(size=11)))
     fig.update_xaxes(title="contribution to r̂ (logit)", zeroline=True, zerolinecolor="#111827")
     fig.update_yaxes(tickfont=dict(size=11), automargin=True)
     fig.update_layout(margin=dict(t=70))
     return fig
 
 
-def waterfall(terms: dict[str, float], title: str) -> go.Figure:
-    """Waterfall from μ to r̂ through every term, for one user × item."""
+def waterfall(terms: dict[str, float], title: str, decimals: int = 3) -> go.Figure:
+    """Waterfall from μ to r̂ through every term, for one user × item (shown parts add up to the shown total)."""
     names = list(terms)
+    shown = rounded([terms[n] for n in names], decimals)
+    total = round(sum(terms.values()), decimals)
     fig = go.Figure(go.Waterfall(
         x=[TERM_LABELS.get(n, n) for n in names] + ["score r̂"], y=[terms[n] for n in names] + [0],
-        measure=["relative"] * len(names) + ["total"], text=[f"{terms[n]:+.3f}" for n in names] + [f"{sum(terms.values()):.3f}"],
+        measure=["relative"] * len(names) + ["total"], text=[f"{v:+.{decimals}f}" for v in shown] + [f"{total:.{decimals}f}"],
         textposition="outside", connector=dict(line=dict(color="#cbd5e1")),
-        increasing=dict(marker_color="#2563eb"), decreasing=dict(marker_color="#ef4444"), totals=dict(marker_color="#111827"),
+        increasing=dict(marker_color=POSITIVE), decreasing=dict(marker_color=NEGATIVE), totals=dict(marker_color="#111827"),
     ))  # fmt: skip
     _layout(fig, 380, title=title, showlegend=False)
     fig.update_xaxes(tickangle=-20)
+    fig.update_yaxes(title="r̂ (logit)")
     return fig
 
 
-def weights_bar(weights: dict[str, float], title: str, height: int = 180) -> go.Figure:
-    names = [m for m in weights]
-    fig = go.Figure(go.Bar(x=[weights[m] for m in names], y=names, orientation="h", text=[f"{weights[m]:.2f}" for m in names],
-                           textposition="auto", marker_color=[MODALITY_COLOURS.get(m, "#64748b") for m in names]))  # fmt: skip
+def weights_bar(weights: Mapping[str, float], title: str, height: int = 180, side: str = "user") -> go.Figure:
+    names = list(weights)
+    fig = go.Figure(go.Bar(x=[weights[m] for m in names], y=[modality_label(m, side) for m in names], orientation="h",
+                           text=[f"{weights[m]:.2f}" for m in names], textposition="outside", cliponaxis=False,
+                           marker_color=[MODALITY_COLOURS.get(m, "#64748b") for m in names]))  # fmt: skip
     _layout(fig, height, title=title, showlegend=False)
-    fig.update_xaxes(range=[0, 1], title="fusion weight α")
+    fig.update_xaxes(range=[0, 1.14], tickvals=[0, 0.25, 0.5, 0.75, 1], title="fusion weight α")  # room for a label at 1.00
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def modality_box(frame: pd.DataFrame, modalities: Sequence[str], title: str, side: str) -> go.Figure:
+    """Distribution of per-entity fusion weights α, one box per modality."""
+    fig = go.Figure()
+    for m in modalities:
+        fig.add_box(y=frame[m], name=modality_label(m, side), marker_color=MODALITY_COLOURS.get(m, "#64748b"), boxpoints=False)
+    _layout(fig, 320, title=title, showlegend=False)
+    fig.update_yaxes(title="fusion weight α", range=[0, 1])
     return fig
 
 
 def modality_matrix(cross: pd.DataFrame) -> go.Figure:
-    """Heatmap of α_m α'_n ⟨h_m, h'_n⟩: which user modality meets which item modality."""
+    """Heatmap of α_m α'_n ⟨h_m, h'_n⟩: which user modality meets which item modality (blue raises r̂).
+
+    Rows and columns that are all zero (a modality the entity lacks, feedback never given) are left out.
+    """
+    keep_rows = cross.index[(cross.abs() > 1e-9).any(axis=1)]
+    keep_cols = cross.columns[(cross.abs() > 1e-9).any(axis=0)]
+    cross = cross.loc[keep_rows, keep_cols] if len(keep_rows) and len(keep_cols) else cross
     values = cross.to_numpy()
     limit = max(1e-6, float(np.abs(values).max()))
-    fig = go.Figure(go.Heatmap(z=values, x=[f"item: {c}" for c in cross.columns], y=[f"user: {r}" for r in cross.index], zmin=-limit, zmax=limit,
-                               colorscale="RdBu", reversescale=True, texttemplate="%{z:.3f}", hoverongaps=False))  # fmt: skip
-    return _layout(fig, 300, title="Dot product split by user modality × item modality")
+    fig = go.Figure(go.Heatmap(
+        z=values, x=[f"item: {modality_label(c, 'item')}" for c in cross.columns], y=[f"user: {modality_label(r)}" for r in cross.index],
+        zmin=-limit, zmax=limit, colorscale=[[0, NEGATIVE], [0.5, "#f8fafc"], [1, POSITIVE]], texttemplate="%{z:.3f}", hoverongaps=False,
+        colorbar=dict(title="logit", thickness=12),
+    ))  # fmt: skip
+    _layout(fig, 300, title="Dot product split by user modality × item modality")
+    fig.update_yaxes(automargin=True)
+    return fig
 
 
 def dimension_bars(products: np.ndarray, k: int = 12) -> go.Figure:
+    """The ``k`` largest products e_u,k · e_i,k, plus one bar for all the other dimensions together."""
     order = np.argsort(-np.abs(products))[:k]
-    fig = go.Figure(go.Bar(x=[f"dim {i}" for i in order], y=products[order], marker_color=["#2563eb" if v > 0 else "#ef4444" for v in products[order]],
-                           text=[f"{products[i]:+.3f}" for i in order], textposition="outside"))  # fmt: skip
-    _layout(fig, 320, title=f"Top {len(order)} dimensions by |e_u,k · e_i,k|", showlegend=False)
+    rest = np.setdiff1d(np.arange(len(products)), order)
+    values = [float(products[i]) for i in order] + ([float(products[rest].sum())] if len(rest) else [])
+    names = [f"dim {i}" for i in order] + ([f"other {len(rest)} dims"] if len(rest) else [])
+    shown = rounded(values, 3)
+    colours = [POSITIVE if v > 0 else NEGATIVE for v in values]
+    if len(rest):
+        colours[-1] = "#94a3b8"
+    fig = go.Figure(go.Bar(x=names, y=values, marker_color=colours, text=[f"{v:+.3f}" for v in shown], textposition="outside"))
+    _layout(fig, 320, title=f"Top {len(order)} dimensions by |e_u,k · e_i,k|, and the rest", showlegend=False)
     fig.update_yaxes(title="e_u,k · e_i,k")
+    fig.update_xaxes(tickangle=-35)
     return fig
+
+
+def loss_curve(losses: Sequence[float]) -> go.Figure:
+    fig = go.Figure(go.Scatter(x=list(range(len(losses))), y=list(losses), mode="lines+markers", line=dict(color=POSITIVE)))
+    _layout(fig, 240, title="Loss of the last online update", showlegend=False)
+    fig.update_xaxes(title="gradient step (0 = before the update)", dtick=1 if len(losses) <= 20 else None)
+    fig.update_yaxes(title="loss L(e, b)")
+    return fig
+
+
+def boost_reach(reach: pd.DataFrame, chosen: float, list_length: int) -> go.Figure:
+    """Users who would get a new item in their top list, for each boost level (the chosen one highlighted)."""
+    colours = [POSITIVE if abs(b - chosen) < 1e-9 else "#93c5fd" for b in reach["boost"]]
+    fig = go.Figure(go.Bar(x=[f"+{b:g}" for b in reach["boost"]], y=reach["users"], marker_color=colours,
+                           text=[f"{u:,}" for u in reach["users"]], textposition="outside",
+                           customdata=reach[["share", "median_position"]].to_numpy(),
+                           hovertemplate="boost %{x}<br>%{y} users (%{customdata[0]:.1%})<br>median rank %{customdata[1]:.0f}"
+                                         "<extra></extra>"))  # fmt: skip
+    _layout(fig, 300, title=f"Users who would see it in their top-{list_length}, by boost", showlegend=False)
+    fig.update_xaxes(title="new-item boost added to b_i (logit)", type="category")
+    fig.update_yaxes(title="users", rangemode="tozero")
+    return fig
+
+
+def _annotation(point: dict, colour: str, n: int, dims: int) -> dict:
+    """A name tag offset from its marker, on a white box, so it covers neither the marker nor its neighbours."""
+    offset = [-34, 34, -58, 58][n % 4]
+    tag = dict(text=html.escape(short(point["name"], 40)), showarrow=True, arrowhead=0, arrowcolor=colour, ax=0, ay=offset,
+               bgcolor="rgba(255,255,255,0.9)", bordercolor=colour, borderpad=3, font=dict(color=colour, size=12))  # fmt: skip
+    tag |= {"x": point["x"], "y": point["y"]} | ({"z": point["z"]} if dims == 3 else {})
+    return tag
 
 
 def embedding_map(
@@ -102,11 +200,15 @@ def embedding_map(
     dims: int,
     extra: Sequence[dict] = (),
     categorical: bool = True,
+    colours: Mapping[str, str] | None = None,
+    colour_title: str | None = None,
 ) -> go.Figure:
     """Items (and users) on the map; ``extra`` holds session points with their top-K lines.
 
     ``items``/``users`` have x, y (, z), a colour column, a ``label`` for hover and an ``id``
-    carried in customdata, because point indices are per trace.
+    carried in customdata, because point indices are per trace. Categorical groups take
+    ``colours`` (group → colour) or the palette in order; a numeric column is drawn on a log
+    scale with its colour bar below the map, clear of the legend.
     """
     scatter = go.Scattergl if dims == 2 else go.Scatter3d
     fig = go.Figure()
@@ -122,13 +224,17 @@ def embedding_map(
         groups = list(dict.fromkeys(items[colour]))
         for n, group in enumerate(groups):
             part = items[items[colour] == group]
+            fill = (colours or {}).get(group, PALETTE[n % len(PALETTE)])
             fig.add_trace(scatter(**coords(part), mode="markers", name=str(group), customdata=np.stack([part["id"], part["label"]], axis=1),
-                                  marker=dict(size=size, color=PALETTE[n % len(PALETTE)], opacity=0.75),
-                                  hovertemplate="%{customdata[1]}<extra></extra>"))  # fmt: skip
+                                  marker=dict(size=size, color=fill, opacity=0.75), hovertemplate="%{customdata[1]}<extra></extra>"))  # fmt: skip
     else:
+        values = items[colour].astype(float)
+        ticks = [t for t in (1, 3, 10, 30, 100, 300, 1000) if t <= max(values.max(), 1)]
         fig.add_trace(scatter(**coords(items), mode="markers", name="items", customdata=np.stack([items["id"], items["label"]], axis=1),
-                              marker=dict(size=size, color=items[colour], colorscale="Viridis", opacity=0.8, showscale=True,
-                                          colorbar=dict(title=colour, thickness=12, x=1.0)),
+                              marker=dict(size=size, color=np.log10(values.clip(lower=1)), colorscale="Viridis", opacity=0.8, showscale=True,
+                                          colorbar=dict(title=dict(text=f"{colour_title or colour} (log scale)", side="top"), orientation="h",
+                                                        thickness=10, len=0.5, x=0.5, xanchor="center", y=-0.1, yanchor="top",
+                                                        tickvals=np.log10(ticks), ticktext=[f"{t:,}" for t in ticks])),
                               hovertemplate="%{customdata[1]}<extra></extra>"))  # fmt: skip
     if users is not None and len(users):
         segments = list(dict.fromkeys(users["segment"])) if "segment" in users else [None]
@@ -140,8 +246,9 @@ def embedding_map(
                                   marker=dict(size=size - 1, color=shades[n % len(shades)] if segment is not None else "#94a3b8",
                                               symbol="circle-open" if dims == 2 else "circle", opacity=0.7),
                                   hovertemplate="%{customdata[1]}<extra></extra>"))  # fmt: skip
+    tags = []
     for n, point in enumerate(extra):
-        colour_n = ["#111827", "#dc2626", "#7c3aed", "#059669"][n % 4]
+        colour_n = PERSONA_COLOURS[n % len(PERSONA_COLOURS)]
         if len(point.get("targets", [])):
             targets = point["targets"]
             for axis_values in targets:
@@ -154,19 +261,27 @@ def embedding_map(
             top = {"x": [t[0] for t in targets], "y": [t[1] for t in targets]}
             if dims == 3:
                 top["z"] = [t[2] for t in targets]
-            fig.add_trace(scatter(**top, mode="markers", name=f"top-K of {point['name']}", hovertext=point.get("target_labels"),
+            fig.add_trace(scatter(**top, mode="markers", name=f"top-K of {short(point['name'], 30)}", hovertext=point.get("target_labels"),
                                   hoverinfo="text", marker=dict(size=size + 4, color="rgba(0,0,0,0)", line=dict(color=colour_n, width=2))))  # fmt: skip
         here = {"x": [point["x"]], "y": [point["y"]]}
         if dims == 3:
             here["z"] = [point["z"]]
-        fig.add_trace(scatter(**here, mode="markers+text", name=point["name"], text=[html.escape(point["name"])], textposition="top center",
-                              marker=dict(size=16 if dims == 2 else 8, color=colour_n, symbol="star" if dims == 2 else "diamond",
-                                          line=dict(color="white", width=1)),
+        symbol = point.get("symbol", "star") if dims == 2 else "diamond"
+        fig.add_trace(scatter(**here, mode="markers", name=short(point["name"], 30),
+                              marker=dict(size=18 if dims == 2 else 8, color=colour_n, symbol=symbol, line=dict(color="white", width=1.5)),
                               hovertext=html.escape(point.get("hover", point["name"])), hoverinfo="text"))  # fmt: skip
-    _layout(fig, 640, legend=dict(font=dict(size=11), itemsizing="constant"), dragmode="lasso" if dims == 2 else "orbit")
+        tags.append(_annotation(point, colour_n, n, dims))
+    legend = dict(font=dict(size=11), itemsizing="constant")
+    _layout(fig, 660, legend=legend, dragmode="lasso" if dims == 2 else "orbit")
     if dims == 2:
+        for tag in tags:
+            fig.add_annotation(**tag)
         fig.update_xaxes(showticklabels=False, title="UMAP 1")
         fig.update_yaxes(showticklabels=False, title="UMAP 2")
+        if not categorical:
+            fig.update_layout(margin=dict(b=110))
+    else:
+        fig.update_layout(scene=dict(annotations=tags))
     return fig
 
 
@@ -182,11 +297,22 @@ def curves(frame: pd.DataFrame, x: str, y: str, group: str, title: str, x_title:
 
 
 def bars(
-    frame: pd.DataFrame, x: str, y: str, title: str, colour_by: str | None = None, error: str | None = None, height: int = 360
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    title: str,
+    colour_by: str | None = None,
+    error: str | None = None,
+    height: int = 360,
+    colour: str | None = None,
+    text_format: str = "{:.3f}",
 ) -> go.Figure:
-    colours = [PALETTE[n % len(PALETTE)] for n in range(len(frame))] if colour_by is None else None
+    """Vertical bars; one ``colour`` for a single measure (segments), otherwise one palette colour per bar."""
+    colours = colour or ([PALETTE[n % len(PALETTE)] for n in range(len(frame))] if colour_by is None else None)
+    # With error bars the value goes inside the bar, where the error cap cannot cover it.
     fig = go.Figure(go.Bar(x=frame[x], y=frame[y], marker_color=colours, error_y=dict(type="data", array=frame[error]) if error else None,
-                           text=[f"{v:.3f}" for v in frame[y]], textposition="outside"))  # fmt: skip
+                           text=[text_format.format(v) for v in frame[y]], textposition="inside" if error else "outside",
+                           insidetextanchor="middle", cliponaxis=False))  # fmt: skip
     _layout(fig, height, title=title, showlegend=False)
-    fig.update_xaxes(tickangle=-45 if len(frame) > 8 else -25)  # many labels need a steeper angle not to overlap
+    fig.update_xaxes(tickangle=-45 if len(frame) > 8 else -25, type="category")  # many labels need a steeper angle not to overlap
     return fig

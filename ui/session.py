@@ -1,23 +1,38 @@
-"""Everything one browser session keeps: its personas, their feedback, its new items.
+"""Everything one browser session keeps: its personas, their feedback, its new items, the persona form.
 
 All ``st.session_state`` keys are named here. Values are immutable engine states
 (:class:`recsys.UserState`), so one session's changes can never reach another's.
+
+Widget keys may only be written before their widget is drawn in a run, so every function
+here that writes one (``put``, ``clear_form``, ``load_form``) is meant for a button's
+``on_click`` callback, or for ``app.py`` before the page runs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
 from recsys import Explorer, ItemState, UserState
-from recsys.personas import Persona
+from recsys import columns as C
+from recsys.personas import MAX_NAME, Persona
 
 PERSONAS = "personas"  # name -> SessionPersona
 ACTIVE = "active_persona"
 SHOWN = "shown_persona"  # the New user page's persona selector
 NEW_ITEMS = "new_items"  # list[ItemState]
 LINK_LOADED = "persona_link_loaded"
+EDITING = "editing_persona"  # name of the persona the form holds, or None for a new one
+FORM_MESSAGE = "persona_form_message"  # (kind, text) shown beside the Recommend button
+SAVE_MESSAGE = "persona_save_message"  # (kind, text) shown beside the save / open / rename controls
+SAVED_PICK = "saved_pick"  # the Saved personas selector
+FORM_GENERATION = "persona_form_generation"  # bumped whenever the form is emptied or reloaded
+
+# The persona form's fields (see ``key``), and the value each starts from; PRESET is the selector above the form.
+PRESET, TEXT, AGE, GENDER, OCCUPATION, LIKED, NAME = "preset", "profile_text", "age", "gender", "occupation", "liked", "persona_name"
+NOT_GIVEN = "—"
+FORM_DEFAULTS = {TEXT: "", AGE: None, GENDER: NOT_GIVEN, OCCUPATION: NOT_GIVEN, LIKED: [], NAME: ""}
 
 READY_MADE = {
     "Space-opera fan": ("I love space operas: epic battles between the stars, alien worlds and rebels against an empire.", {}),
@@ -37,11 +52,16 @@ READY_MADE = {
 
 @dataclass(frozen=True)
 class SessionPersona:
-    """A persona's inputs and its current engine state, plus the list it saw last (for rank changes)."""
+    """A persona's inputs and its current engine state, plus the list it saw last (for rank changes).
+
+    ``prior`` is the state before any feedback, so a page can show the cumulative effect of
+    all feedback, not only of the last update.
+    """
 
     persona: Persona
     state: UserState
     previous_ranks: tuple = ()  # (item_id, rank) of the list before the last feedback
+    prior: UserState | None = field(default=None, compare=False)
 
 
 def personas() -> dict[str, SessionPersona]:
@@ -59,7 +79,8 @@ def set_active(name: str) -> None:
 
 def build(explorer: Explorer, persona: Persona) -> SessionPersona:
     """Replay a persona's inputs through the engine (raises ValueError on bad input)."""
-    return SessionPersona(persona, persona.user(explorer))
+    state = persona.user(explorer)
+    return SessionPersona(persona, state, prior=state.without_feedback())
 
 
 def put(entry: SessionPersona) -> None:
@@ -70,9 +91,16 @@ def put(entry: SessionPersona) -> None:
 
 
 def remove(name: str) -> None:
+    """Drop a persona from this session (a callback: it also resets the selector and the form if needed)."""
     personas().pop(name, None)
+    following = next(iter(personas()), None)
     if st.session_state.get(ACTIVE) == name:
-        st.session_state[ACTIVE] = next(iter(personas()), None)
+        st.session_state[ACTIVE] = following
+    if st.session_state.get(SHOWN) == name:
+        st.session_state[SHOWN] = following
+    if st.session_state.get(EDITING) == name:
+        clear_form()
+    st.session_state[FORM_MESSAGE] = ("info", f"Removed “{name}” from this session.")
 
 
 def give_feedback(explorer: Explorer, name: str, item_id, signal: str | int, current_ranks: tuple) -> SessionPersona:
@@ -82,7 +110,7 @@ def give_feedback(explorer: Explorer, name: str, item_id, signal: str | int, cur
         state = explorer.feedback(entry.state, item_id, signal == "like")
     else:
         state = explorer.rate(entry.state, item_id, int(signal))
-    updated = SessionPersona(entry.persona.with_signal(item_id, signal), state, current_ranks)
+    updated = SessionPersona(entry.persona.with_signal(item_id, signal), state, current_ranks, entry.prior)
     personas()[name] = updated
     return updated
 
@@ -96,3 +124,160 @@ def unique_name(base: str) -> str:
     while name in personas():
         name, n = f"{base} ({n})", n + 1
     return name
+
+
+# ---------------------------------------------------------------------- the persona form
+def key(field_name: str) -> str:
+    """The widget key of a form field in the form's current generation.
+
+    A browser keeps what was typed or picked in a form until it is submitted; writing the
+    field's session value does not reach that pending input when the value did not change
+    on the server (a film picked but not yet submitted survives a "clear"). New keys make
+    new widgets, so emptying or reloading the form really empties or reloads it.
+    """
+    generation = st.session_state.get(FORM_GENERATION, 0)
+    return field_name if generation == 0 else f"{field_name}-{generation}"
+
+
+def init_form() -> None:
+    """Give every form widget its starting value once (never through the widget's own default,
+    which would clash with values written by callbacks)."""
+    editing = st.session_state.get(EDITING)
+    if editing in personas() and key(TEXT) not in st.session_state:
+        # Streamlit drops widget values while another page is shown: refill the form being edited.
+        load_form(personas()[editing].persona)
+    st.session_state.setdefault(PRESET, NOT_GIVEN)
+    for field_name, value in FORM_DEFAULTS.items():
+        st.session_state.setdefault(key(field_name), list(value) if isinstance(value, list) else value)
+
+
+def clear_form() -> None:
+    """An empty form for a new persona (nothing carried over from the previous one)."""
+    for field_name in FORM_DEFAULTS:
+        st.session_state.pop(key(field_name), None)
+    st.session_state[FORM_GENERATION] = st.session_state.get(FORM_GENERATION, 0) + 1
+    for field_name, value in FORM_DEFAULTS.items():
+        st.session_state[key(field_name)] = list(value) if isinstance(value, list) else value
+    st.session_state[PRESET] = NOT_GIVEN
+    st.session_state[EDITING] = None
+
+
+def load_form(persona: Persona) -> None:
+    """Put a persona's inputs into the form, to edit it."""
+    clear_form()
+    demographics = persona.demographics or {}
+    st.session_state[key(TEXT)] = persona.text
+    st.session_state[key(AGE)] = int(demographics[C.AGE]) if demographics.get(C.AGE) is not None else None
+    st.session_state[key(GENDER)] = str(demographics.get(C.GENDER, NOT_GIVEN))
+    st.session_state[key(OCCUPATION)] = str(demographics.get(C.OCCUPATION, NOT_GIVEN))
+    st.session_state[key(LIKED)] = list(persona.liked)
+    st.session_state[key(NAME)] = persona.name
+    st.session_state[EDITING] = persona.name
+
+
+def apply_preset() -> None:
+    """Callback of the ready-made persona selector: the preset replaces everything in the form."""
+    name = st.session_state.get(PRESET)
+    clear_form()
+    st.session_state[PRESET] = name
+    if name in READY_MADE:
+        text, demographics = READY_MADE[name]
+        st.session_state[key(TEXT)] = text
+        st.session_state[key(AGE)] = demographics.get(C.AGE)
+        st.session_state[key(GENDER)] = demographics.get(C.GENDER, NOT_GIVEN)
+        st.session_state[key(OCCUPATION)] = demographics.get(C.OCCUPATION, NOT_GIVEN)
+        st.session_state[key(NAME)] = unique_name(name)
+
+
+def form_persona(name: str) -> Persona:
+    """The persona the form describes, under ``name``."""
+    given = {C.AGE: AGE, C.GENDER: GENDER, C.OCCUPATION: OCCUPATION}
+    demographics = {column: st.session_state.get(key(field_name)) for column, field_name in given.items()}
+    demographics = {column: value for column, value in demographics.items() if value not in (None, NOT_GIVEN)}
+    return Persona(name[:MAX_NAME], st.session_state.get(key(TEXT)) or "", demographics, tuple(st.session_state.get(key(LIKED)) or ()))
+
+
+def submit_form(explorer: Explorer) -> None:
+    """Callback of Recommend: create a persona, or update the one being edited, and say which.
+
+    A new persona never silently replaces another of the same name: it gets a numbered name.
+    Editing keeps the feedback given so far and replays it on the new inputs.
+    """
+    editing = st.session_state.get(EDITING)
+    editing = editing if editing in personas() else None
+    typed = (st.session_state.get(key(NAME)) or "").strip()[:MAX_NAME]
+    name = typed or editing or unique_name("Persona")
+    notes = []
+    if name in personas() and name != editing:
+        taken, name = name, unique_name(name)
+        notes.append(f"A persona named “{taken}” already exists and is unchanged; this one is “{name}”.")
+    persona = form_persona(name)
+    if editing and name == editing:
+        persona = replace(persona, feedback=personas()[editing].persona.feedback)
+    try:
+        entry = build(explorer, persona)
+    except ValueError as err:
+        st.session_state[FORM_MESSAGE] = ("error", str(err)[:1].upper() + str(err)[1:] + ".")
+        return
+    put(entry)
+    if editing and name == editing:
+        replayed = f", with its {len(persona.feedback)} feedback replayed" if persona.feedback else ""
+        notes.insert(0, f"Updated “{name}”{replayed}.")
+        st.session_state[FORM_MESSAGE] = ("success", " ".join(notes))
+        return
+    clear_form()
+    notes.insert(0, f"Created “{name}”. The form is empty for the next persona; ✏️ Edit on the card loads this one back.")
+    st.session_state[FORM_MESSAGE] = ("success" if len(notes) == 1 else "warning", " ".join(notes))
+
+
+def edit(name: str) -> None:
+    """Callback of a persona card's Edit button."""
+    load_form(personas()[name].persona)
+    st.session_state[FORM_MESSAGE] = ("info", f"Editing “{name}”: change it and press Recommend to update it.")
+
+
+# ---------------------------------------------------------------------- saved personas
+def save(store, name: str) -> None:
+    """Callback of Save: store the persona and point the saved-persona picker at it."""
+    try:
+        store.save(personas()[name].persona)
+    except (KeyError, ValueError) as err:
+        st.session_state[SAVE_MESSAGE] = ("error", str(err))
+        return
+    st.session_state[SAVED_PICK] = name
+    st.session_state[SAVE_MESSAGE] = ("success", f"Saved “{name}”. It will be here after a restart.")
+
+
+def open_saved(explorer: Explorer, store) -> None:
+    """Callback of Open: rebuild the picked saved persona in this session and load it into the form."""
+    pick = st.session_state.get(SAVED_PICK)
+    try:
+        persona = store.get(pick)
+        if pick in personas() and personas()[pick].persona != persona:
+            persona = replace(persona, name=unique_name(persona.name))
+        entry = build(explorer, persona)
+    except (KeyError, ValueError) as err:
+        st.session_state[SAVE_MESSAGE] = ("error", str(err))
+        return
+    put(entry)
+    load_form(entry.persona)
+    st.session_state[SAVE_MESSAGE] = ("success", f"Opened “{entry.persona.name}”; it is shown above and loaded in the form.")
+
+
+def delete_saved(store) -> None:
+    pick = st.session_state.get(SAVED_PICK)
+    store.delete(pick)
+    st.session_state.pop(SAVED_PICK, None)
+    st.session_state[SAVE_MESSAGE] = ("info", f"Deleted the saved persona “{pick}” (this session's copy, if any, stays).")
+
+
+def rename_saved(store, old_key: str, new_key: str) -> None:
+    old, new = st.session_state.get(old_key), st.session_state.get(new_key) or ""
+    try:
+        store.rename(old, new)
+    except (KeyError, ValueError) as err:
+        st.session_state[SAVE_MESSAGE] = ("error", str(err))
+        return
+    st.session_state[SAVED_PICK] = new.strip()
+    st.session_state[new_key] = ""
+    st.session_state[SAVE_MESSAGE] = ("success", f"Renamed “{old}” to “{new.strip()}”.")

@@ -43,8 +43,20 @@ def _competition(explorer: Explorer) -> np.ndarray:
     return _COMPETITION[explorer]
 
 
+def check_boost(boost: float) -> float:
+    """A boost must be a finite number of logits."""
+    try:
+        value = float(boost)
+    except (TypeError, ValueError):
+        raise ValueError(f"boost must be a number of logits, got {boost!r}") from None
+    if not np.isfinite(value):
+        raise ValueError(f"boost must be a finite number of logits, got {boost!r}")
+    return value
+
+
 def positions(explorer: Explorer, item: ItemState, boost: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Every dataset user's score for ``item`` (boost included) and the position it would take in their list."""
+    boost = check_boost(boost)
     score = explorer.warm_scores(item.vector[None, :], np.array([item.bias + boost]))[:, 0]
     ranked = _competition(explorer)
     # Strictly greater: a catalogue item never counts itself as ranked above itself.
@@ -58,7 +70,7 @@ def audience_frame(explorer: Explorer, item: ItemState, list_length: int = 20, b
     frame = explorer.users.copy()
     frame.insert(1, C.SCORE, score)
     frame.insert(2, "p_like", sigmoid(score))
-    frame.insert(3, "boost", float(boost))
+    frame.insert(3, "boost", check_boost(boost))
     frame.insert(4, "position", position)
     frame.insert(5, "in_top", position <= list_length)
     return frame.sort_values(C.SCORE, ascending=False, kind="stable")
@@ -112,5 +124,12 @@ def reach_by_boost(explorer: Explorer, item: ItemState, list_length: int = 20, l
     for level in levels:
         _, position = positions(explorer, item, level)
         reached = int((position <= list_length).sum())
-        rows.append({"boost": float(level), "users": reached, "share": reached / max(1, len(position))})
+        rows.append(
+            {
+                "boost": float(level),
+                "users": reached,
+                "share": reached / max(1, len(position)),
+                "median_position": float(np.median(position)),
+            }
+        )
     return pd.DataFrame(rows)
