@@ -126,6 +126,34 @@ def persona_card(entry: session.SessionPersona) -> None:
         st.markdown(f"**Feedback given:** {given}", unsafe_allow_html=True)
 
 
+def reading_section(name: str, user) -> None:
+    """How the words were read, as chips: click one to drop it (and again to bring it back); the list re-ranks."""
+    if not user.text:
+        return
+    original = explorer.read(user.text)
+    chips = session.reading_chips(original)
+    if not chips:
+        st.caption("Reading: no genres, exclusions, named films, era or self-description found — the words alone drive the text part.")
+        return
+    current = session.reading_chips(user.reading) if user.reading is not None else chips
+    widget_key = f"chips-{name}-{hash(user.text) & 0xFFFF}"
+    if widget_key not in st.session_state:
+        st.session_state[widget_key] = [label for label in chips if label in current or label.replace(" (unsure)", "") in current]
+    st.pills(
+        "How the profile was read (click a chip to drop it from the model, click again to bring it back)",
+        list(chips), selection_mode="multi", key=widget_key, on_change=session.apply_chips, args=(explorer, name, widget_key),
+        help="Ruled-out genres and the era enter the score as their own terms (dot_avoid, dot_era); named films become onboarding "
+        "likes and are never recommended back; what the person says about themselves fills in the demographics the form leaves empty.",
+    )  # fmt: skip
+    for match in user.reading.titles if user.reading else ():
+        if not match.confident and match.alternatives:
+            cols = st.columns([0.34] + [0.22] * min(3, len(match.alternatives)), vertical_alignment="center")
+            cols[0].caption(f"“{html.escape(match.query)}” is unsure — did you mean:")
+            for col, (item_id, title, score) in zip(cols[1:], match.alternatives[:3]):
+                col.button(title, key=f"alt-{name}-{match.query}-{item_id}", help=f"match score {score:.0f}/100",
+                           on_click=session.choose_title, args=(explorer, name, match.query, item_id, title))  # fmt: skip
+
+
 def share_url(persona) -> str:
     """A full link to this page that rebuilds ``persona`` (feedback included)."""
     page = st.context.url or "http://localhost:8501/new_user"
@@ -148,6 +176,7 @@ def results(k: int) -> None:
     entry = session.personas()[name]
     user = entry.state
     persona_card(entry)
+    reading_section(name, user)
     for warning in user.warnings:
         st.warning(warning)
     recs = explorer.recommend(user, k=k)

@@ -59,8 +59,14 @@ with cols[0]:
         "Blue raises the score, red lowers it." + (f" Not shown (this user has none, weight 0): {', '.join(missing)}." if missing else "")
     )
 with cols[1]:
-    st.plotly_chart(charts.dimension_bars(anatomy.per_dimension), width="stretch")
-    st.caption(f"The {len(anatomy.per_dimension)} products e_u,k · e_i,k (the 12 largest, and the rest as one grey bar) "
+    st.plotly_chart(
+        charts.dimension_bars(
+            anatomy.per_dimension, labels=[f"dim {i}" for i in range(len(user.vector))] + explorer.explicit_layout.labels
+        ),
+        width="stretch",
+    )
+    st.caption(f"The {len(anatomy.per_dimension)} products e_u,k · e_i,k — {len(user.vector)} fused dimensions, then the explicit "
+               f"genre and year coordinates a profile's reading weighs (the 12 largest, and the rest as one grey bar) — "
                f"sum to ⟨e_u, e_i⟩ = {dot:.3f}.")  # fmt: skip
 
 with st.expander("Biases, by modality"):

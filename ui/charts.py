@@ -145,12 +145,16 @@ def modality_matrix(cross: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def dimension_bars(products: np.ndarray, k: int = 12) -> go.Figure:
-    """The ``k`` largest products e_u,k · e_i,k, plus one bar for all the other dimensions together."""
+def dimension_bars(products: np.ndarray, k: int = 12, labels: Sequence[str] | None = None) -> go.Figure:
+    """The ``k`` largest products e_u,k · e_i,k, plus one bar for all the other dimensions together.
+
+    ``labels`` names the coordinates (default ``dim k``): the explicit ones are genres and years.
+    """
+    labels = list(labels) if labels is not None else [f"dim {i}" for i in range(len(products))]
     order = np.argsort(-np.abs(products))[:k]
     rest = np.setdiff1d(np.arange(len(products)), order)
     values = [float(products[i]) for i in order] + ([float(products[rest].sum())] if len(rest) else [])
-    names = [f"dim {i}" for i in order] + ([f"other {len(rest)} dims"] if len(rest) else [])
+    names = [labels[i] for i in order] + ([f"other {len(rest)} dims"] if len(rest) else [])
     shown = rounded(values, 3)
     colours = [POSITIVE if v > 0 else NEGATIVE for v in values]
     if len(rest):

@@ -17,6 +17,7 @@ import streamlit as st
 from recsys import Explorer, ItemState, UserState
 from recsys import columns as C
 from recsys.personas import MAX_NAME, Persona
+from recsys.reading import Reading
 
 PERSONAS = "personas"  # name -> SessionPersona
 ACTIVE = "active_persona"
@@ -213,7 +214,9 @@ def submit_form(explorer: Explorer) -> None:
         notes.append(f"A persona named “{taken}” already exists and is unchanged; this one is “{name}”.")
     persona = form_persona(name)
     if editing and name == editing:
-        persona = replace(persona, feedback=personas()[editing].persona.feedback)
+        before = personas()[editing].persona
+        # The same words keep the reading as the person edited it; new words are read afresh.
+        persona = replace(persona, feedback=before.feedback, reading=before.reading if before.text == persona.text else None)
     try:
         entry = build(explorer, persona)
     except ValueError as err:
@@ -228,6 +231,55 @@ def submit_form(explorer: Explorer) -> None:
     clear_form()
     notes.insert(0, f"Created “{name}”. The form is empty for the next persona; ✏️ Edit on the card loads this one back.")
     st.session_state[FORM_MESSAGE] = ("success" if len(notes) == 1 else "warning", " ".join(notes))
+
+
+# ---------------------------------------------------------------------- the profile's reading
+def reading_chips(reading: Reading) -> dict[str, tuple[str, object]]:
+    """``{label: (kind, value)}`` of every chip of a reading, in the order shown."""
+    chips: dict[str, tuple[str, object]] = {}
+    for genre in reading.wants:
+        chips[f"wants · {genre}"] = ("wants", genre)
+    for genre in reading.rules_out:
+        chips[f"rules out · {genre}"] = ("rules_out", genre)
+    for match in reading.titles:
+        label = f"named · {match.title}" if match.confident else f"named · “{match.query}” (unsure)"
+        chips[label] = ("title", match.item_id if match.confident else match.query)
+    if reading.era is not None:
+        chips[f"era · {reading.era.start}–{reading.era.end}"] = ("era", None)
+    for field_name, value in reading.demographics.items():
+        chips[f"says · {field_name} {value}"] = ("demographic", field_name)
+    return chips
+
+
+def _rebuild(explorer: Explorer, name: str, reading: Reading) -> None:
+    entry = personas()[name]
+    rebuilt = build(explorer, replace(entry.persona, reading=reading.to_dict()))
+    personas()[name] = replace(rebuilt, previous_ranks=entry.previous_ranks)
+
+
+def apply_chips(explorer: Explorer, name: str, widget_key: str) -> None:
+    """Callback of the reading chips: the reading is the text's own minus every chip the person deselected."""
+    entry = personas()[name]
+    original = explorer.read(entry.persona.text)
+    kept = set(st.session_state.get(widget_key) or ())
+    reading = original
+    for label, (kind, value) in reading_chips(original).items():
+        if label not in kept:
+            reading = reading.without(kind, value)
+    # A title chosen among alternatives stays chosen while its chip is kept.
+    chosen = {m.query: m for m in (entry.state.reading.titles if entry.state.reading else ()) if m.confident}
+    reading = replace(reading, titles=tuple(chosen.get(m.query, m) if not m.confident else m for m in reading.titles))
+    _rebuild(explorer, name, reading)
+
+
+def choose_title(explorer: Explorer, name: str, query: str, item_id, title: str) -> None:
+    """Callback of an alternative's button: the unsure title becomes that catalogue film."""
+    entry = personas()[name]
+    reading = entry.state.reading or explorer.read(entry.persona.text)
+    titles = tuple(
+        replace(m, item_id=item_id, title=title, alternatives=()) if m.query == query and not m.confident else m for m in reading.titles
+    )
+    _rebuild(explorer, name, replace(reading, titles=titles, notes=tuple(n for n in reading.notes if query not in n)))
 
 
 def edit(name: str) -> None:
