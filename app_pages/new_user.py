@@ -120,7 +120,11 @@ def persona_card(entry: session.SessionPersona) -> None:
         demographics = persona.demographics or {}
         described = ", ".join(f"{key} {html.escape(str(value))}" for key, value in demographics.items()) or "*not given*"
         st.markdown(f"**Demographics:** {described}", unsafe_allow_html=True)
-        liked = "; ".join(html.escape(TITLES.get(i, str(i))) for i in persona.liked) or "*none*"
+        picked = set(persona.liked)
+        liked = (
+            "; ".join(html.escape(TITLES.get(i, str(i))) + ("" if i in picked else " *(named in the text)*") for i in entry.state.liked)
+            or "*none*"
+        )
         st.markdown(f"**Onboarding likes:** {liked}", unsafe_allow_html=True)
         given = "; ".join(f"{feedback_label(v)} {html.escape(TITLES.get(i, str(i)))}" for i, v in persona.feedback) or "*none yet*"
         st.markdown(f"**Feedback given:** {given}", unsafe_allow_html=True)

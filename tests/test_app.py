@@ -360,3 +360,27 @@ def test_interest_chips_show_apostrophes_and_gibberish_is_flagged(app):
     assert "&#x27;" not in chips and "'" in chips
     at = make_persona(at, "asdkjh qwpoeiru zxcmnv", "Gibberish")
     assert any("Almost no words" in w.value for w in at.warning)
+
+
+def test_the_reading_shows_as_chips_and_dropping_one_reranks(app):
+    at = make_persona(app, "I love comedies but I hate romance", "Chips")
+    chips = at.pills[0]
+    assert set(chips.options) >= {"wants · Comedy", "rules out · Romance"}
+    assert set(chips.value) == set(chips.options)
+    before = [m.value for m in at.markdown if m.value.startswith("**Romance")]
+    romance_before = sum("Romance" in m.value for m in at.markdown if "<small>" in m.value)
+    chips.set_value([o for o in chips.options if o != "rules out · Romance"]).run()
+    assert not at.exception, [e.message for e in at.exception]
+    romance_after = sum("Romance" in m.value for m in at.markdown if "<small>" in m.value)
+    assert romance_before == 0 and romance_after > romance_before, (before, romance_after)
+    assert at.pills[0].value == [o for o in chips.options if o != "rules out · Romance"]
+
+
+def test_an_unsure_title_offers_its_alternatives(app):
+    at = make_persona(app, "I liked Sabrina", "Unsure")
+    choices = [b for b in at.button if b.key and b.key.startswith("alt-Unsure-")]
+    assert {b.label for b in choices} >= {"Sabrina (1954)", "Sabrina (1995)"}
+    next(b for b in choices if b.label == "Sabrina (1954)").click()
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "Sabrina (1954)" in card(at)  # now an onboarding like
