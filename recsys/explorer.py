@@ -268,7 +268,7 @@ class Explorer:
         liked = tuple(dict.fromkeys([*liked, *(i for i in reading.liked_ids if i in self.dataset.item_ids)]))
         rows = self._item_rows(liked, "liked item")
         if not has_text and not clean_demo and not liked:
-            raise ValueError("describe the person: profile text, demographics or liked items")
+            raise ValueError("the persona is empty: describe the person with profile text, demographics or liked items")
         # Sentence embeddings cannot read negation: the model sees the text without what it rules out.
         for_model = reading.kept_text or (_NO_TEXT if reading.rules_out else shown)
         text_vector = self.encoder.encode([for_model or _NO_TEXT])[0]
