@@ -12,14 +12,22 @@ import pandas as pd
 from recsys import columns as C
 
 _last_line: list[str] = [""]
+_bar: list = []
 
 
 def _progress(message: str, fraction: float) -> None:
-    """One updating line on a terminal; in a log, a line per new step (not per tick)."""
+    """A tqdm bar on a terminal; in a log, a line per new step (not per tick)."""
     if sys.stderr.isatty():
-        print(f"\r[{fraction:5.0%}] {message[:90]:<90}", end="", file=sys.stderr, flush=True)
+        from tqdm import tqdm
+
+        if not _bar:
+            _bar.append(tqdm(total=100, file=sys.stderr, bar_format="{l_bar}{bar}| {elapsed}<{remaining}", leave=True))
+        bar = _bar[0]
+        bar.set_description_str(message[:60])
+        bar.update(max(0, round(100 * fraction) - bar.n))
         if fraction >= 1.0:
-            print(file=sys.stderr)
+            bar.close()
+            _bar.clear()
         return
     step = message.split("(")[0].strip()
     if step != _last_line[0]:
