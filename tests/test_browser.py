@@ -279,7 +279,7 @@ def test_a_persona_needs_no_text_and_an_empty_one_is_refused_beside_the_button(s
     assert "Toy Story (1995)" in card_text(page)
     fill_persona(page)
     error = page.locator("[data-testid='stForm'] [data-testid='stAlertContentError']")
-    expect(error).to_contain_text("describe the person with text, demographics or liked items")
+    expect(error).to_contain_text("persona is empty: describe the person with profile text, demographics or liked items")
     button = page.get_by_role("button", name="Recommend").bounding_box()
     slider = page.get_by_text("List length k").bounding_box()
     box = error.bounding_box()
