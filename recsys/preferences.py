@@ -17,7 +17,9 @@ and :math:`e_i = [\,\sum_m \alpha_m h_m;\; x_i\,]`, so the score is still exactl
 named terms ``dot_avoid`` (a ruled-out genre costs :math:`\gamma_\text{avoid}` per genre the
 item has) and ``dot_era`` (leaving the named window costs :math:`\gamma_\text{edge}`, and
 each year further out a tenth of :math:`\gamma_\text{era}`, up to :math:`D` decades' worth). The strengths are fixed, stated
-constants rather than learned weights: a person who writes "no horror" means it.
+constants rather than learned weights: a person who writes "no horror" means it. A window set
+only by a taste word ("I prefer recent releases", "mostly classics") is a leaning, not a
+period the person insists on: its era term is scaled down (``leaning``).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class PreferenceConfig:
     era_edge: float = 2.0
     era: float = 5.0
     era_cap: int = 3
+    leaning: float = 0.1  # scales the era term when only a taste word set it ("I prefer recent releases")
 
 
 @dataclass(frozen=True)
@@ -98,5 +101,5 @@ class ExplicitLayout:
             years = np.array(self.years, dtype=float)
             distance = np.maximum(0.0, np.maximum(reading.era.start - years, years - reading.era.end))
             outside = (distance > 0) * config.era_edge + config.era * np.minimum(distance / 10.0, config.era_cap)
-            out[len(self.genres) :] = -outside
+            out[len(self.genres) :] = -outside * (1.0 if reading.era.firm else config.leaning)
         return out

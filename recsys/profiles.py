@@ -33,7 +33,7 @@ GENRE_PHRASES: dict[str, tuple[str, ...]] = {
     "Documentary": ("documentaries", "true stories told on film", "real-life documentaries", "non-fiction films"),
     "Drama": ("dramas", "serious character-driven films", "emotional dramas", "thoughtful drama"),
     "Fantasy": ("fantasy", "magical worlds", "fairy tales and fantasy", "sword and sorcery"),
-    "Film-Noir": ("film noir", "classic noir detective stories", "dark 1940s crime noir", "hard-boiled noir"),
+    "Film-Noir": ("film noir", "classic noir detective stories", "dark hard-boiled crime noir", "hard-boiled noir"),
     "Horror": ("horror", "scary movies", "gory slasher films", "creepy horror films"),
     "Musical": ("musicals", "films with songs and dancing", "Broadway-style musicals", "singing and dancing"),
     "Mystery": ("mysteries", "whodunits", "puzzling mystery plots", "detective mysteries"),

@@ -20,9 +20,10 @@ def top_k(scores: np.ndarray, k: int, exclude: np.ndarray | None = None) -> np.n
     masked = np.array(scores, dtype=np.float64)
     if exclude is not None and len(exclude):
         masked[exclude] = -np.inf
-    masked[~np.isfinite(masked) & ~np.isneginf(masked)] = -np.inf  # NaN never ranks
+    masked[np.isnan(masked)] = -np.inf  # NaN never ranks
     k = min(int(k), int(np.isfinite(masked).sum()))
     if k <= 0:
         return np.array([], dtype=np.int64)
-    top = np.argpartition(-masked, k - 1)[:k]
-    return top[np.lexsort((top, -masked[top]))].astype(np.int64)
+    # A stable sort, not a partition: among equal scores the earlier row always wins, so a list
+    # of ties (a popularity count of zero for every cold item) is the same on every machine.
+    return np.argsort(-masked, kind="stable")[:k].astype(np.int64)

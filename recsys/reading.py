@@ -328,11 +328,14 @@ class EraWindow:
         start: first year, inclusive.
         end: last year, inclusive.
         phrase: the words that named it ("the fifties", "black-and-white").
+        firm: ``False`` when only a taste word set it ("classic", "recent releases"): a
+            leaning rather than a period the person insists on.
     """
 
     start: int
     end: int
     phrase: str
+    firm: bool = True
 
 
 @dataclass(frozen=True)
@@ -439,7 +442,9 @@ class Reading:
                 }
                 for m in self.titles
             ],
-            "era": None if self.era is None else {"start": self.era.start, "end": self.era.end, "phrase": self.era.phrase},
+            "era": None
+            if self.era is None
+            else {"start": self.era.start, "end": self.era.end, "phrase": self.era.phrase, "firm": self.era.firm},
             "demographics": {k: _plain(v) for k, v in self.demographics.items()},
             "notes": list(self.notes),
             "kept_text": self.kept_text,
@@ -616,12 +621,14 @@ class ProfileReader:
         first_year, last_year = self.year_range
         precise: list[tuple[int, int, int, int]] = []  # start, end, first unit, last unit
         vague: list[tuple[int, int, int, int]] = []
+        kinds: list[str] = []  # the kinds of the windows asked for (not the negated ones)
         cuts: list[tuple[int, int, str]] = []
         for start, end, u_first, u_last, kind in _era_matches(units, first_year, last_year):
             phrase = _phrase(doc, units, u_first, u_last)
             shape = _ERA_SHAPES[kind]
             if not any(negated[u_first : u_last + 1]):
                 (vague if kind in _VAGUE_ERAS else precise).append((start, end, u_first, u_last))
+                kinds.append(kind)
             elif shape == "before":
                 cuts.append((end + 1, max(last_year, end + 1), phrase))
             elif shape == "after":
@@ -653,7 +660,7 @@ class ProfileReader:
                 start, end = max(start, cut_start), min(end, cut_end)
         if end < first_year or start > last_year:
             notes.append(f"The catalogue has no films from {start}–{end} ('{phrase}').")
-        return EraWindow(int(start), int(end), phrase)
+        return EraWindow(int(start), int(end), phrase, firm=not kinds or any(k not in _TASTE_ERAS for k in kinds))
 
     # --- demographics -----------------------------------------------------------------
 
@@ -1634,6 +1641,8 @@ _ERA_SHAPES = {"range": "closed", "decade": "closed", "year": "closed", "since":
                "classic": "before"}  # fmt: skip
 #: Windows that describe a kind of film more than a period; a precise period narrows them.
 _VAGUE_ERAS = frozenset({"bw", "silent", "classic", "recent"})
+#: Taste words rather than periods: a window set only by these is a leaning (``EraWindow.firm`` False).
+_TASTE_ERAS = frozenset({"classic", "recent"})
 
 
 def _hull(windows: Sequence[tuple[int, int, int, int]]) -> tuple[int, int]:
@@ -1903,8 +1912,11 @@ def _title_from_dict(data: Any, name: str) -> TitleMatch:
 def _era_from_dict(data: Any) -> EraWindow | None:
     if data is None:
         return None
-    if not isinstance(data, Mapping) or set(data) != {"start", "end", "phrase"}:
-        raise ValueError("era must be null or a mapping with start, end and phrase")
+    if not isinstance(data, Mapping) or not {"start", "end", "phrase"} <= set(data) <= {"start", "end", "phrase", "firm"}:
+        raise ValueError("era must be null or a mapping with start, end, phrase and optionally firm")
+    firm = data.get("firm", True)
+    if not isinstance(firm, bool):
+        raise ValueError("era firm must be true or false")
     start, end, phrase = data["start"], data["end"], data["phrase"]
     if any(isinstance(v, bool) or not isinstance(v, int) for v in (start, end)):
         raise ValueError("era start and end must be whole years")
@@ -1912,7 +1924,7 @@ def _era_from_dict(data: Any) -> EraWindow | None:
         raise ValueError(f"era start {start} is after its end {end}")
     if not isinstance(phrase, str):
         raise ValueError("era phrase must be a string")
-    return EraWindow(start, end, phrase)
+    return EraWindow(start, end, phrase, firm)
 
 
 def _demographics_from_dict(data: Any) -> dict[str, Any]:

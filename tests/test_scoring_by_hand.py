@@ -115,3 +115,14 @@ def test_update_stays_stable_with_a_lot_of_feedback():
 )  # fmt: skip
 def test_feedback_maps_to_like_probabilities(signal, target):
     assert signal.target == approx(target)
+
+
+def test_top_k_breaks_ties_by_row_and_never_returns_excluded_or_nan_rows():
+    from recsys.ranking import top_k
+
+    scores = np.zeros(50)
+    assert top_k(scores, 5).tolist() == [0, 1, 2, 3, 4]  # all tied: the first rows, in order
+    scores[[7, 3]] = [2.0, 1.0]
+    scores[9] = np.nan
+    assert top_k(scores, 4, exclude=np.array([0])).tolist() == [7, 3, 1, 2]
+    assert 9 not in top_k(scores, 50).tolist() and len(top_k(scores, 50)) == 49
