@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from recsys_bench.baselines import ContentKnnMethod, Context, DemographicPopularityMethod, GenreMethod, PopularityMethod, RandomMethod
-from recsys_bench.evaluation import OursMethod, evaluate, feedback_loop, top_k
+from recsys_bench.evaluation import METRICS, OursMethod, evaluate, feedback_loop, top_k
 from recsys_bench.splits import item_cold_requests, item_cold_split, user_cold_requests, user_cold_split
 
 pytestmark = pytest.mark.slow
@@ -67,7 +67,8 @@ def test_metrics_are_in_range(fitted, user_cold, name):
     context, requests = user_cold
     outcome = evaluate(fitted[name], requests, context)
     for row in outcome.rows:
-        assert all(0.0 <= v <= 1.0 for v in row.values())
+        assert all(0.0 <= row[m] <= 1.0 for m in (*METRICS, "diversity_text", "diversity_genre")), row
+        assert row["novelty"] >= 0.0  # self-information, in bits
 
 
 def test_ours_beats_random_and_the_loop_runs(fitted, user_cold):
