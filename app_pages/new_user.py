@@ -142,9 +142,10 @@ def reading_section(name: str, user) -> None:
     current = session.reading_chips(user.reading) if user.reading is not None else chips
     widget_key = f"chips-{name}-{hash(user.text) & 0xFFFF}"
     if widget_key not in st.session_state:
-        st.session_state[widget_key] = [label for label in chips if label in current or label.replace(" (unsure)", "") in current]
+        st.session_state[widget_key] = [label for label in chips if label in current]
     st.pills(
-        "How the profile was read (click a chip to drop it from the model, click again to bring it back)",
+        "How the profile was read — wants, no (rules out), ♥ named films (? unsure), era, what they say about themselves. "
+        "Click a chip to drop it from the model, again to bring it back.",
         list(chips), selection_mode="multi", key=widget_key, on_change=session.apply_chips, args=(explorer, name, widget_key),
         help="Ruled-out genres and the era enter the score as their own terms (dot_avoid, dot_era); named films become onboarding "
         "likes and are never recommended back; what the person says about themselves fills in the demographics the form leaves empty.",
@@ -185,7 +186,9 @@ def results(k: int) -> None:
         st.warning(warning)
     recs = explorer.recommend(user, k=k)
     previous = dict(entry.previous_ranks)
-    keywords = interest_keywords(explorer, user.text) if user.text else pd.DataFrame({"keyword": []})
+    # Keywords of what the model embeds: the text without the clauses that rule things out.
+    embedded = (user.reading.kept_text if user.reading is not None else "") or user.text
+    keywords = interest_keywords(explorer, embedded) if user.text else pd.DataFrame({"keyword": []})
     if len(keywords):
         # Code spans show their text literally: no HTML escaping here, or apostrophes would read &#x27;.
         st.markdown("**Interests the text expresses:** " + " ".join(f"`{w.replace('`', '')}`" for w in keywords["keyword"]))

@@ -237,17 +237,21 @@ def submit_form(explorer: Explorer) -> None:
 def reading_chips(reading: Reading) -> dict[str, tuple[str, object]]:
     """``{label: (kind, value)}`` of every chip of a reading, in the order shown."""
     chips: dict[str, tuple[str, object]] = {}
+
+    def short(title: str, n: int = 30) -> str:
+        return title if len(title) <= n else title[: n - 1] + "…"
+
     for genre in reading.wants:
-        chips[f"wants · {genre}"] = ("wants", genre)
+        chips[f"wants {genre}"] = ("wants", genre)
     for genre in reading.rules_out:
-        chips[f"rules out · {genre}"] = ("rules_out", genre)
+        chips[f"no {genre}"] = ("rules_out", genre)
     for match in reading.titles:
-        label = f"named · {match.title}" if match.confident else f"named · “{match.query}” (unsure)"
+        label = f"♥ {short(match.title)}" if match.confident else f"♥ {short(match.query)}?"
         chips[label] = ("title", match.item_id if match.confident else match.query)
     if reading.era is not None:
-        chips[f"era · {reading.era.start}–{reading.era.end}"] = ("era", None)
+        chips[f"era {reading.era.start}–{reading.era.end}" + ("" if reading.era.firm else " (leaning)")] = ("era", None)
     for field_name, value in reading.demographics.items():
-        chips[f"says · {field_name} {value}"] = ("demographic", field_name)
+        chips[f"{field_name} {value}"] = ("demographic", field_name)
     return chips
 
 
