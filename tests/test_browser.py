@@ -45,7 +45,8 @@ def server(explorer):
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian chromium is missing: `make test` installs it (apt-get install chromium)")
     port = free_port()
-    log = open(ROOT / ".cache" / "browser-test-server.log", "w")  # noqa: SIM115 - lives as long as the server
+    # The test run's own cache folder (conftest sets it), never the repository's .cache.
+    log = open(Path(os.environ["COLDSTART_CACHE"]) / "browser-test-server.log", "w")  # noqa: SIM115 - lives as long as the server
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},

@@ -355,7 +355,7 @@ def test_another_catalogues_genres_work_by_name():
     assert reader.read("cooking shows and horror").wants == ("Cooking", "Horror")
     assert reader.read("love stories").wants == ()  # not a genre of this catalogue
     assert reader.read("I loved Knife Skills").liked_ids == ("a",)
-    assert reader.read("recent films").era == EraWindow(2013, 2015, "recent films")  # years from titles count
+    assert reader.read("recent films").era == EraWindow(2013, 2015, "recent films", firm=False)  # years from titles count; a leaning
 
 
 # --- robustness ----------------------------------------------------------------------------
@@ -505,3 +505,14 @@ def test_a_reading_round_trips_through_json(rich):
 def test_from_dict_rejects_damaged_input(rich, damage, message):
     with pytest.raises(ValueError, match=message):
         Reading.from_dict(damage(rich.to_dict()))
+
+
+@pytest.mark.parametrize(
+    ("text", "firm"),
+    [("I prefer recent releases", False), ("mostly classics", False), ("films from the 1970s", True), ("black-and-white movies", True),
+     ("classic films from the 1940s", True)],
+)  # fmt: skip
+def test_a_taste_word_alone_sets_a_leaning_not_a_firm_era(reader, text, firm):
+    era = reader.read(text).era
+    assert era is not None and era.firm is firm
+    assert Reading.from_dict(reader.read(text).to_dict()).era == era
