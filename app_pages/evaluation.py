@@ -31,10 +31,25 @@ def table(block: dict) -> pd.DataFrame:
     frame = pd.DataFrame(block).T
     keep = [
         c
-        for c in ("recall@20", "recall@20_ci95", "ndcg@20", "hr@10", "ndcg@10", "avg_popularity", "coverage", "gini", "n_users")
+        for c in (
+            "recall@20",
+            "recall@20_ci95",
+            "ndcg@20",
+            "hr@10",
+            "ndcg@10",
+            "precision@20",
+            "f1@20",
+            "diversity_text",
+            "diversity_genre",
+            "novelty",
+            "avg_popularity",
+            "coverage",
+            "gini",
+            "n_users",
+        )
         if c in frame
     ]
-    return frame[keep].sort_values("recall@20", ascending=False)
+    return frame[keep].sort_values("recall@20", ascending=False).astype(float).round(3)
 
 
 if results.get("targets"):
