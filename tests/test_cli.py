@@ -46,3 +46,15 @@ def test_bad_input_exits_non_zero_with_one_line(explorer, args, message):
     lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(lines) == 1 and message in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_recommend_json_includes_the_reading(explorer):
+    result = run("recommend", "--profile", "I love comedies but I hate romance. I loved Casablanca.", "-k", "10", "--json", "--quiet")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["reading"]["wants"] == ["Comedy"] and payload["reading"]["rules_out"] == ["Romance"]
+    assert [t["title"] for t in payload["reading"]["titles"]] == ["Casablanca (1942)"]
+    assert all("Romance" not in r["genres"] for r in payload["recommendations"])
+    assert all(r["dot_avoid"] <= 0 for r in payload["recommendations"])
+    table = run("recommend", "--profile", "no horror please", "-k", "3", "--quiet")
+    assert "reading: rules out Horror" in table.stdout
