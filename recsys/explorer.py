@@ -20,24 +20,22 @@ import pandas as pd
 import torch
 
 from recsys import columns as C
+from recsys.analysis import anatomy
 from recsys.analysis import audience as audience_analysis
 from recsys.artifacts import Progress, Trained, train_or_load
 from recsys.data import Dataset, load_movielens_100k
 from recsys.encoder import TextEncoder
-from recsys.modalities import ITEM_NAMES, USER_NAMES, USER_TERMS, availability
+from recsys.modalities import USER_NAMES, USER_TERMS
 from recsys.model import Parts, predict, score_terms
 from recsys.online import OnlineConfig, sigmoid, update
 from recsys.preferences import ExplicitLayout, PreferenceConfig
 from recsys.ranking import top_k
 from recsys.reading import ProfileReader, Reading
 from recsys.states import Explanation, Feedback, ItemState, UserState, frozen
-from recsys.training import TrainConfig, history_vectors
+from recsys.towers import Towers, reweighted
+from recsys.training import TrainConfig
 
 _NO_TEXT = "I watch a movie now and then."
-
-
-def _numpy(parts: Parts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return parts.h.numpy(), parts.beta.numpy(), parts.alpha.numpy()
 
 
 class Explorer:
@@ -77,6 +75,7 @@ class Explorer:
         warm = np.zeros(dataset.n_items, dtype=bool)
         warm[dataset.item_ids.indices(ratings[C.ITEM].unique())] = True
         self.item_warm = warm
+        self.towers = Towers(self.model, config)
         self.item_h, self.item_beta, self.item_alpha = self._item_parts(
             self.item_text_vectors, self._item_attr, np.arange(dataset.n_items), warm
         )
@@ -90,7 +89,7 @@ class Explorer:
         self._reader: ProfileReader | None = None
         self._item_columns: dict[str, np.ndarray] = {}
         # The catalogue as the user tower reads it (item texts, fused item vectors), converted once.
-        self._catalog = (torch.tensor(self.item_text_vectors), torch.tensor(self.item_vectors))
+        self.towers.read_catalogue(self.item_text_vectors, self.item_vectors)
         self.popularity = np.bincount(dataset.item_ids.indices(ratings[C.ITEM]), minlength=dataset.n_items)
         seen = ratings.groupby(C.USER)[C.ITEM].apply(list).to_dict()
         self._seen = {u: set(items) for u, items in seen.items()}
@@ -144,52 +143,15 @@ class Explorer:
         return cls(dataset, encoder, trained, train_ratings=ratings, config=config)
 
     # ------------------------------------------------------------------ towers
-    def _item_parts(
-        self, text: np.ndarray, attr: np.ndarray, rows: np.ndarray, has_id: np.ndarray, weights: Mapping[str, float] | None = None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        n = len(text)
-        avail = availability("item", {"has_text": True, "has_attr": attr.shape[1] > 0, "has_id": has_id}, n)
-        with torch.no_grad():
-            parts = self.model.items(
-                torch.tensor(text, dtype=torch.float32), torch.tensor(attr, dtype=torch.float32),
-                torch.from_numpy(rows), torch.from_numpy(avail) & self.config.enabled("item"),
-            )  # fmt: skip
-        h, beta, alpha = _numpy(parts)
-        if weights is not None:
-            alpha = _reweighted(alpha, ITEM_NAMES, weights)
-        return h, beta, alpha
+    def _item_parts(self, text, attr, rows, has_id, weights: Mapping[str, float] | None = None):
+        return self.towers.item_parts(text, attr, rows, has_id, weights)
 
-    def user_tower(
-        self,
-        text: torch.Tensor,
-        demo: np.ndarray,
-        rows: np.ndarray,
-        has_id: np.ndarray,
-        history: np.ndarray,
-        has_text: np.ndarray | bool = True,
-    ) -> Parts:
-        """Run the user tower in torch (gradients flow to ``text`` when it requires them).
+    def user_tower(self, text: torch.Tensor, demo, rows, has_id, history, has_text=True) -> Parts:
+        """Run the user tower in torch (:meth:`recsys.towers.Towers.user_tower`; gradients flow to ``text``)."""
+        return self.towers.user_tower(text, demo, rows, has_id, history, has_text)
 
-        ``history`` is (n, L) item rows, −1 padded.
-        """
-        n = len(text)
-        hist_vec, has_hist = history_vectors(torch.from_numpy(history), self._catalog[1])
-        flags = {"has_text": has_text, "has_demo": demo.any(axis=1), "has_history": has_hist.numpy(), "has_id": has_id}
-        avail = torch.from_numpy(availability("user", flags, n)) & self.config.enabled("user")
-        return self.model.users(text, torch.from_numpy(demo), torch.from_numpy(rows), avail, hist_vec, self._catalog)
-
-    def _user_parts(
-        self,
-        text: np.ndarray,
-        demo: np.ndarray,
-        rows: np.ndarray,
-        has_id: np.ndarray,
-        history: np.ndarray,
-        has_text: np.ndarray | bool = True,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        with torch.no_grad():
-            parts = self.user_tower(torch.tensor(text, dtype=torch.float32), demo, rows, has_id, history, has_text)
-        return _numpy(parts)
+    def _user_parts(self, text, demo, rows, has_id, history, has_text=True):
+        return self.towers.user_parts(text, demo, rows, has_id, history, has_text)
 
     def user_inputs(self, user: UserState) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The non-text tower inputs of a user state: (demographics, id row, has id, history rows)."""
@@ -330,7 +292,7 @@ class Explorer:
 
     def reweight(self, user: UserState, weights: Mapping[str, float]) -> UserState:
         """The same user with fusion weights overridden (renormalised over available modalities)."""
-        return replace(user, alpha=frozen(_reweighted(user.alpha[None, :], user.modalities, weights)[0]))
+        return replace(user, alpha=frozen(reweighted(user.alpha[None, :], user.modalities, weights)[0]))
 
     # ------------------------------------------------------------------ scoring
     def catalogue(self, item_weights: Mapping[str, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -379,37 +341,8 @@ class Explorer:
         return pd.DataFrame(columns)
 
     def explain(self, user: UserState, item: ItemState | Any) -> Explanation:
-        """Full anatomy of one score: terms, user×item modality matrix, per-dimension products."""
-        state = item if isinstance(item, ItemState) else self.item(item)
-        e_u, e_i = user.full_vector, state.full_vector
-        terms = score_terms(self.mu, user, e_i[None, :], np.array([state.bias]), self.explicit_layout.slices)
-        d, width = len(user.vector), len(e_u)
-
-        def padded(vector: np.ndarray, start: int = 0) -> np.ndarray:
-            out = np.zeros(width, dtype=np.float32)
-            out[start : start + len(vector)] = vector
-            return out
-
-        # Each user term's and item modality's share of the full vectors: the cross matrix sums to ⟨e_u, e_i⟩.
-        user_vectors = {m: padded(user.alpha[a] * user.h[a]) for a, m in enumerate(user.modalities)} | {"feedback": padded(user.delta_e)}
-        for name, coordinates in self.explicit_layout.slices.items():
-            user_vectors[name] = padded(user.explicit[coordinates], d + coordinates.start)
-        item_vectors = {m: padded(state.alpha[b] * state.h[b]) for b, m in enumerate(state.modalities)}
-        item_vectors["explicit"] = padded(state.explicit, d)
-        cross = pd.DataFrame(
-            [[float(u @ i) for i in item_vectors.values()] for u in user_vectors.values()],
-            index=list(user_vectors),
-            columns=list(item_vectors),
-        )
-        score = float(terms.score[0])
-        return Explanation(
-            mu=terms.mu, b_u=terms.b_u, b_i=float(terms.b_i[0]), dot=float(terms.dot[0]), score=score, p_like=float(sigmoid(score)),
-            dot_by_user_term={m: float(v[0]) for m, v in terms.dot_by_term.items()},
-            dot_by_item_modality={m: float(e_u @ v) for m, v in item_vectors.items()},
-            b_u_by_term={m: float(user.alpha[k] * user.beta[k]) for k, m in enumerate(user.modalities)} | {"feedback": float(user.delta_b)},
-            b_i_by_modality={m: float(state.alpha[k] * state.beta[k]) for k, m in enumerate(state.modalities)},
-            cross=cross, per_dimension=e_u * e_i, e_u=e_u, e_i=e_i, user_weights=user.weights, item_weights=state.weights,
-        )  # fmt: skip
+        """Full anatomy of one score (:func:`recsys.analysis.anatomy.explain`): terms, user×item modality matrix, per-dimension products."""
+        return anatomy.explain(self, user, item if isinstance(item, ItemState) else self.item(item))
 
     # ------------------------------------------------------------------ feedback
     def feedback(self, user: UserState, item_id: Any, liked: bool) -> UserState:
@@ -528,21 +461,6 @@ class Explorer:
             "dataset": self.dataset.name, "n_users": self.dataset.n_users, "n_items": self.dataset.n_items,
             "n_ratings": len(self.dataset.ratings), "dimension": int(self.item_vectors.shape[1]),
         }  # fmt: skip
-
-
-def _reweighted(alpha: np.ndarray, modalities: Sequence[str], weights: Mapping[str, float]) -> np.ndarray:
-    """Multiply learned weights by user-chosen factors and renormalise over available modalities.
-
-    When every factor of the available modalities is 0 there is nothing to renormalise;
-    the learned weights are kept (callers that show factors should say so).
-    """
-    for name in weights:
-        if name not in modalities:
-            raise ValueError(f"unknown modality {name!r}; known: {', '.join(modalities)}")
-    factors = np.array([max(0.0, float(weights.get(m, 1.0))) for m in modalities])
-    scaled = alpha * factors[None, :]
-    total = scaled.sum(axis=1, keepdims=True)
-    return np.where(total > 0, scaled / np.where(total > 0, total, 1), alpha)
 
 
 def _history(rows: Sequence[Sequence[int]], width: int = 1) -> np.ndarray:

@@ -110,7 +110,12 @@ class Projector:
     @classmethod
     def for_explorer(cls, explorer, progress: Callable[[str, float], None] | None = None, cache_dir: Path | None = None) -> Projector:
         say = progress or (lambda message, fraction: None)
-        key = stable_hash("map", explorer.info.get("key"), explorer.encoder.model_id, code_fingerprint("recsys.analysis.projection"))
+        key = stable_hash(
+            "map",
+            explorer.info.get("key"),
+            explorer.encoder.model_id,
+            code_fingerprint("recsys.analysis.projection", "recsys.towers", "recsys.explorer"),
+        )
         path = (cache_dir or cache_root()) / "projections" / f"{key}.npz"
         started = time.perf_counter()
         saved = dict(np.load(path)) if path.exists() else {}
