@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: setup prepare run test test-fast lint format bench bench-speed bench-peers browser clean
+.PHONY: setup prepare run test test-fast lint format bench bench-speed bench-peers bench-reference browser clean
 
 setup: $(STAMP)
 
@@ -44,8 +44,14 @@ format: setup
 bench-speed: prepare
 	$(BIN)/python -m recsys speed
 
+# Refuses to run (exit 1, with the reason) when a peer environment is missing; `make bench-peers` creates them.
 bench: prepare
 	$(BIN)/python -m recsys bench --speed --json bench-results/results.json
+
+# Ship the latest full run as the reference the pages show on a fresh clone (checked against what they read).
+bench-reference:
+	$(BIN)/python -c "import json, sys; from recsys_bench.results import LOCAL, schema_problems; p = schema_problems(json.loads(LOCAL.read_text())); print(*p, sep='\n'); sys.exit(bool(p))"
+	mkdir -p bench/reference && cp bench-results/results.json bench/reference/results.json
 
 bench-peers: setup
 	bash bench/make_peer_envs.sh

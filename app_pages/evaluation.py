@@ -1,4 +1,4 @@
-"""Evaluation: the cold-start benchmark's results , read from the JSON `make bench` writes."""
+"""Evaluation: the cold-start benchmark's results, from the local run `make bench` wrote or the shipped reference run."""
 
 from __future__ import annotations
 
@@ -6,25 +6,33 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from recsys_bench.results import schema_problems
 from ui import charts, resources
 
 st.title("📊 Evaluation")
-results, path = resources.bench_results()
-if not results:
+found = resources.bench_results()
+if found is None:
     st.info(
-        "No benchmark results found yet. Produce them with\n\n"
-        "```\nmake bench            # 3 seeds, all methods, ~20 min on 2 cores\n"
-        "make bench-peers      # optional: LightFM / implicit / Cornac in their own environments\n```\n\n"
-        "or `.venv/bin/python -m recsys bench --quick --json bench-results/results.json` for a one-seed smoke run, then reload this page."
+        "No benchmark results found (neither `bench-results/results.json` nor the shipped `bench/reference/results.json`). "
+        "Produce them with\n\n"
+        "```\nmake bench-peers      # LightFM / implicit / Cornac, each in its own environment\n"
+        "make bench            # 3 seeds, all methods, ~25–35 min on 2 cores\n```\n\n"
+        "or `.venv/bin/python -m recsys bench --quick --no-peers --json bench-results/results.json` for a one-seed smoke run, then reload this page."
     )
     st.stop()
-
+results = found.data
+run = results.get("run", {})
+st.markdown(f"**{found.label.capitalize()}** · `{resources.shown_path(found.path)}`")
 st.caption(
-    f"From `{path}` · dataset {results.get('dataset')} · seeds {results.get('seeds')} · {results.get('date', '')} · "
+    f"dataset {results.get('dataset')} · seeds {results.get('seeds')} · command `{run.get('command', 'python -m recsys bench')}` · "
     "implicit positives = rating ≥ 4 · full candidate set · mean over seeds, ± 95% CI over users"
 )
+if found.reference:
+    st.info("These are the numbers shipped with the code. `make bench` measures them on this machine and replaces them here.", icon="📦")
 if results.get("peers_missing"):
     st.warning("Peers not in this run (create their environments with `make bench-peers`): " + ", ".join(results["peers_missing"]))
+if problems := schema_problems(results):
+    st.caption("Parts this run does not have (a `--quick` or older run): " + "; ".join(problems[:6]) + ("…" if len(problems) > 6 else ""))
 
 
 def table(block: dict) -> pd.DataFrame:
@@ -108,6 +116,48 @@ if results.get("user_cold", {}).get("0"):
     fig.update_layout(height=420, template="plotly_white")
     fig.update_xaxes(title="average popularity of recommended items (ratings)")
     st.plotly_chart(fig, width="stretch")
+
+st.subheader("Popularity pull: the item-bias control, measured")
+pull = results.get("popularity_pull", {})
+if pull:
+    frame = pd.DataFrame(
+        [{"N": int(n), "scale": float(scale), **summary} for n, settings in pull.items() for scale, summary in settings.items()]
+    )
+    st.plotly_chart(charts.pull_tradeoff(frame), width="stretch")
+    shown = frame[["N", "scale", "recall@20", "ndcg@20", "novelty", "avg_popularity", "coverage", "diversity_genre"]]
+    st.dataframe(shown.sort_values(["N", "scale"]).round(3), hide_index=True, width="stretch")
+    st.caption(
+        "The New user page's *popularity pull* control multiplies the item bias b_i by this scale before ranking "
+        "(1 = the model as trained). Lower settings recommend less popular, more novel films; the table shows what that "
+        "costs in accuracy for brand-new users (N = onboarding likes)."
+    )
+else:
+    st.caption("Not in this run; `make bench` measures it.")
+
+st.subheader("Is p(like) a probability? Calibration on held-out users")
+calibration = results.get("calibration", {})
+if calibration.get("splits"):
+    fit = calibration["fit"]
+    splits = calibration["splits"]
+    ece = pd.DataFrame(
+        [{"split": name, "user-item pairs": r["n_pairs"], "ECE of σ(r̂)": r["ece_raw"], "ECE calibrated": r["ece_calibrated"]}
+         for name, r in splits.items()]
+    )  # fmt: skip
+    st.markdown(
+        f"The pages show a like-probability for every score. Raw σ(r̂) is checked against what held-out users actually rated "
+        f"4–5★, then recalibrated with **p = σ({fit['a']:.3f} · r̂ + ({fit['c']:.3f}))** — {fit['source']}. "
+        "The calibration changes the probability shown, never the score or the ranking."
+    )
+    cols = st.columns([0.42, 0.58])
+    cols[0].dataframe(ece.round(4), hide_index=True, width="stretch")
+    cols[0].caption("Expected calibration error: the pair-weighted mean gap between predicted and observed rates over 10 bins.")
+    pick = cols[1].selectbox("Split", list(splits), index=list(splits).index("user_cold_0") if "user_cold_0" in splits else 0)
+    cols[1].plotly_chart(
+        charts.reliability({"σ(r̂) as trained": splits[pick]["raw"], "calibrated": splits[pick]["calibrated"]}, f"Reliability on {pick}"),
+        width="stretch",
+    )
+else:
+    st.caption("Not in this run; `make bench` measures it.")
 
 st.subheader("Warm items: does content cost warm accuracy?")
 if results.get("warm_items"):

@@ -92,16 +92,18 @@ else:
     sliders()
 
 st.subheader("Per-modality ablation (benchmark)")
-results, path = resources.bench_results()
-if not results or "ablation" not in results:
+found = resources.bench_results()
+results = found.data if found else {}
+if not results.get("ablation"):
     st.info(
-        "No benchmark results yet. Run `make bench` (or `.venv/bin/python -m recsys bench --json bench-results/results.json`) and reload."
+        "No ablation in the benchmark results. Run `make bench` (or `.venv/bin/python -m recsys bench --json bench-results/results.json`) and reload."
     )
 else:
+    st.caption(f"From the {found.label} (`{resources.shown_path(found.path)}`).")
     rows = [{"setting": setting, "split": split, **{k: v for k, v in metrics.items() if k in ("recall@20", "ndcg@20")}}
             for split, table in results["ablation"].items() for setting, metrics in table.items()]  # fmt: skip
     frame = pd.DataFrame(rows)
-    fig = px.bar(frame, x="setting", y="recall@20", color="split", barmode="group", title=f"Recall@20 by modality set ({path})")
+    fig = px.bar(frame, x="setting", y="recall@20", color="split", barmode="group", title="Recall@20 by modality set")
     fig.update_layout(height=360, template="plotly_white")
     st.plotly_chart(fig, width="stretch")
     st.dataframe(frame, hide_index=True, width="stretch")

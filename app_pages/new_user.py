@@ -11,6 +11,8 @@ import streamlit as st
 
 from recsys import columns as C
 from recsys.analysis.attribution import IG_STEPS, interest_keywords, token_attribution, word_influence
+from recsys.analysis.pull import popularity_pull
+from recsys.online import sigmoid
 from ui import charts, resources, session
 
 explorer = resources.explorer()
@@ -67,6 +69,13 @@ with left:
         st.caption("Any of text, demographics or onboarding likes is enough.")
         show_message(session.FORM_MESSAGE)
     k = st.slider("List length k", 5, 50, 20, key="k")
+    st.session_state.setdefault(session.BIAS_SCALE_WIDGET, session.bias_scale())
+    st.slider(
+        "Popularity pull: scale on the item bias b_i", 0.0, 1.0, step=0.05, key=session.BIAS_SCALE_WIDGET, on_change=session.keep_bias_scale,
+        help="b_i is learned from how often a film is liked, so it pulls every list towards the most popular films. "
+        "1 = the model as trained; 0 ranks by the person's fit ⟨e_u, e_i⟩ alone. The scaled b_i is the term shown everywhere, "
+        "so the score still adds up exactly. Score anatomy uses the same setting.",
+    )  # fmt: skip
 
 
 def rank_change(item_id, rank: int, previous: dict) -> str:
@@ -159,6 +168,36 @@ def reading_section(name: str, user) -> None:
                            on_click=session.choose_title, args=(explorer, name, match.query, item_id, title))  # fmt: skip
 
 
+def bias_label(scale: float) -> str:
+    """The LaTeX label of the item-bias term: b_i, or b_i scaled when the popularity pull is turned down."""
+    return "b_i" if scale == 1.0 else rf"{scale:g}\,b_i"
+
+
+def probability_wording() -> str:
+    """What the p next to a score is: calibrated on held-out users, or σ(r̂) as trained."""
+    if explorer.calibration.identity:
+        return "model's probability σ(r̂)"
+    return f"calibrated probability σ({explorer.calibration.a:.2f}·r̂ + ({explorer.calibration.c:.2f})) (see Evaluation)"
+
+
+def pull_section(user, recs: pd.DataFrame, scale: float) -> None:
+    """How popular this list is next to the catalogue and the plain popularity list, and how much of it is b_i."""
+    pull = popularity_pull(explorer, recs)
+    st.markdown("**Popularity pull**")
+    cols = st.columns(3)
+    cols[0].metric("This list: mean popularity percentile", f"{pull.list_percentile:.0f}",
+                   help="Percentile of each recommended film's number of ratings in the catalogue (50 = the median film), averaged.")  # fmt: skip
+    cols[1].metric("Most-popular list", f"{pull.popular_percentile:.0f}", help="The same for the plain popularity top list of this length.")
+    cols[2].metric("b_i's share of the ranking", f"{pull.bias_share:.0%}",
+                   help="μ and b_u are the same for every film, so the order is decided by b_i + ⟨e_u, e_i⟩; this is |b_i| ÷ "
+                   "(|b_i| + |⟨e_u, e_i⟩|), averaged over the list.")  # fmt: skip
+    st.plotly_chart(charts.popularity_pull(pull, scale), width="stretch")
+    st.caption(
+        f"Each dot is a film at its popularity percentile (median catalogue film: {pull.catalogue_median:.0f} ratings). "
+        "Turn the popularity pull down (left) to see what this person would get with less of it."
+    )
+
+
 def share_url(persona) -> str:
     """A full link to this page that rebuilds ``persona`` (feedback included)."""
     page = st.context.url or "http://localhost:8501/new_user"
@@ -184,7 +223,8 @@ def results(k: int) -> None:
     reading_section(name, user)
     for warning in user.warnings:
         st.warning(warning)
-    recs = explorer.recommend(user, k=k)
+    scale = session.bias_scale()
+    recs = explorer.recommend(user, k=k, item_bias_scale=scale)
     previous = dict(entry.previous_ranks)
     # Keywords of what the model embeds: the text without the clauses that rule things out.
     embedded = (user.reading.kept_text if user.reading is not None else "") or user.text
@@ -199,12 +239,13 @@ def results(k: int) -> None:
         st.markdown(f"**Score terms of the #1 item, {html.escape(top['title'])}**")
         st.latex(
             rf"\hat r = \underbrace{{{mu:.2f}}}_{{\mu}} + \underbrace{{({b_u:.2f})}}_{{b_u}} + "
-            rf"\underbrace{{({b_i:.2f})}}_{{b_i}} + \underbrace{{({dot:.2f})}}_{{\langle e_u, e_i\rangle}} = {mu + b_u + b_i + dot:.2f}"
+            rf"\underbrace{{({b_i:.2f})}}_{{{bias_label(scale)}}} + \underbrace{{({dot:.2f})}}_{{\langle e_u, e_i\rangle}} = {mu + b_u + b_i + dot:.2f}"
         )
         st.caption(
-            f"σ(r̂) = {top['p_like']:.2f}: the model's probability that this person rates *{html.escape(top['title'])}* 4–5 stars. "
+            f"p = {top['p_like']:.2f}: the {probability_wording()} that this person rates *{html.escape(top['title'])}* 4–5 stars. "
             "Terms are rounded so that they add up to the rounded total."
         )
+    pull_section(user, recs, scale)
 
     if user.last_update is not None:
         trace = user.last_update
@@ -226,7 +267,7 @@ def results(k: int) -> None:
             rows = [
                 {
                     "item": TITLES.get(f.item_id, f.item_id), "feedback": f"{f.label} (y = {f.target:g})",
-                    "profile": explorer.explain(prior, f.item_id).p_like, "before": pb, "now": pa,
+                    "profile": float(sigmoid(explorer.explain(prior, f.item_id).score)), "before": pb, "now": pa,
                 }
                 for f, pb, pa in zip(user.feedback, trace.p_before, trace.p_after)
             ]  # fmt: skip
@@ -242,6 +283,7 @@ def results(k: int) -> None:
                 },
             )  # fmt: skip
             st.caption(
+                "p is σ(r̂), the probability the update's loss uses (not recalibrated). "
                 "p: profile = before any feedback; p: before → p: now = the last update only; Δp = p now − p profile, the "
                 "cumulative effect of all feedback (a disliked film's p can rise in a later update when another rating pulls the vector)."
             )
@@ -316,7 +358,7 @@ if len(names) < 2:
 else:
     chosen = st.multiselect("Compare", names, default=names[-3:], max_selections=3)
     if len(chosen) >= 2:
-        lists = {n: explorer.recommend(session.personas()[n].state, k=10) for n in chosen}
+        lists = {n: explorer.recommend(session.personas()[n].state, k=10, item_bias_scale=session.bias_scale()) for n in chosen}
         sets = {n: set(r[C.ITEM]) for n, r in lists.items()}
         cols = st.columns(len(chosen))
         for col, n in zip(cols, chosen):

@@ -32,20 +32,28 @@ if source == "MovieLens user":
 else:
     label = source.removeprefix("persona: ")
     user = session.personas()[label].state
-recs = explorer.recommend(user, k=20)
+scale = session.bias_scale()
+recs = explorer.recommend(user, k=20, item_bias_scale=scale)
 options = list(dict.fromkeys([*recs[C.ITEM].tolist(), *TITLES]))
 item_id = cols[1].selectbox("Item (this user's top-20 first)", options, format_func=lambda i: TITLES.get(i, str(i)))
 if item_id is None:
     st.stop()
 
-anatomy = explorer.explain(user, item_id)
+anatomy = explorer.explain(user, item_id, item_bias_scale=scale)
 st.markdown(f"**{html.escape(label)}** × **{html.escape(TITLES[item_id])}**")
 mu, b_u, b_i, dot = charts.rounded([anatomy.mu, anatomy.b_u, anatomy.b_i, anatomy.dot], 3)
+bias_term = "b_i" if scale == 1.0 else rf"{scale:g}\,b_i"
 st.latex(
-    rf"\hat r = \underbrace{{{mu:.3f}}}_{{\mu}} + \underbrace{{({b_u:.3f})}}_{{b_u}} + \underbrace{{({b_i:.3f})}}_{{b_i}} + "
-    rf"\underbrace{{({dot:.3f})}}_{{\langle e_u,e_i\rangle}} = {mu + b_u + b_i + dot:.3f}, \qquad \sigma(\hat r) = {anatomy.p_like:.3f}"
+    rf"\hat r = \underbrace{{{mu:.3f}}}_{{\mu}} + \underbrace{{({b_u:.3f})}}_{{b_u}} + \underbrace{{({b_i:.3f})}}_{{{bias_term}}} + "
+    rf"\underbrace{{({dot:.3f})}}_{{\langle e_u,e_i\rangle}} = {mu + b_u + b_i + dot:.3f}, \qquad p = {anatomy.p_like:.3f}"
 )
-st.caption("Every number on this page is rounded so that the shown parts add up to the shown total.")
+calibration = explorer.calibration
+st.caption(
+    "Every number on this page is rounded so that the shown parts add up to the shown total. "
+    + ("p = σ(r̂), the model's like-probability as trained." if calibration.identity
+       else f"p = σ({calibration.a:.3f}·r̂ + ({calibration.c:.3f})): the like-probability calibrated on held-out users (see Evaluation).")
+    + (f" The item bias is scaled by {scale:g} (the popularity-pull control on the New user page)." if scale != 1.0 else "")
+)  # fmt: skip
 terms = {"mu": anatomy.mu, "b_u": anatomy.b_u, "b_i": anatomy.b_i}
 terms |= {f"dot_{m}": v for m, v in anatomy.dot_by_user_term.items() if abs(v) > 1e-9}
 st.plotly_chart(charts.waterfall(terms, "From μ to r̂, term by term"), width="stretch")
@@ -107,3 +115,8 @@ st.latex(
     rf"\hat r = 0 + 0.2 + 0.1 + {products.sum():.2f} = {worked:.2f}"
 )
 st.caption("The total is computed by the engine's score function (`recsys.model.predict`), the same one that ranks.")
+st.info(
+    f"**Check the sum yourself.** This example circulates with its total printed as 1.45. The terms are 0 + 0.2 + 0.1 + "
+    f"{products.sum():.2f}, which is {worked:.2f}: a slip of 0.2 in the addition, a good first exercise in reading the formula term by term.",
+    icon="✏️",
+)

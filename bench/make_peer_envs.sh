@@ -14,9 +14,14 @@ make_env() {  # name, then pip install steps separated by ';'
     "$dir/bin/pip" install -q --disable-pip-version-check $1 || ok=1
     shift
   done
-  if [ $ok -eq 0 ]; then touch "$dir/.ready"; echo "$dir: ready"; else echo "$dir: FAILED (the benchmark will list it as missing)"; fi
+  if [ $ok -eq 0 ]; then touch "$dir/.ready"; echo "$dir: ready"; return 0; fi
+  echo "$dir: FAILED (make bench will refuse to run without it; --no-peers skips the peers)" >&2
+  return 1
 }
 
-make_env .venv-lightfm "setuptools<70 wheel cython numpy<2 scipy pandas pyarrow<18" "--no-build-isolation lightfm"
-make_env .venv-implicit "implicit numpy<2 scipy pandas pyarrow<18"
-make_env .venv-cornac "cornac==3.0.1 numpy<2 scipy pandas pyarrow<18"
+failed=0
+make_env .venv-lightfm "setuptools<70 wheel cython numpy<2 scipy pandas pyarrow<18" "--no-build-isolation lightfm==1.17" || failed=1
+make_env .venv-implicit "implicit==0.7.3 numpy<2 scipy pandas pyarrow<18" || failed=1
+# Cornac 3.0.1 is built against NumPy 2, so its environment takes NumPy 2 (the others stay on 1.x).
+make_env .venv-cornac "cornac==3.0.1 numpy==2.4.6 scipy==1.17.1 pandas==3.1.1 pyarrow==26.0.1" || failed=1
+exit $failed

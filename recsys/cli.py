@@ -136,10 +136,22 @@ def cmd_bench(args: argparse.Namespace) -> int:
             Path(args.json).write_text(json.dumps(results, indent=2, default=str))
         return 0
 
+    if not args.no_peers:
+        from recsys_bench.benchmark import REPORTED_PEERS
+        from recsys_bench.peers import available_peers
+
+        missing = [name for name in REPORTED_PEERS if name not in available_peers()]
+        if missing:
+            print(
+                f"error: peer environments missing: {', '.join(missing)}. Create them with `make bench-peers` "
+                "(or pass --no-peers to run without the peers the README reports).",
+                file=sys.stderr,
+            )
+            return 1
     results = run_benchmark(
         dataset=_dataset(args),
         quick=args.quick, speed=args.speed, seeds=args.seeds, progress=_progress, validation=args.validation,
-        max_users=args.max_users, peers=[] if args.no_peers else None,
+        max_users=args.max_users, peers=[] if args.no_peers else None, command=" ".join(["python -m recsys", *sys.argv[1:]]),
     )  # fmt: skip
     print_table(results)
     if args.json:

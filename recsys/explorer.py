@@ -9,6 +9,7 @@ explains is exactly what ranks.
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -23,11 +24,12 @@ from recsys import columns as C
 from recsys.analysis import anatomy
 from recsys.analysis import audience as audience_analysis
 from recsys.artifacts import Progress, Trained, train_or_load
+from recsys.calibration import Calibration
 from recsys.data import Dataset, load_movielens_100k
 from recsys.encoder import TextEncoder
 from recsys.modalities import USER_NAMES, USER_TERMS
 from recsys.model import Parts, predict, score_terms
-from recsys.online import OnlineConfig, sigmoid, update
+from recsys.online import OnlineConfig, update
 from recsys.preferences import ExplicitLayout, PreferenceConfig
 from recsys.ranking import top_k
 from recsys.reading import ProfileReader, Reading
@@ -95,6 +97,18 @@ class Explorer:
         self._seen = {u: set(items) for u, items in seen.items()}
         self._warm_users: dict[int, UserState] = {}
         self._user_matrix: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        # How a score reads as a like-probability (recsys.calibration); the identity until one is fitted.
+        self.calibration = Calibration()
+
+    def calibrated(self, calibration: Calibration) -> Explorer:
+        """The same explorer (arrays shared, nothing copied) with ``p_like`` read through ``calibration``."""
+        other = copy.copy(self)
+        other.calibration = calibration
+        return other
+
+    def p_like(self, score: np.ndarray | float) -> np.ndarray:
+        """The like-probability of a score: σ(r̂), or its calibrated form when a calibration is set."""
+        return self.calibration.probability(score)
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -305,22 +319,33 @@ class Explorer:
         )
         return np.hstack([np.einsum("nm,nmd->nd", alpha, h), self.item_explicit]), (alpha * beta).sum(1)
 
-    def score_terms(self, user: UserState, item_weights: Mapping[str, float] | None = None):
-        """Every term of r̂ for one user against every catalogue item (:func:`recsys.model.score_terms`)."""
+    def score_terms(self, user: UserState, item_weights: Mapping[str, float] | None = None, item_bias_scale: float = 1.0):
+        """Every term of r̂ for one user against every catalogue item (:func:`recsys.model.score_terms`).
+
+        ``item_bias_scale`` (0 … 1) multiplies the item-bias term b_i before it enters the score:
+        1 is the model as trained, 0 removes the popularity pull. The scaled b_i is the term
+        reported, so the terms still add up to the score exactly.
+        """
         vectors, biases = self.catalogue(item_weights)
-        return score_terms(self.mu, user, vectors, biases, self.explicit_layout.slices)
+        return score_terms(self.mu, user, vectors, biases * check_bias_scale(item_bias_scale), self.explicit_layout.slices)
 
     def recommend(
-        self, user: UserState, k: int = 20, item_weights: Mapping[str, float] | None = None, exclude_seen: bool = True
+        self,
+        user: UserState,
+        k: int = 20,
+        item_weights: Mapping[str, float] | None = None,
+        exclude_seen: bool = True,
+        item_bias_scale: float = 1.0,
     ) -> pd.DataFrame:
         """Top-``k`` items, best first, with every score term.
 
         Columns: ``rank, item_id, title, genres, score, p_like, mu, b_u, b_i, dot``,
         ``dot_<term>`` for each user modality and ``feedback`` (they sum to ``dot``), and
-        ``popularity``. ``item_weights`` overrides the items' fusion weights (the Fusion page).
+        ``popularity``. ``item_weights`` overrides the items' fusion weights (the Fusion page);
+        ``item_bias_scale`` scales b_i (see :meth:`score_terms`).
         """
         k = _check_k(k)
-        terms = self.score_terms(user, item_weights)
+        terms = self.score_terms(user, item_weights, item_bias_scale)
         hidden = self._item_rows(self.seen_by(user)) if exclude_seen else None
         top = top_k(terms.score, k, hidden)
         columns = {
@@ -329,7 +354,7 @@ class Explorer:
             C.TITLE: self._item_column(C.TITLE)[top],
             C.GENRES: self._item_column(C.GENRES)[top],
             C.SCORE: terms.score[top],
-            "p_like": sigmoid(terms.score[top]),
+            "p_like": self.p_like(terms.score[top]),
             C.MU: np.full(len(top), terms.mu),
             C.B_USER: np.full(len(top), terms.b_u),
             C.B_ITEM: terms.b_i[top],
@@ -340,9 +365,10 @@ class Explorer:
         # One constructor call: building the frame column by column costs more than the scoring.
         return pd.DataFrame(columns)
 
-    def explain(self, user: UserState, item: ItemState | Any) -> Explanation:
+    def explain(self, user: UserState, item: ItemState | Any, item_bias_scale: float = 1.0) -> Explanation:
         """Full anatomy of one score (:func:`recsys.analysis.anatomy.explain`): terms, user×item modality matrix, per-dimension products."""
-        return anatomy.explain(self, user, item if isinstance(item, ItemState) else self.item(item))
+        state = item if isinstance(item, ItemState) else self.item(item)
+        return anatomy.explain(self, user, state, check_bias_scale(item_bias_scale))
 
     # ------------------------------------------------------------------ feedback
     def feedback(self, user: UserState, item_id: Any, liked: bool) -> UserState:
@@ -469,6 +495,17 @@ def _history(rows: Sequence[Sequence[int]], width: int = 1) -> np.ndarray:
     for n, chosen in enumerate(rows):
         out[n, : len(chosen)] = chosen
     return out
+
+
+def check_bias_scale(scale: float) -> float:
+    """The item-bias scale as a float in [0, 1].
+
+    Raises:
+        ValueError: outside [0, 1] or not a number.
+    """
+    if isinstance(scale, bool) or not isinstance(scale, (int, float, np.floating)) or not 0.0 <= float(scale) <= 1.0:
+        raise ValueError(f"item_bias_scale must be a number in [0, 1], got {scale!r}")
+    return float(scale)
 
 
 def _check_k(k: int) -> int:

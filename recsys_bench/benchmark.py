@@ -9,7 +9,9 @@ for our model, the simple baselines and the peer libraries whose environments
 from __future__ import annotations
 
 import datetime as dt
+import os
 import platform
+import subprocess
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ import pandas as pd
 
 from recsys import columns as C
 from recsys.cache import cache_root
+from recsys.calibration import Calibration, Reliability
 from recsys.data import Dataset, load_movielens_100k
 from recsys.encoder import TextEncoder
 from recsys.training import TrainConfig
@@ -32,8 +35,8 @@ from recsys_bench.baselines import (
     PopularityMethod,
     RandomMethod,
 )
-from recsys_bench.evaluation import METRICS, OursMethod, Outcome, evaluate, feedback_loop, popularity_of
-from recsys_bench.peers import PeerMethod, available_peers
+from recsys_bench.evaluation import METRICS, OursMethod, Outcome, evaluate, feedback_loop, labelled_scores, popularity_of
+from recsys_bench.peers import ROOT, PeerMethod, available_peers
 from recsys_bench.splits import (
     USER_COLD_N,
     Request,
@@ -53,11 +56,21 @@ ABLATIONS = {
 }
 NO_TEXT = TrainConfig(user_modalities=("demo", "history", "id"), item_modalities=("attr", "id"))
 NO_CONTENT = TrainConfig(user_modalities=("history", "id"), item_modalities=("id",))
+#: Settings of the popularity-pull control (the scale on b_i) measured besides the trained 1.0.
+PULL_SETTINGS = (0.0, 0.25, 0.5, 0.75)
+#: The peers the README reports: ``make bench`` refuses to run without them unless ``--no-peers``.
+REPORTED_PEERS = ("lightfm", "implicit_als", "cornac_bpr")
 Progress = Callable[[str, float], None]
 
 
 def baselines() -> list[Method]:
     return [RandomMethod(), PopularityMethod(), DemographicPopularityMethod(), GenreMethod(), ContentKnnMethod()]
+
+
+def _ours_and_pull(quick: bool) -> list[Method]:
+    """Our model, then the same model at each popularity-pull setting (no retraining)."""
+    ours = OursMethod("ours")
+    return [ours, *(OursMethod(f"pull:{s:g}", item_bias_scale=s, same_model_as=ours) for s in PULL_SETTINGS)]
 
 
 def _ablations(quick: bool) -> list[Method]:
@@ -95,7 +108,7 @@ class Block:
 BLOCKS: tuple[Block, ...] = (
     Block(
         "user_cold", user_cold_split, user_cold_requests,
-        lambda quick: [OursMethod("ours"), OursMethod("ours_unread", read_profiles=False), OursMethod("ours_no_text", NO_TEXT),
+        lambda quick: [*_ours_and_pull(quick), OursMethod("ours_unread", read_profiles=False), OursMethod("ours_no_text", NO_TEXT),
                        *baselines(), *_ablations(quick)],
         lambda dataset, split: dataset.n_items, loop_methods=("ours", "popularity", "content_knn"),
     ),
@@ -154,11 +167,13 @@ def run_benchmark(
     validation: bool = False,
     max_users: int | None = None,
     peers: Sequence[str] | None = None,
+    command: str | None = None,
 ) -> dict:
     """Run every method on every split; returns the JSON-ready results.
 
     ``quick``: one seed, N ∈ {0, 5}, no ablations, 60-user feedback loop (a smoke test).
     ``validation``: evaluate on a split carved from the training part (for tuning).
+    ``command``: the command line recorded with the results (see :func:`run_record`).
     """
     say = progress or (lambda message, fraction: None)
     seeds = list(seeds or ([0] if quick else [0, 1, 2]))
@@ -174,6 +189,9 @@ def run_benchmark(
     weights: dict[str, list[dict]] = {}
     timings: dict[str, list[float]] = {}
     started = time.perf_counter()
+    say("calibration: fitting on the validation splits", 0.0)
+    calibration, fitted_pairs = fit_calibration(dataset, encoder, item_text, seeds, ns, max_users)
+    reliability: dict[tuple[str, str], tuple[Reliability, Reliability]] = {}
     blocks = [b for b in BLOCKS if not (quick and b.full_only)]
     for s, seed in enumerate(seeds):
         for b, block in enumerate(blocks):
@@ -189,7 +207,11 @@ def run_benchmark(
                 method.prepare(requests)  # a peer fits and answers every request in its own process
                 t1 = time.perf_counter()
                 for group, members in block.groups(requests).items():
-                    outcome = evaluate(method, members, context)
+                    observe = None
+                    if method.name == "ours":
+                        bins = reliability.setdefault((block.name, group), (Reliability(), Reliability()))
+                        observe = calibration_observer(bins, calibration, context)
+                    outcome = evaluate(method, members, context, observe)
                     collector.add((block.name, group, method.name), outcome, block.candidates(dataset, split), popularity)
                 # Our models may come from the artifact cache; their fit time is the recorded training time.
                 timings.setdefault(f"fit:{method.name}", []).append(method.fit_seconds(t1 - t0))
@@ -202,22 +224,90 @@ def run_benchmark(
                         weights.setdefault(name, []).append(mean)
     say("summarising", 0.99)
     results = _assemble(collector, loops, weights, seeds, quick, validation, peer_names, time.perf_counter() - started, dataset.name)
+    results["run"] = run_record(command, encoder.device)
+    results["calibration"] = calibration_summary(calibration, fitted_pairs, reliability)
     if speed:
         results["speed_ms"] = measure_speed(timings)
     say("done", 1.0)
     return results
 
 
+def run_record(command: str | None, device: str) -> dict:
+    """Where and how a run was made: commit (and whether the tree had changes), time, machine, command."""
+
+    def git(*args: str) -> str:
+        try:
+            done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    return {
+        "commit": git("rev-parse", "HEAD") or "unknown",
+        "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cores": os.cpu_count(),
+            "device": device,
+            "platform": platform.platform(terse=True),
+            "python": platform.python_version(),
+        },
+        "command": command or "python -m recsys bench",
+    }
+
+
+def fit_calibration(dataset: Dataset, encoder: TextEncoder, item_text: np.ndarray, seeds, ns, max_users) -> tuple[Calibration, int]:
+    """Platt scaling fitted on the cold users of each seed's validation split (carved from training; no test user is seen)."""
+    scores, labels = [], []
+    for seed in seeds:
+        split = user_cold_split(dataset, seed, True)
+        context = Context(dataset, split, encoder, item_text)
+        method = OursMethod("calibration").fit(context)
+        for request in _limit(user_cold_requests(dataset, split, ns), max_users):
+            s, y = labelled_scores(method.scores(request), request, context)
+            scores.append(s)
+            labels.append(y)
+    s, y = np.concatenate(scores), np.concatenate(labels)
+    source = f"Platt scaling fitted on the validation splits' cold users (seeds {list(seeds)}, {len(s):,} user-item pairs)"
+    return Calibration.fit(s, y, source=source), len(s)
+
+
+def calibration_observer(bins: tuple[Reliability, Reliability], calibration: Calibration, context: Context):
+    """An ``evaluate`` hook that adds each request's (p, y) pairs to the raw and calibrated reliability diagrams."""
+    raw, calibrated = bins
+
+    def observe(request: Request, scores: np.ndarray) -> None:
+        s, y = labelled_scores(scores, request, context)
+        raw.add(Calibration().probability(s), y)
+        calibrated.add(calibration.probability(s), y)
+
+    return observe
+
+
+def calibration_summary(calibration: Calibration, fitted_pairs: int, reliability: dict) -> dict:
+    """The fitted map and, per test split, ECE and the reliability diagram before and after it."""
+    splits = {}
+    for (block, group), (raw, calibrated) in reliability.items():
+        splits[f"{block}_{group}" if group else block] = {
+            "n_pairs": raw.n, "ece_raw": raw.ece(), "ece_calibrated": calibrated.ece(),
+            "raw": raw.table(), "calibrated": calibrated.table(),
+        }  # fmt: skip
+    return {"fit": calibration.to_dict() | {"n_pairs": fitted_pairs}, "splits": splits}
+
+
 def _assemble(collector: Collector, loops, weights, seeds, quick, validation, peers, seconds, dataset_name: str = "ml-100k") -> dict:
     results: dict = {
         "dataset": dataset_name, "seeds": seeds, "quick": quick, "validation": validation,
-        "date": dt.date.today().isoformat(), "seconds": round(seconds, 1), "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores",
-        "item_cold": {}, "user_cold": {}, "feedback_loop": {}, "warm_items": {}, "ablation": {}, "fusion_weights": {},
-        "peers_missing": [p for p in ("lightfm", "implicit_als", "cornac_bpr") if p not in peers],
+        "date": dt.date.today().isoformat(), "seconds": round(seconds, 1), "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "item_cold": {}, "user_cold": {}, "feedback_loop": {}, "warm_items": {}, "ablation": {}, "fusion_weights": {}, "popularity_pull": {},
+        "peers_missing": [p for p in REPORTED_PEERS if p not in peers],
     }  # fmt: skip
     for key in collector.runs:
         block, group, method = key
         summary = collector.summary(key)
+        if method.startswith("pull:"):
+            results["popularity_pull"].setdefault(group, {})[method.removeprefix("pull:")] = summary
+            continue
         if method.startswith("ablation:"):
             target = results["ablation"].setdefault(f"{block}_{group}" if group else block, {})
             target[method.removeprefix("ablation:")] = summary
@@ -231,6 +321,9 @@ def _assemble(collector: Collector, loops, weights, seeds, quick, validation, pe
         if method == "ours" and (block != "user_cold" or group in ("0", "5")) and block != "warm":
             name = f"{block}_{group}" if group else block
             results["ablation"].setdefault(name, {})["text+attributes+collaborative"] = summary
+    for group, settings in results["popularity_pull"].items():
+        if "ours" in results["user_cold"].get(group, {}):
+            settings["1"] = results["user_cold"][group]["ours"]  # the model as trained
     for method, runs in loops.items():
         results["feedback_loop"][method] = {r: float(np.nanmean([run[r] for run in runs])) for r in runs[0]}
     for split, runs in weights.items():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,14 +25,28 @@ FEEDBACK_ROUNDS = (0, 1, 3, 5, 10)
 class OursMethod(Method):
     """The fusion model, trained on the split's training interactions (optionally ablated)."""
 
-    def __init__(self, name: str = "ours", config: TrainConfig = TrainConfig(), read_profiles: bool = True):
+    def __init__(
+        self,
+        name: str = "ours",
+        config: TrainConfig = TrainConfig(),
+        read_profiles: bool = True,
+        item_bias_scale: float = 1.0,
+        same_model_as: OursMethod | None = None,
+    ):
         self.name = name
         self.config = config
         # False: the profile text is embedded as typed, with no reading (exclusions, titles, eras).
         self.read_profiles = read_profiles
+        # The popularity-pull control: b_i scaled before it enters the score (Explorer.score_terms).
+        self.item_bias_scale = item_bias_scale
+        # A variant that only changes how the trained model is read shares that method's model (fitted first).
+        self.same_model_as = same_model_as
 
     def fit(self, context: Context) -> Method:
         super().fit(context)
+        if self.same_model_as is not None:
+            self.explorer = self.same_model_as.explorer
+            return self
         dataset, split = context.dataset, context.split
         held = set(split.held_out_items)
         items = [r for r in range(dataset.n_items) if dataset.item_ids.external(r) not in held]
@@ -46,7 +60,7 @@ class OursMethod(Method):
         return self.explorer.new_user(request.profile, request.demographics, liked=request.onboarding, reading=reading)
 
     def session_scores(self, session) -> np.ndarray:
-        return self.explorer.score_terms(session).score
+        return self.explorer.score_terms(session, item_bias_scale=self.item_bias_scale).score
 
     def scores(self, request: Request) -> np.ndarray:
         return self.session_scores(self.start_session(request))
@@ -55,8 +69,8 @@ class OursMethod(Method):
         return self.explorer.feedback(session, item_id, liked)
 
     def fit_seconds(self, measured: float) -> float:
-        """The recorded training time (the model may have come from the artifact cache)."""
-        return float(self.explorer.info.get("train_seconds", measured))
+        """The recorded training time (the model may have come from the artifact cache, or be shared)."""
+        return 0.0 if self.same_model_as is not None else float(self.explorer.info.get("train_seconds", measured))
 
     def learned_weights(self, block: str, groups: dict[str, list[Request]], split) -> dict[str, dict[str, float]]:
         """Mean fusion weights to report for a block: cold users at N = 0 and 5, or the held-out items."""
@@ -124,11 +138,29 @@ def list_measures(ranked: Sequence, context: Context, counts: dict) -> dict[str,
     }
 
 
-def evaluate(method: Method, requests: Sequence[Request], context: Context) -> Outcome:
+def labelled_scores(scores: np.ndarray, request: Request, context: Context) -> tuple[np.ndarray, np.ndarray]:
+    """The request's candidate scores (excluded items left out) and whether each is a held-out positive (1) or not (0)."""
+    ids = context.dataset.item_ids
+    rows = np.arange(len(scores)) if request.candidates is None else ids.indices(request.candidates)
+    if request.exclude:
+        rows = np.setdiff1d(rows, ids.indices(request.exclude))
+    truth = np.zeros(len(scores), dtype=np.float64)
+    if request.truth:
+        truth[ids.indices(request.truth)] = 1.0
+    return scores[rows], truth[rows]
+
+
+def evaluate(
+    method: Method, requests: Sequence[Request], context: Context, observe: Callable[[Request, np.ndarray], None] | None = None
+) -> Outcome:
+    """Rank and score every request; ``observe`` also receives each request's full score vector (calibration)."""
     outcome = Outcome()
     counts = context.split.train[C.ITEM].value_counts().to_dict()
     for request in requests:
-        ranked = top_k(method.scores(request), request, context)
+        scores = method.scores(request)
+        if observe is not None:
+            observe(request, scores)
+        ranked = top_k(scores, request, context)
         outcome.rows.append(ranking_metrics(ranked, set(request.truth)) | list_measures(ranked, context, counts))
         outcome.lists.append(ranked)
     return outcome

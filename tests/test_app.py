@@ -112,6 +112,42 @@ def test_score_anatomy_page(app):
     at = open_page(app, "app_pages/score_anatomy.py")
     latex = " ".join(l.value for l in at.latex)
     assert "1.25" in latex and "\\hat r" in latex
+    # The worked example's circulating slip (1.45) is pointed out, with the right total.
+    assert any("1.45" in i.value and "1.25" in i.value for i in at.info)
+
+
+def test_the_popularity_pull_control_re_ranks_and_scales_b_i(app):
+    at = make_persona(app, "I like films", "Anyone")
+    charts = " ".join(c.proto.spec for c in at.get("plotly_chart"))
+    assert "most popular" in charts and "this list (b_i" in charts
+    share = next(m for m in at.metric if m.label == "b_i's share of the ranking")
+    assert share.value != "0%"
+    before = [m.value for m in at.markdown if m.value.startswith("**1**")]
+    at.slider(key="item_bias_scale_widget").set_value(0.0)
+    at.run()
+    assert not at.exception
+    assert next(m for m in at.metric if m.label == "b_i's share of the ranking").value == "0%"
+    assert "0\\,b_i" in " ".join(l.value for l in at.latex)
+    # Score anatomy reads the same setting.
+    at = open_page(at, "app_pages/score_anatomy.py")
+    assert "0\\,b_i" in " ".join(l.value for l in at.latex)
+    assert any("scaled by 0" in c.value for c in at.caption)
+    assert before  # the list had a first row before the change
+
+
+def test_evaluation_page_shows_the_shipped_reference_run(app, monkeypatch):
+    from recsys_bench.results import REFERENCE
+
+    monkeypatch.setenv("COLDSTART_BENCH_RESULTS", str(REFERENCE))
+    at = open_page(app, "app_pages/evaluation.py")
+    assert any(m.value.startswith("**Reference run of ") for m in at.markdown)
+    titles = " ".join(s.value for s in at.subheader)
+    assert "Popularity pull" in titles and "Calibration" in titles
+    specs = " ".join(c.proto.spec for c in at.get("plotly_chart"))
+    assert "perfectly calibrated" in specs and "b_i scale" in specs
+    assert not at.warning  # every peer the README reports is in the reference run
+    at = open_page(at, "app_pages/fusion.py")
+    assert any("reference run of" in c.value for c in at.caption)
 
 
 def test_fusion_page_sliders_change_the_list(app):

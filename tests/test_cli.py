@@ -58,3 +58,13 @@ def test_recommend_json_includes_the_reading(explorer):
     assert all(r["dot_avoid"] <= 0 for r in payload["recommendations"])
     table = run("recommend", "--profile", "no horror please", "-k", "3", "--quiet")
     assert "reading: rules out Horror" in table.stdout
+
+
+def test_bench_refuses_to_run_without_a_reported_peer(monkeypatch, capsys):
+    from recsys import cli
+    from recsys_bench import peers
+
+    monkeypatch.setattr(peers, "available_peers", lambda: ["lightfm"])
+    assert cli.main(["bench", "--quick"]) == 1
+    error = capsys.readouterr().err
+    assert "implicit_als, cornac_bpr" in error and "make bench-peers" in error and "--no-peers" in error

@@ -89,6 +89,7 @@ def test_the_cli_reports_bad_input_in_one_line(small_catalogue, capsys):
 
 def test_the_benchmark_runs_in_process_and_checks_its_targets(small_catalogue):
     from recsys_bench.benchmark import check_targets, run_benchmark
+    from recsys_bench.results import schema_problems
 
     results = run_benchmark(dataset=load_path(small_catalogue), quick=True, peers=[])
     assert results["dataset"] == "items" and results["seeds"] == [0]
@@ -98,3 +99,9 @@ def test_the_benchmark_runs_in_process_and_checks_its_targets(small_catalogue):
     assert results["targets"] == check_targets(results)
     for target in results["targets"].values():
         assert set(target) == {"value", "target", "met"}
+    # Everything the Evaluation and Fusion pages read is written (the shipped reference is checked the same way).
+    assert schema_problems(results) == []
+    assert set(results["popularity_pull"]["0"]) == {"0", "0.25", "0.5", "0.75", "1"}
+    assert results["popularity_pull"]["0"]["1"] == results["user_cold"]["0"]["ours"]
+    assert {"user_cold_0", "user_cold_5", "item_cold"} <= set(results["calibration"]["splits"])
+    assert results["run"]["machine"]["cores"] >= 1 and results["run"]["machine"]["device"] == "cpu"

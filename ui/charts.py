@@ -320,3 +320,56 @@ def bars(
     _layout(fig, height, title=title, showlegend=False)
     fig.update_xaxes(tickangle=-45 if len(frame) > 8 else -25, type="category")  # many labels need a steeper angle not to overlap
     return fig
+
+
+def popularity_pull(pull, scale: float) -> go.Figure:
+    """Each recommended item (and each item of the plain popularity list) at its catalogue popularity percentile.
+
+    ``pull`` is a :class:`recsys.analysis.pull.PopularityPull`; the dashed line is the median catalogue item.
+    """
+    fig = go.Figure()
+    rows = [(f"this list (b_i × {scale:g})", pull.items, POSITIVE), ("most popular", pull.popular, TERM_COLOURS["b_i"])]
+    for name, frame, colour in rows:
+        fig.add_scatter(
+            x=frame["percentile"], y=[name] * len(frame), mode="markers", name=name, marker=dict(size=10, color=colour, opacity=0.75),
+            customdata=np.stack([frame["title"].map(html.escape), frame["popularity"]], axis=1),
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]} ratings · percentile %{x:.0f}<extra></extra>",
+        )  # fmt: skip
+    fig.add_vline(x=50, line_dash="dash", line_color="#94a3b8", annotation_text="median item", annotation_position="top")
+    _layout(fig, 190, showlegend=False, title=None)
+    fig.update_layout(margin=dict(l=10, r=10, t=24, b=10))
+    fig.update_xaxes(title="popularity percentile in the catalogue (ratings in training)", range=[-2, 102])
+    return fig
+
+
+def pull_tradeoff(frame: pd.DataFrame) -> go.Figure:
+    """Accuracy and novelty at each setting of the item-bias scale, one line per onboarding size N."""
+    fig = go.Figure()
+    for n, (group, part) in enumerate(frame.groupby("N", sort=True)):
+        part = part.sort_values("scale")
+        fig.add_scatter(
+            x=part["novelty"], y=part["recall@20"], mode="lines+markers+text", name=f"N = {group}",
+            text=[f"×{s:g}" for s in part["scale"]], textposition="top center", line=dict(color=PALETTE[n % len(PALETTE)], width=3),
+            hovertemplate="b_i × %{text}<br>novelty %{x:.2f} bits<br>recall@20 %{y:.3f}<extra></extra>",
+        )  # fmt: skip
+    _layout(fig, 380, title="Less popularity pull: recall@20 against novelty, at each b_i scale")
+    fig.update_xaxes(title="novelty (mean self-information of recommended items, bits)")
+    fig.update_yaxes(title="recall@20")
+    return fig
+
+
+def reliability(rows: Mapping[str, Sequence[Mapping]], title: str) -> go.Figure:
+    """Reliability diagram: mean predicted probability against the observed rate, per bin, for each curve in ``rows``."""
+    fig = go.Figure()
+    fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="perfectly calibrated", line=dict(dash="dash", color="#94a3b8"))
+    colours = [NEGATIVE, POSITIVE, *PALETTE]
+    for n, (name, bins) in enumerate(rows.items()):
+        fig.add_scatter(
+            x=[b["mean_p"] for b in bins], y=[b["observed"] for b in bins], mode="lines+markers", name=name,
+            marker=dict(size=[max(6, min(22, 3 * math.log10(max(b["n"], 1)))) for b in bins], color=colours[n % len(colours)]),
+            customdata=[b["n"] for b in bins], hovertemplate="predicted %{x:.3f}<br>observed %{y:.3f}<br>%{customdata:,} pairs<extra></extra>",
+        )  # fmt: skip
+    _layout(fig, 380, title=title)
+    fig.update_xaxes(title="predicted probability of a 4–5★ rating (bin mean)", range=[0, 1])
+    fig.update_yaxes(title="observed share rated 4–5★", range=[0, 1])
+    return fig

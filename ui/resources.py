@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -11,9 +10,9 @@ import streamlit as st
 from recsys import Explorer
 from recsys.analysis.projection import Projector
 from recsys.personas import PersonaStore
+from recsys_bench import results
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_RESULTS = (ROOT / "bench-results" / "results.json",)
 
 
 def _bar_progress():
@@ -28,11 +27,16 @@ def _bar_progress():
 
 @st.cache_resource(show_spinner=False)
 def explorer() -> Explorer:
-    """The engine, loaded once per process (a progress bar shows while it trains or loads)."""
+    """The engine, loaded once per process (a progress bar shows while it trains or loads).
+
+    Its like-probability is read through the calibration the latest benchmark run fitted
+    (the shipped reference run until a local one exists).
+    """
     bar, progress = _bar_progress()
     engine = Explorer.load(progress=progress)
     bar.empty()
-    return engine
+    found = results.latest()
+    return engine.calibrated(found.calibration(engine.dataset.name)) if found else engine
 
 
 @st.cache_resource(show_spinner=False)
@@ -53,23 +57,20 @@ def persona_store() -> PersonaStore:
 
 
 @st.cache_data(show_spinner=False)
-def _read_results(path: str, modified: float) -> dict | None:
-    try:
-        return json.loads(Path(path).read_text())
-    except (OSError, ValueError):
-        return None
+def _latest(paths_and_times: tuple) -> results.BenchResults | None:
+    return results.latest()
 
 
-def bench_results() -> tuple[dict | None, str | None]:
-    """The latest benchmark JSON written by ``make bench`` (or ``$COLDSTART_BENCH_RESULTS``), and where it was found.
+def bench_results() -> results.BenchResults | None:
+    """The latest benchmark results (:func:`recsys_bench.results.latest`): a local run, else the shipped reference.
 
-    Cached per (path, modification time), so a new benchmark run shows up on the next rerun.
+    Cached per modification time of the candidate files, so a new benchmark run shows up on the next rerun.
     """
     override = os.environ.get("COLDSTART_BENCH_RESULTS")
-    for path in (Path(override),) if override else BENCH_RESULTS:
-        if path.exists():
-            results = _read_results(str(path), path.stat().st_mtime)
-            if results is not None:
-                shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
-                return results, str(shown)
-    return None, None
+    paths = (Path(override),) if override else (results.LOCAL, results.REFERENCE)
+    return _latest(tuple((str(p), p.stat().st_mtime if p.exists() else None) for p in paths))
+
+
+def shown_path(path: Path) -> str:
+    """A results path as the pages print it: relative to the project when inside it."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)

@@ -29,6 +29,8 @@ FORM_MESSAGE = "persona_form_message"  # (kind, text) shown beside the Recommend
 SAVE_MESSAGE = "persona_save_message"  # (kind, text) shown beside the save / open / rename controls
 SAVED_PICK = "saved_pick"  # the Saved personas selector
 FORM_GENERATION = "persona_form_generation"  # bumped whenever the form is emptied or reloaded
+BIAS_SCALE = "item_bias_scale"  # the popularity-pull control: scale on b_i, shared by New user and Score anatomy
+BIAS_SCALE_WIDGET = "item_bias_scale_widget"  # its slider (widget state is dropped on pages that do not draw it)
 
 # The persona form's fields (see ``key``), and the value each starts from; PRESET is the selector above the form.
 PRESET, TEXT, AGE, GENDER, OCCUPATION, LIKED, NAME = "preset", "profile_text", "age", "gender", "occupation", "liked", "persona_name"
@@ -63,6 +65,16 @@ class SessionPersona:
     state: UserState
     previous_ranks: tuple = ()  # (item_id, rank) of the list before the last feedback
     prior: UserState | None = field(default=None, compare=False)
+
+
+def bias_scale() -> float:
+    """The session's scale on the item bias b_i (1 = the model as trained)."""
+    return float(st.session_state.get(BIAS_SCALE, 1.0))
+
+
+def keep_bias_scale() -> None:
+    """Slider callback: keep the chosen scale where pages that do not draw the slider can read it."""
+    st.session_state[BIAS_SCALE] = float(st.session_state[BIAS_SCALE_WIDGET])
 
 
 def personas() -> dict[str, SessionPersona]:

@@ -8,17 +8,19 @@ import numpy as np
 import pandas as pd
 
 from recsys.model import score_terms
-from recsys.online import sigmoid
 from recsys.states import Explanation, ItemState, UserState
 
 if TYPE_CHECKING:
     from recsys.explorer import Explorer
 
 
-def explain(explorer: Explorer, user: UserState, state: ItemState) -> Explanation:
-    """Terms, user-term × item-modality matrix and per-dimension products of one score, from :func:`recsys.model.score_terms`."""
+def explain(explorer: Explorer, user: UserState, state: ItemState, item_bias_scale: float = 1.0) -> Explanation:
+    """Terms, user-term × item-modality matrix and per-dimension products of one score, from :func:`recsys.model.score_terms`.
+
+    ``item_bias_scale`` scales b_i (and each modality's share of it) as the ranking does.
+    """
     e_u, e_i = user.full_vector, state.full_vector
-    terms = score_terms(explorer.mu, user, e_i[None, :], np.array([state.bias]), explorer.explicit_layout.slices)
+    terms = score_terms(explorer.mu, user, e_i[None, :], np.array([state.bias * item_bias_scale]), explorer.explicit_layout.slices)
     d, width = len(user.vector), len(e_u)
 
     def padded(vector: np.ndarray, start: int = 0) -> np.ndarray:
@@ -39,10 +41,10 @@ def explain(explorer: Explorer, user: UserState, state: ItemState) -> Explanatio
     )
     score = float(terms.score[0])
     return Explanation(
-        mu=terms.mu, b_u=terms.b_u, b_i=float(terms.b_i[0]), dot=float(terms.dot[0]), score=score, p_like=float(sigmoid(score)),
+        mu=terms.mu, b_u=terms.b_u, b_i=float(terms.b_i[0]), dot=float(terms.dot[0]), score=score, p_like=float(explorer.p_like(score)),
         dot_by_user_term={m: float(v[0]) for m, v in terms.dot_by_term.items()},
         dot_by_item_modality={m: float(e_u @ v) for m, v in item_vectors.items()},
         b_u_by_term={m: float(user.alpha[k] * user.beta[k]) for k, m in enumerate(user.modalities)} | {"feedback": float(user.delta_b)},
-        b_i_by_modality={m: float(state.alpha[k] * state.beta[k]) for k, m in enumerate(state.modalities)},
+        b_i_by_modality={m: float(item_bias_scale * state.alpha[k] * state.beta[k]) for k, m in enumerate(state.modalities)},
         cross=cross, per_dimension=e_u * e_i, e_u=e_u, e_i=e_i, user_weights=user.weights, item_weights=state.weights,
     )  # fmt: skip

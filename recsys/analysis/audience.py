@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 from recsys import columns as C
-from recsys.online import sigmoid
 from recsys.states import ItemState, frozen
 
 if TYPE_CHECKING:
@@ -69,7 +68,7 @@ def audience_frame(explorer: Explorer, item: ItemState, list_length: int = 20, b
     score, position = positions(explorer, item, boost)
     frame = explorer.users.copy()
     frame.insert(1, C.SCORE, score)
-    frame.insert(2, "p_like", sigmoid(score))
+    frame.insert(2, "p_like", explorer.p_like(score))
     frame.insert(3, "boost", check_boost(boost))
     frame.insert(4, "position", position)
     frame.insert(5, "in_top", position <= list_length)

@@ -1,0 +1,107 @@
+"""Benchmark results on disk: the local run ``make bench`` writes, else the reference run that ships with the code.
+
+The reference (``bench/reference/results.json``) is a copy of the latest full run, committed
+so that the Evaluation and Fusion pages and the calibrated like-probability work from a fresh
+clone. A local run (``bench-results/results.json``) replaces it as soon as it exists.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from recsys.calibration import Calibration
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL = ROOT / "bench-results" / "results.json"
+REFERENCE = ROOT / "bench" / "reference" / "results.json"
+
+#: What the pages read from a full run: top-level keys, and the keys of one method's summary.
+TOP_LEVEL = (
+    "dataset", "seeds", "date", "machine", "run", "targets", "user_cold", "item_cold", "warm_items",
+    "feedback_loop", "ablation", "fusion_weights", "popularity_pull", "calibration", "peers_missing",
+)  # fmt: skip
+SUMMARY = (
+    "recall@20", "recall@20_ci95", "ndcg@20", "hr@10", "ndcg@10", "precision@20", "f1@20",
+    "diversity_text", "diversity_genre", "novelty", "avg_popularity", "coverage", "gini", "n_users",
+)  # fmt: skip
+RUN = ("commit", "date", "machine", "command")
+RELIABILITY_ROW = ("lo", "hi", "n", "mean_p", "observed")
+
+
+def schema_problems(data: dict) -> list[str]:
+    """Everything a full run's JSON lacks that the pages read; empty when it matches."""
+    problems = [f"missing key {key!r}" for key in TOP_LEVEL if key not in data]
+    for block in ("item_cold", "warm_items"):
+        for method, summary in data.get(block, {}).items():
+            problems += [f"{block}.{method}: missing {m!r}" for m in SUMMARY if m not in summary]
+    for n, block in data.get("user_cold", {}).items():
+        for method, summary in block.items():
+            problems += [f"user_cold.{n}.{method}: missing {m!r}" for m in SUMMARY if m not in summary]
+    problems += [f"run: missing {key!r}" for key in RUN if key not in data.get("run", {})]
+    if "run" in data and not {"cores", "device"} <= set(data["run"].get("machine", {})):
+        problems.append("run.machine: needs 'cores' and 'device'")
+    calibration = data.get("calibration", {})
+    if calibration:
+        problems += [f"calibration.fit: missing {k!r}" for k in ("a", "c", "source") if k not in calibration.get("fit", {})]
+        for split, record in calibration.get("splits", {}).items():
+            problems += [
+                f"calibration.{split}: missing {k!r}" for k in ("ece_raw", "ece_calibrated", "raw", "calibrated") if k not in record
+            ]
+            for row in record.get("raw", []) + record.get("calibrated", []):
+                problems += [f"calibration.{split}: bin lacks {k!r}" for k in RELIABILITY_ROW if k not in row]
+    for n, settings in data.get("popularity_pull", {}).items():
+        for scale, summary in settings.items():
+            problems += [
+                f"popularity_pull.{n}.{scale}: missing {m!r}" for m in ("recall@20", "novelty", "avg_popularity") if m not in summary
+            ]
+    return problems
+
+
+@dataclass(frozen=True)
+class BenchResults:
+    """One benchmark JSON and where it came from."""
+
+    data: dict
+    path: Path
+    reference: bool
+
+    @property
+    def label(self) -> str:
+        """How the pages introduce these numbers: a shipped reference run, or this machine's own."""
+        run = self.data.get("run", {})
+        machine = run.get("machine", {})
+        where = f"{machine.get('cores', '?')} cores, {machine.get('device', '?')}" if machine else self.data.get("machine", "?")
+        date = str(run.get("date", self.data.get("date", "?")))[:10]
+        commit = str(run.get("commit", ""))[:7]
+        kind = "reference run" if self.reference else "local run"
+        return f"{kind} of {date} on {where}" + (f" (commit {commit})" if commit else "")
+
+    def calibration(self, dataset: str) -> Calibration:
+        """The like-probability calibration this run fitted, when it was run on ``dataset``; else the identity."""
+        if self.data.get("dataset") != dataset:
+            return Calibration()
+        return Calibration.from_dict(self.data.get("calibration", {}).get("fit"))
+
+
+def read(path: Path, reference: bool) -> BenchResults | None:
+    try:
+        return BenchResults(json.loads(path.read_text()), path, reference)
+    except (OSError, ValueError):
+        return None
+
+
+def latest() -> BenchResults | None:
+    """``$COLDSTART_BENCH_RESULTS`` when set; else the local run; else the shipped reference."""
+    override = os.environ.get("COLDSTART_BENCH_RESULTS")
+    if override:
+        path = Path(override)
+        return read(path, reference=path.resolve() == REFERENCE.resolve()) if path.exists() else None
+    for path, reference in ((LOCAL, False), (REFERENCE, True)):
+        if path.exists():
+            found = read(path, reference)
+            if found is not None:
+                return found
+    return None

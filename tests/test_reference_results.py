@@ -1,0 +1,48 @@
+"""The reference benchmark run that ships with the code: complete, and in the shape the pages read."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from recsys_bench import results
+from recsys_bench.benchmark import REPORTED_PEERS
+
+
+@pytest.fixture(scope="module")
+def reference() -> dict:
+    return json.loads(results.REFERENCE.read_text())
+
+
+def test_the_reference_matches_what_the_pages_read(reference):
+    assert results.schema_problems(reference) == []
+
+
+def test_the_reference_is_a_full_run_with_every_peer(reference):
+    assert reference["dataset"] == "ml-100k" and reference["seeds"] == [0, 1, 2] and not reference["quick"]
+    assert reference["peers_missing"] == []
+    for peer in REPORTED_PEERS:
+        assert peer in reference["item_cold"] and peer in reference["user_cold"]["5"]
+    run = reference["run"]
+    assert run["command"].startswith("python -m recsys bench") and len(run["commit"]) == 40
+    assert {"cores", "device"} <= set(run["machine"])
+
+
+def test_the_schema_check_names_what_is_missing(reference):
+    broken = {k: v for k, v in reference.items() if k != "calibration"}
+    broken["item_cold"] = {"ours": {k: v for k, v in reference["item_cold"]["ours"].items() if k != "novelty"}}
+    problems = results.schema_problems(broken)
+    assert "missing key 'calibration'" in problems and "item_cold.ours: missing 'novelty'" in problems
+
+
+def test_a_local_run_replaces_the_reference(tmp_path, monkeypatch, reference):
+    monkeypatch.delenv("COLDSTART_BENCH_RESULTS", raising=False)
+    monkeypatch.setattr(results, "LOCAL", tmp_path / "results.json")
+    found = results.latest()
+    assert found.reference and found.label.startswith("reference run of ")
+    (tmp_path / "results.json").write_text(json.dumps(reference | {"run": reference["run"] | {"date": "2031-01-02T00:00:00+00:00"}}))
+    found = results.latest()
+    assert not found.reference and found.label.startswith("local run of 2031-01-02")
+    # The calibration applies only to the catalogue it was fitted on.
+    assert not found.calibration("ml-100k").identity and found.calibration("books").identity
