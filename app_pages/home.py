@@ -63,7 +63,8 @@ with st.expander("How the model works"):
         "- The text → preference mapping is learned from the 943 MovieLens users, whose synthetic profiles are written "
         "from their own histories in varied words; training drops the collaborative parts at random so that "
         "text-only users and items are first-class.\n"
-        "- r̂ is a logit: σ(r̂) is the model's probability that the person rates the item 4 or 5 stars."
+        "- r̂ is a logit: σ(r̂) is the model's probability that the person rates the item 4 or 5 stars. The p the pages show "
+        "is that probability recalibrated on held-out users (Evaluation shows how well it matches what people actually rated)."
     )
 st.caption(
     "MovieLens data © GroupLens Research, University of Minnesota (F. M. Harper and J. A. Konstan, "

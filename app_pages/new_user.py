@@ -183,18 +183,24 @@ def probability_wording() -> str:
 def pull_section(user, recs: pd.DataFrame, scale: float) -> None:
     """How popular this list is next to the catalogue and the plain popularity list, and how much of it is b_i."""
     pull = popularity_pull(explorer, recs)
-    st.markdown("**Popularity pull**")
+    st.markdown("**Popularity pull** — mean popularity percentile of the films (50 = the median film)")
     cols = st.columns(3)
-    cols[0].metric("This list: mean popularity percentile", f"{pull.list_percentile:.0f}",
-                   help="Percentile of each recommended film's number of ratings in the catalogue (50 = the median film), averaged.")  # fmt: skip
+    cols[0].metric("This list", f"{pull.list_percentile:.0f}",
+                   help="Percentile of each recommended film's number of ratings in the catalogue, averaged over the list.")  # fmt: skip
     cols[1].metric("Most-popular list", f"{pull.popular_percentile:.0f}", help="The same for the plain popularity top list of this length.")
-    cols[2].metric("b_i's share of the ranking", f"{pull.bias_share:.0%}",
+    cols[2].metric("b_i's share", f"{pull.bias_share:.0%}",
                    help="μ and b_u are the same for every film, so the order is decided by b_i + ⟨e_u, e_i⟩; this is |b_i| ÷ "
-                   "(|b_i| + |⟨e_u, e_i⟩|), averaged over the list.")  # fmt: skip
+                   "(|b_i| + |⟨e_u, e_i⟩|), averaged over the list. Popularity can also come through ⟨e_u, e_i⟩ itself.")  # fmt: skip
     st.plotly_chart(charts.popularity_pull(pull, scale), width="stretch")
+    without = pull if scale == 0.0 else popularity_pull(explorer, explorer.recommend(user, k=len(recs), item_bias_scale=0.0))
+    if without.list_percentile > pull.list_percentile - 5:
+        where = (f"With b_i removed entirely this list would still sit at percentile {without.list_percentile:.0f}: its popularity comes "
+                 "through ⟨e_u, e_i⟩ — the fused vectors of popular films point where most people's do — not through the bias.")  # fmt: skip
+    else:
+        where = f"With b_i removed entirely this list would sit at percentile {without.list_percentile:.0f}."
     st.caption(
-        f"Each dot is a film at its popularity percentile (median catalogue film: {pull.catalogue_median:.0f} ratings). "
-        "Turn the popularity pull down (left) to see what this person would get with less of it."
+        f"Each dot is a film at its popularity percentile (median catalogue film: {pull.catalogue_median:.0f} ratings). {where} "
+        "The control on the left re-ranks with less of the bias."
     )
 
 

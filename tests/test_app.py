@@ -120,13 +120,13 @@ def test_the_popularity_pull_control_re_ranks_and_scales_b_i(app):
     at = make_persona(app, "I like films", "Anyone")
     charts = " ".join(c.proto.spec for c in at.get("plotly_chart"))
     assert "most popular" in charts and "this list (b_i" in charts
-    share = next(m for m in at.metric if m.label == "b_i's share of the ranking")
+    share = next(m for m in at.metric if m.label == "b_i's share")
     assert share.value != "0%"
     before = [m.value for m in at.markdown if m.value.startswith("**1**")]
     at.slider(key="item_bias_scale_widget").set_value(0.0)
     at.run()
     assert not at.exception
-    assert next(m for m in at.metric if m.label == "b_i's share of the ranking").value == "0%"
+    assert next(m for m in at.metric if m.label == "b_i's share").value == "0%"
     assert "0\\,b_i" in " ".join(l.value for l in at.latex)
     # Score anatomy reads the same setting.
     at = open_page(at, "app_pages/score_anatomy.py")
