@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: setup prepare run test test-fast lint format bench bench-speed bench-peers browser clean
+.PHONY: setup prepare run test test-fast lint format bench bench-speed bench-peers loadtest browser clean
 
 setup: $(STAMP)
 
@@ -46,6 +46,12 @@ bench-speed: prepare
 
 bench: prepare
 	$(BIN)/python -m recsys bench --speed --json bench-results/results.json
+
+# 20 concurrent browser sessions against one server on 127.0.0.1 (SESSIONS=, ROUNDS= to change): bench-results/loadtest.json.
+SESSIONS ?= 20
+ROUNDS ?= 3
+loadtest: prepare browser
+	$(BIN)/python -m recsys_bench.loadtest --sessions $(SESSIONS) --rounds $(ROUNDS)
 
 bench-peers: setup
 	bash bench/make_peer_envs.sh
