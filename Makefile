@@ -49,7 +49,7 @@ bench: prepare
 
 # 20 concurrent browser sessions against one server on 127.0.0.1 (SESSIONS=, ROUNDS= to change): bench-results/loadtest.json.
 SESSIONS ?= 20
-ROUNDS ?= 3
+ROUNDS ?= 2
 loadtest: prepare browser
 	$(BIN)/python -m recsys_bench.loadtest --sessions $(SESSIONS) --rounds $(ROUNDS)
 

@@ -1,6 +1,6 @@
 """Load test of the served app: many concurrent browser sessions against one Streamlit server.
 
-``python -m recsys_bench.loadtest --sessions 20 --rounds 3`` starts ``streamlit run app.py``
+``python -m recsys_bench.loadtest --sessions 20 --rounds 2`` starts ``streamlit run app.py``
 on 127.0.0.1 (a free port), opens one headless Chromium with one browser context per
 session (each context is a separate Streamlit session, as separate people would be), and
 drives every session at once through the analyst's loop, ``rounds`` times:
@@ -332,7 +332,7 @@ def write(result: LoadResult, out: Path) -> None:
     out.write_text(json.dumps(asdict(result), indent=2) + "\n")
 
 
-def run(sessions: int = 20, rounds: int = 3, out: Path = ROOT / "bench-results" / "loadtest.json") -> LoadResult:
+def run(sessions: int = 20, rounds: int = 2, out: Path = ROOT / "bench-results" / "loadtest.json") -> LoadResult:
     """Start the server, measure (:func:`measure`), write ``out`` and return the figures."""
     with serve(out.parent / "loadtest-server.log") as (base, process):
         result = measure(base, process.pid, sessions, rounds)
@@ -343,7 +343,7 @@ def run(sessions: int = 20, rounds: int = 3, out: Path = ROOT / "bench-results" 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m recsys_bench.loadtest", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=20, help="concurrent browser sessions (default 20)")
-    parser.add_argument("--rounds", type=int, default=3, help="times each session goes through the loop (default 3)")
+    parser.add_argument("--rounds", type=int, default=2, help="times each session goes through the loop (default 2)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results" / "loadtest.json", help="where the JSON goes")
     args = parser.parse_args(argv)
     result = run(args.sessions, args.rounds, args.out)
