@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -180,7 +181,9 @@ def test_reduced_load_test_has_no_errors_and_leaves_the_shared_engine_untouched(
     """The load test (3 sessions × 2 rounds) against the test server; the shared engine's digests do not move."""
     url, process = served
     before = engine_checksums(browser, url)
-    result = loadtest.measure(url, process.pid, sessions=3, rounds=2, settle_s=0)
+    # Its own thread: the load test runs its own event loop, and this thread's sync Playwright holds one.
+    with ThreadPoolExecutor(1) as pool:
+        result = pool.submit(loadtest.measure, url, process.pid, sessions=3, rounds=2, settle_s=0).result()
     loadtest.write(result, tmp_path / "loadtest.json")
     saved = json.loads((tmp_path / "loadtest.json").read_text())
     assert saved["errors"] == 0, saved["error_messages"]

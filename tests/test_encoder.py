@@ -80,4 +80,3 @@ def test_known_words_counts_words_the_tokenizer_reads_whole(encoder, text, known
 def test_empty_item_description_names_the_item(encoder):
     with pytest.raises(ValueError, match="^item description is empty: type a few words$"):
         encoder.prepare("  ", what="item description")
-
