@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: setup prepare run test test-fast lint format bench bench-speed bench-peers bench-reference browser clean
+.PHONY: setup prepare run test test-fast lint format bench bench-speed bench-peers bench-reference loadtest browser clean
 
 setup: $(STAMP)
 
@@ -52,6 +52,12 @@ bench: prepare
 bench-reference:
 	$(BIN)/python -c "import json, sys; from recsys_bench.results import LOCAL, schema_problems; p = schema_problems(json.loads(LOCAL.read_text())); print(*p, sep='\n'); sys.exit(bool(p))"
 	mkdir -p bench/reference && cp bench-results/results.json bench/reference/results.json
+
+# 20 concurrent browser sessions against one server on 127.0.0.1 (SESSIONS=, ROUNDS= to change): bench-results/loadtest.json.
+SESSIONS ?= 20
+ROUNDS ?= 2
+loadtest: prepare browser
+	$(BIN)/python -m recsys_bench.loadtest --sessions $(SESSIONS) --rounds $(ROUNDS)
 
 bench-peers: setup
 	bash bench/make_peer_envs.sh

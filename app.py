@@ -20,6 +20,7 @@ PAGES = [
 ]
 navigation = st.navigation(PAGES)
 explorer = resources.explorer()
+resources.checksums_at_load()
 
 
 def load_persona_link() -> None:

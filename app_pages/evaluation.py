@@ -113,7 +113,7 @@ if results.get("user_cold", {}).get("0"):
         hover_data={"coverage": ":.3f"},
         title="N = 0: accuracy vs average popularity of what is recommended (size = coverage)",
     )
-    fig.update_layout(height=420, template="plotly_white")
+    fig.update_layout(height=420)
     fig.update_xaxes(title="average popularity of recommended items (ratings)")
     st.plotly_chart(fig, width="stretch")
 

@@ -104,7 +104,7 @@ else:
             for split, table in results["ablation"].items() for setting, metrics in table.items()]  # fmt: skip
     frame = pd.DataFrame(rows)
     fig = px.bar(frame, x="setting", y="recall@20", color="split", barmode="group", title="Recall@20 by modality set")
-    fig.update_layout(height=360, template="plotly_white")
+    fig.update_layout(height=360)
     st.plotly_chart(fig, width="stretch")
     st.dataframe(frame, hide_index=True, width="stretch")
     if "fusion_weights" in results:

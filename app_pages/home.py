@@ -38,6 +38,21 @@ cols[2].metric(
 )
 cols[3].metric("Max profile length", f"{status['max_tokens']} tokens")
 
+with st.expander("Is the shared engine untouched?"):
+    st.markdown(
+        "Every session on this server reads one engine (model, text encoder, catalogue arrays); a session's personas, "
+        "feedback and new items are its own values. **Check** digests the shared parts now and compares them with the "
+        "digests taken when the engine loaded."
+    )
+    if st.button("Check", key="check_engine"):
+        now, at_load = explorer.checksums(), resources.checksums_at_load()
+        changed = [name for name in now if now[name] != at_load.get(name)]
+        if changed:
+            st.error(f"Changed since the engine loaded: {', '.join(changed)}. Restart the server.")
+        else:
+            st.success("Unchanged since the engine loaded.")
+        st.code("\n".join(f"{name}: {digest}" for name, digest in now.items()), language=None)
+
 st.subheader("30-second guided start")
 steps = st.columns(3)
 with steps[0]:

@@ -15,6 +15,7 @@ import os
 import re
 import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,8 @@ DEFAULT_MODEL = "all-MiniLM-L6-v2"
 MAX_INPUT_CHARS = 20_000
 #: Batches at least this large are written to the disk cache at once (see EmbeddingStore.add).
 PERSIST_BATCH = 32
+#: Smaller batches (typed texts) kept in memory at most, least recently used first out (~1.5 KB each for MiniLM).
+MAX_RECENT = 4096
 _ENGLISH_ONLY = ("all-minilm", "all-mpnet", "bge-small-en", "e5-small", "gte-small")
 #: Below this share of known words a text is probably gibberish to the model (see ``known_word_share``).
 MIN_KNOWN_WORDS = 0.3
@@ -75,14 +78,21 @@ def load_sentence_model(location: str, device: str):
 
 
 class EmbeddingStore:
-    """Text embeddings of one model on disk: ``<cache>/embeddings/<model>.npz`` (hash → vector)."""
+    """Text embeddings of one model: ``<cache>/embeddings/<model>.npz`` (hash → vector), and recent typed texts.
 
-    def __init__(self, path: Path, dim: int):
-        self.path, self.dim = path, dim
+    Batches of at least :data:`PERSIST_BATCH` texts (the catalogue, the training profiles)
+    are kept and written to disk. Smaller ones — a persona or an item description someone
+    typed — go to a bounded in-memory LRU of ``max_recent`` texts instead: re-embedding one
+    after a restart or an eviction costs a few milliseconds, while keeping every text ever
+    typed would grow a long-running server's memory (and the file) with each request.
+    """
+
+    def __init__(self, path: Path, dim: int, max_recent: int = MAX_RECENT):
+        self.path, self.dim, self.max_recent = path, dim, max_recent
         self._lock = threading.Lock()
-        self._unsaved = 0
         self._rows: dict[str, int] = {}
         self._matrix = np.zeros((0, dim), dtype=np.float32)
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
         if path.exists():
             with np.load(path) as saved:
                 keys, matrix = saved["keys"], saved["vectors"]
@@ -91,48 +101,48 @@ class EmbeddingStore:
                 self._matrix = matrix.astype(np.float32)
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self._rows) + len(self._recent)
 
     def lookup(self, keys: Sequence[str]) -> tuple[np.ndarray, list[int]]:
         """Vectors for ``keys`` (zeros where absent) and the positions that were absent."""
         out = np.zeros((len(keys), self.dim), dtype=np.float32)
         missing = []
-        for pos, key in enumerate(keys):
-            row = self._rows.get(key)
-            if row is None:
-                missing.append(pos)
-            else:
-                out[pos] = self._matrix[row]
+        with self._lock:
+            for pos, key in enumerate(keys):
+                row = self._rows.get(key)
+                if row is not None:
+                    out[pos] = self._matrix[row]
+                elif key in self._recent:
+                    self._recent.move_to_end(key)
+                    out[pos] = self._recent[key]
+                else:
+                    missing.append(pos)
         return out, missing
 
     def add(self, keys: Sequence[str], vectors: np.ndarray) -> None:
-        """Remember new vectors; a batch of at least ``PERSIST_BATCH`` texts is written to disk.
-
-        Single queries (a persona being typed) stay in memory: rewriting the whole file for
-        each would cost more than embedding the text again after a restart.
-        """
+        """Remember new vectors: a batch of at least ``PERSIST_BATCH`` texts on disk, smaller ones among the recent texts."""
         with self._lock:
             fresh = list({k: v for k, v in zip(keys, vectors) if k not in self._rows}.items())
-            if not fresh:
+            if len(fresh) < PERSIST_BATCH:
+                for key, vector in fresh:
+                    self._recent[key] = np.array(vector, dtype=np.float32)
+                    self._recent.move_to_end(key)
+                while len(self._recent) > self.max_recent:
+                    self._recent.popitem(last=False)
                 return
-            start = len(self._rows)
-            needed = start + len(fresh)
-            if needed > len(self._matrix):
-                # Grow by doubling: adding one typed persona stays O(1), not a copy of every vector.
-                grown = np.zeros((max(needed, 2 * len(self._matrix), 64), self.dim), dtype=np.float32)
-                grown[:start] = self._matrix[:start]
-                self._matrix = grown
-            self._matrix[start:needed] = np.stack([v for _, v in fresh]).astype(np.float32)
+            start, needed = len(self._rows), len(self._rows) + len(fresh)
+            grown = np.zeros((needed, self.dim), dtype=np.float32)
+            grown[:start] = self._matrix[:start]
+            grown[start:] = np.stack([v for _, v in fresh]).astype(np.float32)
             for offset, (key, _) in enumerate(fresh):
+                self._recent.pop(key, None)
                 self._rows[key] = start + offset
-            self._unsaved += len(fresh)
-            if self._unsaved >= PERSIST_BATCH:
-                self.save()
+            self._matrix = grown
+            self.save()
 
     def save(self) -> None:
-        """Write every vector to disk (atomically); rows follow the dict's insertion order."""
+        """Write the kept vectors to disk (atomically); rows follow the dict's insertion order."""
         atomic_save_npz(self.path, keys=np.array(list(self._rows)), vectors=self._matrix[: len(self._rows)])
-        self._unsaved = 0
 
 
 def clean_text(text: str) -> str:

@@ -10,6 +10,7 @@ explains is exactly what ranks.
 from __future__ import annotations
 
 import copy
+import hashlib
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -286,6 +287,11 @@ class Explorer:
             )  # fmt: skip
         return self._warm_users[row]
 
+    def warm_user_text_vectors(self) -> np.ndarray:
+        """Text embeddings of every dataset user's canonical profile, encoded as one batch (so the disk cache keeps them)."""
+        texts, *_ = self._canonical_inputs(range(self.dataset.n_users))
+        return self.encoder.encode(texts)
+
     def warm_user_matrix(self) -> tuple[np.ndarray, np.ndarray]:
         """Fused vectors and biases of every dataset user (computed once per process, in batch)."""
         if self._user_matrix is None:
@@ -477,6 +483,29 @@ class Explorer:
     def seen_rows(self) -> dict[int, np.ndarray]:
         """Each dataset user's rated catalogue rows, by user row."""
         return {self.dataset.user_ids.index(u): self._item_rows(seen) for u, seen in self._seen.items()}
+
+    def checksums(self) -> dict[str, str]:
+        """A digest of everything sessions share: the model's and the text encoder's parameters, and the catalogue arrays.
+
+        Sessions only read these (a session's users and items are new values it keeps); the
+        digests make that checkable on a running server, where torch parameters cannot be
+        made read-only the way the numpy arrays are.
+        """
+        shared = {
+            "model": [t for _, t in sorted(self.model.state_dict().items())],
+            "text encoder": [t for _, t in sorted(self.encoder.model.state_dict().items())],
+            "catalogue": [self.item_text_vectors, self._item_attr, self.item_h, self.item_beta, self.item_alpha, self.item_vectors,
+                          self.item_bias, self.item_explicit, self.item_full, self.item_warm, self.popularity, *self.towers.catalog],
+        }  # fmt: skip
+        out = {}
+        for name, arrays in shared.items():
+            digest = hashlib.blake2b(digest_size=8)
+            for array in arrays:
+                values = array.detach().cpu().numpy() if isinstance(array, torch.Tensor) else np.asarray(array)
+                digest.update(str((values.dtype, values.shape)).encode())
+                digest.update(np.ascontiguousarray(values).tobytes())
+            out[name] = digest.hexdigest()
+        return out
 
     def status(self) -> dict[str, Any]:
         """Dataset, model, device and cache facts for the dashboard's status panel."""

@@ -7,66 +7,37 @@ to look at.
 
 from __future__ import annotations
 
+import json
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from recsys_bench import loadtest
+from recsys_bench.loadtest import CHROMIUM, FLAGS
+
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PAGES = ["Home", "New user", "New item", "Embedding map", "Score anatomy", "Fusion", "Evaluation"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@pytest.fixture(scope="module")
+def served(explorer):
+    """The app on a free local port, logging into the test run's own cache folder (never the repository's .cache)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is missing: `make test` installs it (apt-get install chromium)")
+    # The benchmark results a fresh clone has: the shipped reference run (never a local bench-results/ run).
+    reference = {"COLDSTART_BENCH_RESULTS": str(ROOT / "bench" / "reference" / "results.json")}
+    with loadtest.serve(Path(os.environ["COLDSTART_CACHE"]) / "browser-test-server.log", env=reference, timeout=120) as (url, process):
+        yield url, process
 
 
 @pytest.fixture(scope="module")
-def server(explorer):
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is missing: `make test` installs it (apt-get install chromium)")
-    port = free_port()
-    # The test run's own cache folder (conftest sets it), never the repository's .cache.
-    log = open(Path(os.environ["COLDSTART_CACHE"]) / "browser-test-server.log", "w")  # noqa: SIM115 - lives as long as the server
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1"],
-        # The benchmark results a fresh clone has: the shipped reference run (never a local bench-results/ run).
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "COLDSTART_BENCH_RESULTS": str(ROOT / "bench" / "reference" / "results.json")},
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("the app did not start within 120 s")
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+def server(served):
+    return served[0]
 
 
 @pytest.fixture(scope="module")
@@ -153,23 +124,93 @@ def test_a_fresh_start_shows_the_reference_evaluation(server, browser):
     page.close()
 
 
-def test_two_sessions_do_not_share_personas(server, browser):
+def test_two_sessions_do_not_share_personas_feedback_or_uploads(server, browser, tmp_path):
+    """Two people at once: what one creates, rates or uploads never shows in the other's session."""
     from playwright.sync_api import expect
 
-    first = browser.new_context().new_page()
-    second = browser.new_context().new_page()
+    first = browser.new_context(viewport={"width": 1440, "height": 2600}).new_page()
+    second = browser.new_context(viewport={"width": 1440, "height": 2600}).new_page()
     make_persona(first, server, "cartoons with my kids", "Alice family")
     make_persona(second, server, "space operas", "Bob space")
+    # Feedback in the second session.
+    second.get_by_role("button", name="👍").first.click()
+    wait_idle(second)
+    expect(second.locator(".st-key-persona_card")).to_contain_text("👍 like", timeout=60_000)
     make_persona(second, server, "westerns", "Bob western")
-    # Rerun the first session after the second has added its personas.
+    # An upload in the second session (Home's catalogue checker), under a name only it uses.
+    items = tmp_path / "bob-items.csv"
+    items.write_text("item_id,name\n1,Red shoes\n")
+    interactions = tmp_path / "bob-interactions.csv"
+    interactions.write_text("user_id,item_id\n1,1\n")
+    second.get_by_role("link", name="Home").first.click()
+    second.get_by_text("Bring your own catalogue").click()
+    second.locator("input[type=file]").nth(0).set_input_files(str(items))
+    second.locator("input[type=file]").nth(1).set_input_files(str(interactions))
+    expect(second.get_by_text("Not loadable: file bob-items.csv")).to_be_visible(timeout=60_000)
+
+    # The first session, rerun on every page that lists a session's things, sees none of them.
     first.get_by_role("link", name="Embedding map").first.click()
     expect(first.get_by_text("1 persona in this session")).to_have_count(1, timeout=120_000)
     expect(first.get_by_text("Placed on the map")).to_contain_text("Alice family", timeout=120_000)
     assert first.get_by_text("Bob space").count() == 0 and first.get_by_text("Bob western").count() == 0
+    first.get_by_role("link", name="New user").first.click()
+    wait_idle(first)
+    card = first.locator(".st-key-persona_card")
+    expect(card).to_contain_text("Alice family")
+    assert "Feedback given: none yet" in card.inner_text().replace("\n", " "), card.inner_text()
+    first.get_by_role("link", name="Score anatomy").first.click()
+    wait_idle(first)
+    first.locator("[data-testid='stSelectbox']").first.locator("input").click()
+    options = first.get_by_role("option").all_inner_texts()
+    assert "persona: Alice family" in options and not any("Bob" in o for o in options), options
+    first.keyboard.press("Escape")
+    first.get_by_role("link", name="Home").first.click()
+    first.get_by_text("Bring your own catalogue").click()
+    wait_idle(first)
+    assert first.get_by_text("bob-items.csv").count() == 0 and first.get_by_text("Not loadable").count() == 0
+    assert_no_exception(first)
+
+    # And the second session still has all of its own.
     second.get_by_role("link", name="Embedding map").first.click()
     expect(second.get_by_text("2 personas in this session")).to_have_count(1, timeout=120_000)
     expect(second.get_by_text("Placed on the map")).to_contain_text("Bob western", timeout=120_000)
     assert second.get_by_text("Alice family").count() == 0
+    first.context.close()
+    second.context.close()
+
+
+def engine_checksums(browser, server) -> dict[str, str]:
+    """The digests the Home page's check shows, after it says the engine is unchanged since it loaded."""
+    from playwright.sync_api import expect
+
+    page = new_session(browser, 1600)
+    page.goto(server)
+    page.get_by_text("Is the shared engine untouched?").click()
+    page.get_by_role("button", name="Check", exact=True).click()
+    expect(page.get_by_text("Unchanged since the engine loaded.")).to_be_visible(timeout=120_000)
+    shown = page.locator("[data-testid='stCode'] code").first.inner_text()
+    page.context.close()
+    return dict(line.split(": ", 1) for line in shown.strip().splitlines())
+
+
+def test_reduced_load_test_has_no_errors_and_leaves_the_shared_engine_untouched(served, browser, explorer, tmp_path):
+    """The load test (3 sessions × 2 rounds) against the test server; the shared engine's digests do not move."""
+    url, process = served
+    before = engine_checksums(browser, url)
+    # Its own thread: the load test runs its own event loop, and this thread's sync Playwright holds one.
+    with ThreadPoolExecutor(1) as pool:
+        result = pool.submit(loadtest.measure, url, process.pid, sessions=3, rounds=2, settle_s=0).result()
+    loadtest.write(result, tmp_path / "loadtest.json")
+    saved = json.loads((tmp_path / "loadtest.json").read_text())
+    assert saved["errors"] == 0, saved["error_messages"]
+    assert (saved["sessions"], saved["rounds"]) == (3, 2)
+    assert all(saved["steps"][step]["n"] == 3 * 2 for step in loadtest.STEPS), saved["steps"]
+    assert 0 < saved["p50_ms"] <= saved["p95_ms"] and saved["rss_start_mb"] > 100 and saved["rss_end_mb"] > 100
+    after = engine_checksums(browser, url)
+    assert after == before
+    # The server's model and text encoder are byte for byte the ones this process loads from the same cache.
+    ours = explorer.checksums()
+    assert (after["model"], after["text encoder"]) == (ours["model"], ours["text encoder"])
 
 
 def test_malformed_upload_is_a_clear_message(server, browser, tmp_path):

@@ -11,9 +11,12 @@ from recsys.encoder import EmbeddingStore, TextEncoder, pick_device
 def test_store_keeps_rows_aligned_with_duplicate_keys(tmp_path):
     # Regression: duplicate texts in one batch once shifted every later row after a reload.
     path = tmp_path / "e.npz"
+    from recsys.encoder import PERSIST_BATCH
+
     store = EmbeddingStore(path, 2)
-    store.add(["a", "b", "a", "c"], np.array([[1, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32))
-    store.save()
+    padding = [f"pad {n}" for n in range(PERSIST_BATCH)]
+    vectors = np.vstack([np.array([[1, 0], [0, 1], [1, 0], [1, 1]]), np.zeros((PERSIST_BATCH, 2))]).astype(np.float32)
+    store.add(["a", "b", "a", "c", *padding], vectors)
     reloaded = EmbeddingStore(path, 2)
     vectors, missing = reloaded.lookup(["c", "b", "a", "zzz"])
     assert missing == [3]
@@ -53,7 +56,20 @@ def test_small_batches_stay_in_memory_large_ones_are_written(tmp_path):
     assert not path.exists() and store.lookup(["one"])[1] == []
     keys = [f"k{i}" for i in range(PERSIST_BATCH)]
     store.add(keys, np.zeros((PERSIST_BATCH, 2), dtype=np.float32))
-    assert EmbeddingStore(path, 2).lookup(["one", *keys])[1] == []
+    # The batch is on disk; the typed text is not (it is embedded again after a restart).
+    assert EmbeddingStore(path, 2).lookup(["one", *keys])[1] == [0]
+    assert store.lookup(["one", *keys])[1] == []
+
+
+def test_typed_texts_are_a_bounded_lru(tmp_path):
+    store = EmbeddingStore(tmp_path / "e.npz", 2, max_recent=3)
+    for n in range(3):
+        store.add([f"typed {n}"], np.full((1, 2), n, dtype=np.float32))
+    store.lookup(["typed 0"])  # used again: now the most recent
+    store.add(["typed 3"], np.full((1, 2), 3, dtype=np.float32))
+    vectors, missing = store.lookup(["typed 0", "typed 1", "typed 2", "typed 3"])
+    assert missing == [1] and len(store) == 3
+    assert vectors[[0, 2, 3], 0].tolist() == [0, 2, 3]
 
 
 @pytest.mark.parametrize(("text", "known"), [("gory slasher films", 3), ("asdkjh qwpoeiru zxcmnv", 0), ("Tarantino and qwpoeiru", 2)])

@@ -52,6 +52,12 @@ def projector() -> Projector:
 
 
 @st.cache_resource(show_spinner=False)
+def checksums_at_load() -> dict[str, str]:
+    """The shared engine's checksums when it was first used (the Home page compares fresh ones with these)."""
+    return explorer().checksums()
+
+
+@st.cache_resource(show_spinner=False)
 def persona_store() -> PersonaStore:
     return PersonaStore()
 

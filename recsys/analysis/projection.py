@@ -95,15 +95,17 @@ class Projector:
                     self.saved[name] = fit_layout(reference, dims)
                     atomic_save_npz(self.path, **self.saved)
                 fitted = MapLayout(space, dims, self.saved[name], reference, np.zeros((0, dims), np.float32))
-                self.layouts[(space, dims)] = MapLayout(space, dims, self.saved[name], reference, fitted.place(users))
+                layout = MapLayout(space, dims, self.saved[name], reference, fitted.place(users))
+                for shared in (layout.items, layout.reference, layout.users):
+                    shared.setflags(write=False)  # every session reads the same layout
+                self.layouts[(space, dims)] = layout
             return self.layouts[(space, dims)]
 
     @staticmethod
     def space_vectors(explorer, space: str) -> tuple[np.ndarray, np.ndarray]:
         """(item vectors, user vectors) of a space, as the map sees them."""
         if space == "text":
-            users = np.stack([explorer.user(u).text_vector for u in explorer.users["user_id"]])
-            return np.asarray(explorer.item_text_vectors), users
+            return np.asarray(explorer.item_text_vectors), explorer.warm_user_text_vectors()
         user_vectors, _ = explorer.warm_user_matrix()
         return np.asarray(explorer.item_vectors), np.asarray(user_vectors)
 
