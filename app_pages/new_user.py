@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import time
 from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
@@ -345,6 +346,33 @@ else:
         st.dataframe(pd.DataFrame(overlaps), hide_index=True, width="stretch",
                      column_config={"Jaccard": st.column_config.NumberColumn(format="%.2f")})  # fmt: skip
 
+
+def confirm_replace(name: str) -> None:
+    """The confirm step of a save over a name already in the team's list: replace, save a copy, or cancel."""
+    pending = session.pending_save()
+    if pending is None or pending[0] != name:
+        return
+    _, version, seen_here = pending
+    try:
+        saved = store.entry(name)
+    except KeyError:
+        saved = None
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(saved.saved)) if saved else "just now"
+    if seen_here:
+        st.warning(f"“{name}” is already saved: the copy this session opened or saved (saved {when}). Replace it with this version?")
+    else:
+        st.warning(
+            f"Someone else saved a persona named “{name}” (saved {when}); saving here would replace theirs. "
+            "Replace it, or keep theirs and save this one as a copy?"
+        )
+    if saved is not None:
+        st.caption(f"The saved one says: {html.escape(saved.persona.text[:200]) or '*no profile text*'}")
+    b = st.columns(3)
+    b[0].button("Replace it", key="confirm_replace", type="primary", on_click=session.replace_saved, args=(store, name, version))
+    b[1].button("Save as copy", key="save_copy", on_click=session.save_copy, args=(store, name))
+    b[2].button("Cancel", key="cancel_save", on_click=session.cancel_save)
+
+
 st.divider()
 st.subheader("Save and share")
 active = session.active()
@@ -355,6 +383,7 @@ with cols[0]:
         st.caption("No persona yet.")
     else:
         st.button(f"💾 Save “{active.persona.name}”", key="save", on_click=session.save, args=(store, active.persona.name))
+        confirm_replace(active.persona.name)
         st.markdown("**Share link** (opens this persona, feedback included, ready to edit)")
         st.code(share_url(active.persona), language=None, wrap_lines=True)
 with cols[1]:

@@ -220,7 +220,7 @@ def test_word_attribution_methods(app):
 
 # ---------------------------------------------------------------- issue 7: crashes and rejected input
 def test_opening_a_saved_persona_keeps_the_page_and_its_controls(app):
-    from recsys.personas import PersonaStore
+    from recsys.persona_store import PersonaStore
 
     name = f"Saved {uuid.uuid4().hex[:6]}"
     at = make_persona(app, "film noir detectives", name)
@@ -307,7 +307,7 @@ def test_the_card_shows_the_whole_persona_and_removes_it(app):
 
 
 def test_saving_points_the_saved_picker_at_the_new_entry(app):
-    from recsys.personas import PersonaStore
+    from recsys.persona_store import PersonaStore
 
     names = [f"Pick {uuid.uuid4().hex[:6]}" for _ in range(2)]
     at = app

@@ -224,7 +224,7 @@ def test_opening_a_saved_persona_does_not_crash(server, browser):
     """Save → pick it under Saved personas → Open: no exception, Delete and Rename stay."""
     from playwright.sync_api import expect
 
-    from recsys.personas import PersonaStore
+    from recsys.persona_store import PersonaStore
 
     name = f"Saved {uuid.uuid4().hex[:6]}"
     page = new_session(browser, 3600)
@@ -340,7 +340,7 @@ def test_the_persona_card_shows_everything_and_removes_the_persona(server, brows
 def test_saving_points_the_saved_picker_at_the_new_entry(server, browser):
     from playwright.sync_api import expect
 
-    from recsys.personas import PersonaStore
+    from recsys.persona_store import PersonaStore
 
     names = [f"Pick {uuid.uuid4().hex[:6]}" for _ in range(2)]
     page = new_session(browser, 3600)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from recsys import Explorer
 from recsys.analysis.projection import Projector
-from recsys.personas import PersonaStore
+from recsys.persona_store import PersonaStore
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_RESULTS = (ROOT / "bench-results" / "results.json",)
@@ -49,6 +49,7 @@ def projector() -> Projector:
 
 @st.cache_resource(show_spinner=False)
 def persona_store() -> PersonaStore:
+    """The team's saved personas: ``$COLDSTART_PERSONAS_URL`` (SQLite file or PostgreSQL), else ``.cache/personas.sqlite``."""
     return PersonaStore()
 
 
