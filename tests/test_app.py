@@ -321,6 +321,39 @@ def test_saving_points_the_saved_picker_at_the_new_entry(app):
             PersonaStore().delete(name)
 
 
+def test_saving_over_someone_elses_persona_asks_first_and_never_replaces_a_newer_save(app):
+    from recsys.persona_store import PersonaStore
+    from recsys.personas import Persona
+
+    name = f"Team {uuid.uuid4().hex[:6]}"
+    store = PersonaStore()
+    at = make_persona(app, "film noir detectives", name)
+    try:
+        click(at, "save")
+        assert store.entry(name).version == 1
+        store.save(Persona(name, "someone else's westerns"), overwrite=True)  # another analyst, another server
+        click(at, "save")
+        assert any("Someone else saved a persona named" in w.value for w in at.warning)
+        assert store.get(name).text == "someone else's westerns"  # nothing replaced before the confirm
+        store.save(Persona(name, "their second edit"), overwrite=True)  # saved again while the question is on screen
+        click(at, "confirm_replace")
+        assert any("saved again by someone else" in e.value for e in at.error)
+        assert store.get(name).text == "their second edit"
+        click(at, "save_copy")
+        assert store.get(name).text == "their second edit" and store.get(f"{name} (2)").text == "film noir detectives"
+        click(at, "save")
+        click(at, "confirm_replace")  # the version on screen is the latest: the replace goes through
+        assert store.get(name).text == "film noir detectives"
+        assert any("Replaced the saved" in m.value for m in at.success)
+        click(at, "save")  # its own save, seen here: still asks, and says so
+        assert any("the copy this session opened or saved" in w.value for w in at.warning)
+        click(at, "cancel_save")
+        assert not any(b.key == "confirm_replace" for b in at.button)
+    finally:
+        store.delete(name)
+        store.delete(f"{name} (2)")
+
+
 def test_the_share_box_holds_a_full_url(app):
     at = make_persona(app, "space operas", "Shared")
     url = at.code[0].value
