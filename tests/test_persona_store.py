@@ -18,8 +18,8 @@ from pathlib import Path
 import pg_server
 import psycopg
 import pytest
+from hostile import TEXT
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from recsys.persona_store import PersonaChanged, PersonaExists, PersonaStore
 from recsys.personas import MAX_NAME, Persona
@@ -203,11 +203,8 @@ def test_the_store_location_is_a_url(tmp_path, monkeypatch):
         PersonaStore("mysql://somewhere/db")
 
 
-TEXT = st.text(st.characters(codec="utf-8"), max_size=300) | st.text(max_size=50)  # the second: lone surrogates too
-
-
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(name=st.text(min_size=1, max_size=100), text=TEXT)
+@given(name=TEXT, text=TEXT)
 def test_any_name_and_text_round_trip_or_are_refused_clearly(store_url, name, text):
     store = PersonaStore(store_url)
     try:
