@@ -22,6 +22,7 @@ prepare: setup
 	$(BIN)/python -m recsys prepare
 
 run: prepare
+	@echo "Cold-start explorer: http://localhost:$(PORT) (this machine only; README: Sharing it with a team)"
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
 browser:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import resources
+from ui import literal, resources
 
 explorer = resources.explorer()
 status = explorer.status()
@@ -102,7 +102,7 @@ with st.expander("Bring your own catalogue: check your files"):
                 with st.spinner("Checking…"):
                     dataset = load_catalog(*paths)
             except DataError as err:
-                st.error(f"Not loadable: {err}")
+                st.error(f"Not loadable: {literal.md(err)}")
             else:
                 st.success(
                     f"Looks good: {dataset.n_items:,} items, {dataset.n_users:,} users, {len(dataset.ratings):,} interactions; "
