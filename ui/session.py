@@ -369,8 +369,8 @@ def save_copy(store: PersonaStore, name: str) -> None:
     copy = free_saved_name(store, name)
     try:
         version = store.save(replace(personas()[name].persona, name=copy))
-    except PersonaExists as taken:  # taken in the instant between: ask again
-        st.session_state[SAVE_PENDING] = (name, seen_versions().get(name, taken.version))
+    except PersonaExists:  # someone took that name in the instant between
+        st.session_state[SAVE_MESSAGE] = ("error", f"“{copy}” was saved by someone else just now; press Save as copy again.")
         return
     except (KeyError, ValueError) as err:
         st.session_state[SAVE_MESSAGE] = ("error", str(err))
