@@ -11,10 +11,10 @@ import streamlit as st
 
 from recsys import columns as C
 from recsys.analysis.attribution import IG_STEPS, interest_keywords, token_attribution, word_influence
+from recsys.persona_store import StoreUnavailable
 from ui import charts, literal, resources, session
 
 explorer = resources.explorer()
-store = resources.persona_store()
 TITLES = {int(i): t for i, t in zip(explorer.items[C.ITEM], explorer.items[C.TITLE])}
 OCCUPATIONS = list(explorer.user_space.block(C.OCCUPATION).labels) if C.OCCUPATION in explorer.user_space.columns else []
 MESSAGE = {"error": st.error, "warning": st.warning, "success": st.success, "info": st.info}
@@ -377,19 +377,25 @@ def confirm_replace(name: str) -> None:
 st.divider()
 st.subheader("Save and share")
 active = session.active()
+try:
+    store = resources.persona_store()
+    saved = store.names()
+except StoreUnavailable as err:  # the database is down: everything but the saved list still works
+    store, saved = None, []
+    st.error(f"The saved personas cannot be reached right now, so saving is off: {literal.md(err)}")
 cols = st.columns(3)
 with cols[0]:
     st.markdown("**Save the persona shown above**")
     if active is None:
         st.caption("No persona yet.")
     else:
-        st.button(f"💾 Save “{literal.md(active.persona.name)}”", key="save", on_click=session.save, args=(store, active.persona.name))
-        confirm_replace(active.persona.name)
+        if store is not None:
+            st.button(f"💾 Save “{literal.md(active.persona.name)}”", key="save", on_click=session.save, args=(store, active.persona.name))
+            confirm_replace(active.persona.name)
         st.markdown("**Share link** (opens this persona, feedback included, ready to edit)")
         st.code(share_url(active.persona), language=None, wrap_lines=True)
 with cols[1]:
     st.markdown("**Saved personas**")
-    saved = store.names()
     if st.session_state.get(session.SAVED_PICK) not in saved:
         st.session_state.pop(session.SAVED_PICK, None)
     if not saved:

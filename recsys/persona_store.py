@@ -55,6 +55,10 @@ class PersonaChanged(ValueError):
         self.name, self.version = name, version
 
 
+class StoreUnavailable(ValueError):
+    """The database cannot be reached or written (server down, wrong password, disk full, locked too long)."""
+
+
 @dataclass(frozen=True)
 class SavedPersona:
     """A row of the list: the persona, its version (for compare-and-set) and when it was saved (Unix time)."""
@@ -78,23 +82,31 @@ class _SQLite:
 
     @contextmanager
     def transaction(self, write: bool = False) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        except sqlite3.OperationalError as err:
+            raise StoreUnavailable(f"the saved-persona file {self.path} cannot be opened: {err}") from err
         try:
             # WAL lets readers go on while one process writes; FULL syncs the log at every commit.
             db.execute("PRAGMA synchronous = FULL")
             db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             yield db
             db.execute("COMMIT")
-        except BaseException:
+        except BaseException as err:
             if db.in_transaction:
                 db.execute("ROLLBACK")
+            if isinstance(err, sqlite3.OperationalError):
+                raise StoreUnavailable(f"the saved-persona file {self.path} cannot be used: {err}") from err
             raise
         finally:
             db.close()
 
     def create(self) -> None:
-        with sqlite3.connect(self.path, timeout=30) as db:
-            db.execute("PRAGMA journal_mode = WAL")
+        try:
+            with sqlite3.connect(self.path, timeout=30) as db:
+                db.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as err:
+            raise StoreUnavailable(f"the saved-persona file {self.path} cannot be opened: {err}") from err
         with self.transaction(write=True) as db:
             db.execute(TABLE)
             columns = {row[1] for row in db.execute("PRAGMA table_info(personas)")}
@@ -124,8 +136,11 @@ class _Postgres:
     @contextmanager
     def transaction(self, write: bool = False) -> Iterator[Any]:
         # The connection's context commits on success and rolls back on an exception.
-        with self._psycopg.connect(self.url, connect_timeout=10) as db:
-            yield db
+        try:
+            with self._psycopg.connect(self.url, connect_timeout=10) as db:
+                yield db
+        except self._psycopg.OperationalError as err:
+            raise StoreUnavailable(f"the saved-persona database {self.where} cannot be reached: {str(err).strip()}") from err
 
     def create(self) -> None:
         with self.transaction(write=True) as db:

@@ -21,7 +21,7 @@ import pytest
 from hostile import TEXT
 from hypothesis import HealthCheck, given, settings
 
-from recsys.persona_store import PersonaChanged, PersonaExists, PersonaStore
+from recsys.persona_store import PersonaChanged, PersonaExists, PersonaStore, StoreUnavailable
 from recsys.personas import MAX_NAME, Persona
 
 WRITER = str(Path(__file__).resolve().parent / "persona_writer.py")
@@ -215,3 +215,10 @@ def test_any_name_and_text_round_trip_or_are_refused_clearly(store_url, name, te
     saved = [n for n in store.names() if store.get(n).text == text]
     assert saved, "the saved persona does not read back"
     store.delete(saved[0])
+
+
+def test_an_unreachable_database_is_a_clear_error(tmp_path):
+    with pytest.raises(StoreUnavailable, match="cannot be reached"):
+        PersonaStore("postgresql://coldstart@127.0.0.1:1/nowhere")
+    with pytest.raises(StoreUnavailable, match="cannot be opened"):
+        PersonaStore(tmp_path)  # a folder, not a file

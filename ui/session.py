@@ -366,8 +366,8 @@ def free_saved_name(store: PersonaStore, base: str) -> str:
 
 def save_copy(store: PersonaStore, name: str) -> None:
     """Callback of the confirm step's Save as copy: the saved persona stays, this one is saved beside it."""
-    copy = free_saved_name(store, name)
     try:
+        copy = free_saved_name(store, name)
         version = store.save(replace(personas()[name].persona, name=copy))
     except PersonaExists:  # someone took that name in the instant between
         st.session_state[SAVE_MESSAGE] = ("error", f"“{copy}” was saved by someone else just now; press Save as copy again.")
@@ -404,7 +404,11 @@ def open_saved(explorer: Explorer, store: PersonaStore) -> None:
 
 def delete_saved(store: PersonaStore) -> None:
     pick = st.session_state.get(SAVED_PICK)
-    store.delete(pick)
+    try:
+        store.delete(pick)
+    except ValueError as err:
+        st.session_state[SAVE_MESSAGE] = ("error", str(err))
+        return
     seen_versions().pop(pick, None)
     st.session_state.pop(SAVED_PICK, None)
     st.session_state[SAVE_MESSAGE] = ("info", f"Deleted the saved persona “{pick}” (this session's copy, if any, stays).")
