@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: setup prepare run test test-fast lint format bench bench-speed bench-peers bench-reference loadtest browser clean
+.PHONY: setup prepare run test test-fast lint format bench bench-speed bench-peers bench-reference loadtest browser postgres clean
 
 setup: $(STAMP)
 
@@ -22,16 +22,21 @@ prepare: setup
 	$(BIN)/python -m recsys prepare
 
 run: prepare
+	@echo "Cold-start explorer: http://localhost:$(PORT) (this machine only; README: Sharing it with a team)"
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
 browser:
 	@(command -v chromium >/dev/null 2>&1 && fc-list | grep -qi "color emoji") || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null)
 
+# The persona-store tests start their own throw-away PostgreSQL server from Debian's package.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq postgresql >/dev/null)
+
 # The tests train their own model in a temporary cache (never the user's .cache), so no prepare here.
-test: setup browser
+test: setup browser postgres
 	$(BIN)/python -m pytest -q
 
-test-fast: setup
+test-fast: setup postgres
 	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: setup

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from recsys.personas import Persona
-from ui import resources, session
+from ui import literal, resources, session
 
 st.set_page_config(page_title="Cold-start explorer", page_icon="🧭", layout="wide")
 
@@ -35,11 +35,11 @@ def load_persona_link() -> None:
             explorer, Persona(session.unique_name(persona.name), persona.text, persona.demographics, persona.liked, persona.feedback)
         )
     except ValueError as err:
-        st.error(f"This persona link could not be opened: {err}")
+        st.error(f"This persona link could not be opened: {literal.md(err)}")
         return
     session.put(entry)
     session.load_form(entry.persona)  # before any page draws the form, so its widgets start from these values
-    st.toast(f"Loaded shared persona “{entry.persona.name}”")
+    st.toast(f"Loaded shared persona “{literal.md(entry.persona.name)}”")
 
 
 load_persona_link()

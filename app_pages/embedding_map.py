@@ -11,7 +11,7 @@ import streamlit as st
 
 from recsys import columns as C
 from recsys.analysis.audience import segment_labels
-from ui import charts, resources, session
+from ui import charts, literal, resources, session
 
 explorer = resources.explorer()
 projector = resources.projector()
@@ -127,19 +127,27 @@ for name, entry in session.personas().items():
     else:
         point = densest_centre(layout.items[rows[:10]])
     extra.append({
-        **dict(zip(axes, point)), "name": name, "hover": f"{name}: {entry.state.text[:120] or '(no profile text)'}",
+        **dict(zip(axes, point)), "name": html.escape(name), "hover": html.escape(f"{name}: {entry.state.text[:120] or '(no profile text)'}"),
         "targets": layout.items[rows[:top_k]].tolist(), "target_labels": [html.escape(t) for t in recs[C.TITLE][:top_k]],
     })  # fmt: skip
 for item in session.new_items():
     vector = item.text_vector if space == "text" else item.vector
     point = layout.place(vector[None, :])[0]
     label = "new item: " + charts.short(item.text.split(" Genres:")[0], 32)
-    extra.append({**dict(zip(axes, point)), "name": label, "hover": item.text[:160], "targets": [], "symbol": "diamond-wide"})
+    extra.append(
+        {
+            **dict(zip(axes, point)),
+            "name": html.escape(label),
+            "hover": html.escape(item.text[:160]),
+            "targets": [],
+            "symbol": "diamond-wide",
+        }
+    )
 
 marker = "★ (new items ◆)" if dims == 2 else "◆"
 if extra:
     st.caption(
-        f"Placed on the map ({marker}, with lines to their top-K): " + ", ".join(html.escape(p["name"]) for p in extra) + ". "
+        f"Placed on the map ({marker}, with lines to their top-K): " + ", ".join(literal.md(html.unescape(p["name"])) for p in extra) + ". "
         + ("In the raw text space a persona sits among the films whose descriptions read most like its profile; its lines show "
            "where the model's recommendations are." if space == "text" else
            "In the fused space a persona sits among the films it ranks highest (the largest group of its top-10).")
@@ -149,7 +157,7 @@ elif not not_placed:
 if not_placed:
     st.caption(
         "Not on the raw text map (no profile text to place): "
-        + ", ".join(html.escape(n) for n in not_placed)
+        + ", ".join(literal.md(n) for n in not_placed)
         + ". They appear in the fused space."
     )
 if colour == "popularity":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import resources
+from ui import literal, resources
 
 explorer = resources.explorer()
 status = explorer.status()
@@ -105,18 +105,20 @@ with st.expander("Bring your own catalogue: check your files"):
 
         with tempfile.TemporaryDirectory() as folder:
             paths = []
-            for upload in (items_file, interactions_file, users_file):
+            for role, upload in (("items", items_file), ("interactions", interactions_file), ("users", users_file)):
                 if upload is None:
                     paths.append(None)
                     continue
-                path = Path(folder) / Path(upload.name).name
+                # The file is named by its role, never by the uploaded name ("..", NUL, 300 characters…).
+                suffix = ".parquet" if upload.name.lower().endswith(".parquet") else ".csv"
+                path = Path(folder) / f"{role}{suffix}"
                 path.write_bytes(upload.getvalue())
                 paths.append(path)
             try:
                 with st.spinner("Checking…"):
                     dataset = load_catalog(*paths)
             except DataError as err:
-                st.error(f"Not loadable: {err}")
+                st.error(f"Not loadable: {literal.md(err)}")
             else:
                 st.success(
                     f"Looks good: {dataset.n_items:,} items, {dataset.n_users:,} users, {len(dataset.ratings):,} interactions; "

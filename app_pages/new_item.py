@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from recsys import columns as C
-from ui import charts, resources, session
+from ui import charts, literal, resources, session
 
 explorer = resources.explorer()
 GENRES = list(explorer.item_space.block(C.GENRES).labels) if C.GENRES in explorer.item_space.columns else []
@@ -34,7 +32,7 @@ with st.form("new_item"):
             st.session_state["new_item_length"] = list_length
         except ValueError as err:
             failed = True
-            st.error(str(err)[:1].upper() + str(err)[1:] + ".")
+            st.error(literal.md(str(err)[:1].upper() + str(err)[1:] + "."))
 
 items = session.new_items()
 if not items:
@@ -44,11 +42,11 @@ if not items:
 item = items[-1]
 name = charts.short(item.text.split(" Genres:")[0], 60)
 if failed:
-    st.warning(f"Still showing the previous item, “{html.escape(name)}”: fix the input above and press **Find its audience**.")
+    st.warning(f"Still showing the previous item, “{literal.md(name)}”: fix the input above and press **Find its audience**.")
 length = st.session_state.get("new_item_length", 20)
 for warning in item.warnings:
-    st.warning(warning)
-st.markdown(f"**Item text the model reads:** {html.escape(item.text)}")
+    st.warning(literal.md(warning))
+st.markdown(f"**Item text the model reads:** {literal.md(item.text)}")
 cols = st.columns([0.4, 0.6])
 cols[0].plotly_chart(charts.weights_bar(item.weights, "Fusion weights α of the new item", side="item"), width="stretch")
 cols[1].metric("Item bias b_i", f"{item.bias:.3f}", "from text and attributes only", delta_color="off", delta_arrow="off")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import html
+import time
 from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
@@ -13,10 +13,10 @@ from recsys import columns as C
 from recsys.analysis.attribution import IG_STEPS, interest_keywords, token_attribution, word_influence
 from recsys.analysis.pull import popularity_pull
 from recsys.online import sigmoid
-from ui import charts, resources, session
+from recsys.persona_store import StoreUnavailable
+from ui import charts, literal, resources, session
 
 explorer = resources.explorer()
-store = resources.persona_store()
 TITLES = {int(i): t for i, t in zip(explorer.items[C.ITEM], explorer.items[C.TITLE])}
 OCCUPATIONS = list(explorer.user_space.block(C.OCCUPATION).labels) if C.OCCUPATION in explorer.user_space.columns else []
 MESSAGE = {"error": st.error, "warning": st.warning, "success": st.success, "info": st.info}
@@ -33,7 +33,7 @@ def show_message(key: str) -> None:
     """A callback's message, shown once where its control is."""
     message = st.session_state.pop(key, None)
     if message:
-        MESSAGE[message[0]](message[1])
+        MESSAGE[message[0]](literal.md(message[1]))  # messages quote names and typed text
 
 
 left, right = st.columns([0.36, 0.64], gap="large")
@@ -44,7 +44,7 @@ with left:
     editing = st.session_state.get(session.EDITING)
     top = st.columns([0.5, 0.5], vertical_alignment="center")
     if editing:
-        top[0].markdown(f"✏️ Editing **{html.escape(editing)}** — Recommend updates it; a new name makes a copy.")
+        top[0].markdown(f"✏️ Editing **{literal.md(editing)}** — Recommend updates it; a new name makes a copy.")
     else:
         top[0].markdown("**New persona**")
     top[1].button("➕ New persona", key="new_persona", on_click=session.clear_form, width="stretch",
@@ -90,13 +90,13 @@ def rank_change(item_id, rank: int, previous: dict) -> str:
 def highlighted(influence: pd.DataFrame, text: str) -> str:
     """The profile with each word shaded by how much it pushes the chosen item up (blue) or down (red)."""
     if influence.empty:
-        return html.escape(text)
+        return literal.md(text)
     limit = max(1e-6, float(influence["delta"].abs().max()))
     spans = []
     for word, delta in zip(influence["word"], influence["delta"]):
         alpha = min(1.0, abs(delta) / limit)
         colour = f"rgba(37,99,235,{alpha:.2f})" if delta > 0 else f"rgba(239,68,68,{alpha:.2f})"
-        spans.append(f"<span title='{delta:+.3f}' style='background:{colour};padding:1px 3px;border-radius:3px'>{html.escape(word)}</span>")
+        spans.append(f"<span title='{delta:+.3f}' style='background:{colour};padding:1px 3px;border-radius:3px'>{literal.md(word)}</span>")
     return " ".join(spans)
 
 
@@ -116,26 +116,26 @@ def persona_card(entry: session.SessionPersona) -> None:
     persona, name = entry.persona, entry.persona.name
     with st.container(border=True, key="persona_card"):
         head = st.columns([0.56, 0.22, 0.22], vertical_alignment="center")
-        head[0].markdown(f"#### {html.escape(name)}")
+        head[0].markdown(f"#### {literal.md(name)}")
         head[1].button("✏️ Edit", key=f"edit-{name}", on_click=session.edit, args=(name,), width="stretch",
                        help="Load this persona into the form to change it.")  # fmt: skip
         head[2].button("🗑 Remove", key=f"remove-{name}", on_click=session.remove, args=(name,), width="stretch",
                        help="Remove this persona from the session (a saved copy stays saved).")  # fmt: skip
         text = persona.text.strip()
         if text:
-            st.markdown(f"**Profile text:** {html.escape(text[:400])}{'…' if len(text) > 400 else ''}", unsafe_allow_html=True)
+            st.markdown(f"**Profile text:** {literal.md(text[:400])}{'…' if len(text) > 400 else ''}", unsafe_allow_html=True)
         else:
             st.markdown("**Profile text:** *none* — built from the demographics and onboarding likes below.")
         demographics = persona.demographics or {}
-        described = ", ".join(f"{key} {html.escape(str(value))}" for key, value in demographics.items()) or "*not given*"
+        described = ", ".join(f"{key} {literal.md(str(value))}" for key, value in demographics.items()) or "*not given*"
         st.markdown(f"**Demographics:** {described}", unsafe_allow_html=True)
         picked = set(persona.liked)
         liked = (
-            "; ".join(html.escape(TITLES.get(i, str(i))) + ("" if i in picked else " *(named in the text)*") for i in entry.state.liked)
+            "; ".join(literal.md(TITLES.get(i, str(i))) + ("" if i in picked else " *(named in the text)*") for i in entry.state.liked)
             or "*none*"
         )
         st.markdown(f"**Onboarding likes:** {liked}", unsafe_allow_html=True)
-        given = "; ".join(f"{feedback_label(v)} {html.escape(TITLES.get(i, str(i)))}" for i, v in persona.feedback) or "*none yet*"
+        given = "; ".join(f"{feedback_label(v)} {literal.md(TITLES.get(i, str(i)))}" for i, v in persona.feedback) or "*none yet*"
         st.markdown(f"**Feedback given:** {given}", unsafe_allow_html=True)
 
 
@@ -162,9 +162,9 @@ def reading_section(name: str, user) -> None:
     for match in user.reading.titles if user.reading else ():
         if not match.confident and match.alternatives:
             cols = st.columns([0.34] + [0.22] * min(3, len(match.alternatives)), vertical_alignment="center")
-            cols[0].caption(f"“{html.escape(match.query)}” is unsure — did you mean:")
+            cols[0].caption(f"“{literal.md(match.query)}” is unsure — did you mean:")
             for col, (item_id, title, score) in zip(cols[1:], match.alternatives[:3]):
-                col.button(title, key=f"alt-{name}-{match.query}-{item_id}", help=f"match score {score:.0f}/100",
+                col.button(literal.md(title), key=f"alt-{name}-{match.query}-{item_id}", help=f"match score {score:.0f}/100",
                            on_click=session.choose_title, args=(explorer, name, match.query, item_id, title))  # fmt: skip
 
 
@@ -228,7 +228,7 @@ def results(k: int) -> None:
     persona_card(entry)
     reading_section(name, user)
     for warning in user.warnings:
-        st.warning(warning)
+        st.warning(literal.md(warning))
     scale = session.bias_scale()
     recs = explorer.recommend(user, k=k, item_bias_scale=scale)
     previous = dict(entry.previous_ranks)
@@ -242,13 +242,13 @@ def results(k: int) -> None:
     with st.container():
         top = recs.iloc[0]
         mu, b_u, b_i, dot = charts.rounded([top["mu"], top["b_u"], top["b_i"], top["dot"]], 2)
-        st.markdown(f"**Score terms of the #1 item, {html.escape(top['title'])}**")
+        st.markdown(f"**Score terms of the #1 item, {literal.md(top['title'])}**")
         st.latex(
             rf"\hat r = \underbrace{{{mu:.2f}}}_{{\mu}} + \underbrace{{({b_u:.2f})}}_{{b_u}} + "
             rf"\underbrace{{({b_i:.2f})}}_{{{bias_label(scale)}}} + \underbrace{{({dot:.2f})}}_{{\langle e_u, e_i\rangle}} = {mu + b_u + b_i + dot:.2f}"
         )
         st.caption(
-            f"p = {top['p_like']:.2f}: the {probability_wording()} that this person rates *{html.escape(top['title'])}* 4–5 stars. "
+            f"p = {top['p_like']:.2f}: the {probability_wording()} that this person rates *{literal.md(top['title'])}* 4–5 stars. "
             "Terms are rounded so that they add up to the rounded total."
         )
     pull_section(user, recs, scale)
@@ -296,7 +296,7 @@ def results(k: int) -> None:
             if previous:
                 dropped = [TITLES.get(i, i) for i in previous if i not in set(recs[C.ITEM]) and i not in user.seen]
                 if dropped:
-                    st.caption("Dropped out of the list: " + "; ".join(html.escape(str(t)) for t in dropped[:10]))
+                    st.caption("Dropped out of the list: " + "; ".join(literal.md(str(t)) for t in dropped[:10]))
 
     st.markdown(f"#### Top-{k} — like, dislike or rate to update the user online")
     widths = [0.11, 0.42, 0.08, 0.09, 0.09, 0.21]
@@ -307,7 +307,7 @@ def results(k: int) -> None:
     for row in recs.itertuples():
         cols = st.columns(widths, vertical_alignment="center", gap="small")
         cols[0].markdown(f"**{row.rank}**  \n<small>{rank_change(row.item_id, row.rank, previous)}</small>", unsafe_allow_html=True)
-        cols[1].markdown(f"{html.escape(row.title)}  \n<small>{html.escape(', '.join(row.genres))}</small>", unsafe_allow_html=True)
+        cols[1].markdown(f"{literal.md(row.title)}  \n<small>{literal.md(', '.join(row.genres))}</small>", unsafe_allow_html=True)
         cols[2].write(f"{row.score:.2f}")
         args = (explorer, name, row.item_id)
         cols[3].button(
@@ -369,7 +369,7 @@ else:
         cols = st.columns(len(chosen))
         for col, n in zip(cols, chosen):
             with col:
-                st.markdown(f"**{html.escape(n)}**")
+                st.markdown(f"**{literal.md(n)}**")
                 st.dataframe(
                     lists[n][["rank", C.TITLE, C.SCORE]], hide_index=True, width="stretch",
                     column_config={
@@ -393,21 +393,57 @@ else:
         st.dataframe(pd.DataFrame(overlaps), hide_index=True, width="stretch",
                      column_config={"Jaccard": st.column_config.NumberColumn(format="%.2f")})  # fmt: skip
 
+
+def confirm_replace(name: str) -> None:
+    """The confirm step of a save over a name already in the team's list: replace, save a copy, or cancel."""
+    pending = session.pending_save()
+    if pending is None or pending[0] != name:
+        return
+    _, version, seen_here = pending
+    try:
+        saved = store.entry(name)
+    except KeyError:
+        saved = None
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(saved.saved)) if saved else "just now"
+    if seen_here:
+        st.warning(
+            f"“{literal.md(name)}” is already saved: the copy this session opened or saved (saved {when}). Replace it with this version?"
+        )
+    else:
+        st.warning(
+            f"Someone else saved a persona named “{literal.md(name)}” (saved {when}); saving here would replace theirs. "
+            "Replace it, or keep theirs and save this one as a copy?"
+        )
+    if saved is not None:
+        st.caption(f"The saved one says: {literal.md(saved.persona.text[:200]) or '*no profile text*'}")
+    b = st.columns(3)
+    b[0].button("Replace it", key="confirm_replace", type="primary", on_click=session.replace_saved, args=(store, name, version))
+    b[1].button("Save as copy", key="save_copy", on_click=session.save_copy, args=(store, name))
+    b[2].button("Cancel", key="cancel_save", on_click=session.cancel_save)
+
+
 st.divider()
 st.subheader("Save and share")
 active = session.active()
+try:
+    store = resources.persona_store()
+    saved = store.names()
+except StoreUnavailable as err:  # the database is down: everything but the saved list still works
+    store, saved = None, []
+    st.error(f"The saved personas cannot be reached right now, so saving is off: {literal.md(err)}")
 cols = st.columns(3)
 with cols[0]:
     st.markdown("**Save the persona shown above**")
     if active is None:
         st.caption("No persona yet.")
     else:
-        st.button(f"💾 Save “{active.persona.name}”", key="save", on_click=session.save, args=(store, active.persona.name))
+        if store is not None:
+            st.button(f"💾 Save “{literal.md(active.persona.name)}”", key="save", on_click=session.save, args=(store, active.persona.name))
+            confirm_replace(active.persona.name)
         st.markdown("**Share link** (opens this persona, feedback included, ready to edit)")
         st.code(share_url(active.persona), language=None, wrap_lines=True)
 with cols[1]:
     st.markdown("**Saved personas**")
-    saved = store.names()
     if st.session_state.get(session.SAVED_PICK) not in saved:
         st.session_state.pop(session.SAVED_PICK, None)
     if not saved:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from recsys import columns as C
 from recsys.model import predict
-from ui import charts, resources, session
+from ui import charts, literal, resources, session
 
 explorer = resources.explorer()
 TITLES = {int(i): t for i, t in zip(explorer.items[C.ITEM], explorer.items[C.TITLE])}
@@ -26,7 +24,7 @@ if source == "MovieLens user":
     try:
         user = explorer.user(int(user_id))
     except ValueError as err:
-        st.error(str(err))
+        st.error(literal.md(err))
         st.stop()
     label = f"user {user_id}"
 else:
@@ -40,7 +38,7 @@ if item_id is None:
     st.stop()
 
 anatomy = explorer.explain(user, item_id, item_bias_scale=scale)
-st.markdown(f"**{html.escape(label)}** × **{html.escape(TITLES[item_id])}**")
+st.markdown(f"**{literal.md(label)}** × **{literal.md(TITLES[item_id])}**")
 mu, b_u, b_i, dot = charts.rounded([anatomy.mu, anatomy.b_u, anatomy.b_i, anatomy.dot], 3)
 bias_term = "b_i" if scale == 1.0 else rf"{scale:g}\,b_i"
 st.latex(

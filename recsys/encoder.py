@@ -225,9 +225,14 @@ class TextEncoder:
         if not clean:
             raise ValueError(f"{what} is empty: type a few words")
         warnings = []
-        if len(clean) > MAX_INPUT_CHARS:
+        cut = len(clean) > MAX_INPUT_CHARS
+        if cut:
             clean = clean[:MAX_INPUT_CHARS]
         n_tokens = len(self.model.tokenizer(clean, add_special_tokens=True, truncation=False, verbose=False)["input_ids"])
+        if cut and n_tokens <= self.max_tokens:  # few, very long "words": the cut is by characters
+            warnings.append(
+                f"{what} is long ({len(text):,} characters); only the first {MAX_INPUT_CHARS:,} were used, so it was truncated."
+            )
         if n_tokens > self.max_tokens:
             ids = self.model.tokenizer(clean, add_special_tokens=False, truncation=True, max_length=self.max_tokens - 2)
             clean = self.model.tokenizer.decode(ids["input_ids"])

@@ -242,6 +242,7 @@ class Explorer:
         stated = {k: v for k, v in reading.demographics.items() if k in self.user_space.columns}
         given = {k: v for k, v in dict(demographics or {}).items() if v not in (None, "")}
         clean_demo = self.user_space.validate({**stated, **given})
+        self._item_rows(liked, "liked item")  # a clear error for an unknown (or unhashable) id first
         liked = tuple(dict.fromkeys([*liked, *(i for i in reading.liked_ids if i in self.dataset.item_ids)]))
         rows = self._item_rows(liked, "liked item")
         if not has_text and not clean_demo and not liked:

@@ -33,7 +33,10 @@ class IdMap:
         return len(self.ids)
 
     def __contains__(self, value: object) -> bool:
-        return value in self._lookup
+        try:
+            return value in self._lookup
+        except TypeError:  # an unhashable value (a list from a damaged link) is simply not an id
+            return False
 
     def index(self, value: object) -> int:
         """Internal position of one external id; ``KeyError`` names an unknown id."""

@@ -1,27 +1,49 @@
-"""Saved personas: a small SQLite store, plus the URL form that reproduces a persona.
+"""Personas: what a person typed, the clean form of a persona's name, and the URL token that reproduces one.
 
-A persona is what a person typed: profile text, demographics, onboarding likes and the
-feedback given so far. Saving writes one transaction (SQLite is atomic per transaction),
-so a crash never leaves a half-written persona.
+A persona is profile text, demographics, onboarding likes and the feedback given so far.
+The saved list lives in :mod:`recsys.persona_store`.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import sqlite3
-import time
+import unicodedata
 from dataclasses import asdict, dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from recsys.cache import cache_root
 
 if TYPE_CHECKING:
     from recsys.explorer import Explorer
     from recsys.states import UserState
 
 MAX_NAME = 80
+MAX_TOKEN = 20_000
+# Control, format (zero-width, bidirectional overrides), surrogate and private-use characters: they hide in a
+# name, make two different names look the same, or cannot be stored as text.
+_HIDDEN = {"Cc", "Cf", "Cs", "Co"}
+
+
+def clean_name(name: str, *, shorten: bool = False) -> str:
+    """A persona name as it is stored and shown: Unicode NFC, no hidden characters, single spaces.
+
+    Args:
+        name: what was typed or linked.
+        shorten: cut a long name to ``MAX_NAME`` characters instead of refusing it.
+
+    Raises:
+        ValueError: nothing visible is left, or the name is longer than ``MAX_NAME`` characters.
+    """
+    if not isinstance(name, str):
+        raise ValueError("a persona name must be text")
+    visible = "".join(" " if ch.isspace() else ch for ch in name if ch.isspace() or unicodedata.category(ch) not in _HIDDEN)
+    clean = " ".join(unicodedata.normalize("NFC", visible).split())
+    if not clean:
+        raise ValueError("give the persona a name")
+    if len(clean) > MAX_NAME:
+        if not shorten:
+            raise ValueError(f"persona names are at most {MAX_NAME} characters")
+        clean = clean[:MAX_NAME].rstrip()
+    return clean
 
 
 def signal_of(value: Any) -> str | int:
@@ -99,8 +121,14 @@ class Persona:
             from recsys.reading import Reading
 
             reading = Reading.from_dict(reading).to_dict()  # validated: a damaged reading is a clear error
-        name = str(data.get("name") or "Shared persona")[:MAX_NAME]
-        return cls(name, data["text"], demographics, tuple(data.get("liked", [])), feedback, reading)
+        try:
+            name = clean_name(str(data.get("name") or ""), shorten=True)
+        except ValueError:
+            name = "Shared persona"
+        liked = data.get("liked", [])
+        if not isinstance(liked, list):
+            raise ValueError("persona onboarding likes must be a list of item ids")
+        return cls(name, data["text"], demographics, tuple(liked), feedback, reading)
 
     def to_token(self) -> str:
         """A URL-safe token for ``?persona=…``."""
@@ -110,65 +138,11 @@ class Persona:
     @classmethod
     def from_token(cls, token: str) -> Persona:
         """Decode a ``?persona=`` token; raises ``ValueError`` on anything malformed."""
-        if not isinstance(token, str) or len(token) > 20_000:
+        if not isinstance(token, str) or len(token) > MAX_TOKEN:
             raise ValueError("the persona link is too long or not text")
         try:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
             data = json.loads(raw.decode())
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError; RecursionError: absurdly nested JSON
             raise ValueError("the persona link is damaged (it does not decode)") from None
         return cls.from_json(data)
-
-
-class PersonaStore:
-    """Personas saved by name in ``<cache>/personas.sqlite``."""
-
-    def __init__(self, path: Path | None = None):
-        self.path = path or cache_root() / "personas.sqlite"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("CREATE TABLE IF NOT EXISTS personas (name TEXT PRIMARY KEY, body TEXT NOT NULL, saved REAL NOT NULL)")
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=10)
-
-    @staticmethod
-    def _check_name(name: str) -> str:
-        clean = (name or "").strip()
-        if not clean:
-            raise ValueError("give the persona a name")
-        if len(clean) > MAX_NAME:
-            raise ValueError(f"persona names are at most {MAX_NAME} characters")
-        return clean
-
-    def save(self, persona: Persona) -> None:
-        name = self._check_name(persona.name)
-        body = json.dumps({**persona.to_json(), "name": name}, default=str)
-        with self._connect() as db:
-            db.execute("INSERT OR REPLACE INTO personas VALUES (?, ?, ?)", (name, body, time.time()))
-
-    def names(self) -> list[str]:
-        with self._connect() as db:
-            return [row[0] for row in db.execute("SELECT name FROM personas ORDER BY saved DESC")]
-
-    def get(self, name: str) -> Persona:
-        with self._connect() as db:
-            row = db.execute("SELECT body FROM personas WHERE name = ?", (name,)).fetchone()
-        if row is None:
-            raise KeyError(f"no saved persona named {name!r}")
-        return Persona.from_json(json.loads(row[0]))
-
-    def rename(self, old: str, new: str) -> None:
-        new = self._check_name(new)
-        persona = self.get(old)
-        with self._connect() as db:
-            if new != old and db.execute("SELECT 1 FROM personas WHERE name = ?", (new,)).fetchone():
-                raise ValueError(f"a persona named {new!r} already exists")
-            db.execute("DELETE FROM personas WHERE name = ?", (old,))
-            db.execute(
-                "INSERT INTO personas VALUES (?, ?, ?)", (new, json.dumps({**persona.to_json(), "name": new}, default=str), time.time())
-            )
-
-    def delete(self, name: str) -> None:
-        with self._connect() as db:
-            db.execute("DELETE FROM personas WHERE name = ?", (name,))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import uuid
 from pathlib import Path
 
@@ -62,10 +64,15 @@ def click(at: AppTest, label: str) -> AppTest:
     return at
 
 
+def shown(markdown: str) -> str:
+    """What a person reads of a Markdown body: typed text arrives escaped (ui/literal.py), so undo that."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", markdown))
+
+
 def card(at: AppTest) -> str:
-    """The persona card's lines (profile text, demographics, onboarding likes, feedback)."""
+    """The persona card's lines (profile text, demographics, onboarding likes, feedback), as read."""
     keys = ("**Profile text:**", "**Demographics:**", "**Onboarding likes:**", "**Feedback given:**")
-    return "\n".join(m.value for m in at.markdown if m.value.startswith(keys))
+    return "\n".join(shown(m.value) for m in at.markdown if m.value.startswith(keys))
 
 
 def test_new_user_recommends_and_feedback_moves_ranks(app):
@@ -256,7 +263,7 @@ def test_word_attribution_methods(app):
 
 # ---------------------------------------------------------------- issue 7: crashes and rejected input
 def test_opening_a_saved_persona_keeps_the_page_and_its_controls(app):
-    from recsys.personas import PersonaStore
+    from recsys.persona_store import PersonaStore
 
     name = f"Saved {uuid.uuid4().hex[:6]}"
     at = make_persona(app, "film noir detectives", name)
@@ -301,7 +308,7 @@ def test_a_persona_needs_no_text(app, form, expected):
 
 def test_an_empty_persona_is_refused_beside_the_button(app):
     at = make_persona(app, "  ", "Nobody")
-    assert any("persona is empty: describe the person with profile text, demographics or liked items" in e.value for e in at.error)
+    assert any("persona is empty: describe the person with profile text, demographics or liked items" in shown(e.value) for e in at.error)
     assert not at.session_state["personas"]
 
 
@@ -343,7 +350,7 @@ def test_the_card_shows_the_whole_persona_and_removes_it(app):
 
 
 def test_saving_points_the_saved_picker_at_the_new_entry(app):
-    from recsys.personas import PersonaStore
+    from recsys.persona_store import PersonaStore
 
     names = [f"Pick {uuid.uuid4().hex[:6]}" for _ in range(2)]
     at = app
@@ -355,6 +362,39 @@ def test_saving_points_the_saved_picker_at_the_new_entry(app):
     finally:
         for name in names:
             PersonaStore().delete(name)
+
+
+def test_saving_over_someone_elses_persona_asks_first_and_never_replaces_a_newer_save(app):
+    from recsys.persona_store import PersonaStore
+    from recsys.personas import Persona
+
+    name = f"Team {uuid.uuid4().hex[:6]}"
+    store = PersonaStore()
+    at = make_persona(app, "film noir detectives", name)
+    try:
+        click(at, "save")
+        assert store.entry(name).version == 1
+        store.save(Persona(name, "someone else's westerns"), overwrite=True)  # another analyst, another server
+        click(at, "save")
+        assert any("Someone else saved a persona named" in w.value for w in at.warning)
+        assert store.get(name).text == "someone else's westerns"  # nothing replaced before the confirm
+        store.save(Persona(name, "their second edit"), overwrite=True)  # saved again while the question is on screen
+        click(at, "confirm_replace")
+        assert any("saved again by someone else" in e.value for e in at.error)
+        assert store.get(name).text == "their second edit"
+        click(at, "save_copy")
+        assert store.get(name).text == "their second edit" and store.get(f"{name} (2)").text == "film noir detectives"
+        click(at, "save")
+        click(at, "confirm_replace")  # the version on screen is the latest: the replace goes through
+        assert store.get(name).text == "film noir detectives"
+        assert any("Replaced the saved" in m.value for m in at.success)
+        click(at, "save")  # its own save, seen here: still asks, and says so
+        assert any("the copy this session opened or saved" in w.value for w in at.warning)
+        click(at, "cancel_save")
+        assert not any(b.key == "confirm_replace" for b in at.button)
+    finally:
+        store.delete(name)
+        store.delete(f"{name} (2)")
 
 
 def test_the_share_box_holds_a_full_url(app):
@@ -415,8 +455,8 @@ def test_the_reading_shows_as_chips_and_dropping_one_reranks(app):
 def test_an_unsure_title_offers_its_alternatives(app):
     at = make_persona(app, "I liked Sabrina", "Unsure")
     choices = [b for b in at.button if b.key and b.key.startswith("alt-Unsure-")]
-    assert {b.label for b in choices} >= {"Sabrina (1954)", "Sabrina (1995)"}
-    next(b for b in choices if b.label == "Sabrina (1954)").click()
+    assert {shown(b.label) for b in choices} >= {"Sabrina (1954)", "Sabrina (1995)"}
+    next(b for b in choices if shown(b.label) == "Sabrina (1954)").click()
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert "Sabrina (1954)" in card(at)  # now an onboarding like

@@ -281,7 +281,7 @@ def test_opening_a_saved_persona_does_not_crash(server, browser):
     """Save → pick it under Saved personas → Open: no exception, Delete and Rename stay."""
     from playwright.sync_api import expect
 
-    from recsys.personas import PersonaStore
+    from recsys.persona_store import PersonaStore
 
     name = f"Saved {uuid.uuid4().hex[:6]}"
     page = new_session(browser, 3600)
@@ -397,7 +397,7 @@ def test_the_persona_card_shows_everything_and_removes_the_persona(server, brows
 def test_saving_points_the_saved_picker_at_the_new_entry(server, browser):
     from playwright.sync_api import expect
 
-    from recsys.personas import PersonaStore
+    from recsys.persona_store import PersonaStore
 
     names = [f"Pick {uuid.uuid4().hex[:6]}" for _ in range(2)]
     page = new_session(browser, 3600)
@@ -434,3 +434,63 @@ def test_the_share_link_is_a_full_url_that_opens_an_editable_persona(server, bro
     assert "👍 like" in card_text(recipient)
     page.close()
     recipient.close()
+
+
+# ---------------------------------------------------------------- hostile input is shown as text
+INJECTED_TEXT = "<img src=x onerror=alert(1)> **bold** $x^2$ :red[red] [link](javascript:alert(2)) westerns"
+INJECTED_NAME = "<b>**N**</b> $y$ :smile:"
+
+
+def test_markup_in_a_profile_and_a_name_is_shown_as_typed(server, browser):
+    """HTML, Markdown, LaTeX and Streamlit directives typed into a persona, or carried by a link, stay plain text:
+    no element is created, nothing runs, nothing is bold or typeset."""
+    from playwright.sync_api import expect
+
+    from recsys.persona_store import PersonaStore
+    from recsys.personas import Persona
+
+    dialogs: list[str] = []
+    page = new_session(browser, 3600)
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    open_new_user(page, server)
+    fill_persona(page, INJECTED_TEXT, INJECTED_NAME)
+    main = page.locator("[data-testid='stMain']")
+    try:
+        expect(main.get_by_text(INJECTED_NAME, exact=True).first).to_be_visible()  # the card's heading, literally
+        expect(page.locator(".st-key-persona_card")).to_contain_text(INJECTED_TEXT, timeout=60_000)
+        page.get_by_role("button", name=f"💾 Save “{INJECTED_NAME}”").click()
+        wait_idle(page)
+        expect(main.get_by_text(f"Saved “{INJECTED_NAME}”. It will be here after a restart.")).to_be_visible()
+        assert main.locator("img[src='x'], a[href^='javascript'], strong:text-is('bold'), strong:text-is('N')").count() == 0
+        for where in (page.locator(".st-key-persona_card"), main.locator("[data-testid='stAlert']")):
+            assert where.locator("img, a:not([href^='#']), b, strong:text-is('bold'), .katex, span[style*='red']").count() == 0, (
+                where.inner_html()
+            )
+        page.screenshot(path=str(SHOTS / "injected-markup.png"), full_page=True)
+
+        linked = new_session(browser)
+        linked.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        linked.goto(f"{server}/new_user?persona=" + Persona(INJECTED_NAME, INJECTED_TEXT).to_token())
+        linked.get_by_role("textbox", name="Profile text").wait_for(timeout=180_000)
+        wait_idle(linked)
+        expect(linked.locator(".st-key-persona_card")).to_contain_text(INJECTED_TEXT, timeout=60_000)
+        assert linked.locator("[data-testid='stMain'] img[src='x']").count() == 0
+        assert linked.locator(".st-key-persona_card").locator("img, a:not([href^='#']), b, .katex").count() == 0
+        assert_no_exception(linked)
+        linked.close()
+        assert not dialogs, f"script ran: {dialogs}"
+    finally:
+        PersonaStore().delete(INJECTED_NAME)
+        page.close()
+
+
+def test_damaged_huge_and_crafted_links_are_clear_messages(server, browser):
+    import base64
+
+    crafted = base64.urlsafe_b64encode(b'{"text": "x", "liked": [[1, 2]], "feedback": [[{"a": 1}, "like"]]}').decode()
+    for token in ("%00%E2%80%AE%ZZ", "A" * 30_000, crafted, base64.urlsafe_b64encode(b"[" * 5000).decode()):
+        page = new_session(browser, 1200)
+        page.goto(f"{server}/new_user?persona={token}")
+        page.get_by_text("This persona link could not be opened").wait_for(timeout=180_000)
+        assert_no_exception(page)
+        page.close()

@@ -1,4 +1,4 @@
-"""Saved personas (SQLite) and shareable persona links."""
+"""Shareable persona links (the saved list: test_persona_store.py)."""
 
 from __future__ import annotations
 
@@ -7,27 +7,7 @@ import base64
 import numpy as np
 import pytest
 
-from recsys.personas import Persona, PersonaStore
-
-
-def test_save_list_rename_delete_survives_reopen(tmp_path):
-    path = tmp_path / "p.sqlite"
-    store = PersonaStore(path)
-    store.save(Persona("Horror fan", "gory slasher films", {"age": 19}, (1, 2), ((3, "like"), (4, 2))))
-    store.save(Persona("Kids", "cartoons with my kids"))
-    reopened = PersonaStore(path)
-    assert set(reopened.names()) == {"Horror fan", "Kids"}
-    assert reopened.get("Horror fan").feedback == ((3, "like"), (4, 2))
-    reopened.rename("Kids", "Family night")
-    assert set(reopened.names()) == {"Horror fan", "Family night"}
-    with pytest.raises(ValueError, match="already exists"):
-        reopened.rename("Horror fan", "Family night")
-    reopened.delete("Horror fan")
-    assert reopened.names() == ["Family night"]
-    with pytest.raises(KeyError):
-        reopened.get("Horror fan")
-    with pytest.raises(ValueError, match="name"):
-        reopened.save(Persona("   ", "x"))
+from recsys.personas import Persona
 
 
 def test_link_round_trip():

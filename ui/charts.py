@@ -77,7 +77,7 @@ def _layout(fig: go.Figure, height: int, **kwargs) -> go.Figure:
 def score_breakdown(recs: pd.DataFrame, max_items: int = 20) -> go.Figure:
     """Horizontal stacked bars: every term of each recommended item's score, best item on top."""
     rows = recs.head(max_items).iloc[::-1]
-    labels = [f"{r} · {short(t)}" for r, t in zip(rows["rank"], rows["title"])]
+    labels = [f"{r} · {html.escape(short(t))}" for r, t in zip(rows["rank"], rows["title"])]  # Plotly reads tags in labels
     fig = go.Figure()
     terms = ["mu", "b_u", "b_i"] + [c for c in TERM_COLOURS if c.startswith("dot_") and c in rows and np.abs(rows[c]).max() > 1e-9]
     for term in terms:

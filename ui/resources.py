@@ -9,7 +9,7 @@ import streamlit as st
 
 from recsys import Explorer
 from recsys.analysis.projection import Projector
-from recsys.personas import PersonaStore
+from recsys.persona_store import PersonaStore
 from recsys_bench import results
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +59,7 @@ def checksums_at_load() -> dict[str, str]:
 
 @st.cache_resource(show_spinner=False)
 def persona_store() -> PersonaStore:
+    """The team's saved personas: ``$COLDSTART_PERSONAS_URL`` (SQLite file or PostgreSQL), else ``.cache/personas.sqlite``."""
     return PersonaStore()
 
 

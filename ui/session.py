@@ -16,7 +16,8 @@ import streamlit as st
 
 from recsys import Explorer, ItemState, UserState
 from recsys import columns as C
-from recsys.personas import MAX_NAME, Persona
+from recsys.persona_store import PersonaChanged, PersonaExists, PersonaStore
+from recsys.personas import MAX_NAME, Persona, clean_name
 from recsys.reading import Reading
 
 PERSONAS = "personas"  # name -> SessionPersona
@@ -28,6 +29,8 @@ EDITING = "editing_persona"  # name of the persona the form holds, or None for a
 FORM_MESSAGE = "persona_form_message"  # (kind, text) shown beside the Recommend button
 SAVE_MESSAGE = "persona_save_message"  # (kind, text) shown beside the save / open / rename controls
 SAVED_PICK = "saved_pick"  # the Saved personas selector
+SAVE_PENDING = "persona_save_pending"  # (name, version) of a saved persona a Save would replace: asks first
+SEEN_VERSIONS = "saved_persona_versions"  # name -> version of each saved persona this session opened or saved
 FORM_GENERATION = "persona_form_generation"  # bumped whenever the form is emptied or reloaded
 BIAS_SCALE = "item_bias_scale"  # the popularity-pull control: scale on b_i, shared by New user and Score anatomy
 BIAS_SCALE_WIDGET = "item_bias_scale_widget"  # its slider (widget state is dropped on pages that do not draw it)
@@ -218,7 +221,10 @@ def submit_form(explorer: Explorer) -> None:
     """
     editing = st.session_state.get(EDITING)
     editing = editing if editing in personas() else None
-    typed = (st.session_state.get(key(NAME)) or "").strip()[:MAX_NAME]
+    try:
+        typed = clean_name(st.session_state.get(key(NAME)) or "", shorten=True)
+    except ValueError:  # nothing visible was typed
+        typed = ""
     name = typed or editing or unique_name("Persona")
     notes = []
     if name in personas() and name != editing:
@@ -305,47 +311,130 @@ def edit(name: str) -> None:
 
 
 # ---------------------------------------------------------------------- saved personas
-def save(store, name: str) -> None:
-    """Callback of Save: store the persona and point the saved-persona picker at it."""
+# The saved list is shared by the team: a save never replaces a saved persona without asking,
+# and a confirmed replace goes through only while the row is still the version the person was shown.
+def seen_versions() -> dict[str, int]:
+    return st.session_state.setdefault(SEEN_VERSIONS, {})
+
+
+def _saved(name: str, version: int, message: str) -> None:
+    seen_versions()[name] = version
+    st.session_state.pop(SAVE_PENDING, None)
+    st.session_state[SAVED_PICK] = name
+    st.session_state[SAVE_MESSAGE] = ("success", message)
+
+
+def save(store: PersonaStore, name: str) -> None:
+    """Callback of Save: a new name is saved at once; a taken one asks first (see ``pending_save``)."""
     try:
-        store.save(personas()[name].persona)
+        version = store.save(personas()[name].persona)
+    except PersonaExists as taken:
+        st.session_state[SAVE_PENDING] = (taken.name, taken.version)
+        return
     except (KeyError, ValueError) as err:
         st.session_state[SAVE_MESSAGE] = ("error", str(err))
         return
-    st.session_state[SAVED_PICK] = name
-    st.session_state[SAVE_MESSAGE] = ("success", f"Saved “{name}”. It will be here after a restart.")
+    _saved(name, version, f"Saved “{name}”. It will be here after a restart.")
 
 
-def open_saved(explorer: Explorer, store) -> None:
+def pending_save() -> tuple[str, int, bool] | None:
+    """``(name, version, seen_here)`` of a save waiting for its confirm step, if any.
+
+    ``seen_here``: the saved row is the very version this session opened or saved itself;
+    otherwise somebody else saved it, and replacing it would lose their persona.
+    """
+    pending = st.session_state.get(SAVE_PENDING)
+    if not pending or pending[0] not in personas():
+        return None
+    name, version = pending
+    return name, version, seen_versions().get(name) == version
+
+
+def replace_saved(store: PersonaStore, name: str, version: int) -> None:
+    """Callback of the confirm step's Replace: overwrite the saved row only if it is still ``version``."""
+    try:
+        new_version = store.save(personas()[name].persona, overwrite=True, version=version)
+    except PersonaChanged as changed:
+        if changed.version is None:  # deleted meanwhile: nothing of anyone's to lose
+            st.session_state.pop(SAVE_PENDING, None)
+            save(store, name)
+            return
+        st.session_state[SAVE_PENDING] = (name, changed.version)
+        st.session_state[SAVE_MESSAGE] = ("error", f"{str(changed)[:1].upper()}{str(changed)[1:]}. Look again before replacing it.")
+        return
+    except (KeyError, ValueError) as err:
+        st.session_state[SAVE_MESSAGE] = ("error", str(err))
+        return
+    _saved(name, new_version, f"Replaced the saved “{name}” with this session's version.")
+
+
+def free_saved_name(store: PersonaStore, base: str) -> str:
+    taken, n = set(store.names()), 2
+    name = base
+    while name in taken:
+        name, n = f"{base[: MAX_NAME - 6]} ({n})", n + 1
+    return name
+
+
+def save_copy(store: PersonaStore, name: str) -> None:
+    """Callback of the confirm step's Save as copy: the saved persona stays, this one is saved beside it."""
+    try:
+        copy = free_saved_name(store, name)
+        version = store.save(replace(personas()[name].persona, name=copy))
+    except PersonaExists:  # someone took that name in the instant between
+        st.session_state[SAVE_MESSAGE] = ("error", f"“{copy}” was saved by someone else just now; press Save as copy again.")
+        return
+    except (KeyError, ValueError) as err:
+        st.session_state[SAVE_MESSAGE] = ("error", str(err))
+        return
+    _saved(copy, version, f"Saved a copy as “{copy}”; the saved “{name}” is unchanged.")
+
+
+def cancel_save() -> None:
+    st.session_state.pop(SAVE_PENDING, None)
+    st.session_state[SAVE_MESSAGE] = ("info", "Nothing was saved.")
+
+
+def open_saved(explorer: Explorer, store: PersonaStore) -> None:
     """Callback of Open: rebuild the picked saved persona in this session and load it into the form."""
     pick = st.session_state.get(SAVED_PICK)
     try:
-        persona = store.get(pick)
+        saved = store.entry(pick)
+        persona = saved.persona
         if pick in personas() and personas()[pick].persona != persona:
             persona = replace(persona, name=unique_name(persona.name))
         entry = build(explorer, persona)
     except (KeyError, ValueError) as err:
         st.session_state[SAVE_MESSAGE] = ("error", str(err))
         return
+    if entry.persona.name == pick:
+        seen_versions()[pick] = saved.version
     put(entry)
     load_form(entry.persona)
     st.session_state[SAVE_MESSAGE] = ("success", f"Opened “{entry.persona.name}”; it is shown above and loaded in the form.")
 
 
-def delete_saved(store) -> None:
+def delete_saved(store: PersonaStore) -> None:
     pick = st.session_state.get(SAVED_PICK)
-    store.delete(pick)
+    try:
+        store.delete(pick)
+    except ValueError as err:
+        st.session_state[SAVE_MESSAGE] = ("error", str(err))
+        return
+    seen_versions().pop(pick, None)
     st.session_state.pop(SAVED_PICK, None)
     st.session_state[SAVE_MESSAGE] = ("info", f"Deleted the saved persona “{pick}” (this session's copy, if any, stays).")
 
 
-def rename_saved(store, old_key: str, new_key: str) -> None:
+def rename_saved(store: PersonaStore, old_key: str, new_key: str) -> None:
     old, new = st.session_state.get(old_key), st.session_state.get(new_key) or ""
     try:
         store.rename(old, new)
+        new = clean_name(new)
     except (KeyError, ValueError) as err:
         st.session_state[SAVE_MESSAGE] = ("error", str(err))
         return
-    st.session_state[SAVED_PICK] = new.strip()
+    seen_versions().pop(old, None)
+    st.session_state[SAVED_PICK] = new
     st.session_state[new_key] = ""
-    st.session_state[SAVE_MESSAGE] = ("success", f"Renamed “{old}” to “{new.strip()}”.")
+    st.session_state[SAVE_MESSAGE] = ("success", f"Renamed “{old}” to “{new}”.")
