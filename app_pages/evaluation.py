@@ -123,7 +123,9 @@ if pull:
     frame = pd.DataFrame(
         [{"N": int(n), "scale": float(scale), **summary} for n, settings in pull.items() for scale, summary in settings.items()]
     )
-    st.plotly_chart(charts.pull_tradeoff(frame), width="stretch")
+    # Two onboarding sizes on the chart (more lines would cross and their labels collide); the table has them all.
+    shown_n = [n for n in (0, 5) if n in set(frame["N"])] or sorted(set(frame["N"]))[:2]
+    st.plotly_chart(charts.pull_tradeoff(frame[frame["N"].isin(shown_n)]), width="stretch")
     shown = frame[["N", "scale", "recall@20", "ndcg@20", "novelty", "avg_popularity", "coverage", "diversity_genre"]]
     st.dataframe(shown.sort_values(["N", "scale"]).round(3), hide_index=True, width="stretch")
     st.caption(
