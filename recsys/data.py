@@ -70,6 +70,9 @@ class Dataset:
     item_attributes: tuple[str, ...] = (C.GENRES, C.YEAR)
     user_attributes: tuple[str, ...] = (C.AGE, C.GENDER, C.OCCUPATION)
     rating_scale: tuple[float, float] = (1.0, 5.0)
+    #: What one item is called on the pages ("film", "book", "product"), singular and plural.
+    noun: str = "item"
+    nouns: str = "items"
     item_ids: IdMap = field(init=False, repr=False)
     user_ids: IdMap = field(init=False, repr=False)
 
@@ -173,7 +176,7 @@ def load_movielens_100k() -> Dataset:
     users = raw_users[[C.USER, C.AGE, C.GENDER, C.OCCUPATION]].copy()
     users[C.GENDER] = users[C.GENDER].astype(str)
     users[C.OCCUPATION] = users[C.OCCUPATION].astype(str)
-    return Dataset("ml-100k", _finish_items(items), users.reset_index(drop=True), _clean_ratings(ratings))
+    return Dataset("ml-100k", _finish_items(items), users.reset_index(drop=True), _clean_ratings(ratings), noun="film", nouns="films")
 
 
 def _clean_ratings(ratings: pd.DataFrame) -> pd.DataFrame:
@@ -313,6 +316,8 @@ def _assemble(
     scale: tuple[float, float] = (1.0, 5.0),
     user_attributes: tuple[str, ...] = (C.AGE, C.GENDER, C.OCCUPATION),
     item_attributes: tuple[str, ...] = (C.GENRES, C.YEAR),
+    noun: str = "film",
+    nouns: str = "films",
 ) -> Dataset:
     """Check cross-table consistency and build the :class:`Dataset`."""
     if items[C.ITEM].duplicated().any():
@@ -344,6 +349,8 @@ def _assemble(
         item_attributes=item_attributes,
         user_attributes=tuple(a for a in user_attributes if a in users.columns),
         rating_scale=scale,
+        noun=noun,
+        nouns=nouns,
     )
 
 
@@ -399,7 +406,7 @@ def load_catalog(items_path: str | Path, interactions_path: str | Path, users_pa
     return _assemble(
         items_path.stem, items, users, interactions, interactions_path,
         scale=(min(low, 1.0), max(high, 5.0)),
-        user_attributes=user_attributes, item_attributes=(C.GENRES, C.YEAR, *extra),
+        user_attributes=user_attributes, item_attributes=(C.GENRES, C.YEAR, *extra), noun="item", nouns="items",
     )  # fmt: skip
 
 
