@@ -17,6 +17,7 @@ PAGES = [
     st.Page("app_pages/score_anatomy.py", title="Score anatomy", icon="🔬", url_path="anatomy"),
     st.Page("app_pages/fusion.py", title="Fusion", icon="🎚️", url_path="fusion"),
     st.Page("app_pages/evaluation.py", title="Evaluation", icon="📊", url_path="evaluation"),
+    st.Page("app_pages/catalogue.py", title="Catalogue", icon="📦", url_path="catalogue"),
 ]
 navigation = st.navigation(PAGES)
 explorer = resources.explorer()
@@ -46,11 +47,16 @@ load_persona_link()
 
 with st.sidebar:
     status = explorer.status()
+    dataset = explorer.dataset
     st.caption(
-        f"**{status['dataset']}** · {status['n_users']:,} users · {status['n_items']:,} items  \n"
-        f"model **{status['model']}** on **{status['device']}** · d = {status['dimension']}"
+        f"📦 **{literal.md(dataset.name)}** · {status['n_users']:,} users · {status['n_items']:,} {dataset.nouns}"
+        + (" *(opened in this session)*" if resources.opened() else "")
+        + f"  \nmodel **{status['model']}** on **{status['device']}** · d = {status['dimension']}"
     )
-    st.caption("Data: MovieLens-100k © GroupLens Research, University of Minnesota.")
+    if dataset.noun == "film":
+        st.caption("Data: MovieLens © GroupLens Research, University of Minnesota.")
+    else:
+        st.caption("Default catalogue: MovieLens-100k © GroupLens Research, University of Minnesota.")
     counter = st.empty()
 
 navigation.run()

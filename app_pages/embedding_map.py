@@ -22,13 +22,19 @@ GENRE_FAMILY = {
     "Thriller": "Thriller", "Documentary": "Documentary", "Children's": "Children's & animation", "Animation": "Children's & animation",
     "Sci-Fi": "Sci-Fi & fantasy", "Fantasy": "Sci-Fi & fantasy", "War": "War & western", "Western": "War & western",
 }  # fmt: skip
-FAMILY_ORDER = list(dict.fromkeys(GENRE_FAMILY.values())) + ["Musical & other"]
+NOUN, NOUNS = explorer.dataset.noun, explorer.dataset.nouns
+FILMS = NOUN == "film"
+if FILMS:
+    FAMILY_ORDER = list(dict.fromkeys(GENRE_FAMILY.values())) + ["Musical & other"]
+else:  # another catalogue's genres, as they are: the 11 most common, the rest together
+    FAMILY_ORDER = session.common_genres(explorer, 11) + ["Other"]
 FAMILY_COLOURS = dict(zip(FAMILY_ORDER, charts.PALETTE))
 ALL_WARM = bool(explorer.item_warm.all())
+EVENTS = "ratings" if FILMS else "interactions"
 
 st.title("🗺️ Embedding map")
 st.caption(
-    "Each dot is a film (or a MovieLens user); nearby dots have similar vectors. The map is fitted once (UMAP, cosine) and "
+    f"Each dot is a {NOUN} (or one of the catalogue's users); nearby dots have similar vectors. The map is fitted once (UMAP, cosine) and "
     "cached; new personas and items are placed on it without refitting."
 )
 
@@ -38,9 +44,10 @@ space = controls[0].radio("Space", ["text", "fused"], horizontal=True, format_fu
 dims = controls[1].radio("View", [2, 3], horizontal=True, format_func=lambda d: f"{d}D")
 colour_options = ["genre", "popularity", "release decade"] + ([] if ALL_WARM else ["warm vs cold"])
 colour = controls[2].selectbox("Colour items by", colour_options,
-                               help="Warm vs cold is offered when the catalogue has films without ratings; in this one every film has ratings."
-                               if ALL_WARM else "Warm films have ratings (a collaborative part); cold ones only content.")  # fmt: skip
-user_colour = controls[3].selectbox("Users", ["hidden", "all users", "by gender", "by age group"], index=0)
+                               help=f"Warm vs cold is offered when the catalogue has {NOUNS} without interactions; in this one every {NOUN} has some."
+                               if ALL_WARM else f"Warm {NOUNS} have interactions (a collaborative part); cold ones only content.")  # fmt: skip
+USER_VIEWS = ["hidden", "all users"] + ["by gender"] * (C.GENDER in explorer.users) + ["by age group"] * (C.AGE in explorer.users)
+user_colour = controls[3].selectbox("Users", USER_VIEWS, index=0)
 top_k = controls[4].slider("Top-K lines", 0, 20, 10)
 
 if projector.has(space, dims):
@@ -59,6 +66,9 @@ def title_year(title: str, fallback: float) -> float:
 
 
 def family(genres) -> str:
+    if not FILMS:
+        named = [g for g in genres if g in FAMILY_COLOURS]
+        return named[0] if named else "Other"
     named = [g for g in genres if g not in ("unknown", "Drama", "Comedy")] or list(genres)
     return GENRE_FAMILY.get(named[0], "Musical & other") if named else "Musical & other"
 
@@ -67,7 +77,7 @@ def densest_centre(coords: np.ndarray) -> np.ndarray:
     """The centre of the largest group among ``coords`` (the point with most others nearby, averaged with them).
 
     A persona's top-K can sit on several islands of the map; the plain mean of all of them
-    can fall in empty space between islands, far from any of its films.
+    can fall in empty space between islands, far from any of its items.
     """
     distance = np.linalg.norm(coords[:, None, :] - coords[None, :, :], axis=2)
     near = distance <= 0.08 * span
@@ -82,7 +92,7 @@ items["popularity"] = explorer.popularity
 items["warm vs cold"] = np.where(explorer.item_warm, "warm (has ratings)", "cold (content only)")
 items["release decade"] = [f"{int(y) // 10 * 10}s" if y == y else "unknown" for y in years]
 items["label"] = [
-    f"<b>{html.escape(t)}</b><br>{html.escape(', '.join(g))}<br>{n} ratings"
+    f"<b>{html.escape(t)}</b><br>{html.escape(', '.join(g))}<br>{n} {EVENTS}"
     for t, g, n in zip(explorer.items[C.TITLE], explorer.items[C.GENRES], explorer.popularity)
 ]
 categorical = colour != "popularity"
@@ -106,9 +116,10 @@ if user_colour != "hidden":
     users = pd.DataFrame(layout.users, columns=axes)
     frame = explorer.users.reset_index(drop=True)
     users["id"] = frame[C.USER].to_numpy()
+    shown = [c for c in explorer.dataset.user_attributes if c in frame][:3]
     users["label"] = [
-        f"user {u} · {a}, {g}, {html.escape(str(o))}"
-        for u, a, g, o in zip(frame[C.USER], frame.get(C.AGE, ""), frame.get(C.GENDER, ""), frame.get(C.OCCUPATION, ""))
+        f"user {html.escape(str(u))}" + (" · " + ", ".join(html.escape(str(v)) for v in values) if shown else "")
+        for u, *values in zip(frame[C.USER], *(frame[c] for c in shown))
     ]
     if user_colour == "by gender" and C.GENDER in frame:
         users["segment"] = frame[C.GENDER].map({"F": "women", "M": "men"}).fillna("unknown").to_numpy()
@@ -148,9 +159,9 @@ marker = "★ (new items ◆)" if dims == 2 else "◆"
 if extra:
     st.caption(
         f"Placed on the map ({marker}, with lines to their top-K): " + ", ".join(literal.md(html.unescape(p["name"])) for p in extra) + ". "
-        + ("In the raw text space a persona sits among the films whose descriptions read most like its profile; its lines show "
+        + (f"In the raw text space a persona sits among the {NOUNS} whose descriptions read most like its profile; its lines show "
            "where the model's recommendations are." if space == "text" else
-           "In the fused space a persona sits among the films it ranks highest (the largest group of its top-10).")
+           f"In the fused space a persona sits among the {NOUNS} it ranks highest (the largest group of its top-10).")
     )  # fmt: skip
 elif not not_placed:
     st.info("No personas in this session yet: create one on **New user** to see where it lands and lines to its top-K.")
@@ -161,25 +172,29 @@ if not_placed:
         + ". They appear in the fused space."
     )
 if colour == "popularity":
-    st.caption("Popularity = number of ratings, on a log scale (1, 10, 100 … ratings are equally far apart on the colour bar).")
+    st.caption(f"Popularity = number of {EVENTS}, on a log scale (1, 10, 100 … {EVENTS} are equally far apart on the colour bar).")
 elif colour == "genre":
-    st.caption("Genre = a film's first genre other than Drama/Comedy (Drama or Comedy when it has no other), grouped into 12 families.")
+    st.caption(
+        "Genre = a film's first genre other than Drama/Comedy (Drama or Comedy when it has no other), grouped into 12 families."
+        if FILMS
+        else f"Genre = a {NOUN}'s first genre among the catalogue's {len(FAMILY_ORDER) - 1} most common; the rest are Other."
+    )
 
 
 @st.fragment
 def draw() -> None:
     figure = charts.embedding_map(items, users, colour, dims, extra, categorical=categorical, colours=group_colours,
-                                  colour_title="number of ratings" if colour == "popularity" else None)  # fmt: skip
+                                  colour_title=f"number of {EVENTS}" if colour == "popularity" else None)  # fmt: skip
     if dims == 2:
         event = st.plotly_chart(figure, width="stretch", on_select="rerun", selection_mode=("points", "box", "lasso"), key=f"map-{space}")
         points = event.selection.points if event and event.selection else []
         ids = [p["customdata"][0] for p in points if p.get("customdata") is not None]
-        chosen = explorer.items[explorer.items[C.ITEM].isin([int(i) for i in ids])]
+        chosen = explorer.items[explorer.items[C.ITEM].isin(ids)]
         st.markdown(f"**Selected items: {len(chosen)}** — use box or lasso select on the map (toolbar, top right).")
         if len(chosen):
             rows = explorer.dataset.item_ids.indices(chosen[C.ITEM])
             table = chosen[[C.ITEM, C.TITLE, C.GENRES]].assign(
-                year=[years[r] for r in rows], ratings=explorer.popularity[rows]
+                year=[years[r] for r in rows], **{EVENTS: explorer.popularity[rows]}
             )  # fmt: skip
             st.dataframe(table, hide_index=True, width="stretch", column_config={"year": st.column_config.NumberColumn(format="%d")})
     else:

@@ -27,6 +27,13 @@ st.caption(
     f"dataset {results.get('dataset')} · seeds {results.get('seeds')} · command `{run.get('command', 'python -m recsys bench')}` · "
     "implicit positives = rating ≥ 4 · full candidate set · mean over seeds, ± 95% CI over users"
 )
+if results.get("dataset") != resources.explorer().dataset.name:
+    st.warning(
+        f"These results are for **{results.get('dataset')}**, not the catalogue this session explores "
+        f"(**{resources.explorer().dataset.name}**). Benchmark yours with `python -m recsys --data PATH bench --no-peers "
+        "--json bench-results/results.json` and reload.",
+        icon="📦",
+    )
 if found.reference:
     st.info("These are the numbers shipped with the code. `make bench` measures them on this machine and replaces them here.", icon="📦")
 if results.get("peers_missing"):
@@ -130,7 +137,7 @@ if pull:
     st.dataframe(shown.sort_values(["N", "scale"]).round(3), hide_index=True, width="stretch")
     st.caption(
         "The New user page's *popularity pull* control multiplies the item bias b_i by this scale before ranking "
-        "(1 = the model as trained). Lower settings recommend less popular, more novel films; the table shows what that "
+        "(1 = the model as trained). Lower settings recommend less popular, more novel items; the table shows what that "
         "costs in accuracy for brand-new users (N = onboarding likes)."
     )
 else:

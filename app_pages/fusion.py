@@ -31,7 +31,10 @@ with cols[0]:
 with cols[1]:
     global_items = explorer.global_weights("item")
     st.plotly_chart(charts.weights_bar(global_items, "Global item weights softmax(g)", 220, side="item"), width="stretch")
-    st.plotly_chart(charts.modality_box(items, ITEM_MODALITIES, f"Per-item weights α ({len(items):,} films)", "item"), width="stretch")
+    st.plotly_chart(
+        charts.modality_box(items, ITEM_MODALITIES, f"Per-item weights α ({len(items):,} {explorer.dataset.nouns})", "item"),
+        width="stretch",
+    )
 
 with st.expander("Items leaning most on their text, and most on their ratings"):
     c = st.columns(2)
@@ -99,7 +102,11 @@ if not results.get("ablation"):
         "No ablation in the benchmark results. Run `make bench` (or `.venv/bin/python -m recsys bench --json bench-results/results.json`) and reload."
     )
 else:
-    st.caption(f"From the {found.label} (`{resources.shown_path(found.path)}`).")
+    st.caption(
+        f"From the {found.label} (`{resources.shown_path(found.path)}`), on **{results.get('dataset')}**"
+        + ("" if results.get("dataset") == explorer.dataset.name else f" — not this session's catalogue ({explorer.dataset.name})")
+        + "."
+    )
     rows = [{"setting": setting, "split": split, **{k: v for k, v in metrics.items() if k in ("recall@20", "ndcg@20")}}
             for split, table in results["ablation"].items() for setting, metrics in table.items()]  # fmt: skip
     frame = pd.DataFrame(rows)

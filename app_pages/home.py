@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
-from ui import literal, resources
+from ui import resources
 
 explorer = resources.explorer()
 status = explorer.status()
+dataset = explorer.dataset
 
 st.title("🧭 Cold-start explorer")
 st.markdown(
@@ -19,8 +22,14 @@ st.markdown(
 
 st.subheader("Status")
 cols = st.columns(4)
-cols[0].metric("Dataset", status["dataset"], f"{status['n_ratings']:,} ratings", delta_color="off", delta_arrow="off")
-cols[1].metric("Users × items", f"{status['n_users']:,} × {status['n_items']:,}")
+chosen = resources.opened()
+where = (
+    "opened in this session"
+    if chosen
+    else ("the server's catalogue ($COLDSTART_DATA)" if resources.DATA_ENV in os.environ else "the server's default")
+)
+cols[0].metric("Catalogue", status["dataset"], f"{where} · {status['n_ratings']:,} interactions", delta_color="off", delta_arrow="off")
+cols[1].metric(f"Users × {dataset.nouns}", f"{status['n_users']:,} × {status['n_items']:,}")
 cols[2].metric(
     "Text encoder", f"{status['text_dimension']}-d", f"{status['model']} on {status['device']}", delta_color="off", delta_arrow="off"
 )
@@ -37,6 +46,8 @@ cols[2].metric(
     delta_arrow="off",
 )
 cols[3].metric("Max profile length", f"{status['max_tokens']} tokens")
+
+st.page_link("app_pages/catalogue.py", label="Explore your own catalogue (books, products, articles…): open it on *Catalogue*", icon="📦")
 
 with st.expander("Is the shared engine untouched?"):
     st.markdown(
@@ -66,7 +77,10 @@ with steps[1]:
     st.page_link("app_pages/new_user.py", label="Like and rate on *New user*", icon="👍")
     st.page_link("app_pages/score_anatomy.py", label="See the math in *Score anatomy*", icon="🔬")
 with steps[2]:
-    st.markdown("**3 · Look around**  \nSee where the persona lands among 1,682 films and 943 users, and re-weight the evidence.")
+    st.markdown(
+        f"**3 · Look around**  \nSee where the persona lands among {dataset.n_items:,} {dataset.nouns} and "
+        f"{dataset.n_users:,} users, and re-weight the evidence."
+    )
     st.page_link("app_pages/embedding_map.py", label="Open the *Embedding map*", icon="🗺️")
 
 with st.expander("How the model works"):
@@ -75,7 +89,7 @@ with st.expander("How the model works"):
         "(genres, release year) and, when it has ratings, a **collaborative** vector learned from them.\n"
         "- Every user is fused from **profile text**, **demographics**, **onboarding likes** and, for existing users, a "
         "collaborative vector. The fusion weights α are learned; a new user simply has no collaborative part.\n"
-        "- The text → preference mapping is learned from the 943 MovieLens users, whose synthetic profiles are written "
+        f"- The text → preference mapping is learned from the catalogue's {dataset.n_users:,} users, whose synthetic profiles are written "
         "from their own histories in varied words; training drops the collaborative parts at random so that "
         "text-only users and items are first-class.\n"
         "- r̂ is a logit: σ(r̂) is the model's probability that the person rates the item 4 or 5 stars. The p the pages show "
@@ -86,44 +100,3 @@ st.caption(
     "*The MovieLens Datasets: History and Context*, ACM TiiS 5(4), 2015), used under its terms. "
     "Text model: all-MiniLM-L6-v2 (sentence-transformers)."
 )
-
-with st.expander("Bring your own catalogue: check your files"):
-    st.markdown(
-        "The engine reads the official GroupLens folders and a generic catalog format (items with free text and "
-        "attributes, interactions, optional users; see `data/README.md`). Drop your CSV or parquet files here to "
-        "check them; problems are reported with the file, row and column."
-    )
-    cols = st.columns(3)
-    items_file = cols[0].file_uploader("Items", type=["csv", "parquet"], key="upload_items")
-    interactions_file = cols[1].file_uploader("Interactions", type=["csv", "parquet"], key="upload_interactions")
-    users_file = cols[2].file_uploader("Users (optional)", type=["csv", "parquet"], key="upload_users")
-    if items_file and interactions_file:
-        import tempfile
-        from pathlib import Path
-
-        from recsys.data import DataError, load_catalog
-
-        with tempfile.TemporaryDirectory() as folder:
-            paths = []
-            for role, upload in (("items", items_file), ("interactions", interactions_file), ("users", users_file)):
-                if upload is None:
-                    paths.append(None)
-                    continue
-                # The file is named by its role, never by the uploaded name ("..", NUL, 300 characters…).
-                suffix = ".parquet" if upload.name.lower().endswith(".parquet") else ".csv"
-                path = Path(folder) / f"{role}{suffix}"
-                path.write_bytes(upload.getvalue())
-                paths.append(path)
-            try:
-                with st.spinner("Checking…"):
-                    dataset = load_catalog(*paths)
-            except DataError as err:
-                st.error(f"Not loadable: {literal.md(err)}")
-            else:
-                st.success(
-                    f"Looks good: {dataset.n_items:,} items, {dataset.n_users:,} users, {len(dataset.ratings):,} interactions; "
-                    f"item attributes: {', '.join(dataset.item_attributes)}."
-                )
-                st.caption(
-                    "To explore it: `Explorer.load(dataset=load_catalog(items, interactions, users))` in Python (training takes a minute or two)."
-                )

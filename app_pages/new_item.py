@@ -11,6 +11,18 @@ from ui import charts, literal, resources, session
 
 explorer = resources.explorer()
 GENRES = list(explorer.item_space.block(C.GENRES).labels) if C.GENRES in explorer.item_space.columns else []
+NOUN, NOUNS = explorer.dataset.noun, explorer.dataset.nouns
+# Other categorical attributes of this catalogue (a bookshop's format or language), offered as pickers.
+CHOICES = {
+    name: list(explorer.item_space.block(name).labels)
+    for name in explorer.item_space.columns
+    if name not in (C.GENRES, C.YEAR) and explorer.item_space.block(name).kind == "one"
+}
+if NOUN == "film":
+    EXAMPLE, EXAMPLE_GENRES = "A heist thriller set in Tokyo, with a crew of con artists and a double-cross.", ["Crime", "Thriller"]
+else:
+    EXAMPLE_GENRES = session.common_genres(explorer, 2)
+    EXAMPLE = f"A new {NOUN} in {' and '.join(g.lower() for g in EXAMPLE_GENRES) or 'the catalogue'}; describe it in a sentence or two."
 BOOSTS = tuple(np.round(np.arange(0.0, 5.01, 0.5), 2))
 SEGMENT_COLOUR = "#2563eb"
 
@@ -18,16 +30,22 @@ st.title("🎬 New item")
 st.caption("A cold-start item has no ratings: its vector and bias come from its description and attributes alone.")
 
 with st.form("new_item"):
-    text = st.text_area("Description", value="A heist thriller set in Tokyo, with a crew of con artists and a double-cross.", height=90)
+    text = st.text_area("Description", value=EXAMPLE, height=90)
     cols = st.columns([0.7, 0.3])
-    genres = cols[0].multiselect("Genres", [g for g in GENRES if g != "unknown"], default=["Crime", "Thriller"])
-    year = cols[1].number_input("Release year", min_value=1800, max_value=2100, value=None, step=1, placeholder="optional")
+    genres = cols[0].multiselect("Genres", [g for g in GENRES if g != "unknown"], default=[g for g in EXAMPLE_GENRES if g in GENRES])
+    year = cols[1].number_input(
+        "Release year" if NOUN == "film" else "Year", min_value=1800, max_value=2100, value=None, step=1, placeholder="optional"
+    )
+    picked = {}
+    for column, (name, labels) in zip(st.columns(max(len(CHOICES), 1)), CHOICES.items()):
+        picked[name] = column.selectbox(name.replace("_", " ").capitalize(), [session.NOT_GIVEN, *labels], key=f"new_item_{name}")
     list_length = st.slider("Counts as 'gets it' when the item would enter the user's top", 5, 50, 20)
     submitted = st.form_submit_button("Find its audience", type="primary")
     failed = False
     if submitted:
         try:
-            item = explorer.new_item(text, {C.GENRES: genres, C.YEAR: year})
+            chosen = {name: value for name, value in picked.items() if value != session.NOT_GIVEN}
+            item = explorer.new_item(text, {C.GENRES: genres, C.YEAR: year, **chosen})
             session.new_items().append(item)
             st.session_state["new_item_length"] = list_length
         except ValueError as err:
@@ -52,13 +70,13 @@ cols[0].plotly_chart(charts.weights_bar(item.weights, "Fusion weights α of the 
 cols[1].metric("Item bias b_i", f"{item.bias:.3f}", "from text and attributes only", delta_color="off", delta_arrow="off")
 catalogue = pd.Series(explorer.item_bias)
 cols[1].caption(
-    f"Catalogue films' b_i: median {catalogue.median():.3f}, top 10% above {catalogue.quantile(0.9):.3f}. "
+    f"Catalogue {NOUNS}' b_i: median {catalogue.median():.3f}, top 10% above {catalogue.quantile(0.9):.3f}. "
     "Their collaborative part, learned from years of ratings, is what lifts them into people's lists."
 )
 
-st.subheader("Does anyone see it? A new item competes with every film in each person's list")
+st.subheader(f"Does anyone see it? A new item competes with every {NOUN} in each person's list")
 st.markdown(
-    f"To reach a person, the item must outscore every film they have not rated yet — {explorer.dataset.n_items:,} candidates, "
+    f"To reach a person, the item must outscore every {NOUN} they have not rated yet — {explorer.dataset.n_items:,} candidates, "
     "most of them with a collaborative part and a bias learned from their ratings. Below: where it would rank, and how "
     "a **new-item boost** (a logit added to b_i, shown as its own term) changes who sees it."
 )
@@ -73,7 +91,7 @@ with cols[0]:
         f"Users who would see it in their top-{length}", f"{int(audience['in_top'].sum()):,}",
         f"{share:.1%} of {len(audience):,} at boost +{boost:g}", delta_color="off", delta_arrow="off",
     )  # fmt: skip
-    st.metric("Median rank among each user's unseen films", f"{int(audience['position'].median()):,}",
+    st.metric(f"Median rank among each user's unseen {NOUNS}", f"{int(audience['position'].median()):,}",
               help="1 = it would top the person's list. Half of the users would rank it here or better.")  # fmt: skip
     best = audience.iloc[0]
     st.metric("Best rank for anyone", f"{int(audience['position'].min()):,}", f"p(like) of the most likely user {best['p_like']:.2f}",
@@ -86,7 +104,7 @@ with cols[1]:
 if share == 0:
     st.info(
         f"At boost +{boost:g} nobody gets it in their top-{length}: even the users who like it most (p(like) up to "
-        f"{audience['p_like'].max():.2f}) have catalogue films they would like more. Raise the boost to see how large a "
+        f"{audience['p_like'].max():.2f}) have catalogue {NOUNS} they would like more. Raise the boost to see how large a "
         "push it needs, or look at where it ranks in each segment below."
     )
 
@@ -96,7 +114,7 @@ st.dataframe(
     audience.head(20)[columns], hide_index=True, width="stretch",
     column_config={
         "p_like": st.column_config.ProgressColumn("p(like)", min_value=0.0, max_value=1.0, format="%.2f"),
-        "position": st.column_config.NumberColumn("rank in their list", help="Where the item would enter this user's list of unseen films"),
+        "position": st.column_config.NumberColumn("rank in their list", help=f"Where the item would enter this user's list of unseen {NOUNS}"),
         "in_top": st.column_config.CheckboxColumn(f"in top-{length}"),
         C.SCORE: st.column_config.NumberColumn("r̂", format="%.3f"),
         "boost": st.column_config.NumberColumn("boost term", format="%.2f"),

@@ -17,13 +17,20 @@ from recsys.persona_store import StoreUnavailable
 from ui import charts, literal, resources, session
 
 explorer = resources.explorer()
-TITLES = {int(i): t for i, t in zip(explorer.items[C.ITEM], explorer.items[C.TITLE])}
+NOUN, NOUNS = explorer.dataset.noun, explorer.dataset.nouns
+TITLES = explorer.titles()
+PRESETS = session.ready_made(explorer)
+PLACEHOLDER = (
+    "e.g. “cartoons with my kids”, “gory slasher films”, “I love space operas”"
+    if NOUN == "film"
+    else "e.g. " + ", ".join(f"“{text}”" for text, _ in list(PRESETS.values())[:3])
+)
 OCCUPATIONS = list(explorer.user_space.block(C.OCCUPATION).labels) if C.OCCUPATION in explorer.user_space.columns else []
 MESSAGE = {"error": st.error, "warning": st.warning, "success": st.success, "info": st.info}
 
 st.title("🧑 New user")
 st.caption(
-    "Describe a person in plain words, by demographics, by films they like — or any mix. "
+    f"Describe a person in plain words, by demographics, by {NOUNS} they like — or any mix. "
     "Everything below is recomputed from the same code path that ranks."
 )
 session.init_form()
@@ -39,7 +46,7 @@ def show_message(key: str) -> None:
 left, right = st.columns([0.36, 0.64], gap="large")
 
 with left:
-    st.selectbox("Start from a ready-made persona", [session.NOT_GIVEN, *session.READY_MADE], key=session.PRESET, on_change=session.apply_preset,
+    st.selectbox("Start from a ready-made persona", [session.NOT_GIVEN, *PRESETS], key=session.PRESET, on_change=session.apply_preset, args=(PRESETS,),
                  help="Replaces everything in the form: text, demographics and onboarding picks.")  # fmt: skip
     editing = st.session_state.get(session.EDITING)
     top = st.columns([0.5, 0.5], vertical_alignment="center")
@@ -52,7 +59,7 @@ with left:
     with st.form("profile", border=True):
         st.text_area(
             "Profile text (optional)", key=session.key(session.TEXT), height=110, max_chars=20_000,
-            placeholder="e.g. “cartoons with my kids”, “gory slasher films”, “I love space operas”",
+            placeholder=PLACEHOLDER,
             help="Free text, any length; the model reads the first 256 tokens. Ctrl+Enter submits.",
         )  # fmt: skip
         st.markdown("**Demographics (optional)**")
@@ -61,7 +68,7 @@ with left:
         demo[1].selectbox("Gender", [session.NOT_GIVEN, "F", "M"], key=session.key(session.GENDER))
         demo[2].selectbox("Occupation", [session.NOT_GIVEN, *OCCUPATIONS], key=session.key(session.OCCUPATION))
         st.multiselect(
-            "Onboarding likes: films the person says they like (optional)", options=list(TITLES), key=session.key(session.LIKED),
+            f"Onboarding likes: {NOUNS} the person says they like (optional)", options=list(TITLES), key=session.key(session.LIKED),
             format_func=lambda i: TITLES.get(i, str(i)), placeholder="Search titles…", max_selections=20,
         )  # fmt: skip
         st.text_input("Persona name", key=session.key(session.NAME), placeholder="e.g. Horror buff", max_chars=80)
@@ -72,7 +79,7 @@ with left:
     st.session_state.setdefault(session.BIAS_SCALE_WIDGET, session.bias_scale())
     st.slider(
         "Popularity pull: scale on the item bias b_i", 0.0, 1.0, step=0.05, key=session.BIAS_SCALE_WIDGET, on_change=session.keep_bias_scale,
-        help="b_i is learned from how often a film is liked, so it pulls every list towards the most popular films. "
+        help=f"b_i is learned from how often a {NOUN} is liked, so it pulls every list towards the most popular {NOUNS}. "
         "1 = the model as trained; 0 ranks by the person's fit ⟨e_u, e_i⟩ alone. The scaled b_i is the term shown everywhere, "
         "so the score still adds up exactly. Score anatomy uses the same setting.",
     )  # fmt: skip
@@ -146,17 +153,17 @@ def reading_section(name: str, user) -> None:
     original = explorer.read(user.text)
     chips = session.reading_chips(original)
     if not chips:
-        st.caption("Reading: no genres, exclusions, named films, era or self-description found — the words alone drive the text part.")
+        st.caption(f"Reading: no genres, exclusions, named {NOUNS}, era or self-description found — the words alone drive the text part.")
         return
     current = session.reading_chips(user.reading) if user.reading is not None else chips
     widget_key = f"chips-{name}-{hash(user.text) & 0xFFFF}"
     if widget_key not in st.session_state:
         st.session_state[widget_key] = [label for label in chips if label in current]
     st.pills(
-        "How the profile was read — wants, no (rules out), ♥ named films (? unsure), era, what they say about themselves. "
+        f"How the profile was read — wants, no (rules out), ♥ named {NOUNS} (? unsure), era, what they say about themselves. "
         "Click a chip to drop it from the model, again to bring it back.",
         list(chips), selection_mode="multi", key=widget_key, on_change=session.apply_chips, args=(explorer, name, widget_key),
-        help="Ruled-out genres and the era enter the score as their own terms (dot_avoid, dot_era); named films become onboarding "
+        help=f"Ruled-out genres and the era enter the score as their own terms (dot_avoid, dot_era); named {NOUNS} become onboarding "
         "likes and are never recommended back; what the person says about themselves fills in the demographics the form leaves empty.",
     )  # fmt: skip
     for match in user.reading.titles if user.reading else ():
@@ -183,23 +190,23 @@ def probability_wording() -> str:
 def pull_section(user, recs: pd.DataFrame, scale: float) -> None:
     """How popular this list is next to the catalogue and the plain popularity list, and how much of it is b_i."""
     pull = popularity_pull(explorer, recs)
-    st.markdown("**Popularity pull** — mean popularity percentile of the films (50 = the median film)")
+    st.markdown(f"**Popularity pull** — mean popularity percentile of the {NOUNS} (50 = the median {NOUN})")
     cols = st.columns(3)
     cols[0].metric("This list", f"{pull.list_percentile:.0f}",
-                   help="Percentile of each recommended film's number of ratings in the catalogue, averaged over the list.")  # fmt: skip
+                   help=f"Percentile of each recommended {NOUN}'s number of ratings in the catalogue, averaged over the list.")  # fmt: skip
     cols[1].metric("Most-popular list", f"{pull.popular_percentile:.0f}", help="The same for the plain popularity top list of this length.")
     cols[2].metric("b_i's share", f"{pull.bias_share:.0%}",
-                   help="μ and b_u are the same for every film, so the order is decided by b_i + ⟨e_u, e_i⟩; this is |b_i| ÷ "
+                   help=f"μ and b_u are the same for every {NOUN}, so the order is decided by b_i + ⟨e_u, e_i⟩; this is |b_i| ÷ "
                    "(|b_i| + |⟨e_u, e_i⟩|), averaged over the list. Popularity can also come through ⟨e_u, e_i⟩ itself.")  # fmt: skip
     st.plotly_chart(charts.popularity_pull(pull, scale), width="stretch")
     without = pull if scale == 0.0 else popularity_pull(explorer, explorer.recommend(user, k=len(recs), item_bias_scale=0.0))
     if without.list_percentile > pull.list_percentile - 5:
         where = (f"With b_i removed entirely this list would still sit at percentile {without.list_percentile:.0f}: its popularity comes "
-                 "through ⟨e_u, e_i⟩ — the fused vectors of popular films point where most people's do — not through the bias.")  # fmt: skip
+                 f"through ⟨e_u, e_i⟩ — the fused vectors of popular {NOUNS} point where most people's do — not through the bias.")  # fmt: skip
     else:
         where = f"With b_i removed entirely this list would sit at percentile {without.list_percentile:.0f}."
     st.caption(
-        f"Each dot is a film at its popularity percentile (median catalogue film: {pull.catalogue_median:.0f} ratings). {where} "
+        f"Each dot is a {NOUN} at its popularity percentile (median catalogue {NOUN}: {pull.catalogue_median:.0f} ratings). {where} "
         "The control on the left re-ranks with less of the bias."
     )
 
@@ -291,7 +298,7 @@ def results(k: int) -> None:
             st.caption(
                 "p is σ(r̂), the probability the update's loss uses (not recalibrated). "
                 "p: profile = before any feedback; p: before → p: now = the last update only; Δp = p now − p profile, the "
-                "cumulative effect of all feedback (a disliked film's p can rise in a later update when another rating pulls the vector)."
+                f"cumulative effect of all feedback (a disliked {NOUN}'s p can rise in a later update when another rating pulls the vector)."
             )
             if previous:
                 dropped = [TITLES.get(i, i) for i in previous if i not in set(recs[C.ITEM]) and i not in user.seen]

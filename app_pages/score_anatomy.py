@@ -11,18 +11,26 @@ from recsys.model import predict
 from ui import charts, literal, resources, session
 
 explorer = resources.explorer()
-TITLES = {int(i): t for i, t in zip(explorer.items[C.ITEM], explorer.items[C.TITLE])}
+TITLES = explorer.titles()
+USER_IDS = explorer.dataset.users[C.USER]
+NUMERIC_IDS = pd.api.types.is_integer_dtype(USER_IDS)
 
 st.title("🔬 Score anatomy")
 st.latex(r"\hat r(u,i) = \mu + b_u + b_i + \langle e_u, e_i \rangle, \qquad e = \sum_m \alpha_m h_m,\quad b = \sum_m \alpha_m \beta_m")
 
 cols = st.columns(2)
-sources = [f"persona: {n}" for n in session.personas()] + ["MovieLens user"]
+EXISTING = f"existing {explorer.dataset.name} user"
+sources = [f"persona: {n}" for n in session.personas()] + [EXISTING]
 source = cols[0].selectbox("User", sources)
-if source == "MovieLens user":
-    user_id = cols[0].number_input("User id", min_value=1, value=1, step=1, help="Any of the dataset's users (1–943 for MovieLens-100k).")
+if source == EXISTING:
+    if NUMERIC_IDS:
+        low, high = int(USER_IDS.min()), int(USER_IDS.max())
+        user_id = cols[0].number_input("User id", min_value=low, max_value=high, value=low, step=1,
+                                       help=f"Any of the catalogue's {len(USER_IDS):,} users (ids {low}–{high}).")  # fmt: skip
+    else:
+        user_id = cols[0].selectbox("User id", USER_IDS.tolist(), help=f"Any of the catalogue's {len(USER_IDS):,} users.")
     try:
-        user = explorer.user(int(user_id))
+        user = explorer.user(int(user_id) if NUMERIC_IDS else user_id)
     except ValueError as err:
         st.error(literal.md(err))
         st.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -167,7 +168,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m recsys", description="Cold-start explorer engine (MovieLens data: GroupLens, University of Minnesota)."
     )
     parser.add_argument("--device", help="cuda, mps or cpu (default: best available)")
-    parser.add_argument("--data", help="a GroupLens folder or a generic catalogue folder (default: the packaged MovieLens-100k)")
+    parser.add_argument(
+        "--data",
+        default=os.environ.get("COLDSTART_DATA") or None,
+        help="a GroupLens folder or a generic catalogue folder (default: $COLDSTART_DATA, else the packaged MovieLens-100k)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     rec = sub.add_parser("recommend", help="top-k for a new user described in words, with every score term")
     rec.add_argument("--profile", required=True, help="free text describing the person's tastes")

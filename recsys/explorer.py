@@ -91,6 +91,7 @@ class Explorer:
         self.preferences = preferences
         self._reader: ProfileReader | None = None
         self._item_columns: dict[str, np.ndarray] = {}
+        self._titles: dict[Any, str] | None = None
         # The catalogue as the user tower reads it (item texts, fused item vectors), converted once.
         self.towers.read_catalogue(self.item_text_vectors, self.item_vectors)
         self.popularity = np.bincount(dataset.item_ids.indices(ratings[C.ITEM]), minlength=dataset.n_items)
@@ -188,6 +189,13 @@ class Explorer:
     @property
     def ratings(self) -> pd.DataFrame:
         return self.dataset.ratings
+
+    def titles(self) -> dict[Any, str]:
+        """Item id → title, ids as plain Python values (what widgets and persona links hold)."""
+        if self._titles is None:
+            ids = [i.item() if hasattr(i, "item") else i for i in self.dataset.items[C.ITEM]]
+            self._titles = dict(zip(ids, self.dataset.items[C.TITLE].astype(str)))
+        return self._titles
 
     def _item_rows(self, item_ids: Iterable, what: str = "item") -> np.ndarray:
         rows = []

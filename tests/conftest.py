@@ -18,6 +18,8 @@ import pandas as pd
 import pytest
 
 os.environ["COLDSTART_CACHE"] = os.environ.get("COLDSTART_TEST_CACHE") or tempfile.mkdtemp(prefix="coldstart-test-cache-")
+# The tests choose their catalogues themselves; a server catalogue set for `make run` must not leak into them.
+os.environ.pop("COLDSTART_DATA", None)
 
 from recsys import Explorer  # noqa: E402
 

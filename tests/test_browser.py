@@ -137,18 +137,14 @@ def test_two_sessions_do_not_share_personas_feedback_or_uploads(server, browser,
     wait_idle(second)
     expect(second.locator(".st-key-persona_card")).to_contain_text("👍 like", timeout=60_000)
     make_persona(second, server, "westerns", "Bob western")
-    # An upload in the second session (Home's catalogue checker), under a name only it uses.
-    items = tmp_path / "bob-items.csv"
-    items.write_text("item_id,name\n1,Red shoes\n")
-    interactions = tmp_path / "bob-interactions.csv"
-    interactions.write_text("user_id,item_id\n1,1\n")
-    second.get_by_role("link", name="Home").first.click()
-    second.get_by_text("Bring your own catalogue").click()
-    second.locator("input[type=file]").nth(0).set_input_files(str(items))
-    second.locator("input[type=file]").nth(1).set_input_files(str(interactions))
-    # The checker names the file by its role (uploads are stored as items.csv, whatever the browser called them).
-    expect(second.get_by_text("Not loadable").first).to_be_visible(timeout=60_000)
-    assert second.get_by_text("bob-items.csv").count() >= 1  # the uploader lists the file in this session
+    # An upload in the second session (the Catalogue page), in a folder only it uses.
+    folder = tmp_path / "bob"
+    folder.mkdir()
+    (folder / "items.csv").write_text("item_id,name\n1,Red shoes\n")
+    (folder / "interactions.csv").write_text("user_id,item_id\n1,1\n")
+    upload(second, [folder / "items.csv", folder / "interactions.csv"])
+    expect(second.get_by_text("This catalogue cannot be opened").first).to_be_visible(timeout=60_000)
+    assert second.get_by_text("Red shoes").count() == 0 and second.locator("[data-testid='stFileUploaderFileName']").count() == 2
 
     # The first session, rerun on every page that lists a session's things, sees none of them.
     first.get_by_role("link", name="Embedding map").first.click()
@@ -166,10 +162,11 @@ def test_two_sessions_do_not_share_personas_feedback_or_uploads(server, browser,
     options = first.get_by_role("option").all_inner_texts()
     assert "persona: Alice family" in options and not any("Bob" in o for o in options), options
     first.keyboard.press("Escape")
-    first.get_by_role("link", name="Home").first.click()
-    first.get_by_text("Bring your own catalogue").click()
+    first.get_by_role("link", name="Catalogue").first.click()
+    first.get_by_text("Your own files").click()
     wait_idle(first)
-    assert first.get_by_text("bob-items.csv").count() == 0 and first.get_by_text("Not loadable").count() == 0
+    assert first.locator("[data-testid='stFileUploaderFileName']").count() == 0
+    assert first.get_by_text("This catalogue cannot be opened").count() == 0
     assert_no_exception(first)
 
     # And the second session still has all of its own.
@@ -215,20 +212,30 @@ def test_reduced_load_test_has_no_errors_and_leaves_the_shared_engine_untouched(
     assert (after["model"], after["text encoder"]) == (ours["model"], ours["text encoder"])
 
 
-def test_malformed_upload_is_a_clear_message(server, browser, tmp_path):
+def upload(page, files: list[Path]) -> None:
+    """Send ``files`` through the Catalogue page's uploader (in-app navigation keeps the session)."""
+    page.get_by_role("link", name="Catalogue").first.click()
+    page.get_by_text("Your own files").click()
+    page.locator("input[type=file]").first.set_input_files([str(f) for f in files])
+    wait_idle(page)
+
+
+def test_malformed_upload_lists_every_problem_with_file_row_and_column(server, browser, tmp_path):
     from playwright.sync_api import expect
 
-    items = tmp_path / "items.csv"
-    items.write_text("item_id,name\n1,Red shoes\n")
-    interactions = tmp_path / "interactions.csv"
-    interactions.write_text("user_id,item_id\n1,1\n")
+    (tmp_path / "items.csv").write_text("item_id,name\n1,Red shoes\n1,Blue shoes\n")
+    (tmp_path / "interactions.csv").write_text("user_id,item_id,rating\n1,1,five\n")
     page = browser.new_page(viewport={"width": 1440, "height": 1600})
     page.goto(server)
-    page.get_by_text("Bring your own catalogue").click()
-    inputs = page.locator("input[type=file]")
-    inputs.nth(0).set_input_files(str(items))
-    inputs.nth(1).set_input_files(str(interactions))
-    expect(page.get_by_text("Not loadable: file items.csv, column 'title'")).to_be_visible(timeout=60_000)
+    upload(page, [tmp_path / "items.csv", tmp_path / "interactions.csv"])
+    expect(page.get_by_text("This catalogue cannot be opened")).to_be_visible(timeout=60_000)
+    expect(page.locator("[data-testid='stDataFrame']").first).to_be_visible()
+    # Every problem at once, each with its file, row and column: the missing title, the duplicate id, the bad rating.
+    page.get_by_text("The same, as text to copy").click()
+    shown = page.locator("[data-testid='stCode'] code").first.inner_text()
+    assert "file items.csv, column 'title'" in shown, shown
+    assert "file items.csv, row 2, column 'item_id'" in shown, shown
+    assert "file interactions.csv, row 1, column 'rating'" in shown, shown
     assert_no_exception(page)
     page.close()
 

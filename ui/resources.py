@@ -1,49 +1,161 @@
-"""The app's shared, read-only resources: one engine and one map per process (st.cache_resource)."""
+"""The app's shared, read-only resources: one engine and one map per catalogue and process (st.cache_resource).
+
+The server's default catalogue is MovieLens-100k, or the folder ``$COLDSTART_DATA`` names.
+A session can open another one (the Catalogue page: an upload or the shipped example); its
+engine is cached by the catalogue's content fingerprint, so every session that opens the
+same files shares one engine, and the default keeps serving everyone else.
+"""
 
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
 from recsys import Explorer
 from recsys.analysis.projection import Projector
+from recsys.data import Dataset, load_path
+from recsys.jobs import TrainingJob, TrainingJobs
 from recsys.persona_store import PersonaStore
 from recsys_bench import results
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class _LazyBar:
+    """A progress bar drawn on its first report (so a cache hit, which reports nothing, draws nothing)."""
+
+    def __init__(self):
+        self.bar = None
+
+    def __call__(self, message: str, fraction: float) -> None:
+        if self.bar is None:
+            self.bar = st.progress(0.0)
+        self.bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
+
+    def empty(self) -> None:
+        if self.bar is not None:
+            self.bar.empty()
+
+
 def _bar_progress():
-    """A progress bar and the ``callback(message, fraction)`` that drives it."""
-    bar = st.progress(0.0, text="Starting…")
+    """A progress bar (drawn when first used) and the ``callback(message, fraction)`` that drives it."""
+    bar = _LazyBar()
+    return bar, bar
 
-    def progress(message: str, fraction: float) -> None:
-        bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
 
-    return bar, progress
+DATA_ENV = "COLDSTART_DATA"
+CATALOGUE = "catalogue"  # session key: the Opened catalogue this session explores, absent for the server default
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A catalogue a session opened: where its files are and the fingerprint its engine is cached by."""
+
+    folder: str
+    fingerprint: str
+    label: str
+
+
+def timed_progress(progress: Callable[[str, float], None]) -> Callable[[str, float], None]:
+    """Wrap ``progress`` so each message also says the time spent and, once a step is under way, about how long is left."""
+    started = time.perf_counter()
+
+    def report(message: str, fraction: float) -> None:
+        spent = time.perf_counter() - started
+        left = spent * (1 - fraction) / fraction if 0.05 <= fraction < 1 else None
+        progress(f"{message} — {timing(spent, left)}", fraction)
+
+    return report
+
+
+def timing(spent: float, left: float | None) -> str:
+    """``"40 s so far, about 2 min left"``."""
+    return f"{duration(spent)} so far" + (f", about {duration(left)} left" if left is not None else "")
+
+
+def duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+
+
+def _calibrated(engine: Explorer) -> Explorer:
+    """Read the like-probability through the calibration of the latest benchmark run of this catalogue (if any)."""
+    found = results.latest()
+    return engine.calibrated(found.calibration(engine.dataset.name)) if found else engine
+
+
+def default_dataset() -> Dataset | None:
+    """The server's catalogue: the folder ``$COLDSTART_DATA`` names, or ``None`` for the packaged MovieLens-100k."""
+    path = os.environ.get(DATA_ENV, "").strip()
+    return load_path(path) if path else None
 
 
 @st.cache_resource(show_spinner=False)
-def explorer() -> Explorer:
-    """The engine, loaded once per process (a progress bar shows while it trains or loads).
+def default_explorer() -> Explorer:
+    """The server's engine, loaded once per process (a progress bar shows while it trains or loads).
 
     Its like-probability is read through the calibration the latest benchmark run fitted
     (the shipped reference run until a local one exists).
     """
     bar, progress = _bar_progress()
-    engine = Explorer.load(progress=progress)
+    engine = Explorer.load(dataset=default_dataset(), progress=timed_progress(progress))
     bar.empty()
-    found = results.latest()
-    return engine.calibrated(found.calibration(engine.dataset.name)) if found else engine
+    return _calibrated(engine)
 
 
 @st.cache_resource(show_spinner=False)
-def projector() -> Projector:
-    """The map layouts, fitted once per process and cached on disk."""
+def training_jobs() -> TrainingJobs:
+    """The server's catalogue trainings (each in its own thread); a finished job's result is that catalogue's engine."""
+    return TrainingJobs(keep=4)
+
+
+def start_training(fingerprint: str, label: str, load: Callable[[], Dataset]) -> TrainingJob:
+    """Train (or load from the disk cache) the engine of a catalogue in the background; joins a training already under way."""
+    encoder = default_explorer().encoder  # one text model for every catalogue
+
+    def work(progress: Callable[[str, float], None]) -> Explorer:
+        progress("Reading the catalogue", 0.0)
+        return _calibrated(Explorer.train(load(), encoder, progress=progress))
+
+    return training_jobs().start(fingerprint, label, work)
+
+
+def opened() -> Opened | None:
+    """The catalogue this session opened, or ``None`` when it explores the server's default."""
+    return st.session_state.get(CATALOGUE)
+
+
+def explorer() -> Explorer:
+    """The engine of the catalogue this session explores."""
+    chosen = opened()
+    if chosen is None:
+        return default_explorer()
+    job = training_jobs().get(chosen.fingerprint)
+    if job is None or job.state != "ready":
+        # Dropped from memory since (more catalogues were opened): load it again, from the disk cache.
+        job = start_training(chosen.fingerprint, chosen.label, lambda: load_path(chosen.folder))
+        with st.spinner(f"Loading {chosen.label} again…"):
+            job.wait()
+        if job.state != "ready":
+            st.error(f"{chosen.label} could not be loaded again ({job.error}); back to the server's catalogue.")
+            st.session_state.pop(CATALOGUE, None)
+            return default_explorer()
+    return job.result
+
+
+def engine_key(engine: Explorer) -> str:
+    """What identifies an engine across sessions: its model's cache key (data fingerprint, code, config)."""
+    return str(engine.info.get("key", id(engine)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=5)
+def _projector(key: str, _engine: Explorer) -> Projector:
     bar, progress = _bar_progress()
-    result = Projector.for_explorer(explorer(), progress=progress)
+    result = Projector.for_explorer(_engine, progress=timed_progress(progress))
     # Warm the placement path once so the first persona on the map is instant.
     layout = result.layout("text", 2)
     layout.place(layout.reference[:1])
@@ -51,10 +163,21 @@ def projector() -> Projector:
     return result
 
 
-@st.cache_resource(show_spinner=False)
+def projector() -> Projector:
+    """The map layouts of this session's catalogue, fitted once per process and cached on disk."""
+    engine = explorer()
+    return _projector(engine_key(engine), engine)
+
+
+@st.cache_resource(show_spinner=False, max_entries=5)
+def _checksums_at_load(key: str, _engine: Explorer) -> dict[str, str]:
+    return _engine.checksums()
+
+
 def checksums_at_load() -> dict[str, str]:
-    """The shared engine's checksums when it was first used (the Home page compares fresh ones with these)."""
-    return explorer().checksums()
+    """This session engine's checksums when it was first used (the Home page compares fresh ones with these)."""
+    engine = explorer()
+    return _checksums_at_load(engine_key(engine), engine)
 
 
 @st.cache_resource(show_spinner=False)

@@ -40,7 +40,7 @@ PRESET, TEXT, AGE, GENDER, OCCUPATION, LIKED, NAME = "preset", "profile_text", "
 NOT_GIVEN = "—"
 FORM_DEFAULTS = {TEXT: "", AGE: None, GENDER: NOT_GIVEN, OCCUPATION: NOT_GIVEN, LIKED: [], NAME: ""}
 
-READY_MADE = {
+MOVIELENS_READY_MADE = {
     "Space-opera fan": ("I love space operas: epic battles between the stars, alien worlds and rebels against an empire.", {}),
     "Parent of young kids": ("Cartoons and family films I can watch with my kids on a Sunday afternoon.", {"age": 38, "gender": "F"}),
     "Horror buff": (
@@ -54,6 +54,39 @@ READY_MADE = {
     ),
     "War-history buff": ("War films and westerns, especially World War II stories.", {"age": 52, "gender": "M", "occupation": "engineer"}),
 }
+
+
+def common_genres(explorer: Explorer, n: int) -> list[str]:
+    """The ``n`` genres most items of the catalogue carry (ties by name)."""
+    counts: dict[str, int] = {}
+    for genres in explorer.dataset.items[C.GENRES]:
+        for genre in genres:
+            counts[genre] = counts.get(genre, 0) + 1
+    return sorted((g for g in counts if g != "unknown"), key=lambda g: (-counts[g], g))[:n]
+
+
+def ready_made(explorer: Explorer) -> dict[str, tuple[str, dict]]:
+    """Ready-made personas for the catalogue: hand-written ones for films, else one per common genre of its items."""
+    if explorer.dataset.noun == "film":
+        return MOVIELENS_READY_MADE
+    return {f"{genre} fan": (f"I love {genre.lower()} {explorer.dataset.nouns}.", {}) for genre in common_genres(explorer, 6)}
+
+
+def open_catalogue(chosen) -> None:
+    """Explore ``chosen`` (a :class:`ui.resources.Opened`, or ``None`` for the server default) from the next run on.
+
+    This session's personas and new items are built on the other catalogue's model, so
+    they are dropped; saved personas stay in the team's store.
+    """
+    from ui.resources import CATALOGUE
+
+    if chosen is None:
+        st.session_state.pop(CATALOGUE, None)
+    else:
+        st.session_state[CATALOGUE] = chosen
+    for name in (PERSONAS, NEW_ITEMS, ACTIVE, SHOWN, SAVED_PICK, SAVE_PENDING, BIAS_SCALE):
+        st.session_state.pop(name, None)
+    clear_form()
 
 
 @dataclass(frozen=True)
@@ -191,13 +224,13 @@ def load_form(persona: Persona) -> None:
     st.session_state[EDITING] = persona.name
 
 
-def apply_preset() -> None:
+def apply_preset(presets: dict[str, tuple[str, dict]]) -> None:
     """Callback of the ready-made persona selector: the preset replaces everything in the form."""
     name = st.session_state.get(PRESET)
     clear_form()
     st.session_state[PRESET] = name
-    if name in READY_MADE:
-        text, demographics = READY_MADE[name]
+    if name in presets:
+        text, demographics = presets[name]
         st.session_state[key(TEXT)] = text
         st.session_state[key(AGE)] = demographics.get(C.AGE)
         st.session_state[key(GENDER)] = demographics.get(C.GENDER, NOT_GIVEN)

@@ -1,0 +1,187 @@
+"""Catalogue: which catalogue this session explores, and opening another one (the shipped example or your own files)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from recsys.cache import cache_root
+from recsys.data import MAX_UPLOAD_BYTES, DataError, Dataset, load_path
+from recsys.uploads import collect
+from ui import literal, resources, session
+
+explorer = resources.explorer()
+dataset = explorer.dataset
+EXAMPLE, UPLOAD = "Example: a made-up bookshop (300 books)", "Your own files"
+NOTICE = "catalogue_notice"  # (kind, text) said once after a training ends
+COLLECTED = "catalogue_upload"  # (file ids, Collected) of the last upload, so a rerun does not write the files again
+CANCEL = "cancel_training"
+
+st.title("📦 Catalogue")
+st.caption(
+    "Every page explores one catalogue. This server's is below; open another one here — it trains once (a few minutes "
+    "for a few thousand items on this machine), is cached by its content, and opens in seconds the next time. "
+    "Only this session switches: everyone else keeps the server's catalogue."
+)
+
+if notice := st.session_state.pop(NOTICE, None):
+    {"success": st.success, "warning": st.warning, "error": st.error}[notice[0]](notice[1])
+st.subheader("Now exploring")
+cols = st.columns(4)
+cols[0].metric(
+    "Catalogue", dataset.name, "opened in this session" if resources.opened() else "the server's", delta_color="off", delta_arrow="off"
+)
+cols[1].metric(dataset.nouns.capitalize(), f"{dataset.n_items:,}")
+cols[2].metric("Users", f"{dataset.n_users:,}")
+cols[3].metric("Interactions", f"{len(dataset.ratings):,}")
+st.caption(
+    f"{dataset.noun.capitalize()} attributes: {', '.join(dataset.item_attributes) or 'none'} · "
+    f"user attributes: {', '.join(dataset.user_attributes) or 'none'} · rating scale {dataset.rating_scale[0]:g}–{dataset.rating_scale[1]:g}"
+)
+if resources.opened():
+    st.button("↩ Back to the server's catalogue", on_click=session.open_catalogue, args=(None,),
+              help="This session's personas belong to the catalogue they were made on, so they are cleared.")  # fmt: skip
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def checked(folder: str) -> tuple[Dataset | None, list]:
+    """The catalogue in ``folder`` and the problems that stop it loading (every one, with file, row and column)."""
+    try:
+        return load_path(folder), []
+    except DataError as err:
+        return None, list(getattr(err, "problems", [err]))
+
+
+def example_folder() -> Path:
+    """The shipped example catalogue, written by this project's own script on first use."""
+    from recsys.examples import write_bookshop
+
+    folder = cache_root() / "examples" / "bookshop"
+    if not (folder / "items.csv").exists():
+        write_bookshop(folder)
+    return folder
+
+
+def uploaded_folder() -> Path | None:
+    """The uploaded files as a catalogue folder (or ``None`` while nothing usable is uploaded)."""
+    files = st.file_uploader(
+        "Catalogue files, or one .zip of the folder",
+        type=["csv", "parquet", "zip", "json", "data", "item", "user", "dat"],
+        accept_multiple_files=True,
+        help="Generic format: items, interactions and optional users (.csv or .parquet) plus an optional catalogue.json "
+        'naming one item ("book"). Or a GroupLens MovieLens folder\'s files (ml-100k, ml-1m, ml-latest-small). '
+        "See data/README.md for every column.",
+    )
+    st.caption(
+        f"Up to {MAX_UPLOAD_BYTES // 2**20} MB per file (`server.maxUploadSize` in `.streamlit/config.toml`) and "
+        f"{MAX_UPLOAD_BYTES // 2**20} MiB unpacked from a .zip. Files are named by their role on the server, never by the name sent."
+    )
+    if not files:
+        return None
+    ids = tuple(f.file_id for f in files)
+    memo = st.session_state.get(COLLECTED)
+    if memo is None or memo[0] != ids:
+        memo = (ids, collect([(f.name, f.getvalue()) for f in files]))
+        st.session_state[COLLECTED] = memo
+    result = memo[1]
+    for line in result.skipped:
+        st.warning(f"Not used: {literal.md(line)}")
+    if result.folder is None:
+        st.info(
+            "None of these files is a catalogue file yet: send items + interactions (and optionally users), or a GroupLens folder's files."
+        )
+    return result.folder
+
+
+def show_problems(problems: list) -> None:
+    st.error(f"**This catalogue cannot be opened: {len(problems)} problem{'s' if len(problems) != 1 else ''}.** Fix them and upload again.")
+    rows = [
+        {
+            "file": Path(str(getattr(p, "file", ""))).name,
+            "row": getattr(p, "row", None),
+            "column": getattr(p, "column", None),
+            "problem": str(getattr(p, "message", None) or p),
+        }
+        for p in problems
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    with st.expander("The same, as text to copy"):
+        st.code("\n".join(str(p) for p in problems), language=None)
+
+
+st.subheader("Open another catalogue")
+source = st.radio("Source", [EXAMPLE, UPLOAD], horizontal=True, label_visibility="collapsed")
+folder = example_folder() if source == EXAMPLE else uploaded_folder()
+if source == EXAMPLE:
+    st.caption(
+        "Written by `python -m recsys.examples` (this project's own script): made-up books with blurbs, formats and "
+        "languages, readers with an age and a region, and 5,000 implicit interactions (no star ratings). Nothing in it is real."
+    )
+if folder is None:
+    st.stop()
+
+with st.spinner("Checking the files…"):
+    candidate, problems = checked(str(folder))
+if problems:
+    show_problems(problems)
+    st.stop()
+
+st.success(
+    f"**{literal.md(candidate.name)}** looks good: {candidate.n_items:,} {literal.md(candidate.nouns)}, {candidate.n_users:,} users, "
+    f"{len(candidate.ratings):,} interactions; {literal.md(candidate.noun)} attributes: {literal.md(', '.join(candidate.item_attributes))}."
+)
+fingerprint = candidate.fingerprint()
+if resources.opened() and resources.opened().fingerprint == fingerprint:
+    st.info("This is the catalogue this session already explores.")
+    st.stop()
+
+
+def open_engine(job) -> None:
+    """The job's engine becomes this session's catalogue (personas made on the previous one are cleared)."""
+    session.open_catalogue(resources.Opened(str(folder), fingerprint, job.label))
+    st.session_state[NOTICE] = ("success", f"Now exploring **{literal.md(job.label)}**: every page uses it. Start on **New user**.")
+
+
+@st.fragment(run_every=1.0)
+def follow(key: str) -> None:
+    """The training's progress, redrawn every second while it runs (leaving the page does not stop it)."""
+    job = resources.training_jobs().get(key)
+    if job is None:
+        return
+    if job.state in ("running", "cancelling"):
+        text = f"{job.message} — {resources.timing(job.seconds, job.seconds_left)}"
+        st.progress(job.fraction, text=("Cancelling… " if job.state == "cancelling" else "") + text)
+        st.button("✖ Cancel training", key=CANCEL, on_click=job.cancel, disabled=job.state == "cancelling",
+                  help="Stops at the next step and keeps nothing; this session keeps its current catalogue.")  # fmt: skip
+        st.caption("Other pages and other people keep working meanwhile; you can leave this page and come back.")
+        return
+    if job.state == "ready":
+        open_engine(job)
+    elif job.state == "cancelled":
+        resources.training_jobs().forget(key)
+        st.session_state[NOTICE] = (
+            "warning",
+            f"Training cancelled: nothing was kept, and this session still explores **{literal.md(dataset.name)}**.",
+        )
+    else:
+        resources.training_jobs().forget(key)
+        st.session_state[NOTICE] = (
+            "error",
+            f"Training failed: {literal.md(job.error)}. This session still explores **{literal.md(dataset.name)}**.",
+        )
+    st.rerun(scope="app")
+
+
+job = resources.training_jobs().get(fingerprint)
+if job is not None and job.state == "ready":
+    st.button(f"Open {literal.md(job.label)}", type="primary", on_click=open_engine, args=(job,),
+              help="Trained already on this server: opens at once.")  # fmt: skip
+elif job is None or job.state in ("cancelled", "failed"):
+    if st.button(f"Train and open {literal.md(candidate.name)}", type="primary",
+                 help="Trains the model in the background (a model trained before on the same files loads from the cache in seconds)."):  # fmt: skip
+        resources.start_training(fingerprint, candidate.name, lambda: candidate)
+        st.rerun()
+else:
+    follow(fingerprint)

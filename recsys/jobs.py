@@ -1,0 +1,122 @@
+"""Training a catalogue in the background: progress anyone can read, a cancel anyone can press.
+
+The app opens a catalogue by starting a :class:`TrainingJob` in a thread of the server
+process, so the sessions exploring other catalogues keep being served, a person can leave
+the page and come back to the same progress, and several people opening the same files
+share one training. A job is keyed by the catalogue's content fingerprint; the model it
+trains is also cached on disk under that fingerprint, so finished work is never redone.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+
+class Cancelled(Exception):
+    """Raised inside a job's work at its next progress report once someone pressed cancel."""
+
+
+class TrainingJob:
+    """One catalogue's training, run by ``work(progress)`` in a daemon thread.
+
+    ``work`` must call ``progress(message, fraction)`` now and then; cancelling takes effect at
+    the next call. Read ``message``, ``fraction``, ``seconds_left`` and ``state`` from any thread.
+    """
+
+    def __init__(self, key: str, label: str, work: Callable[[Callable[[str, float], None]], Any]):
+        self.key, self.label = key, label
+        self.message, self.fraction = "Starting", 0.0
+        self.result: Any = None
+        self.error: str | None = None
+        self.started = time.perf_counter()
+        self.finished: float | None = None
+        self._cancel = threading.Event()
+        self._work = work
+        self._thread = threading.Thread(target=self._run, name=f"train-{key}", daemon=True)
+
+    def start(self) -> TrainingJob:
+        self._thread.start()
+        return self
+
+    def _report(self, message: str, fraction: float) -> None:
+        if self._cancel.is_set():
+            raise Cancelled
+        self.message, self.fraction = message, min(max(float(fraction), 0.0), 1.0)
+
+    def _run(self) -> None:
+        try:
+            self.result = self._work(self._report)
+            self.message, self.fraction = "Ready", 1.0
+        except Cancelled:
+            self.error = "cancelled"
+        except Exception as err:  # the page shows it; the server keeps serving
+            self.error = f"{type(err).__name__}: {err}"
+        finally:
+            self.finished = time.perf_counter()
+
+    def cancel(self) -> None:
+        """Stop at the work's next progress report (a few seconds at most while training)."""
+        self._cancel.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the job has ended (``True``) or ``timeout`` passed (``False``)."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    @property
+    def state(self) -> str:
+        """``running``, ``cancelling``, ``ready``, ``cancelled`` or ``failed``."""
+        if self.finished is None:
+            return "cancelling" if self._cancel.is_set() else "running"
+        if self.error is None:
+            return "ready"
+        return "cancelled" if self.error == "cancelled" else "failed"
+
+    @property
+    def seconds(self) -> float:
+        return (self.finished or time.perf_counter()) - self.started
+
+    @property
+    def seconds_left(self) -> float | None:
+        """A linear estimate from the time spent and the fraction done (``None`` until 5% is done)."""
+        if self.finished is not None or self.fraction < 0.05:
+            return None
+        return self.seconds * (1 - self.fraction) / self.fraction
+
+
+class TrainingJobs:
+    """The server's jobs by key: at most one per catalogue, the latest ``keep`` finished ones kept (their results are the engines)."""
+
+    def __init__(self, keep: int = 4):
+        self.keep = keep
+        self._jobs: OrderedDict[str, TrainingJob] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> TrainingJob | None:
+        with self._lock:
+            return self._jobs.get(key)
+
+    def start(self, key: str, label: str, work: Callable[[Callable[[str, float], None]], Any]) -> TrainingJob:
+        """The running or finished job for ``key``, or a new one; a cancelled or failed one is replaced."""
+        with self._lock:
+            job = self._jobs.get(key)
+            if job is not None and job.state in ("running", "cancelling", "ready"):
+                self._jobs.move_to_end(key)
+                return job
+            job = self._jobs[key] = TrainingJob(key, label, work).start()
+            self._jobs.move_to_end(key)
+            finished = [k for k, j in self._jobs.items() if j.finished is not None and k != key]
+            for old in finished[: max(0, len(self._jobs) - self.keep)]:
+                del self._jobs[old]
+            return job
+
+    def forget(self, key: str) -> None:
+        """Drop a finished job (a cancelled or failed one, once its session has said so)."""
+        with self._lock:
+            job = self._jobs.get(key)
+            if job is not None and job.finished is not None:
+                del self._jobs[key]

@@ -1,0 +1,102 @@
+"""Background catalogue training: progress, cancel at the next step, one job per catalogue, nothing kept when cancelled."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from recsys.data import load_path
+from recsys.jobs import TrainingJobs
+
+
+def steps(n: int, done: list, gate: threading.Event | None = None):
+    """Work of ``n`` steps that records each one; waits on ``gate`` after the first (so a test can act mid-way)."""
+
+    def work(progress):
+        for i in range(n):
+            progress(f"step {i + 1}/{n}", i / n)
+            done.append(i)
+            if gate is not None and i == 0:
+                gate.wait(10)
+        return f"result after {n} steps"
+
+    return work
+
+
+def test_a_job_reports_progress_and_keeps_its_result():
+    done: list[int] = []
+    job = TrainingJobs().start("k", "Catalogue", steps(5, done))
+    assert job.wait(10)
+    assert (job.state, job.result, job.fraction, job.message) == ("ready", "result after 5 steps", 1.0, "Ready")
+    assert done == [0, 1, 2, 3, 4] and job.seconds_left is None
+
+
+def test_cancel_stops_at_the_next_step_and_keeps_nothing():
+    done: list[int] = []
+    gate = threading.Event()
+    jobs = TrainingJobs()
+    job = jobs.start("k", "Catalogue", steps(100, done, gate))
+    assert job.state == "running"
+    job.cancel()
+    assert job.state == "cancelling"
+    gate.set()
+    assert job.wait(10)
+    assert job.state == "cancelled" and job.result is None and done == [0]
+    jobs.forget("k")
+    assert jobs.get("k") is None
+
+
+def test_one_job_per_catalogue_and_a_failed_one_is_replaced():
+    done: list[int] = []
+    gate = threading.Event()
+    jobs = TrainingJobs()
+    first = jobs.start("k", "Catalogue", steps(3, done, gate))
+    assert jobs.start("k", "Catalogue", steps(3, done)) is first  # a second session joins the same training
+    gate.set()
+    first.wait(10)
+
+    def broken(progress):
+        raise ValueError("file items.csv, row 3: bad")
+
+    failed = jobs.start("bad", "Broken", broken)
+    failed.wait(10)
+    assert failed.state == "failed" and "row 3" in failed.error
+    again = jobs.start("bad", "Broken", steps(1, []))
+    assert again is not failed and again.wait(10) and again.state == "ready"
+
+
+def test_only_the_latest_finished_jobs_are_kept():
+    jobs = TrainingJobs(keep=2)
+    for key in "abc":
+        jobs.start(key, key, steps(1, [])).wait(10)
+    jobs.start("d", "d", steps(1, [])).wait(10)
+    assert [k for k in "abcd" if jobs.get(k) is not None] == ["c", "d"]
+
+
+@pytest.mark.slow
+def test_cancelling_a_real_training_keeps_no_model_and_the_default_engine_serves(small_catalogue, explorer, tmp_path):
+    """The app's path: Explorer.train in a job; cancelled mid-way, nothing lands in the model cache, and the default engine still ranks."""
+    from recsys import Explorer
+
+    dataset = load_path(small_catalogue)
+    seen: list[str] = []
+    gate = threading.Event()
+
+    def work(progress):
+        def report(message, fraction):
+            seen.append(message)
+            progress(message, fraction)
+            if message.startswith("Training"):
+                gate.set()
+
+        return Explorer.train(dataset, explorer.encoder, progress=report, cache_dir=tmp_path)
+
+    job = TrainingJobs().start("small", "Small", work)
+    assert gate.wait(300), seen
+    job.cancel()
+    assert job.wait(300)
+    assert job.state == "cancelled", job.error
+    assert not list((tmp_path / "models").glob("*/model.pt"))
+    recs = explorer.recommend(explorer.new_user("space operas"), k=5)
+    assert len(recs) == 5 and recs["score"].notna().all()

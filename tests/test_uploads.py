@@ -1,0 +1,80 @@
+"""Uploaded files become a catalogue folder: named by role, zips unpacked safely, same files → same folder."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pandas as pd
+
+from recsys import uploads
+from recsys.data import load_path
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _catalogue_files(small_catalogue) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in small_catalogue.iterdir() if p.is_file()}
+
+
+def test_role_of_takes_only_the_base_name_and_known_files():
+    assert uploads.role_of("Items.CSV") == "items.csv"
+    assert uploads.role_of("shop/2024/interactions.parquet") == "interactions.parquet"
+    assert uploads.role_of("ml-100k\\u.data") == "u.data"
+    assert uploads.role_of("../../etc/passwd") is None
+    assert uploads.role_of("items.xlsx") is None
+    assert uploads.role_of("notes.csv") is None
+
+
+def test_files_are_written_by_role_and_load(small_catalogue, tmp_path):
+    files = [(f"My Shop Export ({name})", data) for name, data in _catalogue_files(small_catalogue).items()]
+    # Browsers send the bare file name; a crafted one is cut to its last component.
+    files = [("../../" + name.split("(")[1].rstrip(")"), data) for name, data in files]
+    result = uploads.collect(files, root=tmp_path)
+    assert result.folder is not None and result.folder.parent == tmp_path
+    assert sorted(p.name for p in result.folder.iterdir()) == sorted(_catalogue_files(small_catalogue))
+    assert load_path(result.folder).n_items == 60
+    assert not list(tmp_path.parent.glob("items.csv"))  # nothing escaped the uploads folder
+
+
+def test_same_files_land_in_the_same_folder_and_different_files_do_not(small_catalogue, tmp_path):
+    files = list(_catalogue_files(small_catalogue).items())
+    first = uploads.collect(files, root=tmp_path)
+    again = uploads.collect(list(reversed(files)), root=tmp_path)
+    assert first.folder == again.folder
+    changed = [(n, d + b"\n" if n == "items.csv" else d) for n, d in files]
+    assert uploads.collect(changed, root=tmp_path).folder != first.folder
+
+
+def test_a_zip_of_a_nested_folder_is_unpacked_and_junk_is_named(small_catalogue, tmp_path):
+    members = {f"shop/{name}": data for name, data in _catalogue_files(small_catalogue).items()}
+    members["__MACOSX/shop/._items.csv"] = b"\x00\x05resource fork"
+    members["shop/README.txt"] = b"hello"
+    members["../evil/items.csv"] = b"should lose to the first items file"
+    result = uploads.collect([("export.zip", _zip(members))], root=tmp_path)
+    assert load_path(result.folder).n_items == 60
+    assert any("README.txt" in line and "not a catalogue file" in line for line in result.skipped)
+    assert any("second items file" in line for line in result.skipped)
+    assert not any("._items" in line for line in result.skipped)
+
+
+def test_unknown_files_and_broken_zips_are_reported_not_written(tmp_path):
+    result = uploads.collect([("photo.png", b"\x89PNG"), ("data.zip", b"not a zip")], root=tmp_path)
+    assert result.folder is None
+    assert any(line.startswith("photo.png: not a catalogue file") for line in result.skipped)
+    assert any("not a readable .zip" in line for line in result.skipped)
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_zip_bomb_stops_at_the_size_budget(tmp_path, monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 1_000)
+    items = pd.DataFrame({"item_id": range(500), "title": ["x" * 20] * 500}).to_csv(index=False).encode()
+    result = uploads.collect([("big.zip", _zip({"items.csv": items, "interactions.csv": b"user_id,item_id\n1,1\n"}))], root=tmp_path)
+    assert any("items.csv" in line and "unpacked" in line for line in result.skipped)
+    assert result.folder is not None and sorted(p.name for p in result.folder.iterdir()) == ["interactions.csv"]
