@@ -119,7 +119,10 @@ def start_training(fingerprint: str, label: str, load: Callable[[], Dataset]) ->
 
     def work(progress: Callable[[str, float], None]) -> Explorer:
         progress("Reading the catalogue", 0.0)
-        return _calibrated(Explorer.train(load(), encoder, progress=progress))
+        engine = Explorer.train(load(), encoder, progress=lambda message, fraction: progress(message, 0.85 * fraction))
+        # The map too, so the Embedding map opens at once (its layouts are cached on disk by the model).
+        Projector.for_explorer(engine, progress=lambda message, fraction: progress(message, 0.85 + 0.15 * fraction))
+        return _calibrated(engine)
 
     return training_jobs().start(fingerprint, label, work)
 
