@@ -84,18 +84,19 @@ GENRES: dict[str, dict] = {
                   "n": ["five", "six", "seven"], "clue": ["missing teacup", "torn letter", "muddy boot print", "stopped clock"]},
     },
     "Thriller": {
-        "titles": ["The {codename} File", "No Way Back", "{hours} Hours", "Kill Switch", "The Safe House"],
+        "titles": ["The {codename} {dossier}", "{hours} Hours in {city}", "A Spy in {city2}", "The {city} Safe House", "Kill Switch {codename}"],
         "opening": ["Former agent {Name} {surname} has {hours} hours to stop a conspiracy that reaches {target}.",
                     "A stolen {device}, a dead informant and a city about to burn.", "When her husband vanishes, {Name} discovers he was never who he said."],
         "middle": ["Trust no one: not the police, not the government, not even family.", "The chase runs from {city} to {city2}.",
                    "Every hour brings a new betrayal."],
         "closing": ["A relentless, pulse-pounding thriller.", "A twisty psychological thriller.", "Fast, brutal and impossible to put down."],
-        "slots": {"codename": ["Cobalt", "Nightjar", "Orpheus", "Zero"], "hours": ["24", "48", "72"], "target": ["Downing Street", "the White House", "the Kremlin"],
+        "slots": {"codename": ["Cobalt", "Nightjar", "Orpheus", "Zero", "Halcyon"],
+                  "dossier": ["File", "Dossier", "Cipher", "Directive", "Exchange"], "hours": ["24", "48", "72"], "target": ["Downing Street", "the White House", "the Kremlin"],
                   "device": ["hard drive", "nuclear trigger", "passport", "ledger"], "city": ["Berlin", "Lisbon", "Istanbul", "London"],
                   "city2": ["Moscow", "Tangier", "Washington", "Hong Kong"]},
     },
     "Romance": {
-        "titles": ["Love in {place}", "The {job}'s Proposal", "One Summer in {place}", "Falling for {Name}", "Second Chances"],
+        "titles": ["Love in {place}", "The {job}'s Proposal", "One Summer in {place}", "Falling for {name2}", "Second Chances in {place}"],
         "opening": ["{Name} swore off love, until a {job} with a crooked smile walked into her {shop}.",
                     "A fake engagement, a family wedding in {place}, and two people who cannot stand each other.",
                     "Ten years after their first kiss, {Name} and {name2} meet again in {place}."],
@@ -129,7 +130,7 @@ GENRES: dict[str, dict] = {
                   "city": ["Glasgow", "Naples", "Lagos", "Manchester", "Dublin"]},
     },
     "History": {
-        "titles": ["The Rise and Fall of {empire}", "{century}: A New History", "The {thing} That Made the Modern World", "Empire of {material}"],
+        "titles": ["The Rise and Fall of {empire}", "The {century} Century: A New History", "The {thing} That Made the Modern World", "Empire of {material}"],
         "opening": ["A sweeping narrative history of {empire}, from its origins to its collapse.",
                     "How did {thing_lower} shape the modern world? This history of the {century} century tells the story.",
                     "Historian {Name} {surname} retells the story of {event}."],
@@ -140,7 +141,7 @@ GENRES: dict[str, dict] = {
                   "material": ["Salt", "Silver", "Tea", "Sugar"], "event": ["the French Revolution", "the Black Death", "the Industrial Revolution", "the fall of Constantinople"]},
     },
     "Science": {
-        "titles": ["The Hidden Life of {subject}", "A Short History of {subject}", "Why {question}", "The {subject} Code"],
+        "titles": ["The Hidden Life of {subject}", "A Short History of {subject}", "Why {question}", "The {subject} Code", "{Name} {surname} on {subject}"],
         "opening": ["Physicist {Name} {surname} explains {topic} in clear, witty prose.",
                     "What do {subject} tell us about ourselves? A popular science tour of {topic}.",
                     "From the Big Bang to black holes, a guide to {topic} for the curious reader."],
@@ -171,13 +172,14 @@ GENRES: dict[str, dict] = {
                   "city": ["Samarkand", "Kyoto", "Timbuktu", "Lisbon", "Tbilisi"]},
     },
     "Poetry": {
-        "titles": ["{image} and Other Poems", "Collected Poems", "The {season} Notebook", "Salt and {image}"],
+        "titles": ["{image} and Other Poems", "Poems for {theme_short}", "The {season} Notebook", "Salt and {image}", "A {season} of {image}"],
         "opening": ["A collection of poems about {theme}.", "In spare, luminous verse, {Name} {surname} writes of {theme}.",
                     "Sonnets, elegies and prose poems on {theme}."],
         "middle": ["Each poem is a small act of attention.", "Lyrical, tender and precise."],
         "closing": ["A poetry collection to read slowly.", "Poems to return to.", "A major new voice in poetry."],
         "slots": {"image": ["Rain", "Light", "Moths", "Tides", "Birdsong"], "season": ["Winter", "Autumn", "Spring"],
-                  "theme": ["grief and memory", "the sea", "motherhood", "the natural world", "love and loss"]},
+                  "theme": ["grief and memory", "the sea", "motherhood", "the natural world", "love and loss"],
+                  "theme_short": ["the Sea", "Mothers", "Lost Things", "the Dark", "Small Hours"]},
     },
     "Children's": {
         "titles": ["{Animal} Goes to {place}", "The {adjective} {Animal}", "{Name} and the Magic {thing}", "Where Is {Animal}?"],
@@ -191,12 +193,12 @@ GENRES: dict[str, dict] = {
                   "thing": ["Umbrella", "Paintbrush", "Teapot", "Kite"], "thing_lower": ["umbrella", "paintbrush", "teapot", "kite"]},
     },
     "Self-help": {
-        "titles": ["The {number}-Minute {habit}", "Quiet Your Mind", "Small {noun}s, Big Life", "The Art of {noun}"],
+        "titles": ["The {number}-Minute {habit}", "Quiet Your {mind}", "Small {noun}s, Big Life", "The Art of {noun}", "The {noun} Cure"],
         "opening": ["Psychologist {Name} {surname} shows how small daily habits can {benefit}.",
                     "A practical guide to {topic}, with exercises for every day.", "Feeling stuck? This book will help you {benefit}."],
         "middle": ["Based on the latest research in psychology.", "Full of simple steps you can start today."],
         "closing": ["A life-changing self-help book.", "Wise, kind and practical.", "The self-help classic everyone is talking about."],
-        "slots": {"number": ["Five", "Ten", "Two"], "habit": ["Morning", "Habit", "Reset"], "noun": ["Habit", "Step", "Kindness", "Rest", "Focus"],
+        "slots": {"number": ["Five", "Ten", "Two"], "habit": ["Morning", "Habit", "Reset"], "mind": ["Mind", "Inner Critic", "Busy Brain", "Worries"], "noun": ["Habit", "Step", "Kindness", "Rest", "Focus"],
                   "benefit": ["reduce anxiety", "sleep better", "find calm", "build confidence"], "topic": ["mindfulness", "resilience", "productivity", "self-compassion"]},
     },
     "Business": {
@@ -231,6 +233,15 @@ def _pick(rng: np.random.Generator, options: list | tuple | dict) -> str:
     return str(options[rng.integers(len(options))])
 
 
+_SMALL_WORDS = {"a", "an", "and", "at", "for", "from", "in", "of", "on", "the", "to", "with"}
+
+
+def _title_case(title: str) -> str:
+    """Capitalise each word but the small ones (a slot may bring "baker" into "The Baker's Proposal")."""
+    words = title.split(" ")
+    return " ".join(w if (i and w in _SMALL_WORDS) or not w else w[0].upper() + w[1:] for i, w in enumerate(words))
+
+
 def _book(rng: np.random.Generator, genre: str) -> tuple[str, str]:
     """A title and a blurb of 1–3 sentences, every slot drawn once so the sentences agree."""
     spec = GENRES[genre]
@@ -243,7 +254,7 @@ def _book(rng: np.random.Generator, genre: str) -> tuple[str, str]:
         sentences.append(_pick(rng, spec["middle"]))
     if rng.random() < 0.7:
         sentences.append(_pick(rng, spec["closing"]))
-    return _pick(rng, spec["titles"]).format(**fill), " ".join(s.format(**fill) for s in sentences)
+    return _title_case(_pick(rng, spec["titles"]).format(**fill)), " ".join(s.format(**fill) for s in sentences)
 
 
 def bookshop_tables(seed: int = 0) -> dict[str, pd.DataFrame]:
@@ -258,8 +269,12 @@ def bookshop_tables(seed: int = 0) -> dict[str, pd.DataFrame]:
             title, blurb = _book(rng, main)
             if title not in seen:
                 break
-        else:
-            title = f"{title}: Book {item_id}"
+        else:  # a sequel: "Death at Kings Barrow II"
+            title = next(
+                f"{title} {numeral}"
+                for numeral in ("II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+                if f"{title} {numeral}" not in seen
+            )
         seen.add(title)
         year = int(np.clip(2024 - rng.exponential(14 if main != "Poetry" else 40), 1900, 2024))
         books.append({"item_id": item_id, "title": title, "text": blurb, "genres": "|".join(g for g in (main, second) if g),
