@@ -118,7 +118,8 @@ with st.expander("Bring your own catalogue: check your files"):
                 with st.spinner("Checking…"):
                     dataset = load_catalog(*paths)
             except DataError as err:
-                st.error(f"Not loadable: {literal.md(err)}")
+                # Every problem on its own line (a Markdown hard break is two spaces and a newline).
+                st.error("Not loadable: " + "  \n".join(literal.md(problem) for problem in err.problems))
             else:
                 st.success(
                     f"Looks good: {dataset.n_items:,} items, {dataset.n_users:,} users, {len(dataset.ratings):,} interactions; "
