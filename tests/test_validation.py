@@ -306,3 +306,15 @@ def test_cli_prints_one_error_line_per_problem_and_exits_2(tmp_path, capsys, com
     assert cli.main(["--data", str(folder), *command]) == 2
     captured = capsys.readouterr()
     assert captured.err.splitlines() == expected and captured.out == ""
+
+
+def test_rows_count_blank_lines_and_parquet_numbers_rows_like_csv(tmp_path):
+    tables = frames()
+    tables["interactions"].loc[3, "rating"] = 12
+    folder = write(tmp_path / "shop", tables)
+    lines = (folder / "interactions.csv").read_text().splitlines()
+    (folder / "interactions.csv").write_text("\n".join([*lines[:3], "", *lines[3:]]) + "\n")  # a blank line before data row 3
+    assert [p.row for p in check_path(folder)] == [6]
+    (folder / "interactions.csv").unlink()
+    tables["interactions"].astype({"rating": float}).to_parquet(folder / "interactions.parquet")
+    assert [str(p) for p in check_path(folder)] == ["file interactions.parquet, row 5, column 'rating': rating 12 is outside 0–10"]
