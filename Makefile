@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: setup prepare run test test-fast lint format bench bench-speed bench-peers bench-reference loadtest browser postgres clean
+.PHONY: setup prepare example run test test-fast lint format bench bench-speed bench-peers bench-reference loadtest browser postgres clean
 
 setup: $(STAMP)
 
@@ -20,6 +20,10 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 prepare: setup
 	$(BIN)/python -m recsys prepare
+
+# The made-up example bookshop (data/README.md), written to the git-ignored data/examples/bookshop.
+example: setup
+	$(BIN)/python -m recsys.examples data/examples/bookshop
 
 run: prepare
 	@echo "Cold-start explorer: http://localhost:$(PORT) (this machine only; README: Sharing it with a team)"

@@ -1,4 +1,4 @@
-"""Command line: ``python -m recsys recommend|prepare|speed|bench`` on the same engine as the app."""
+"""Command line: ``python -m recsys recommend|check|prepare|speed|bench`` on the same engine as the app."""
 
 from __future__ import annotations
 
@@ -98,6 +98,17 @@ def describe_reading(reading) -> str:
     return " · ".join(parts) or "nothing beyond the words themselves"
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate the catalogue without training: every problem (exit 2, via :func:`main`) or a one-line summary."""
+    dataset = _dataset(args)
+    if dataset is None:
+        from recsys.data import load_movielens_100k
+
+        dataset = load_movielens_100k()
+    print(f"ok: {dataset.n_items:,} {dataset.nouns}, {dataset.n_users:,} users, {len(dataset.ratings):,} interactions")
+    return 0
+
+
 def cmd_prepare(args: argparse.Namespace) -> int:
     """Train (or load) the model and build the map projections, so the app starts fast."""
     from recsys.analysis.projection import Projector
@@ -184,6 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--json", action="store_true", help="print JSON instead of a table")
     rec.add_argument("--quiet", action="store_true", help="no progress lines")
     rec.set_defaults(func=cmd_recommend)
+    check = sub.add_parser("check", help="validate the --data catalogue without training: every problem, or a summary")
+    check.set_defaults(func=cmd_check)
     prep = sub.add_parser("prepare", help="train or load the model and build map projections")
     prep.set_defaults(func=cmd_prepare)
     speed = sub.add_parser("speed", help="latency of new user + top-20 and feedback + re-rank")
@@ -211,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (ValueError, KeyError, OSError) as err:
+        # A DataProblems message holds one problem per line: each gets its own "error:" line.
         message = str(err).strip("'\"") or type(err).__name__
-        print(f"error: {message}", file=sys.stderr)
+        for line in message.splitlines():
+            print(f"error: {line}", file=sys.stderr)
         return 2

@@ -44,7 +44,7 @@ def write_ml100k(folder, data_rows=None):
 
 
 def test_grouplens_ml100k_folder(tmp_path):
-    ds = load_grouplens_folder(write_ml100k(tmp_path / "ml-100k"))
+    ds = load_grouplens_folder(write_ml100k(tmp_path / "ml-100k"), require_trainable=False)
     assert (ds.n_users, ds.n_items, len(ds.ratings)) == (2, 2, 3)
     assert ds.items.iloc[0][C.GENRES] == ["Animation"]
     assert ds.items.iloc[0][C.YEAR] == 1995
@@ -81,7 +81,7 @@ def test_generic_catalog(tmp_path):
     ).to_csv(items, index=False)  # fmt: skip
     interactions = tmp_path / "interactions.csv"
     pd.DataFrame({"user_id": [1, 1, 2], "item_id": ["a", "b", "c"], "timestamp": [1, 2, 3]}).to_csv(interactions, index=False)
-    ds = load_catalog(items, interactions)
+    ds = load_catalog(items, interactions, require_trainable=False)
     assert ds.n_items == 3 and ds.n_users == 2
     assert ds.items.iloc[0][C.GENRES] == ["shoes", "red"]
     assert "brand" in ds.item_attributes

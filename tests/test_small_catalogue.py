@@ -92,7 +92,7 @@ def test_the_benchmark_runs_in_process_and_checks_its_targets(small_catalogue):
     from recsys_bench.results import schema_problems
 
     results = run_benchmark(dataset=load_path(small_catalogue), quick=True, peers=[])
-    assert results["dataset"] == "items" and results["seeds"] == [0]
+    assert results["dataset"] == small_catalogue.name and results["seeds"] == [0]
     for block in (results["item_cold"], results["user_cold"]["0"], results["user_cold"]["5"]):
         assert {"ours", "random", "popularity"} <= set(block)
         assert all(0.0 <= block[m]["recall@20"] <= 1.0 for m in block)
