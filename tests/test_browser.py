@@ -230,12 +230,12 @@ def test_malformed_upload_lists_every_problem_with_file_row_and_column(server, b
     upload(page, [tmp_path / "items.csv", tmp_path / "interactions.csv"])
     expect(page.get_by_text("This catalogue cannot be opened")).to_be_visible(timeout=60_000)
     expect(page.locator("[data-testid='stDataFrame']").first).to_be_visible()
-    # Every problem at once, each with its file, row and column: the missing title, the duplicate id, the bad rating.
+    # Every problem at once, each with its file, row and column: the missing title, the bad rating, too little to train.
     page.get_by_text("The same, as text to copy").click()
     shown = page.locator("[data-testid='stCode'] code").first.inner_text()
     assert "file items.csv, column 'title'" in shown, shown
-    assert "file items.csv, row 2, column 'item_id'" in shown, shown
-    assert "file interactions.csv, row 1, column 'rating'" in shown, shown
+    assert "file interactions.csv, row 2, column 'rating'" in shown, shown
+    assert "file interactions.csv: only 1 interactions; training needs at least 200" in shown, shown
     assert_no_exception(page)
     page.close()
 
