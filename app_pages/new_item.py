@@ -27,7 +27,7 @@ BOOSTS = tuple(np.round(np.arange(0.0, 5.01, 0.5), 2))
 SEGMENT_COLOUR = "#2563eb"
 
 st.title("🎬 New item")
-st.caption("A cold-start item has no ratings: its vector and bias come from its description and attributes alone.")
+st.caption("A cold-start item has no interactions yet: its vector and bias come from its description and attributes alone.")
 
 with st.form("new_item"):
     text = st.text_area("Description", value=EXAMPLE, height=90)
@@ -71,13 +71,13 @@ cols[1].metric("Item bias b_i", f"{item.bias:.3f}", "from text and attributes on
 catalogue = pd.Series(explorer.item_bias)
 cols[1].caption(
     f"Catalogue {NOUNS}' b_i: median {catalogue.median():.3f}, top 10% above {catalogue.quantile(0.9):.3f}. "
-    "Their collaborative part, learned from years of ratings, is what lifts them into people's lists."
+    "Their collaborative part, learned from their interactions, is what lifts them into people's lists."
 )
 
 st.subheader(f"Does anyone see it? A new item competes with every {NOUN} in each person's list")
 st.markdown(
     f"To reach a person, the item must outscore every {NOUN} they have not rated yet — {explorer.dataset.n_items:,} candidates, "
-    "most of them with a collaborative part and a bias learned from their ratings. Below: where it would rank, and how "
+    "most of them with a collaborative part and a bias learned from their interactions. Below: where it would rank, and how "
     "a **new-item boost** (a logit added to b_i, shown as its own term) changes who sees it."
 )
 boost = st.slider("New-item boost added to b_i (logit)", 0.0, float(BOOSTS[-1]), 0.0, 0.25, key="new_item_boost",

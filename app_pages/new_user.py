@@ -20,6 +20,9 @@ explorer = resources.explorer()
 NOUN, NOUNS = explorer.dataset.noun, explorer.dataset.nouns
 TITLES = explorer.titles()
 PRESETS = session.ready_made(explorer)
+IMPLICIT = explorer.ratings[C.RATING].nunique() == 1  # interactions without ratings (purchases, reads, clicks)
+EVENTS = "interactions" if IMPLICIT else "ratings"
+LIKES = "picks *{}*" if IMPLICIT else "rates *{}* 4–5 stars"
 PLACEHOLDER = (
     "e.g. “cartoons with my kids”, “gory slasher films”, “I love space operas”"
     if NOUN == "film"
@@ -62,16 +65,23 @@ with left:
             placeholder=PLACEHOLDER,
             help="Free text, any length; the model reads the first 256 tokens. Ctrl+Enter submits.",
         )  # fmt: skip
-        st.markdown("**Demographics (optional)**")
-        demo = st.columns([0.3, 0.28, 0.42])
-        demo[0].number_input("Age", min_value=1, max_value=120, key=session.key(session.AGE), placeholder="—")
-        demo[1].selectbox("Gender", [session.NOT_GIVEN, "F", "M"], key=session.key(session.GENDER))
-        demo[2].selectbox("Occupation", [session.NOT_GIVEN, *OCCUPATIONS], key=session.key(session.OCCUPATION))
+        # The demographics this catalogue's users have (MovieLens: age, gender, occupation).
+        fields = [(0.3, "age"), (0.28, "gender"), (0.42, "occupation")]
+        fields = [(width, name) for width, name in fields if name in explorer.user_space.columns]
+        if fields:
+            st.markdown("**Demographics (optional)**")
+            demo = dict(zip((name for _, name in fields), st.columns([width for width, _ in fields])))
+            if "age" in demo:
+                demo["age"].number_input("Age", min_value=1, max_value=120, key=session.key(session.AGE), placeholder="—")
+            if "gender" in demo:
+                demo["gender"].selectbox("Gender", [session.NOT_GIVEN, "F", "M"], key=session.key(session.GENDER))
+            if "occupation" in demo:
+                demo["occupation"].selectbox("Occupation", [session.NOT_GIVEN, *OCCUPATIONS], key=session.key(session.OCCUPATION))
         st.multiselect(
             f"Onboarding likes: {NOUNS} the person says they like (optional)", options=list(TITLES), key=session.key(session.LIKED),
             format_func=lambda i: TITLES.get(i, str(i)), placeholder="Search titles…", max_selections=20,
         )  # fmt: skip
-        st.text_input("Persona name", key=session.key(session.NAME), placeholder="e.g. Horror buff", max_chars=80)
+        st.text_input("Persona name", key=session.key(session.NAME), placeholder=f"e.g. {next(iter(PRESETS))}", max_chars=80)
         st.form_submit_button("Recommend", type="primary", width="stretch", on_click=session.submit_form, args=(explorer,))
         st.caption("Any of text, demographics or onboarding likes is enough.")
         show_message(session.FORM_MESSAGE)
@@ -198,7 +208,7 @@ def pull_section(user, recs: pd.DataFrame, scale: float) -> None:
     cols[2].metric("b_i's share", f"{pull.bias_share:.0%}",
                    help=f"μ and b_u are the same for every {NOUN}, so the order is decided by b_i + ⟨e_u, e_i⟩; this is |b_i| ÷ "
                    "(|b_i| + |⟨e_u, e_i⟩|), averaged over the list. Popularity can also come through ⟨e_u, e_i⟩ itself.")  # fmt: skip
-    st.plotly_chart(charts.popularity_pull(pull, scale), width="stretch")
+    st.plotly_chart(charts.popularity_pull(pull, scale, EVENTS), width="stretch")
     without = pull if scale == 0.0 else popularity_pull(explorer, explorer.recommend(user, k=len(recs), item_bias_scale=0.0))
     if without.list_percentile > pull.list_percentile - 5:
         where = (f"With b_i removed entirely this list would still sit at percentile {without.list_percentile:.0f}: its popularity comes "
@@ -206,7 +216,7 @@ def pull_section(user, recs: pd.DataFrame, scale: float) -> None:
     else:
         where = f"With b_i removed entirely this list would sit at percentile {without.list_percentile:.0f}."
     st.caption(
-        f"Each dot is a {NOUN} at its popularity percentile (median catalogue {NOUN}: {pull.catalogue_median:.0f} ratings). {where} "
+        f"Each dot is a {NOUN} at its popularity percentile (median catalogue {NOUN}: {pull.catalogue_median:.0f} {EVENTS}). {where} "
         "The control on the left re-ranks with less of the bias."
     )
 
@@ -255,7 +265,7 @@ def results(k: int) -> None:
             rf"\underbrace{{({b_i:.2f})}}_{{{bias_label(scale)}}} + \underbrace{{({dot:.2f})}}_{{\langle e_u, e_i\rangle}} = {mu + b_u + b_i + dot:.2f}"
         )
         st.caption(
-            f"p = {top['p_like']:.2f}: the {probability_wording()} that this person rates *{literal.md(top['title'])}* 4–5 stars. "
+            f"p = {top['p_like']:.2f}: the {probability_wording()} that this person {LIKES.format(literal.md(top['title']))}. "
             "Terms are rounded so that they add up to the rounded total."
         )
     pull_section(user, recs, scale)

@@ -327,7 +327,7 @@ def bars(
     return fig
 
 
-def popularity_pull(pull, scale: float) -> go.Figure:
+def popularity_pull(pull, scale: float, events: str = "ratings") -> go.Figure:
     """Each recommended item (and each item of the plain popularity list) at its catalogue popularity percentile.
 
     ``pull`` is a :class:`recsys.analysis.pull.PopularityPull`; the dashed line is the median catalogue item.
@@ -338,12 +338,12 @@ def popularity_pull(pull, scale: float) -> go.Figure:
         fig.add_scatter(
             x=frame["percentile"], y=[name] * len(frame), mode="markers", name=name, marker=dict(size=10, color=colour, opacity=0.75),
             customdata=np.stack([frame["title"].map(html.escape), frame["popularity"]], axis=1),
-            hovertemplate="%{customdata[0]}<br>%{customdata[1]} ratings · percentile %{x:.0f}<extra></extra>",
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]} " + events + " · percentile %{x:.0f}<extra></extra>",
         )  # fmt: skip
     fig.add_vline(x=50, line_dash="dash", line_color="#94a3b8", annotation_text="median item", annotation_position="top")
     _layout(fig, 190, showlegend=False, title=None)
     fig.update_layout(margin=dict(l=10, r=10, t=24, b=10))
-    fig.update_xaxes(title="popularity percentile in the catalogue (ratings in training)", range=[-2, 102])
+    fig.update_xaxes(title=f"popularity percentile in the catalogue ({events} in training)", range=[-2, 102])
     return fig
 
 
