@@ -35,7 +35,7 @@ def test_home(app):
     text = " ".join(m.value for m in app.markdown)
     assert "Cold-start explorer" in " ".join(t.value for t in app.title)
     assert "GroupLens" in " ".join(c.value for c in app.caption)
-    assert any(m.label == "Dataset" and m.value == "ml-100k" for m in app.metric)
+    assert any(m.label == "Catalogue" and m.value == "ml-100k" for m in app.metric)
     assert "guided start" in " ".join(s.value for s in app.subheader)
     assert text
 
@@ -460,3 +460,15 @@ def test_an_unsure_title_offers_its_alternatives(app):
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert "Sabrina (1954)" in card(at)  # now an onboarding like
+
+
+def test_catalogue_page_checks_the_example_and_offers_to_train_it(app):
+    """The Catalogue page says what is loaded, writes and checks the shipped bookshop, and offers to train it."""
+    at = open_page(app, "app_pages/catalogue.py")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Catalogue"] == "ml-100k" and metrics["Films"] == "1,682"
+    assert at.radio[0].value.startswith("Example")
+    assert any("looks good: 300 books, 800 users" in s.value for s in at.success), [s.value for s in at.success]
+    assert any(b.label.startswith("Train and open") or b.label.startswith("Open") for b in at.button), [b.label for b in at.button]
+    at.radio[0].set_value("Your own files").run()
+    assert not at.exception and not at.success  # nothing uploaded yet: nothing checked
