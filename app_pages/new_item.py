@@ -76,7 +76,7 @@ cols[1].caption(
 
 st.subheader(f"Does anyone see it? A new item competes with every {NOUN} in each person's list")
 st.markdown(
-    f"To reach a person, the item must outscore every {NOUN} they have not {"rated" if NOUN == "film" else "picked"} yet — {explorer.dataset.n_items:,} candidates, "
+    f"To reach a person, the item must outscore every {NOUN} they have not {'rated' if NOUN == 'film' else 'picked'} yet — {explorer.dataset.n_items:,} candidates, "
     "most of them with a collaborative part and a bias learned from their interactions. Below: where it would rank, and how "
     "a **new-item boost** (a logit added to b_i, shown as its own term) changes who sees it."
 )
