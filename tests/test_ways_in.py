@@ -123,3 +123,25 @@ def test_the_cli_recommends_books_from_the_bookshop(bookshop, capsys):
     for rec in recs:
         assert rec["score"] == pytest.approx(rec["mu"] + rec["b_u"] + rec["b_i"] + rec["dot"], abs=1e-4)
     assert sum("Mystery" in rec["genres"] for rec in recs) >= 3
+
+
+@pytest.mark.parametrize("layout", [as_ml100k, as_ml1m, as_ml_latest], ids=["ml-100k", "ml-1m", "ml-latest-small"])
+def test_every_grouplens_layout_comes_in_by_upload_and_by_the_command_line(tmp_path, subset, layout, capsys):
+    """The app's upload (a .zip of the folder, as a person would send it) and `--data PATH check` read the same films."""
+    import io
+    import zipfile
+
+    from recsys.uploads import collect
+
+    items, users, ratings = subset
+    layout(tmp_path / "ml", items, users, ratings)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in (tmp_path / "ml").iterdir():
+            archive.write(path, f"ml/{path.name}")
+    uploaded = collect([("my-movielens.zip", buffer.getvalue())], root=tmp_path / "uploads")
+    assert uploaded.skipped == ()
+    ds = load_path(uploaded.folder)
+    assert (ds.n_users, ds.n_items, len(ds.ratings), ds.noun) == (users[C.USER].nunique(), len(items), len(ratings), "film")
+    assert cli.main(["--data", str(tmp_path / "ml"), "check"]) == 0
+    assert capsys.readouterr().out.strip() == f"ok: {len(items):,} films, {users[C.USER].nunique():,} users, {len(ratings):,} interactions"
