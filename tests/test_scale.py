@@ -100,7 +100,12 @@ def reference_fit(data: TrainingData, config: TrainConfig) -> tuple[FusionScorer
             keeps_id = torch.rand(n, generator=gen) < config.user_id_keep
             user_avail = _mask("user", n, has_text=True, has_demo=keeps_demo, has_history=has_hist, has_id=keeps_id)
             user = model.users(
-                data.user_text[users, variant], data.user_demo[users], users, user_avail & user_enabled, hist_vec, (data.item_text, item_vec)
+                data.user_text[users, variant],
+                data.user_demo[users],
+                users,
+                user_avail & user_enabled,
+                hist_vec,
+                (data.item_text, item_vec),
             )
             logits = model.score(user, items)[:, data.train_items]
             seen = torch.zeros(n, n_items)
@@ -233,7 +238,8 @@ def test_placing_in_blocks_and_by_partition_matches_one_full_sort(monkeypatch):
                                   projection._normalise(rng.normal(size=(500, 16)).astype(np.float32)), np.zeros((0, 2)))  # fmt: skip
     queries = rng.normal(size=(37, 16))
     whole = layout.place(queries)
-    monkeypatch.setattr(projection, "PLACE_BLOCK", 5)  # blocks of 5 queries, partition over 500 references
+    monkeypatch.setattr(projection, "PLACE_ELEMENTS", 5 * 500)  # blocks of 5 queries
+    monkeypatch.setattr(projection, "PARTITION_ABOVE", 100)  # a partition over the 500 references
     assert np.allclose(layout.place(queries), whole, atol=1e-6)
 
 

@@ -29,8 +29,10 @@ N_NEIGHBOURS = 10
 MAX_FIT = 10_000
 #: A map page draws at most this many items (a WebGL scatter stays interactive up to there).
 MAX_DRAWN = 20_000
-#: Rows of high-dimensional vectors placed per block (bounds the similarity matrix's memory).
-PLACE_BLOCK = 4096
+#: Similarities computed per block when placing (bounds the memory: 2**24 floats and their ranks).
+PLACE_ELEMENTS = 2**24
+#: Above this many reference items only the k nearest are ranked (a partition, not a full sort).
+PARTITION_ABOVE = 4096
 
 
 def sample_rows(n: int, limit: int, seed: int = 0) -> np.ndarray:
@@ -68,12 +70,12 @@ class MapLayout:
         islands, and averaging across islands would drop the point into empty space.
         """
         vectors = np.atleast_2d(vectors)
-        if len(vectors) > PLACE_BLOCK:
-            blocks = [self.place(vectors[start : start + PLACE_BLOCK], k) for start in range(0, len(vectors), PLACE_BLOCK)]
-            return np.concatenate(blocks)
+        block = max(1, PLACE_ELEMENTS // max(len(self.reference), 1))
+        if len(vectors) > block:
+            return np.concatenate([self.place(vectors[start : start + block], k) for start in range(0, len(vectors), block)])
         query = _normalise(vectors.astype(np.float32))
         similarity = query @ self.reference.T
-        if similarity.shape[1] > PLACE_BLOCK:
+        if similarity.shape[1] > PARTITION_ABOVE:
             # Only the k best are needed: partition, then order those k (a full sort of every row costs seconds).
             best = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
             nearest = np.take_along_axis(best, np.argsort(-np.take_along_axis(similarity, best, axis=1), axis=1), axis=1)
