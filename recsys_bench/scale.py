@@ -190,8 +190,13 @@ def serve(explorer, say: Callable[[str], None], repeats: int = 1) -> dict:
     }
 
 
-def run_size(n_items: int, seed: int = 0, cache_dir: Path | None = None, render: bool = True) -> dict:
-    """Prepare and serve one synthetic catalogue in this process; returns its row of the cost table."""
+def run_size(n_items: int, seed: int = 0, cache_dir: Path | None = None, render: bool = True, stand_in: bool = False) -> dict:
+    """Prepare and serve one synthetic catalogue in this process; returns its row of the cost table.
+
+    ``stand_in``: give the item texts random unit vectors instead of embedding them (in a
+    throw-away embedding cache), to measure every other stage at a size whose item embedding
+    alone would not fit the time at hand; the row says so and reports no embedding time.
+    """
     import torch
 
     from recsys import columns as C
@@ -221,9 +226,14 @@ def run_size(n_items: int, seed: int = 0, cache_dir: Path | None = None, render:
     dataset = synthetic_catalogue(n_items, seed)
     row |= {"users": dataset.n_users, "interactions": len(dataset.ratings), "generate_seconds": time.perf_counter() - t0}
     say(f"generated {dataset.n_users:,} users, {len(dataset.ratings):,} interactions")
-    encoder = TextEncoder(cache_dir=cache_dir)
+    scratch = tempfile.TemporaryDirectory(prefix="coldstart-scale-vectors-")
+    encoder = TextEncoder(cache_dir=Path(scratch.name) if stand_in else cache_dir)
     record = _embed_record(cache_dir, dataset.name, seed)
-    recorded = json.loads(record.read_text()) if record.exists() else {}
+    recorded = json.loads(record.read_text()) if record.exists() and not stand_in else {}
+    if stand_in:
+        say(f"stand-in vectors for {n_items:,} item texts (not embedded)")
+        vectors = np.random.default_rng(seed).normal(size=(n_items, encoder.dim)).astype(np.float32)
+        encoder.store.add([encoder.key(t) for t in dataset.items[C.TEXT]], vectors / np.linalg.norm(vectors, axis=1, keepdims=True))
     say(f"embedding {n_items:,} item texts")
     t0 = time.perf_counter()
     encoder.encode(
@@ -249,9 +259,10 @@ def run_size(n_items: int, seed: int = 0, cache_dir: Path | None = None, render:
             record.parent.mkdir(parents=True, exist_ok=True)
             record.write_text(json.dumps(recorded))
         row |= {
+            "item_vectors": "stand-in: random unit vectors, not embedded" if stand_in else "MiniLM",
             "embed_items_seconds": items_seconds if cold_items else recorded.get("items_seconds"),
             "embed_profiles_seconds": prepared["profiles_and_tensors"] if cold_profiles else recorded.get("profiles_seconds"),
-            "embed_cached": not (cold_items and cold_profiles),
+            "embed_cached": not (cold_items and cold_profiles) and not stand_in,
             "profile_texts": sum(len(t) for t in trained.profiles.texts),
             "write_profiles_seconds": prepared["write_profiles"],
             "train_seconds": prepared["fit"],
@@ -267,30 +278,46 @@ def run_size(n_items: int, seed: int = 0, cache_dir: Path | None = None, render:
             say(f"rendering the map ({drawn:,} of {n_items:,} items drawn) in Chromium")
             row["render"] = render_seconds(figure, Path(work)) | {"points": drawn}
             say(f"map rendered in {row['render']['afterplot_ms']:.0f} ms")
+    scratch.cleanup()
     embed = (row["embed_items_seconds"] or 0) + (row["embed_profiles_seconds"] or 0)
     row["prepare_seconds"] = embed + row["write_profiles_seconds"] + row["train_seconds"] + row["map_seconds"]
     row["peak_memory_gb"] = max(row["peak_memory_gb"], _peak_gb())
     return row
 
 
-def run_scale(sizes: Sequence[int], json_path: Path | None = None, seed: int = 0, render: bool = True) -> dict:
-    """Each size in a fresh subprocess; the table grows (and is written) as sizes finish."""
+def run_scale(sizes: Sequence[int], json_path: Path | None = None, seed: int = 0, render: bool = True, stand_in: bool = False) -> dict:
+    """Each size in a fresh subprocess; the table grows (and is written) as sizes finish.
+
+    Rows of other sizes already in ``json_path`` are kept (a long size can run on its own
+    later); a size run again replaces its row.
+    """
     results = {"command": " ".join(["python -m recsys", *sys.argv[1:]]), "machine": machine(), "targets": TARGETS, "sizes": []}
     for n in sizes:
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
             out = Path(handle.name)
         command = [sys.executable, "-m", "recsys_bench.scale", "--one", str(n), "--seed", str(seed), "--out", str(out)]
         started = time.perf_counter()
-        done = subprocess.run([*command, *([] if render else ["--no-render"])], check=False)
+        flags = ([] if render else ["--no-render"]) + (["--stand-in-item-vectors"] if stand_in else [])
+        done = subprocess.run([*command, *flags], check=False)
         row = json.loads(out.read_text()) if done.returncode == 0 and out.stat().st_size else {"items": n, "failed": done.returncode}
         out.unlink(missing_ok=True)
         row["subprocess_seconds"] = time.perf_counter() - started
         results["sizes"].append(row)
         if json_path is not None:
-            json_path.parent.mkdir(parents=True, exist_ok=True)
-            json_path.write_text(json.dumps(results, indent=2, default=float))
+            _merge_into(json_path, results)
         print_table(results)
     return results
+
+
+def _merge_into(path: Path, results: dict) -> None:
+    """Write ``results`` to ``path`` keeping rows of sizes this run did not measure (re-read now: runs may overlap)."""
+    ours = {row["items"] for row in results["sizes"]}
+    kept = []
+    if path.exists():
+        kept = [row for row in json.loads(path.read_text()).get("sizes", []) if row["items"] not in ours]
+    merged = dict(results, sizes=sorted(kept + results["sizes"], key=lambda row: row["items"]))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(merged, indent=2, default=float))
 
 
 def machine() -> dict:
@@ -322,7 +349,8 @@ def table_rows(results: dict) -> list[list[str]]:
         serve_ = r["serve"]["new_user_top20"]
         rows.append([
             f"{r['items']:,}", f"{r['users']:,}", f"{r['interactions']:,}",
-            s(r["embed_items_seconds"]) + ("*" if r["embed_cached"] else ""), s(r["embed_profiles_seconds"]),
+            s(r["embed_items_seconds"]) + ("*" if r["embed_cached"] else "") + ("†" if r.get("item_vectors", "").startswith("stand-in") else ""),
+            s(r["embed_profiles_seconds"]),
             s(r["train_seconds"]), s(r["map_seconds"]), f"{r['prepare_seconds'] / 60:.1f}", f"{r['peak_memory_gb']:.2f}",
             f"{serve_['p50_ms']:.1f} / {serve_['p95_ms']:.1f}", f"{r['serve']['parts_p50_ms']['bare_encode']:.1f}",
             f"{r['serve']['beyond_encode']['p50_ms']:.1f}",
@@ -344,6 +372,8 @@ def print_table(results: dict) -> None:
         print("  ".join(v.rjust(w) for v, w in zip(r, widths)))
     if any(r.get("embed_cached") for r in results["sizes"]):
         print("* embedding time of the run that first embedded these texts (they were read from the cache this time)")
+    if any(r.get("item_vectors", "").startswith("stand-in") for r in results["sizes"]):
+        print("† item texts not embedded (random unit vectors stand in); prepare time excludes item embedding")
     sys.stdout.flush()
 
 
@@ -359,8 +389,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", required=True, help="write this size's row here (JSON)")
     parser.add_argument("--no-render", action="store_true")
+    parser.add_argument("--stand-in-item-vectors", action="store_true", help="random unit vectors instead of embedding item texts")
     args = parser.parse_args(argv)
-    row = run_size(args.one, args.seed, render=not args.no_render)
+    row = run_size(args.one, args.seed, render=not args.no_render, stand_in=args.stand_in_item_vectors)
     Path(args.out).write_text(json.dumps(row, default=float))
     return 0
 
