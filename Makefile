@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: setup prepare example run test test-fast lint format bench bench-speed bench-peers bench-reference loadtest browser postgres clean
+.PHONY: setup prepare example run test test-fast lint format bench bench-speed bench-scale bench-peers bench-reference loadtest browser postgres clean
 
 setup: $(STAMP)
 
@@ -67,6 +67,11 @@ SESSIONS ?= 20
 ROUNDS ?= 2
 loadtest: prepare browser
 	$(BIN)/python -m recsys_bench.loadtest --sessions $(SESSIONS) --rounds $(ROUNDS)
+
+# Cost at catalogue scale (synthetic catalogues of 1k–100k items, each size in its own process): bench-results/scale.json.
+SIZES ?= 1000 10000 50000 100000
+bench-scale: setup browser
+	$(BIN)/python -m recsys bench --scale --sizes $(SIZES) --json bench-results/scale.json
 
 bench-peers: setup
 	bash bench/make_peer_envs.sh

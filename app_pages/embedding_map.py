@@ -11,6 +11,7 @@ import streamlit as st
 
 from recsys import columns as C
 from recsys.analysis.audience import segment_labels
+from recsys.analysis.projection import drawn_rows
 from ui import charts, literal, resources, session
 
 explorer = resources.explorer()
@@ -85,15 +86,23 @@ def densest_centre(coords: np.ndarray) -> np.ndarray:
 
 
 years = [title_year(t, y) for t, y in zip(explorer.items[C.TITLE], explorer.items[C.YEAR])]
-items = pd.DataFrame(layout.items, columns=axes)
-items["id"] = explorer.items[C.ITEM].to_numpy()
-items["genre"] = [family(gs) for gs in explorer.items[C.GENRES]]
-items["popularity"] = explorer.popularity
-items["warm vs cold"] = np.where(explorer.item_warm, "warm (has ratings)", "cold (content only)")
-items["release decade"] = [f"{int(y) // 10 * 10}s" if y == y else "unknown" for y in years]
+# A large catalogue is drawn as a fixed sample: a browser stays responsive up to MAX_DRAWN WebGL points.
+drawn = drawn_rows(explorer.dataset.n_items)
+shown = explorer.items.iloc[drawn]
+if len(drawn) < explorer.dataset.n_items:
+    st.caption(
+        f"Drawing {len(drawn):,} of {explorer.dataset.n_items:,} {explorer.dataset.nouns} (the same uniform sample on every visit); "
+        "personas, their top-K and new items are always drawn."
+    )
+items = pd.DataFrame(layout.items[drawn], columns=axes)
+items["id"] = shown[C.ITEM].to_numpy()
+items["genre"] = [family(gs) for gs in shown[C.GENRES]]
+items["popularity"] = explorer.popularity[drawn]
+items["warm vs cold"] = np.where(explorer.item_warm[drawn], f"warm (has {EVENTS})", "cold (content only)")
+items["release decade"] = [f"{int(years[r]) // 10 * 10}s" if years[r] == years[r] else "unknown" for r in drawn]
 items["label"] = [
     f"<b>{html.escape(t)}</b><br>{html.escape(', '.join(g))}<br>{n} {EVENTS}"
-    for t, g, n in zip(explorer.items[C.TITLE], explorer.items[C.GENRES], explorer.popularity)
+    for t, g, n in zip(shown[C.TITLE], shown[C.GENRES], explorer.popularity[drawn])
 ]
 categorical = colour != "popularity"
 group_colours = None

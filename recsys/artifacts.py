@@ -9,6 +9,7 @@ loading). Change any of them and the next load retrains: a stale model is never 
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ from recsys.data import Dataset
 from recsys.encoder import TextEncoder
 from recsys.features import FeatureSpace
 from recsys.model import FusionScorer
-from recsys.training import Profiles, TrainConfig, build_training_data, fit, write_profiles
+from recsys.training import Profiles, TrainConfig, anchor_rows, build_training_data, fit, write_profiles
 
 Progress = Callable[[str, float], None]
 
@@ -50,6 +51,8 @@ class Trained:
     user_space: FeatureSpace
     item_space: FeatureSpace
     info: dict[str, Any]
+    #: Item rows the users' text readout attends over; ``None``: every item (see :func:`recsys.training.anchor_rows`).
+    anchors: np.ndarray | None = None
 
 
 def model_key(
@@ -96,16 +99,29 @@ def train_or_load(
         saved = torch.load(path, weights_only=False)
         profiles = Profiles(saved["texts"], saved["history"], saved["focus"])
         model.load_state_dict(saved["state"])
+        anchors = saved.get("anchors")
         info = dict(saved["info"], trained_now=False)
     else:
+        started = time.perf_counter()
         profiles = write_profiles(dataset, ratings, users, seed=config.seed)
+        written, misses = time.perf_counter(), encoder.misses
         data = build_training_data(
             dataset, encoder, user_space, item_space, item_vectors,
             ratings, profiles, users, items, progress=lambda m, f: say(m, 0.15 + 0.35 * f),
         )  # fmt: skip
+        laid_out = time.perf_counter()
+        anchors = anchor_rows(data.item_counts, items, config)
         model, log = fit(data, config, progress=lambda m, f: say(m, 0.5 + 0.45 * f))
         info = {"train_seconds": round(log["seconds"], 1), "final_loss": log["loss"][-1], "loss": log["loss"], "key": key}
+        # Where preparing the model went: writing profiles, embedding them (and how many were not cached), laying out tensors.
+        info["prepare_seconds"] = {
+            "write_profiles": round(written - started, 2),
+            "profiles_and_tensors": round(laid_out - written, 2),
+            "profiles_embedded": encoder.misses - misses,
+            "fit": round(log["seconds"], 2),
+        }
         state = {"state": model.state_dict(), "texts": profiles.texts, "history": profiles.history, "focus": profiles.focus, "info": info}
+        state["anchors"] = anchors
         buffer = io.BytesIO()
         torch.save(state, buffer)
         atomic_write_bytes(path, buffer.getvalue())
@@ -114,4 +130,4 @@ def train_or_load(
     model.eval()
     for parameter in model.parameters():
         parameter.requires_grad_(False)
-    return Trained(model, profiles, item_vectors, user_space, item_space, info)
+    return Trained(model, profiles, item_vectors, user_space, item_space, info, anchors)

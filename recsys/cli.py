@@ -138,6 +138,17 @@ def cmd_speed(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from recsys_bench.benchmark import print_table, run_benchmark
 
+    if args.scale:
+        from recsys_bench.scale import SIZES, run_scale
+
+        results = run_scale(
+            args.sizes or SIZES,
+            Path(args.json or "bench-results/scale.json"),
+            render=not args.no_render,
+            stand_in=args.stand_in_item_vectors,
+        )
+        print(f"wrote {args.json or 'bench-results/scale.json'}")
+        return 1 if any("failed" in row for row in results["sizes"]) else 0
     if args.profiles:
         from recsys_bench.profiles import print_profiles, profile_understanding
 
@@ -212,6 +223,14 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--max-users", type=int, help="evaluate only this many users per split (smoke tests)")
     bench.add_argument("--profiles", action="store_true", help="only the profile-understanding table (exclusions, titles, eras, ...)")
     bench.add_argument("--no-peers", action="store_true", help="skip the peer libraries even when their environments exist")
+    bench.add_argument("--scale", action="store_true", help="cost at catalogue scale on synthetic catalogues (recsys_bench.scale)")
+    bench.add_argument("--sizes", type=int, nargs="*", help="--scale: catalogue sizes (default 1000 10000 50000 100000)")
+    bench.add_argument("--no-render", action="store_true", help="--scale: skip timing the map in Chromium")
+    bench.add_argument(
+        "--stand-in-item-vectors",
+        action="store_true",
+        help="--scale: random vectors instead of embedding item texts (measures the other stages only)",
+    )
     bench.set_defaults(func=cmd_bench)
     return parser
 

@@ -93,7 +93,7 @@ class Explorer:
         self._item_columns: dict[str, np.ndarray] = {}
         self._titles: dict[Any, str] | None = None
         # The catalogue as the user tower reads it (item texts, fused item vectors), converted once.
-        self.towers.read_catalogue(self.item_text_vectors, self.item_vectors)
+        self.towers.read_catalogue(self.item_text_vectors, self.item_vectors, trained.anchors)
         self.popularity = np.bincount(dataset.item_ids.indices(ratings[C.ITEM]), minlength=dataset.n_items)
         seen = ratings.groupby(C.USER)[C.ITEM].apply(list).to_dict()
         self._seen = {u: set(items) for u, items in seen.items()}

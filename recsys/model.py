@@ -156,7 +156,8 @@ class Tower(nn.Module):
         if "history" in modalities:
             # Users' text also reads the catalogue: attention from the profile's embedding
             # to the items' text embeddings, returning those items' fused vectors. Any
-            # phrasing close to some items' descriptions lands near those items.
+            # phrasing close to some items' descriptions lands near those items. A large
+            # catalogue is read through a fixed set of anchor items (recsys.training.anchor_rows).
             self.log_tau = nn.Parameter(torch.tensor(-3.0))
             self.readout = nn.Linear(dim, dim)
             with torch.no_grad():

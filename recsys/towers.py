@@ -29,10 +29,20 @@ class Towers:
         self.model = model
         self.config = config
         self.catalog: tuple[torch.Tensor, torch.Tensor] | None = None
+        self.item_vectors: torch.Tensor | None = None
 
-    def read_catalogue(self, item_text: np.ndarray, item_vectors: np.ndarray) -> None:
-        """Convert the catalogue once: users' text attends over item texts and reads their fused vectors."""
-        self.catalog = (torch.tensor(item_text), torch.tensor(item_vectors))
+    def read_catalogue(self, item_text: np.ndarray, item_vectors: np.ndarray, anchors: np.ndarray | None = None) -> None:
+        """Convert the catalogue once: users' text attends over item texts and reads their fused vectors.
+
+        ``anchors`` (the rows saved with the model, :func:`recsys.training.anchor_rows`) limit
+        the readout to those items, as in training, so a request costs the same at any
+        catalogue size; ``None`` reads every item. Onboarding likes index all items.
+        """
+        self.item_vectors = torch.tensor(item_vectors)
+        if anchors is None:
+            self.catalog = (torch.tensor(item_text), self.item_vectors)
+        else:
+            self.catalog = (torch.tensor(item_text[anchors]), self.item_vectors[torch.from_numpy(np.asarray(anchors))])
 
     def item_parts(
         self, text: np.ndarray, attr: np.ndarray, rows: np.ndarray, has_id: np.ndarray, weights: Mapping[str, float] | None = None
@@ -61,7 +71,7 @@ class Towers:
     ) -> Parts:
         """Run the user tower in torch (gradients flow to ``text`` when it requires them); ``history`` is (n, L) item rows, −1 padded."""
         n = len(text)
-        hist_vec, has_hist = history_vectors(torch.from_numpy(history), self.catalog[1])
+        hist_vec, has_hist = history_vectors(torch.from_numpy(history), self.item_vectors)
         flags = {"has_text": has_text, "has_demo": demo.any(axis=1), "has_history": has_hist.numpy(), "has_id": has_id}
         avail = torch.from_numpy(availability("user", flags, n)) & self.config.enabled("user")
         return self.model.users(text, torch.from_numpy(demo), torch.from_numpy(rows), avail, hist_vec, self.catalog)

@@ -11,6 +11,12 @@ likes *beyond* what they already said.
 Loss: a listwise softmax cross-entropy over the full catalogue (ranking) plus a
 per-item logistic loss (which makes :math:`\\sigma(\\hat r)` a like-probability and the
 biases :math:`b_u, b_i` identifiable), plus L2 on the collaborative embeddings.
+
+Large catalogues (more than ``TrainConfig.sampled_above`` items) train the same model on
+a sampled candidate set per update — the batch's positives plus uniformly drawn negatives —
+for a bounded number of updates, and the user tower's text readout attends over a fixed
+set of anchor items (:func:`anchor_rows`) instead of the whole catalogue. Catalogues at or
+below the threshold take the full path, unchanged: same random draws, same losses.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from recsys.data import Dataset
 from recsys.encoder import TextEncoder
 from recsys.features import FeatureSpace
 from recsys.modalities import ITEM_NAMES, USER_NAMES, availability, enabled_mask
-from recsys.model import FusionScorer
+from recsys.model import FusionScorer, Parts
 from recsys.profiles import (
     describe_in_sentences,
     distinctive_genres,
@@ -65,6 +71,14 @@ class TrainConfig:
     bce_weight: float = 1.0
     batch_users: int = 1024
     seed: int = 0
+    #: Catalogues with more items than this take the sampled path (see the module docstring).
+    sampled_above: int = 4096
+    #: Items the users' text readout attends over on the sampled path: the most-interacted ones.
+    anchors: int = 4096
+    #: Uniformly drawn negatives per update, users per update, and updates, on the sampled path.
+    negatives: int = 4096
+    sampled_batch_users: int = 256
+    sampled_updates: int = 600
     user_modalities: tuple[str, ...] = USER_NAMES
     item_modalities: tuple[str, ...] = ITEM_NAMES
 
@@ -155,6 +169,42 @@ def write_profiles(dataset: Dataset, ratings: pd.DataFrame, users: Sequence[int]
     return Profiles(texts, history, focus)
 
 
+@dataclass(frozen=True)
+class Positives:
+    """Each user's positive item rows, compressed by row: user *u*'s are ``indices[indptr[u]:indptr[u + 1]]``.
+
+    A dense (n_users, n_items) matrix would take gigabytes at 50,000 items; this takes one
+    integer per interaction.
+    """
+
+    indptr: torch.Tensor
+    indices: torch.Tensor
+    n_items: int
+
+    @classmethod
+    def of(cls, users: np.ndarray, items: np.ndarray, n_users: int, n_items: int) -> Positives:
+        """From (user row, item row) pairs; duplicates count once."""
+        pairs = np.unique(np.stack([np.asarray(users, np.int64), np.asarray(items, np.int64)], axis=1), axis=0)
+        indptr = np.zeros(n_users + 1, dtype=np.int64)
+        np.cumsum(np.bincount(pairs[:, 0], minlength=n_users), out=indptr[1:])
+        return cls(torch.from_numpy(indptr), torch.from_numpy(np.ascontiguousarray(pairs[:, 1])), n_items)
+
+    def pairs(self, users: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(position in ``users``, item row) of every positive of the given users."""
+        start = self.indptr[users]
+        counts = self.indptr[users + 1] - start
+        batch = torch.repeat_interleave(torch.arange(len(users)), counts)
+        offsets = torch.arange(int(counts.sum())) - torch.repeat_interleave(torch.cumsum(counts, 0) - counts, counts)
+        return batch, self.indices[start[batch] + offsets]
+
+    def dense(self, users: torch.Tensor) -> torch.Tensor:
+        """(len(users), n_items) in {0, 1}: the rows of the positives matrix."""
+        out = torch.zeros(len(users), self.n_items)
+        batch, items = self.pairs(users)
+        out[batch, items] = 1.0
+        return out
+
+
 @dataclass
 class TrainingData:
     """Tensors the training loop reads; rows are dataset users, columns dataset items."""
@@ -165,11 +215,27 @@ class TrainingData:
     user_text: torch.Tensor  # (n_users, V, T)
     user_demo: torch.Tensor
     user_history: torch.Tensor  # (n_users, V, MAX_HISTORY), -1 padded
-    positives: torch.Tensor  # (n_users, n_items) in {0, 1}
+    positives: Positives
     focus: torch.Tensor  # (n_users, V, n_genres) genres a profile asks for
     item_genres: torch.Tensor  # (n_items, n_genres)
     train_users: torch.Tensor
     train_items: torch.Tensor
+    item_counts: np.ndarray  # interactions per item in the training ratings
+
+
+def anchor_rows(item_counts: np.ndarray, train_items: Sequence[int], config: TrainConfig) -> np.ndarray | None:
+    """The items the users' text readout attends over: ``None`` (every item) for a catalogue of at
+    most ``config.sampled_above`` items, else the ``config.anchors`` most-interacted training
+    items (ties: the earlier row), in row order.
+
+    Training and inference read the same rows (saved with the model), so a request's readout
+    costs the same at any catalogue size.
+    """
+    if len(item_counts) <= config.sampled_above:
+        return None
+    eligible = np.asarray(train_items, dtype=np.int64)
+    ranked = eligible[np.argsort(-np.asarray(item_counts)[eligible], kind="stable")]
+    return np.sort(ranked[: config.anchors])
 
 
 def build_training_data(
@@ -201,8 +267,7 @@ def build_training_data(
         for v, chosen in enumerate(profiles.history[row]):
             history[row, v, : len(chosen[:MAX_HISTORY])] = chosen[:MAX_HISTORY]
     pos = dataset.positives(ratings)
-    matrix = np.zeros((dataset.n_users, dataset.n_items), dtype=np.float32)
-    matrix[dataset.user_ids.indices(pos[C.USER]), dataset.item_ids.indices(pos[C.ITEM])] = 1.0
+    positives = Positives.of(dataset.user_ids.indices(pos[C.USER]), dataset.item_ids.indices(pos[C.ITEM]), dataset.n_users, dataset.n_items)
     warm = np.zeros(dataset.n_items, dtype=bool)
     warm[dataset.item_ids.indices(ratings[C.ITEM].unique())] = True
     warm &= np.isin(np.arange(dataset.n_items), np.asarray(train_items))
@@ -211,7 +276,10 @@ def build_training_data(
     for row in train_users:
         for v, asked in enumerate(profiles.focus[row]):
             focus[row, v, [genres.index(g) for g in asked if g in genres]] = 1.0
-    item_genres = np.array([[g in gs for g in genres] for gs in dataset.items[C.GENRES]], dtype=np.float32)
+    column = {g: k for k, g in enumerate(genres)}
+    item_genres = np.zeros((dataset.n_items, len(genres)), dtype=np.float32)
+    for row, gs in enumerate(dataset.items[C.GENRES]):
+        item_genres[row, [column[g] for g in gs if g in column]] = 1.0
     return TrainingData(
         focus=torch.from_numpy(focus),
         item_genres=torch.from_numpy(item_genres),
@@ -221,9 +289,10 @@ def build_training_data(
         user_text=torch.from_numpy(user_text),
         user_demo=torch.from_numpy(user_space.encode_frame(dataset.users)),
         user_history=torch.from_numpy(history),
-        positives=torch.from_numpy(matrix),
+        positives=positives,
         train_users=torch.from_numpy(train_users.astype(np.int64)),
         train_items=torch.from_numpy(np.asarray(train_items, dtype=np.int64)),
+        item_counts=np.bincount(dataset.item_ids.indices(ratings[C.ITEM]), minlength=dataset.n_items),
     )
 
 
@@ -245,7 +314,12 @@ def fit(
     config: TrainConfig,
     progress: Callable[[str, float], None] | None = None,
 ) -> tuple[FusionScorer, dict]:
-    """Train a :class:`FusionScorer`; returns the model (eval mode, frozen) and a training log."""
+    """Train a :class:`FusionScorer`; returns the model (eval mode, frozen) and a training log.
+
+    A catalogue of at most ``config.sampled_above`` items takes the full path (``config.steps``
+    epochs over the training users, logits over every item); a larger one the sampled path
+    (``config.sampled_updates`` updates on sampled candidates, see :func:`_fit_sampled`).
+    """
     torch.manual_seed(config.seed)
     gen = torch.Generator().manual_seed(config.seed)
     n_users, n_variants, _ = data.user_text.shape
@@ -255,12 +329,36 @@ def fit(
         n_users, n_items, dim=config.dim, text_hidden=config.text_hidden,
     )  # fmt: skip
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    log = {"loss": [], "seconds": 0.0}
+    started = time.perf_counter()
+    anchors = anchor_rows(data.item_counts, data.train_items.numpy(), config)
+    if anchors is None:
+        _fit_full(model, optimizer, data, config, gen, log, progress)
+    else:
+        _fit_sampled(model, optimizer, data, config, gen, torch.from_numpy(anchors), log, progress)
+    log["seconds"] = time.perf_counter() - started
+    model.eval()
+    for parameter in model.parameters():
+        parameter.requires_grad_(False)
+    return model, log
+
+
+def _losses(logits: torch.Tensor, target: torch.Tensor, seen: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Listwise softmax cross-entropy per user and the mean logistic loss, over the unseen columns."""
+    masked = logits.masked_fill(seen.bool(), -1e9)
+    listwise = -(target * torch.log_softmax(masked, dim=1)).sum(1) / target.sum(1).clamp(min=1)
+    pointwise = F.binary_cross_entropy_with_logits(logits, target, weight=1 - seen, reduction="sum") / (1 - seen).sum()
+    return listwise, pointwise
+
+
+def _fit_full(model, optimizer, data: TrainingData, config: TrainConfig, gen, log: dict, progress) -> None:
+    """``config.steps`` epochs over the training users; every update scores the whole catalogue."""
+    n_users, n_variants, _ = data.user_text.shape
+    n_items = data.item_text.shape[0]
     has_demo = data.user_demo.shape[1] > 0
     has_attr = data.item_attr.shape[1] > 0
     item_ids = torch.arange(n_items)
     user_enabled, item_enabled = config.enabled("user"), config.enabled("item")
-    log = {"loss": [], "seconds": 0.0}
-    started = time.perf_counter()
     batch = min(config.batch_users, len(data.train_users))
     for step in range(config.steps):
         order = data.train_users[torch.randperm(len(data.train_users), generator=gen)]
@@ -291,10 +389,8 @@ def fit(
             seen = seen[:, data.train_items]
             asked = data.focus[users, variant]
             wanted = torch.where(asked.sum(1, keepdim=True) > 0, (asked @ data.item_genres.T > 0).float(), torch.ones(n, n_items))
-            target = (data.positives[users] * wanted)[:, data.train_items] * (1 - seen)
-            masked = logits.masked_fill(seen.bool(), -1e9)
-            listwise = -(target * torch.log_softmax(masked, dim=1)).sum(1) / target.sum(1).clamp(min=1)
-            pointwise = F.binary_cross_entropy_with_logits(logits, target, weight=1 - seen, reduction="sum") / (1 - seen).sum()
+            target = (data.positives.dense(users) * wanted)[:, data.train_items] * (1 - seen)
+            listwise, pointwise = _losses(logits, target, seen)
             l2 = model.users.id.weight[users].pow(2).sum(1).mean() + model.items.id.weight.pow(2).sum(1).mean()
             loss = listwise.mean() + config.bce_weight * pointwise + config.id_l2 * l2
             optimizer.zero_grad()
@@ -303,8 +399,84 @@ def fit(
         log["loss"].append(float(loss.detach()))
         if progress is not None and (step % 10 == 0 or step == config.steps - 1):
             progress(f"Training the fusion model (step {step + 1}/{config.steps}, loss {log['loss'][-1]:.3f})", (step + 1) / config.steps)
-    log["seconds"] = time.perf_counter() - started
-    model.eval()
-    for parameter in model.parameters():
-        parameter.requires_grad_(False)
-    return model, log
+
+
+def _fit_sampled(model, optimizer, data: TrainingData, config: TrainConfig, gen, anchors: torch.Tensor, log: dict, progress) -> None:
+    """``config.sampled_updates`` updates of ``config.sampled_batch_users`` users each, on sampled candidates.
+
+    Each update runs the item tower only on the rows it needs — the candidates (the batch's
+    training positives plus ``config.negatives`` uniformly drawn training items), the
+    anchors the users' readout attends over, and the users' onboarding items — and both
+    losses are taken over the candidates. The cost of an update no longer grows with the
+    catalogue. (The softmax over sampled candidates is not corrected for the sampling: the
+    ranking it learns is what the full-catalogue evaluation measures.)
+    """
+    n_users, n_variants, _ = data.user_text.shape
+    n_items = data.item_text.shape[0]
+    has_demo = data.user_demo.shape[1] > 0
+    has_attr = data.item_attr.shape[1] > 0
+    user_enabled, item_enabled = config.enabled("user"), config.enabled("item")
+    batch = min(config.sampled_batch_users, len(data.train_users))
+    in_train = torch.zeros(n_items, dtype=torch.bool)
+    in_train[data.train_items] = True
+    local = torch.full((n_items,), -1, dtype=torch.int64)  # catalogue row → position among this update's rows
+    order, cursor = torch.empty(0, dtype=torch.int64), 0
+    for step in range(config.sampled_updates):
+        if cursor + batch > len(order):
+            order, cursor = data.train_users[torch.randperm(len(data.train_users), generator=gen)], 0
+        users = order[cursor : cursor + batch]
+        cursor += batch
+        n = len(users)
+        variant = torch.randint(n_variants, (n,), generator=gen)
+        hist_idx = data.user_history[users, variant]
+        pos_user, pos_item = data.positives.pairs(users)
+        keep = in_train[pos_item]
+        pos_user, pos_item = pos_user[keep], pos_item[keep]
+        negatives = data.train_items[torch.randint(len(data.train_items), (config.negatives,), generator=gen)]
+        candidates = torch.unique(torch.cat([pos_item, negatives]))
+        rows = torch.unique(torch.cat([candidates, anchors, hist_idx[hist_idx >= 0]]))
+        local[rows] = torch.arange(len(rows))
+        item_keeps_id = data.item_warm[rows] & (torch.rand(len(rows), generator=gen) >= config.item_id_drop)
+        item_avail = _mask("item", len(rows), has_text=True, has_attr=has_attr, has_id=item_keeps_id)
+        items = model.items(data.item_text[rows], data.item_attr[rows], rows, item_avail & item_enabled)
+        item_vec = items.vector
+        hist_vec, has_hist = history_vectors(torch.where(hist_idx >= 0, local[hist_idx.clamp(min=0)], -1), item_vec)
+        keeps_demo = (torch.rand(n, generator=gen) >= config.demo_drop) & has_demo
+        keeps_id = torch.rand(n, generator=gen) < config.user_id_keep
+        user_avail = _mask("user", n, has_text=True, has_demo=keeps_demo, has_history=has_hist, has_id=keeps_id)
+        user = model.users(
+            data.user_text[users, variant],
+            data.user_demo[users],
+            users,
+            user_avail & user_enabled,
+            hist_vec,
+            (data.item_text[anchors], item_vec[local[anchors]]),
+        )
+        at = local[candidates]
+        logits = model.score(user, Parts(items.h[at], items.beta[at], items.alpha[at]))
+        column = torch.full((n_items,), -1, dtype=torch.int64)
+        column[candidates] = torch.arange(len(candidates))
+        seen = torch.zeros(n, len(candidates))
+        shown = hist_idx >= 0
+        seen_user = torch.arange(n)[:, None].expand_as(hist_idx)[shown]
+        seen_column = column[hist_idx[shown]]
+        seen[seen_user[seen_column >= 0], seen_column[seen_column >= 0]] = 1.0
+        positives = torch.zeros(n, len(candidates))
+        positives[pos_user, column[pos_item]] = 1.0
+        asked = data.focus[users, variant]
+        genres = data.item_genres[candidates]
+        wanted = torch.where(asked.sum(1, keepdim=True) > 0, (asked @ genres.T > 0).float(), torch.ones(n, len(candidates)))
+        target = positives * wanted * (1 - seen)
+        listwise, pointwise = _losses(logits, target, seen)
+        l2 = model.users.id.weight[users].pow(2).sum(1).mean() + model.items.id.weight[rows].pow(2).sum(1).mean()
+        loss = listwise.mean() + config.bce_weight * pointwise + config.id_l2 * l2
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        local[rows] = -1
+        log["loss"].append(float(loss.detach()))
+        if progress is not None and (step % 10 == 0 or step == config.sampled_updates - 1):
+            progress(
+                f"Training the fusion model (update {step + 1}/{config.sampled_updates} on sampled candidates, loss {log['loss'][-1]:.3f})",
+                (step + 1) / config.sampled_updates,
+            )

@@ -5,6 +5,10 @@ user profiles) and ``fused`` (the model's fused vectors e_i, e_u). UMAP is fitte
 items; users — the dataset's and a session's synthetic ones — and new items are placed
 without refitting, at the similarity-weighted mean of their nearest items' coordinates:
 stable (the map does not move), fast, and it reads as "this person sits among these films".
+
+A large catalogue is fitted on a deterministic sample of :data:`MAX_FIT` items and the
+rest are placed the same way (:func:`fit_layout`); a page draws at most :data:`MAX_DRAWN`
+of them (:func:`drawn_rows`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,26 @@ from recsys.cache import atomic_save_npz, cache_root, code_fingerprint, stable_h
 
 SPACES = ("text", "fused")
 N_NEIGHBOURS = 10
+#: UMAP is fitted on at most this many items; the others are placed on the fitted map.
+MAX_FIT = 10_000
+#: A map page draws at most this many items (a WebGL scatter stays interactive up to there).
+MAX_DRAWN = 20_000
+#: Similarities computed per block when placing (bounds the memory: 2**24 floats and their ranks).
+PLACE_ELEMENTS = 2**24
+#: Above this many reference items only the k nearest are ranked (a partition, not a full sort).
+PARTITION_ABOVE = 4096
+
+
+def sample_rows(n: int, limit: int, seed: int = 0) -> np.ndarray:
+    """All ``n`` rows when ``n <= limit``, else a deterministic uniform sample of ``limit`` rows, in row order."""
+    if n <= limit:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, size=limit, replace=False))
+
+
+def drawn_rows(n_items: int, limit: int = MAX_DRAWN, seed: int = 0) -> np.ndarray:
+    """The item rows a map page draws: all of them up to ``limit``, else the same sample on every run."""
+    return sample_rows(n_items, limit, seed)
 
 
 def _normalise(matrix: np.ndarray) -> np.ndarray:
@@ -45,9 +69,18 @@ class MapLayout:
         near the single best match on the map: UMAP may split similar items into separate
         islands, and averaging across islands would drop the point into empty space.
         """
-        query = _normalise(np.atleast_2d(vectors).astype(np.float32))
+        vectors = np.atleast_2d(vectors)
+        block = max(1, PLACE_ELEMENTS // max(len(self.reference), 1))
+        if len(vectors) > block:
+            return np.concatenate([self.place(vectors[start : start + block], k) for start in range(0, len(vectors), block)])
+        query = _normalise(vectors.astype(np.float32))
         similarity = query @ self.reference.T
-        nearest = np.argsort(-similarity, axis=1)[:, :k]
+        if similarity.shape[1] > PARTITION_ABOVE:
+            # Only the k best are needed: partition, then order those k (a full sort of every row costs seconds).
+            best = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+            nearest = np.take_along_axis(best, np.argsort(-np.take_along_axis(similarity, best, axis=1), axis=1), axis=1)
+        else:
+            nearest = np.argsort(-similarity, axis=1)[:, :k]
         coords = self.items[nearest]  # (n, k, dims)
         radius = 0.05 * float(np.ptp(self.items, axis=0).max())
         close = np.linalg.norm(coords - coords[:, :1], axis=2) <= radius
@@ -56,13 +89,26 @@ class MapLayout:
         return np.einsum("nk,nkd->nd", weights, coords)
 
 
-def fit_layout(vectors: np.ndarray, dims: int, seed: int = 0) -> np.ndarray:
+def umap_layout(vectors: np.ndarray, dims: int, seed: int = 0) -> np.ndarray:
     """UMAP (cosine metric) of ``vectors`` to ``dims`` dimensions."""
     import umap
 
     # random_state makes the map reproducible (and UMAP single-threaded: n_jobs=1 says so).
     reducer = umap.UMAP(n_components=dims, n_neighbors=15, min_dist=0.15, metric="cosine", random_state=seed, n_jobs=1)
     return reducer.fit_transform(vectors).astype(np.float32)
+
+
+def fit_layout(vectors: np.ndarray, dims: int, seed: int = 0, max_fit: int = MAX_FIT) -> np.ndarray:
+    """Map coordinates of every row of ``vectors`` (normalised): UMAP of all of them up to
+    ``max_fit`` rows; beyond, UMAP of a deterministic sample of ``max_fit`` rows, the others
+    placed among their nearest sampled neighbours (:meth:`MapLayout.place`)."""
+    rows = sample_rows(len(vectors), max_fit, seed)
+    if len(rows) == len(vectors):
+        return umap_layout(vectors, dims, seed)
+    fitted = umap_layout(vectors[rows], dims, seed)
+    coords = MapLayout("sample", dims, fitted, vectors[rows], np.zeros((0, dims), np.float32)).place(vectors)
+    coords[rows] = fitted
+    return coords.astype(np.float32)
 
 
 class Projector:
