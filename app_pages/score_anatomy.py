@@ -41,7 +41,9 @@ else:
 scale = session.bias_scale()
 recs = explorer.recommend(user, k=20, item_bias_scale=scale)
 options = list(dict.fromkeys([*recs[C.ITEM].tolist(), *TITLES]))
-item_id = cols[1].selectbox(f"{explorer.dataset.noun.capitalize()} (this user's top-20 first)", options, format_func=lambda i: TITLES.get(i, str(i)))
+item_id = cols[1].selectbox(
+    f"{explorer.dataset.noun.capitalize()} (this user's top-20 first)", options, format_func=lambda i: TITLES.get(i, str(i))
+)
 if item_id is None:
     st.stop()
 
