@@ -44,6 +44,21 @@ GENRE_PHRASES: dict[str, tuple[str, ...]] = {
     "Western": ("westerns", "cowboy films", "the Wild West", "classic westerns"),
 }
 
+#: Genres that say nothing about taste (MovieLens' "unknown").
+_NO_GENRE = frozenset({"unknown", ""})
+
+
+def phrases_of(genre: str) -> tuple[str, ...]:
+    """Everyday words for a genre: hand-written ones for the film genres above, plain ones for any
+    other catalogue's genres ("Cookery" → "cookery", "cookery titles", …); none for "unknown"."""
+    if genre in GENRE_PHRASES:
+        return GENRE_PHRASES[genre]
+    if genre.strip() in _NO_GENRE:
+        return ()
+    word = genre.strip() if genre.strip().isupper() else genre.strip().lower()
+    return (word, f"{word} titles", f"anything {word}", f"good {word}")
+
+
 _OPENERS = ("I love {g}.", "I'm into {g}.", "Big fan of {g}.", "Mostly {g} for me.", "{G}, please.", "I enjoy {g}.")
 _TITLES = ("Favourites: {t}.", "I liked {t}.", "Recently enjoyed {t}.", "Films like {t}.", "{T} are my kind of film.")
 _NO_TASTE = ("I watch a movie now and then.", "New here, not sure what I like yet.", "Recommend me something good.", "")
@@ -81,7 +96,7 @@ def describe_demographics(demographics: Mapping[str, Any], rng: np.random.Genera
 def distinctive_genres(genres: Sequence[Sequence[str]], base_rates: Mapping[str, float] | None = None) -> list[str]:
     """Genres of the given items, most distinctive first: share among the items over the
     (damped) share among everyone's likes, so a horror fan reads "horror", not "drama"."""
-    counts = Counter(g for gs in genres for g in gs if g in GENRE_PHRASES)
+    counts = Counter(g for gs in genres for g in gs if phrases_of(g))
     total = max(1, len(genres))
     rates = base_rates or {}
     lift = {g: (c / total) / max(rates.get(g, 0.1), 1e-3) ** 0.7 for g, c in counts.items()}
@@ -90,7 +105,7 @@ def distinctive_genres(genres: Sequence[Sequence[str]], base_rates: Mapping[str,
 
 def genre_phrase(genres: Sequence[str], rng: np.random.Generator) -> str:
     """Everyday words for a few genres: ``["Horror", "Comedy"]`` → ``"scary movies and comedies"``."""
-    phrases = [GENRE_PHRASES[g][int(rng.integers(len(GENRE_PHRASES[g])))] for g in genres if g in GENRE_PHRASES]
+    phrases = [phrases_of(g)[int(rng.integers(len(phrases_of(g))))] for g in genres if phrases_of(g)]
     if len(phrases) <= 1:
         return "".join(phrases)
     return ", ".join(phrases[:-1]) + " and " + phrases[-1]
@@ -210,7 +225,7 @@ def disliked_genres(genres: Sequence[Sequence[str]], base_rates: Mapping[str, fl
     """Common genres the person watches least (share among their likes over the base rate), least first."""
     counts = Counter(g for gs in genres for g in gs)
     total = max(1, len(genres))
-    common = [g for g, rate in base_rates.items() if rate >= 0.03 and g in GENRE_PHRASES]
+    common = [g for g, rate in base_rates.items() if rate >= 0.03 and phrases_of(g)]
     return sorted(common, key=lambda g: (counts.get(g, 0) / total / base_rates[g], g))
 
 

@@ -145,3 +145,17 @@ def test_every_grouplens_layout_comes_in_by_upload_and_by_the_command_line(tmp_p
     assert (ds.n_users, ds.n_items, len(ds.ratings), ds.noun) == (users[C.USER].nunique(), len(items), len(ratings), "film")
     assert cli.main(["--data", str(tmp_path / "ml"), "check"]) == 0
     assert capsys.readouterr().out.strip() == f"ok: {len(items):,} films, {users[C.USER].nunique():,} users, {len(ratings):,} interactions"
+
+
+def test_synthetic_profiles_speak_of_the_catalogues_own_genres(bookshop):
+    """Training profiles of a non-film catalogue name its genres ("cookery", "travel"), not only the film genres' words."""
+    from recsys.profiles import phrases_of
+    from recsys.training import write_profiles
+
+    assert phrases_of("unknown") == () and phrases_of("Horror")[0] == "horror" and "cookery" in phrases_of("Cookery")
+    ds = load_path(bookshop)
+    profiles = write_profiles(ds, ds.ratings, list(range(ds.n_users)), seed=0)
+    texts = [t.lower() for row in profiles.texts for t in row]
+    for genre in ("cookery", "travel", "poetry", "historical fiction"):
+        assert any(genre in t for t in texts), genre
+    assert len(set(texts)) > len(texts) // 3
