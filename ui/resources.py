@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -25,6 +26,7 @@ from recsys.persona_store import PersonaStore
 from recsys_bench import results
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 
 
 class _LazyBar:
@@ -189,6 +191,21 @@ def projector() -> Projector:
     """The map layouts of this session's catalogue, fitted once per process and cached on disk."""
     engine = explorer()
     return _projector(engine_key(engine), engine)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _derived(key: str, what: tuple, _build: Callable[[], Any]) -> Any:
+    return _build()
+
+
+def derived(what: tuple, build: Callable[[], T]) -> T:
+    """``build()`` once per process for this session's engine: what a page makes from the engine alone.
+
+    ``what`` names the result and every other input ``build`` reads (a page's map space,
+    view, colouring…). The result is shared by every session, like the engine: never
+    mutate it.
+    """
+    return _derived(engine_key(explorer()), what, build)
 
 
 @st.cache_resource(show_spinner=False, max_entries=5)
