@@ -39,3 +39,26 @@ def test_weights_as_numpy_scalars_are_sent_as_validation_would_send_them():
     figure = charts.weights_bar({"text": np.float32(0.625), "genres": np.float64(0.25), "other": 0.125}, "Global item weights", 220, "item")
     assert as_sent(figure) == as_sent(go.Figure(figure.to_dict()))
     assert as_sent(figure)["data"][0]["x"] == [0.625, 0.25, 0.125]
+
+
+@pytest.mark.parametrize("dims", [2, 3])
+@pytest.mark.parametrize("colour", ["genre", "popularity"])
+def test_validating_the_embedding_map_changes_nothing(dims, colour):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    axes = ["x", "y", "z"][:dims]
+    items = pd.DataFrame(rng.normal(size=(60, dims)), columns=axes).assign(
+        id=range(60), genre=[["Drama", "Horror", "Comedy"][i % 3] for i in range(60)], popularity=rng.integers(1, 500, 60),
+        label=[f"<b>film {i}</b>" for i in range(60)],
+    )  # fmt: skip
+    users = pd.DataFrame(rng.normal(size=(30, dims)), columns=axes).assign(id=range(30), label="u", segment=["men", "women"] * 15)
+    persona = dict(zip(axes, rng.normal(size=dims))) | {"name": "Horror buff", "hover": "Horror buff: gory", "targets": rng.normal(size=(10, dims)).tolist(),
+                                                        "target_labels": [f"film {i}" for i in range(10)]}  # fmt: skip
+    new_item = dict(zip(axes, rng.normal(size=dims))) | {"name": "new item: X", "hover": "X", "targets": [], "symbol": "diamond-wide"}
+    for extra in ([], [persona, new_item]):
+        for shown_users in (None, users):
+            figure = charts.embedding_map(items, shown_users, colour, dims, extra, categorical=colour != "popularity",
+                                          colours={"Drama": "#111111"}, colour_title="number of ratings")  # fmt: skip
+            assert as_sent(figure) == as_sent(go.Figure(figure.to_dict()))

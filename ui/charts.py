@@ -84,6 +84,10 @@ def _figure(data: list[dict], layout: dict) -> go.Figure:
     return go.Figure({"data": data, "layout": {"template": TEMPLATE, **layout}}, _validate=False)
 
 
+#: The Viridis colour scale as validation spells it out (a named scale becomes its list of stops).
+VIRIDIS = [list(stop) for stop in go.scattergl.Marker(colorscale="Viridis").colorscale]
+
+
 def _margin(top: int = 40) -> dict:
     return {"l": 10, "r": 10, "t": top, "b": 10}
 
@@ -235,21 +239,18 @@ def embedding_map(
     colours: Mapping[str, str] | None = None,
     colour_title: str | None = None,
 ) -> go.Figure:
-    """Items (and users) on the map; ``extra`` holds session points with their top-K lines.
+    """Items (and users) on the map; ``extra`` holds session points with their top-K lines (a dict figure, see ``_figure``).
 
     ``items``/``users`` have x, y (, z), a colour column, a ``label`` for hover and an ``id``
     carried in customdata, because point indices are per trace. Categorical groups take
     ``colours`` (group → colour) or the palette in order; a numeric column is drawn on a log
     scale with its colour bar below the map, clear of the legend.
     """
-    scatter = go.Scattergl if dims == 2 else go.Scatter3d
-    fig = go.Figure()
+    kind = "scattergl" if dims == 2 else "scatter3d"
+    data: list[dict] = []
 
     def coords(frame: pd.DataFrame) -> dict:
-        out = {"x": frame["x"], "y": frame["y"]}
-        if dims == 3:
-            out["z"] = frame["z"]
-        return out
+        return {axis: frame[axis].to_numpy() for axis in ("x", "y", "z")[:dims]}
 
     size = 6 if dims == 2 else 3
     if categorical:
@@ -257,64 +258,60 @@ def embedding_map(
         for n, group in enumerate(groups):
             part = items[items[colour] == group]
             fill = (colours or {}).get(group, PALETTE[n % len(PALETTE)])
-            fig.add_trace(scatter(**coords(part), mode="markers", name=str(group), customdata=np.stack([part["id"], part["label"]], axis=1),
-                                  marker=dict(size=size, color=fill, opacity=0.75), hovertemplate="%{customdata[1]}<extra></extra>"))  # fmt: skip
+            data.append({"type": kind, **coords(part), "mode": "markers", "name": str(group), "customdata": np.stack([part["id"], part["label"]], axis=1),
+                         "marker": {"size": size, "color": fill, "opacity": 0.75}, "hovertemplate": "%{customdata[1]}<extra></extra>"})  # fmt: skip
     else:
         values = items[colour].astype(float)
         ticks = [t for t in (1, 3, 10, 30, 100, 300, 1000) if t <= max(values.max(), 1)]
-        fig.add_trace(scatter(**coords(items), mode="markers", name="items", customdata=np.stack([items["id"], items["label"]], axis=1),
-                              marker=dict(size=size, color=np.log10(values.clip(lower=1)), colorscale="Viridis", opacity=0.8, showscale=True,
-                                          colorbar=dict(title=dict(text=f"{colour_title or colour} (log scale)", side="top"), orientation="h",
-                                                        thickness=10, len=0.5, x=0.5, xanchor="center", y=-0.1, yanchor="top",
-                                                        tickvals=np.log10(ticks), ticktext=[f"{t:,}" for t in ticks])),
-                              hovertemplate="%{customdata[1]}<extra></extra>"))  # fmt: skip
+        data.append({"type": kind, **coords(items), "mode": "markers", "name": "items", "customdata": np.stack([items["id"], items["label"]], axis=1),
+                     "marker": {"size": size, "color": np.log10(values.clip(lower=1)).to_numpy(), "colorscale": VIRIDIS, "opacity": 0.8, "showscale": True,
+                                "colorbar": {"title": {"text": f"{colour_title or colour} (log scale)", "side": "top"}, "orientation": "h",
+                                             "thickness": 10, "len": 0.5, "x": 0.5, "xanchor": "center", "y": -0.1, "yanchor": "top",
+                                             "tickvals": np.log10(ticks), "ticktext": [f"{t:,}" for t in ticks]}},
+                     "hovertemplate": "%{customdata[1]}<extra></extra>"})  # fmt: skip
     if users is not None and len(users):
         segments = list(dict.fromkeys(users["segment"])) if "segment" in users else [None]
         shades = ["#475569", "#a16207", "#0f766e", "#9333ea", "#be123c", "#1d4ed8", "#4d7c0f"]
         for n, segment in enumerate(segments):
             part = users if segment is None else users[users["segment"] == segment]
-            fig.add_trace(scatter(**coords(part), mode="markers", name="users" if segment is None else f"users: {segment}",
-                                  customdata=np.stack([part["id"], part["label"]], axis=1),
-                                  marker=dict(size=size - 1, color=shades[n % len(shades)] if segment is not None else "#94a3b8",
-                                              symbol="circle-open" if dims == 2 else "circle", opacity=0.7),
-                                  hovertemplate="%{customdata[1]}<extra></extra>"))  # fmt: skip
+            data.append({"type": kind, **coords(part), "mode": "markers", "name": "users" if segment is None else f"users: {segment}",
+                         "customdata": np.stack([part["id"], part["label"]], axis=1),
+                         "marker": {"size": size - 1, "color": shades[n % len(shades)] if segment is not None else "#94a3b8",
+                                    "symbol": "circle-open" if dims == 2 else "circle", "opacity": 0.7},
+                         "hovertemplate": "%{customdata[1]}<extra></extra>"})  # fmt: skip
     tags = []
     for n, point in enumerate(extra):
         colour_n = PERSONA_COLOURS[n % len(PERSONA_COLOURS)]
         if len(point.get("targets", [])):
             targets = point["targets"]
-            for axis_values in targets:
-                line = {"x": [point["x"], axis_values[0]], "y": [point["y"], axis_values[1]]}
-                if dims == 3:
-                    line["z"] = [point["z"], axis_values[2]]
-                fig.add_trace(
-                    scatter(**line, mode="lines", line=dict(color=colour_n, width=1), opacity=0.35, showlegend=False, hoverinfo="skip")
-                )
-            top = {"x": [t[0] for t in targets], "y": [t[1] for t in targets]}
-            if dims == 3:
-                top["z"] = [t[2] for t in targets]
-            fig.add_trace(scatter(**top, mode="markers", name=f"top-K of {short(point['name'], 30)}", hovertext=point.get("target_labels"),
-                                  hoverinfo="text", marker=dict(size=size + 4, color="rgba(0,0,0,0)", line=dict(color=colour_n, width=2))))  # fmt: skip
-        here = {"x": [point["x"]], "y": [point["y"]]}
-        if dims == 3:
-            here["z"] = [point["z"]]
+            for target in targets:
+                line = {axis: [point[axis], target[i]] for i, axis in enumerate(("x", "y", "z")[:dims])}
+                data.append({"type": kind, **line, "mode": "lines", "line": {"color": colour_n, "width": 1}, "opacity": 0.35, "showlegend": False,
+                             "hoverinfo": "skip"})  # fmt: skip
+            top = {axis: [t[i] for t in targets] for i, axis in enumerate(("x", "y", "z")[:dims])}
+            data.append({"type": kind, **top, "mode": "markers", "name": f"top-K of {short(point['name'], 30)}", "hoverinfo": "text",
+                         "marker": {"size": size + 4, "color": "rgba(0,0,0,0)", "line": {"color": colour_n, "width": 2}}}
+                        | ({"hovertext": point["target_labels"]} if point.get("target_labels") is not None else {}))  # fmt: skip
+        here = {axis: [point[axis]] for axis in ("x", "y", "z")[:dims]}
         symbol = point.get("symbol", "star") if dims == 2 else "diamond"
-        fig.add_trace(scatter(**here, mode="markers", name=short(point["name"], 30),
-                              marker=dict(size=18 if dims == 2 else 8, color=colour_n, symbol=symbol, line=dict(color="white", width=1.5)),
-                              hovertext=html.escape(point.get("hover", point["name"])), hoverinfo="text"))  # fmt: skip
+        data.append({"type": kind, **here, "mode": "markers", "name": short(point["name"], 30),
+                     "marker": {"size": 18 if dims == 2 else 8, "color": colour_n, "symbol": symbol, "line": {"color": "white", "width": 1.5}},
+                     "hovertext": html.escape(point.get("hover", point["name"])), "hoverinfo": "text"})  # fmt: skip
         tags.append(_annotation(point, colour_n, n, dims))
-    legend = dict(font=dict(size=11), itemsizing="constant")
-    _layout(fig, 660, legend=legend, dragmode="lasso" if dims == 2 else "orbit")
+    layout = {"height": 660, "margin": _margin(), "legend": {"font": {"size": 11}, "itemsizing": "constant"},
+              "dragmode": "lasso" if dims == 2 else "orbit"}  # fmt: skip
     if dims == 2:
-        for tag in tags:
-            fig.add_annotation(**tag)
-        fig.update_xaxes(showticklabels=False, title="UMAP 1")
-        fig.update_yaxes(showticklabels=False, title="UMAP 2")
+        layout |= {
+            "xaxis": {"showticklabels": False, "title": {"text": "UMAP 1"}},
+            "yaxis": {"showticklabels": False, "title": {"text": "UMAP 2"}},
+        }
+        if tags:
+            layout["annotations"] = tags
         if not categorical:
-            fig.update_layout(margin=dict(b=110))
-    else:
-        fig.update_layout(scene=dict(annotations=tags))
-    return fig
+            layout["margin"] = _margin() | {"b": 110}
+    elif tags:
+        layout["scene"] = {"annotations": tags}
+    return _figure(data, layout)
 
 
 def curves(frame: pd.DataFrame, x: str, y: str, group: str, title: str, x_title: str, y_title: str, highlight: str = "ours") -> go.Figure:
