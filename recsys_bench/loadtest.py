@@ -12,7 +12,7 @@ new persona's top-K list, the list re-ranked without the rated film, the persona
 the map, the anatomy drawn down to its worked example). A step that times out or shows an
 exception or error box counts as an error. The server's resident memory (its process and
 any children) is sampled after a warm-up session, during the run, and after every session
-has closed and the server has let go of it. Results go to ``bench-results/loadtest.json``
+has closed, outlived its reconnect window and been dropped by the server (``settle``). Results go to ``bench-results/loadtest.json``
 and one summary line is printed.
 
 ``--driver protocol`` plays the same people without a browser: each session speaks
@@ -551,6 +551,7 @@ class LoadResult:
     p95_ms: float
     rss_start_mb: float
     rss_peak_mb: float
+    rss_held_mb: float
     rss_end_mb: float
     seconds: float
     server_cpu_s: float
@@ -565,6 +566,7 @@ class LoadResult:
         return (
             f"loadtest ({self.driver}): {self.sessions} sessions × {self.rounds} rounds, {self.errors} errors, "
             f"p50 {self.p50_ms:.0f} ms, p95 {self.p95_ms:.0f} ms, RSS {self.rss_start_mb:.0f} → {self.rss_end_mb:.0f} MB "
+            f"({self.rss_held_mb:.0f} while closed sessions are held) "
             f"(peak {self.rss_peak_mb:.0f}), {self.seconds:.0f} s; CPU s: server {self.server_cpu_s:.0f}, browser {self.browser_cpu_s:.0f}, "
             f"driver {self.driver_cpu_s:.0f}"
         )
@@ -576,13 +578,37 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
     return {"n": len(samples), "p50_ms": round(float(np.percentile(samples, 50)), 1), "p95_ms": round(float(np.percentile(samples, 95)), 1)}
 
 
-def settle(pid: int, wait_s: float) -> float:
-    """RSS once the server has let go of closed sessions: after their reconnect window, the lowest reading."""
-    lowest, deadline = rss_mb(pid), time.time() + wait_s
+def settle(pid: int, wait_s: float, base: str | None = None) -> tuple[float, float]:
+    """RSS once the server has let go of closed sessions: ``(held, end)``, each the lowest reading.
+
+    ``held``: after the closed sessions' reconnect window (``wait_s``). Streamlit keeps a
+    closed session in a TTL cache that drops expired entries only when it is next written,
+    so they are all still there. ``end``: after two short sessions have come and gone
+    (``base`` given): the first one's disconnect writes the cache and drops the expired
+    sessions, the second one's run ends in the collection that frees what they held.
+    """
+    held, deadline = rss_mb(pid), time.time() + wait_s
     while time.time() < deadline:
         time.sleep(1.0)
-        lowest = min(lowest, rss_mb(pid))
-    return lowest
+        held = min(held, rss_mb(pid))
+    if base is None:
+        return held, held
+    asyncio.run(_reap(base))
+    end, deadline = rss_mb(pid), time.time() + 5
+    while time.time() < deadline:
+        time.sleep(1.0)
+        end = min(end, rss_mb(pid))
+    return held, end
+
+
+async def _reap(base: str) -> None:
+    for _ in range(2):
+        session = ProtocolSession(base)
+        try:
+            await session.open("new_user")
+        finally:
+            await session.close()
+        await asyncio.sleep(0.5)
 
 
 def measure(base: str, pid: int, sessions: int, rounds: int, settle_s: float = SESSION_TTL_S + 5, driver: str = "browser") -> LoadResult:
@@ -596,7 +622,7 @@ def measure(base: str, pid: int, sessions: int, rounds: int, settle_s: float = S
     asyncio.run(drive(base, 1, 1, warm, driver=driver))
     if warm.errors:
         raise RuntimeError(f"the warm-up session failed: {warm.errors[0]}")
-    rss_start = settle(pid, settle_s)
+    _, rss_start = settle(pid, settle_s, base)
     peak = [rss_start]
     tally = Tally()
     cpu = CpuMeter(pid)
@@ -608,11 +634,11 @@ def measure(base: str, pid: int, sessions: int, rounds: int, settle_s: float = S
     clock = time.perf_counter()
     asyncio.run(drive(base, sessions, rounds, tally, sample=sample, driver=driver))
     seconds = time.perf_counter() - clock
-    rss_end = settle(pid, settle_s)
+    rss_held, rss_end = settle(pid, settle_s, base)
     overall = _percentiles([t for step in STEPS for t in tally.timings[step]])
     return LoadResult(
         sessions=sessions, rounds=rounds, driver=driver, errors=len(tally.errors), p50_ms=overall["p50_ms"], p95_ms=overall["p95_ms"],
-        rss_start_mb=round(rss_start, 1), rss_peak_mb=round(max(peak), 1), rss_end_mb=round(rss_end, 1), seconds=round(seconds, 1),
+        rss_start_mb=round(rss_start, 1), rss_peak_mb=round(max(peak), 1), rss_held_mb=round(rss_held, 1), rss_end_mb=round(rss_end, 1), seconds=round(seconds, 1),
         server_cpu_s=cpu.used("server"), browser_cpu_s=cpu.used("browser"), driver_cpu_s=cpu.driver(), cpus=os.cpu_count() or 1, steps={step: _percentiles(tally.timings[step]) for step in STEPS}, error_messages=tally.errors[:20],
         load_average=[round(x, 2) for x in os.getloadavg()],
     )  # fmt: skip
