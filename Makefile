@@ -62,11 +62,13 @@ bench-reference:
 	$(BIN)/python -c "import json, sys; from recsys_bench.results import LOCAL, schema_problems; p = schema_problems(json.loads(LOCAL.read_text())); print(*p, sep='\n'); sys.exit(bool(p))"
 	mkdir -p bench/reference && cp bench-results/results.json bench/reference/results.json
 
-# 20 concurrent browser sessions against one server on 127.0.0.1 (SESSIONS=, ROUNDS= to change): bench-results/loadtest.json.
+# 20 concurrent sessions against one server on 127.0.0.1 (SESSIONS=, ROUNDS= to change; DRIVER=browser plays them
+# in headless Chromium instead of over Streamlit's websocket protocol): bench-results/loadtest.json.
 SESSIONS ?= 20
 ROUNDS ?= 2
+DRIVER ?= protocol
 loadtest: prepare browser
-	$(BIN)/python -m recsys_bench.loadtest --sessions $(SESSIONS) --rounds $(ROUNDS)
+	$(BIN)/python -m recsys_bench.loadtest --sessions $(SESSIONS) --rounds $(ROUNDS) --driver $(DRIVER)
 
 bench-peers: setup
 	bash bench/make_peer_envs.sh

@@ -1,9 +1,10 @@
 """Load test of the served app: many concurrent browser sessions against one Streamlit server.
 
-``python -m recsys_bench.loadtest --sessions 20 --rounds 2`` starts ``streamlit run app.py``
-on 127.0.0.1 (a free port), opens one headless Chromium with one browser context per
-session (each context is a separate Streamlit session, as separate people would be), and
-drives every session at once through the analyst's loop, ``rounds`` times:
+``python -m recsys_bench.loadtest --sessions 20 --rounds 2 --driver browser`` starts
+``streamlit run app.py`` on 127.0.0.1 (a free port), opens one headless Chromium with one
+browser context per session (each context is a separate Streamlit session, as separate
+people would be), and drives every session at once through the analyst's loop, ``rounds``
+times:
 
     New user → type a profile → Recommend → 👍 → 👎 → Embedding map → Score anatomy
 
@@ -12,11 +13,11 @@ new persona's top-K list, the list re-ranked without the rated film, the persona
 the map, the anatomy drawn down to its worked example). A step that times out or shows an
 exception or error box counts as an error. The server's resident memory (its process and
 any children) is sampled after a warm-up session, during the run, and after every session
-has closed, outlived its reconnect window and been dropped by the server (``settle``). Results go to ``bench-results/loadtest.json``
-and one summary line is printed.
+has closed, outlived its reconnect window and been dropped by the server (``settle``).
+Results go to ``bench-results/loadtest.json`` and one summary line is printed.
 
-``--driver protocol`` plays the same people without a browser: each session speaks
-Streamlit's own websocket protocol (``/_stcore/stream``) as the browser's frontend does,
+``--driver protocol`` (the default) plays the same people without a browser: each session
+speaks Streamlit's own websocket protocol (``/_stcore/stream``) as the browser's frontend does,
 sending the same widget interactions (the form's text and name with the Recommend
 trigger, the 👍 / 👎 triggers, page switches), and times each step from the request to the
 ``script_finished`` message of the run whose deltas hold the result. Headless Chromium
@@ -72,8 +73,9 @@ PROFILES = (
     "musicals with big dance numbers",
 )
 STEPS = ("recommend", "like", "dislike", "map", "anatomy")
-#: How the sessions are played: headless Chromium (the default), or Streamlit's websocket protocol without a browser.
-DRIVERS = ("browser", "protocol")
+#: How the sessions are played: Streamlit's websocket protocol (the default: the server alone), or headless Chromium
+#: (the whole experience, drawing included; the browsers need several times the server's CPU).
+DRIVERS = ("protocol", "browser")
 #: A step slower than this is an error (the first map visit of a cold server may fit UMAP: the warm-up takes that).
 STEP_TIMEOUT_S = 120
 #: Seconds a closed session is kept for a reconnect before the server may drop it (server.disconnectedSessionTTL).
@@ -500,7 +502,7 @@ async def run_protocol_session(base: str, index: int, rounds: int, tally: Tally)
         await session.close()
 
 
-async def drive(base: str, sessions: int, rounds: int, tally: Tally, sample=None, driver: str = "browser", first: int = 0) -> None:
+async def drive(base: str, sessions: int, rounds: int, tally: Tally, sample=None, driver: str = "protocol", first: int = 0) -> None:
     """All sessions at once (numbered from ``first``): one Chromium, or websockets (``driver="protocol"``).
 
     ``sample()`` is called every second while they run.
@@ -611,7 +613,7 @@ async def _reap(base: str) -> None:
         await asyncio.sleep(0.5)
 
 
-def measure(base: str, pid: int, sessions: int, rounds: int, settle_s: float = SESSION_TTL_S + 5, driver: str = "browser") -> LoadResult:
+def measure(base: str, pid: int, sessions: int, rounds: int, settle_s: float = SESSION_TTL_S + 5, driver: str = "protocol") -> LoadResult:
     """Warm a running server (``base``, process ``pid``) with one session, then drive ``sessions`` at once.
 
     ``settle_s``: how long to watch the memory after the warm-up and after the run, so that
@@ -649,7 +651,7 @@ def write(result: LoadResult, out: Path) -> None:
     out.write_text(json.dumps(asdict(result), indent=2) + "\n")
 
 
-def run(sessions: int = 20, rounds: int = 2, out: Path = ROOT / "bench-results" / "loadtest.json", driver: str = "browser") -> LoadResult:
+def run(sessions: int = 20, rounds: int = 2, out: Path = ROOT / "bench-results" / "loadtest.json", driver: str = "protocol") -> LoadResult:
     """Start the server, measure (:func:`measure`), write ``out`` and return the figures."""
     with serve(out.parent / "loadtest-server.log") as (base, process):
         result = measure(base, process.pid, sessions, rounds, driver=driver)
@@ -661,8 +663,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m recsys_bench.loadtest", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=20, help="concurrent browser sessions (default 20)")
     parser.add_argument("--rounds", type=int, default=2, help="times each session goes through the loop (default 2)")
-    parser.add_argument("--driver", choices=DRIVERS, default="browser",
-                        help="browser: headless Chromium (default); protocol: Streamlit's websocket protocol, no browser")  # fmt: skip
+    parser.add_argument("--driver", choices=DRIVERS, default="protocol",
+                        help="protocol (default): Streamlit's websocket protocol, no browser; browser: headless Chromium")  # fmt: skip
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results" / "loadtest.json", help="where the JSON goes")
     args = parser.parse_args(argv)
     result = run(args.sessions, args.rounds, args.out, args.driver)

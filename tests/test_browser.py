@@ -198,7 +198,7 @@ def test_reduced_load_test_has_no_errors_and_leaves_the_shared_engine_untouched(
     before = engine_checksums(browser, url)
     # Its own thread: the load test runs its own event loop, and this thread's sync Playwright holds one.
     with ThreadPoolExecutor(1) as pool:
-        result = pool.submit(loadtest.measure, url, process.pid, sessions=3, rounds=2, settle_s=0).result()
+        result = pool.submit(loadtest.measure, url, process.pid, sessions=3, rounds=2, settle_s=0, driver="browser").result()
     loadtest.write(result, tmp_path / "loadtest.json")
     saved = json.loads((tmp_path / "loadtest.json").read_text())
     assert saved["errors"] == 0, saved["error_messages"]
