@@ -25,9 +25,11 @@ prepare: setup
 example: setup
 	$(BIN)/python -m recsys.examples data/examples/bookshop
 
+# MALLOC_ARENA_MAX=2: each session's script runs in a thread of its own; glibc's per-thread arenas would keep ~80 MB
+# more after a burst of 20 sessions (README: Many analysts on one server).
 run: prepare
 	@echo "Cold-start explorer: http://localhost:$(PORT) (this machine only; README: Sharing it with a team)"
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+	MALLOC_ARENA_MAX=2 $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
 browser:
 	@(command -v chromium >/dev/null 2>&1 && fc-list | grep -qi "color emoji") || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null)

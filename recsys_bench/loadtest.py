@@ -78,6 +78,11 @@ STEPS = ("recommend", "like", "dislike", "map", "anatomy")
 DRIVERS = ("protocol", "browser")
 #: A step slower than this is an error (the first map visit of a cold server may fit UMAP: the warm-up takes that).
 STEP_TIMEOUT_S = 120
+#: The server's environment, as ``make run`` sets it (the caller's environment wins). glibc gives each thread
+#: that allocates at once an arena of its own and keeps what they freed: each of 20 sessions runs its script in
+#: its own thread, and the server's resident memory rose ~80 MB on the first burst and stayed there; with two
+#: arenas it rises ~10 MB.
+SERVER_ENV = {"MALLOC_ARENA_MAX": "2"}
 #: Seconds a closed session is kept for a reconnect before the server may drop it (server.disconnectedSessionTTL).
 SESSION_TTL_S = 20
 
@@ -155,7 +160,7 @@ def serve(log_path: Path, env: dict[str, str] | None = None, timeout: float = 18
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.disconnectedSessionTTL", str(SESSION_TTL_S)],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**SERVER_ENV, **os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
         )  # fmt: skip
         url = f"http://127.0.0.1:{port}"
         try:
