@@ -25,9 +25,11 @@ prepare: setup
 example: setup
 	$(BIN)/python -m recsys.examples data/examples/bookshop
 
+# MALLOC_ARENA_MAX=2: each session's script runs in a thread of its own; glibc's per-thread arenas would keep ~80 MB
+# more after a burst of 20 sessions (README: Many analysts on one server).
 run: prepare
 	@echo "Cold-start explorer: http://localhost:$(PORT) (this machine only; README: Sharing it with a team)"
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+	MALLOC_ARENA_MAX=2 $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
 browser:
 	@(command -v chromium >/dev/null 2>&1 && fc-list | grep -qi "color emoji") || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null)
@@ -62,11 +64,13 @@ bench-reference:
 	$(BIN)/python -c "import json, sys; from recsys_bench.results import LOCAL, schema_problems; p = schema_problems(json.loads(LOCAL.read_text())); print(*p, sep='\n'); sys.exit(bool(p))"
 	mkdir -p bench/reference && cp bench-results/results.json bench/reference/results.json
 
-# 20 concurrent browser sessions against one server on 127.0.0.1 (SESSIONS=, ROUNDS= to change): bench-results/loadtest.json.
+# 20 concurrent sessions against one server on 127.0.0.1 (SESSIONS=, ROUNDS= to change; DRIVER=browser plays them
+# in headless Chromium instead of over Streamlit's websocket protocol): bench-results/loadtest.json.
 SESSIONS ?= 20
 ROUNDS ?= 2
+DRIVER ?= protocol
 loadtest: prepare browser
-	$(BIN)/python -m recsys_bench.loadtest --sessions $(SESSIONS) --rounds $(ROUNDS)
+	$(BIN)/python -m recsys_bench.loadtest --sessions $(SESSIONS) --rounds $(ROUNDS) --driver $(DRIVER)
 
 # Cost at catalogue scale (synthetic catalogues of 1k–100k items, each size in its own process): bench-results/scale.json.
 SIZES ?= 1000 10000 50000 100000

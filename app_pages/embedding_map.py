@@ -85,43 +85,41 @@ def densest_centre(coords: np.ndarray) -> np.ndarray:
     return coords[near[near.sum(1).argmax()]].mean(axis=0)
 
 
-years = [title_year(t, y) for t, y in zip(explorer.items[C.TITLE], explorer.items[C.YEAR])]
-# A large catalogue is drawn as a fixed sample: a browser stays responsive up to MAX_DRAWN WebGL points.
-drawn = drawn_rows(explorer.dataset.n_items)
-shown = explorer.items.iloc[drawn]
-if len(drawn) < explorer.dataset.n_items:
-    st.caption(
-        f"Drawing {len(drawn):,} of {explorer.dataset.n_items:,} {explorer.dataset.nouns} (the same uniform sample on every visit); "
-        "personas, their top-K and new items are always drawn."
-    )
-items = pd.DataFrame(layout.items[drawn], columns=axes)
-items["id"] = shown[C.ITEM].to_numpy()
-items["genre"] = [family(gs) for gs in shown[C.GENRES]]
-items["popularity"] = explorer.popularity[drawn]
-items["warm vs cold"] = np.where(explorer.item_warm[drawn], f"warm (has {EVENTS})", "cold (content only)")
-items["release decade"] = [f"{int(years[r]) // 10 * 10}s" if years[r] == years[r] else "unknown" for r in drawn]
-items["label"] = [
-    f"<b>{html.escape(t)}</b><br>{html.escape(', '.join(g))}<br>{n} {EVENTS}"
-    for t, g, n in zip(shown[C.TITLE], shown[C.GENRES], explorer.popularity[drawn])
-]
-categorical = colour != "popularity"
-group_colours = None
-if colour == "genre":
-    order = [f for f in FAMILY_ORDER if f in set(items["genre"])]
-    group_colours = FAMILY_COLOURS
-elif colour == "release decade":
-    order = sorted(set(items[colour]) - {"unknown"})  # chronological, on a sequential scale
-    group_colours = dict(zip(order, charts.sequential(len(order)))) | {"unknown": "#b9b2ab"}
-    order += ["unknown"] if "unknown" in set(items[colour]) else []
-elif categorical:
-    order = list(items[colour].value_counts().index)
-if categorical:
-    items[colour] = pd.Categorical(items[colour], categories=order, ordered=True)
-    items = items.sort_values(colour)
-    items[colour] = items[colour].astype(str)
+def item_frame() -> tuple[pd.DataFrame, dict | None]:
+    """The items on this map, coloured by ``colour``, in drawing order, and each group's colour (``None``: the palette).
 
-users = None
-if user_colour != "hidden":
+    Made from the engine and the layout alone, so it is built once per process (``resources.derived``) and shared.
+    """
+    shown = explorer.items.iloc[drawn]
+    items = pd.DataFrame(layout.items[drawn], columns=axes)
+    items["id"] = shown[C.ITEM].to_numpy()
+    items["genre"] = [family(gs) for gs in shown[C.GENRES]]
+    items["popularity"] = explorer.popularity[drawn]
+    items["warm vs cold"] = np.where(explorer.item_warm[drawn], f"warm (has {EVENTS})", "cold (content only)")
+    items["release decade"] = [f"{int(years[r]) // 10 * 10}s" if years[r] == years[r] else "unknown" for r in drawn]
+    items["label"] = [
+        f"<b>{html.escape(t)}</b><br>{html.escape(', '.join(g))}<br>{n} {EVENTS}"
+        for t, g, n in zip(shown[C.TITLE], shown[C.GENRES], explorer.popularity[drawn])
+    ]
+    group_colours = None
+    if colour == "genre":
+        order = [f for f in FAMILY_ORDER if f in set(items["genre"])]
+        group_colours = FAMILY_COLOURS
+    elif colour == "release decade":
+        order = sorted(set(items[colour]) - {"unknown"})  # chronological, on a sequential scale
+        group_colours = dict(zip(order, charts.sequential(len(order)))) | {"unknown": "#b9b2ab"}
+        order += ["unknown"] if "unknown" in set(items[colour]) else []
+    elif categorical:
+        order = list(items[colour].value_counts().index)
+    if categorical:
+        items[colour] = pd.Categorical(items[colour], categories=order, ordered=True)
+        items = items.sort_values(colour)
+        items[colour] = items[colour].astype(str)
+    return items, group_colours
+
+
+def user_frame() -> pd.DataFrame:
+    """The catalogue's users on this map, labelled and (for a segment view) segmented; built once per process, like the items."""
     users = pd.DataFrame(layout.users, columns=axes)
     frame = explorer.users.reset_index(drop=True)
     users["id"] = frame[C.USER].to_numpy()
@@ -134,6 +132,21 @@ if user_colour != "hidden":
         users["segment"] = frame[C.GENDER].map({"F": "women", "M": "men"}).fillna("unknown").to_numpy()
     elif user_colour == "by age group" and C.AGE in frame:
         users["segment"] = segment_labels(explorer, C.AGE, frame[C.AGE])
+    return users
+
+
+# The same for every session of this catalogue: built once, shared read-only (never mutate them here).
+years = resources.derived(("title years",), lambda: [title_year(t, y) for t, y in zip(explorer.items[C.TITLE], explorer.items[C.YEAR])])
+categorical = colour != "popularity"
+# A large catalogue is drawn as a fixed sample: a browser stays responsive up to MAX_DRAWN WebGL points.
+drawn = resources.derived(("map sample",), lambda: drawn_rows(explorer.dataset.n_items))
+if len(drawn) < explorer.dataset.n_items:
+    st.caption(
+        f"Drawing {len(drawn):,} of {explorer.dataset.n_items:,} {explorer.dataset.nouns} (the same uniform sample on every visit); "
+        "personas, their top-K and new items are always drawn."
+    )
+items, group_colours = resources.derived(("map items", space, dims, colour), item_frame)
+users = resources.derived(("map users", space, dims, user_colour), user_frame) if user_colour != "hidden" else None
 
 extra, not_placed = [], []
 for name, entry in session.personas().items():

@@ -198,7 +198,7 @@ def test_reduced_load_test_has_no_errors_and_leaves_the_shared_engine_untouched(
     before = engine_checksums(browser, url)
     # Its own thread: the load test runs its own event loop, and this thread's sync Playwright holds one.
     with ThreadPoolExecutor(1) as pool:
-        result = pool.submit(loadtest.measure, url, process.pid, sessions=3, rounds=2, settle_s=0).result()
+        result = pool.submit(loadtest.measure, url, process.pid, sessions=3, rounds=2, settle_s=0, driver="browser").result()
     loadtest.write(result, tmp_path / "loadtest.json")
     saved = json.loads((tmp_path / "loadtest.json").read_text())
     assert saved["errors"] == 0, saved["error_messages"]
@@ -210,6 +210,34 @@ def test_reduced_load_test_has_no_errors_and_leaves_the_shared_engine_untouched(
     # The server's model and text encoder are byte for byte the ones this process loads from the same cache.
     ours = explorer.checksums()
     assert (after["model"], after["text encoder"]) == (ours["model"], ours["text encoder"])
+
+
+def test_the_protocol_driver_sees_what_the_browser_sees(served):
+    """One load-test session played by each driver: the same runs give the same lists, map and anatomy.
+
+    The browser reads the page; the protocol driver reads the websocket messages. The
+    persona's top-K (item ids in rank order) after Recommend, 👍 and 👎, the personas
+    placed on the Embedding map and the user × item on Score anatomy agree, in both rounds.
+    """
+    url, _ = served
+    with ThreadPoolExecutor(1) as pool:  # its own thread: the drivers run their own event loops
+        seen = pool.submit(loadtest.observe, url, index=11, rounds=2).result()
+    assert [step for step, _ in seen["protocol"]] == list(loadtest.STEPS) * 2
+    assert seen["browser"] == seen["protocol"]
+    lists = [shown for step, shown in seen["protocol"] if step in ("recommend", "like", "dislike")]
+    assert all(len(shown) == 20 for shown in lists)
+    assert lists[1][0] != lists[0][0] and lists[0][0] not in lists[1]  # the liked film leaves the list
+    assert seen["protocol"][3] == ("map", ("load-11-0",)) and seen["protocol"][8] == ("map", ("load-11-0", "load-11-1"))
+
+
+def test_reduced_protocol_load_test_has_no_errors(served):
+    """The load test's protocol driver (3 sessions × 2 rounds): every step of every session, no errors."""
+    url, process = served
+    with ThreadPoolExecutor(1) as pool:
+        result = pool.submit(loadtest.measure, url, process.pid, sessions=3, rounds=2, settle_s=0, driver="protocol").result()
+    assert result.errors == 0, result.error_messages
+    assert result.driver == "protocol" and all(result.steps[step]["n"] == 3 * 2 for step in loadtest.STEPS), result.steps
+    assert 0 < result.p50_ms <= result.p95_ms
 
 
 def upload(page, files: list[Path]) -> None:

@@ -69,6 +69,29 @@ def rounded(values: Sequence[float], decimals: int = 2) -> list[float]:
     return [f / scale for f in floors]
 
 
+#: The default template as plain data, for figures written as dicts (``_figure``).
+TEMPLATE = pio.templates[pio.templates.default].to_plotly_json()
+
+
+def _figure(data: list[dict], layout: dict) -> go.Figure:
+    """A figure from plain trace and layout dicts, taken as they are (no property-by-property validation).
+
+    Building a chart through plotly's validated API costs 6–14 ms, on every rerun of the New
+    user page, for each of its three charts. The charts built here are written as the dicts
+    that validation would produce; ``tests/test_charts.py`` checks that validating them
+    changes nothing.
+    """
+    return go.Figure({"data": data, "layout": {"template": TEMPLATE, **layout}}, _validate=False)
+
+
+#: The Viridis colour scale as validation spells it out (a named scale becomes its list of stops).
+VIRIDIS = [list(stop) for stop in go.scattergl.Marker(colorscale="Viridis").colorscale]
+
+
+def _margin(top: int = 40) -> dict:
+    return {"l": 10, "r": 10, "t": top, "b": 10}
+
+
 def _layout(fig: go.Figure, height: int, **kwargs) -> go.Figure:
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10), **kwargs)
     return fig
@@ -78,18 +101,20 @@ def score_breakdown(recs: pd.DataFrame, max_items: int = 20) -> go.Figure:
     """Horizontal stacked bars: every term of each recommended item's score, best item on top."""
     rows = recs.head(max_items).iloc[::-1]
     labels = [f"{r} · {html.escape(short(t))}" for r, t in zip(rows["rank"], rows["title"])]  # Plotly reads tags in labels
-    fig = go.Figure()
     terms = ["mu", "b_u", "b_i"] + [c for c in TERM_COLOURS if c.startswith("dot_") and c in rows and np.abs(rows[c]).max() > 1e-9]
-    for term in terms:
-        fig.add_bar(y=labels, x=rows[term], name=TERM_LABELS[term], orientation="h", marker_color=TERM_COLOURS[term],
-                    hovertemplate="%{y}<br>" + TERM_LABELS[term] + ": %{x:.3f}<extra></extra>")  # fmt: skip
-    fig.add_scatter(y=labels, x=rows["score"], mode="markers", name="score r̂", marker=dict(symbol="diamond", size=9, color="#111827"),
-                    hovertemplate="%{y}<br>score: %{x:.3f}<extra></extra>")  # fmt: skip
-    _layout(fig, 28 * len(rows) + 110, barmode="relative", legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, font=dict(size=11)))
-    fig.update_xaxes(title="contribution to r̂ (logit)", zeroline=True, zerolinecolor="#111827")
-    fig.update_yaxes(tickfont=dict(size=11), automargin=True)
-    fig.update_layout(margin=dict(t=70))
-    return fig
+    data = [
+        {"type": "bar", "y": labels, "x": rows[term].to_numpy(), "name": TERM_LABELS[term], "orientation": "h",
+         "marker": {"color": TERM_COLOURS[term]}, "hovertemplate": "%{y}<br>" + TERM_LABELS[term] + ": %{x:.3f}<extra></extra>"}
+        for term in terms
+    ]  # fmt: skip
+    data.append({"type": "scatter", "y": labels, "x": rows["score"].to_numpy(), "mode": "markers", "name": "score r̂",
+                 "marker": {"symbol": "diamond", "size": 9, "color": "#111827"}, "hovertemplate": "%{y}<br>score: %{x:.3f}<extra></extra>"})  # fmt: skip
+    return _figure(data, {
+        "height": 28 * len(rows) + 110, "margin": _margin(70), "barmode": "relative",
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": 11}},
+        "xaxis": {"title": {"text": "contribution to r̂ (logit)"}, "zeroline": True, "zerolinecolor": "#111827"},
+        "yaxis": {"tickfont": {"size": 11}, "automargin": True},
+    })  # fmt: skip
 
 
 def waterfall(terms: dict[str, float], title: str, decimals: int = 3) -> go.Figure:
@@ -111,13 +136,15 @@ def waterfall(terms: dict[str, float], title: str, decimals: int = 3) -> go.Figu
 
 def weights_bar(weights: Mapping[str, float], title: str, height: int = 180, side: str = "user") -> go.Figure:
     names = list(weights)
-    fig = go.Figure(go.Bar(x=[weights[m] for m in names], y=[modality_label(m, side) for m in names], orientation="h",
-                           text=[f"{weights[m]:.2f}" for m in names], textposition="outside", cliponaxis=False,
-                           marker_color=[MODALITY_COLOURS.get(m, "#64748b") for m in names]))  # fmt: skip
-    _layout(fig, height, title=title, showlegend=False)
-    fig.update_xaxes(range=[0, 1.14], tickvals=[0, 0.25, 0.5, 0.75, 1], title="fusion weight α")  # room for a label at 1.00
-    fig.update_yaxes(automargin=True)
-    return fig
+    bar = {"type": "bar", "x": [weights[m] for m in names], "y": [modality_label(m, side) for m in names], "orientation": "h",
+           "text": [f"{weights[m]:.2f}" for m in names], "textposition": "outside", "cliponaxis": False,
+           "marker": {"color": [MODALITY_COLOURS.get(m, "#64748b") for m in names]}}  # fmt: skip
+    return _figure([bar], {
+        "height": height, "margin": _margin(), "title": {"text": title}, "showlegend": False,
+        # room for a label at 1.00
+        "xaxis": {"range": [0, 1.14], "tickvals": [0, 0.25, 0.5, 0.75, 1], "title": {"text": "fusion weight α"}},
+        "yaxis": {"automargin": True},
+    })  # fmt: skip
 
 
 def modality_box(frame: pd.DataFrame, modalities: Sequence[str], title: str, side: str) -> go.Figure:
@@ -212,21 +239,18 @@ def embedding_map(
     colours: Mapping[str, str] | None = None,
     colour_title: str | None = None,
 ) -> go.Figure:
-    """Items (and users) on the map; ``extra`` holds session points with their top-K lines.
+    """Items (and users) on the map; ``extra`` holds session points with their top-K lines (a dict figure, see ``_figure``).
 
     ``items``/``users`` have x, y (, z), a colour column, a ``label`` for hover and an ``id``
     carried in customdata, because point indices are per trace. Categorical groups take
     ``colours`` (group → colour) or the palette in order; a numeric column is drawn on a log
     scale with its colour bar below the map, clear of the legend.
     """
-    scatter = go.Scattergl if dims == 2 else go.Scatter3d
-    fig = go.Figure()
+    kind = "scattergl" if dims == 2 else "scatter3d"
+    data: list[dict] = []
 
     def coords(frame: pd.DataFrame) -> dict:
-        out = {"x": frame["x"], "y": frame["y"]}
-        if dims == 3:
-            out["z"] = frame["z"]
-        return out
+        return {axis: frame[axis].to_numpy() for axis in ("x", "y", "z")[:dims]}
 
     size = 6 if dims == 2 else 3
     if categorical:
@@ -234,64 +258,60 @@ def embedding_map(
         for n, group in enumerate(groups):
             part = items[items[colour] == group]
             fill = (colours or {}).get(group, PALETTE[n % len(PALETTE)])
-            fig.add_trace(scatter(**coords(part), mode="markers", name=str(group), customdata=np.stack([part["id"], part["label"]], axis=1),
-                                  marker=dict(size=size, color=fill, opacity=0.75), hovertemplate="%{customdata[1]}<extra></extra>"))  # fmt: skip
+            data.append({"type": kind, **coords(part), "mode": "markers", "name": str(group), "customdata": np.stack([part["id"], part["label"]], axis=1),
+                         "marker": {"size": size, "color": fill, "opacity": 0.75}, "hovertemplate": "%{customdata[1]}<extra></extra>"})  # fmt: skip
     else:
         values = items[colour].astype(float)
         ticks = [t for t in (1, 3, 10, 30, 100, 300, 1000) if t <= max(values.max(), 1)]
-        fig.add_trace(scatter(**coords(items), mode="markers", name="items", customdata=np.stack([items["id"], items["label"]], axis=1),
-                              marker=dict(size=size, color=np.log10(values.clip(lower=1)), colorscale="Viridis", opacity=0.8, showscale=True,
-                                          colorbar=dict(title=dict(text=f"{colour_title or colour} (log scale)", side="top"), orientation="h",
-                                                        thickness=10, len=0.5, x=0.5, xanchor="center", y=-0.1, yanchor="top",
-                                                        tickvals=np.log10(ticks), ticktext=[f"{t:,}" for t in ticks])),
-                              hovertemplate="%{customdata[1]}<extra></extra>"))  # fmt: skip
+        data.append({"type": kind, **coords(items), "mode": "markers", "name": "items", "customdata": np.stack([items["id"], items["label"]], axis=1),
+                     "marker": {"size": size, "color": np.log10(values.clip(lower=1)).to_numpy(), "colorscale": VIRIDIS, "opacity": 0.8, "showscale": True,
+                                "colorbar": {"title": {"text": f"{colour_title or colour} (log scale)", "side": "top"}, "orientation": "h",
+                                             "thickness": 10, "len": 0.5, "x": 0.5, "xanchor": "center", "y": -0.1, "yanchor": "top",
+                                             "tickvals": np.log10(ticks), "ticktext": [f"{t:,}" for t in ticks]}},
+                     "hovertemplate": "%{customdata[1]}<extra></extra>"})  # fmt: skip
     if users is not None and len(users):
         segments = list(dict.fromkeys(users["segment"])) if "segment" in users else [None]
         shades = ["#475569", "#a16207", "#0f766e", "#9333ea", "#be123c", "#1d4ed8", "#4d7c0f"]
         for n, segment in enumerate(segments):
             part = users if segment is None else users[users["segment"] == segment]
-            fig.add_trace(scatter(**coords(part), mode="markers", name="users" if segment is None else f"users: {segment}",
-                                  customdata=np.stack([part["id"], part["label"]], axis=1),
-                                  marker=dict(size=size - 1, color=shades[n % len(shades)] if segment is not None else "#94a3b8",
-                                              symbol="circle-open" if dims == 2 else "circle", opacity=0.7),
-                                  hovertemplate="%{customdata[1]}<extra></extra>"))  # fmt: skip
+            data.append({"type": kind, **coords(part), "mode": "markers", "name": "users" if segment is None else f"users: {segment}",
+                         "customdata": np.stack([part["id"], part["label"]], axis=1),
+                         "marker": {"size": size - 1, "color": shades[n % len(shades)] if segment is not None else "#94a3b8",
+                                    "symbol": "circle-open" if dims == 2 else "circle", "opacity": 0.7},
+                         "hovertemplate": "%{customdata[1]}<extra></extra>"})  # fmt: skip
     tags = []
     for n, point in enumerate(extra):
         colour_n = PERSONA_COLOURS[n % len(PERSONA_COLOURS)]
         if len(point.get("targets", [])):
             targets = point["targets"]
-            for axis_values in targets:
-                line = {"x": [point["x"], axis_values[0]], "y": [point["y"], axis_values[1]]}
-                if dims == 3:
-                    line["z"] = [point["z"], axis_values[2]]
-                fig.add_trace(
-                    scatter(**line, mode="lines", line=dict(color=colour_n, width=1), opacity=0.35, showlegend=False, hoverinfo="skip")
-                )
-            top = {"x": [t[0] for t in targets], "y": [t[1] for t in targets]}
-            if dims == 3:
-                top["z"] = [t[2] for t in targets]
-            fig.add_trace(scatter(**top, mode="markers", name=f"top-K of {short(point['name'], 30)}", hovertext=point.get("target_labels"),
-                                  hoverinfo="text", marker=dict(size=size + 4, color="rgba(0,0,0,0)", line=dict(color=colour_n, width=2))))  # fmt: skip
-        here = {"x": [point["x"]], "y": [point["y"]]}
-        if dims == 3:
-            here["z"] = [point["z"]]
+            for target in targets:
+                line = {axis: [point[axis], target[i]] for i, axis in enumerate(("x", "y", "z")[:dims])}
+                data.append({"type": kind, **line, "mode": "lines", "line": {"color": colour_n, "width": 1}, "opacity": 0.35, "showlegend": False,
+                             "hoverinfo": "skip"})  # fmt: skip
+            top = {axis: [t[i] for t in targets] for i, axis in enumerate(("x", "y", "z")[:dims])}
+            data.append({"type": kind, **top, "mode": "markers", "name": f"top-K of {short(point['name'], 30)}", "hoverinfo": "text",
+                         "marker": {"size": size + 4, "color": "rgba(0,0,0,0)", "line": {"color": colour_n, "width": 2}}}
+                        | ({"hovertext": point["target_labels"]} if point.get("target_labels") is not None else {}))  # fmt: skip
+        here = {axis: [point[axis]] for axis in ("x", "y", "z")[:dims]}
         symbol = point.get("symbol", "star") if dims == 2 else "diamond"
-        fig.add_trace(scatter(**here, mode="markers", name=short(point["name"], 30),
-                              marker=dict(size=18 if dims == 2 else 8, color=colour_n, symbol=symbol, line=dict(color="white", width=1.5)),
-                              hovertext=html.escape(point.get("hover", point["name"])), hoverinfo="text"))  # fmt: skip
+        data.append({"type": kind, **here, "mode": "markers", "name": short(point["name"], 30),
+                     "marker": {"size": 18 if dims == 2 else 8, "color": colour_n, "symbol": symbol, "line": {"color": "white", "width": 1.5}},
+                     "hovertext": html.escape(point.get("hover", point["name"])), "hoverinfo": "text"})  # fmt: skip
         tags.append(_annotation(point, colour_n, n, dims))
-    legend = dict(font=dict(size=11), itemsizing="constant")
-    _layout(fig, 660, legend=legend, dragmode="lasso" if dims == 2 else "orbit")
+    layout = {"height": 660, "margin": _margin(), "legend": {"font": {"size": 11}, "itemsizing": "constant"},
+              "dragmode": "lasso" if dims == 2 else "orbit"}  # fmt: skip
     if dims == 2:
-        for tag in tags:
-            fig.add_annotation(**tag)
-        fig.update_xaxes(showticklabels=False, title="UMAP 1")
-        fig.update_yaxes(showticklabels=False, title="UMAP 2")
+        layout |= {
+            "xaxis": {"showticklabels": False, "title": {"text": "UMAP 1"}},
+            "yaxis": {"showticklabels": False, "title": {"text": "UMAP 2"}},
+        }
+        if tags:
+            layout["annotations"] = tags
         if not categorical:
-            fig.update_layout(margin=dict(b=110))
-    else:
-        fig.update_layout(scene=dict(annotations=tags))
-    return fig
+            layout["margin"] = _margin() | {"b": 110}
+    elif tags:
+        layout["scene"] = {"annotations": tags}
+    return _figure(data, layout)
 
 
 def curves(frame: pd.DataFrame, x: str, y: str, group: str, title: str, x_title: str, y_title: str, highlight: str = "ours") -> go.Figure:
@@ -332,19 +352,22 @@ def popularity_pull(pull, scale: float, events: str = "ratings") -> go.Figure:
 
     ``pull`` is a :class:`recsys.analysis.pull.PopularityPull`; the dashed line is the median catalogue item.
     """
-    fig = go.Figure()
     rows = [(f"this list (b_i × {scale:g})", pull.items, POSITIVE), ("most popular", pull.popular, TERM_COLOURS["b_i"])]
-    for name, frame, colour in rows:
-        fig.add_scatter(
-            x=frame["percentile"], y=[name] * len(frame), mode="markers", name=name, marker=dict(size=10, color=colour, opacity=0.75),
-            customdata=np.stack([frame["title"].map(html.escape), frame["popularity"]], axis=1),
-            hovertemplate="%{customdata[0]}<br>%{customdata[1]} " + events + " · percentile %{x:.0f}<extra></extra>",
-        )  # fmt: skip
-    fig.add_vline(x=50, line_dash="dash", line_color="#94a3b8", annotation_text="median item", annotation_position="top")
-    _layout(fig, 190, showlegend=False, title=None)
-    fig.update_layout(margin=dict(l=10, r=10, t=24, b=10))
-    fig.update_xaxes(title=f"popularity percentile in the catalogue ({events} in training)", range=[-2, 102])
-    return fig
+    data = [
+        {"type": "scatter", "x": frame["percentile"].to_numpy(), "y": [name] * len(frame), "mode": "markers", "name": name,
+         "marker": {"size": 10, "color": colour, "opacity": 0.75},
+         "customdata": np.stack([frame["title"].map(html.escape), frame["popularity"]], axis=1),
+         "hovertemplate": "%{customdata[0]}<br>%{customdata[1]} " + events + " · percentile %{x:.0f}<extra></extra>"}
+        for name, frame, colour in rows
+    ]  # fmt: skip
+    median = {"x": 50, "xref": "x", "yref": "y domain"}  # the dashed line at the median item, labelled at its top
+    return _figure(data, {
+        "shapes": [{"type": "line", "line": {"color": "#94a3b8", "dash": "dash"}, "x0": 50, "x1": 50, "xref": "x", "y0": 0, "y1": 1,
+                    "yref": "y domain"}],
+        "annotations": [median | {"showarrow": False, "text": "median item", "xanchor": "center", "y": 1, "yanchor": "bottom"}],
+        "height": 190, "margin": _margin(24), "showlegend": False,
+        "xaxis": {"title": {"text": f"popularity percentile in the catalogue ({events} in training)"}, "range": [-2, 102]},
+    })  # fmt: skip
 
 
 def pull_tradeoff(frame: pd.DataFrame) -> go.Figure:

@@ -1,0 +1,64 @@
+"""Charts written as plain dicts (``ui.charts._figure``) are exactly what plotly's validation would make of them."""
+
+from __future__ import annotations
+
+import json
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+from recsys.analysis.pull import popularity_pull
+from ui import charts
+
+
+def as_sent(figure: go.Figure) -> dict:
+    """The figure as Streamlit sends it to the browser (``st.plotly_chart``: ``to_dict``, then JSON)."""
+    return json.loads(pio.to_json(figure.to_dict(), validate=False))
+
+
+@pytest.mark.parametrize("text, scale", [("gory slasher films and creepy haunted houses", 1.0), ("cartoons with my kids", 0.0), ("", 0.5)])
+def test_validating_the_new_user_charts_changes_nothing(explorer, text, scale):
+    user = explorer.new_user(text, demographics=None if text else {"age": 30})
+    recs = explorer.recommend(user, k=20, item_bias_scale=scale)
+    figures = [
+        charts.score_breakdown(recs),
+        charts.popularity_pull(popularity_pull(explorer, recs), scale, "ratings"),
+        charts.weights_bar(user.weights, "Fusion weights α of this user"),
+    ]
+    for figure in figures:
+        sent = as_sent(figure)
+        assert sent == as_sent(go.Figure(figure.to_dict()))  # validation (and the default template) would change nothing
+        assert sent["layout"]["template"] == as_sent(go.Figure())["layout"]["template"]  # the template every other chart gets
+        assert sent["data"] and all(trace["type"] in ("bar", "scatter") for trace in sent["data"])
+
+
+def test_weights_as_numpy_scalars_are_sent_as_validation_would_send_them():
+    import numpy as np
+
+    figure = charts.weights_bar({"text": np.float32(0.625), "genres": np.float64(0.25), "other": 0.125}, "Global item weights", 220, "item")
+    assert as_sent(figure) == as_sent(go.Figure(figure.to_dict()))
+    assert as_sent(figure)["data"][0]["x"] == [0.625, 0.25, 0.125]
+
+
+@pytest.mark.parametrize("dims", [2, 3])
+@pytest.mark.parametrize("colour", ["genre", "popularity"])
+def test_validating_the_embedding_map_changes_nothing(dims, colour):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    axes = ["x", "y", "z"][:dims]
+    items = pd.DataFrame(rng.normal(size=(60, dims)), columns=axes).assign(
+        id=range(60), genre=[["Drama", "Horror", "Comedy"][i % 3] for i in range(60)], popularity=rng.integers(1, 500, 60),
+        label=[f"<b>film {i}</b>" for i in range(60)],
+    )  # fmt: skip
+    users = pd.DataFrame(rng.normal(size=(30, dims)), columns=axes).assign(id=range(30), label="u", segment=["men", "women"] * 15)
+    persona = dict(zip(axes, rng.normal(size=dims))) | {"name": "Horror buff", "hover": "Horror buff: gory", "targets": rng.normal(size=(10, dims)).tolist(),
+                                                        "target_labels": [f"film {i}" for i in range(10)]}  # fmt: skip
+    new_item = dict(zip(axes, rng.normal(size=dims))) | {"name": "new item: X", "hover": "X", "targets": [], "symbol": "diamond-wide"}
+    for extra in ([], [persona, new_item]):
+        for shown_users in (None, users):
+            figure = charts.embedding_map(items, shown_users, colour, dims, extra, categorical=colour != "popularity",
+                                          colours={"Drama": "#111111"}, colour_title="number of ratings")  # fmt: skip
+            assert as_sent(figure) == as_sent(go.Figure(figure.to_dict()))
