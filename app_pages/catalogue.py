@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from recsys import columns as C
 from recsys.cache import cache_root
 from recsys.data import MAX_UPLOAD_BYTES, DataError, Dataset, load_path
 from recsys.uploads import collect
@@ -29,7 +30,7 @@ st.caption(
 if notice := st.session_state.pop(NOTICE, None):
     {"success": st.success, "warning": st.warning, "error": st.error}[notice[0]](notice[1])
 st.subheader("Now exploring")
-cols = st.columns(4)
+cols = st.columns([0.4, 0.2, 0.2, 0.2])
 cols[0].metric(
     "Catalogue", dataset.name, "opened in this session" if resources.opened() else "the server's", delta_color="off", delta_arrow="off"
 )
@@ -38,7 +39,12 @@ cols[2].metric("Users", f"{dataset.n_users:,}")
 cols[3].metric("Interactions", f"{len(dataset.ratings):,}")
 st.caption(
     f"{dataset.noun.capitalize()} attributes: {', '.join(dataset.item_attributes) or 'none'} · "
-    f"user attributes: {', '.join(dataset.user_attributes) or 'none'} · rating scale {dataset.rating_scale[0]:g}–{dataset.rating_scale[1]:g}"
+    f"user attributes: {', '.join(dataset.user_attributes) or 'none'} · "
+    + (
+        "implicit interactions (no ratings)"
+        if dataset.ratings[C.RATING].nunique() == 1
+        else f"rating scale {dataset.rating_scale[0]:g}–{dataset.rating_scale[1]:g}"
+    )
 )
 if resources.opened():
     st.button("↩ Back to the server's catalogue", on_click=session.open_catalogue, args=(None,),
