@@ -56,7 +56,7 @@ with st.sidebar:
     if dataset.noun == "film":
         st.caption("Data: MovieLens © GroupLens Research, University of Minnesota.")
     else:
-        st.caption("Default catalogue: MovieLens-100k © GroupLens Research, University of Minnesota.")
+        st.caption("MovieLens data (the packaged default catalogue) © GroupLens Research, University of Minnesota.")
     counter = st.empty()
 
 navigation.run()

@@ -16,6 +16,7 @@ from ui import literal, resources, session
 explorer = resources.explorer()
 dataset = explorer.dataset
 EXAMPLE, UPLOAD = "Example: a made-up bookshop (300 books)", "Your own files"
+PENDING = "catalogue_pending"  # the Opened this session trains: leaving the page and coming back follows it
 NOTICE = "catalogue_notice"  # (kind, text) said once after a training ends
 COLLECTED = "catalogue_upload"  # (file ids, Collected) of the last upload, so a rerun does not write the files again
 CANCEL = "cancel_training"
@@ -60,14 +61,12 @@ def checked(folder: str) -> tuple[Dataset | None, list]:
         return None, list(getattr(err, "problems", [err]))
 
 
+@st.cache_resource(show_spinner=False)
 def example_folder() -> Path:
-    """The shipped example catalogue, written by this project's own script on first use."""
+    """The shipped example catalogue, written by this project's own script once per process (one writer at a time)."""
     from recsys.examples import write_bookshop
 
-    folder = cache_root() / "examples" / "bookshop"
-    if not (folder / "items.csv").exists():
-        write_bookshop(folder)
-    return folder
+    return write_bookshop(cache_root() / "examples" / "bookshop")
 
 
 def uploaded_folder() -> Path | None:
@@ -117,6 +116,53 @@ def show_problems(problems: list) -> None:
         st.code("\n".join(str(p) for p in problems), language=None)
 
 
+def open_engine(opened: resources.Opened) -> None:
+    """The trained catalogue becomes this session's (personas made on the previous one are cleared)."""
+    st.session_state.pop(PENDING, None)
+    session.open_catalogue(opened)
+    st.session_state[NOTICE] = ("success", f"Now exploring **{literal.md(opened.label)}**: every page uses it. Start on **New user**.")
+
+
+@st.fragment(run_every=1.0)
+def follow(opened: resources.Opened) -> None:
+    """The training's progress, redrawn every second while it runs (leaving the page does not stop it)."""
+    key = opened.fingerprint
+    job = resources.training_jobs().get(key)
+    if job is None:  # another session saw it end and let it go: start again from the page
+        st.session_state.pop(PENDING, None)
+        st.rerun(scope="app")
+    if job.state in ("running", "cancelling"):
+        text = f"{job.message} — {resources.timing(job.seconds, job.seconds_left)}"
+        st.progress(job.fraction, text=("Cancelling… " if job.state == "cancelling" else "") + text)
+        st.button("✖ Cancel training", key=CANCEL, on_click=job.cancel, disabled=job.state == "cancelling",
+                  help="Stops at the next step and keeps nothing; this session keeps its current catalogue.")  # fmt: skip
+        st.caption("Other pages and other people keep working meanwhile; you can leave this page and come back.")
+        return
+    st.session_state.pop(PENDING, None)
+    if job.state == "ready":
+        open_engine(opened)
+    elif job.state == "cancelled":
+        resources.training_jobs().forget(key)
+        st.session_state[NOTICE] = (
+            "warning",
+            f"Training cancelled: nothing was kept, and this session still explores **{literal.md(dataset.name)}**.",
+        )
+    else:
+        resources.training_jobs().forget(key)
+        st.session_state[NOTICE] = (
+            "error",
+            f"Training failed: {literal.md(job.error)}. This session still explores **{literal.md(dataset.name)}**.",
+        )
+    st.rerun(scope="app")
+
+
+# A training this session started goes on when the person leaves the page (and the uploader forgets its files).
+pending = st.session_state.get(PENDING)
+if pending is not None and resources.training_jobs().get(pending.fingerprint) is not None:
+    st.subheader(f"Training {literal.md(pending.label)}")
+    follow(pending)
+    st.stop()
+
 st.subheader("Open another catalogue")
 source = st.radio("Source", [EXAMPLE, UPLOAD], horizontal=True, label_visibility="collapsed")
 folder = example_folder() if source == EXAMPLE else uploaded_folder()
@@ -144,50 +190,17 @@ if resources.opened() and resources.opened().fingerprint == fingerprint:
     st.stop()
 
 
-def open_engine(job) -> None:
-    """The job's engine becomes this session's catalogue (personas made on the previous one are cleared)."""
-    session.open_catalogue(resources.Opened(str(folder), fingerprint, job.label))
-    st.session_state[NOTICE] = ("success", f"Now exploring **{literal.md(job.label)}**: every page uses it. Start on **New user**.")
-
-
-@st.fragment(run_every=1.0)
-def follow(key: str) -> None:
-    """The training's progress, redrawn every second while it runs (leaving the page does not stop it)."""
-    job = resources.training_jobs().get(key)
-    if job is None:
-        return
-    if job.state in ("running", "cancelling"):
-        text = f"{job.message} — {resources.timing(job.seconds, job.seconds_left)}"
-        st.progress(job.fraction, text=("Cancelling… " if job.state == "cancelling" else "") + text)
-        st.button("✖ Cancel training", key=CANCEL, on_click=job.cancel, disabled=job.state == "cancelling",
-                  help="Stops at the next step and keeps nothing; this session keeps its current catalogue.")  # fmt: skip
-        st.caption("Other pages and other people keep working meanwhile; you can leave this page and come back.")
-        return
-    if job.state == "ready":
-        open_engine(job)
-    elif job.state == "cancelled":
-        resources.training_jobs().forget(key)
-        st.session_state[NOTICE] = (
-            "warning",
-            f"Training cancelled: nothing was kept, and this session still explores **{literal.md(dataset.name)}**.",
-        )
-    else:
-        resources.training_jobs().forget(key)
-        st.session_state[NOTICE] = (
-            "error",
-            f"Training failed: {literal.md(job.error)}. This session still explores **{literal.md(dataset.name)}**.",
-        )
-    st.rerun(scope="app")
-
-
+opened = resources.Opened(str(folder), fingerprint, candidate.name)
 job = resources.training_jobs().get(fingerprint)
 if job is not None and job.state == "ready":
-    st.button(f"Open {literal.md(job.label)}", type="primary", on_click=open_engine, args=(job,),
+    st.button(f"Open {literal.md(job.label)}", type="primary", on_click=open_engine, args=(opened,),
               help="Trained already on this server: opens at once.")  # fmt: skip
 elif job is None or job.state in ("cancelled", "failed"):
     if st.button(f"Train and open {literal.md(candidate.name)}", type="primary",
                  help="Trains the model in the background (a model trained before on the same files loads from the cache in seconds)."):  # fmt: skip
         resources.start_training(fingerprint, candidate.name, lambda: candidate)
+        st.session_state[PENDING] = opened
         st.rerun()
 else:
-    follow(fingerprint)
+    st.session_state[PENDING] = opened
+    follow(opened)

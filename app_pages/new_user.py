@@ -81,7 +81,7 @@ with left:
             f"Onboarding likes: {NOUNS} the person says they like (optional)", options=list(TITLES), key=session.key(session.LIKED),
             format_func=lambda i: TITLES.get(i, str(i)), placeholder="Search titles…", max_selections=20,
         )  # fmt: skip
-        st.text_input("Persona name", key=session.key(session.NAME), placeholder=f"e.g. {next(iter(PRESETS))}", max_chars=80)
+        st.text_input("Persona name", key=session.key(session.NAME), placeholder=f"e.g. {next(iter(PRESETS), 'Newcomer')}", max_chars=80)
         st.form_submit_button("Recommend", type="primary", width="stretch", on_click=session.submit_form, args=(explorer,))
         st.caption("Any of text, demographics or onboarding likes is enough.")
         show_message(session.FORM_MESSAGE)
@@ -203,7 +203,7 @@ def pull_section(user, recs: pd.DataFrame, scale: float) -> None:
     st.markdown(f"**Popularity pull** — mean popularity percentile of the {NOUNS} (50 = the median {NOUN})")
     cols = st.columns(3)
     cols[0].metric("This list", f"{pull.list_percentile:.0f}",
-                   help=f"Percentile of each recommended {NOUN}'s number of ratings in the catalogue, averaged over the list.")  # fmt: skip
+                   help=f"Percentile of each recommended {NOUN}'s number of {EVENTS} in the catalogue, averaged over the list.")  # fmt: skip
     cols[1].metric("Most-popular list", f"{pull.popular_percentile:.0f}", help="The same for the plain popularity top list of this length.")
     cols[2].metric("b_i's share", f"{pull.bias_share:.0%}",
                    help=f"μ and b_u are the same for every {NOUN}, so the order is decided by b_i + ⟨e_u, e_i⟩; this is |b_i| ÷ "

@@ -228,14 +228,17 @@ class TextEncoder:
         cut = len(clean) > MAX_INPUT_CHARS
         if cut:
             clean = clean[:MAX_INPUT_CHARS]
-        n_tokens = len(self.model.tokenizer(clean, add_special_tokens=True, truncation=False, verbose=False)["input_ids"])
+        # The fast tokenizer is shared with encode() (and a background training): one caller at a time.
+        with self._lock:
+            n_tokens = len(self.model.tokenizer(clean, add_special_tokens=True, truncation=False, verbose=False)["input_ids"])
         if cut and n_tokens <= self.max_tokens:  # few, very long "words": the cut is by characters
             warnings.append(
                 f"{what} is long ({len(text):,} characters); only the first {MAX_INPUT_CHARS:,} were used, so it was truncated."
             )
         if n_tokens > self.max_tokens:
-            ids = self.model.tokenizer(clean, add_special_tokens=False, truncation=True, max_length=self.max_tokens - 2)
-            clean = self.model.tokenizer.decode(ids["input_ids"])
+            with self._lock:
+                ids = self.model.tokenizer(clean, add_special_tokens=False, truncation=True, max_length=self.max_tokens - 2)
+                clean = self.model.tokenizer.decode(ids["input_ids"])
             warnings.append(
                 f"{what} is long ({len(text):,} characters, {n_tokens:,}+ tokens); the model reads only the "
                 f"first {self.max_tokens} tokens, so it was truncated."
@@ -262,7 +265,9 @@ class TextEncoder:
         word pieces ("slasher" → slash ##er); gibberish such as "qwpoeiru" breaks into many.
         """
         words = _LATIN_WORD.findall(text)[:200]
-        known = sum(1 for w in words if w.lower() in self._vocabulary or len(self.model.tokenizer.tokenize(w)) <= 2)
+        vocabulary = self._vocabulary
+        with self._lock:
+            known = sum(1 for w in words if w.lower() in vocabulary or len(self.model.tokenizer.tokenize(w)) <= 2)
         return known, len(words)
 
     @functools.cached_property

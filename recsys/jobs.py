@@ -53,7 +53,7 @@ class TrainingJob:
             self.message, self.fraction = "Ready", 1.0
         except Cancelled:
             self.error = "cancelled"
-        except Exception as err:  # the page shows it; the server keeps serving
+        except BaseException as err:  # the page shows it; the server keeps serving
             self.error = f"{type(err).__name__}: {err}"
         finally:
             self.finished = time.perf_counter()

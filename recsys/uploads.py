@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -57,6 +58,8 @@ def _slot(role: str) -> str:
 def _unzipped(name: str, payload: bytes, budget: int) -> tuple[list[tuple[str, bytes]], list[str]]:
     """The catalogue files inside a zip (read at most ``budget`` bytes in all), and what was skipped."""
     found, skipped = [], []
+    if budget <= 0:
+        return [], [f"{name}: not unpacked, the files before it already use the {MAX_UPLOAD_BYTES // 2**20} MiB allowed"]
     try:
         archive = zipfile.ZipFile(io.BytesIO(payload))
     except zipfile.BadZipFile:
@@ -68,9 +71,13 @@ def _unzipped(name: str, payload: bytes, budget: int) -> tuple[list[tuple[str, b
             if role_of(info.filename) is None:
                 skipped.append(f"{info.filename[:80]} (inside {name}): not a catalogue file")
                 continue
-            with archive.open(info) as handle:
-                # The header's size can lie (a zip bomb): read one byte past the budget and stop there.
-                data = handle.read(budget + 1)
+            try:
+                with archive.open(info) as handle:
+                    # The header's size can lie (a zip bomb): read one byte past the budget and stop there.
+                    data = handle.read(budget + 1)
+            except (RuntimeError, NotImplementedError, zipfile.BadZipFile, EOFError, zlib.error) as err:
+                skipped.append(f"{info.filename[:80]} (inside {name}): cannot be unpacked ({str(err)[:60] or type(err).__name__})")
+                continue
             if len(data) > budget:
                 skipped.append(f"{info.filename[:80]} (inside {name}): larger than {MAX_UPLOAD_BYTES // 2**20} MiB unpacked")
                 continue
@@ -99,6 +106,9 @@ def collect(files: list[tuple[str, bytes]], root: Path | None = None) -> Collect
             skipped.append(
                 f"{shown}: not a catalogue file (expected items, interactions, users as .csv or .parquet, {SETTINGS}, or GroupLens files)"
             )
+            continue
+        elif len(payload) > budget:
+            skipped.append(f"{shown}: over the {MAX_UPLOAD_BYTES // 2**20} MiB allowed for all files together")
             continue
         else:
             inner = [(name, payload)]

@@ -78,3 +78,26 @@ def test_a_zip_bomb_stops_at_the_size_budget(tmp_path, monkeypatch):
     result = uploads.collect([("big.zip", _zip({"items.csv": items, "interactions.csv": b"user_id,item_id\n1,1\n"}))], root=tmp_path)
     assert any("items.csv" in line and "unpacked" in line for line in result.skipped)
     assert result.folder is not None and sorted(p.name for p in result.folder.iterdir()) == ["interactions.csv"]
+
+
+def test_plain_files_and_zips_share_one_budget(tmp_path, monkeypatch):
+    """Files sent before a zip count against the same limit: the zip is then not unpacked at all (no negative read size)."""
+    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 1_000)
+    big = b"item_id,title\n" + b"1,x\n" * 300  # 1,214 bytes: over the budget on its own
+    bomb = _zip({"interactions.csv": b"user_id,item_id\n" + b"1,1\n" * 100_000})
+    result = uploads.collect([("items.csv", b"item_id,title\n1,a\n"), ("users.csv", big), ("more.zip", bomb)], root=tmp_path)
+    assert any(line.startswith("users.csv: over the") for line in result.skipped), result.skipped
+    assert sorted(p.name for p in result.folder.iterdir()) == ["items.csv"]
+    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 18)  # exactly the items file
+    spent = uploads.collect([("items.csv", b"item_id,title\n1,a\n"), ("more.zip", bomb)], root=tmp_path / "b")
+    assert any("more.zip: not unpacked" in line for line in spent.skipped), spent.skipped
+
+
+def test_a_damaged_member_is_named_not_a_crash(tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("items.csv", b"item_id,title\n" + b"1,a\n" * 200)
+    payload = bytearray(buffer.getvalue())
+    payload[200:210] = b"\x00" * 10  # inside the stored data: its CRC no longer matches
+    result = uploads.collect([("broken.zip", bytes(payload))], root=tmp_path)
+    assert result.folder is None and any("cannot be unpacked" in line for line in result.skipped), result.skipped

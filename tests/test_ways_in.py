@@ -159,3 +159,27 @@ def test_synthetic_profiles_speak_of_the_catalogues_own_genres(bookshop):
     for genre in ("cookery", "travel", "poetry", "historical fiction"):
         assert any(genre in t for t in texts), genre
     assert len(set(texts)) > len(texts) // 3
+
+
+def test_ready_made_personas_fit_the_catalogue(tmp_path, subset, bookshop):
+    """A film folder without users gets the film personas without demographics; a catalogue without genres still gets one."""
+    from types import SimpleNamespace
+
+    from recsys.features import FeatureSpace
+    from ui.session import ready_made
+
+    def engine(ds):
+        return SimpleNamespace(dataset=ds, user_space=FeatureSpace.fit(ds.users, ds.user_attributes))
+
+    items, users, ratings = subset
+    as_ml_latest(tmp_path / "ml", items, users, ratings)
+    films = ready_made(engine(load_path(tmp_path / "ml")))
+    assert "Parent of young kids" in films and all(demographics == {} for _, demographics in films.values())
+    books = ready_made(engine(load_path(bookshop)))
+    assert len(books) == 6 and all(name.endswith(" fan") and "books" in text for name, (text, _) in books.items())
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    for name in ("interactions.csv", "users.csv"):
+        (plain / name).write_bytes((bookshop / name).read_bytes())
+    pd.read_csv(bookshop / "items.csv").drop(columns=[C.GENRES]).to_csv(plain / "items.csv", index=False)
+    assert list(ready_made(engine(load_path(plain)))) == ["Newcomer"]

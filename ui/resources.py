@@ -163,8 +163,10 @@ def explorer() -> Explorer:
         with st.spinner(f"Loading {chosen.label} again…"):
             job.wait()
         if job.state != "ready":
+            from ui import session  # (session imports this module)
+
             st.error(f"{chosen.label} could not be loaded again ({job.error}); back to the server's catalogue.")
-            st.session_state.pop(CATALOGUE, None)
+            session.open_catalogue(None)  # its personas were made on the other catalogue
             return default_explorer()
     return job.result
 

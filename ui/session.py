@@ -66,10 +66,18 @@ def common_genres(explorer: Explorer, n: int) -> list[str]:
 
 
 def ready_made(explorer: Explorer) -> dict[str, tuple[str, dict]]:
-    """Ready-made personas for the catalogue: hand-written ones for films, else one per common genre of its items."""
+    """Ready-made personas for the catalogue: hand-written ones for films, else one per common genre of its items.
+
+    Only the demographics the catalogue's users have are kept (a MovieLens folder without a users table has none).
+    """
+    nouns = explorer.dataset.nouns
     if explorer.dataset.noun == "film":
-        return MOVIELENS_READY_MADE
-    return {f"{genre} fan": (f"I love {genre.lower()} {explorer.dataset.nouns}.", {}) for genre in common_genres(explorer, 6)}
+        presets = MOVIELENS_READY_MADE
+    else:
+        presets = {f"{genre} fan": (f"I love {genre.lower()} {nouns}.", {}) for genre in common_genres(explorer, 6)}
+        presets = presets or {"Newcomer": (f"Something good to start with: the {nouns} most people like.", {})}
+    known = set(explorer.user_space.columns)
+    return {name: (text, {k: v for k, v in demo.items() if k in known}) for name, (text, demo) in presets.items()}
 
 
 def open_catalogue(chosen) -> None:
