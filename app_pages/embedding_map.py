@@ -210,7 +210,8 @@ def draw() -> None:
     if dims == 2:
         event = st.plotly_chart(figure, width="stretch", on_select="rerun", selection_mode=("points", "box", "lasso"), key=f"map-{space}")
         points = event.selection.points if event and event.selection else []
-        ids = [p["customdata"][0] for p in points if p.get("customdata") is not None]
+        # Items only: a box drawn over users too must not list the items that share their ids.
+        ids = [p["customdata"][0] for p in points if p.get("customdata") is not None and p["customdata"][-1] == "item"]
         chosen = explorer.items[explorer.items[C.ITEM].isin(ids)]
         st.markdown(f"**Selected items: {len(chosen)}** — use box or lasso select on the map (toolbar, top right).")
         if len(chosen):

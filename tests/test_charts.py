@@ -12,6 +12,19 @@ from recsys.analysis.pull import popularity_pull
 from ui import charts
 
 
+@pytest.fixture(autouse=True)
+def app_template():
+    """The default template as the app has it: ui.charts sets it on import, after Streamlit's import set its own.
+
+    Another test module may import Streamlit later in the same process (AppTest does), which sets
+    Streamlit's template as the default again; the app's pages never see that order.
+    """
+    before = pio.templates.default
+    pio.templates.default = charts.TEMPLATE_NAME
+    yield
+    pio.templates.default = before
+
+
 def as_sent(figure: go.Figure) -> dict:
     """The figure as Streamlit sends it to the browser (``st.plotly_chart``: ``to_dict``, then JSON)."""
     return json.loads(pio.to_json(figure.to_dict(), validate=False))

@@ -18,7 +18,8 @@ from recsys import modalities
 
 # Every figure's template, applied when the figure is made: passing template= to each figure
 # instead copies and re-validates the whole template, ~60 ms per chart on every rerun.
-pio.templates.default = "plotly_white"
+TEMPLATE_NAME = "plotly_white"
+pio.templates.default = TEMPLATE_NAME
 
 # Labels and colours come from the engine's one modality table (recsys.modalities).
 USER_MODALITY_LABELS = modalities.labels("user")
@@ -258,12 +259,12 @@ def embedding_map(
         for n, group in enumerate(groups):
             part = items[items[colour] == group]
             fill = (colours or {}).get(group, PALETTE[n % len(PALETTE)])
-            data.append({"type": kind, **coords(part), "mode": "markers", "name": str(group), "customdata": np.stack([part["id"], part["label"]], axis=1),
+            data.append({"type": kind, **coords(part), "mode": "markers", "name": str(group), "customdata": np.stack([part["id"], part["label"], np.full(len(part), "item")], axis=1),
                          "marker": {"size": size, "color": fill, "opacity": 0.75}, "hovertemplate": "%{customdata[1]}<extra></extra>"})  # fmt: skip
     else:
         values = items[colour].astype(float)
         ticks = [t for t in (1, 3, 10, 30, 100, 300, 1000) if t <= max(values.max(), 1)]
-        data.append({"type": kind, **coords(items), "mode": "markers", "name": "items", "customdata": np.stack([items["id"], items["label"]], axis=1),
+        data.append({"type": kind, **coords(items), "mode": "markers", "name": "items", "customdata": np.stack([items["id"], items["label"], np.full(len(items), "item")], axis=1),
                      "marker": {"size": size, "color": np.log10(values.clip(lower=1)).to_numpy(), "colorscale": VIRIDIS, "opacity": 0.8, "showscale": True,
                                 "colorbar": {"title": {"text": f"{colour_title or colour} (log scale)", "side": "top"}, "orientation": "h",
                                              "thickness": 10, "len": 0.5, "x": 0.5, "xanchor": "center", "y": -0.1, "yanchor": "top",
@@ -275,7 +276,7 @@ def embedding_map(
         for n, segment in enumerate(segments):
             part = users if segment is None else users[users["segment"] == segment]
             data.append({"type": kind, **coords(part), "mode": "markers", "name": "users" if segment is None else f"users: {segment}",
-                         "customdata": np.stack([part["id"], part["label"]], axis=1),
+                         "customdata": np.stack([part["id"], part["label"], np.full(len(part), "user")], axis=1),
                          "marker": {"size": size - 1, "color": shades[n % len(shades)] if segment is not None else "#94a3b8",
                                     "symbol": "circle-open" if dims == 2 else "circle", "opacity": 0.7},
                          "hovertemplate": "%{customdata[1]}<extra></extra>"})  # fmt: skip
