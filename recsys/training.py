@@ -309,6 +309,17 @@ def _mask(side: str, n: int, **flags) -> torch.Tensor:
     return torch.from_numpy(availability(side, {k: v.numpy() if isinstance(v, torch.Tensor) else v for k, v in flags.items()}, n))
 
 
+def _user_batch(model, data, config, gen, users, variant, hist_vec, has_hist, catalogue) -> Parts:
+    """A training batch through the user tower: demographics and the id dropped at random (in this order of draws)."""
+    n = len(users)
+    keeps_demo = (torch.rand(n, generator=gen) >= config.demo_drop) & (data.user_demo.shape[1] > 0)
+    keeps_id = torch.rand(n, generator=gen) < config.user_id_keep
+    user_avail = _mask("user", n, has_text=True, has_demo=keeps_demo, has_history=has_hist, has_id=keeps_id)
+    return model.users(
+        data.user_text[users, variant], data.user_demo[users], users, user_avail & config.enabled("user"), hist_vec, catalogue
+    )
+
+
 def fit(
     data: TrainingData,
     config: TrainConfig,
@@ -355,10 +366,9 @@ def _fit_full(model, optimizer, data: TrainingData, config: TrainConfig, gen, lo
     """``config.steps`` epochs over the training users; every update scores the whole catalogue."""
     n_users, n_variants, _ = data.user_text.shape
     n_items = data.item_text.shape[0]
-    has_demo = data.user_demo.shape[1] > 0
     has_attr = data.item_attr.shape[1] > 0
     item_ids = torch.arange(n_items)
-    user_enabled, item_enabled = config.enabled("user"), config.enabled("item")
+    item_enabled = config.enabled("item")
     batch = min(config.batch_users, len(data.train_users))
     for step in range(config.steps):
         order = data.train_users[torch.randperm(len(data.train_users), generator=gen)]
@@ -372,17 +382,7 @@ def _fit_full(model, optimizer, data: TrainingData, config: TrainConfig, gen, lo
             variant = torch.randint(n_variants, (n,), generator=gen)
             hist_idx = data.user_history[users, variant]
             hist_vec, has_hist = history_vectors(hist_idx, item_vec)
-            keeps_demo = (torch.rand(n, generator=gen) >= config.demo_drop) & has_demo
-            keeps_id = torch.rand(n, generator=gen) < config.user_id_keep
-            user_avail = _mask("user", n, has_text=True, has_demo=keeps_demo, has_history=has_hist, has_id=keeps_id)
-            user = model.users(
-                data.user_text[users, variant],
-                data.user_demo[users],
-                users,
-                user_avail & user_enabled,
-                hist_vec,
-                (data.item_text, item_vec),
-            )
+            user = _user_batch(model, data, config, gen, users, variant, hist_vec, has_hist, (data.item_text, item_vec))
             logits = model.score(user, items)[:, data.train_items]
             seen = torch.zeros(n, n_items)
             seen.scatter_(1, hist_idx.clamp(min=0), (hist_idx >= 0).float())
@@ -413,9 +413,8 @@ def _fit_sampled(model, optimizer, data: TrainingData, config: TrainConfig, gen,
     """
     n_users, n_variants, _ = data.user_text.shape
     n_items = data.item_text.shape[0]
-    has_demo = data.user_demo.shape[1] > 0
     has_attr = data.item_attr.shape[1] > 0
-    user_enabled, item_enabled = config.enabled("user"), config.enabled("item")
+    item_enabled = config.enabled("item")
     batch = min(config.sampled_batch_users, len(data.train_users))
     in_train = torch.zeros(n_items, dtype=torch.bool)
     in_train[data.train_items] = True
@@ -441,16 +440,8 @@ def _fit_sampled(model, optimizer, data: TrainingData, config: TrainConfig, gen,
         items = model.items(data.item_text[rows], data.item_attr[rows], rows, item_avail & item_enabled)
         item_vec = items.vector
         hist_vec, has_hist = history_vectors(torch.where(hist_idx >= 0, local[hist_idx.clamp(min=0)], -1), item_vec)
-        keeps_demo = (torch.rand(n, generator=gen) >= config.demo_drop) & has_demo
-        keeps_id = torch.rand(n, generator=gen) < config.user_id_keep
-        user_avail = _mask("user", n, has_text=True, has_demo=keeps_demo, has_history=has_hist, has_id=keeps_id)
-        user = model.users(
-            data.user_text[users, variant],
-            data.user_demo[users],
-            users,
-            user_avail & user_enabled,
-            hist_vec,
-            (data.item_text[anchors], item_vec[local[anchors]]),
+        user = _user_batch(
+            model, data, config, gen, users, variant, hist_vec, has_hist, (data.item_text[anchors], item_vec[local[anchors]])
         )
         at = local[candidates]
         logits = model.score(user, Parts(items.h[at], items.beta[at], items.alpha[at]))
