@@ -26,10 +26,11 @@ example: setup
 	$(BIN)/python -m recsys.examples data/examples/bookshop
 
 # MALLOC_ARENA_MAX=2: each session's script runs in a thread of its own; glibc's per-thread arenas would keep ~80 MB
-# more after a burst of 20 sessions (README: Many analysts on one server).
+# more after a burst of 20 sessions. OMP_NUM_THREADS=1: one torch thread per request, since the server answers
+# many at once (README: Many analysts on one server); `prepare` above still uses every core.
 run: prepare
 	@echo "Cold-start explorer: http://localhost:$(PORT) (this machine only; README: Sharing it with a team)"
-	MALLOC_ARENA_MAX=2 $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+	MALLOC_ARENA_MAX=2 OMP_NUM_THREADS=1 $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
 browser:
 	@(command -v chromium >/dev/null 2>&1 && fc-list | grep -qi "color emoji") || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null)

@@ -85,8 +85,12 @@ def train_or_load(
     ratings = dataset.ratings if ratings is None else ratings
     items = list(range(dataset.n_items)) if items is None else sorted(int(i) for i in items)
     users = sorted(dataset.user_ids.indices(ratings[C.USER].unique()).tolist())
-    say(f"Embedding {dataset.n_items:,} item texts", 0.1)
-    item_vectors = encoder.encode(dataset.items[C.TEXT].tolist())
+    say(f"Embedding {dataset.n_items:,} item texts", 0.0)
+    # Reported as it goes: on a large catalogue this is the longest step, and a cancel takes effect at the next report.
+    item_vectors = encoder.encode(
+        dataset.items[C.TEXT].tolist(),
+        progress=lambda done, total: say(f"Embedding item texts ({done:,} of {total:,} not cached)", 0.15 * done / total),
+    )
     user_space = FeatureSpace.fit(dataset.users, dataset.user_attributes)
     item_space = FeatureSpace.fit(dataset.items, dataset.item_attributes)
     model = FusionScorer(

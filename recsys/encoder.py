@@ -9,9 +9,12 @@ restart re-embeds nothing.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import functools
 import hashlib
 import os
+import queue
 import re
 import threading
 import unicodedata
@@ -35,6 +38,10 @@ _ENGLISH_ONLY = ("all-minilm", "all-mpnet", "bge-small-en", "e5-small", "gte-sma
 #: Below this share of known words a text is probably gibberish to the model (see ``known_word_share``).
 MIN_KNOWN_WORDS = 0.3
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
+#: Copies of the text model per encoder, each with its own tokenizer (which is not thread-safe), so that
+#: this many callers encode at once: the app server runs one torch thread per request, and a request's
+#: encode then runs beside another one instead of queueing behind it (or behind a background training).
+REPLICAS = min(2, os.cpu_count() or 1)
 
 
 def pick_device(preferred: str | None = None) -> str:
@@ -180,7 +187,18 @@ class TextEncoder:
         )
         self.hits = 0
         self.misses = 0
-        self._lock = threading.Lock()
+        self._replicas: queue.SimpleQueue = queue.SimpleQueue()
+        for replica in [self.model, *(copy.deepcopy(self.model) for _ in range(REPLICAS - 1))]:
+            self._replicas.put(replica)
+
+    @contextlib.contextmanager
+    def borrow(self):
+        """A copy of the text model (and its tokenizer) for this caller alone while the block runs; waits for a free one."""
+        model = self._replicas.get()
+        try:
+            yield model
+        finally:
+            self._replicas.put(model)
 
     @property
     def english_only(self) -> bool:
@@ -202,8 +220,8 @@ class TextEncoder:
         self.misses += len(missing)
         for start in range(0, len(missing), batch_size * 8):
             chunk = missing[start : start + batch_size * 8]
-            with self._lock:
-                fresh = self.model.encode(
+            with self.borrow() as model:
+                fresh = model.encode(
                     [texts[i] for i in chunk], batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True
                 ).astype(np.float32)
             vectors[chunk] = fresh
@@ -228,17 +246,17 @@ class TextEncoder:
         cut = len(clean) > MAX_INPUT_CHARS
         if cut:
             clean = clean[:MAX_INPUT_CHARS]
-        # The fast tokenizer is shared with encode() (and a background training): one caller at a time.
-        with self._lock:
-            n_tokens = len(self.model.tokenizer(clean, add_special_tokens=True, truncation=False, verbose=False)["input_ids"])
+        # A fast tokenizer serves one caller at a time: borrow a model copy's own.
+        with self.borrow() as model:
+            n_tokens = len(model.tokenizer(clean, add_special_tokens=True, truncation=False, verbose=False)["input_ids"])
         if cut and n_tokens <= self.max_tokens:  # few, very long "words": the cut is by characters
             warnings.append(
                 f"{what} is long ({len(text):,} characters); only the first {MAX_INPUT_CHARS:,} were used, so it was truncated."
             )
         if n_tokens > self.max_tokens:
-            with self._lock:
-                ids = self.model.tokenizer(clean, add_special_tokens=False, truncation=True, max_length=self.max_tokens - 2)
-                clean = self.model.tokenizer.decode(ids["input_ids"])
+            with self.borrow() as model:
+                ids = model.tokenizer(clean, add_special_tokens=False, truncation=True, max_length=self.max_tokens - 2)
+                clean = model.tokenizer.decode(ids["input_ids"])
             warnings.append(
                 f"{what} is long ({len(text):,} characters, {n_tokens:,}+ tokens); the model reads only the "
                 f"first {self.max_tokens} tokens, so it was truncated."
@@ -266,13 +284,14 @@ class TextEncoder:
         """
         words = _LATIN_WORD.findall(text)[:200]
         vocabulary = self._vocabulary
-        with self._lock:
-            known = sum(1 for w in words if w.lower() in vocabulary or len(self.model.tokenizer.tokenize(w)) <= 2)
+        with self.borrow() as model:
+            known = sum(1 for w in words if w.lower() in vocabulary or len(model.tokenizer.tokenize(w)) <= 2)
         return known, len(words)
 
     @functools.cached_property
     def _vocabulary(self) -> frozenset[str]:
-        return frozenset(self.model.tokenizer.get_vocab())
+        with self.borrow() as model:
+            return frozenset(model.tokenizer.get_vocab())
 
     def status(self) -> dict[str, object]:
         return {

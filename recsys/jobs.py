@@ -5,6 +5,8 @@ process, so the sessions exploring other catalogues keep being served, a person 
 the page and come back to the same progress, and several people opening the same files
 share one training. A job is keyed by the catalogue's content fingerprint; the model it
 trains is also cached on disk under that fingerprint, so finished work is never redone.
+Only ``running`` jobs train at once (one by default: a training already takes every core of a
+small machine); the others wait their turn, saying so, and can be cancelled while they wait.
 """
 
 from __future__ import annotations
@@ -27,15 +29,18 @@ class TrainingJob:
     the next call. Read ``message``, ``fraction``, ``seconds_left`` and ``state`` from any thread.
     """
 
-    def __init__(self, key: str, label: str, work: Callable[[Callable[[str, float], None]], Any]):
+    def __init__(self, key: str, label: str, work: Callable[[Callable[[str, float], None]], Any], turn: threading.Semaphore | None = None):
         self.key, self.label = key, label
         self.message, self.fraction = "Starting", 0.0
+        self.waiting_for: Callable[[], str] | None = None  # set by TrainingJobs: what a waiting job waits for
         self.result: Any = None
         self.error: str | None = None
         self.started = time.perf_counter()
         self.finished: float | None = None
         self._cancel = threading.Event()
         self._work = work
+        self._turn = turn
+        self._waiting = turn is not None
         self._thread = threading.Thread(target=self._run, name=f"train-{key}", daemon=True)
 
     def start(self) -> TrainingJob:
@@ -47,8 +52,23 @@ class TrainingJob:
             raise Cancelled
         self.message, self.fraction = message, min(max(float(fraction), 0.0), 1.0)
 
+    def _wait_for_turn(self) -> bool:
+        """Wait (cancellably) until fewer than the allowed number of jobs train; ``True`` once this one may."""
+        if self._turn is None:
+            return False
+        while not self._turn.acquire(timeout=0.2):
+            if self._cancel.is_set():
+                raise Cancelled
+            busy = self.waiting_for() if self.waiting_for is not None else ""
+            self.message = f"Waiting for {busy or 'another training'} to finish (one catalogue trains at a time)"
+        self.started = time.perf_counter()  # the estimate counts from the start of the work
+        self.message, self._waiting = "Starting", False
+        return True
+
     def _run(self) -> None:
+        holds = False
         try:
+            holds = self._wait_for_turn()
             self.result = self._work(self._report)
             self.message, self.fraction = "Ready", 1.0
         except Cancelled:
@@ -56,6 +76,8 @@ class TrainingJob:
         except BaseException as err:  # the page shows it; the server keeps serving
             self.error = f"{type(err).__name__}: {err}"
         finally:
+            if holds:
+                self._turn.release()
             self.finished = time.perf_counter()
 
     def cancel(self) -> None:
@@ -66,6 +88,11 @@ class TrainingJob:
         """Block until the job has ended (``True``) or ``timeout`` passed (``False``)."""
         self._thread.join(timeout)
         return not self._thread.is_alive()
+
+    @property
+    def waiting(self) -> bool:
+        """Still waiting for its turn to train (see :class:`TrainingJobs`)."""
+        return self.finished is None and self._waiting
 
     @property
     def state(self) -> str:
@@ -89,12 +116,21 @@ class TrainingJob:
 
 
 class TrainingJobs:
-    """The server's jobs by key: at most one per catalogue, the latest ``keep`` finished ones kept (their results are the engines)."""
+    """The server's jobs by key: at most one per catalogue, the latest ``keep`` finished ones kept (their results are the engines).
 
-    def __init__(self, keep: int = 4):
+    At most ``at_once`` of them do their work at the same time; the others wait in line.
+    """
+
+    def __init__(self, keep: int = 4, at_once: int = 1):
         self.keep = keep
         self._jobs: OrderedDict[str, TrainingJob] = OrderedDict()
         self._lock = threading.Lock()
+        self._turn = threading.Semaphore(at_once)
+
+    def training(self) -> list[TrainingJob]:
+        """The jobs doing their work now (not those waiting for their turn)."""
+        with self._lock:
+            return [job for job in self._jobs.values() if job.finished is None and not job.waiting]
 
     def get(self, key: str) -> TrainingJob | None:
         with self._lock:
@@ -107,7 +143,9 @@ class TrainingJobs:
             if job is not None and job.state in ("running", "cancelling", "ready"):
                 self._jobs.move_to_end(key)
                 return job
-            job = self._jobs[key] = TrainingJob(key, label, work).start()
+            job = self._jobs[key] = TrainingJob(key, label, work, self._turn)
+            job.waiting_for = lambda: ", ".join(j.label for j in self.training())
+            job.start()
             self._jobs.move_to_end(key)
             finished = [k for k, j in self._jobs.items() if j.finished is not None and k != key]
             for old in finished[: max(0, len(self._jobs) - self.keep)]:

@@ -82,7 +82,7 @@ STEP_TIMEOUT_S = 120
 #: that allocates at once an arena of its own and keeps what they freed: each of 20 sessions runs its script in
 #: its own thread, and the server's resident memory rose ~80 MB on the first burst and stayed there; with two
 #: arenas it rises ~10 MB.
-SERVER_ENV = {"MALLOC_ARENA_MAX": "2"}
+SERVER_ENV = {"MALLOC_ARENA_MAX": "2", "OMP_NUM_THREADS": "1"}  # as `make run` starts it
 #: Seconds a closed session is kept for a reconnect before the server may drop it (server.disconnectedSessionTTL).
 SESSION_TTL_S = 20
 

@@ -5,7 +5,8 @@ that size's own) on :func:`recsys_bench.synthetic.synthetic_catalogue`, and repo
 size: embedding seconds (item texts; synthetic training profiles), training seconds, map
 fit seconds, peak memory (RSS high-water mark), new user + top-20 p50/p95 with every term,
 and the browser render time of the Embedding map's figure (Chromium, from navigation to
-``plotly_afterplot``).
+``plotly_afterplot``). Preparing uses every core, as ``python -m recsys prepare`` does;
+serving uses one torch thread, as the app server that ``make run`` starts does.
 
 Embeddings are cached by text (the engine's own disk cache); the model and the map are
 always built from scratch. When a size's texts were embedded by an earlier run, the time
@@ -147,6 +148,10 @@ def map_figure(explorer, projector):
     return charts.embedding_map(frame, None, "genre", 2, [], categorical=True), len(rows)
 
 
+#: Torch threads of the app server (``make run`` starts it with ``OMP_NUM_THREADS=1``).
+SERVER_TORCH_THREADS = 1
+
+
 def serve(explorer, say: Callable[[str], None], repeats: int = 1) -> dict:
     """New user + top-20 with every term on :data:`PROFILES` (each text new to the embedding cache), after a warm-up.
 
@@ -272,7 +277,12 @@ def run_size(n_items: int, seed: int = 0, cache_dir: Path | None = None, render:
             "anchors": None if trained.anchors is None else len(trained.anchors),
             "final_loss": trained.info["final_loss"],
         }
-        row["serve"] = serve(explorer, say)
+        # Prepared with every core (as `python -m recsys prepare` runs); served as `make run` serves: one torch thread
+        # per request (SERVER_TORCH_THREADS), since a shared server answers many requests at once.
+        prepare_threads = torch.get_num_threads()
+        torch.set_num_threads(SERVER_TORCH_THREADS)
+        row["serve"] = serve(explorer, say) | {"torch_threads": SERVER_TORCH_THREADS}
+        torch.set_num_threads(prepare_threads)
         row["peak_memory_gb"] = _peak_gb()  # before the browser: its memory is its own processes'
         if render:
             figure, drawn = map_figure(explorer, projector)

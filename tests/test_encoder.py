@@ -80,3 +80,48 @@ def test_known_words_counts_words_the_tokenizer_reads_whole(encoder, text, known
 def test_empty_item_description_names_the_item(encoder):
     with pytest.raises(ValueError, match="^item description is empty: type a few words$"):
         encoder.prepare("  ", what="item description")
+
+
+def test_two_callers_encode_at_once_each_with_its_own_copy_of_the_model(encoder):
+    """A shared server encodes two requests at once (one torch thread each), each with its own model copy and tokenizer."""
+    import os
+    import threading
+
+    from recsys.encoder import REPLICAS
+
+    assert min(2, os.cpu_count() or 1) == REPLICAS
+    held, both = [], threading.Event()
+
+    def hold():
+        with encoder.borrow() as model:
+            held.append(model)
+            if len(held) == REPLICAS:
+                both.set()
+            both.wait(10)
+
+    threads = [threading.Thread(target=hold) for _ in range(REPLICAS)]
+    for thread in threads:
+        thread.start()
+    assert both.wait(10), "a second caller waited for the first one's copy"
+    for thread in threads:
+        thread.join(10)
+    assert len({id(model) for model in held}) == REPLICAS
+    texts = [f"heist thrillers with clever twists, take {n}" for n in range(24)]
+    errors, vectors = [], {}
+
+    def work(part):
+        try:
+            for text in part:
+                encoder.prepare(text)
+                vectors[text] = encoder.encode([text])[0]
+        except Exception as err:  # a tokenizer shared between threads raises "Already borrowed"
+            errors.append(err)
+
+    workers = [threading.Thread(target=work, args=(texts[n::3],)) for n in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert not errors
+    alone = encoder.model.encode(texts, normalize_embeddings=True)
+    assert np.allclose(np.stack([vectors[t] for t in texts]), alone, atol=1e-5)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -66,6 +67,26 @@ def test_one_job_per_catalogue_and_a_failed_one_is_replaced():
     assert again is not failed and again.wait(10) and again.state == "ready"
 
 
+def test_one_catalogue_trains_at_a_time_and_the_next_waits_its_turn_cancellably():
+    gate = threading.Event()
+    jobs = TrainingJobs()
+    first_done: list[int] = []
+    first = jobs.start("a", "Bookshop", steps(3, first_done, gate))
+    second_done: list[int] = []
+    second = jobs.start("b", "Records", steps(2, second_done))
+    third = jobs.start("c", "Games", steps(2, []))
+    deadline = time.monotonic() + 10
+    while not (second.waiting and "Bookshop" in second.message) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert second.waiting and second.message == "Waiting for Bookshop to finish (one catalogue trains at a time)"
+    assert second_done == [] and second.state == "running" and [j.label for j in jobs.training()] == ["Bookshop"]
+    third.cancel()  # cancelled in the queue: it never starts
+    assert third.wait(10) and third.state == "cancelled"
+    gate.set()
+    assert first.wait(10) and second.wait(10)
+    assert second.state == "ready" and second_done == [0, 1] and not second.waiting
+
+
 def test_only_the_latest_finished_jobs_are_kept():
     jobs = TrainingJobs(keep=2)
     for key in "abc":
@@ -100,3 +121,36 @@ def test_cancelling_a_real_training_keeps_no_model_and_the_default_engine_serves
     assert not list((tmp_path / "models").glob("*/model.pt"))
     recs = explorer.recommend(explorer.new_user("space operas"), k=5)
     assert len(recs) == 5 and recs["score"].notna().all()
+
+
+@pytest.mark.slow
+def test_a_cancel_lands_while_the_item_texts_are_embedded(small_catalogue, explorer, tmp_path):
+    """Embedding item texts reports as it goes (the longest step of a large catalogue), so a cancel does not wait for it to end."""
+    import shutil
+    import uuid
+
+    import pandas as pd
+
+    from recsys import Explorer
+
+    folder = tmp_path / "catalogue"
+    shutil.copytree(small_catalogue, folder)
+    items = pd.read_csv(folder / "items.csv")
+    items["text"] = items["text"] + f" Edition {uuid.uuid4().hex[:8]}."  # texts new to the embedding cache
+    items.to_csv(folder / "items.csv", index=False)
+    seen: list[str] = []
+    jobs = TrainingJobs()
+
+    def work(progress):
+        def report(message, fraction):
+            seen.append(message)
+            if message.startswith("Embedding item texts ("):
+                jobs.get("fresh").cancel()
+            progress(message, fraction)
+
+        return Explorer.train(load_path(folder), explorer.encoder, progress=report, cache_dir=tmp_path)
+
+    job = jobs.start("fresh", "Fresh", work)
+    assert job.wait(300) and job.state == "cancelled", (job.error, seen)
+    assert seen[-1] == "Embedding item texts (60 of 60 not cached)", seen
+    assert not list((tmp_path / "models").glob("*/model.pt"))

@@ -94,11 +94,11 @@ def _calibrated(engine: Explorer) -> Explorer:
 def settle_long_lived() -> None:
     """Keep what lives as long as the server (the default engine, its map, the imported libraries) out of garbage collections.
 
-    Streamlit runs a full collection after every script run (``runner.postScriptGC``), and a
-    full collection walks every tracked object: with the text model, torch and the catalogue
-    loaded that is ~550,000 objects and 0.3–0.6 s of CPU per run, more than the page itself.
-    ``gc.freeze()`` moves the objects alive now into a generation collections skip, so the
-    per-run collection only walks what sessions create since. Called only for resources kept
+    A full collection walks every tracked object: with the text model, torch and the catalogue
+    loaded that is ~550,000 objects and 0.3–0.6 s of CPU. Python runs one whenever enough
+    objects have piled up, and Streamlit after every script run unless ``runner.postScriptGC``
+    is off (``.streamlit/config.toml`` turns it off). ``gc.freeze()`` moves the objects alive
+    now into a generation collections skip, so a collection only walks what sessions create since. Called only for resources kept
     for the whole process (never for an opened catalogue, which can be evicted: a frozen
     object caught in a reference cycle would never be freed).
     """
@@ -112,13 +112,25 @@ def default_dataset() -> Dataset | None:
     return load_path(path) if path else None
 
 
-@st.cache_resource(show_spinner=False)
+#: What lives as long as the server, once loaded: read here without going through st.cache_resource, whose every hit
+#: replays the messages the loading run drew (its progress bar's updates: ~7% of a busy server's time, README: Many
+#: analysts on one server).
+_FOR_GOOD: dict[str, Any] = {}
+
+
 def default_explorer() -> Explorer:
     """The server's engine, loaded once per process (a progress bar shows while it trains or loads).
 
     Its like-probability is read through the calibration the latest benchmark run fitted
     (the shipped reference run until a local one exists).
     """
+    if "engine" not in _FOR_GOOD:
+        _FOR_GOOD["engine"] = _load_default_explorer()  # one loader at a time (the cache's lock); the others wait for it
+    return _FOR_GOOD["engine"]
+
+
+@st.cache_resource(show_spinner=False)
+def _load_default_explorer() -> Explorer:
     bar, progress = _bar_progress()
     engine = _calibrated(Explorer.load(dataset=default_dataset(), progress=timed_progress(progress)))
     bar.empty()
@@ -192,7 +204,12 @@ def _projector(key: str, _engine: Explorer) -> Projector:
 def projector() -> Projector:
     """The map layouts of this session's catalogue, fitted once per process and cached on disk."""
     engine = explorer()
-    return _projector(engine_key(engine), engine)
+    key = engine_key(engine)
+    if engine is default_explorer():  # the server's map lives as long as its engine (see _FOR_GOOD)
+        if "map" not in _FOR_GOOD:
+            _FOR_GOOD["map"] = _projector(key, engine)
+        return _FOR_GOOD["map"]
+    return _projector(key, engine)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

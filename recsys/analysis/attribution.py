@@ -161,7 +161,11 @@ def token_attribution(explorer: Explorer, user: UserState, item_id, steps: int =
     Raises:
         ValueError: the configured text model does not use mean pooling (not reproducible here).
     """
-    st_model = explorer.encoder.model
+    with explorer.encoder.borrow() as st_model:  # its tokenizer and network for this call alone
+        return _token_attribution(explorer, st_model, user, item_id, steps)
+
+
+def _token_attribution(explorer: Explorer, st_model, user: UserState, item_id, steps: int) -> pd.DataFrame:
     transformer = st_model[0]
     pooling = st_model[1] if len(st_model) > 1 else None
     mean = getattr(pooling, "pooling_mode", None) == "mean" or getattr(pooling, "pooling_mode_mean_tokens", False)
