@@ -118,9 +118,9 @@ def highlighted(influence: pd.DataFrame, text: str) -> str:
 
 
 def rate(explorer, name: str, item_id, key: str, current_ranks: tuple) -> None:
-    """Star-rating callback: 1★ is a dislike (y = 0), 5★ a like (y = 1)."""
+    """Star-rating callback (``st.feedback`` gives the star's index, 0 for 1★): 1★ is a dislike (y = 0), 5★ a like (y = 1)."""
     if st.session_state.get(key) is not None:
-        session.give_feedback(explorer, name, item_id, int(st.session_state[key]), current_ranks)
+        session.give_feedback(explorer, name, item_id, int(st.session_state[key]) + 1, current_ranks)
 
 
 def feedback_label(signal: str | int) -> str:
@@ -316,7 +316,7 @@ def results(k: int) -> None:
                     st.caption("Dropped out of the list: " + "; ".join(literal.md(str(t)) for t in dropped[:10]))
 
     st.markdown(f"#### Top-{k} — like, dislike or rate to update the user online")
-    widths = [0.11, 0.42, 0.08, 0.09, 0.09, 0.21]
+    widths = [0.09, 0.34, 0.10, 0.09, 0.09, 0.29]
     header = st.columns(widths, gap="small")
     for col, label in zip(header, ["rank", "title", "score", "", "", "rate"]):
         col.caption(label)
@@ -337,9 +337,10 @@ def results(k: int) -> None:
             on_click=session.give_feedback,
             args=(*args, "dislike", current_ranks),
         )
+        # Five stars to click (st.feedback), one click instead of opening a drop-down; the star's index is 0 for 1★.
         key = f"stars-{name}-{row.item_id}-{len(user.feedback)}"
-        cols[5].selectbox("stars", [None, 1, 2, 3, 4, 5], key=key, label_visibility="collapsed", on_change=rate, args=(*args, key, current_ranks),
-                          format_func=lambda s: "☆ rate" if s is None else "★" * s, placeholder="☆ rate")  # fmt: skip
+        with cols[5]:
+            st.feedback("stars", key=key, on_change=rate, args=(*args, key, current_ranks))
 
     st.markdown("**Score of each recommendation, term by term** (bars stack to the ◆ score; blue parts come from the profile text)")
     st.plotly_chart(charts.score_breakdown(recs), width="stretch")

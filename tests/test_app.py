@@ -89,6 +89,19 @@ def test_new_user_recommends_and_feedback_moves_ranks(app):
     assert any(m.label == "b_u" for m in at.metric)
 
 
+def test_rating_a_recommendation_with_stars_updates_the_persona(app, explorer):
+    at = make_persona(app, "romantic comedies with a happy ending", "Romcom")
+    stars = [f for f in at.feedback if f.key and f.key.startswith("stars-Romcom-")]
+    assert len(stars) == 20
+    rated = stars[2].key.split("-")[2]  # stars-<name>-<item>-<feedback so far>
+    stars[2].set_value(3).run()  # the fourth star: 4★
+    assert not at.exception, [e.message for e in at.exception]
+    given = next(line for line in card(at).splitlines() if line.startswith("**Feedback given:**"))
+    assert f"4★ {explorer.titles()[int(rated)]}" in given
+    assert not any(b.key == f"like-Romcom-{rated}" for b in at.button), "a rated item leaves the list"
+    assert all(f.key.endswith("-1") for f in at.feedback if f.key and f.key.startswith("stars-Romcom-")), "fresh, empty stars"
+
+
 def test_empty_profile_is_a_message_not_a_traceback(app):
     at = make_persona(app, "   ", "Empty")
     assert any("empty" in e.value for e in at.error)
