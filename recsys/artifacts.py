@@ -67,6 +67,23 @@ def model_key(
     )
 
 
+def _layout(dataset: Dataset, encoder: TextEncoder, ratings, items, config: TrainConfig, cache_dir: Path | None):
+    """The feature spaces, an untrained model and the cache path of the model for these inputs (no text is embedded)."""
+    user_space = FeatureSpace.fit(dataset.users, dataset.user_attributes)
+    item_space = FeatureSpace.fit(dataset.items, dataset.item_attributes)
+    model = FusionScorer(
+        encoder.dim, user_space.dim, item_space.dim, dataset.n_users, dataset.n_items, dim=config.dim, text_hidden=config.text_hidden
+    )
+    key = model_key(dataset, encoder, ratings, items, config, model, (user_space, item_space))
+    return user_space, item_space, model, key, (cache_dir or cache_root()) / "models" / key / "model.pt"
+
+
+def is_trained(dataset: Dataset, encoder: TextEncoder, config: TrainConfig = TrainConfig(), cache_dir: Path | None = None) -> bool:
+    """Whether :func:`train_or_load` on all of ``dataset`` would load a cached model instead of training one."""
+    items = list(range(dataset.n_items))
+    return _layout(dataset, encoder, dataset.ratings, items, config, cache_dir)[-1].exists()
+
+
 def train_or_load(
     dataset: Dataset,
     encoder: TextEncoder,
@@ -85,19 +102,13 @@ def train_or_load(
     ratings = dataset.ratings if ratings is None else ratings
     items = list(range(dataset.n_items)) if items is None else sorted(int(i) for i in items)
     users = sorted(dataset.user_ids.indices(ratings[C.USER].unique()).tolist())
-    say(f"Embedding {dataset.n_items:,} item texts", 0.0)
+    say(f"Embedding {dataset.n_items:,} item texts", 0.05)
     # Reported as it goes: on a large catalogue this is the longest step, and a cancel takes effect at the next report.
     item_vectors = encoder.encode(
         dataset.items[C.TEXT].tolist(),
-        progress=lambda done, total: say(f"Embedding item texts ({done:,} of {total:,} not cached)", 0.15 * done / total),
+        progress=lambda done, total: say(f"Embedding item texts ({done:,} of {total:,} not cached)", 0.05 + 0.1 * done / total),
     )
-    user_space = FeatureSpace.fit(dataset.users, dataset.user_attributes)
-    item_space = FeatureSpace.fit(dataset.items, dataset.item_attributes)
-    model = FusionScorer(
-        encoder.dim, user_space.dim, item_space.dim, dataset.n_users, dataset.n_items, dim=config.dim, text_hidden=config.text_hidden
-    )
-    key = model_key(dataset, encoder, ratings, items, config, model, (user_space, item_space))
-    path = (cache_dir or cache_root()) / "models" / key / "model.pt"
+    user_space, item_space, model, key, path = _layout(dataset, encoder, ratings, items, config, cache_dir)
     if path.exists():
         say("Loading the trained model from the cache", 0.5)
         saved = torch.load(path, weights_only=False)

@@ -187,9 +187,14 @@ class TextEncoder:
         )
         self.hits = 0
         self.misses = 0
+        self._copies = [self.model, *(copy.deepcopy(self.model) for _ in range(REPLICAS - 1))]
         self._replicas: queue.SimpleQueue = queue.SimpleQueue()
-        for replica in [self.model, *(copy.deepcopy(self.model) for _ in range(REPLICAS - 1))]:
+        for replica in self._copies:
             self._replicas.put(replica)
+
+    def replicas(self) -> list:
+        """Every copy of the text model this encoder hands out (the first is ``model``)."""
+        return list(self._copies)
 
     @contextlib.contextmanager
     def borrow(self):
@@ -218,17 +223,21 @@ class TextEncoder:
         vectors, missing = self.store.lookup(keys)
         self.hits += len(texts) - len(missing)
         self.misses += len(missing)
-        for start in range(0, len(missing), batch_size * 8):
-            chunk = missing[start : start + batch_size * 8]
-            with self.borrow() as model:
-                fresh = model.encode(
-                    [texts[i] for i in chunk], batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True
-                ).astype(np.float32)
-            vectors[chunk] = fresh
-            if progress is not None:
-                progress(min(start + len(chunk), len(missing)), len(missing))
-        if missing:
-            self.store.add([keys[i] for i in missing], vectors[missing])
+        done: list[int] = []
+        try:
+            for start in range(0, len(missing), batch_size * 8):
+                chunk = missing[start : start + batch_size * 8]
+                with self.borrow() as model:
+                    fresh = model.encode(
+                        [texts[i] for i in chunk], batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True
+                    ).astype(np.float32)
+                vectors[chunk] = fresh
+                done.extend(chunk)
+                if progress is not None:
+                    progress(len(done), len(missing))  # may raise (a cancelled training): what is done is kept below
+        finally:
+            if done:
+                self.store.add([keys[i] for i in done], vectors[done])
         return vectors
 
     def prepare(self, text: object, what: str = "profile text") -> PreparedText:

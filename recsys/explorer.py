@@ -502,7 +502,7 @@ class Explorer:
         """
         shared = {
             "model": [t for _, t in sorted(self.model.state_dict().items())],
-            "text encoder": [t for _, t in sorted(self.encoder.model.state_dict().items())],
+            "text encoder": [t for copy in self.encoder.replicas() for _, t in sorted(copy.state_dict().items())],
             "catalogue": [self.item_text_vectors, self._item_attr, self.item_h, self.item_beta, self.item_alpha, self.item_vectors,
                           self.item_bias, self.item_explicit, self.item_full, self.item_warm, self.popularity, *self.towers.catalog],
         }  # fmt: skip

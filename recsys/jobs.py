@@ -5,8 +5,10 @@ process, so the sessions exploring other catalogues keep being served, a person 
 the page and come back to the same progress, and several people opening the same files
 share one training. A job is keyed by the catalogue's content fingerprint; the model it
 trains is also cached on disk under that fingerprint, so finished work is never redone.
-Only ``running`` jobs train at once (one by default: a training already takes every core of a
-small machine); the others wait their turn, saying so, and can be cancelled while they wait.
+A job that is about to train takes a turn first (``progress.wait_turn()``): one training at a time by
+default, since one already takes every core of a small machine. The others wait for a free turn,
+saying for which training, and can be cancelled while they wait; loading a catalogue trained
+before takes no turn and never waits.
 """
 
 from __future__ import annotations
@@ -22,14 +24,29 @@ class Cancelled(Exception):
     """Raised inside a job's work at its next progress report once someone pressed cancel."""
 
 
+class Progress:
+    """What a job's work reports to: call it with ``(message, fraction)``; ``wait_turn()`` before the heavy part."""
+
+    def __init__(self, job: TrainingJob):
+        self._job = job
+
+    def __call__(self, message: str, fraction: float) -> None:
+        self._job._report(message, fraction)
+
+    def wait_turn(self) -> None:
+        """Wait (cancellably) for a free turn to train; returns at once without a limit or when this job holds one."""
+        self._job._wait_for_turn()
+
+
 class TrainingJob:
     """One catalogue's training, run by ``work(progress)`` in a daemon thread.
 
     ``work`` must call ``progress(message, fraction)`` now and then; cancelling takes effect at
-    the next call. Read ``message``, ``fraction``, ``seconds_left`` and ``state`` from any thread.
+    the next call. Before training (not before loading what is cached) it calls
+    ``progress.wait_turn()``. Read ``message``, ``fraction``, ``seconds_left`` and ``state`` from any thread.
     """
 
-    def __init__(self, key: str, label: str, work: Callable[[Callable[[str, float], None]], Any], turn: threading.Semaphore | None = None):
+    def __init__(self, key: str, label: str, work: Callable[[Progress], Any], turn: threading.Semaphore | None = None):
         self.key, self.label = key, label
         self.message, self.fraction = "Starting", 0.0
         self.waiting_for: Callable[[], str] | None = None  # set by TrainingJobs: what a waiting job waits for
@@ -37,10 +54,11 @@ class TrainingJob:
         self.error: str | None = None
         self.started = time.perf_counter()
         self.finished: float | None = None
+        self.has_turn = False
+        self._waiting = False
         self._cancel = threading.Event()
         self._work = work
         self._turn = turn
-        self._waiting = turn is not None
         self._thread = threading.Thread(target=self._run, name=f"train-{key}", daemon=True)
 
     def start(self) -> TrainingJob:
@@ -52,32 +70,34 @@ class TrainingJob:
             raise Cancelled
         self.message, self.fraction = message, min(max(float(fraction), 0.0), 1.0)
 
-    def _wait_for_turn(self) -> bool:
-        """Wait (cancellably) until fewer than the allowed number of jobs train; ``True`` once this one may."""
-        if self._turn is None:
-            return False
-        while not self._turn.acquire(timeout=0.2):
-            if self._cancel.is_set():
-                raise Cancelled
-            busy = self.waiting_for() if self.waiting_for is not None else ""
-            self.message = f"Waiting for {busy or 'another training'} to finish (one catalogue trains at a time)"
+    def _wait_for_turn(self) -> None:
+        if self._turn is None or self.has_turn:
+            return
+        self._waiting = True
+        try:
+            while not self._turn.acquire(timeout=0.2):
+                if self._cancel.is_set():
+                    raise Cancelled
+                busy = self.waiting_for() if self.waiting_for is not None else ""
+                self.message = f"Waiting for {busy or 'another training'} to finish (one catalogue trains at a time)"
+            self.has_turn = True
+        finally:
+            self._waiting = False
         self.started = time.perf_counter()  # the estimate counts from the start of the work
-        self.message, self._waiting = "Starting", False
-        return True
+        self.message = "Starting"
 
     def _run(self) -> None:
-        holds = False
         try:
-            holds = self._wait_for_turn()
-            self.result = self._work(self._report)
+            self.result = self._work(Progress(self))
             self.message, self.fraction = "Ready", 1.0
         except Cancelled:
             self.error = "cancelled"
         except BaseException as err:  # the page shows it; the server keeps serving
             self.error = f"{type(err).__name__}: {err}"
         finally:
-            if holds:
+            if self.has_turn:
                 self._turn.release()
+                self.has_turn = False
             self.finished = time.perf_counter()
 
     def cancel(self) -> None:
@@ -91,7 +111,7 @@ class TrainingJob:
 
     @property
     def waiting(self) -> bool:
-        """Still waiting for its turn to train (see :class:`TrainingJobs`)."""
+        """Waiting for a free turn to train (see :class:`TrainingJobs`)."""
         return self.finished is None and self._waiting
 
     @property
@@ -118,7 +138,8 @@ class TrainingJob:
 class TrainingJobs:
     """The server's jobs by key: at most one per catalogue, the latest ``keep`` finished ones kept (their results are the engines).
 
-    At most ``at_once`` of them do their work at the same time; the others wait in line.
+    At most ``at_once`` of them train at the same time (those that called ``progress.wait_turn()``);
+    the others wait for a free turn.
     """
 
     def __init__(self, keep: int = 4, at_once: int = 1):
@@ -128,15 +149,15 @@ class TrainingJobs:
         self._turn = threading.Semaphore(at_once)
 
     def training(self) -> list[TrainingJob]:
-        """The jobs doing their work now (not those waiting for their turn)."""
+        """The jobs training now (holding a turn)."""
         with self._lock:
-            return [job for job in self._jobs.values() if job.finished is None and not job.waiting]
+            return [job for job in self._jobs.values() if job.has_turn]
 
     def get(self, key: str) -> TrainingJob | None:
         with self._lock:
             return self._jobs.get(key)
 
-    def start(self, key: str, label: str, work: Callable[[Callable[[str, float], None]], Any]) -> TrainingJob:
+    def start(self, key: str, label: str, work: Callable[[Progress], Any]) -> TrainingJob:
         """The running or finished job for ``key``, or a new one; a cancelled or failed one is replaced."""
         with self._lock:
             job = self._jobs.get(key)

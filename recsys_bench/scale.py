@@ -281,8 +281,10 @@ def run_size(n_items: int, seed: int = 0, cache_dir: Path | None = None, render:
         # per request (SERVER_TORCH_THREADS), since a shared server answers many requests at once.
         prepare_threads = torch.get_num_threads()
         torch.set_num_threads(SERVER_TORCH_THREADS)
-        row["serve"] = serve(explorer, say) | {"torch_threads": SERVER_TORCH_THREADS}
-        torch.set_num_threads(prepare_threads)
+        try:
+            row["serve"] = serve(explorer, say) | {"torch_threads": SERVER_TORCH_THREADS}
+        finally:
+            torch.set_num_threads(prepare_threads)
         row["peak_memory_gb"] = _peak_gb()  # before the browser: its memory is its own processes'
         if render:
             figure, drawn = map_figure(explorer, projector)

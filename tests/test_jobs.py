@@ -11,10 +11,15 @@ from recsys.data import load_path
 from recsys.jobs import TrainingJobs
 
 
-def steps(n: int, done: list, gate: threading.Event | None = None):
-    """Work of ``n`` steps that records each one; waits on ``gate`` after the first (so a test can act mid-way)."""
+def steps(n: int, done: list, gate: threading.Event | None = None, trains: bool = False):
+    """Work of ``n`` steps that records each one; waits on ``gate`` after the first (so a test can act mid-way).
+
+    ``trains``: it takes a turn first, as a catalogue that is not in the model cache does.
+    """
 
     def work(progress):
+        if trains:
+            progress.wait_turn()
         for i in range(n):
             progress(f"step {i + 1}/{n}", i / n)
             done.append(i)
@@ -71,10 +76,12 @@ def test_one_catalogue_trains_at_a_time_and_the_next_waits_its_turn_cancellably(
     gate = threading.Event()
     jobs = TrainingJobs()
     first_done: list[int] = []
-    first = jobs.start("a", "Bookshop", steps(3, first_done, gate))
+    first = jobs.start("a", "Bookshop", steps(3, first_done, gate, trains=True))
     second_done: list[int] = []
-    second = jobs.start("b", "Records", steps(2, second_done))
-    third = jobs.start("c", "Games", steps(2, []))
+    second = jobs.start("b", "Records", steps(2, second_done, trains=True))
+    third = jobs.start("c", "Games", steps(2, [], trains=True))
+    cached = jobs.start("d", "Trained before", steps(2, []))  # loads from the cache: no turn, no wait
+    assert cached.wait(10) and cached.state == "ready"
     deadline = time.monotonic() + 10
     while not (second.waiting and "Bookshop" in second.message) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -136,6 +143,9 @@ def test_a_cancel_lands_while_the_item_texts_are_embedded(small_catalogue, explo
     folder = tmp_path / "catalogue"
     shutil.copytree(small_catalogue, folder)
     items = pd.read_csv(folder / "items.csv")
+    extra = pd.DataFrame({"item_id": range(1000, 1540), "title": [f"Extra {n}" for n in range(540)], "genres": "Comedy", "year": 1990,
+                          "text": [f"A comedy about a wedding mix-up, part {n}." for n in range(540)]})  # fmt: skip
+    items = pd.concat([items, extra], ignore_index=True)  # 600 items: more than one chunk of the encoder (512)
     items["text"] = items["text"] + f" Edition {uuid.uuid4().hex[:8]}."  # texts new to the embedding cache
     items.to_csv(folder / "items.csv", index=False)
     seen: list[str] = []
@@ -152,5 +162,5 @@ def test_a_cancel_lands_while_the_item_texts_are_embedded(small_catalogue, explo
 
     job = jobs.start("fresh", "Fresh", work)
     assert job.wait(300) and job.state == "cancelled", (job.error, seen)
-    assert seen[-1] == "Embedding item texts (60 of 60 not cached)", seen
+    assert seen[-1] == "Embedding item texts (512 of 600 not cached)", seen  # stopped between two chunks
     assert not list((tmp_path / "models").glob("*/model.pt"))

@@ -20,7 +20,9 @@ import streamlit as st
 
 from recsys import Explorer
 from recsys.analysis.projection import Projector
+from recsys.artifacts import is_trained
 from recsys.data import Dataset, load_path
+from recsys.jobs import Progress as JobProgress
 from recsys.jobs import TrainingJob, TrainingJobs
 from recsys.persona_store import PersonaStore
 from recsys_bench import results
@@ -148,9 +150,12 @@ def start_training(fingerprint: str, label: str, load: Callable[[], Dataset]) ->
     """Train (or load from the disk cache) the engine of a catalogue in the background; joins a training already under way."""
     encoder = default_explorer().encoder  # one text model for every catalogue
 
-    def work(progress: Callable[[str, float], None]) -> Explorer:
+    def work(progress: JobProgress) -> Explorer:
         progress("Reading the catalogue", 0.0)
-        engine = Explorer.train(load(), encoder, progress=lambda message, fraction: progress(message, 0.85 * fraction))
+        dataset = load()
+        if not is_trained(dataset, encoder):
+            progress.wait_turn()  # one catalogue trains at a time; loading one trained before never waits
+        engine = Explorer.train(dataset, encoder, progress=lambda message, fraction: progress(message, 0.85 * fraction))
         # The map too, so the Embedding map opens at once (its layouts are cached on disk by the model).
         Projector.for_explorer(engine, progress=lambda message, fraction: progress(message, 0.85 + 0.15 * fraction))
         return _calibrated(engine)
