@@ -135,7 +135,7 @@ def follow(opened: resources.Opened) -> None:
         text = f"{job.message} — {resources.timing(job.seconds, job.seconds_left)}"
         st.progress(job.fraction, text=("Cancelling… " if job.state == "cancelling" else "") + text)
         st.button("✖ Cancel training", key=CANCEL, on_click=job.cancel, disabled=job.state == "cancelling",
-                  help="Stops at the next step and keeps nothing; this session keeps its current catalogue.")  # fmt: skip
+                  help="Stops at the next step and keeps no model (item texts embedded so far stay cached); this session keeps its current catalogue.")  # fmt: skip
         st.caption("Other pages and other people keep working meanwhile; you can leave this page and come back.")
         return
     st.session_state.pop(PENDING, None)
@@ -145,7 +145,7 @@ def follow(opened: resources.Opened) -> None:
         resources.training_jobs().forget(key)
         st.session_state[NOTICE] = (
             "warning",
-            f"Training cancelled: nothing was kept, and this session still explores **{literal.md(dataset.name)}**.",
+            f"Training cancelled: no model was kept, and this session still explores **{literal.md(dataset.name)}**.",
         )
     else:
         resources.training_jobs().forget(key)
