@@ -300,6 +300,7 @@ def choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the selectbox labelled ``label``."""
     box = page.locator("[data-testid='stSelectbox']").filter(has=page.get_by_text(label, exact=True)).first
     box.locator("input").click()
+    box.locator("input").fill(option)  # filter: a long list only renders the options in view
     page.get_by_role("option", name=option, exact=True).click()
     wait_idle(page)
 
@@ -327,6 +328,7 @@ def test_opening_a_saved_persona_does_not_crash(server, browser):
         open_new_user(page, server)
         fill_persona(page, "film noir detectives", name)
         page.get_by_role("button", name=f"💾 Save “{name}”").click()
+        expect(page.get_by_text(f"Saved “{name}”. It will be here after a restart.")).to_be_visible(timeout=60_000)
         wait_idle(page)
         choose(page, "Saved", name)
         page.get_by_test_id("stButton").get_by_role("button", name="Open", exact=True).click()
