@@ -27,10 +27,11 @@ example: setup
 
 # MALLOC_ARENA_MAX=2: each session's script runs in a thread of its own; glibc's per-thread arenas would keep ~80 MB
 # more after a burst of 20 sessions. OMP_NUM_THREADS=1: one torch thread per request, since the server answers
-# many at once (README: Many analysts on one server); `prepare` above still uses every core.
+# many at once (README: Many analysts on one server); `prepare` above still uses every core. frontdoor.py: one
+# Streamlit process per core (at most 4; WORKERS= to change) behind one address, each browser kept on one of them.
 run: prepare
 	@echo "Cold-start explorer: http://localhost:$(PORT) (this machine only; README: Sharing it with a team)"
-	MALLOC_ARENA_MAX=2 OMP_NUM_THREADS=1 $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+	MALLOC_ARENA_MAX=2 OMP_NUM_THREADS=1 $(BIN)/python frontdoor.py --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
 
 browser:
 	@(command -v chromium >/dev/null 2>&1 && fc-list | grep -qi "color emoji") || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null)
@@ -47,11 +48,11 @@ test-fast: setup postgres
 	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: setup
-	$(BIN)/ruff check recsys recsys_bench ui app_pages tests app.py bench
-	$(BIN)/ruff format --check recsys recsys_bench ui app_pages tests app.py bench
+	$(BIN)/ruff check recsys recsys_bench ui app_pages tests app.py frontdoor.py bench
+	$(BIN)/ruff format --check recsys recsys_bench ui app_pages tests app.py frontdoor.py bench
 
 format: setup
-	$(BIN)/ruff format recsys recsys_bench ui app_pages tests app.py bench
+	$(BIN)/ruff format recsys recsys_bench ui app_pages tests app.py frontdoor.py bench
 
 bench-speed: prepare
 	$(BIN)/python -m recsys speed
@@ -65,13 +66,13 @@ bench-reference:
 	$(BIN)/python -c "import json, sys; from recsys_bench.results import LOCAL, schema_problems; p = schema_problems(json.loads(LOCAL.read_text())); print(*p, sep='\n'); sys.exit(bool(p))"
 	mkdir -p bench/reference && cp bench-results/results.json bench/reference/results.json
 
-# 20 concurrent sessions against one server on 127.0.0.1 (SESSIONS=, ROUNDS= to change; DRIVER=browser plays them
+# 20 concurrent sessions against the server as `make run` starts it, on 127.0.0.1 (SESSIONS=, ROUNDS=, WORKERS= to change; DRIVER=browser plays them
 # in headless Chromium instead of over Streamlit's websocket protocol): bench-results/loadtest.json.
 SESSIONS ?= 20
 ROUNDS ?= 2
 DRIVER ?= protocol
 loadtest: prepare browser
-	$(BIN)/python -m recsys_bench.loadtest --sessions $(SESSIONS) --rounds $(ROUNDS) --driver $(DRIVER)
+	$(BIN)/python -m recsys_bench.loadtest --sessions $(SESSIONS) --rounds $(ROUNDS) --driver $(DRIVER) $(if $(WORKERS),--workers $(WORKERS))
 
 # Cost at catalogue scale (synthetic catalogues of 1k–100k items, each size in its own process): bench-results/scale.json.
 SIZES ?= 1000 10000 50000 100000

@@ -1,7 +1,8 @@
 """Load test of the served app: many concurrent browser sessions against one Streamlit server.
 
-``python -m recsys_bench.loadtest --sessions 20 --rounds 2 --driver browser`` starts
-``streamlit run app.py`` on 127.0.0.1 (a free port), opens one headless Chromium with one
+``python -m recsys_bench.loadtest --sessions 20 --rounds 2 --driver browser`` starts the
+app as ``make run`` does (``frontdoor.py``: two Streamlit processes behind one address) on
+127.0.0.1 (a free port), opens one headless Chromium with one
 browser context per session (each context is a separate Streamlit session, as separate
 people would be), and drives every session at once through the analyst's loop, ``rounds``
 times:
@@ -85,6 +86,8 @@ STEP_TIMEOUT_S = 120
 SERVER_ENV = {"MALLOC_ARENA_MAX": "2", "OMP_NUM_THREADS": "1"}  # as `make run` starts it
 #: Seconds a closed session is kept for a reconnect before the server may drop it (server.disconnectedSessionTTL).
 SESSION_TTL_S = 20
+#: Streamlit processes behind the front door, as `make run` starts them (frontdoor.DEFAULT_WORKERS: one per core, at most 4).
+WORKERS = min(4, len(os.sched_getaffinity(0)))
 
 
 # ---------------------------------------------------------------------- the server
@@ -152,14 +155,17 @@ class CpuMeter:
 
 
 @contextlib.contextmanager
-def serve(log_path: Path, env: dict[str, str] | None = None, timeout: float = 180) -> Iterator[tuple[str, subprocess.Popen]]:
-    """``streamlit run app.py`` on 127.0.0.1 and a free port: yields (base URL, process); stops it on exit."""
+def serve(
+    log_path: Path, env: dict[str, str] | None = None, timeout: float = 180, workers: int | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """The app as ``make run`` serves it (``frontdoor.py``: ``workers`` Streamlit processes, default as there) on
+    127.0.0.1 and a free port: yields (base URL, the front door's process); stops it on exit."""
     port = free_port()
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.disconnectedSessionTTL", str(SESSION_TTL_S)],
+            [sys.executable, "frontdoor.py", "--port", str(port), *(["--workers", str(workers)] if workers else []),
+             "--", "--server.disconnectedSessionTTL", str(SESSION_TTL_S)],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**SERVER_ENV, **os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
         )  # fmt: skip
         url = f"http://127.0.0.1:{port}"
@@ -553,6 +559,7 @@ class LoadResult:
     sessions: int
     rounds: int
     driver: str
+    workers: int  # Streamlit processes behind the front door
     errors: int
     p50_ms: float
     p95_ms: float
@@ -571,7 +578,8 @@ class LoadResult:
 
     def summary(self) -> str:
         return (
-            f"loadtest ({self.driver}): {self.sessions} sessions × {self.rounds} rounds, {self.errors} errors, "
+            f"loadtest ({self.driver}, {self.workers} server process{'es' if self.workers > 1 else ''}): "
+            f"{self.sessions} sessions × {self.rounds} rounds, {self.errors} errors, "
             f"p50 {self.p50_ms:.0f} ms, p95 {self.p95_ms:.0f} ms, RSS {self.rss_start_mb:.0f} → {self.rss_end_mb:.0f} MB "
             f"({self.rss_held_mb:.0f} while closed sessions are held) "
             f"(peak {self.rss_peak_mb:.0f}), {self.seconds:.0f} s; CPU s: server {self.server_cpu_s:.0f}, browser {self.browser_cpu_s:.0f}, "
@@ -609,7 +617,7 @@ def settle(pid: int, wait_s: float, base: str | None = None) -> tuple[float, flo
 
 
 async def _reap(base: str) -> None:
-    for _ in range(2):
+    for _ in range(2 * WORKERS):  # the front door sends each new session to the next process in turn
         session = ProtocolSession(base)
         try:
             await session.open("new_user")
@@ -618,15 +626,17 @@ async def _reap(base: str) -> None:
         await asyncio.sleep(0.5)
 
 
-def measure(base: str, pid: int, sessions: int, rounds: int, settle_s: float = SESSION_TTL_S + 5, driver: str = "protocol") -> LoadResult:
-    """Warm a running server (``base``, process ``pid``) with one session, then drive ``sessions`` at once.
+def measure(
+    base: str, pid: int, sessions: int, rounds: int, settle_s: float = SESSION_TTL_S + 5, driver: str = "protocol", workers: int = WORKERS
+) -> LoadResult:
+    """Warm a running server (``base``, process ``pid``) with one session per process (``workers``), then drive ``sessions`` at once.
 
     ``settle_s``: how long to watch the memory after the warm-up and after the run, so that
     closed sessions outlive their reconnect window and the server can let go of them.
     """
-    # One session first: the engine, the maps and the JIT-compiled paths load before the clock starts.
+    # One session per process first: the engine, the maps and the JIT-compiled paths load before the clock starts.
     warm = Tally()
-    asyncio.run(drive(base, 1, 1, warm, driver=driver))
+    asyncio.run(drive(base, workers, 1, warm, driver=driver))
     if warm.errors:
         raise RuntimeError(f"the warm-up session failed: {warm.errors[0]}")
     _, rss_start = settle(pid, settle_s, base)
@@ -644,7 +654,7 @@ def measure(base: str, pid: int, sessions: int, rounds: int, settle_s: float = S
     rss_held, rss_end = settle(pid, settle_s, base)
     overall = _percentiles([t for step in STEPS for t in tally.timings[step]])
     return LoadResult(
-        sessions=sessions, rounds=rounds, driver=driver, errors=len(tally.errors), p50_ms=overall["p50_ms"], p95_ms=overall["p95_ms"],
+        sessions=sessions, rounds=rounds, driver=driver, workers=workers, errors=len(tally.errors), p50_ms=overall["p50_ms"], p95_ms=overall["p95_ms"],
         rss_start_mb=round(rss_start, 1), rss_peak_mb=round(max(peak), 1), rss_held_mb=round(rss_held, 1), rss_end_mb=round(rss_end, 1), seconds=round(seconds, 1),
         server_cpu_s=cpu.used("server"), browser_cpu_s=cpu.used("browser"), driver_cpu_s=cpu.driver(), cpus=os.cpu_count() or 1, steps={step: _percentiles(tally.timings[step]) for step in STEPS}, error_messages=tally.errors[:20],
         load_average=[round(x, 2) for x in os.getloadavg()],
@@ -656,10 +666,16 @@ def write(result: LoadResult, out: Path) -> None:
     out.write_text(json.dumps(asdict(result), indent=2) + "\n")
 
 
-def run(sessions: int = 20, rounds: int = 2, out: Path = ROOT / "bench-results" / "loadtest.json", driver: str = "protocol") -> LoadResult:
-    """Start the server, measure (:func:`measure`), write ``out`` and return the figures."""
-    with serve(out.parent / "loadtest-server.log") as (base, process):
-        result = measure(base, process.pid, sessions, rounds, driver=driver)
+def run(
+    sessions: int = 20,
+    rounds: int = 2,
+    out: Path = ROOT / "bench-results" / "loadtest.json",
+    driver: str = "protocol",
+    workers: int = WORKERS,
+) -> LoadResult:
+    """Start the server (``workers`` Streamlit processes), measure (:func:`measure`), write ``out`` and return the figures."""
+    with serve(out.parent / "loadtest-server.log", workers=workers) as (base, process):
+        result = measure(base, process.pid, sessions, rounds, driver=driver, workers=workers)
     write(result, out)
     return result
 
@@ -670,9 +686,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2, help="times each session goes through the loop (default 2)")
     parser.add_argument("--driver", choices=DRIVERS, default="protocol",
                         help="protocol (default): Streamlit's websocket protocol, no browser; browser: headless Chromium")  # fmt: skip
+    parser.add_argument("--workers", type=int, default=WORKERS,
+                        help=f"Streamlit processes behind the front door (default: as `make run`, {WORKERS} here; 1: Streamlit alone)")  # fmt: skip
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results" / "loadtest.json", help="where the JSON goes")
     args = parser.parse_args(argv)
-    result = run(args.sessions, args.rounds, args.out, args.driver)
+    result = run(args.sessions, args.rounds, args.out, args.driver, args.workers)
     print(result.summary())
     return 1 if result.errors else 0
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -179,24 +180,28 @@ def test_two_sessions_do_not_share_personas_feedback_or_uploads(server, browser,
     second.context.close()
 
 
-def engine_checksums(browser, server) -> dict[str, str]:
-    """The digests the Home page's check shows, after it says the engine is unchanged since it loaded."""
+def engine_checksums(browser, server, worker: int) -> dict[str, str]:
+    """The digests the Home page's check shows in server process ``worker`` (the front door's cookie picks it), after it
+    says the engine is unchanged since it loaded; ``"process"``: the id of the process that answered."""
     from playwright.sync_api import expect
 
     page = new_session(browser, 1600)
+    page.context.add_cookies([{"name": "coldstart_worker", "value": str(worker), "url": server}])
     page.goto(server)
     page.get_by_text("Is the shared engine untouched?").click()
     page.get_by_role("button", name="Check", exact=True).click()
     expect(page.get_by_text("Unchanged since the engine loaded.")).to_be_visible(timeout=120_000)
     shown = page.locator("[data-testid='stCode'] code").first.inner_text()
+    process = re.search(r"Checked in server process (\d+)", page.get_by_text("Checked in server process").inner_text()).group(1)
     page.context.close()
-    return dict(line.split(": ", 1) for line in shown.strip().splitlines())
+    return dict(line.split(": ", 1) for line in shown.strip().splitlines()) | {"process": process}
 
 
 def test_reduced_load_test_has_no_errors_and_leaves_the_shared_engine_untouched(served, browser, explorer, tmp_path):
     """The load test (3 sessions × 2 rounds) against the test server; the shared engine's digests do not move."""
     url, process = served
-    before = engine_checksums(browser, url)
+    before = [engine_checksums(browser, url, worker) for worker in range(loadtest.WORKERS)]
+    assert len({digests["process"] for digests in before}) == loadtest.WORKERS  # each of the server's processes answered
     # Its own thread: the load test runs its own event loop, and this thread's sync Playwright holds one.
     with ThreadPoolExecutor(1) as pool:
         result = pool.submit(loadtest.measure, url, process.pid, sessions=3, rounds=2, settle_s=0, driver="browser").result()
@@ -206,11 +211,11 @@ def test_reduced_load_test_has_no_errors_and_leaves_the_shared_engine_untouched(
     assert (saved["sessions"], saved["rounds"]) == (3, 2)
     assert all(saved["steps"][step]["n"] == 3 * 2 for step in loadtest.STEPS), saved["steps"]
     assert 0 < saved["p50_ms"] <= saved["p95_ms"] and saved["rss_start_mb"] > 100 and saved["rss_end_mb"] > 100
-    after = engine_checksums(browser, url)
-    assert after == before
+    after = [engine_checksums(browser, url, worker) for worker in range(loadtest.WORKERS)]
+    assert after == before  # in every process, and no process was started again
     # The server's model and text encoder are byte for byte the ones this process loads from the same cache.
     ours = explorer.checksums()
-    assert (after["model"], after["text encoder"]) == (ours["model"], ours["text encoder"])
+    assert all((digests["model"], digests["text encoder"]) == (ours["model"], ours["text encoder"]) for digests in after)
 
 
 def test_the_protocol_driver_sees_what_the_browser_sees(served):

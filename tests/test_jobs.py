@@ -94,6 +94,41 @@ def test_one_catalogue_trains_at_a_time_and_the_next_waits_its_turn_cancellably(
     assert second.state == "ready" and second_done == [0, 1] and not second.waiting
 
 
+HOLDER = """
+import sys, time
+from pathlib import Path
+from recsys.jobs import Turns
+turns = Turns(1, Path(sys.argv[1]))
+assert turns.acquire("Records (in another process)", timeout=5) is not None
+print("holding", flush=True)
+time.sleep(120)
+"""
+
+
+def test_the_turn_is_shared_with_other_processes_and_freed_when_the_holder_dies(tmp_path):
+    """The server's processes (frontdoor.py) share one turn through a file lock; kill -9 of the holder frees it."""
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        jobs = TrainingJobs(folder=tmp_path)
+        done: list[int] = []
+        job = jobs.start("a", "Bookshop", steps(2, done, trains=True))
+        deadline = time.monotonic() + 10
+        while not (job.waiting and "Records" in job.message) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert job.message == "Waiting for Records (in another process) to finish (one catalogue trains at a time)"
+        assert done == [] and job.state == "running"
+    finally:
+        holder.kill()  # SIGKILL: no clean-up runs in the holder
+        holder.wait(10)
+    assert job.wait(10) and job.state == "ready" and done == [0, 1]
+    # Its turn is free again, and shows nobody training.
+    assert TrainingJobs(folder=tmp_path)._turn.holders() == []
+
+
 def test_only_the_latest_finished_jobs_are_kept():
     jobs = TrainingJobs(keep=2)
     for key in "abc":

@@ -21,6 +21,7 @@ import streamlit as st
 from recsys import Explorer
 from recsys.analysis.projection import Projector
 from recsys.artifacts import is_trained
+from recsys.cache import cache_root
 from recsys.data import Dataset, load_path
 from recsys.jobs import Progress as JobProgress
 from recsys.jobs import TrainingJob, TrainingJobs
@@ -143,7 +144,7 @@ def _load_default_explorer() -> Explorer:
 @st.cache_resource(show_spinner=False)
 def training_jobs() -> TrainingJobs:
     """The server's catalogue trainings (each in its own thread); a finished job's result is that catalogue's engine."""
-    return TrainingJobs(keep=4)
+    return TrainingJobs(keep=4, folder=cache_root())  # turns shared with the server's other processes (frontdoor.py)
 
 
 def start_training(fingerprint: str, label: str, load: Callable[[], Dataset]) -> TrainingJob:
