@@ -303,10 +303,19 @@ def fill_persona(page, text: str = "", name: str = "", age: str = "", gender: st
 
 def choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the selectbox labelled ``label``."""
-    box = page.locator("[data-testid='stSelectbox']").filter(has=page.get_by_text(label, exact=True)).first
-    box.locator("input").click()
-    box.locator("input").fill(option)  # filter: a long list only renders the options in view
-    page.get_by_role("option", name=option, exact=True).click()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    field = page.locator("[data-testid='stSelectbox']").filter(has=page.get_by_text(label, exact=True)).first.locator("input")
+    for _ in range(5):  # a click that lands while the page redraws the box focuses it without opening its list
+        field.click()
+        field.fill(option)  # filter: a long list only renders the options in view
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    else:
+        raise AssertionError(f"{option!r} is not among the options of {label!r}")
     wait_idle(page)
 
 

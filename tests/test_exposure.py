@@ -6,6 +6,8 @@ import subprocess
 import tomllib
 from pathlib import Path
 
+from listening import LOOPBACK, listening_addresses
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -42,14 +44,8 @@ def test_a_started_server_listens_on_the_loopback_address_only(tmp_path):
                 break
             except OSError:
                 time.sleep(0.3)
-        listening = set()
-        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-            for line in Path(table).read_text().splitlines()[1:]:
-                local, state = line.split()[1], line.split()[3]
-                address, hex_port = local.rsplit(":", 1)
-                if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
-                    listening.add(address)
-        assert listening == {"0100007F"}, listening  # 127.0.0.1 only: not 0.0.0.0, not [::]
+        listening = listening_addresses(port)
+        assert listening == {LOOPBACK}, listening  # 127.0.0.1 only: not 0.0.0.0, not [::]
     finally:
         server.terminate()
         server.wait(timeout=20)

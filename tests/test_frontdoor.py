@@ -17,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from listening import LOOPBACK, listening_addresses
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -247,17 +248,6 @@ def test_the_load_test_warms_as_many_processes_as_make_run_starts():
     assert loadtest.WORKERS == frontdoor.DEFAULT_WORKERS
 
 
-def listening_addresses(port: int) -> set[str]:
-    found = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        for line in Path(table).read_text().splitlines()[1:]:
-            local, state = line.split()[1], line.split()[3]
-            address, hex_port = local.rsplit(":", 1)
-            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
-                found.add(address)
-    return found
-
-
 def alive(pid: int) -> bool:
     try:
         return "zombie" not in Path(f"/proc/{pid}/status").read_text()
@@ -294,8 +284,8 @@ def test_two_streamlit_processes_on_loopback_restarted_when_one_dies_and_gone_wi
     door = start_door(script, port)
     try:
         workers = wait_healthy(door, url)
-        assert listening_addresses(port) == {"0100007F"}  # 127.0.0.1 only: not 0.0.0.0, not [::]
-        assert all(listening_addresses(port_of(pid)) == {"0100007F"} for pid in workers)
+        assert listening_addresses(port) == {LOOPBACK}  # 127.0.0.1 only: not 0.0.0.0, not [::]
+        assert all(listening_addresses(port_of(pid)) == {LOOPBACK} for pid in workers)
         assert urllib.request.urlopen(url, timeout=5).headers["Set-Cookie"].startswith(f"{frontdoor.COOKIE}=")
 
         os.kill(workers[0], signal.SIGKILL)
