@@ -13,7 +13,8 @@ that only speaks the websocket) goes to the process with the fewest open session
 Every plain HTTP request is passed on with ``Connection: close``, so a connection carries
 one request and its bytes are piped through unparsed after the head; a websocket is piped
 both ways for as long as it lives. The processes share what is on disk (the cache, the saved
-personas); each loads the engine once. A process that dies is started again (on a fresh port,
+personas); each loads the engine once, right after it starts: the door runs the first page in one
+session of its own (:func:`first_page`), so the first person sent there does not wait for it. A process that dies is started again (on a fresh port,
 after a pause that grows while it keeps dying); its sessions are lost, their tabs reconnect as
 new ones. The processes end with the door, however it ends.
 
@@ -198,6 +199,33 @@ async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter, length:
 
 
 # ------------------------------------------------------------------------------------ the processes
+def first_page(port: int, timeout: float = 900) -> None:
+    """Open a session on the Streamlit process at ``port`` and run the app's first page to its end, as a browser's first
+    visit does (Streamlit's websocket protocol: one rerun request, then messages until the run has finished)."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.sync.client import connect
+
+    deadline = time.monotonic() + timeout
+    while True:  # a process just started again may not listen yet
+        try:
+            socket_ = connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"], max_size=None, open_timeout=30)
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+    with socket_:
+        request = BackMsg()
+        request.rerun_script.query_string = ""
+        request.rerun_script.context_info.url = f"http://127.0.0.1:{port}/"
+        socket_.send(request.SerializeToString())
+        while True:
+            message = ForwardMsg.FromString(socket_.recv(timeout=max(1.0, deadline - time.monotonic())))
+            if message.WhichOneof("type") == "script_finished" and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                return
+
+
 def public_address() -> str:
     """Where the door listens: ``$STREAMLIT_SERVER_ADDRESS``, else ``server.address`` in ``.streamlit/config.toml``."""
     if os.environ.get("STREAMLIT_SERVER_ADDRESS"):
@@ -266,6 +294,22 @@ class Workers:
                 with contextlib.suppress(OSError, ValueError):
                     print(f"[worker {index + 1}] {line}", end="", flush=True)
 
+    def warm(self, index: int) -> None:
+        """In the background: one session on process ``index`` runs the first page, so that its engine is loaded
+        before the first person it gets arrives (rather than while they wait)."""
+        port = self.ports[index]
+
+        def run() -> None:
+            started = time.monotonic()
+            try:
+                first_page(port)
+            except Exception as err:  # noqa: BLE001 (a failed warm-up only means the first visitor waits)
+                print(f"[front door] worker {index + 1}: warming up failed ({type(err).__name__}: {err})", flush=True)
+                return
+            print(f"[front door] worker {index + 1} ready ({time.monotonic() - started:.0f} s to load)", flush=True)
+
+        threading.Thread(target=run, name=f"warm-{index + 1}", daemon=True).start()
+
     def wait_ready(self, timeout: float) -> None:
         """Until every process answers its health check; raise if one exits or the time runs out."""
         deadline = time.time() + timeout
@@ -303,6 +347,7 @@ class Workers:
                     del due[index]
                     self.ports[index] = free_port()
                     self.start(index)
+                    self.warm(index)
 
     def stop(self) -> None:
         self.stopping = True
@@ -370,6 +415,8 @@ def main(argv: list[str] | None = None) -> int:
         for index in range(args.workers):
             workers.start(index)
         workers.wait_ready(args.timeout)
+        for index in range(args.workers):
+            workers.warm(index)
         asyncio.run(serve(FrontDoor(workers.ports), workers, listening))  # the door reads workers.ports: a restart's new port
     except RuntimeError as err:
         print(f"[front door] {err}", file=sys.stderr)

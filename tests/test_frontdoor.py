@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -204,15 +205,28 @@ def test_a_damaged_cookie_is_treated_as_none(cookie):
 
 
 def start_door(script: Path, port: int) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(ROOT / "frontdoor.py"), str(script), "--port", str(port), "--workers", "2"],
+    """The door with two processes of ``script``; ``door.lines`` collects what it prints, as it prints it."""
+    door = subprocess.Popen([sys.executable, str(ROOT / "frontdoor.py"), str(script), "--port", str(port), "--workers", "2"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    door.lines = []
+    threading.Thread(target=lambda: door.lines.extend(door.stdout), daemon=True).start()
+    return door
+
+
+def printed(door: subprocess.Popen, text: str, timeout: float = 60) -> bool:
+    deadline = time.time() + timeout
+    while not any(text in line for line in list(door.lines)):
+        if time.time() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
 
 
 def wait_healthy(door: subprocess.Popen, url: str) -> list[int]:
     """Until the door answers; its two Streamlit processes' ids."""
     deadline = time.time() + 90
     while not health(url):
-        assert door.poll() is None and time.time() < deadline, door.stdout.read() if door.poll() is not None else "no answer"
+        assert door.poll() is None and time.time() < deadline, "".join(door.lines) if door.poll() is not None else "no answer"
         time.sleep(0.3)
     workers = [
         int(pid) for pid in subprocess.run(["ps", "-o", "pid=", "--ppid", str(door.pid)], capture_output=True, text=True).stdout.split()
@@ -231,6 +245,8 @@ def test_sigterm_closes_the_door_at_once_with_a_session_open_and_stops_its_proce
     door = start_door(script, port)
     try:
         workers = wait_healthy(door, f"http://127.0.0.1:{port}")
+        # Each process ran the first page once, on its own, before anyone came.
+        assert printed(door, "worker 1 ready") and printed(door, "worker 2 ready"), "".join(door.lines)
         tab = connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"], open_timeout=30)
         door.send_signal(signal.SIGTERM)
         assert door.wait(timeout=30) == 0
@@ -288,12 +304,17 @@ def test_two_streamlit_processes_on_loopback_restarted_when_one_dies_and_gone_wi
         assert all(listening_addresses(port_of(pid)) == {LOOPBACK} for pid in workers)
         assert urllib.request.urlopen(url, timeout=5).headers["Set-Cookie"].startswith(f"{frontdoor.COOKIE}=")
 
-        os.kill(workers[0], signal.SIGKILL)
+        assert printed(door, "worker 1 ready") and printed(door, "worker 2 ready"), "".join(door.lines)
+        # "[front door] http://localhost:P → 2 Streamlit processes on 127.0.0.1:A, B": worker 1 listens on A.
+        listed = next(line for line in door.lines if "Streamlit processes on" in line)
+        first = next(pid for pid in workers if port_of(pid) == int(listed.split("127.0.0.1:")[1].split(",")[0]))
+        os.kill(first, signal.SIGKILL)
         deadline = time.time() + 90
         while True:
             children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(door.pid)], capture_output=True, text=True).stdout.split()
             back = [int(pid) for pid in children if int(pid) not in workers]
-            if back and health(f"http://127.0.0.1:{port_of(back[0])}"):
+            started_again = sum("worker 1 ready" in line for line in list(door.lines)) == 2  # and warmed up again
+            if back and health(f"http://127.0.0.1:{port_of(back[0])}") and started_again:
                 break
             assert time.time() < deadline, "the killed process was not started again"
             time.sleep(0.5)
