@@ -1,7 +1,7 @@
 """Load test of the served app: many concurrent browser sessions against one Streamlit server.
 
 ``python -m recsys_bench.loadtest --sessions 20 --rounds 2 --driver browser`` starts the
-app as ``make run`` does (``frontdoor.py``: two Streamlit processes behind one address) on
+app as ``make run`` does (``frontdoor.py``: one Streamlit process per core behind one address) on
 127.0.0.1 (a free port), opens one headless Chromium with one
 browser context per session (each context is a separate Streamlit session, as separate
 people would be), and drives every session at once through the analyst's loop, ``rounds``
