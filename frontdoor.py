@@ -57,7 +57,6 @@ class Backend:
     """One Streamlit process behind the door."""
 
     sessions: int = 0  # websockets open to it now
-    served: int = 0  # connections passed to it so far
 
 
 @dataclass
@@ -121,7 +120,6 @@ class FrontDoor:
             await client_out.drain()
             return
         backend = self.backends[index]
-        backend.served += 1
         if not websocket:  # one request per connection: its bytes need no parsing after the head
             headers = [(n, v) for n, v in headers if n not in ("connection", "keep-alive", "proxy-connection")] + [("connection", "close")]
         backend_out.write(build_head(request_line, headers))
