@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import os
 import threading
 import time
@@ -38,6 +39,7 @@ class Turns:
         self._here = threading.Semaphore(at_once)
         self._labels: dict[int, str] = {}  # this process's turns: slot → label
         self._lock = threading.Lock()
+        self._tokens = itertools.count(-1, -1)  # this process only: negative tokens (a file lock's token is its descriptor)
         self.paths = [] if folder is None else [Path(folder) / f"training-turn-{n}.lock" for n in range(at_once)]
         for path in self.paths:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -48,9 +50,7 @@ class Turns:
             return None
         if not self.paths:
             with self._lock:
-                token = -1 - len(self._labels)
-                while token in self._labels:
-                    token -= 1
+                token = next(self._tokens)
                 self._labels[token] = label
             return token
         try:
