@@ -21,9 +21,10 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 prepare: setup
 	$(BIN)/python -m recsys prepare
 
-# The made-up example bookshop (data/README.md), written to the git-ignored data/examples/bookshop.
+# The made-up example bookshop and the book ratings as published (data/README.md), written to the git-ignored data/examples/.
 example: setup
 	$(BIN)/python -m recsys.examples data/examples/bookshop
+	$(BIN)/python -m recsys.bookratings data/examples/bookratings
 
 # MALLOC_ARENA_MAX=2: each session's script runs in a thread of its own; glibc's per-thread arenas would keep ~80 MB
 # more after a burst of 20 sessions. OMP_NUM_THREADS=1: one torch thread per request, since the server answers

@@ -9,13 +9,13 @@ import streamlit as st
 
 from recsys import columns as C
 from recsys.cache import cache_root
-from recsys.data import MAX_UPLOAD_BYTES, DataError, Dataset, load_path
+from recsys.data import LONG_TAIL, MAX_UPLOAD_BYTES, DataError, Dataset, load_path, long_tail, summary
 from recsys.uploads import collect
 from ui import literal, resources, session
 
 explorer = resources.explorer()
 dataset = explorer.dataset
-EXAMPLE, UPLOAD = "Example: a made-up bookshop (300 books)", "Your own files"
+EXAMPLE, PUBLISHED, UPLOAD = "Example: a made-up bookshop (300 books)", "Example: book ratings as published (3,000 books)", "Your own files"
 PENDING = "catalogue_pending"  # the Opened this session trains: leaving the page and coming back follows it
 NOTICE = "catalogue_notice"  # (kind, text) said once after a training ends
 COLLECTED = "catalogue_upload"  # (file ids, Collected) of the last upload, so a rerun does not write the files again
@@ -53,12 +53,21 @@ if resources.opened():
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def checked(folder: str) -> tuple[Dataset | None, list]:
-    """The catalogue in ``folder`` and the problems that stop it loading (every one, with file, row and column)."""
+def checked(folder: str, min_interactions: int | None = None) -> tuple[Dataset | None, list]:
+    """The catalogue in ``folder`` (its k-core when ``min_interactions`` is given) and the problems that stop it
+    loading (every one, with file, row and column)."""
     try:
-        return load_path(folder), []
+        return load_path(folder, min_interactions=min_interactions), []
     except DataError as err:
         return None, list(getattr(err, "problems", [err]))
+
+
+@st.cache_resource(show_spinner=False)
+def published_folder() -> Path:
+    """The shipped book-rating example, in the files and encoding such datasets are published in."""
+    from recsys.bookratings import write_bookratings
+
+    return write_bookratings(cache_root() / "examples" / "bookratings")
 
 
 @st.cache_resource(show_spinner=False)
@@ -164,18 +173,37 @@ if pending is not None and resources.training_jobs().get(pending.fingerprint) is
     st.stop()
 
 st.subheader("Open another catalogue")
-source = st.radio("Source", [EXAMPLE, UPLOAD], horizontal=True, label_visibility="collapsed")
-folder = example_folder() if source == EXAMPLE else uploaded_folder()
+source = st.radio("Source", [EXAMPLE, PUBLISHED, UPLOAD], horizontal=True, label_visibility="collapsed")
+folder = {EXAMPLE: example_folder, PUBLISHED: published_folder}.get(source, uploaded_folder)()
 if source == EXAMPLE:
     st.caption(
         "Written by `python -m recsys.examples` (this project's own script): made-up books with blurbs, formats and "
         "languages, readers with an age and a region, and 5,000 implicit interactions (no star ratings). Nothing in it is real."
     )
+elif source == PUBLISHED:
+    st.caption(
+        "Written by `python -m recsys.bookratings` the way public book-rating datasets are published: three `;`-separated "
+        "cp1252 files with their own column names (mapped in its catalogue.json), ISBNs as ids, ages missing for 40% of "
+        "readers, ratings 0–10 where 0 means read but not rated, and no description beyond title, author and publisher. "
+        "Nothing in it is real. It takes a few minutes to train."
+    )
 if folder is None:
     st.stop()
 
 with st.spinner("Checking the files…"):
-    candidate, problems = checked(str(folder))
+    whole, problems = checked(str(folder))
+if problems:
+    show_problems(problems)
+    st.stop()
+sparse_items, sparse_users = long_tail(whole)
+trim = st.number_input(
+    f"Keep only {literal.md(whole.nouns)} and users with at least this many interactions (k-core)",
+    min_value=1, max_value=1000, value=1, step=1,
+    help=f"{sparse_items:,} {whole.nouns} and {sparse_users:,} users have fewer than {LONG_TAIL} interactions. A k-core trim drops them, "
+    "then again whoever falls below k after that, until everyone left has k. 1 keeps everything.",
+)  # fmt: skip
+k = int(trim) if trim > 1 else None
+candidate, problems = checked(str(folder), k) if k else (whole, [])
 if problems:
     show_problems(problems)
     st.stop()
@@ -184,13 +212,15 @@ st.success(
     f"**{literal.md(candidate.name)}** looks good: {candidate.n_items:,} {literal.md(candidate.nouns)}, {candidate.n_users:,} users, "
     f"{len(candidate.ratings):,} interactions; {literal.md(candidate.noun)} attributes: {literal.md(', '.join(candidate.item_attributes))}."
 )
+with st.expander("How the files were read", expanded=True):
+    st.markdown("\n".join(f"- {literal.md(line)}" for line in summary(candidate)))
 fingerprint = candidate.fingerprint()
 if resources.opened() and resources.opened().fingerprint == fingerprint:
     st.info("This is the catalogue this session already explores.")
     st.stop()
 
 
-opened = resources.Opened(str(folder), fingerprint, candidate.name)
+opened = resources.Opened(str(folder), fingerprint, candidate.name, k)
 job = resources.training_jobs().get(fingerprint)
 if job is not None and job.state == "ready":
     st.button(f"Open {literal.md(job.label)}", type="primary", on_click=open_engine, args=(opened,),

@@ -69,5 +69,9 @@ def code_fingerprint(*modules: str) -> str:
         if spec is None or spec.origin is None:
             raise ImportError(f"cannot fingerprint {name!r}: module not found")
         digest.update(name.encode())
-        digest.update(Path(spec.origin).read_bytes())
+        # A package is all of its modules: a change to any of them is a change to the code.
+        files = sorted(Path(spec.origin).parent.rglob("*.py")) if spec.submodule_search_locations else [Path(spec.origin)]
+        for path in files:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

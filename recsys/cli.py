@@ -38,9 +38,13 @@ def _progress(message: str, fraction: float) -> None:
 
 def _dataset(args: argparse.Namespace):
     """The catalogue ``--data PATH`` names, or ``None`` for the packaged MovieLens-100k."""
-    from recsys.data import load_path
+    from recsys.data import load_movielens_100k, load_path
+    from recsys.data.checks import trimmed
 
-    return load_path(args.data) if getattr(args, "data", None) else None
+    k = getattr(args, "min_interactions", None)
+    if getattr(args, "data", None):
+        return load_path(args.data, min_interactions=k)
+    return trimmed(load_movielens_100k(), k) if k and k > 1 else None
 
 
 def _load(args: argparse.Namespace):
@@ -54,7 +58,7 @@ def _load(args: argparse.Namespace):
 def cmd_recommend(args: argparse.Namespace) -> int:
     demographics = {k: v for k, v in {C.AGE: args.age, C.GENDER: args.gender, C.OCCUPATION: args.occupation}.items() if v is not None}
     explorer = _load(args)
-    user = explorer.new_user(args.profile, demographics, liked=args.liked or [])
+    user = explorer.new_user(args.profile, demographics, liked=_labels(explorer, args.liked or []))
     for warning in user.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     recs = explorer.recommend(user, k=args.k)
@@ -79,6 +83,12 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     return 0
 
 
+def _labels(explorer, ids: list[str]) -> list:
+    """Item ids typed on the command line, as the catalogue spells them: a number only where its ids are numbers."""
+    numeric = all(isinstance(i, int) for i in explorer.dataset.item_ids.ids[:1])
+    return [int(i) if numeric and i.isdigit() else i for i in ids]
+
+
 def describe_reading(reading) -> str:
     """One line: what the engine read in the profile."""
     if reading is None or reading.is_empty:
@@ -100,12 +110,12 @@ def describe_reading(reading) -> str:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate the catalogue without training: every problem (exit 2, via :func:`main`) or a one-line summary."""
-    dataset = _dataset(args)
-    if dataset is None:
-        from recsys.data import load_movielens_100k
+    from recsys.data import load_movielens_100k, summary
 
-        dataset = load_movielens_100k()
+    dataset = _dataset(args) or load_movielens_100k()
     print(f"ok: {dataset.n_items:,} {dataset.nouns}, {dataset.n_users:,} users, {len(dataset.ratings):,} interactions")
+    for line in summary(dataset):
+        print(f"  {line}")
     return 0
 
 
@@ -191,6 +201,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--device", help="cuda, mps or cpu (default: best available)")
     parser.add_argument(
+        "--min-interactions",
+        type=int,
+        metavar="N",
+        help="keep the N-core: drop, again and again, every item and user with fewer than N interactions (overrides catalogue.json)",
+    )
+    parser.add_argument(
         "--data",
         default=os.environ.get("COLDSTART_DATA") or None,
         help="a GroupLens folder or a generic catalogue folder (default: $COLDSTART_DATA, else the packaged MovieLens-100k)",
@@ -202,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--age", type=int)
     rec.add_argument("--gender", choices=["M", "F"])
     rec.add_argument("--occupation")
-    rec.add_argument("--liked", type=int, nargs="*", help="onboarding item ids the person likes")
+    rec.add_argument("--liked", nargs="*", help="onboarding item ids the person likes, as the catalogue writes them")
     rec.add_argument("--json", action="store_true", help="print JSON instead of a table")
     rec.add_argument("--quiet", action="store_true", help="no progress lines")
     rec.set_defaults(func=cmd_recommend)
@@ -239,6 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "k", 1) is not None and getattr(args, "k", 1) < 1:
         print("error: -k must be at least 1", file=sys.stderr)
+        return 2
+    if args.min_interactions is not None and args.min_interactions < 1:
+        print("error: --min-interactions must be at least 1", file=sys.stderr)
         return 2
     try:
         return args.func(args)

@@ -26,7 +26,7 @@ from recsys.analysis import anatomy
 from recsys.analysis import audience as audience_analysis
 from recsys.artifacts import Progress, Trained, train_or_load
 from recsys.calibration import Calibration
-from recsys.data import Dataset, load_movielens_100k
+from recsys.data import Dataset, known, load_movielens_100k
 from recsys.encoder import TextEncoder
 from recsys.modalities import USER_NAMES, USER_TERMS
 from recsys.model import Parts, predict, score_terms
@@ -289,7 +289,7 @@ class Explorer:
             h, beta, alpha = self._user_parts(text_vector[None, :], demo, rows, has_id, history)
             record = self.dataset.users.iloc[row]
             self._warm_users[row] = UserState(
-                text=texts[0], demographics={a: record[a] for a in self.dataset.user_attributes},
+                text=texts[0], demographics=known({a: record[a] for a in self.dataset.user_attributes}),
                 liked=tuple(self.dataset.item_ids.external(i) for i in history[0] if i >= 0),
                 h=frozen(h[0]), beta=frozen(beta[0]), alpha=frozen(alpha[0]), text_vector=frozen(text_vector),
                 delta_e=frozen(np.zeros(h.shape[2])), user_id=user_id, explicit=frozen(np.zeros(self.explicit_layout.size)),
@@ -439,7 +439,7 @@ class Explorer:
         row = self._item_rows([item_id])[0]
         record = self.dataset.items.iloc[row]
         return ItemState(
-            text=record[C.TEXT], attributes={a: record[a] for a in self.dataset.item_attributes},
+            text=record[C.TEXT], attributes=known({a: record[a] for a in self.dataset.item_attributes}),
             h=frozen(self.item_h[row]), beta=frozen(self.item_beta[row]), alpha=frozen(self.item_alpha[row]),
             text_vector=self.item_text_vectors[row], item_id=item_id, explicit=self.item_explicit[row],
         )  # fmt: skip

@@ -16,12 +16,15 @@ import numpy as np
 import pandas as pd
 
 from recsys import columns as C
+from recsys.data.dataset import is_missing
 
 #: Age groups of the MovieLens-1M documentation, used for every numeric ``age`` column.
 AGE_EDGES = (18, 25, 35, 45, 50, 56)
 YEAR_EDGES = (1940, 1950, 1960, 1970, 1980, 1990, 1993, 1995, 1996, 1997, 1998)
 #: Plausible values of numeric attributes that people type; other numeric columns take any finite number.
 NUMBER_RANGES = {C.AGE: (0.0, 150.0), C.YEAR: (1800.0, 2100.0)}
+#: The most values one categorical column keeps as indicators (the most frequent; others are unknown).
+MAX_LABELS = 256
 
 
 def bucket(edges: Sequence[float], value: Any) -> int:
@@ -108,6 +111,8 @@ class FeatureSpace:
             if series.map(lambda v: isinstance(v, (list, tuple, np.ndarray))).all():
                 labels = sorted({str(v) for values in series for v in values})
                 blocks.append(Block(column, "multi", tuple(labels)))
+            elif pd.api.types.is_numeric_dtype(series) and series.isna().all() and column not in (C.AGE, C.YEAR):
+                continue  # a number column with no value at all has no quantiles to bucket by
             elif pd.api.types.is_numeric_dtype(series):
                 edges = (
                     AGE_EDGES
@@ -119,8 +124,10 @@ class FeatureSpace:
                 unit = "age " if column == C.AGE else "" if column == C.YEAR else f"{column} "
                 blocks.append(Block(column, "bucket", tuple(_bucket_labels(edges, unit)), tuple(edges)))
             else:
-                labels = sorted({str(v) for v in series.dropna()})
-                blocks.append(Block(column, "one", tuple(labels)))
+                counts = series.dropna().astype(str).value_counts()
+                # A column of thousands of values (authors, towns) keeps its most frequent ones; the rest read as unknown.
+                kept = counts.sort_index().sort_values(ascending=False, kind="stable").index[:MAX_LABELS]
+                blocks.append(Block(column, "one", tuple(sorted(kept))))
         return cls(tuple(blocks))
 
     @property
@@ -160,7 +167,7 @@ class FeatureSpace:
         known = set(self.columns)
         clean = {}
         for key, value in record.items():
-            if value is None or value == "" or (isinstance(value, (list, tuple)) and not value):
+            if (isinstance(value, (list, tuple)) and not value) or (not isinstance(value, (list, tuple)) and is_missing(value)):
                 continue
             if key not in known:
                 raise ValueError(f"unknown attribute {key!r}; known: {', '.join(sorted(known)) or 'none'}")

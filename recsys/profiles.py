@@ -75,6 +75,24 @@ def short_title(title: str) -> str:
     return base
 
 
+_CREATORS = ("Anything by {c}.", "I read everything by {c}.", "Big fan of {c}.", "{C}, always.", "More like {c}, please.", "Mostly {c}.")
+
+
+def favourite_creators(creators: Sequence[object]) -> list[str]:
+    """The creators (authors, directors, brands) of the given items, most frequent first; missing ones left out."""
+    counts = Counter(str(c).strip() for c in creators if isinstance(c, str) and c.strip())
+    return [c for c, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def describe_creators(creators: Sequence[object], rng: np.random.Generator) -> str:
+    """One sentence naming one or two favourite creators (``"Anything by John Grisham."``); ``""`` when there are none."""
+    ranked = favourite_creators(creators)
+    if not ranked:
+        return ""
+    names = " and ".join(ranked[: int(rng.integers(1, 3))])
+    return _CREATORS[int(rng.integers(len(_CREATORS)))].format(c=names, C=names)
+
+
 def describe_demographics(demographics: Mapping[str, Any], rng: np.random.Generator) -> str:
     """One sentence about the person, e.g. ``"I'm a 24-year-old man, a technician."``."""
     age = demographics.get(C.AGE)
@@ -152,11 +170,13 @@ def write_profile(
     years: Sequence[float] = (),
     base_rates: Mapping[str, float] | None = None,
     keywords_only: bool = False,
+    creators: Sequence[object] = (),
 ) -> str:
     """A short first-person profile from demographics and liked items, in random phrasing.
 
     ``keywords_only`` gives just the genre phrases ("scary movies and cartoons"), the way
-    people often type a persona.
+    people often type a persona. ``creators`` (the liked items' authors, directors …) add a
+    sentence naming a favourite, on catalogues that have them.
 
     Example:
         >>> rng = np.random.default_rng(0)
@@ -166,6 +186,9 @@ def write_profile(
         True
     """
     taste = describe_taste(genres, titles, years, rng, base_rates, keywords_only)
+    if favourite_creators(creators):  # no draw at all on a catalogue without creators: its profiles stay as they were
+        named = describe_creators(creators, rng)
+        taste = named if not taste else f"{taste} {named}" if rng.random() < 0.7 else taste
     if keywords_only and taste:
         return taste
     who = describe_demographics(demographics or {}, rng) if demographics and (not taste or rng.random() < 0.6) else ""
@@ -178,7 +201,10 @@ def write_profile(
 
 
 def user_record(users: pd.DataFrame, row: int, attributes: Sequence[str]) -> dict:
-    return {a: users.iloc[row][a] for a in attributes}
+    """A user's stated attributes; an empty cell is not stated (never a NaN age in a sentence)."""
+    from recsys.data import known
+
+    return known({a: users.iloc[row][a] for a in attributes})
 
 
 def genre_base_rates(dataset: Dataset, ratings: pd.DataFrame) -> dict[str, float]:
@@ -204,6 +230,7 @@ def onboarding_profile(
     """
     items = dataset.items.iloc[list(item_rows)]
     taste = dataset.items.iloc[list(item_rows if taste_rows is None else taste_rows)]
+    creator = dataset.creator_column
     return write_profile(
         rng,
         user_record(dataset.users, user_row, dataset.user_attributes),
@@ -212,6 +239,7 @@ def onboarding_profile(
         items[C.YEAR].tolist(),
         base_rates=base_rates,
         keywords_only=keywords_only,
+        creators=taste[creator].tolist() if creator else (),
     )
 
 
@@ -237,6 +265,7 @@ def describe_in_sentences(
     years: Sequence[float],
     base_rates: Mapping[str, float],
     self_description: bool = False,
+    creators: Sequence[object] = (),
 ) -> tuple[str, list[str]]:
     """A profile in the sentences people type — what they like, what they rule out, the era they
     watch, films they name — or a self-description; returns the text and the genres it asks for.
@@ -247,7 +276,8 @@ def describe_in_sentences(
     liked = distinctive_genres(genres, base_rates)
     asked = liked[: int(rng.integers(1, 3))]
     if not asked:
-        return "Recommend me something good.", []
+        named = describe_creators(creators, rng)
+        return named or "Recommend me something good.", []
     wanted = genre_phrase(asked, rng)
     if self_description:
         job = str(demographics.get(C.OCCUPATION, "") or "")

@@ -39,6 +39,7 @@ from recsys.model import FusionScorer, Parts
 from recsys.profiles import (
     describe_in_sentences,
     distinctive_genres,
+    favourite_creators,
     genre_base_rates,
     genre_phrase,
     onboarding_profile,
@@ -118,6 +119,7 @@ def write_profiles(dataset: Dataset, ratings: pd.DataFrame, users: Sequence[int]
     history: list[list[list[int]]] = [[] for _ in range(dataset.n_users)]
     focus: list[list[list[str]]] = [[] for _ in range(dataset.n_users)]
     item_genres = dataset.items[C.GENRES].tolist()
+    item_creators = dataset.items[dataset.creator_column].tolist() if dataset.creator_column else []
     for row in users:
         # One generator per user: a user's profiles do not depend on who else is in the split,
         # so the embedding cache is shared between the app's model and benchmark splits.
@@ -136,13 +138,22 @@ def write_profiles(dataset: Dataset, ratings: pd.DataFrame, users: Sequence[int]
         # first asks for the user's most distinctive genres, the others for any genre they
         # liked, so that rare genres ("documentaries", "cartoons") get their share of examples.
         liked_genres = distinctive_genres([item_genres[i] for i in items], rates)
+        watched_creators = [item_creators[i] for i in items] if item_creators else []
         for k in range(N_KEYWORD_PROFILES):
             if k == 0 or not liked_genres:
                 asked = liked_genres[: int(rng.integers(1, 3))]
             else:
                 asked = [liked_genres[int(rng.integers(len(liked_genres)))]]
             template = KEYWORD_TEMPLATES[int(rng.integers(len(KEYWORD_TEMPLATES)))]
-            texts[row].append(template.format(genre_phrase(asked, rng)) if asked else "Recommend me something good.")
+            if asked:
+                texts[row].append(template.format(genre_phrase(asked, rng)))
+            else:  # a catalogue without genres: its readers name a favourite creator, where it has them
+                named = favourite_creators(watched_creators)
+                texts[row].append(
+                    template.format(f"{dataset.nouns} by {named[int(rng.integers(len(named)))]}")
+                    if named
+                    else "Recommend me something good."
+                )
             history[row].append([])
             focus[row].append(asked)
         # Sentences the way people type them: likes with an exclusion, the era they watch and
@@ -157,7 +168,7 @@ def write_profiles(dataset: Dataset, ratings: pd.DataFrame, users: Sequence[int]
         for self_description in (False, True):
             text, asked = describe_in_sentences(
                 sentences, record, watched[C.GENRES].tolist(), dataset.items.iloc[named][C.TITLE].tolist(),
-                watched[C.YEAR].tolist(), rates, self_description,
+                watched[C.YEAR].tolist(), rates, self_description, watched_creators,
             )  # fmt: skip
             texts[row].append(text)
             history[row].append(

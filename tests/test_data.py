@@ -86,7 +86,7 @@ def test_generic_catalog(tmp_path):
     assert ds.items.iloc[0][C.GENRES] == ["shoes", "red"]
     assert "brand" in ds.item_attributes
     assert (ds.ratings[C.RATING] == 5.0).all()
-    assert ds.items.iloc[0][C.TEXT] == "Red shoes. Genres: shoes, red. leather."
+    assert ds.items.iloc[0][C.TEXT] == "Red shoes, by X. Genres: shoes, red. leather."
 
 
 def test_generic_catalog_missing_column(tmp_path):

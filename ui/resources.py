@@ -65,6 +65,8 @@ class Opened:
     folder: str
     fingerprint: str
     label: str
+    #: The k-core kept (``None``: every interaction, or what the folder's catalogue.json says).
+    min_interactions: int | None = None
 
 
 def timed_progress(progress: Callable[[str, float], None]) -> Callable[[str, float], None]:
@@ -177,7 +179,7 @@ def explorer() -> Explorer:
     job = training_jobs().get(chosen.fingerprint)
     if job is None or job.state != "ready":
         # Dropped from memory since (more catalogues were opened): load it again, from the disk cache.
-        job = start_training(chosen.fingerprint, chosen.label, lambda: load_path(chosen.folder))
+        job = start_training(chosen.fingerprint, chosen.label, lambda: load_path(chosen.folder, min_interactions=chosen.min_interactions))
         with st.spinner(f"Loading {chosen.label} again…"):
             job.wait()
         if job.state != "ready":

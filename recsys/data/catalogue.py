@@ -1,0 +1,395 @@
+"""The generic catalogue format (items, interactions, optional users) and its optional ``catalogue.json``.
+
+``catalogue.json`` says what the catalogue is called, and how to read files as they were
+published: which files, which of their columns mean what, the encoding and delimiter (detected
+when not given), which rating values record an interaction without a rating, where positives
+start, and the k-core to keep. ``data/README.md`` lists every key.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from recsys import columns as C
+from recsys.data.checks import (
+    blank,
+    build,
+    canonical_integers,
+    cross_check,
+    enough,
+    ids,
+    is_number_column,
+    mojibake,
+    numbers,
+    ratings_column,
+    trimmed,
+)
+from recsys.data.dataset import Dataset
+from recsys.data.files import DELIMITERS, Report, Table, delimiter_name, fits, read_table
+from recsys.data.grouplens import RATINGS_FILES, open_grouplens
+
+#: ``catalogue.json``'s text keys and the longest value of each.
+CATALOGUE_JSON_KEYS = {"name": 80, "noun": 40, "nouns": 40}
+#: Its other keys, each checked by :func:`_catalogue_json`.
+CATALOGUE_JSON_OTHER = ("encoding", "delimiter", "files", "columns", "unrated", "positive_from", "min_interactions")
+#: Years outside this range (a 0 for "unknown", a typo like 20004) are read as unknown, with a note.
+YEARS = (1000, 2100)
+_ROLES = ("items", "interactions", "users")
+#: Item columns that are never attributes or text: the fixed ones, and pictures.
+_NOT_ATTRIBUTES = {C.ITEM, C.TITLE, C.TEXT, C.GENRES, C.YEAR, "image_path"}
+_LINK_WORDS = ("url", "link", "image", "img", "path", "href", "thumbnail")
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What ``catalogue.json`` says (every value checked); defaults when the file is absent."""
+
+    name: str | None = None
+    noun: str = "item"
+    nouns: str = "items"
+    encoding: str | None = None
+    delimiter: str | None = None
+    files: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, str] = field(default_factory=dict)
+    unrated: tuple[float, ...] = ()
+    positive_from: float | None = None
+    min_interactions: int | None = None
+
+
+def _is_link_column(name: str, values: pd.Series) -> bool:
+    """A column of web addresses or file paths: read neither as text nor as an attribute."""
+    if any(word in name.lower() for word in _LINK_WORDS):
+        return True
+    given = values[~blank(values)].astype(str).head(200)
+    return bool(len(given)) and given.str.match(r"(https?://|www\.|/|[A-Za-z]:\\)").mean() > 0.5
+
+
+def open_catalog(
+    items_path: Path,
+    interactions_path: Path,
+    users_path: Path | None,
+    report: Report,
+    require_trainable: bool,
+    meta: Meta,
+    min_interactions: int | None = None,
+) -> Dataset | None:
+    read = {"encoding": meta.encoding, "delimiter": meta.delimiter}
+    tables = {
+        "items": read_table(items_path, report, **read),
+        "interactions": read_table(interactions_path, report, **read),
+        "users": read_table(users_path, report, **read) if users_path is not None else None,
+    }
+    required = {"items": [C.ITEM, C.TITLE], "interactions": [C.USER, C.ITEM], "users": [C.USER]}
+    for role, table in tables.items():
+        if table is not None:
+            _rename(table, meta.columns)
+            if not _require(table, required[role], report):
+                tables[role] = None
+    items, ratings, users = tables["items"], tables["interactions"], tables["users"]
+    notes = [f"{t.path.name}: {t.how}" for t in tables.values() if t is not None]
+
+    # One type per kind of id: numbers only when every id of that kind, in every table, is a canonical integer.
+    numeric_items = canonical_integers(*(t.frame[C.ITEM] for t in (items, ratings) if t is not None))
+    numeric_users = canonical_integers(*(t.frame[C.USER] for t in (users, ratings) if t is not None))
+    unknown_years = 0
+    if items is not None:
+        items.frame[C.ITEM] = ids(items, C.ITEM, numeric_items, "item", report)
+        if C.YEAR in items.frame:
+            years = numbers(items, C.YEAR, report)
+            implausible = years.notna() & ((years < YEARS[0]) | (years > YEARS[1]))
+            unknown_years = int(implausible.sum())
+            items.frame[C.YEAR] = years.where(~implausible)
+    if ratings is not None:
+        frame = ratings.frame
+        frame[C.USER] = ids(ratings, C.USER, numeric_users, "user", report)
+        frame[C.ITEM] = ids(ratings, C.ITEM, numeric_items, "item", report)
+        frame[C.RATING] = ratings_column(ratings, report) if C.RATING in frame else 5.0  # implicit feedback: every row a positive
+        if C.TIMESTAMP in frame:
+            frame[C.TIMESTAMP] = numbers(ratings, C.TIMESTAMP, report, required=True)
+    if users is not None:
+        users.frame[C.USER] = ids(users, C.USER, numeric_users, "user", report)
+        for column in users.frame.columns:
+            if column == C.AGE or (column != C.USER and is_number_column(users.frame[column])):
+                users.frame[column] = numbers(users, column, report)
+    text_columns: list[str] = []
+    numeric_extra: list[str] = []
+    if items is not None:
+        for column in items.frame.columns:
+            if column in _NOT_ATTRIBUTES or _is_link_column(column, items.frame[column]):
+                continue
+            if is_number_column(items.frame[column]):
+                items.frame[column] = numbers(items, column, report)
+                numeric_extra.append(column)
+            else:
+                text_columns.append(column)
+        for column in (C.TITLE, *(c for c in (C.TEXT,) if c in items.frame), *text_columns):
+            mojibake(items, column, report)
+    cross_check(report, items, users, ratings, require_trainable)
+    if report.problems or items is None or ratings is None:
+        return None
+
+    frame = items.frame
+    frame[C.GENRES] = [_genres(v) for v in frame.get(C.GENRES, [None] * len(frame))]
+    values = ratings.frame[C.RATING].to_numpy(dtype=float)
+    rated = values[~np.isin(values, meta.unrated)] if meta.unrated else values
+    low, high = (float(rated.min()), float(rated.max())) if len(rated) else (1.0, 5.0)
+    notes.append(
+        f"ids: item ids are {'whole numbers' if numeric_items else 'text labels, kept as written'}, "
+        f"user ids are {'whole numbers' if numeric_users else 'text labels, kept as written'}"
+    )
+    if unknown_years:
+        notes.append(
+            f"year: {unknown_years:,} {meta.nouns if unknown_years > 1 else meta.noun} with a year outside {YEARS[0]}–{YEARS[1]} (such as 0) read as unknown"
+        )
+    if not meta.unrated and C.RATING in ratings.frame and (values == 0).mean() >= 0.2:
+        notes.append(
+            f"rating 0 is {(values == 0).mean():.0%} of all ratings: if it records an interaction without a rating, "
+            'say so in catalogue.json ("unrated": [0]) so it is never read as the lowest rating'
+        )
+    dataset = build(
+        meta.name or items_path.stem, frame, users.frame if users is not None else None, ratings.frame,
+        numeric_ids=(numeric_items, numeric_users), scale=(min(low, 1.0), max(high, 5.0)),
+        user_attributes=tuple(c for c in users.frame.columns if c != C.USER) if users is not None else (),
+        item_attributes=(C.GENRES, C.YEAR, *text_columns, *numeric_extra), text_columns=text_columns,
+        noun=meta.noun, nouns=meta.nouns, unrated=meta.unrated, positive_from=meta.positive_from, notes=notes,
+    )  # fmt: skip
+    k = min_interactions if min_interactions is not None else meta.min_interactions
+    if k and k > 1:
+        dataset = trimmed(dataset, k)
+        if require_trainable:
+            enough(report, ratings, dataset.ratings, after=f" after the {k}-core trim")
+        if report.problems:
+            return None
+    return dataset
+
+
+def _genres(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [g.strip() for g in value.split("|") if g.strip()]
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [str(g).strip() for g in value if str(g).strip()]
+    return []
+
+
+def _rename(table: Table, columns: dict[str, str]) -> None:
+    """Apply ``catalogue.json``'s column names (file's name → ours), remembering the file's for messages."""
+    mapping = {theirs: ours for theirs, ours in columns.items() if theirs in table.frame.columns}
+    if mapping:
+        table.frame = table.frame.rename(columns=mapping)
+        table.renamed = {ours: theirs for theirs, ours in mapping.items()}
+
+
+def _require(table: Table, names: list[str], report: Report) -> bool:
+    """Report each required column the file lacks; true when it has them all."""
+    missing = [name for name in names if name not in table.frame.columns]
+    for name in missing:
+        found = ", ".join(map(str, table.frame.columns))
+        report.add(table.path, f'missing required column (found: {found}; catalogue.json\'s "columns" can map yours)', column=name)
+    return not missing
+
+
+def check_catalog(
+    items_path: str | Path, interactions_path: str | Path, users_path: str | Path | None = None, *, require_trainable: bool = True
+) -> list:
+    """Every problem in a generic catalogue's files, in one pass (empty when it loads).
+
+    Example:
+        >>> for problem in check_catalog("items.csv", "interactions.csv"):  # doctest: +SKIP
+        ...     print(problem)
+        file items.csv, row 4, column 'title': title is empty
+        file interactions.csv, row 9, column 'rating': rating 12 is outside 0–10
+    """
+    report = Report()
+    open_catalog(
+        Path(items_path), Path(interactions_path), Path(users_path) if users_path is not None else None,
+        report, require_trainable, Meta(name=Path(items_path).stem),
+    )  # fmt: skip
+    return report.problems
+
+
+def load_catalog(
+    items_path: str | Path,
+    interactions_path: str | Path,
+    users_path: str | Path | None = None,
+    *,
+    name: str | None = None,
+    noun: str = "item",
+    nouns: str = "items",
+    require_trainable: bool = True,
+    min_interactions: int | None = None,
+) -> Dataset:
+    """Load the generic catalog format (CSV or parquet), documented in ``data/README.md``.
+
+    Items need ``item_id`` and ``title``; optional ``text`` (free description), ``genres``
+    (``|``-separated), ``year`` and any other columns (text columns are read by the language
+    model and used as attributes; number columns are bucketed attributes). Interactions need
+    ``user_id, item_id`` and optionally ``rating`` (implicit rows get 5.0) and ``timestamp``.
+    Users (optional) need ``user_id``; other columns are attributes. ``name`` defaults to the
+    items file's name; ``noun``/``nouns`` are what one item is called; ``min_interactions``
+    keeps the k-core.
+
+    Raises:
+        DataProblems: every problem found (:func:`check_catalog`); ``require_trainable=False``
+            skips the minimum-size rule (:data:`recsys.data.MIN_INTERACTIONS` …), for small test files.
+    """
+    items_path, interactions_path = Path(items_path), Path(interactions_path)
+    report = Report()
+    dataset = open_catalog(
+        items_path, interactions_path, Path(users_path) if users_path is not None else None,
+        report, require_trainable, Meta(name=name or items_path.stem, noun=noun, nouns=nouns), min_interactions,
+    )  # fmt: skip
+    report.raise_any()
+    return dataset
+
+
+def _catalogue_json(folder: Path, report: Report) -> Meta:
+    """``catalogue.json`` of the folder, every key checked (problems reported, bad keys ignored)."""
+    path = folder / "catalogue.json"
+    if not path.exists() or not fits(path, report):
+        return Meta()
+    try:
+        meta = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        report.add(path, "not UTF-8 text")
+        return Meta()
+    except json.JSONDecodeError as err:
+        report.add(path, f"not valid JSON ({err.msg})", row=err.lineno)
+        return Meta()
+    if not isinstance(meta, dict):
+        report.add(path, 'must be a JSON object like {"name": "My shop", "noun": "book", "nouns": "books"}')
+        return Meta()
+    found: dict = {}
+    for key, value in meta.items():
+        longest = CATALOGUE_JSON_KEYS.get(key)
+        if key in CATALOGUE_JSON_OTHER:
+            problem = _other_key(key, value, folder, found)
+            if problem:
+                report.add(path, problem, column=key)
+        elif longest is None:
+            report.add(path, f"unknown key {str(key)[:40]!r}; allowed: {', '.join([*CATALOGUE_JSON_KEYS, *CATALOGUE_JSON_OTHER])}")
+        elif not isinstance(value, str) or not value.strip():
+            report.add(path, f"must be a non-empty string, got {json.dumps(value)[:40]}", column=key)
+        elif len(value) > longest:
+            report.add(path, f"longer than {longest} characters", column=key)
+        elif any(unicodedata.category(ch).startswith("C") for ch in value):
+            report.add(path, "contains control characters", column=key)
+        else:
+            found[key] = value.strip()
+    if "nouns" in meta and "noun" not in meta:
+        report.add(path, "nouns needs noun (the word for one item) beside it", column="noun")
+    if "noun" in found and "nouns" not in meta:
+        found["nouns"] = found["noun"] + "s"
+    return Meta(**found)
+
+
+def _other_key(key: str, value: object, folder: Path, found: dict) -> str | None:
+    """Check one of :data:`CATALOGUE_JSON_OTHER`; store it in ``found`` or return what is wrong."""
+    if key == "encoding":
+        try:
+            found[key] = codecs.lookup(str(value)).name if isinstance(value, str) else None
+        except LookupError:
+            return f"unknown encoding {str(value)[:40]!r} (e.g. utf-8, cp1252, latin-1, utf-16)"
+        return None if found[key] else 'must be a string such as "cp1252"'
+    if key == "delimiter":
+        shown = {"tab": "\t", "\\t": "\t"}.get(value, value) if isinstance(value, str) else None
+        if shown not in DELIMITERS:
+            return f'must be one of {", ".join(json.dumps(d) for d in DELIMITERS)} or "tab"'
+        found[key] = shown
+        return None
+    if key in ("files", "columns"):
+        if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()):
+            return f'must map names to names, e.g. {{"{"items" if key == "files" else "ISBN"}": "{"BX-Books.csv" if key == "files" else "item_id"}"}}'
+        if key == "files":
+            unknown = [k for k in value if k not in _ROLES]
+            if unknown:
+                return f"unknown role {unknown[0][:40]!r}; allowed: {', '.join(_ROLES)}"
+            outside = [v for v in value.values() if Path(v).name != v or v in {".", ".."}]
+            if outside:
+                return f"{outside[0][:40]!r} must be a file name inside the catalogue folder"
+        found[key] = dict(value)
+        return None
+    if key == "unrated":
+        items = value if isinstance(value, list) else [value]
+        if not items or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v) for v in items):
+            return "must be a number or a list of numbers, e.g. [0]"
+        found[key] = tuple(float(v) for v in items)
+        return None
+    if key == "positive_from":
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not np.isfinite(value):
+            return "must be a number, e.g. 8"
+        found[key] = float(value)
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        return "must be a whole number of at least 1"
+    found[key] = value
+    return None
+
+
+def find_files(folder: Path, meta: Meta) -> dict[str, Path | None]:
+    """The items, interactions and users files of a folder: named in ``catalogue.json``, or ``<role>.csv`` / ``.parquet``."""
+
+    def find(role: str) -> Path | None:
+        if role in meta.files:
+            return folder / meta.files[role]
+        return next((folder / f"{role}{ext}" for ext in (".csv", ".parquet") if (folder / f"{role}{ext}").exists()), None)
+
+    return {role: find(role) for role in _ROLES}
+
+
+def open_path(folder: Path, report: Report, require_trainable: bool, min_interactions: int | None = None) -> Dataset | None:
+    if not folder.is_dir():
+        report.add(folder, "not a folder")
+        return None
+    if any((folder / name).exists() for name in RATINGS_FILES):
+        return open_grouplens(folder, report, require_trainable)
+    meta = _catalogue_json(folder, report)
+    files = find_files(folder, meta)
+    if files["items"] is None or files["interactions"] is None:
+        report.add(folder, "no GroupLens ratings file and no items + interactions files (CSV or parquet): not a catalogue folder")
+        return None
+    if meta.name is None:
+        meta = Meta(**{**meta.__dict__, "name": folder.name})
+    return open_catalog(files["items"], files["interactions"], files["users"], report, require_trainable, meta, min_interactions)
+
+
+def check_path(path: str | Path, *, require_trainable: bool = True, min_interactions: int | None = None) -> list:
+    """Every problem in a catalogue folder of either kind, found in one pass (empty when it loads).
+
+    Each :class:`~recsys.data.Problem` names the file, the row (counted as a spreadsheet does)
+    and the column. A kind of problem on many rows of one file is listed
+    :data:`~recsys.data.MAX_ROWS_PER_PROBLEM` times, then counted in one line.
+    ``require_trainable=False`` skips the minimum-size rule.
+    """
+    report = Report()
+    open_path(Path(path), report, require_trainable, min_interactions)
+    return report.problems
+
+
+def load_path(path: str | Path, *, require_trainable: bool = True, min_interactions: int | None = None) -> Dataset:
+    """Open a catalogue folder of either kind: a GroupLens MovieLens folder, or the generic
+    format (``items``, ``interactions`` and optional ``users`` files, CSV or parquet, plus an
+    optional ``catalogue.json`` naming the catalogue and saying how to read its files).
+    ``min_interactions`` keeps only the k-core (overrides ``catalogue.json``'s).
+
+    Example:
+        >>> ds = load_path("data/examples/bookshop")  # doctest: +SKIP
+        >>> ds.name, ds.noun, ds.nouns
+        ('Bookshop (example)', 'book', 'books')
+
+    Raises:
+        DataProblems: every problem found (:func:`check_path`).
+    """
+    report = Report()
+    dataset = open_path(Path(path), report, require_trainable, min_interactions)
+    report.raise_any()
+    return dataset
+
+
+__all__ = ["check_catalog", "check_path", "delimiter_name", "load_catalog", "load_path", "Meta"]

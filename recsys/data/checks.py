@@ -1,0 +1,287 @@
+"""The checks every catalogue passes before training: ids, numbers, ratings, text, cross-table rules, the long tail.
+
+Each check reports into a :class:`~recsys.data.files.Report` (file, row, column) and returns the
+clean column; :func:`build` turns checked tables into a :class:`~recsys.data.dataset.Dataset`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from recsys import columns as C
+from recsys.data.dataset import Dataset, finish_items
+from recsys.data.files import NO_NUMBER, Report, Table
+
+#: Ratings must be finite numbers in this closed range (NaN, inf, negatives and more than 10 are errors).
+RATING_RANGE = (0.0, 10.0)
+#: The smallest catalogue worth training on: this many interactions, by at least this many
+#: distinct users, on at least this many distinct items.
+MIN_INTERACTIONS = 200
+MIN_USERS = 20
+MIN_ITEMS = 20
+#: The long-tail line of the check summary counts items and users with fewer interactions than this.
+LONG_TAIL = 5
+_CANONICAL_INTEGER = re.compile(r"(0|[1-9][0-9]{0,17})")
+#: Two or three characters that UTF-8 text turns into when it is decoded as cp1252 or latin-1 once too often.
+_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
+
+
+def plain(value: object) -> object:
+    """A numpy scalar as the Python value it holds, a whole float as an int (messages read ``77``, not ``np.float64(77.0)``)."""
+    value = value.item() if hasattr(value, "item") else value
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def shown(value: object) -> str:
+    return repr(str(value)[:40])
+
+
+def blank(series: pd.Series) -> np.ndarray:
+    return (series.isna() | (series.astype(str).str.strip() == "")).to_numpy()
+
+
+def canonical_integers(*columns: pd.Series) -> bool:
+    """Whether one kind of id is numeric: every given id, in every table, is a canonical integer
+    (digits only, no leading zero, no sign). One ISBN ending in X or one ``007`` makes them all text."""
+    seen = False
+    for series in columns:
+        values = series[~blank(series)]
+        if len(values) and not values.astype(str).str.fullmatch(_CANONICAL_INTEGER).all():
+            return False
+        seen = seen or len(values) > 0
+    return seen
+
+
+def ids(table: Table, column: str, numeric: bool, what: str, report: Report) -> pd.Series:
+    """The id column as integers (``numeric``) or as the text written in the file; empty ids are reported."""
+    raw = table.frame[column]
+    empty = blank(raw)
+    report.rows(table, empty, f"{what} id is empty", column)
+    if not numeric:
+        return raw.astype(object).where(~empty, None).map(lambda v: v if v is None else str(v))
+    return pd.to_numeric(raw.where(~empty), errors="coerce")
+
+
+def numbers(table: Table, column: str, report: Report, required: bool = False) -> pd.Series:
+    """The column as numbers; ``NULL``-like cells are missing, other text that is not a number is
+    reported, and so are missing cells when ``required``."""
+    raw = table.frame[column]
+    missing = raw.isna().to_numpy() | raw.astype(str).str.strip().str.lower().isin(NO_NUMBER).to_numpy()
+    values = pd.to_numeric(raw.where(~missing), errors="coerce")
+    report.rows(table, ~missing & values.isna().to_numpy(), lambda p: f"not a number: {shown(raw.iloc[p])}", column)
+    if required:
+        report.rows(table, missing, f"{column} is empty or NaN", column)
+    return values.astype(float)
+
+
+def ratings_column(table: Table, report: Report) -> pd.Series:
+    """Ratings: finite numbers within :data:`RATING_RANGE`."""
+    values_series = numbers(table, C.RATING, report, required=True)
+    values = values_series.to_numpy(dtype=float, na_value=np.nan)
+    low, high = RATING_RANGE
+    outside = ~np.isnan(values) & ~(np.isfinite(values) & (values >= low) & (values <= high))
+    report.rows(table, outside, lambda p: f"rating {values[p]:g} is outside {low:g}–{high:g}", C.RATING)
+    return values_series
+
+
+def is_number_column(series: pd.Series) -> bool:
+    """Every given cell of an optional column reads as a finite number (then it is bucketed, not one-hot)."""
+    raw = series[~blank(series)]
+    raw = raw[~raw.astype(str).str.strip().str.lower().isin(NO_NUMBER)]
+    if not len(raw):
+        return False
+    values = pd.to_numeric(raw, errors="coerce")
+    return bool(values.notna().all() and np.isfinite(values.to_numpy(dtype=float)).all())
+
+
+def mojibake(table: Table, column: str, report: Report) -> None:
+    """Report text that decodes but reads as UTF-8 decoded twice ("CafÃ©" for "Café"): the file was
+    converted once too often, and training on it would teach the model the garbled words."""
+    values = table.frame[column]
+
+    def garbled(value: object) -> bool:
+        if not isinstance(value, str) or not _MOJIBAKE.search(value):
+            return False
+        for encoding in ("cp1252", "latin-1"):
+            try:
+                return value.encode(encoding).decode("utf-8") != value
+            except UnicodeError:
+                continue
+        return False
+
+    bad = values.map(garbled).to_numpy(dtype=bool)
+
+    def message(position: int) -> str:
+        value = str(values.iloc[position])
+        for encoding in ("cp1252", "latin-1"):
+            try:
+                fixed = value.encode(encoding).decode("utf-8")
+                break
+            except UnicodeError:
+                continue
+        return f"garbled text (mojibake): {shown(value)} reads as {shown(fixed)} — the file was converted to UTF-8 twice; fix the export"
+
+    report.rows(table, bad, message, column)
+
+
+def duplicates(table: Table, what: str, report: Report) -> None:
+    column = C.ITEM if what == "item" else C.USER
+    values = table.frame[column]
+
+    def message(position: int) -> str:
+        first = int(np.flatnonzero((values == values.iloc[position]).to_numpy())[0])
+        return f"duplicate {what} id {plain(values.iloc[position])!r} (first on row {table.row(first)})"
+
+    report.rows(table, (values.duplicated() & values.notna()).to_numpy(), message, column)
+
+
+def cross_check(report: Report, items: Table | None, users: Table | None, ratings: Table | None, require_trainable: bool) -> None:
+    """Problems between tables and of the whole: duplicate ids, empty titles, unknown ids, too little to train on."""
+    if items is not None:
+        duplicates(items, "item", report)
+        report.rows(items, blank(items.frame[C.TITLE]), "title is empty", C.TITLE)
+    if users is not None:
+        duplicates(users, "user", report)
+    if ratings is None:
+        return
+    frame = ratings.frame
+    for what, column, table in (("item", C.ITEM, items), ("user", C.USER, users)):
+        if table is not None:
+            unknown = (frame[column].notna() & ~frame[column].isin(table.frame[column])).to_numpy()
+            report.rows(
+                ratings, unknown, lambda p, c=column, w=what: f"{w} id {plain(frame[c].iloc[p])!r} is not in the {w}s table", column
+            )
+    if require_trainable:
+        enough(report, ratings, frame)
+
+
+def enough(report: Report, ratings: Table, frame: pd.DataFrame, after: str = "") -> None:
+    """The minimum-size rule (:data:`MIN_INTERACTIONS`, :data:`MIN_USERS`, :data:`MIN_ITEMS`)."""
+    n_users, n_items = frame[C.USER].nunique(), frame[C.ITEM].nunique()
+    if len(frame) < MIN_INTERACTIONS:
+        report.add(ratings.path, f"only {len(frame):,} interactions{after}; training needs at least {MIN_INTERACTIONS:,}")
+    if n_users < MIN_USERS:
+        report.add(
+            ratings.path,
+            f"only {n_users:,} users have an interaction{after}; training needs at least {MIN_USERS}",
+            column=ratings.label(C.USER),
+        )
+    if n_items < MIN_ITEMS:
+        report.add(
+            ratings.path,
+            f"only {n_items:,} items have an interaction{after}; training needs at least {MIN_ITEMS}",
+            column=ratings.label(C.ITEM),
+        )
+
+
+def k_core(ratings: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The interactions left after repeatedly dropping every user and item with fewer than ``k`` of them.
+
+    Example:
+        >>> frame = pd.DataFrame({"user_id": [1, 1, 2, 2, 3], "item_id": ["a", "b", "a", "b", "c"]})
+        >>> sorted(map(tuple, k_core(frame, 2)[["user_id", "item_id"]].to_numpy()))
+        [(1, 'a'), (1, 'b'), (2, 'a'), (2, 'b')]
+    """
+    kept = ratings
+    while True:
+        users = kept[C.USER].map(kept[C.USER].value_counts())
+        items = kept[C.ITEM].map(kept[C.ITEM].value_counts())
+        keep = (users >= k) & (items >= k)
+        if keep.all():
+            return kept
+        kept = kept[keep.to_numpy()]
+
+
+def long_tail(dataset: Dataset, below: int = LONG_TAIL) -> tuple[int, int]:
+    """How many items and users have fewer than ``below`` interactions (items never interacted with count)."""
+    per_item = dataset.ratings[C.ITEM].value_counts().reindex(dataset.items[C.ITEM], fill_value=0)
+    per_user = dataset.ratings[C.USER].value_counts().reindex(dataset.users[C.USER], fill_value=0)
+    return int((per_item < below).sum()), int((per_user < below).sum())
+
+
+def summary(dataset: Dataset) -> list[str]:
+    """What the check says of a catalogue that loads: how it was read, the positive rule, the long tail, one item's text."""
+    lines = list(dataset.notes)
+    n_positives = len(dataset.positives())
+    lines.append(f"positives: {dataset.positive_rule()} — {n_positives:,} of {len(dataset.ratings):,} interactions")
+    items, users = long_tail(dataset)
+    lines.append(
+        f"long tail: {items:,} of {dataset.n_items:,} {dataset.nouns} and {users:,} of {dataset.n_users:,} users have fewer than "
+        f"{LONG_TAIL} interactions" + ("" if not (items or users) else f" (--min-interactions {LONG_TAIL} keeps the {LONG_TAIL}-core)")
+    )
+    if dataset.n_items:
+        lines.append(f"the language model reads, e.g.: {dataset.items[C.TEXT].iloc[0][:200]!r}")
+    return lines
+
+
+def build(
+    name: str,
+    items: pd.DataFrame,
+    users: pd.DataFrame | None,
+    ratings: pd.DataFrame,
+    *,
+    numeric_ids: tuple[bool, bool] = (True, True),
+    scale: tuple[float, float] = (1.0, 5.0),
+    user_attributes: tuple[str, ...] = (C.AGE, C.GENDER, C.OCCUPATION),
+    item_attributes: tuple[str, ...] = (C.GENRES, C.YEAR),
+    text_columns: Sequence[str] = (),
+    noun: str = "film",
+    nouns: str = "films",
+    unrated: tuple[float, ...] = (),
+    positive_from: float | None = None,
+    notes: Sequence[str] = (),
+) -> Dataset:
+    """The :class:`Dataset` of checked tables; ``numeric_ids`` says (items, users) ids are whole numbers."""
+    numeric_items, numeric_users = numeric_ids
+    items, ratings = items.copy(), ratings.copy()
+    if numeric_items:
+        items[C.ITEM] = items[C.ITEM].astype(np.int64)
+        ratings[C.ITEM] = ratings[C.ITEM].astype(np.int64)
+    if numeric_users:
+        ratings[C.USER] = ratings[C.USER].astype(np.int64)
+    if users is None:
+        users = pd.DataFrame({C.USER: sorted(ratings[C.USER].unique())})
+        user_attributes = ()
+    elif numeric_users:
+        users = users.assign(**{C.USER: users[C.USER].astype(np.int64)})
+    if C.TIMESTAMP not in ratings:
+        ratings[C.TIMESTAMP] = np.arange(len(ratings))
+    out = ratings[[C.USER, C.ITEM, C.RATING, C.TIMESTAMP]].copy()
+    out[C.RATING] = out[C.RATING].astype(float)
+    out[C.TIMESTAMP] = out[C.TIMESTAMP].astype(np.int64)
+    return Dataset(
+        name,
+        finish_items(items, tuple(text_columns)),
+        users.reset_index(drop=True),
+        out.reset_index(drop=True),
+        item_attributes=item_attributes,
+        user_attributes=tuple(a for a in user_attributes if a in users.columns),
+        rating_scale=scale,
+        noun=noun,
+        nouns=nouns,
+        text_columns=tuple(text_columns),
+        unrated=tuple(unrated),
+        positive_from=positive_from,
+        notes=tuple(notes),
+    )
+
+
+def trimmed(dataset: Dataset, k: int) -> Dataset:
+    """The ``k``-core of a dataset (:func:`k_core`): the items and users kept, with a note saying what was dropped."""
+    kept = k_core(dataset.ratings, k)
+    items = dataset.items[dataset.items[C.ITEM].isin(kept[C.ITEM])]
+    users = dataset.users[dataset.users[C.USER].isin(kept[C.USER])]
+    note = (
+        f"trimmed to the {k}-core (every {dataset.noun} and user with at least {k} interactions): kept {len(items):,} of "
+        f"{dataset.n_items:,} {dataset.nouns}, {len(users):,} of {dataset.n_users:,} users, {len(kept):,} of {len(dataset.ratings):,} interactions"
+    )
+    return Dataset(
+        dataset.name, items.reset_index(drop=True), users.reset_index(drop=True), kept.reset_index(drop=True),
+        item_attributes=dataset.item_attributes, user_attributes=dataset.user_attributes, rating_scale=dataset.rating_scale,
+        noun=dataset.noun, nouns=dataset.nouns, text_columns=dataset.text_columns, unrated=dataset.unrated,
+        positive_from=dataset.positive_from, notes=(*dataset.notes, note),
+    )  # fmt: skip
