@@ -156,6 +156,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
             Path(args.json or "bench-results/scale.json"),
             render=not args.no_render,
             stand_in=args.stand_in_item_vectors,
+            titles=args.titles,
+            n_users=args.users,
         )
         print(f"wrote {args.json or 'bench-results/scale.json'}")
         return 1 if any("failed" in row for row in results["sizes"]) else 0
@@ -242,6 +244,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--scale", action="store_true", help="cost at catalogue scale on synthetic catalogues (recsys_bench.scale)")
     bench.add_argument("--sizes", type=int, nargs="*", help="--scale: catalogue sizes (default 1000 10000 50000 100000)")
     bench.add_argument("--no-render", action="store_true", help="--scale: skip timing the map in Chromium")
+    bench.add_argument("--titles", action="store_true", help="--scale: items known by title-length texts only (no descriptions)")
+    bench.add_argument("--users", type=int, help="--scale: users in the catalogue (default: one per five items, at most 5,000)")
     bench.add_argument(
         "--stand-in-item-vectors",
         action="store_true",

@@ -29,7 +29,7 @@ from recsys.calibration import Calibration
 from recsys.data import Dataset, known, load_movielens_100k
 from recsys.encoder import TextEncoder
 from recsys.modalities import USER_NAMES, USER_TERMS
-from recsys.model import Parts, predict, score_terms
+from recsys.model import Parts, predict, score_terms, scores
 from recsys.online import OnlineConfig, update
 from recsys.preferences import ExplicitLayout, PreferenceConfig
 from recsys.ranking import top_k
@@ -360,22 +360,26 @@ class Explorer:
         ``item_bias_scale`` scales b_i (see :meth:`score_terms`).
         """
         k = _check_k(k)
-        terms = self.score_terms(user, item_weights, item_bias_scale)
+        vectors, biases = self.catalogue(item_weights)
+        biases = biases * check_bias_scale(item_bias_scale)
         hidden = self._item_rows(self.seen_by(user)) if exclude_seen else None
-        top = top_k(terms.score, k, hidden)
+        # Rank on the whole score (one inner product per item), then split the score of the k rows
+        # shown into its terms: the same formula, without splitting every item's score at scale.
+        top = top_k(scores(self.mu, user, vectors, biases), k, hidden)
+        terms = score_terms(self.mu, user, vectors[top], biases[top], self.explicit_layout.slices)
         columns = {
             "rank": np.arange(1, len(top) + 1),
             C.ITEM: self._item_column(C.ITEM)[top],
             C.TITLE: self._item_column(C.TITLE)[top],
             C.GENRES: self._item_column(C.GENRES)[top],
-            C.SCORE: terms.score[top],
-            "p_like": self.p_like(terms.score[top]),
+            C.SCORE: terms.score,
+            "p_like": self.p_like(terms.score),
             C.MU: np.full(len(top), terms.mu),
             C.B_USER: np.full(len(top), terms.b_u),
-            C.B_ITEM: terms.b_i[top],
-            C.DOT: terms.dot[top],
+            C.B_ITEM: terms.b_i,
+            C.DOT: terms.dot,
         }
-        columns |= {C.DOT_PREFIX + name: terms.dot_by_term[name][top] for name in USER_TERMS}
+        columns |= {C.DOT_PREFIX + name: terms.dot_by_term[name] for name in USER_TERMS}
         columns["popularity"] = self.popularity[top]
         # One constructor call: building the frame column by column costs more than the scoring.
         return pd.DataFrame(columns)

@@ -80,6 +80,22 @@ class ScoreTerms:
     score: np.ndarray
 
 
+def _vectors(user: Any, item_vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The user's and the items' vectors the score multiplies: with the explicit coordinates when both have them."""
+    d = user.h.shape[1]
+    if user.explicit.size and item_vectors.shape[1] > d:
+        return user.full_vector, item_vectors
+    return user.vector, item_vectors[:, :d]
+
+
+def scores(mu: float, user: Any, item_vectors: np.ndarray, item_bias: np.ndarray) -> np.ndarray:
+    """One user's r̂ against every given item, whole: one inner product per item over
+    :math:`[e_i, x_i]` plus the biases — what ranking needs. :func:`score_terms` splits the same
+    number into its terms, for the rows that are shown."""
+    e_u, e_i = _vectors(user, item_vectors)
+    return predict(mu, user.bias, item_bias, e_u, e_i)
+
+
 def score_terms(
     mu: float, user: Any, item_vectors: np.ndarray, item_bias: np.ndarray, explicit: Mapping[str, slice] | None = None
 ) -> ScoreTerms:
@@ -98,9 +114,7 @@ def score_terms(
     if user.explicit.size and item_vectors.shape[1] > d:
         for name, coordinates in (explicit or {}).items():
             by_term[name] = item_vectors[:, d:][:, coordinates] @ user.explicit[coordinates]
-        e_u, e_i = user.full_vector, item_vectors
-    else:
-        e_u, e_i = user.vector, fused
+    e_u, e_i = _vectors(user, item_vectors)
     for name in EXPLICIT_NAMES:
         by_term.setdefault(name, np.zeros(len(item_vectors), dtype=np.float32))
     score = predict(mu, user.bias, item_bias, e_u, e_i)

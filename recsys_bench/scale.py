@@ -196,7 +196,15 @@ def serve(explorer, say: Callable[[str], None], repeats: int = 1) -> dict:
     }
 
 
-def run_size(n_items: int, seed: int = 0, cache_dir: Path | None = None, render: bool = True, stand_in: bool = False) -> dict:
+def run_size(
+    n_items: int,
+    seed: int = 0,
+    cache_dir: Path | None = None,
+    render: bool = True,
+    stand_in: bool = False,
+    titles: bool = False,
+    n_users: int | None = None,
+) -> dict:
     """Prepare and serve one synthetic catalogue in this process; returns its row of the cost table.
 
     ``stand_in``: give the item texts random unit vectors instead of embedding them (in a
@@ -227,9 +235,9 @@ def run_size(n_items: int, seed: int = 0, cache_dir: Path | None = None, render:
             say(f"{fraction:4.0%} {message}")
 
     cache_dir = Path(cache_dir or cache_root())
-    row: dict = {"items": n_items, "seed": seed, "torch_threads": torch.get_num_threads()}
+    row: dict = {"items": n_items, "seed": seed, "torch_threads": torch.get_num_threads(), "texts": "titles" if titles else "descriptions"}
     t0 = time.perf_counter()
-    dataset = synthetic_catalogue(n_items, seed)
+    dataset = synthetic_catalogue(n_items, seed, titles=titles, n_users=n_users)
     row |= {"users": dataset.n_users, "interactions": len(dataset.ratings), "generate_seconds": time.perf_counter() - t0}
     say(f"generated {dataset.n_users:,} users, {len(dataset.ratings):,} interactions")
     scratch = tempfile.TemporaryDirectory(prefix="coldstart-scale-vectors-")
@@ -298,7 +306,15 @@ def run_size(n_items: int, seed: int = 0, cache_dir: Path | None = None, render:
     return row
 
 
-def run_scale(sizes: Sequence[int], json_path: Path | None = None, seed: int = 0, render: bool = True, stand_in: bool = False) -> dict:
+def run_scale(
+    sizes: Sequence[int],
+    json_path: Path | None = None,
+    seed: int = 0,
+    render: bool = True,
+    stand_in: bool = False,
+    titles: bool = False,
+    n_users: int | None = None,
+) -> dict:
     """Each size in a fresh subprocess; the table grows (and is written) as sizes finish.
 
     Rows of other sizes already in ``json_path`` are kept (a long size can run on its own
@@ -310,7 +326,8 @@ def run_scale(sizes: Sequence[int], json_path: Path | None = None, seed: int = 0
             out = Path(handle.name)
         command = [sys.executable, "-m", "recsys_bench.scale", "--one", str(n), "--seed", str(seed), "--out", str(out)]
         started = time.perf_counter()
-        flags = ([] if render else ["--no-render"]) + (["--stand-in-item-vectors"] if stand_in else [])
+        flags = ([] if render else ["--no-render"]) + (["--stand-in-item-vectors"] if stand_in else []) + (["--titles"] if titles else [])
+        flags += ["--users", str(n_users)] if n_users else []
         done = subprocess.run([*command, *flags], check=False)
         row = json.loads(out.read_text()) if done.returncode == 0 and out.stat().st_size else {"items": n, "failed": done.returncode}
         out.unlink(missing_ok=True)
@@ -403,8 +420,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True, help="write this size's row here (JSON)")
     parser.add_argument("--no-render", action="store_true")
     parser.add_argument("--stand-in-item-vectors", action="store_true", help="random unit vectors instead of embedding item texts")
+    parser.add_argument("--titles", action="store_true", help="title-length item texts (no descriptions)")
+    parser.add_argument("--users", type=int, help="users instead of one per five items (at most 5,000)")
     args = parser.parse_args(argv)
-    row = run_size(args.one, args.seed, render=not args.no_render, stand_in=args.stand_in_item_vectors)
+    row = run_size(
+        args.one, args.seed, render=not args.no_render, stand_in=args.stand_in_item_vectors, titles=args.titles, n_users=args.users
+    )
     Path(args.out).write_text(json.dumps(row, default=float))
     return 0
 

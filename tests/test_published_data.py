@@ -295,3 +295,12 @@ def test_every_page_renders_on_a_catalogue_with_empty_cells(tmp_path):
     run = subprocess.run([sys.executable, "-c", _RENDER_EVERY_PAGE, str(app), *PAGES], env=env, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stderr[-3000:]
     assert run.stdout.strip().splitlines()[-1] == "every page rendered", run.stdout[-3000:]
+
+
+def test_a_share_link_carries_text_ids_exactly():
+    from recsys.personas import Persona
+
+    persona = Persona("Reader", "legal thrillers", {}, ("051513290X", "0195153448"), (("007", "like"), ("12", 4)))
+    again = Persona.from_token(persona.to_token())
+    assert again.liked == ("051513290X", "0195153448")
+    assert again.feedback == (("007", "like"), ("12", 4))

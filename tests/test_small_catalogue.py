@@ -105,3 +105,19 @@ def test_the_benchmark_runs_in_process_and_checks_its_targets(small_catalogue):
     assert results["popularity_pull"]["0"]["1"] == results["user_cold"]["0"]["ours"]
     assert {"user_cold_0", "user_cold_5", "item_cold"} <= set(results["calibration"]["splits"])
     assert results["run"]["machine"]["cores"] >= 1 and results["run"]["machine"]["device"] == "cpu"
+
+
+def test_the_list_is_ranked_on_the_whole_score_and_its_rows_split_into_the_same_terms(small_explorer):
+    """recommend ranks on one inner product per item and splits only the k rows it shows: the same list, the same
+    numbers as splitting every item's score (score_terms over the whole catalogue)."""
+    from recsys.ranking import top_k
+
+    user = small_explorer.feedback(small_explorer.new_user("haunted house horror, no comedies"), 1, True)
+    recs = small_explorer.recommend(user, k=25, item_bias_scale=0.5)
+    whole = small_explorer.score_terms(user, item_bias_scale=0.5)
+    rows = top_k(whole.score, 25, small_explorer._item_rows(small_explorer.seen_by(user)))
+    assert recs["item_id"].tolist() == small_explorer.dataset.items["item_id"].iloc[rows].tolist()
+    assert np.allclose(recs["score"], whole.score[rows], atol=1e-5)
+    assert np.allclose(recs["b_i"], whole.b_i[rows], atol=1e-6)
+    for name, values in whole.dot_by_term.items():
+        assert np.allclose(recs[f"dot_{name}"], values[rows], atol=1e-5)

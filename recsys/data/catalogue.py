@@ -31,8 +31,8 @@ from recsys.data.checks import (
     ratings_column,
     trimmed,
 )
-from recsys.data.dataset import Dataset
-from recsys.data.files import DELIMITERS, Report, Table, delimiter_name, fits, read_table
+from recsys.data.dataset import Dataset, Problem
+from recsys.data.files import DELIMITERS, Report, Table, fits, read_table
 from recsys.data.grouplens import RATINGS_FILES, open_grouplens
 
 #: ``catalogue.json``'s text keys and the longest value of each.
@@ -197,7 +197,7 @@ def _require(table: Table, names: list[str], report: Report) -> bool:
 
 def check_catalog(
     items_path: str | Path, interactions_path: str | Path, users_path: str | Path | None = None, *, require_trainable: bool = True
-) -> list:
+) -> list[Problem]:
     """Every problem in a generic catalogue's files, in one pass (empty when it loads).
 
     Example:
@@ -359,7 +359,7 @@ def open_path(folder: Path, report: Report, require_trainable: bool, min_interac
     return open_catalog(files["items"], files["interactions"], files["users"], report, require_trainable, meta, min_interactions)
 
 
-def check_path(path: str | Path, *, require_trainable: bool = True, min_interactions: int | None = None) -> list:
+def check_path(path: str | Path, *, require_trainable: bool = True, min_interactions: int | None = None) -> list[Problem]:
     """Every problem in a catalogue folder of either kind, found in one pass (empty when it loads).
 
     Each :class:`~recsys.data.Problem` names the file, the row (counted as a spreadsheet does)
@@ -390,6 +390,3 @@ def load_path(path: str | Path, *, require_trainable: bool = True, min_interacti
     dataset = open_path(Path(path), report, require_trainable, min_interactions)
     report.raise_any()
     return dataset
-
-
-__all__ = ["check_catalog", "check_path", "delimiter_name", "load_catalog", "load_path", "Meta"]

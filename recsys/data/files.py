@@ -65,7 +65,6 @@ class Report:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
-        self.notes: list[str] = []
 
     def add(self, path: Path | str, message: str, row: int | None = None, column: str | None = None) -> None:
         self.problems.append(Problem(str(path), message, row, column))
