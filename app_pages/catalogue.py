@@ -9,7 +9,7 @@ import streamlit as st
 
 from recsys import columns as C
 from recsys.cache import cache_root
-from recsys.data import LONG_TAIL, MAX_UPLOAD_BYTES, DataError, Dataset, load_path, long_tail, summary
+from recsys.data import LONG_TAIL, MAX_UPLOAD_BYTES, DataError, Dataset, load_path, long_tail, settings, summary
 from recsys.uploads import collect
 from ui import literal, resources, session
 
@@ -191,19 +191,20 @@ if folder is None:
     st.stop()
 
 with st.spinner("Checking the files…"):
-    whole, problems = checked(str(folder))
+    whole, problems = checked(str(folder), 1)  # every interaction: the long tail below is counted on all of them
 if problems:
     show_problems(problems)
     st.stop()
 sparse_items, sparse_users = long_tail(whole)
 trim = st.number_input(
     f"Keep only {literal.md(whole.nouns)} and users with at least this many interactions (k-core)",
-    min_value=1, max_value=1000, value=1, step=1,
+    min_value=1, max_value=1000, value=settings(folder).min_interactions or 1, step=1,
     help=f"{sparse_items:,} {whole.nouns} and {sparse_users:,} users have fewer than {LONG_TAIL} interactions. A k-core trim drops them, "
-    "then again whoever falls below k after that, until everyone left has k. 1 keeps everything.",
+    "then again whoever falls below k after that, until everyone left has k. 1 keeps everything; the folder's catalogue.json "
+    "(min_interactions) sets the starting value.",
 )  # fmt: skip
-k = int(trim) if trim > 1 else None
-candidate, problems = checked(str(folder), k) if k else (whole, [])
+k = int(trim)
+candidate, problems = checked(str(folder), k) if k > 1 else (whole, [])
 if problems:
     show_problems(problems)
     st.stop()

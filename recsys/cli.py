@@ -39,12 +39,18 @@ def _progress(message: str, fraction: float) -> None:
 def _dataset(args: argparse.Namespace):
     """The catalogue ``--data PATH`` names, or ``None`` for the packaged MovieLens-100k."""
     from recsys.data import load_movielens_100k, load_path
-    from recsys.data.checks import trimmed
+    from recsys.data.checks import trim
+    from recsys.data.files import Report
 
     k = getattr(args, "min_interactions", None)
     if getattr(args, "data", None):
         return load_path(args.data, min_interactions=k)
-    return trimmed(load_movielens_100k(), k) if k and k > 1 else None
+    if not k or k <= 1:
+        return None
+    report = Report()
+    dataset = trim(load_movielens_100k(), k, report, "MovieLens-100k", require_trainable=True)
+    report.raise_any()
+    return dataset
 
 
 def _load(args: argparse.Namespace):
@@ -85,8 +91,10 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
 def _labels(explorer, ids: list[str]) -> list:
     """Item ids typed on the command line, as the catalogue spells them: a number only where its ids are numbers."""
+    from recsys.data.checks import CANONICAL_INTEGER
+
     numeric = all(isinstance(i, int) for i in explorer.dataset.item_ids.ids[:1])
-    return [int(i) if numeric and i.isdigit() else i for i in ids]
+    return [int(i) if numeric and CANONICAL_INTEGER.fullmatch(i) else i for i in ids]
 
 
 def describe_reading(reading) -> str:

@@ -237,7 +237,7 @@ def run_size(
     cache_dir = Path(cache_dir or cache_root())
     row: dict = {"items": n_items, "seed": seed, "torch_threads": torch.get_num_threads(), "texts": "titles" if titles else "descriptions"}
     t0 = time.perf_counter()
-    dataset = synthetic_catalogue(n_items, seed, titles=titles, n_users=n_users)
+    dataset = synthetic_catalogue(n_items, seed, short_texts=titles, n_users=n_users)
     row |= {"users": dataset.n_users, "interactions": len(dataset.ratings), "generate_seconds": time.perf_counter() - t0}
     say(f"generated {dataset.n_users:,} users, {len(dataset.ratings):,} interactions")
     scratch = tempfile.TemporaryDirectory(prefix="coldstart-scale-vectors-")

@@ -111,7 +111,7 @@ def n_users_for(n_items: int) -> int:
     return int(min(MAX_USERS, max(200, n_items // 5)))
 
 
-def synthetic_catalogue(n_items: int, seed: int = 0, titles: bool = False, n_users: int | None = None) -> Dataset:
+def synthetic_catalogue(n_items: int, seed: int = 0, short_texts: bool = False, n_users: int | None = None) -> Dataset:
     """A synthetic catalogue of ``n_items`` items with users and interactions scaled alongside.
 
     For measuring cost only (see the module docstring). Deterministic for a given
@@ -120,13 +120,12 @@ def synthetic_catalogue(n_items: int, seed: int = 0, titles: bool = False, n_use
     Args:
         n_items: number of items (at least 30).
         seed: seed of the generator everything is drawn from.
-        titles: items are known by title, year and topic only (title-length texts, as in a
+        short_texts: items are known by title, year and topic only (title-length texts, as in a
             large retail or book catalogue), not by a 25–40-word description.
         n_users: users instead of :func:`n_users_for` (each with 30–50 interactions).
     """
     if n_items < len(TOPICS):
         raise ValueError(f"n_items must be at least {len(TOPICS)}, got {n_items}")
-    titles_only = titles
     rng = np.random.default_rng([seed, n_items])
     names = list(TOPICS)
     primary = rng.integers(len(names), size=n_items)
@@ -141,7 +140,7 @@ def synthetic_catalogue(n_items: int, seed: int = 0, titles: bool = False, n_use
         genres.append(topics)
     years = rng.integers(1950, 2025, size=n_items).astype(float)
     items = pd.DataFrame({C.ITEM: np.arange(1, n_items + 1), C.TITLE: titles, C.GENRES: genres, C.YEAR: years})
-    items[C.TEXT] = [item_text(t, g, y, "" if titles_only else d) for t, g, y, d in zip(titles, genres, years, texts)]
+    items[C.TEXT] = [item_text(t, g, y, "" if short_texts else d) for t, g, y, d in zip(titles, genres, years, texts)]
 
     # Long-tailed popularity: a Zipf weight by a random rank, sampled by inverse CDF.
     weight = 1.0 / np.power(rng.permutation(n_items) + 1.0, ZIPF_EXPONENT)
@@ -169,7 +168,7 @@ def synthetic_catalogue(n_items: int, seed: int = 0, titles: bool = False, n_use
         C.RATING: 5.0, C.TIMESTAMP: np.arange(len(user_rows), dtype=np.int64),
     })  # fmt: skip
     users = pd.DataFrame({C.USER: np.arange(1, n_users + 1)})
-    name = f"synthetic-{n_items}" + ("-titles" if titles_only else "") + (f"-{n_users}-users" if n_users != n_users_for(n_items) else "")
+    name = f"synthetic-{n_items}" + ("-titles" if short_texts else "") + (f"-{n_users}-users" if n_users != n_users_for(n_items) else "")
     return Dataset(
         name, items, users, ratings,
         item_attributes=(C.GENRES, C.YEAR), user_attributes=(), noun="item", nouns="items",

@@ -160,7 +160,7 @@ def test_unrated_values_and_the_positive_rule_are_stated_and_applied(tmp_path):
 @pytest.mark.parametrize(
     ("meta", "message"),
     [
-        ({"encoding": "klingon"}, "file catalogue.json, column 'encoding': unknown encoding 'klingon'"),
+        ({"encoding": "klingon"}, "file catalogue.json, column 'encoding': unknown text encoding 'klingon'"),
         ({"delimiter": "#"}, "file catalogue.json, column 'delimiter': must be one of"),
         ({"unrated": ["zero"]}, "file catalogue.json, column 'unrated': must be a number or a list of numbers"),
         ({"files": {"items": "../secret.csv"}}, "file catalogue.json, column 'files': '../secret.csv' must be a file name inside"),
@@ -304,3 +304,58 @@ def test_a_share_link_carries_text_ids_exactly():
     again = Persona.from_token(persona.to_token())
     assert again.liked == ("051513290X", "0195153448")
     assert again.feedback == (("007", "like"), ("12", 4))
+
+
+def test_an_exported_ratings_file_beside_a_catalogue_json_is_a_generic_catalogue_not_grouplens(tmp_path):
+    tables = catalogue(numbered(N_ITEMS), numbered(N_USERS))
+    folder = tmp_path / "export"
+    folder.mkdir()
+    tables["items"].to_csv(folder / "books.csv", index=False)
+    tables["interactions"].to_csv(folder / "ratings.csv", index=False)  # a GroupLens file name
+    (folder / "catalogue.json").write_text(json.dumps({"files": {"items": "books.csv", "interactions": "ratings.csv"}}))
+    assert load_path(folder, require_trainable=False).n_items == N_ITEMS
+
+
+@pytest.mark.parametrize(
+    ("meta", "message"),
+    [
+        ({"columns": {"title": "item_id"}}, "file items.csv: columns 'item_id', 'title' would all be named 'item_id'"),
+        ({"encoding": "base64"}, "file catalogue.json, column 'encoding': unknown text encoding 'base64'"),
+        ({"positive_from": 11}, "file interactions.csv: no interaction is a positive under the rule rating ≥ 11 of 1–5"),
+    ],
+)
+def test_settings_that_would_break_later_are_refused_at_the_check(tmp_path, meta, message):
+    folder = write(tmp_path / "shop", catalogue(numbered(N_ITEMS), numbered(N_USERS)), meta)
+    assert any(str(p).startswith(message) for p in check_path(folder)), [str(p) for p in check_path(folder)]
+
+
+def test_a_file_named_in_catalogue_json_may_not_lead_outside_the_folder(tmp_path):
+    folder = write(tmp_path / "shop", catalogue(numbered(N_ITEMS), numbered(N_USERS)))
+    (tmp_path / "elsewhere.csv").write_text("item_id,title\n1,x\n")
+    (folder / "link.csv").symlink_to(tmp_path / "elsewhere.csv")
+    (folder / "catalogue.json").write_text(json.dumps({"files": {"items": "link.csv"}}))
+    assert any("'link.csv' must be a file name inside the catalogue folder" in str(p) for p in check_path(folder, require_trainable=False))
+
+
+def test_a_bom_under_a_pinned_utf8_and_a_row_spanning_lines_are_read_right(tmp_path):
+    tables = catalogue(numbered(N_ITEMS), numbered(N_USERS))
+    tables["items"].loc[0, "text"] = "A story\nover two lines."
+    tables["items"].loc[2, "title"] = ""  # data row 3 starts on line 5 of the file (row 1 spans lines 2–3)
+    folder = write(tmp_path / "shop", tables, {"encoding": "utf-8"}, encoding="utf-8-sig")
+    assert [str(p) for p in check_path(folder, require_trainable=False)] == ["file items.csv, row 5, column 'title': title is empty"]
+
+
+def test_parquet_blanks_are_missing_like_csv_ones(tmp_path):
+    tables = catalogue(numbered(N_ITEMS), numbered(N_USERS))
+    tables["users"].loc[0, "country"] = "  "
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    for name, frame in tables.items():
+        frame.to_parquet(folder / f"{name}.parquet")
+    dataset = load_path(folder, require_trainable=False)
+    assert dataset.users["country"].isna().iloc[0]
+
+
+def test_a_k_core_that_leaves_too_little_is_an_error_not_an_empty_catalogue(capsys):
+    assert cli.main(["--min-interactions", "1000", "check"]) == 2
+    assert "after the 1000-core trim; training needs at least" in capsys.readouterr().err

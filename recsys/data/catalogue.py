@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,17 +20,18 @@ import pandas as pd
 
 from recsys import columns as C
 from recsys.data.checks import (
+    MAP_HINT,
     blank,
     build,
     canonical_integers,
     cross_check,
-    enough,
     ids,
     is_number_column,
     mojibake,
     numbers,
     ratings_column,
-    trimmed,
+    require,
+    trim,
 )
 from recsys.data.dataset import Dataset, Problem
 from recsys.data.files import DELIMITERS, Report, Table, fits, read_table
@@ -88,10 +90,8 @@ def open_catalog(
     }
     required = {"items": [C.ITEM, C.TITLE], "interactions": [C.USER, C.ITEM], "users": [C.USER]}
     for role, table in tables.items():
-        if table is not None:
-            _rename(table, meta.columns)
-            if not _require(table, required[role], report):
-                tables[role] = None
+        if table is not None and (not _rename(table, meta.columns, report) or not require(table, required[role], report, MAP_HINT)):
+            tables[role] = None
     items, ratings, users = tables["items"], tables["interactions"], tables["users"]
     notes = [f"{t.path.name}: {t.how}" for t in tables.values() if t is not None]
 
@@ -161,13 +161,7 @@ def open_catalog(
         noun=meta.noun, nouns=meta.nouns, unrated=meta.unrated, positive_from=meta.positive_from, notes=notes,
     )  # fmt: skip
     k = min_interactions if min_interactions is not None else meta.min_interactions
-    if k and k > 1:
-        dataset = trimmed(dataset, k)
-        if require_trainable:
-            enough(report, ratings, dataset.ratings, after=f" after the {k}-core trim")
-        if report.problems:
-            return None
-    return dataset
+    return trim(dataset, k, report, ratings.path, require_trainable)
 
 
 def _genres(value: object) -> list[str]:
@@ -178,21 +172,21 @@ def _genres(value: object) -> list[str]:
     return []
 
 
-def _rename(table: Table, columns: dict[str, str]) -> None:
-    """Apply ``catalogue.json``'s column names (file's name → ours), remembering the file's for messages."""
+def _rename(table: Table, columns: dict[str, str], report: Report) -> bool:
+    """Apply ``catalogue.json``'s column names (file's name → ours), remembering the file's for messages;
+    false (reported) when two columns would end up with one name."""
     mapping = {theirs: ours for theirs, ours in columns.items() if theirs in table.frame.columns}
+    renamed = [mapping.get(c, c) for c in table.frame.columns]
+    twice = sorted({c for c in renamed if renamed.count(c) > 1})
+    if twice:
+        for name in twice:
+            sources = [c for c in table.frame.columns if mapping.get(c, c) == name]
+            report.add(table.path, f'columns {", ".join(map(repr, sources))} would all be named {name!r} (catalogue.json\'s "columns")')
+        return False
     if mapping:
         table.frame = table.frame.rename(columns=mapping)
         table.renamed = {ours: theirs for theirs, ours in mapping.items()}
-
-
-def _require(table: Table, names: list[str], report: Report) -> bool:
-    """Report each required column the file lacks; true when it has them all."""
-    missing = [name for name in names if name not in table.frame.columns]
-    for name in missing:
-        found = ", ".join(map(str, table.frame.columns))
-        report.add(table.path, f'missing required column (found: {found}; catalogue.json\'s "columns" can map yours)', column=name)
-    return not missing
+    return True
 
 
 def check_catalog(
@@ -292,11 +286,16 @@ def _catalogue_json(folder: Path, report: Report) -> Meta:
 def _other_key(key: str, value: object, folder: Path, found: dict) -> str | None:
     """Check one of :data:`CATALOGUE_JSON_OTHER`; store it in ``found`` or return what is wrong."""
     if key == "encoding":
+        if not isinstance(value, str):
+            return 'must be a string such as "cp1252"'
         try:
-            found[key] = codecs.lookup(str(value)).name if isinstance(value, str) else None
+            codec = codecs.lookup(value)
         except LookupError:
-            return f"unknown encoding {str(value)[:40]!r} (e.g. utf-8, cp1252, latin-1, utf-16)"
-        return None if found[key] else 'must be a string such as "cp1252"'
+            codec = None
+        if codec is None or not codec._is_text_encoding:  # base64, rot13 … are codecs, not text encodings
+            return f"unknown text encoding {value[:40]!r} (e.g. utf-8, cp1252, latin-1, utf-16)"
+        found[key] = codec.name
+        return None
     if key == "delimiter":
         shown = {"tab": "\t", "\\t": "\t"}.get(value, value) if isinstance(value, str) else None
         if shown not in DELIMITERS:
@@ -310,7 +309,7 @@ def _other_key(key: str, value: object, folder: Path, found: dict) -> str | None
             unknown = [k for k in value if k not in _ROLES]
             if unknown:
                 return f"unknown role {unknown[0][:40]!r}; allowed: {', '.join(_ROLES)}"
-            outside = [v for v in value.values() if Path(v).name != v or v in {".", ".."}]
+            outside = [v for v in value.values() if Path(v).name != v or v in {".", ".."} or not _inside(folder, v)]
             if outside:
                 return f"{outside[0][:40]!r} must be a file name inside the catalogue folder"
         found[key] = dict(value)
@@ -332,6 +331,16 @@ def _other_key(key: str, value: object, folder: Path, found: dict) -> str | None
     return None
 
 
+def settings(folder: str | Path) -> Meta:
+    """What a folder's ``catalogue.json`` says (defaults where it says nothing or cannot be read; :func:`check_path` reports why)."""
+    return _catalogue_json(Path(folder), Report())
+
+
+def _inside(folder: Path, name: str) -> bool:
+    """The file (followed through any link) is inside the folder."""
+    return (folder / name).resolve().is_relative_to(folder.resolve())
+
+
 def find_files(folder: Path, meta: Meta) -> dict[str, Path | None]:
     """The items, interactions and users files of a folder: named in ``catalogue.json``, or ``<role>.csv`` / ``.parquet``."""
 
@@ -347,8 +356,12 @@ def open_path(folder: Path, report: Report, require_trainable: bool, min_interac
     if not folder.is_dir():
         report.add(folder, "not a folder")
         return None
-    if any((folder / name).exists() for name in RATINGS_FILES):
-        return open_grouplens(folder, report, require_trainable)
+    # A GroupLens folder has its ratings file under its exact name and no catalogue.json of its own
+    # (an exported "Ratings.csv" beside a catalogue.json is a generic catalogue, on any file system).
+    names = set(os.listdir(folder))
+    if "catalogue.json" not in names and names & set(RATINGS_FILES):
+        dataset = open_grouplens(folder, report, require_trainable)
+        return trim(dataset, min_interactions, report, folder, require_trainable) if dataset is not None else None
     meta = _catalogue_json(folder, report)
     files = find_files(folder, meta)
     if files["items"] is None or files["interactions"] is None:

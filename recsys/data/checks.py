@@ -7,7 +7,9 @@ clean column; :func:`build` turns checked tables into a :class:`~recsys.data.dat
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -25,7 +27,7 @@ MIN_USERS = 20
 MIN_ITEMS = 20
 #: The long-tail line of the check summary counts items and users with fewer interactions than this.
 LONG_TAIL = 5
-_CANONICAL_INTEGER = re.compile(r"(0|[1-9][0-9]{0,17})")
+CANONICAL_INTEGER = re.compile(r"(0|[1-9][0-9]{0,17})")
 #: Two or three characters that UTF-8 text turns into when it is decoded as cp1252 or latin-1 once too often.
 _MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
 
@@ -50,7 +52,7 @@ def canonical_integers(*columns: pd.Series) -> bool:
     seen = False
     for series in columns:
         values = series[~blank(series)]
-        if len(values) and not values.astype(str).str.fullmatch(_CANONICAL_INTEGER).all():
+        if len(values) and not values.astype(str).str.fullmatch(CANONICAL_INTEGER).all():
             return False
         seen = seen or len(values) > 0
     return seen
@@ -98,32 +100,29 @@ def is_number_column(series: pd.Series) -> bool:
     return bool(values.notna().all() and np.isfinite(values.to_numpy(dtype=float)).all())
 
 
+def repaired(value: object) -> str | None:
+    """The text a mojibake cell was before its second conversion (``"CafÃ©"`` → ``"Café"``), or ``None``
+    when the cell is not mojibake."""
+    if not isinstance(value, str) or not _MOJIBAKE.search(value):
+        return None
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            fixed = value.encode(encoding).decode("utf-8")
+        except UnicodeError:
+            continue
+        return fixed if fixed != value else None
+    return None
+
+
 def mojibake(table: Table, column: str, report: Report) -> None:
     """Report text that decodes but reads as UTF-8 decoded twice ("CafÃ©" for "Café"): the file was
     converted once too often, and training on it would teach the model the garbled words."""
     values = table.frame[column]
-
-    def garbled(value: object) -> bool:
-        if not isinstance(value, str) or not _MOJIBAKE.search(value):
-            return False
-        for encoding in ("cp1252", "latin-1"):
-            try:
-                return value.encode(encoding).decode("utf-8") != value
-            except UnicodeError:
-                continue
-        return False
-
-    bad = values.map(garbled).to_numpy(dtype=bool)
+    bad = values.map(lambda v: repaired(v) is not None).to_numpy(dtype=bool)
 
     def message(position: int) -> str:
         value = str(values.iloc[position])
-        for encoding in ("cp1252", "latin-1"):
-            try:
-                fixed = value.encode(encoding).decode("utf-8")
-                break
-            except UnicodeError:
-                continue
-        return f"garbled text (mojibake): {shown(value)} reads as {shown(fixed)} — the file was converted to UTF-8 twice; fix the export"
+        return f"garbled text (mojibake): {shown(value)} reads as {shown(repaired(value))} — the file was converted to UTF-8 twice; fix the export"
 
     report.rows(table, bad, message, column)
 
@@ -156,26 +155,52 @@ def cross_check(report: Report, items: Table | None, users: Table | None, rating
                 ratings, unknown, lambda p, c=column, w=what: f"{w} id {plain(frame[c].iloc[p])!r} is not in the {w}s table", column
             )
     if require_trainable:
-        enough(report, ratings, frame)
+        enough(report, ratings.path, frame, label=ratings.label)
 
 
-def enough(report: Report, ratings: Table, frame: pd.DataFrame, after: str = "") -> None:
+def enough(report: Report, path: Path | str, frame: pd.DataFrame, after: str = "", label: Callable[[str], str | None] = str) -> None:
     """The minimum-size rule (:data:`MIN_INTERACTIONS`, :data:`MIN_USERS`, :data:`MIN_ITEMS`)."""
     n_users, n_items = frame[C.USER].nunique(), frame[C.ITEM].nunique()
     if len(frame) < MIN_INTERACTIONS:
-        report.add(ratings.path, f"only {len(frame):,} interactions{after}; training needs at least {MIN_INTERACTIONS:,}")
+        report.add(path, f"only {len(frame):,} interactions{after}; training needs at least {MIN_INTERACTIONS:,}")
     if n_users < MIN_USERS:
-        report.add(
-            ratings.path,
-            f"only {n_users:,} users have an interaction{after}; training needs at least {MIN_USERS}",
-            column=ratings.label(C.USER),
-        )
+        report.add(path, f"only {n_users:,} users have an interaction{after}; training needs at least {MIN_USERS}", column=label(C.USER))
     if n_items < MIN_ITEMS:
+        report.add(path, f"only {n_items:,} items have an interaction{after}; training needs at least {MIN_ITEMS}", column=label(C.ITEM))
+
+
+def has_positives(dataset: Dataset, report: Report, path: Path | str) -> None:
+    """Training learns from positives: a positive rule (``positive_from``, ``unrated``) that leaves none is an error."""
+    if len(dataset.ratings) and dataset.positives().empty:
         report.add(
-            ratings.path,
-            f"only {n_items:,} items have an interaction{after}; training needs at least {MIN_ITEMS}",
-            column=ratings.label(C.ITEM),
+            path,
+            f"no interaction is a positive under the rule {dataset.positive_rule()}; check positive_from and unrated in catalogue.json",
         )
+
+
+def trim(dataset: Dataset, k: int | None, report: Report, path: Path | str, require_trainable: bool) -> Dataset | None:
+    """The ``k``-core of a checked dataset (:func:`trimmed`; ``k`` of 1 or ``None`` keeps all), checked
+    again for size and positives; ``None`` when that leaves too little (reported)."""
+    if k and k > 1:
+        dataset = trimmed(dataset, k)
+        if require_trainable:
+            enough(report, path, dataset.ratings, after=f" after the {k}-core trim")
+    if require_trainable:
+        has_positives(dataset, report, path)
+    return None if report.problems else dataset
+
+
+#: Said beside a missing column of the generic format.
+MAP_HINT = 'catalogue.json\'s "columns" can map yours'
+
+
+def require(table: Table, names: list[str], report: Report, hint: str = "") -> bool:
+    """Report each required column the file lacks (named as the file names it); true when it has them all."""
+    missing = [name for name in names if name not in table.frame.columns]
+    found = ", ".join(map(str, table.frame.columns))
+    for name in missing:
+        report.add(table.path, f"missing required column (found: {found}{'; ' + hint if hint else ''})", column=table.label(name))
+    return not missing
 
 
 def k_core(ratings: pd.DataFrame, k: int) -> pd.DataFrame:
@@ -279,9 +304,7 @@ def trimmed(dataset: Dataset, k: int) -> Dataset:
         f"trimmed to the {k}-core (every {dataset.noun} and user with at least {k} interactions): kept {len(items):,} of "
         f"{dataset.n_items:,} {dataset.nouns}, {len(users):,} of {dataset.n_users:,} users, {len(kept):,} of {len(dataset.ratings):,} interactions"
     )
-    return Dataset(
-        dataset.name, items.reset_index(drop=True), users.reset_index(drop=True), kept.reset_index(drop=True),
-        item_attributes=dataset.item_attributes, user_attributes=dataset.user_attributes, rating_scale=dataset.rating_scale,
-        noun=dataset.noun, nouns=dataset.nouns, text_columns=dataset.text_columns, unrated=dataset.unrated,
-        positive_from=dataset.positive_from, notes=(*dataset.notes, note),
+    return replace(
+        dataset, items=items.reset_index(drop=True), users=users.reset_index(drop=True), ratings=kept.reset_index(drop=True),
+        notes=(*dataset.notes, note),
     )  # fmt: skip

@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,8 +28,11 @@ DELIMITERS = (",", ";", "\t", "|")
 #: How a number column may spell "no value" (compared case-insensitively).
 NO_NUMBER = frozenset({"", "null", "na", "n/a", "nan", "none", "\\n", "-"})
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe", "::": "'::'"}
-_TYPOGRAPHY = frozenset("’‘“”–—…€£©®°·«»¡¿§¶•")
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# UTF-32's little-endian mark begins with UTF-16's: test it first.
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)  # fmt: skip
 
 
 @dataclass
@@ -112,8 +114,11 @@ def decode(raw: bytes, path: Path, report: Report, pinned: str | None = None) ->
     UTF-8, or else what charset-normalizer detects. ``None`` (reported) when nothing reads it."""
     if pinned:
         try:
-            return raw.decode(pinned), encoding_name(pinned)
-        except UnicodeDecodeError as err:
+            return raw.decode(pinned).removeprefix("\ufeff"), encoding_name(pinned)
+        except (UnicodeDecodeError, LookupError) as err:
+            if not isinstance(err, UnicodeDecodeError):
+                report.add(path, f"{pinned} is not a text encoding (catalogue.json)")
+                return None
             line = raw.count(b"\n", 0, err.start) + 1
             report.add(path, f"cannot be read as {pinned} (byte 0x{raw[err.start]:02x}), the encoding catalogue.json pins", row=line)
             return None
@@ -129,9 +134,10 @@ def decode(raw: bytes, path: Path, report: Report, pinned: str | None = None) ->
         utf8_error = err
     from charset_normalizer import from_bytes
 
-    best = from_bytes(raw[: 4 * 2**20]).best()
+    matches = from_bytes(raw[: 4 * 2**20])
+    best = matches.best()
     if best is not None and best.encoding:
-        encoding = _western(raw, best.encoding)
+        encoding = _western(raw, best, list(matches))
         try:
             return raw.decode(encoding), encoding_name(encoding)
         except (UnicodeDecodeError, LookupError):
@@ -146,25 +152,20 @@ def decode(raw: bytes, path: Path, report: Report, pinned: str | None = None) ->
     return None
 
 
-def _latin_letters(text: str) -> bool:
-    """Every character beyond ASCII is a Latin letter or common typographic punctuation."""
-    return all(ord(ch) < 128 or ch in _TYPOGRAPHY or "LATIN" in unicodedata.name(ch, "") for ch in set(text))
-
-
-def _western(raw: bytes, detected: str) -> str:
-    """cp1252 where the detector's pick is another single-byte Latin code page that reads the same bytes
-    as Latin letters too: on a few accented names (Søren, José) the Latin code pages tie, and cp1252 is
-    what Windows and most Western exports write. A Cyrillic, Greek, Polish or CJK reading is kept."""
-    name = codecs.lookup(detected).name
-    if name in {"cp1252", "utf-8"} or codecs.lookup(detected).name.startswith(
-        ("utf", "big5", "gb", "shift", "cp932", "euc", "johab", "cp949", "iso2022")
-    ):
-        return detected
+def _western(raw: bytes, best, matches: list) -> str:
+    """The detector's pick, or cp1252 where cp1252 reads the bytes the same or ties with it (as little
+    chaos, as coherent): on a few accented names (Søren, José) the Latin code pages tie, and cp1252 is
+    what Windows and most Western exports write. Where cp1252 reads worse (Czech in cp1250, Russian in
+    cp1251) the pick stands."""
     try:
-        ours, theirs = raw.decode("cp1252"), raw.decode(detected)
+        if raw.decode("cp1252") == raw.decode(best.encoding):
+            return "cp1252"
     except (UnicodeDecodeError, LookupError):
-        return detected
-    return "cp1252" if _latin_letters(theirs) and _latin_letters(ours) else detected
+        pass
+    tied = (
+        m.chaos <= best.chaos + 1e-9 and m.coherence >= best.coherence - 1e-9 for m in matches if codecs.lookup(m.encoding).name == "cp1252"
+    )
+    return "cp1252" if any(tied) else best.encoding
 
 
 def sniff_delimiter(text: str) -> str:
@@ -249,14 +250,18 @@ def read_table(path: Path, report: Report, encoding: str | None = None, delimite
     rows: list[list[str]] = []
     lines: list[int] = []
     try:
-        for fields in reader:
+        while True:
+            start = reader.line_num + 1  # a quoted cell may span lines: a row is numbered by its first
+            fields = next(reader, None)
+            if fields is None:
+                break
             if not fields or all(not f.strip() for f in fields):
                 continue
             if len(fields) != len(header):
-                ragged.append((reader.line_num, len(fields)))
+                ragged.append((start, len(fields)))
                 continue
             rows.append(fields)
-            lines.append(reader.line_num)
+            lines.append(start)
     except csv.Error as err:
         report.add(path, f"cannot be parsed as a table ({first_line(err)})", row=reader.line_num)
         return None
@@ -282,8 +287,17 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_integer_dtype(values) or pd.api.types.is_float_dtype(values) or pd.api.types.is_bool_dtype(values):
             out[column] = [None if pd.isna(v) else _number_text(v) for v in values]
         else:
-            out[column] = [None if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in values]
+            out[column] = [_text_cell(v) for v in values]
     return out
+
+
+def _text_cell(value: object) -> object:
+    """A parquet cell as the CSV path reads one: stripped text, ``None`` when empty (lists stay lists)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
 
 
 def _number_text(value: object) -> str:

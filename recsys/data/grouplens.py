@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from recsys import columns as C
-from recsys.data.checks import blank, build, cross_check, ids, numbers, ratings_column
+from recsys.data.checks import blank, build, cross_check, ids, numbers, ratings_column, require
 from recsys.data.dataset import DataError, Dataset, finish_items
 from recsys.data.files import Report, Table, read_delimited, read_table
 
@@ -93,6 +93,11 @@ def _whole_ids(table: Table, column: str, what: str, report: Report) -> pd.Serie
     return values.where(whole)
 
 
+def _read_as(*tables: Table | None) -> list[str]:
+    """How each file was read, for the check summary (``u.data: latin-1, tab-separated``)."""
+    return [f"{t.path.name}: {t.how}" for t in tables if t is not None]
+
+
 def open_grouplens(folder: Path, report: Report, require_trainable: bool) -> Dataset | None:
     if (folder / "u.data").exists():
         return _open_ml100k(folder, report, require_trainable)
@@ -119,7 +124,10 @@ def _open_ml100k(folder: Path, report: Report, require_trainable: bool) -> Datas
     cross_check(report, items, users, ratings, require_trainable)
     if report.problems:
         return None
-    return build("ml-100k (folder)", items.frame[[C.ITEM, C.TITLE, C.GENRES, C.YEAR]], users.frame.drop(columns=["zip"]), ratings.frame)
+    return build(
+        "ml-100k (folder)", items.frame[[C.ITEM, C.TITLE, C.GENRES, C.YEAR]], users.frame.drop(columns=["zip"]), ratings.frame,
+        notes=_read_as(ratings, items, users),
+    )  # fmt: skip
 
 
 def _open_ml1m(folder: Path, report: Report, require_trainable: bool) -> Dataset | None:
@@ -139,21 +147,24 @@ def _open_ml1m(folder: Path, report: Report, require_trainable: bool) -> Dataset
     cross_check(report, items, users, ratings, require_trainable)
     if report.problems:
         return None
-    return build("ml-1m (folder)", items.frame, users.frame.drop(columns=["zip"]) if users is not None else None, ratings.frame)
+    return build(
+        "ml-1m (folder)", items.frame, users.frame.drop(columns=["zip"]) if users is not None else None, ratings.frame,
+        notes=_read_as(ratings, items, users),
+    )  # fmt: skip
 
 
 def _open_ml_latest(folder: Path, report: Report, require_trainable: bool) -> Dataset | None:
     """``ratings.csv`` and ``movies.csv`` (UTF-8, with headers ``userId, movieId, …``)."""
     names = {"userId": C.USER, "movieId": C.ITEM}
     ratings = read_table(folder / "ratings.csv", report, delimiter=",")
-    if ratings is not None and _require(ratings, ["userId", "movieId", C.RATING, C.TIMESTAMP], report):
+    if ratings is not None and require(ratings, ["userId", "movieId", C.RATING, C.TIMESTAMP], report):
         ratings.frame = ratings.frame.rename(columns=names)
         ratings.renamed = {ours: theirs for theirs, ours in names.items()}
         _ratings(ratings, report)
     else:
         ratings = None
     items = read_table(folder / "movies.csv", report, delimiter=",")
-    if items is not None and _require(items, ["movieId", C.TITLE, C.GENRES], report):
+    if items is not None and require(items, ["movieId", C.TITLE, C.GENRES], report):
         items.frame = items.frame.rename(columns=names)
         items.renamed = {C.ITEM: "movieId"}
         items.frame[C.ITEM] = _whole_ids(items, C.ITEM, "item", report)
@@ -165,15 +176,7 @@ def _open_ml_latest(folder: Path, report: Report, require_trainable: bool) -> Da
     if report.problems or items is None or ratings is None:
         return None
     frame = items.frame[[C.ITEM, C.TITLE, C.GENRES]].assign(**{C.TITLE: items.frame[C.TITLE].astype(str)})
-    return build("ml-latest-small (folder)", frame, None, ratings.frame, scale=(0.5, 5.0))
-
-
-def _require(table: Table, names: list[str], report: Report) -> bool:
-    """Report each required column the file lacks; true when it has them all."""
-    missing = [name for name in names if name not in table.frame.columns]
-    for name in missing:
-        report.add(table.path, f"missing required column (found: {', '.join(map(str, table.frame.columns))})", column=table.label(name))
-    return not missing
+    return build("ml-latest-small (folder)", frame, None, ratings.frame, scale=(0.5, 5.0), notes=_read_as(ratings, items))
 
 
 def load_grouplens_folder(path: str | Path, *, require_trainable: bool = True) -> Dataset:
