@@ -46,6 +46,12 @@ def clean_name(name: str, *, shorten: bool = False) -> str:
     return clean
 
 
+def _plain(value: Any) -> Any:
+    """A numpy scalar (an id straight out of a recommendation frame) as the Python value it holds, so an id
+    of 50 travels as 50, never as the text "50" another catalogue's lookup would miss; anything else as text."""
+    return value.item() if hasattr(value, "item") and not isinstance(value, (str, bytes)) else str(value)
+
+
 def signal_of(value: Any) -> str | int:
     """A stored feedback signal: ``"like"``, ``"dislike"`` or 1–5 stars.
 
@@ -132,7 +138,7 @@ class Persona:
 
     def to_token(self) -> str:
         """A URL-safe token for ``?persona=…``."""
-        raw = json.dumps(self.to_json(), separators=(",", ":"), default=str).encode()
+        raw = json.dumps(self.to_json(), separators=(",", ":"), default=_plain).encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     @classmethod

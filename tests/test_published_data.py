@@ -359,3 +359,11 @@ def test_parquet_blanks_are_missing_like_csv_ones(tmp_path):
 def test_a_k_core_that_leaves_too_little_is_an_error_not_an_empty_catalogue(capsys):
     assert cli.main(["--min-interactions", "1000", "check"]) == 2
     assert "after the 1000-core trim; training needs at least" in capsys.readouterr().err
+
+
+def test_a_share_link_carries_numeric_ids_from_a_recommendation_frame_as_numbers():
+    from recsys.personas import Persona
+
+    persona = Persona("Viewer", "westerns", {}, (np.int64(50),), ((np.int64(172), "like"),))
+    again = Persona.from_token(persona.to_token())
+    assert again.liked == (50,) and again.feedback == ((172, "like"),)
