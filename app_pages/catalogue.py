@@ -9,7 +9,7 @@ import streamlit as st
 
 from recsys import columns as C
 from recsys.cache import cache_root
-from recsys.data import LONG_TAIL, MAX_UPLOAD_BYTES, DataError, Dataset, load_path, long_tail, settings, summary
+from recsys.data import LONG_TAIL, MAX_UPLOAD_BYTES, DataError, Dataset, is_missing, load_path, long_tail, settings, summary
 from recsys.uploads import collect
 from ui import literal, resources, session
 
@@ -107,6 +107,14 @@ def uploaded_folder() -> Path | None:
             "None of these files is a catalogue file yet: send items + interactions (and optionally users), or a GroupLens folder's files."
         )
     return result.folder
+
+
+def described(dataset: Dataset) -> list[str]:
+    """The item attributes at least one item has a value of (a catalogue without genres does not list "genres")."""
+    return [
+        a for a in dataset.item_attributes
+        if a in dataset.items and dataset.items[a].map(lambda v: len(v) > 0 if isinstance(v, list) else not is_missing(v)).any()
+    ]  # fmt: skip
 
 
 def show_problems(problems: list) -> None:
@@ -211,7 +219,7 @@ if problems:
 
 st.success(
     f"**{literal.md(candidate.name)}** looks good: {candidate.n_items:,} {literal.md(candidate.nouns)}, {candidate.n_users:,} users, "
-    f"{len(candidate.ratings):,} interactions; {literal.md(candidate.noun)} attributes: {literal.md(', '.join(candidate.item_attributes))}."
+    f"{len(candidate.ratings):,} interactions; {literal.md(candidate.noun)} attributes: {literal.md(', '.join(described(candidate)) or 'none')}."
 )
 with st.expander("How the files were read", expanded=True):
     st.markdown("\n".join(f"- {literal.md(line)}" for line in summary(candidate)))

@@ -485,3 +485,19 @@ def test_catalogue_page_checks_the_example_and_offers_to_train_it(app):
     assert any(b.label.startswith("Train and open") or b.label.startswith("Open") for b in at.button), [b.label for b in at.button]
     at.radio[0].set_value("Your own files").run()
     assert not at.exception and not at.success  # nothing uploaded yet: nothing checked
+
+
+def test_catalogue_page_reads_book_ratings_as_published_and_trims_the_k_core(app):
+    """The published-shape example is checked with its format stated, and the k-core field trims it and says what it kept."""
+    at = open_page(app, "app_pages/catalogue.py")
+    at.radio[0].set_value("Example: book ratings as published (3,000 books)").run()
+    assert not at.exception, [e.message for e in at.exception]
+    read = " ".join(m.value for m in at.markdown).replace("\\", "")  # the lines are shown escaped (typed text stays text)
+    assert "Books.csv: cp1252, semicolon-separated" in read and "item ids are text labels, kept as written" in read
+    assert any("looks good: 3,000 books" in s.value and "genres" not in s.value for s in at.success), [s.value for s in at.success]
+    at.number_input[0].set_value(5).run()
+    assert not at.exception, [e.message for e in at.exception]
+    read = " ".join(m.value for m in at.markdown).replace("\\", "")
+    kept = re.search(r"trimmed to the 5-core \(every book and user with at least 5 interactions\): kept ([\d,]+) of 3,000 books", read)
+    assert kept, read
+    assert any(f"looks good: {kept.group(1)} books" in s.value for s in at.success), [s.value for s in at.success]

@@ -236,7 +236,12 @@ def summary(dataset: Dataset) -> list[str]:
     items, users = long_tail(dataset)
     lines.append(
         f"long tail: {items:,} of {dataset.n_items:,} {dataset.nouns} and {users:,} of {dataset.n_users:,} users have fewer than "
-        f"{LONG_TAIL} interactions" + ("" if not (items or users) else f" (--min-interactions {LONG_TAIL} keeps the {LONG_TAIL}-core)")
+        f"{LONG_TAIL} interactions"
+        + (
+            ""
+            if not (items or users)
+            else f" (a {LONG_TAIL}-core trim drops them: --min-interactions {LONG_TAIL}, or the Catalogue page's k-core field)"
+        )
     )
     if dataset.n_items:
         lines.append(f"the language model reads, e.g.: {dataset.items[C.TEXT].iloc[0][:200]!r}")
