@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from recsys.examples import FIRST_NAMES, GENRES, NEIGHBOURS, SURNAMES, _book
+from recsys.examples import FIRST_NAMES, GENRES, NEIGHBOURS, SURNAMES, compose_book
 
 DEFAULT_FOLDER = Path("data/examples/bookratings")
 CATALOGUE = {
@@ -93,7 +93,7 @@ def bookratings_tables(n_books: int = 3000, n_readers: int = 2000, seed: int = 0
     for row in range(n_books):
         author, main = authors[row % n_authors] if row < n_authors else authors[rng.choice(n_authors, p=output)]
         genre = main if rng.random() < 0.85 else NEIGHBOURS[main][rng.integers(len(NEIGHBOURS[main]))]
-        title, _ = _book(rng, genre)
+        title, _ = compose_book(rng, genre)
         base, volume = title, 1
         while title in titles:  # a series: "Signals from Tau Ceti 2"
             volume += 1

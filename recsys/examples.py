@@ -242,7 +242,7 @@ def _title_case(title: str) -> str:
     return " ".join(w if (i and w in _SMALL_WORDS) or not w else w[0].upper() + w[1:] for i, w in enumerate(words))
 
 
-def _book(rng: np.random.Generator, genre: str) -> tuple[str, str]:
+def compose_book(rng: np.random.Generator, genre: str) -> tuple[str, str]:
     """A title and a blurb of 1–3 sentences, every slot drawn once so the sentences agree."""
     spec = GENRES[genre]
     fill = {key: _pick(rng, values) for key, values in spec["slots"].items()}
@@ -266,7 +266,7 @@ def bookshop_tables(seed: int = 0) -> dict[str, pd.DataFrame]:
         main = genres[(item_id - 1) % len(genres)] if item_id <= 2 * len(genres) else _pick(rng, genres)
         second = _pick(rng, NEIGHBOURS[main]) if rng.random() < 0.25 else None
         for _ in range(50):
-            title, blurb = _book(rng, main)
+            title, blurb = compose_book(rng, main)
             if title not in seen:
                 break
         else:  # a sequel: "Death at Kings Barrow II"

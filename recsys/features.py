@@ -167,7 +167,7 @@ class FeatureSpace:
         known = set(self.columns)
         clean = {}
         for key, value in record.items():
-            if (isinstance(value, (list, tuple)) and not value) or (not isinstance(value, (list, tuple)) and is_missing(value)):
+            if is_missing(value):
                 continue
             if key not in known:
                 raise ValueError(f"unknown attribute {key!r}; known: {', '.join(sorted(known)) or 'none'}")

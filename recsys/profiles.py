@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from recsys import columns as C
+from recsys.data.dataset import known
 
 if TYPE_CHECKING:
     from recsys.data import Dataset
@@ -202,8 +203,6 @@ def write_profile(
 
 def user_record(users: pd.DataFrame, row: int, attributes: Sequence[str]) -> dict:
     """A user's stated attributes; an empty cell is not stated (never a NaN age in a sentence)."""
-    from recsys.data import known
-
     return known({a: users.iloc[row][a] for a in attributes})
 
 

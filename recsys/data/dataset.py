@@ -22,9 +22,11 @@ _YEAR_IN_TITLE = re.compile(r"\((\d{4})\)\s*$")
 
 
 def is_missing(value: object) -> bool:
-    """An empty optional cell: ``None``, NaN, NaT or blank text ("unknown", never a value of its own)."""
+    """An empty optional cell: ``None``, NaN, NaT, blank text or an empty list ("unknown", never a value of its own)."""
     if value is None:
         return True
+    if isinstance(value, (list, tuple)):
+        return not value
     if isinstance(value, str):
         return not value.strip()
     if isinstance(value, float):
