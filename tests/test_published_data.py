@@ -367,3 +367,18 @@ def test_a_share_link_carries_numeric_ids_from_a_recommendation_frame_as_numbers
     persona = Persona("Viewer", "westerns", {}, (np.int64(50),), ((np.int64(172), "like"),))
     again = Persona.from_token(persona.to_token())
     assert again.liked == (50,) and again.feedback == ((172, "like"),)
+
+
+def test_genre_flag_columns_named_in_catalogue_json_become_genres(tmp_path):
+    """MovieLens publishes genres as one 0/1 column per genre; genre_flags reads them as the item's genres."""
+    tables = catalogue(numbered(N_ITEMS), numbered(N_USERS))
+    items = tables["items"].drop(columns=["genres"])
+    items["Horror"] = ["1" if i % 3 == 0 else "0" for i in range(N_ITEMS)]
+    items["Comedy"] = ["1" if i % 2 == 0 else "0" for i in range(N_ITEMS)]
+    tables["items"] = items
+    folder = write(tmp_path / "shop", tables, {"genre_flags": ["Horror", "Comedy"]})
+    dataset = load_path(folder, require_trainable=False)
+    assert dataset.items["genres"].iloc[:4].tolist() == [["Horror", "Comedy"], [], ["Comedy"], ["Horror"]]
+    assert "Horror" not in dataset.item_attributes and "Genres: Horror, Comedy" in dataset.items["text"].iloc[0]
+    (folder / "catalogue.json").write_text(json.dumps({"genre_flags": ["Horror", "Western"]}))
+    assert any("column 'Western': missing required column" in str(p) for p in check_path(folder, require_trainable=False))

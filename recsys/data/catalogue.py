@@ -40,7 +40,7 @@ from recsys.data.grouplens import RATINGS_FILES, open_grouplens
 #: ``catalogue.json``'s text keys and the longest value of each.
 CATALOGUE_JSON_KEYS = {"name": 80, "noun": 40, "nouns": 40}
 #: Its other keys, each checked by :func:`_catalogue_json`.
-CATALOGUE_JSON_OTHER = ("encoding", "delimiter", "files", "columns", "unrated", "positive_from", "min_interactions")
+CATALOGUE_JSON_OTHER = ("encoding", "delimiter", "files", "columns", "unrated", "positive_from", "min_interactions", "genre_flags")
 #: Years outside this range (a 0 for "unknown", a typo like 20004) are read as unknown, with a note.
 YEARS = (1000, 2100)
 _ROLES = ("items", "interactions", "users")
@@ -63,6 +63,8 @@ class Meta:
     unrated: tuple[float, ...] = ()
     positive_from: float | None = None
     min_interactions: int | None = None
+    #: Item columns of 0/1 flags, one per genre (MovieLens' own layout): an item's genres are the flags set to 1.
+    genre_flags: tuple[str, ...] = ()
 
 
 def _is_link_column(name: str, values: pd.Series) -> bool:
@@ -120,9 +122,12 @@ def open_catalog(
                 users.frame[column] = numbers(users, column, report)
     text_columns: list[str] = []
     numeric_extra: list[str] = []
+    flags: dict[str, pd.Series] = {}
+    if items is not None and meta.genre_flags and require(items, list(meta.genre_flags), report, "named in catalogue.json's genre_flags"):
+        flags = {g: numbers(items, g, report) for g in meta.genre_flags}
     if items is not None:
         for column in items.frame.columns:
-            if column in _NOT_ATTRIBUTES or _is_link_column(column, items.frame[column]):
+            if column in _NOT_ATTRIBUTES or column in flags or _is_link_column(column, items.frame[column]):
                 continue
             if is_number_column(items.frame[column]):
                 items.frame[column] = numbers(items, column, report)
@@ -137,6 +142,8 @@ def open_catalog(
 
     frame = items.frame
     frame[C.GENRES] = [_genres(v) for v in frame.get(C.GENRES, [None] * len(frame))]
+    for genre, flag in flags.items():
+        frame[C.GENRES] = [[*genres, genre] if on == 1 else genres for genres, on in zip(frame[C.GENRES], flag)]
     values = ratings.frame[C.RATING].to_numpy(dtype=float)
     rated = values[~np.isin(values, meta.unrated)] if meta.unrated else values
     low, high = (float(rated.min()), float(rated.max())) if len(rated) else (1.0, 5.0)
@@ -313,6 +320,11 @@ def _other_key(key: str, value: object, folder: Path, found: dict) -> str | None
             if outside:
                 return f"{outside[0][:40]!r} must be a file name inside the catalogue folder"
         found[key] = dict(value)
+        return None
+    if key == "genre_flags":
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+            return 'must be a list of column names, e.g. ["Action", "Comedy"]'
+        found[key] = tuple(value)
         return None
     if key == "unrated":
         items = value if isinstance(value, list) else [value]
