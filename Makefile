@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: setup prepare example run test test-fast lint format bench bench-speed bench-scale bench-peers bench-reference loadtest browser postgres clean
+.PHONY: setup prepare example run test test-fast lint format bench bench-speed bench-scale bench-peers bench-reference loadtest first-steps browser postgres clean
 
 setup: $(STAMP)
 
@@ -74,6 +74,11 @@ ROUNDS ?= 2
 DRIVER ?= protocol
 loadtest: prepare browser
 	$(BIN)/python -m recsys_bench.loadtest --sessions $(SESSIONS) --rounds $(ROUNDS) --driver $(DRIVER) $(if $(WORKERS),--workers $(WORKERS))
+
+# The first Recommend of a new browser session and a share link opened in a new browser, click to page settled
+# (SESSIONS= new sessions; URL= a running server instead of a fresh one).
+first-steps: prepare browser
+	$(BIN)/python -m recsys_bench.first_steps --sessions $(or $(FIRST_SESSIONS),8) $(if $(URL),--url $(URL))
 
 # Cost at catalogue scale (synthetic catalogues of 1k–100k items, each size in its own process): bench-results/scale.json.
 SIZES ?= 1000 10000 50000 100000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -10,15 +11,21 @@ import streamlit as st
 from recsys import columns as C
 from recsys.cache import cache_root
 from recsys.data import LONG_TAIL, MAX_UPLOAD_BYTES, DataError, Dataset, is_missing, load_path, long_tail, settings, summary
-from recsys.uploads import collect
+from recsys.uploads import Collected, collect, size
 from ui import literal, resources, session
 
 explorer = resources.explorer()
 dataset = explorer.dataset
 EXAMPLE, PUBLISHED, UPLOAD = "Example: a made-up bookshop (300 books)", "Example: book ratings as published (3,000 books)", "Your own files"
+SOURCES = [EXAMPLE, PUBLISHED, UPLOAD]
 PENDING = "catalogue_pending"  # the Opened this session trains: leaving the page and coming back follows it
 NOTICE = "catalogue_notice"  # (kind, text) said once after a training ends
-COLLECTED = "catalogue_upload"  # (file ids, Collected) of the last upload, so a rerun does not write the files again
+# What the person chose, kept while its widgets are not drawn (during a training, on another page or source):
+# a widget drawn again starts from its default, and the page must show what it still uses.
+COLLECTED = "catalogue_upload"  # the last upload (an Upload)
+SOURCE = "catalogue_source"  # the source last chosen
+TRIM = "catalogue_trim"  # (folder, k) last chosen
+UPLOADER = "catalogue_files"  # the uploader's key, with its generation ("catalogue_files-<n>") under this key
 CANCEL = "cancel_training"
 
 st.title("📦 Catalogue")
@@ -78,28 +85,67 @@ def example_folder() -> Path:
     return write_bookshop(cache_root() / "examples" / "bookshop")
 
 
+@dataclass(frozen=True)
+class Upload:
+    """What this session uploaded last: the files as sent (name, size), and where they went."""
+
+    files: tuple[tuple[str, int], ...]
+    collected: Collected
+
+
+def uploader_key() -> str:
+    return f"{UPLOADER}-{st.session_state.get(UPLOADER, 0)}"
+
+
+def read_upload() -> None:
+    """The uploader's files changed (the person added or removed some): collect them, or forget them when none are left."""
+    files = st.session_state.get(uploader_key()) or []
+    if not files:
+        st.session_state.pop(COLLECTED, None)
+        return
+    sent = [(f.name, f.getvalue()) for f in files]
+    st.session_state[COLLECTED] = Upload(tuple((f.name, f.size) for f in files), collect(sent))
+
+
+def forget_upload() -> None:
+    """Drop the upload, and the uploader with it (a new, empty one takes its place)."""
+    st.session_state.pop(COLLECTED, None)
+    st.session_state[UPLOADER] = st.session_state.get(UPLOADER, 0) + 1
+
+
 def uploaded_folder() -> Path | None:
-    """The uploaded files as a catalogue folder (or ``None`` while nothing usable is uploaded)."""
-    files = st.file_uploader(
+    """The uploaded files as a catalogue folder (or ``None`` while nothing usable is uploaded).
+
+    The files are read when the person changes them, and stay this session's after the uploader
+    is gone from the screen (a training, another page or source). An uploader drawn again starts
+    empty, so the page always says which files it uses.
+    """
+    st.file_uploader(
         "Catalogue files, or one .zip of the folder",
         type=["csv", "parquet", "zip", "json", "data", "item", "user", "dat"],
         accept_multiple_files=True,
+        key=uploader_key(),
+        on_change=read_upload,
         help="Generic format: items, interactions and optional users (.csv or .parquet) plus an optional catalogue.json "
         'naming one item ("book"). Or a GroupLens MovieLens folder\'s files (ml-100k, ml-1m, ml-latest-small). '
-        "See data/README.md for every column.",
+        "See data/README.md for every column. Send a corrected file next to a broken one: the newest file of each kind is used.",
     )
     st.caption(
         f"Up to {MAX_UPLOAD_BYTES // 2**20} MB per file (`server.maxUploadSize` in `.streamlit/config.toml`) and "
         f"{MAX_UPLOAD_BYTES // 2**20} MiB unpacked from a .zip. Files are named by their role on the server, never by the name sent."
     )
-    if not files:
+    memo: Upload | None = st.session_state.get(COLLECTED)
+    if memo is None:
         return None
-    ids = tuple(f.file_id for f in files)
-    memo = st.session_state.get(COLLECTED)
-    if memo is None or memo[0] != ids:
-        memo = (ids, collect([(f.name, f.getvalue()) for f in files]))
-        st.session_state[COLLECTED] = memo
-    result = memo[1]
+    cols = st.columns([0.8, 0.2], vertical_alignment="center")
+    cols[0].info(
+        "Using the files you uploaded: " + ", ".join(f"**{literal.md(name)}** ({size(n)})" for name, n in memo.files)
+        + ". Upload more to replace one (the newest file of each kind is used).", icon="📎",
+    )  # fmt: skip
+    cols[1].button("Forget these files", on_click=forget_upload, help="Clears the uploader: upload other files.")
+    result = memo.collected
+    for line in result.replaced:
+        st.info(f"Newest file used: {literal.md(line)}.", icon="🔁")
     for line in result.skipped:
         st.warning(f"Not used: {literal.md(line)}")
     if result.folder is None:
@@ -118,26 +164,37 @@ def described(dataset: Dataset) -> list[str]:
 
 
 def show_problems(problems: list) -> None:
-    st.error(f"**This catalogue cannot be opened: {len(problems)} problem{'s' if len(problems) != 1 else ''}.** Fix them and upload again.")
+    """Every problem, with its file, row and column ("—": the problem is the whole file's, or the whole column's)."""
+    many = len(problems) != 1
+    st.error(
+        f"**This catalogue cannot be opened: {len(problems)} problem{'s' if many else ''}.** "
+        f"Fix {'them' if many else 'it'} and upload the corrected file{'s' if many else ''}: the newest file of each kind is used."
+    )
     rows = [
         {
             "file": Path(str(getattr(p, "file", ""))).name,
-            "row": getattr(p, "row", None),
-            "column": getattr(p, "column", None),
+            "row": "—" if getattr(p, "row", None) is None else str(p.row),
+            "column": getattr(p, "column", None) or "—",
             "problem": str(getattr(p, "message", None) or p),
         }
         for p in problems
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(rows), hide_index=True, width="stretch",
+        column_config={"row": st.column_config.TextColumn("row", help="The line in the file, as an editor numbers them; — : the whole file or column")},
+    )  # fmt: skip
     with st.expander("The same, as text to copy"):
         st.code("\n".join(str(p) for p in problems), language=None)
 
 
-def open_engine(opened: resources.Opened) -> None:
-    """The trained catalogue becomes this session's (personas made on the previous one are cleared)."""
+def open_engine(opened: resources.Opened, took: str = "") -> None:
+    """The trained catalogue becomes this session's (personas made on the previous one are cleared); ``took``: how long it took."""
     st.session_state.pop(PENDING, None)
     session.open_catalogue(opened)
-    st.session_state[NOTICE] = ("success", f"Now exploring **{literal.md(opened.label)}**: every page uses it. Start on **New user**.")
+    st.session_state[NOTICE] = (
+        "success",
+        f"Now exploring **{literal.md(opened.label)}**{f' ({took})' if took else ''}: every page uses it. Start on **New user**.",
+    )
 
 
 @st.fragment(run_every=1.0)
@@ -149,7 +206,8 @@ def follow(opened: resources.Opened) -> None:
         st.session_state.pop(PENDING, None)
         st.rerun(scope="app")
     if job.state in ("running", "cancelling"):
-        text = f"{job.message} — {resources.timing(job.seconds, job.seconds_left)}"
+        step = f"{job.step.capitalize()} · " if job.step else ""
+        text = f"{step}{job.doing} — {resources.timing(job.seconds, job.seconds_left)}"
         st.progress(job.fraction, text=("Cancelling… " if job.state == "cancelling" else "") + text)
         st.button("✖ Cancel training", key=CANCEL, on_click=job.cancel, disabled=job.state == "cancelling",
                   help="Stops at the next step and keeps no model (item texts embedded so far stay cached); this session keeps its current catalogue.")  # fmt: skip
@@ -157,12 +215,14 @@ def follow(opened: resources.Opened) -> None:
         return
     st.session_state.pop(PENDING, None)
     if job.state == "ready":
-        open_engine(opened)
+        trained = job.result.info.get("trained_now")
+        open_engine(opened, f"{'trained' if trained else 'loaded from the cache'} in {resources.duration(job.wall_seconds)}")
     elif job.state == "cancelled":
         resources.training_jobs().forget(key)
         st.session_state[NOTICE] = (
             "warning",
-            f"Training cancelled: no model was kept, and this session still explores **{literal.md(dataset.name)}**.",
+            f"Training cancelled: no model of **{literal.md(opened.label)}** was kept, and this session still explores "
+            f"**{literal.md(dataset.name)}**. Your choice is still below: train it again whenever you like.",
         )
     else:
         resources.training_jobs().forget(key)
@@ -173,73 +233,85 @@ def follow(opened: resources.Opened) -> None:
     st.rerun(scope="app")
 
 
-# A training this session started goes on when the person leaves the page (and the uploader forgets its files).
+def open_another() -> None:
+    """Choose a catalogue (the examples, or the person's files), check it, and train or open it.
+
+    Returns early rather than ``st.stop()``: a run that stops keeps the state of the widgets it did
+    not reach, while the browser draws them anew from their defaults (the two would disagree).
+    """
+    st.subheader("Open another catalogue")
+    source = st.radio("Source", SOURCES, index=SOURCES.index(st.session_state.get(SOURCE, EXAMPLE)), horizontal=True,
+                      label_visibility="collapsed", key="catalogue_source_choice")  # fmt: skip
+    st.session_state[SOURCE] = source
+    folder = {EXAMPLE: example_folder, PUBLISHED: published_folder}.get(source, uploaded_folder)()
+    if source == EXAMPLE:
+        st.caption(
+            "Written by `python -m recsys.examples` (this project's own script): made-up books with blurbs, formats and "
+            "languages, readers with an age and a region, and 5,000 implicit interactions (no star ratings). Nothing in it is real."
+        )
+    elif source == PUBLISHED:
+        st.caption(
+            "Written by `python -m recsys.bookratings` the way public book-rating datasets are published: three `;`-separated "
+            "cp1252 files with their own column names (mapped in its catalogue.json), ISBNs as ids, ages missing for 40% of "
+            "readers, ratings 0–10 where 0 means read but not rated, and no description beyond title, author and publisher. "
+            "Nothing in it is real. It takes a few minutes to train."
+        )
+    if folder is None:
+        return
+
+    with st.spinner("Checking the files…"):
+        whole, problems = checked(str(folder), 1)  # every interaction: the long tail below is counted on all of them
+    if problems:
+        show_problems(problems)
+        return
+    sparse_items, sparse_users = long_tail(whole)
+    kept = st.session_state.get(TRIM)
+    trim = st.number_input(
+        f"Keep only {literal.md(whole.nouns)} and users with at least this many interactions (k-core)",
+        min_value=1, max_value=1000, key=f"catalogue_k-{folder.name}",
+        value=kept[1] if kept and kept[0] == str(folder) else settings(folder).min_interactions or 1, step=1,
+        help=f"{sparse_items:,} {whole.nouns} and {sparse_users:,} users have fewer than {LONG_TAIL} interactions. A k-core trim drops them, "
+        "then again whoever falls below k after that, until everyone left has k. 1 keeps everything; the folder's catalogue.json "
+        "(min_interactions) sets the starting value.",
+    )  # fmt: skip
+    k = int(trim)
+    st.session_state[TRIM] = (str(folder), k)
+    candidate, problems = checked(str(folder), k) if k > 1 else (whole, [])
+    if problems:
+        show_problems(problems)
+        return
+
+    st.success(
+        f"**{literal.md(candidate.name)}** looks good: {candidate.n_items:,} {literal.md(candidate.nouns)}, {candidate.n_users:,} users, "
+        f"{len(candidate.ratings):,} interactions; {literal.md(candidate.noun)} attributes: {literal.md(', '.join(described(candidate)) or 'none')}."
+    )
+    with st.expander("How the files were read", expanded=True):
+        st.markdown("\n".join(f"- {literal.md(line)}" for line in summary(candidate)))
+    fingerprint = candidate.fingerprint()
+    if resources.opened() and resources.opened().fingerprint == fingerprint:
+        st.info("This is the catalogue this session already explores.")
+        return
+
+    opened = resources.Opened(str(folder), fingerprint, candidate.name, k)
+    job = resources.training_jobs().get(fingerprint)
+    if job is not None and job.state == "ready":
+        st.button(f"Open {literal.md(job.label)}", type="primary", on_click=open_engine, args=(opened,),
+                  help="Trained already on this server: opens at once.")  # fmt: skip
+    elif job is None or job.state in ("cancelled", "failed"):
+        if st.button(f"Train and open {literal.md(candidate.name)}", type="primary",
+                     help="Trains the model in the background (a model trained before on the same files loads from the cache in seconds)."):  # fmt: skip
+            resources.start_training(fingerprint, candidate.name, lambda: candidate)
+            st.session_state[PENDING] = opened
+            st.rerun()
+    else:
+        st.session_state[PENDING] = opened
+        follow(opened)
+
+
+# A training this session started goes on when the person leaves the page; the choices below wait for it.
 pending = st.session_state.get(PENDING)
 if pending is not None and resources.training_jobs().get(pending.fingerprint) is not None:
     st.subheader(f"Training {literal.md(pending.label)}")
     follow(pending)
-    st.stop()
-
-st.subheader("Open another catalogue")
-source = st.radio("Source", [EXAMPLE, PUBLISHED, UPLOAD], horizontal=True, label_visibility="collapsed")
-folder = {EXAMPLE: example_folder, PUBLISHED: published_folder}.get(source, uploaded_folder)()
-if source == EXAMPLE:
-    st.caption(
-        "Written by `python -m recsys.examples` (this project's own script): made-up books with blurbs, formats and "
-        "languages, readers with an age and a region, and 5,000 implicit interactions (no star ratings). Nothing in it is real."
-    )
-elif source == PUBLISHED:
-    st.caption(
-        "Written by `python -m recsys.bookratings` the way public book-rating datasets are published: three `;`-separated "
-        "cp1252 files with their own column names (mapped in its catalogue.json), ISBNs as ids, ages missing for 40% of "
-        "readers, ratings 0–10 where 0 means read but not rated, and no description beyond title, author and publisher. "
-        "Nothing in it is real. It takes a few minutes to train."
-    )
-if folder is None:
-    st.stop()
-
-with st.spinner("Checking the files…"):
-    whole, problems = checked(str(folder), 1)  # every interaction: the long tail below is counted on all of them
-if problems:
-    show_problems(problems)
-    st.stop()
-sparse_items, sparse_users = long_tail(whole)
-trim = st.number_input(
-    f"Keep only {literal.md(whole.nouns)} and users with at least this many interactions (k-core)",
-    min_value=1, max_value=1000, value=settings(folder).min_interactions or 1, step=1,
-    help=f"{sparse_items:,} {whole.nouns} and {sparse_users:,} users have fewer than {LONG_TAIL} interactions. A k-core trim drops them, "
-    "then again whoever falls below k after that, until everyone left has k. 1 keeps everything; the folder's catalogue.json "
-    "(min_interactions) sets the starting value.",
-)  # fmt: skip
-k = int(trim)
-candidate, problems = checked(str(folder), k) if k > 1 else (whole, [])
-if problems:
-    show_problems(problems)
-    st.stop()
-
-st.success(
-    f"**{literal.md(candidate.name)}** looks good: {candidate.n_items:,} {literal.md(candidate.nouns)}, {candidate.n_users:,} users, "
-    f"{len(candidate.ratings):,} interactions; {literal.md(candidate.noun)} attributes: {literal.md(', '.join(described(candidate)) or 'none')}."
-)
-with st.expander("How the files were read", expanded=True):
-    st.markdown("\n".join(f"- {literal.md(line)}" for line in summary(candidate)))
-fingerprint = candidate.fingerprint()
-if resources.opened() and resources.opened().fingerprint == fingerprint:
-    st.info("This is the catalogue this session already explores.")
-    st.stop()
-
-
-opened = resources.Opened(str(folder), fingerprint, candidate.name, k)
-job = resources.training_jobs().get(fingerprint)
-if job is not None and job.state == "ready":
-    st.button(f"Open {literal.md(job.label)}", type="primary", on_click=open_engine, args=(opened,),
-              help="Trained already on this server: opens at once.")  # fmt: skip
-elif job is None or job.state in ("cancelled", "failed"):
-    if st.button(f"Train and open {literal.md(candidate.name)}", type="primary",
-                 help="Trains the model in the background (a model trained before on the same files loads from the cache in seconds)."):  # fmt: skip
-        resources.start_training(fingerprint, candidate.name, lambda: candidate)
-        st.session_state[PENDING] = opened
-        st.rerun()
 else:
-    st.session_state[PENDING] = opened
-    follow(opened)
+    open_another()

@@ -132,6 +132,8 @@ def user_frame() -> pd.DataFrame:
         users["segment"] = frame[C.GENDER].map({"F": "women", "M": "men"}).fillna("unknown").to_numpy()
     elif user_colour == "by age group" and C.AGE in frame:
         users["segment"] = segment_labels(explorer, C.AGE, frame[C.AGE])
+        # Youngest group first: the legend lists groups in the order they first appear.
+        users = users.iloc[np.argsort(pd.to_numeric(frame[C.AGE], errors="coerce").fillna(np.inf).to_numpy(), kind="stable")]
     return users
 
 

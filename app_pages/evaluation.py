@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import plotly.express as px
 import streamlit as st
@@ -42,29 +44,63 @@ if problems := schema_problems(results):
     st.caption("Parts this run does not have (a `--quick` or older run): " + "; ".join(problems[:6]) + ("…" if len(problems) > 6 else ""))
 
 
+#: The per-user measures a run holds, in the order the pages offer them, with how they are named there.
+MEASURES = {
+    "recall@20": "recall@20", "precision@20": "precision@20", "f1@20": "F1@20", "ndcg@20": "NDCG@20", "hr@10": "HR@10",
+    "ndcg@10": "NDCG@10", "diversity_text": "diversity (text)", "diversity_genre": "diversity (genre)", "novelty": "novelty (bits)",
+}  # fmt: skip
+TABLE_COLUMNS = [
+    "recall@20", "recall@20_ci95", "precision@20", "f1@20", "ndcg@20", "hr@10", "ndcg@10", "diversity_text", "diversity_genre",
+    "novelty", "avg_popularity", "coverage", "gini", "n_users",
+]  # fmt: skip
+
+
 def table(block: dict) -> pd.DataFrame:
     frame = pd.DataFrame(block).T
-    keep = [
-        c
-        for c in (
-            "recall@20",
-            "recall@20_ci95",
-            "ndcg@20",
-            "hr@10",
-            "ndcg@10",
-            "precision@20",
-            "f1@20",
-            "diversity_text",
-            "diversity_genre",
-            "novelty",
-            "avg_popularity",
-            "coverage",
-            "gini",
-            "n_users",
-        )
-        if c in frame
-    ]
+    keep = [c for c in TABLE_COLUMNS if c in frame]
     return frame[keep].sort_values("recall@20", ascending=False).astype(float).round(3)
+
+
+def measures(block: dict) -> list[str]:
+    """The measures of ``MEASURES`` that every method of ``block`` has (older and ``--quick`` runs have fewer)."""
+    return [m for m in MEASURES if all(m in v for v in block.values())]
+
+
+ECE_DECIMALS = 4
+#: The interactive steps the speed benchmark times (``recsys_bench.speed``), as the page names them.
+STEPS = {
+    "new_user_top20": "new user: embed the profile text, rank the top-20",
+    "bare_encode": "one bare MiniLM encode of a profile text (the floor)",
+    "feedback_rerank": "a 👍/👎: online update, then re-rank",
+    "place_on_map": "place a persona on the map",
+}
+ONE_OFF = {"embed_catalogue_s": "Embedding every item text once", "train_from_scratch_s": "training the model from scratch"}
+
+
+def step_timings(speed: dict) -> pd.DataFrame:
+    """One row per timed step: median and p95 milliseconds, runs, and the median as a multiple of one bare encode."""
+    floor = speed.get("bare_encode", {}).get("p50_ms")
+    timed = {k: v for k, v in speed.items() if isinstance(v, dict) and "p50_ms" in v}
+    order = [k for k in STEPS if k in timed] + [k for k in timed if k not in STEPS]
+    return pd.DataFrame(
+        [{"step": STEPS.get(k, k), "median (ms)": round(timed[k]["p50_ms"], 1), "p95 (ms)": round(timed[k]["p95_ms"], 1),
+          "runs": int(timed[k].get("n", 0)), "× bare encode (median)": round(timed[k]["p50_ms"] / floor, 2) if floor else None}
+         for k in order]
+    )  # fmt: skip
+
+
+def method_timings(speed: dict) -> pd.DataFrame:
+    """Per benchmark method: median seconds to fit and milliseconds per answered request, fastest answer first."""
+    fit, answer = speed.get("fit_seconds", {}), speed.get("answer_ms_per_request", {})
+    names = list(dict.fromkeys([*fit, *answer]))
+    frame = pd.DataFrame({"method": names, "fit (s)": [fit.get(n) for n in names], "answer (ms per list)": [answer.get(n) for n in names]})
+    return frame.sort_values("answer (ms per list)").round({"fit (s)": 2, "answer (ms per list)": 2})
+
+
+BEYOND = (
+    "Precision and F1 over the list of 20; diversity = mean pairwise distance within a list (1 − cosine of the items' "
+    "MiniLM text embeddings, or 1 − Jaccard of their genres); novelty = mean −log₂ p(item) in bits, p from training interactions."
+)
 
 
 if results.get("targets"):
@@ -77,21 +113,31 @@ if rows:
     frame = pd.DataFrame(rows)
     frame["N"] = frame["N"].astype(int)
     frame = frame.sort_values(["method", "N"])
-    metric = st.radio("Metric", ["recall@20", "ndcg@20", "hr@10", "ndcg@10"], horizontal=True)
+    options = measures({m: v for block in results["user_cold"].values() for m, v in block.items()})
+    metric = st.radio("Metric", options, horizontal=True, format_func=MEASURES.get)
     st.plotly_chart(
-        charts.curves(frame, "N", metric, "method", f"{metric} after N onboarding positives", "onboarding positives N", metric),
+        charts.curves(frame, "N", metric, "method", f"{MEASURES[metric]} after N onboarding positives", "onboarding positives N",
+                      MEASURES[metric]),
         width="stretch",
-    )
+    )  # fmt: skip
+    st.caption(BEYOND)
     n_pick = st.select_slider("Table for N =", sorted(frame["N"].unique()), value=5 if 5 in set(frame["N"]) else int(frame["N"].min()))
     st.dataframe(table(results["user_cold"][str(n_pick)]), width="stretch")
 
 st.subheader("Item cold-start (20% of items never seen in training)")
 if results.get("item_cold"):
     frame = table(results["item_cold"])
-    st.plotly_chart(
-        charts.bars(frame.reset_index(names="method"), "method", "recall@20", "Recall@20 on held-out items", error="recall@20_ci95"),
-        width="stretch",
+    shown = st.radio("Measure", measures(results["item_cold"]), horizontal=True, format_func=MEASURES.get, key="item_cold_measure")
+    block = results["item_cold"]
+    bars = pd.DataFrame(
+        {"method": list(block), shown: [v[shown] for v in block.values()], "ci": [v.get(f"{shown}_ci95") for v in block.values()]}
     )
+    bars = bars.astype({"ci": float}).sort_values(shown, ascending=False)
+    st.plotly_chart(
+        charts.bars(bars, "method", shown, f"{MEASURES[shown]} on held-out items", error="ci" if bars["ci"].notna().all() else None,
+                    colours_of={m: s["colour"] for m, s in charts.method_styles(list(bars["method"])).items()}),
+        width="stretch",
+    )  # fmt: skip
     st.dataframe(frame, width="stretch")
 
 st.subheader("Feedback loop: show 10, reveal likes, update, repeat")
@@ -108,7 +154,9 @@ if loop:
 st.subheader("Popularity bias")
 if results.get("user_cold", {}).get("0"):
     frame = table(results["user_cold"]["0"]).reset_index(names="method")
+    frame = frame.sort_values("method", key=lambda m: m == "ours", kind="stable")  # ours drawn last, on top of any close neighbour
     # Methods in the legend, not as text on the points: close points' labels would overlap.
+    styles = charts.method_styles(list(frame["method"]))
     fig = px.scatter(
         frame,
         x="avg_popularity",
@@ -116,7 +164,9 @@ if results.get("user_cold", {}).get("0"):
         color="method",
         size=frame["coverage"].clip(lower=0.1),
         size_max=28,
-        color_discrete_sequence=charts.PALETTE,
+        color_discrete_map={m: s["colour"] for m, s in styles.items()},
+        symbol="method",
+        symbol_map={m: s["symbol"].removesuffix("-open") for m, s in styles.items()},
         hover_data={"coverage": ":.3f"},
         title="N = 0: accuracy vs average popularity of what is recommended (size = coverage)",
     )
@@ -149,16 +199,32 @@ if calibration.get("splits"):
     fit = calibration["fit"]
     splits = calibration["splits"]
     ece = pd.DataFrame(
-        [{"split": name, "user-item pairs": r["n_pairs"], "ECE of σ(r̂)": r["ece_raw"], "ECE calibrated": r["ece_calibrated"]}
-         for name, r in splits.items()]
+        [{"split": name, "user-item pairs": r["n_pairs"], "ECE of σ(r̂)": round(r["ece_raw"], ECE_DECIMALS),
+          "ECE calibrated": round(r["ece_calibrated"], ECE_DECIMALS)} for name, r in splits.items()]
     )  # fmt: skip
+    # Judged on the numbers as the table shows them, so the words and the table never disagree.
+    ece["effect"] = [
+        "worse" if after > before else "better" if after < before else "no change" for before, after in zip(ece["ECE of σ(r̂)"], ece["ECE calibrated"])
+    ]  # fmt: skip
     st.markdown(
         f"The pages show a like-probability for every score. Raw σ(r̂) is checked against what held-out users actually rated "
         f"4–5★, then recalibrated with **p = σ({fit['a']:.3f} · r̂ + ({fit['c']:.3f}))** — {fit['source']}. "
         "The calibration changes the probability shown, never the score or the ranking."
     )
-    cols = st.columns([0.42, 0.58])
-    cols[0].dataframe(ece.round(4), hide_index=True, width="stretch")
+    worse = ece[ece["effect"] == "worse"]
+    if len(worse):
+        st.warning(
+            "Calibration makes "
+            + ("this split" if len(worse) == 1 else "these splits")
+            + " **worse**: "
+            + "; ".join(f"**{r['split']}**, ECE {r['ECE of σ(r̂)']:.{ECE_DECIMALS}f} → {r['ECE calibrated']:.{ECE_DECIMALS}f}" for _, r in worse.iterrows())
+            + ". The fit was made on cold users; here the raw σ(r̂) is closer to what users rated, "
+            "yet the pages show the calibrated probability.",
+            icon="⚠️",
+        )  # fmt: skip
+    cols = st.columns([0.5, 0.5])
+    cols[0].dataframe(ece, hide_index=True, width="stretch", column_config={c: st.column_config.NumberColumn(format=f"%.{ECE_DECIMALS}f")
+                                                                            for c in ("ECE of σ(r̂)", "ECE calibrated")})  # fmt: skip
     cols[0].caption("Expected calibration error: the pair-weighted mean gap between predicted and observed rates over 10 bins.")
     pick = cols[1].selectbox("Split", list(splits), index=list(splits).index("user_cold_0") if "user_cold_0" in splits else 0)
     cols[1].plotly_chart(
@@ -177,8 +243,42 @@ else:
 if results.get("ablation"):
     st.subheader("Fusion ablation")
     rows = [{"split": s, "setting": k, **v} for s, block in results["ablation"].items() for k, v in block.items()]
-    st.dataframe(pd.DataFrame(rows)[["split", "setting", "recall@20", "ndcg@20", "hr@10", "ndcg@10"]], hide_index=True, width="stretch")
+    frame = pd.DataFrame(rows)
+    shown = ["split", "setting", *(c for c in TABLE_COLUMNS if c in frame and not c.endswith("_ci95") and c != "n_users")]
+    st.dataframe(frame[shown].round(3), hide_index=True, width="stretch")
 
 if results.get("speed_ms"):
-    st.subheader("Speed (this machine)")
-    st.json(results["speed_ms"], expanded=False)
+    speed = results["speed_ms"]
+    machine = results.get("run", {}).get("machine", {})
+    where = f"{machine.get('cores', '?')} cores, {machine.get('device', '?')}" if machine else str(results.get("machine", "?"))
+    if found.reference:
+        st.subheader("Speed (the reference machine, not this one)")
+        st.caption(f"Measured by the shipped reference run on {where}; `make bench` measures this machine and replaces these numbers.")
+    else:
+        st.subheader("Speed (this machine's run)")
+        cores = machine.get("cores")
+        st.caption(
+            f"Measured by the local run `{resources.shown_path(found.path)}` on {where}"
+            + (f"; this machine has {os.cpu_count()} cores, so it may have been measured elsewhere." if cores and cores != os.cpu_count() else ".")
+        )  # fmt: skip
+    steps = step_timings(speed)
+    if len(steps):
+        ratio = speed.get("ratio_to_encode", {})
+        if ratio.get("p50") is not None:
+            budget = ratio.get("budget")
+            verdict = f"; budget {budget:g} ×: {'within' if ratio['p50'] <= budget else '**over**'} budget" if budget else ""
+            st.markdown(f"A new user's top-20 takes **{ratio['p50']:.2f} ×** one bare encode of the profile text (medians{verdict}).")
+        number = st.column_config.NumberColumn
+        st.dataframe(steps, hide_index=True, width="stretch", column_config={
+            "median (ms)": number(format="%.1f"), "p95 (ms)": number(format="%.1f"), "× bare encode (median)": number(format="%.2f ×"),
+        })  # fmt: skip
+    once = [f"{label}: **{speed[key]:.1f} s**" for key, label in ONE_OFF.items() if isinstance(speed.get(key), int | float)]
+    if once:
+        st.markdown(" · ".join(once))
+    per_method = method_timings(speed)
+    if len(per_method):
+        st.dataframe(per_method, hide_index=True, width="stretch", height=35 * (len(per_method) + 1) + 3)
+        st.caption(
+            "Fit = median seconds to train on one split (0 for the popularity-pull settings, which reuse ours); peers' fit includes "
+            "answering every request in their own process. Answer = median milliseconds per ranked list."
+        )

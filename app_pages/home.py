@@ -35,9 +35,20 @@ cols[2].metric(
 )
 cols[3].metric("Fused dimension d", status["dimension"])
 cols = st.columns(4)
-trained = "trained now" if status.get("trained_now") else "cached"
-cols[0].metric("Model", trained, f"{status.get('train_seconds', 0):.0f} s to train", delta_color="off", delta_arrow="off")
-cols[1].metric("Engine ready in", f"{status.get('load_seconds', 0):.1f} s")
+ready = resources.readiness()
+cols[0].metric(
+    "Model",
+    "trained now" if ready.trained_now else "cached",
+    f"{resources.duration(ready.train_seconds)} to train" if ready.train_seconds is not None else "loaded, not trained again",
+    delta_color="off", delta_arrow="off",
+    help="Trained in this server process (the wall time of the whole training), or loaded from the model cache.",
+)  # fmt: skip
+cols[1].metric(
+    "Engine ready in",
+    "—" if ready.ready_seconds is None else resources.duration(ready.ready_seconds, tenths=True),
+    help="From asking for this catalogue to being able to use it: the training you waited for (waiting for a turn to train "
+    "included), or the server's start-up.",
+)
 cols[2].metric(
     "Embedding cache",
     f"{status['cached_texts']:,} texts",
@@ -46,6 +57,17 @@ cols[2].metric(
     delta_arrow="off",
 )
 cols[3].metric("Max profile length", f"{status['max_tokens']} tokens")
+if ready.steps and ready.ready_seconds is not None:
+    # Whole seconds that add up to the total as shown: the largest remainders get the rounding.
+    parts = [*ready.steps, ("reading the files, waiting for a turn and the rest", ready.ready_seconds - sum(t for _, t in ready.steps))]
+    total = round(ready.ready_seconds)
+    shown = [int(t) for _, t in parts]
+    for k in sorted(range(len(parts)), key=lambda k: parts[k][1] - int(parts[k][1]), reverse=True)[: total - sum(shown)]:
+        shown[k] += 1
+    st.caption(
+        f"Where the {resources.duration(total)} went: "
+        + " · ".join(f"{name[0].lower() + name[1:]} {resources.duration(n)}" for (name, _), n in zip(parts, shown) if n > 0)
+    )
 
 st.page_link("app_pages/catalogue.py", label="Explore your own catalogue (books, products, articles…): open it on *Catalogue*", icon="📦")
 

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from recsys import columns as C
-from ui import charts, literal, resources, session
+from ui import charts, literal, nouns, resources, session
 
 explorer = resources.explorer()
 GENRES = list(explorer.item_space.block(C.GENRES).labels) if C.GENRES in explorer.item_space.columns else []
@@ -19,20 +19,31 @@ CHOICES = {
     if name not in (C.GENRES, C.YEAR) and explorer.item_space.block(name).kind == "one"
 }
 if NOUN == "film":
-    EXAMPLE, EXAMPLE_GENRES = "A heist thriller set in Tokyo, with a crew of con artists and a double-cross.", ["Crime", "Thriller"]
+    EXAMPLE = "A heist thriller set in Tokyo, with a crew of con artists and a double-cross."
 else:
-    EXAMPLE_GENRES = session.common_genres(explorer, 2)
-    EXAMPLE = f"A new {NOUN} in {' and '.join(g.lower() for g in EXAMPLE_GENRES) or 'the catalogue'}; describe it in a sentence or two."
+    common = session.common_genres(explorer, 2)
+    EXAMPLE = f"A new {NOUN} in {' and '.join(g.lower() for g in common) or 'the catalogue'}; describe it in a sentence or two."
 BOOSTS = tuple(np.round(np.arange(0.0, 5.01, 0.5), 2))
 SEGMENT_COLOUR = "#2563eb"
+#: The heading's icon for what one item of the catalogue is called; anything else is a new item.
+GENRES_READ = "new_item_genres_read"  # whether the last item's genres were read from its description
 
-st.title("🎬 New item")
+
+def described_genres(description: str) -> list[str]:
+    """The catalogue genres a description names ("a heist thriller" → Crime, Thriller), as the engine reads text."""
+    return [g for g in explorer.read(description).wants if g in GENRES and g != "unknown"]
+
+
+st.title(f"{nouns.item_icon(NOUN)} New {NOUN}")
 st.caption("A cold-start item has no interactions yet: its vector and bias come from its description and attributes alone.")
 
 with st.form("new_item"):
     text = st.text_area("Description", value=EXAMPLE, height=90)
     cols = st.columns([0.7, 0.3])
-    genres = cols[0].multiselect("Genres", [g for g in GENRES if g != "unknown"], default=[g for g in EXAMPLE_GENRES if g in GENRES])
+    genres = cols[0].multiselect(
+        "Genres", [g for g in GENRES if g != "unknown"], placeholder="read from the description",
+        help="Leave empty and the genres the description names are used; choose some to set them yourself.",
+    )  # fmt: skip
     year = cols[1].number_input(
         "Release year" if NOUN == "film" else "Year", min_value=1800, max_value=2100, value=None, step=1, placeholder="optional"
     )
@@ -45,9 +56,11 @@ with st.form("new_item"):
     if submitted:
         try:
             chosen = {name: value for name, value in picked.items() if value != session.NOT_GIVEN}
-            item = explorer.new_item(text, {C.GENRES: genres, C.YEAR: year, **chosen})
+            read = not genres and bool(GENRES)
+            item = explorer.new_item(text, {C.GENRES: described_genres(text) if read else genres, C.YEAR: year, **chosen})
             session.new_items().append(item)
             st.session_state["new_item_length"] = list_length
+            st.session_state[GENRES_READ] = read
         except ValueError as err:
             failed = True
             st.error(literal.md(str(err)[:1].upper() + str(err)[1:] + "."))
@@ -65,6 +78,13 @@ length = st.session_state.get("new_item_length", 20)
 for warning in item.warnings:
     st.warning(literal.md(warning))
 st.markdown(f"**Item text the model reads:** {literal.md(item.text)}")
+if st.session_state.get(GENRES_READ):
+    found = list(item.attributes.get(C.GENRES) or [])
+    st.caption(
+        f"Genres read from the description: {literal.md(', '.join(found))}. Choose genres above to set them yourself."
+        if found
+        else f"The description names none of the catalogue's genres, so the {NOUN} has none: choose genres above to give it some."
+    )
 cols = st.columns([0.4, 0.6])
 cols[0].plotly_chart(charts.weights_bar(item.weights, "Fusion weights α of the new item", side="item"), width="stretch")
 cols[1].metric("Item bias b_i", f"{item.bias:.3f}", "from text and attributes only", delta_color="off", delta_arrow="off")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import time
 from urllib.parse import urlsplit, urlunsplit
 
@@ -10,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from recsys import columns as C
-from recsys.analysis.attribution import IG_STEPS, interest_keywords, token_attribution, word_influence
+from recsys.analysis.attribution import IG_STEPS, ScoreAttribution, interest_keywords, score_attribution, word_influence
 from recsys.analysis.pull import popularity_pull
 from recsys.online import sigmoid
 from recsys.persona_store import StoreUnavailable
@@ -28,7 +29,6 @@ PLACEHOLDER = (
     if NOUN == "film"
     else "e.g. " + ", ".join(f"“{text}”" for text, _ in list(PRESETS.values())[:3])
 )
-OCCUPATIONS = list(explorer.user_space.block(C.OCCUPATION).labels) if C.OCCUPATION in explorer.user_space.columns else []
 MESSAGE = {"error": st.error, "warning": st.warning, "success": st.success, "info": st.info}
 
 st.title("🧑 New user")
@@ -36,7 +36,7 @@ st.caption(
     f"Describe a person in plain words, by demographics, by {NOUNS} they like — or any mix. "
     "Everything below is recomputed from the same code path that ranks."
 )
-session.init_form()
+session.init_form(explorer)
 
 
 def show_message(key: str) -> None:
@@ -65,18 +65,22 @@ with left:
             placeholder=PLACEHOLDER,
             help="Free text, any length; the model reads the first 256 tokens. Ctrl+Enter submits.",
         )  # fmt: skip
-        # The demographics this catalogue's users have (MovieLens: age, gender, occupation).
-        fields = [(0.3, "age"), (0.28, "gender"), (0.42, "occupation")]
-        fields = [(width, name) for width, name in fields if name in explorer.user_space.columns]
-        if fields:
+        # Every user column of the catalogue (MovieLens: age, gender, occupation; a bookshop: age, region).
+        blocks = list(explorer.user_space.blocks)
+        if blocks:
             st.markdown("**Demographics (optional)**")
-            demo = dict(zip((name for _, name in fields), st.columns([width for width, _ in fields])))
-            if "age" in demo:
-                demo["age"].number_input("Age", min_value=1, max_value=120, key=session.key(session.AGE), placeholder="—")
-            if "gender" in demo:
-                demo["gender"].selectbox("Gender", [session.NOT_GIVEN, "F", "M"], key=session.key(session.GENDER))
-            if "occupation" in demo:
-                demo["occupation"].selectbox("Occupation", [session.NOT_GIVEN, *OCCUPATIONS], key=session.key(session.OCCUPATION))
+            for start in range(0, len(blocks), 3):
+                row = blocks[start : start + 3]
+                for col, block in zip(st.columns(3), row):
+                    label = block.column.replace("_", " ").capitalize()
+                    field = session.key(session.demographic_field(block.column))
+                    if block.kind == "bucket":
+                        high = 120 if block.column == "age" else None
+                        col.number_input(label, min_value=1 if high else None, max_value=high, key=field, placeholder="—")
+                    elif block.kind == "multi":
+                        col.multiselect(label, list(block.labels), key=field, placeholder="—")
+                    else:
+                        col.selectbox(label, [session.NOT_GIVEN, *block.labels], key=field)
         st.multiselect(
             f"Onboarding likes: {NOUNS} the person says they like (optional)", options=list(TITLES), key=session.key(session.LIKED),
             format_func=lambda i: TITLES.get(i, str(i)), placeholder="Search titles…", max_selections=20,
@@ -96,6 +100,7 @@ with left:
 
 
 def rank_change(item_id, rank: int, previous: dict) -> str:
+    """▲/▼ places, = or 🆕 against ``previous`` (item id → rank in the list before the latest change)."""
     if not previous:
         return ""
     if item_id not in previous:
@@ -117,15 +122,53 @@ def highlighted(influence: pd.DataFrame, text: str) -> str:
     return " ".join(spans)
 
 
-def rate(explorer, name: str, item_id, key: str, current_ranks: tuple) -> None:
+def attributed(words: pd.DataFrame, text: str) -> str:
+    """The profile as typed, each word shaded by its share of the score; words the model never read are struck
+    through, and carry the reading's term (rules out, era) they became, if any."""
+    limit = max(1e-6, float(words["total"].abs().max())) if len(words) else 1.0
+    spans, at = [], 0
+    for row in words.itertuples():
+        spans.append(literal.md(text[at : row.start]))
+        alpha = min(1.0, abs(row.total) / limit)
+        colour = f"rgba(37,99,235,{alpha:.2f})" if row.total > 0 else f"rgba(239,68,68,{alpha:.2f})"
+        if row.read:
+            tip = f"{row.total:+.3f}: read by the model" + (
+                f" ({row.ig:+.3f}) and part of the era term ({row.credit:+.3f})" if row.term else ""
+            )
+            style = f"background:{colour};padding:1px 3px;border-radius:3px"
+        else:
+            how = {"avoid": "the rules-out term", "era": "the era term"}.get(row.term)
+            tip = "not read by the model (taken out before embedding); " + (
+                f"carries {row.credit:+.3f} of {how}" if how else "adds nothing to this score"
+            )
+            style = f"background:{colour};padding:1px 3px;border-radius:3px;text-decoration:line-through;color:#64748b"
+        spans.append(f"<span title=\"{html.escape(tip)}\" style='{style}'>{literal.md(text[row.start : row.end])}</span>")
+        at = row.end
+    spans.append(literal.md(text[at:]))
+    return "".join(spans)
+
+
+def attribution_section(attribution: ScoreAttribution, text: str, listed: float) -> None:
+    """Integrated gradients over the text the model read, and the listed score as a sum of its parts."""
+    st.markdown(attributed(attribution.words, text), unsafe_allow_html=True)
+    names = list(attribution.parts)
+    shown = charts.rounded([*attribution.parts.values()], 3)
+    total = round(sum(shown), 3)
+    frame = pd.DataFrame({"part of r̂": [*names, "r̂ (the list's score)"], "value": [f"{v:+.3f}" for v in [*shown, total]]})
+    st.table(frame.set_index("part of r̂"), border="horizontal")
+    st.caption(
+        "Blue words raise this item's score, red words lower it (hover a word for its share). Struck-through words were "
+        "taken out before the language model embedded the profile — a ruled-out clause reaches the score through the "
+        f"rules-out term instead, credited to its words. Integrated gradients: {IG_STEPS} steps from a neutral [MASK] "
+        f"text to the text the model read (“{literal.md(attribution.model_text)}”); the parts add up to the score "
+        f"in the list ({listed:.2f})."
+    )
+
+
+def rate(explorer, name: str, item_id, key: str) -> None:
     """Star-rating callback (``st.feedback`` gives the star's index, 0 for 1★): 1★ is a dislike (y = 0), 5★ a like (y = 1)."""
     if st.session_state.get(key) is not None:
-        session.give_feedback(explorer, name, item_id, int(st.session_state[key]) + 1, current_ranks)
-
-
-def feedback_label(signal: str | int) -> str:
-    """How a persona's signal reads: 👍 like, 👎 dislike or n★."""
-    return {"like": "👍 like", "dislike": "👎 dislike"}.get(signal, f"{signal}★")
+        session.give_feedback(explorer, name, item_id, int(st.session_state[key]) + 1)
 
 
 def persona_card(entry: session.SessionPersona) -> None:
@@ -143,16 +186,20 @@ def persona_card(entry: session.SessionPersona) -> None:
             st.markdown(f"**Profile text:** {literal.md(text[:400])}{'…' if len(text) > 400 else ''}", unsafe_allow_html=True)
         else:
             st.markdown("**Profile text:** *none* — built from the demographics and onboarding likes below.")
-        demographics = persona.demographics or {}
-        described = ", ".join(f"{key} {literal.md(str(value))}" for key, value in demographics.items()) or "*not given*"
-        st.markdown(f"**Demographics:** {described}", unsafe_allow_html=True)
+        # What the model was given: the form's demographics, and what the text says where the form left a field empty.
+        typed = persona.demographics or {}
+        described = ", ".join(
+            f"{key} {literal.md(str(value))}" + ("" if key in typed else " *(from the text)*")
+            for key, value in entry.state.demographics.items()
+        )
+        st.markdown(f"**Demographics:** {described or '*not given*'}", unsafe_allow_html=True)
         picked = set(persona.liked)
         liked = (
             "; ".join(literal.md(TITLES.get(i, str(i))) + ("" if i in picked else " *(named in the text)*") for i in entry.state.liked)
             or "*none*"
         )
         st.markdown(f"**Onboarding likes:** {liked}", unsafe_allow_html=True)
-        given = "; ".join(f"{feedback_label(v)} {literal.md(TITLES.get(i, str(i)))}" for i, v in persona.feedback) or "*none yet*"
+        given = "; ".join(f"{session.signal_label(v)} {literal.md(TITLES.get(i, str(i)))}" for i, v in persona.feedback) or "*none yet*"
         st.markdown(f"**Feedback given:** {given}", unsafe_allow_html=True)
 
 
@@ -160,13 +207,13 @@ def reading_section(name: str, user) -> None:
     """How the words were read, as chips: click one to drop it (and again to bring it back); the list re-ranks."""
     if not user.text:
         return
-    original = explorer.read(user.text)
-    chips = session.reading_chips(original)
+    chips = session.reading_chips(session.chip_reading(explorer, session.personas()[name]))
     if not chips:
         st.caption(f"Reading: no genres, exclusions, named {NOUNS}, era or self-description found — the words alone drive the text part.")
+        correction_section(name, user)
         return
     current = session.reading_chips(user.reading) if user.reading is not None else chips
-    widget_key = f"chips-{name}-{hash(user.text) & 0xFFFF}"
+    widget_key = session.chips_key(name, user.text, chips)
     if widget_key not in st.session_state:
         st.session_state[widget_key] = [label for label in chips if label in current]
     st.pills(
@@ -176,13 +223,36 @@ def reading_section(name: str, user) -> None:
         help=f"Ruled-out genres and the era enter the score as their own terms (dot_avoid, dot_era); named {NOUNS} become onboarding "
         "likes and are never recommended back; what the person says about themselves fills in the demographics the form leaves empty.",
     )  # fmt: skip
+    correction_section(name, user)
     for match in user.reading.titles if user.reading else ():
         if not match.confident and match.alternatives:
-            cols = st.columns([0.34] + [0.22] * min(3, len(match.alternatives)), vertical_alignment="center")
-            cols[0].caption(f"“{literal.md(match.query)}” is unsure — did you mean:")
-            for col, (item_id, title, score) in zip(cols[1:], match.alternatives[:3]):
-                col.button(literal.md(title), key=f"alt-{name}-{match.query}-{item_id}", help=f"match score {score:.0f}/100",
-                           on_click=session.choose_title, args=(explorer, name, match.query, item_id, title))  # fmt: skip
+            # A row that wraps: every title shown whole, however long.
+            with st.container(horizontal=True, vertical_alignment="center", key=f"alternatives-{name}-{match.query}"):
+                st.caption(f"“{literal.md(match.query)}” is unsure — did you mean:")
+                for item_id, title, score in match.alternatives[:3]:
+                    st.button(literal.md(title), key=f"alt-{name}-{match.query}-{item_id}", help=f"match score {score:.0f}/100", width="content",
+                              on_click=session.choose_title, args=(explorer, name, match.query, item_id, title))  # fmt: skip
+
+
+def correction_section(name: str, user) -> None:
+    """Flip a genre the reading got the wrong way round, or add one it missed: the list follows at once."""
+    genres = list(explorer.reader.genres)
+    if not genres:
+        return
+    reading = user.reading
+    with st.expander("✏️ Correct the reading — flip a genre or add one it missed"):
+        cols = st.columns([0.45, 0.33, 0.22], vertical_alignment="bottom")
+        genre = cols[0].selectbox("Genre", genres, index=None, key=f"fix-genre-{name}", placeholder="Pick a genre…")
+        now = "wants" if reading and genre in reading.wants else "rules out" if reading and genre in reading.rules_out else None
+        how = cols[1].segmented_control("The person", ["wants", "rules out"], key=f"fix-kind-{name}", default="rules out")
+        kind = {"wants": "wants", "rules out": "rules_out"}.get(how)
+        cols[2].button("Apply", key=f"fix-{name}", width="stretch", disabled=genre is None or kind is None or how == now,
+                       on_click=session.correct_genre, args=(explorer, name, kind, genre))  # fmt: skip
+        st.caption(
+            (f"Read now: {genre} is {'wanted' if now == 'wants' else 'ruled out'}. " if genre and now else "")
+            + f"A ruled-out genre costs every {NOUN} that has it (the rules-out term); a wanted one is read by the language "
+            f"model. {NOUNS.capitalize()} the reading missed: add them as onboarding likes in the form."
+        )
 
 
 def bias_label(scale: float) -> str:
@@ -234,6 +304,16 @@ def results(k: int) -> None:
     names = list(session.personas())
     if not names:
         st.info("👈 Describe a person (or pick a ready-made persona) and press **Recommend**.")
+        # Something to read while typing, and the chart library loaded before the first list needs it (~2 s of a
+        # browser's first chart, otherwise paid on the first Recommend).
+        # Something to read while typing, and the chart library loaded before the first list needs it (~2 s of a
+        # browser's first chart, otherwise paid on the first Recommend).
+        warm = resources.derived(("mean warm-user weights",), lambda: explorer.warm_user_weights().drop(columns=[C.USER]).mean().to_dict())
+        st.plotly_chart(charts.weights_bar(warm, "Fusion weights α of the catalogue's users, on average"), width="stretch")
+        st.caption(
+            f"How much each source of evidence weighs, on average, for the {explorer.status()['n_users']:,} users the model was "
+            "trained on. A new persona has no collaborative part: its own weights show here once it is made."
+        )
         return
     if st.session_state.get(session.SHOWN) not in names:
         current = st.session_state.get(session.ACTIVE)
@@ -247,8 +327,11 @@ def results(k: int) -> None:
     for warning in user.warnings:
         st.warning(literal.md(warning))
     scale = session.bias_scale()
-    recs = explorer.recommend(user, k=k, item_bias_scale=scale)
-    previous = dict(entry.previous_ranks)
+    # Ranked once at the longest list the slider offers: what k shows, and what the next change is compared with.
+    longest = explorer.recommend(user, k=50, item_bias_scale=scale)
+    recs = longest.head(k)
+    shown = session.compare_with_last(name, entry, scale, dict(zip(longest[C.ITEM], longest["rank"])))
+    previous = shown.previous
     # Keywords of what the model embeds: the text without the clauses that rule things out.
     embedded = (user.reading.kept_text if user.reading is not None else "") or user.text
     keywords = interest_keywords(explorer, embedded) if user.text else pd.DataFrame({"keyword": []})
@@ -310,37 +393,33 @@ def results(k: int) -> None:
                 "p: profile = before any feedback; p: before → p: now = the last update only; Δp = p now − p profile, the "
                 f"cumulative effect of all feedback (a disliked {NOUN}'s p can rise in a later update when another rating pulls the vector)."
             )
-            if previous:
-                dropped = [TITLES.get(i, i) for i in previous if i not in set(recs[C.ITEM]) and i not in user.seen]
-                if dropped:
-                    st.caption("Dropped out of the list: " + "; ".join(literal.md(str(t)) for t in dropped[:10]))
 
     st.markdown(f"#### Top-{k} — like, dislike or rate to update the user online")
+    if previous:
+        listed = set(recs[C.ITEM])
+        dropped = [TITLES.get(i, i) for i, rank in previous.items() if rank <= k and i not in listed and i not in user.seen]
+        st.caption(
+            f"▲▼🆕 compare with the list before the latest change: **{literal.md(shown.change)}**."
+            + (" Dropped out of the list: " + "; ".join(literal.md(str(t)) for t in dropped[:10]) + "." if dropped else "")
+        )
     widths = [0.09, 0.34, 0.10, 0.09, 0.09, 0.29]
     header = st.columns(widths, gap="small")
     for col, label in zip(header, ["rank", "title", "score", "", "", "rate"]):
         col.caption(label)
-    current_ranks = tuple(zip(recs[C.ITEM], recs["rank"]))
     for row in recs.itertuples():
         cols = st.columns(widths, vertical_alignment="center", gap="small")
         cols[0].markdown(f"**{row.rank}**  \n<small>{rank_change(row.item_id, row.rank, previous)}</small>", unsafe_allow_html=True)
         cols[1].markdown(f"{literal.md(row.title)}  \n<small>{literal.md(', '.join(row.genres))}</small>", unsafe_allow_html=True)
         cols[2].write(f"{row.score:.2f}")
         args = (explorer, name, row.item_id)
-        cols[3].button(
-            "👍", key=f"like-{name}-{row.item_id}", help="Like (y = 1)", on_click=session.give_feedback, args=(*args, "like", current_ranks)
-        )
+        cols[3].button("👍", key=f"like-{name}-{row.item_id}", help="Like (y = 1)", on_click=session.give_feedback, args=(*args, "like"))
         cols[4].button(
-            "👎",
-            key=f"dislike-{name}-{row.item_id}",
-            help="Dislike (y = 0)",
-            on_click=session.give_feedback,
-            args=(*args, "dislike", current_ranks),
+            "👎", key=f"dislike-{name}-{row.item_id}", help="Dislike (y = 0)", on_click=session.give_feedback, args=(*args, "dislike")
         )
         # Five stars to click (st.feedback), one click instead of opening a drop-down; the star's index is 0 for 1★.
         key = f"stars-{name}-{row.item_id}-{len(user.feedback)}"
         with cols[5]:
-            st.feedback("stars", key=key, on_change=rate, args=(*args, key, current_ranks))
+            st.feedback("stars", key=key, on_change=rate, args=(*args, key))
 
     st.markdown("**Score of each recommendation, term by term** (bars stack to the ◆ score; blue parts come from the profile text)")
     st.plotly_chart(charts.score_breakdown(recs), width="stretch")
@@ -362,13 +441,8 @@ def results(k: int) -> None:
                 st.caption("Blue words raise this item's score, red words lower it (hover a word for the change in r̂ when it is left out).")
             else:
                 with st.spinner("Running the language model token by token…"):
-                    tokens = token_attribution(explorer, user, choice)
-                st.markdown(highlighted(tokens.rename(columns={"attribution": "delta"}), user.text), unsafe_allow_html=True)
-                total, gap = float(tokens["attribution"].sum()), float(tokens["score"].iloc[0] - tokens["baseline_score"].iloc[0])
-                st.caption(
-                    f"Word attributions sum to {total:+.3f}; r̂(profile) − r̂([MASK] profile) = {gap:+.3f} "
-                    f"(integrated gradients, {IG_STEPS} steps: the two agree up to the integration error)."
-                )
+                    attribution = score_attribution(explorer, user, choice, item_bias_scale=scale)
+                attribution_section(attribution, user.text, float(recs.set_index(C.ITEM).loc[choice, C.SCORE]))
 
 
 with right:
@@ -433,11 +507,19 @@ def confirm_replace(name: str) -> None:
             "Replace it, or keep theirs and save this one as a copy?"
         )
     if saved is not None:
-        st.caption(f"The saved one says: {literal.md(saved.persona.text[:200]) or '*no profile text*'}")
+        differences = session.persona_differences(saved.persona, session.personas()[name].persona, TITLES)
+        if differences:
+            st.caption("What differs:")
+            st.table(pd.DataFrame(differences).set_index("what"), border="horizontal")
+        else:
+            st.caption("The saved one and this session's are the same.")
     b = st.columns(3)
-    b[0].button("Replace it", key="confirm_replace", type="primary", on_click=session.replace_saved, args=(store, name, version))
-    b[1].button("Save as copy", key="save_copy", on_click=session.save_copy, args=(store, name))
-    b[2].button("Cancel", key="cancel_save", on_click=session.cancel_save)
+    b[0].button(
+        "Replace it", key="confirm_replace", type="primary", on_click=session.replace_saved, args=(store, name, version), width="stretch"
+    )
+    b[1].button("Save as copy", key="save_copy", on_click=session.save_copy, args=(store, name), width="stretch",
+                help="Keep the saved one and save this one under a free name; this session then works on the copy.")  # fmt: skip
+    b[2].button("Cancel", key="cancel_save", on_click=session.cancel_save, width="stretch")
 
 
 st.divider()
@@ -445,9 +527,10 @@ st.subheader("Save and share")
 active = session.active()
 try:
     store = resources.persona_store()
-    saved = store.names()
+    made_on = store.catalogues()  # every saved name, newest first, with the catalogue it was made on
+    saved = list(made_on)
 except StoreUnavailable as err:  # the database is down: everything but the saved list still works
-    store, saved = None, []
+    store, saved, made_on = None, [], {}
     st.error(f"The saved personas cannot be reached right now, so saving is off: {literal.md(err)}")
 cols = st.columns(3)
 with cols[0]:
@@ -457,7 +540,6 @@ with cols[0]:
     else:
         if store is not None:
             st.button(f"💾 Save “{literal.md(active.persona.name)}”", key="save", on_click=session.save, args=(store, active.persona.name))
-            confirm_replace(active.persona.name)
         st.markdown("**Share link** (opens this persona, feedback included, ready to edit)")
         st.code(share_url(active.persona), language=None, wrap_lines=True)
 with cols[1]:
@@ -467,7 +549,16 @@ with cols[1]:
     if not saved:
         st.caption("Nothing saved yet.")
     else:
-        st.selectbox("Saved", saved, key=session.SAVED_PICK, label_visibility="collapsed")
+        here = explorer.fingerprint
+
+        def saved_label(name: str) -> str:
+            catalogue = made_on.get(name)
+            if catalogue is None:
+                return f"{name} · catalogue not recorded"
+            return name if catalogue.get("fingerprint") == here else f"{name} · on {catalogue.get('name', '?')}"
+
+        st.selectbox("Saved", saved, key=session.SAVED_PICK, label_visibility="collapsed", format_func=saved_label,
+                     help="Personas made on another catalogue say which; opening one offers to switch to it.")  # fmt: skip
         b = st.columns(2)
         b[0].button("Open", key="open_saved", on_click=session.open_saved, args=(explorer, store), width="stretch")
         b[1].button("🗑 Delete", key="delete_saved", on_click=session.delete_saved, args=(store,), width="stretch")
@@ -482,3 +573,5 @@ with cols[2]:
         st.button("Rename", key="rename", on_click=session.rename_saved, args=(store, "rename_old", "rename_new"))
     else:
         st.caption("Nothing saved yet.")
+if store is not None and active is not None:
+    confirm_replace(active.persona.name)  # full width: the differences need the room

@@ -118,7 +118,7 @@ def train_or_load(
         info = dict(saved["info"], trained_now=False)
     else:
         started = time.perf_counter()
-        profiles = write_profiles(dataset, ratings, users, seed=config.seed)
+        profiles = write_profiles(dataset, ratings, users, seed=config.seed, progress=lambda m, f: say(m, 0.15))
         written, misses = time.perf_counter(), encoder.misses
         data = build_training_data(
             dataset, encoder, user_space, item_space, item_vectors,

@@ -97,6 +97,8 @@ class Explorer:
         self.popularity = np.bincount(dataset.item_ids.indices(ratings[C.ITEM]), minlength=dataset.n_items)
         seen = ratings.groupby(C.USER)[C.ITEM].apply(list).to_dict()
         self._seen = {u: set(items) for u, items in seen.items()}
+        self.same_as = _same_as(dataset, self.popularity)
+        self._fingerprint: str | None = None
         self._warm_users: dict[int, UserState] = {}
         self._user_matrix: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         # How a score reads as a like-probability (recsys.calibration); the identity until one is fitted.
@@ -211,6 +213,21 @@ class Explorer:
             self._item_columns[name] = self.dataset.items[name].to_numpy()
         return self._item_columns[name]
 
+    @property
+    def fingerprint(self) -> str:
+        """The catalogue's content fingerprint (:meth:`recsys.data.Dataset.fingerprint`): what a persona is tied to."""
+        if self._fingerprint is None:
+            self._fingerprint = self.dataset.fingerprint()
+        return self._fingerprint
+
+    def hidden_rows(self, user: UserState) -> np.ndarray:
+        """Rows never recommended to ``user``: what they have seen, the candidates of a title the reading is unsure
+        of, any other entry of these, and every second entry of an item the catalogue lists twice (see :func:`_same_as`)."""
+        # An unsure title's candidates wait until the person says which one they meant: never recommended back meanwhile.
+        unsure = {i for m in (user.reading.titles if user.reading is not None else ()) if not m.confident for i, _, _ in m.alternatives}
+        seen = self._item_rows([i for i in self.seen_by(user) | unsure if i in self.dataset.item_ids])
+        return np.flatnonzero((self.same_as != np.arange(len(self.same_as))) | np.isin(self.same_as, self.same_as[seen]))
+
     def seen_by(self, user: UserState) -> set:
         """Items the user has already given: onboarding likes, feedback, and a dataset user's history."""
         return user.seen | (self._seen.get(user.user_id, set()) if user.user_id is not None else set())
@@ -221,7 +238,13 @@ class Explorer:
         """The profile reader of this catalogue (built on first use)."""
         if self._reader is None:
             occupations = self.user_space.block(C.OCCUPATION).labels if C.OCCUPATION in self.user_space.columns else ()
-            self._reader = ProfileReader(self.items, occupations=occupations)
+            # Any other one-label user column (a bookshop's region) is read where the writer places themselves.
+            places = {
+                block.column: block.labels
+                for block in self.user_space.blocks
+                if block.kind == "one" and block.column not in (C.OCCUPATION, C.GENDER, C.AGE)
+            }
+            self._reader = ProfileReader(self.items, occupations=occupations, places=places)
         return self._reader
 
     def read(self, text: str) -> Reading:
@@ -255,9 +278,7 @@ class Explorer:
         rows = self._item_rows(liked, "liked item")
         if not has_text and not clean_demo and not liked:
             raise ValueError("the persona is empty: describe the person with profile text, demographics or liked items")
-        # Sentence embeddings cannot read negation: the model sees the text without what it rules out.
-        for_model = reading.kept_text or (_NO_TEXT if reading.rules_out else shown)
-        text_vector = self.encoder.encode([for_model or _NO_TEXT])[0]
+        text_vector = self.encoder.encode([model_text(shown, reading)])[0]
         demo = self.user_space.encode(clean_demo)[None, :].astype(np.float32)
         h, beta, alpha = self._user_parts(
             text_vector[None, :], demo, np.zeros(1, np.int64), np.zeros(1, bool), _history([rows]), has_text=np.array([has_text])
@@ -362,7 +383,7 @@ class Explorer:
         k = _check_k(k)
         vectors, biases = self.catalogue(item_weights)
         biases = biases * check_bias_scale(item_bias_scale)
-        hidden = self._item_rows(self.seen_by(user)) if exclude_seen else None
+        hidden = self.hidden_rows(user) if exclude_seen else None
         # Rank on the whole score (one inner product per item), then split the score of the k rows
         # shown into its terms: the same formula, without splitting every item's score at scale.
         top = top_k(scores(self.mu, user, vectors, biases), k, hidden)
@@ -529,6 +550,31 @@ class Explorer:
             "dataset": self.dataset.name, "n_users": self.dataset.n_users, "n_items": self.dataset.n_items,
             "n_ratings": len(self.dataset.ratings), "dimension": int(self.item_vectors.shape[1]),
         }  # fmt: skip
+
+
+def model_text(text: str, reading: Reading | None) -> str:
+    """What the language model embeds of a profile: sentence embeddings cannot read negation, so the text
+    without the clauses that rule things out (those enter the score as the ``avoid`` term instead)."""
+    if reading is not None and reading.kept_text:
+        return reading.kept_text
+    if reading is not None and reading.rules_out:
+        return _NO_TEXT
+    return text or _NO_TEXT
+
+
+def _same_as(dataset: Dataset, popularity: np.ndarray) -> np.ndarray:
+    """For each item row, the row that stands for it: itself, or — for an item the catalogue lists under two ids
+    (MovieLens-100k has 18 films twice, book catalogues list editions) — the entry with the most interactions
+    (ties: the first). Same title (case and spacing ignored) and, where the catalogue has one, same creator."""
+    titles = dataset.items[C.TITLE].astype(str).str.casefold().str.split().str.join(" ")
+    creator = dataset.creator_column
+    keys = titles if creator is None else titles + "\x1f" + dataset.items[creator].astype(str).str.casefold().str.strip()
+    group = pd.factorize(keys)[0]
+    order = np.lexsort((np.arange(len(group)), -popularity, group))  # by group, most interactions first, then row
+    first = np.empty(group.max() + 1 if len(group) else 0, dtype=np.int64)
+    is_first = np.r_[True, group[order][1:] != group[order][:-1]] if len(group) else np.zeros(0, bool)
+    first[group[order][is_first]] = order[is_first]
+    return first[group] if len(group) else np.zeros(0, np.int64)
 
 
 def _history(rows: Sequence[Sequence[int]], width: int = 1) -> np.ndarray:

@@ -229,6 +229,19 @@ class PersonaStore:
         with self._db.transaction() as db:
             return [row[0] for row in db.execute("SELECT name FROM personas ORDER BY saved DESC, name")]
 
+    def catalogues(self) -> dict[str, dict | None]:
+        """Every saved name with the catalogue its persona was made on (``None``: saved before personas recorded it)."""
+        with self._db.transaction() as db:
+            rows = db.execute("SELECT name, body FROM personas ORDER BY saved DESC, name").fetchall()
+        found = {}
+        for name, body in rows:
+            try:
+                catalogue = json.loads(body).get("catalogue")
+            except (ValueError, AttributeError):
+                catalogue = None
+            found[name] = catalogue if isinstance(catalogue, dict) else None
+        return found
+
     def entry(self, name: str) -> SavedPersona:
         """The row saved under ``name``; raises ``KeyError`` when there is none."""
         with self._db.transaction() as db:

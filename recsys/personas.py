@@ -52,6 +52,36 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") and not isinstance(value, (str, bytes)) else str(value)
 
 
+class OtherCatalogue(ValueError):
+    """A persona made on another catalogue than the one it is opened on (its item ids mean other items there)."""
+
+    def __init__(self, made_on: dict, opened_on: dict):
+        self.made_on, self.opened_on = made_on, opened_on
+        super().__init__(
+            f"it was made on the catalogue “{made_on.get('name', '?')}” (content {made_on.get('fingerprint', '?')}), and this "
+            f"session explores “{opened_on.get('name', '?')}” (content {opened_on.get('fingerprint', '?')}): its items would "
+            "mean other items here"
+        )
+
+
+def catalogue_of(explorer: Explorer) -> dict[str, str]:
+    """What a persona records of the catalogue it was made on: its name and content fingerprint."""
+    return {"name": str(explorer.dataset.name), "fingerprint": str(explorer.fingerprint)}
+
+
+def _catalogue_from_json(data: Any) -> dict[str, str] | None:
+    if data is None:
+        return None
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in ("name", "fingerprint")):
+        raise ValueError("a persona's catalogue must be a mapping with a 'name' and a 'fingerprint'")
+    return {"name": data["name"][:200], "fingerprint": data["fingerprint"][:64]}
+
+
+def plain_id(value: Any) -> Any:
+    """An item id as JSON keeps it: a numpy scalar as the Python number it holds."""
+    return value.item() if hasattr(value, "item") and not isinstance(value, (str, bytes)) else value
+
+
 def signal_of(value: Any) -> str | int:
     """A stored feedback signal: ``"like"``, ``"dislike"`` or 1–5 stars.
 
@@ -86,6 +116,9 @@ class Persona:
     liked: tuple = ()
     feedback: tuple = ()
     reading: dict | None = None  # the profile's reading as the person edited it (Reading.to_dict); None: read the text
+    #: The catalogue the item ids belong to (:func:`catalogue_of`); ``None`` for personas saved or linked before
+    #: personas recorded it.
+    catalogue: dict | None = None
 
     def with_signal(self, item_id: Any, signal: str | int) -> Persona:
         """The same persona with one more signal (replacing an earlier one on the same item)."""
@@ -93,8 +126,17 @@ class Persona:
         return replace(self, feedback=(*kept, (item_id, signal_of(signal))))
 
     def user(self, explorer: Explorer) -> UserState:
-        """Replay the persona through the engine (raises ``ValueError`` on bad input)."""
+        """Replay the persona through the engine.
+
+        Raises:
+            OtherCatalogue: the persona was made on another catalogue (never remapped by id).
+            ValueError: bad input.
+        """
         from recsys.reading import Reading
+
+        here = catalogue_of(explorer)
+        if self.catalogue is not None and self.catalogue["fingerprint"] != here["fingerprint"]:
+            raise OtherCatalogue(self.catalogue, here)
 
         reading = Reading.from_dict(self.reading) if self.reading is not None else None
         state = explorer.new_user(self.text, self.demographics, liked=self.liked, reading=reading)
@@ -108,7 +150,9 @@ class Persona:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["liked"], data["feedback"] = list(self.liked), [list(f) for f in self.feedback]
+        data["liked"], data["feedback"] = [plain_id(i) for i in self.liked], [[plain_id(i), s] for i, s in self.feedback]
+        if self.catalogue is None:
+            data.pop("catalogue")
         return data
 
     @classmethod
@@ -134,7 +178,7 @@ class Persona:
         liked = data.get("liked", [])
         if not isinstance(liked, list):
             raise ValueError("persona onboarding likes must be a list of item ids")
-        return cls(name, data["text"], demographics, tuple(liked), feedback, reading)
+        return cls(name, data["text"], demographics, tuple(liked), feedback, reading, _catalogue_from_json(data.get("catalogue")))
 
     def to_token(self) -> str:
         """A URL-safe token for ``?persona=…``."""

@@ -427,6 +427,29 @@ class Reading:
             return replace(self, demographics={k: v for k, v in self.demographics.items() if k != value})
         raise ValueError(f"unknown chip kind {kind!r}; expected one of {', '.join(CHIP_KINDS)}")
 
+    def with_genre(self, kind: str, genre: str, text: str) -> Reading:
+        """The same reading with ``genre`` wanted (``kind="wants"``) or ruled out (``"rules_out"``), wherever it was read.
+
+        A person's correction of a misreading (or a genre it missed). ``text`` is the profile as typed: what the
+        language model reads follows the correction — a ruled-out genre's words stay out of it (the ``avoid``
+        term carries it), a wanted genre is read (its name is added to the text the model reads when a
+        ruled-out clause took its words away).
+
+        Raises:
+            ValueError: ``kind`` is neither ``"wants"`` nor ``"rules_out"``.
+        """
+        if kind not in ("wants", "rules_out"):
+            raise ValueError(f"a genre is wanted or ruled out, not {kind!r}")
+        wants = tuple(g for g in self.wants if g != genre) + ((genre,) if kind == "wants" else ())
+        rules_out = tuple(g for g in self.rules_out if g != genre) + ((genre,) if kind == "rules_out" else ())
+        kept = self.kept_text
+        if kind == "wants" and genre in self.rules_out:
+            # Its words were taken out with their clause: read the whole text again when nothing else is ruled out.
+            kept = "" if not rules_out else f"{kept or text} {genre}".strip()
+        elif kind == "rules_out" and not self.rules_out:
+            kept = text  # nothing was taken out yet: the model reads the text as typed, the avoid term does the rest
+        return replace(self, wants=wants, rules_out=rules_out, kept_text=kept, notes=_drop_notes(self.notes, genre))
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict (for persona links and SQLite); :meth:`from_dict` reverses it."""
         return {
@@ -493,6 +516,9 @@ class ProfileReader:
             are always added, so another catalogue's genres work by name; labels the
             catalogue does not use are dropped.
         occupations: the occupation vocabulary; an occupation is read only if its label is here.
+        places: other categorical user columns and their labels (a bookshop's ``region``: "Scotland",
+            "North East", …): a label is read when the writer places themselves there ("I live in
+            Scotland", "I'm from the North East", "based in London", "moved to Wales").
         year_range: the catalogue's first and last year; default from ``items``.
 
     Example:
@@ -512,7 +538,13 @@ class ProfileReader:
         genre_lexicon: Mapping[str, Sequence[str]] | None = None,
         occupations: Sequence[str] = (),
         year_range: tuple[int, int] | None = None,
+        places: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
+        # Folded label words → (column, label), longest labels first so "North East" wins over "East".
+        self._places = sorted(
+            ((tuple(_fold_word(w) for w in str(label).split()), column, str(label)) for column, labels in (places or {}).items() for label in labels if str(label).strip()),
+            key=lambda entry: -len(entry[0]),
+        )  # fmt: skip
         self.occupations = tuple(str(o) for o in occupations)
         self._occupations = frozenset(self.occupations)
         # The labels themselves are job words too ("Healthcare by day").
@@ -690,7 +722,24 @@ class ProfileReader:
                 if job in self._occupations:
                     out["occupation"] = job
                     break
+        for column, label in self._placed(folds, negated):
+            out.setdefault(column, label)
         return out
+
+    def _placed(self, folds: list[str], negated: list[bool]) -> list[tuple[str, str]]:
+        """``(column, label)`` of each place the writer puts themselves in ("I live in Scotland")."""
+        found = []
+        for u in range(len(folds)):
+            for words, column, label in self._places:
+                if tuple(folds[u : u + len(words)]) != words or negated[u]:
+                    continue
+                before = folds[max(0, u - 3) : u]
+                if before[-1:] == ["the"]:
+                    before = folds[max(0, u - 4) : u - 1]
+                if _PLACE_CUE(before):
+                    found.append((column, label))
+                    break
+        return found
 
 
 # ======================================================================================
@@ -1925,6 +1974,16 @@ def _era_from_dict(data: Any) -> EraWindow | None:
     if not isinstance(phrase, str):
         raise ValueError("era phrase must be a string")
     return EraWindow(start, end, phrase, firm)
+
+
+def _PLACE_CUE(before: list[str]) -> bool:
+    """Do the words just before a place put the writer there: "live in", "I'm from", "based in", "moved to"…"""
+    last, previous = (before[-1] if before else ""), (before[-2] if len(before) > 1 else "")
+    if last == "from":
+        return previous in ("i'm", "im", "am", "come", "comes", "hail", "originally", "i")
+    if last == "in":
+        return previous in ("live", "living", "lives", "based", "i'm", "im", "am", "reside", "stay", "settled")
+    return last == "to" and previous in ("moved", "relocated")
 
 
 def _demographics_from_dict(data: Any) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from recsys import columns as C
 from recsys.data import Dataset
 from recsys.encoder import TextEncoder
 from recsys.features import FeatureSpace
+from recsys.jobs import Step
 from recsys.modalities import ITEM_NAMES, USER_NAMES, availability, enabled_mask
 from recsys.model import FusionScorer, Parts
 from recsys.profiles import (
@@ -108,10 +109,12 @@ class Profiles:
         return self.texts[user][len(PROFILE_PREFIXES)], self.history[user][len(PROFILE_PREFIXES)]
 
 
-def write_profiles(dataset: Dataset, ratings: pd.DataFrame, users: Sequence[int], seed: int) -> Profiles:
+def write_profiles(
+    dataset: Dataset, ratings: pd.DataFrame, users: Sequence[int], seed: int, progress: Callable[[str, float], None] | None = None
+) -> Profiles:
     """Several profiles per user: onboarding prefixes (by timestamp) of their positives, and
     two summaries of their whole taste (a sentence, and keywords only) whose onboarding
-    items are a random sample."""
+    items are a random sample. ``progress(message, fraction)`` hears how many users are done."""
     rates = genre_base_rates(dataset, ratings)
     pos = dataset.positives(ratings).sort_values([C.USER, C.TIMESTAMP], kind="stable")
     by_user = pos.groupby(C.USER)[C.ITEM].apply(list).to_dict()
@@ -120,7 +123,9 @@ def write_profiles(dataset: Dataset, ratings: pd.DataFrame, users: Sequence[int]
     focus: list[list[list[str]]] = [[] for _ in range(dataset.n_users)]
     item_genres = dataset.items[C.GENRES].tolist()
     item_creators = dataset.items[dataset.creator_column].tolist() if dataset.creator_column else []
-    for row in users:
+    for done, row in enumerate(users):
+        if progress is not None and done % 500 == 0:
+            progress(f"Writing user profiles: {done:,} of {len(users):,} users", done / max(len(users), 1))
         # One generator per user: a user's profiles do not depend on who else is in the split,
         # so the embedding cache is shared between the app's model and benchmark splits.
         rng = np.random.default_rng([seed, int(row)])
@@ -177,6 +182,8 @@ def write_profiles(dataset: Dataset, ratings: pd.DataFrame, users: Sequence[int]
                 else [i for i in named if dataset.items.iloc[i][C.TITLE] in text or short_title(dataset.items.iloc[i][C.TITLE]) in text]
             )
             focus[row].append(asked)
+    if progress is not None:
+        progress(f"Writing user profiles: {len(users):,} of {len(users):,} users", 1.0)
     return Profiles(texts, history, focus)
 
 
@@ -268,8 +275,11 @@ def build_training_data(
 
     def report(done: int, total: int) -> None:
         if progress is not None:
-            progress(f"Embedding {total:,} synthetic user profiles", done / max(total, 1))
+            cached = f" ({len(flat) - total:,} more were embedded before)" if total < len(flat) else ""
+            progress(f"Embedding user profiles: {done:,} of {total:,}{cached}", done / max(total, 1))
 
+    if progress is not None:
+        progress("Embedding user profiles", 0.0)  # the step starts here, before its first count
     vectors = encoder.encode(flat, progress=report)
     user_text = np.zeros((dataset.n_users, n_variants, encoder.dim), dtype=np.float32)
     user_text[train_users] = vectors.reshape(len(train_users), n_variants, encoder.dim)
@@ -305,6 +315,48 @@ def build_training_data(
         train_items=torch.from_numpy(np.asarray(train_items, dtype=np.int64)),
         item_counts=np.bincount(dataset.item_ids.indices(ratings[C.ITEM]), minlength=dataset.n_items),
     )
+
+
+#: How long the training steps take on the reference machine (2 cores, one torch thread, as the app trains;
+#: measured on the example bookshop and `python -m recsys bench --scale`). A running training rescales
+#: them by its own pace (:class:`recsys.jobs.Estimate`), so they only need the right proportions.
+TEXT_SECONDS_PER_CHAR = 4.5e-5  # the text model, per character embedded
+PROFILE_CHARS = 75  # a synthetic profile's typical length
+WRITE_SECONDS = (1e-3, 3e-4)  # writing profiles: per user, per interaction
+FIT_BATCH_SECONDS = (5e-3, 4e-5, 2e-8)  # one full-path batch: fixed, per item, per user × item
+SAMPLED_UPDATE_SECONDS = 0.2
+
+
+def planned_steps(dataset: Dataset, encoder: TextEncoder, config: TrainConfig = TrainConfig(), trained: bool = False) -> list[Step]:
+    """The steps :func:`recsys.artifacts.train_or_load` reports for ``dataset`` (all of it), as they are
+    named in its progress messages, each with its expected length (see :class:`recsys.jobs.Step`).
+
+    ``trained``: the model is in the cache, so it is loaded instead of trained.
+    """
+    texts = dataset.items[C.TEXT].tolist()
+    _, missing = encoder.store.lookup([encoder.key(t) for t in texts])
+    steps = [Step("Embedding item texts", "item texts", TEXT_SECONDS_PER_CHAR * sum(len(texts[i]) for i in missing), len(missing), "text")]
+    if trained:
+        return [*steps, Step("Loading the trained model", "Loading the trained model", 1.0)]
+    n_users, n_items = dataset.ratings[C.USER].nunique(), dataset.n_items
+    n_profiles = n_users * N_VARIANTS
+    if n_items > config.sampled_above:
+        fit = Step(
+            "Training the model", "Training the fusion model", SAMPLED_UPDATE_SECONDS * config.sampled_updates, config.sampled_updates
+        )
+    else:
+        batches = -(-n_users // config.batch_users)
+        fixed, per_item, per_pair = FIT_BATCH_SECONDS
+        per_step = batches * (fixed + per_item * n_items) + per_pair * n_users * n_items
+        fit = Step("Training the model", "Training the fusion model", per_step * config.steps, config.steps)
+    return [
+        *steps,
+        Step(
+            "Writing user profiles", "Writing user profiles", WRITE_SECONDS[0] * n_users + WRITE_SECONDS[1] * len(dataset.ratings), n_users
+        ),
+        Step("Embedding user profiles", "Embedding user profiles", TEXT_SECONDS_PER_CHAR * PROFILE_CHARS * n_profiles, n_profiles, "text"),
+        fit,
+    ]
 
 
 def history_vectors(history: torch.Tensor, item_vectors: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -381,6 +433,8 @@ def _fit_full(model, optimizer, data: TrainingData, config: TrainConfig, gen, lo
     item_ids = torch.arange(n_items)
     item_enabled = config.enabled("item")
     batch = min(config.batch_users, len(data.train_users))
+    if progress is not None:
+        progress(f"Training the fusion model: step 0 of {config.steps}", 0.0)
     for step in range(config.steps):
         order = data.train_users[torch.randperm(len(data.train_users), generator=gen)]
         for start in range(0, len(order), batch):
@@ -409,7 +463,9 @@ def _fit_full(model, optimizer, data: TrainingData, config: TrainConfig, gen, lo
             optimizer.step()
         log["loss"].append(float(loss.detach()))
         if progress is not None and (step % 10 == 0 or step == config.steps - 1):
-            progress(f"Training the fusion model (step {step + 1}/{config.steps}, loss {log['loss'][-1]:.3f})", (step + 1) / config.steps)
+            progress(
+                f"Training the fusion model: step {step + 1} of {config.steps} (loss {log['loss'][-1]:.3f})", (step + 1) / config.steps
+            )
 
 
 def _fit_sampled(model, optimizer, data: TrainingData, config: TrainConfig, gen, anchors: torch.Tensor, log: dict, progress) -> None:
@@ -431,6 +487,8 @@ def _fit_sampled(model, optimizer, data: TrainingData, config: TrainConfig, gen,
     in_train[data.train_items] = True
     local = torch.full((n_items,), -1, dtype=torch.int64)  # catalogue row → position among this update's rows
     order, cursor = torch.empty(0, dtype=torch.int64), 0
+    if progress is not None:
+        progress(f"Training the fusion model: update 0 of {config.sampled_updates} on sampled candidates", 0.0)
     for step in range(config.sampled_updates):
         if cursor + batch > len(order):
             order, cursor = data.train_users[torch.randperm(len(data.train_users), generator=gen)], 0
@@ -479,6 +537,6 @@ def _fit_sampled(model, optimizer, data: TrainingData, config: TrainConfig, gen,
         log["loss"].append(float(loss.detach()))
         if progress is not None and (step % 10 == 0 or step == config.sampled_updates - 1):
             progress(
-                f"Training the fusion model (update {step + 1}/{config.sampled_updates} on sampled candidates, loss {log['loss'][-1]:.3f})",
+                f"Training the fusion model: update {step + 1} of {config.sampled_updates} on sampled candidates (loss {log['loss'][-1]:.3f})",
                 (step + 1) / config.sampled_updates,
             )

@@ -28,10 +28,12 @@ MAX_FILES = 16
 
 @dataclass(frozen=True)
 class Collected:
-    """The folder an upload was written to, and what was left out of it (one sentence per file)."""
+    """The folder an upload was written to, what was left out of it (one sentence per file), and which
+    earlier files a newer one of the same role replaced (one sentence each)."""
 
     folder: Path | None
     skipped: tuple[str, ...]
+    replaced: tuple[str, ...] = ()
 
 
 def role_of(name: str) -> str | None:
@@ -86,46 +88,71 @@ def _unzipped(name: str, payload: bytes, budget: int) -> tuple[list[tuple[str, b
     return found, skipped
 
 
+def size(n_bytes: int) -> str:
+    """A file size as the browser's file list shows it (1 KB = 1,000 bytes): ``"980 B"``, ``"12.4 KB"``, ``"3.1 MB"``."""
+    for unit, scale in (("MB", 10**6), ("KB", 10**3)):
+        if n_bytes >= scale:
+            return f"{n_bytes / scale:.1f} {unit}"
+    return f"{n_bytes} B"
+
+
+def _sizes(new: int, old: int) -> tuple[str, str]:
+    """Two sizes told apart: in bytes when they read the same rounded."""
+    return (size(new), size(old)) if size(new) != size(old) else (f"{new:,} bytes", f"{old:,} bytes")
+
+
 def collect(files: list[tuple[str, bytes]], root: Path | None = None) -> Collected:
     """Write uploaded ``(name, bytes)`` pairs as a catalogue folder under ``root`` (default: the cache's ``uploads``).
 
-    A ``.zip`` is unpacked (only catalogue files, by their base name; at most 200 MiB in
-    all). A file whose name is not a catalogue file is skipped and said so; when two files
-    claim the same role, the first one wins. Returns ``folder=None`` when nothing usable
-    was sent.
+    ``files`` come in the order they were uploaded, oldest first. A ``.zip`` is unpacked
+    (only catalogue files, by their base name; at most 200 MiB in all). A file whose name is
+    not a catalogue file is skipped and said so. When two uploads hold a file of the same
+    role, the newer one is used — a corrected ``items.csv`` sent after a broken one replaces
+    it — and ``replaced`` says so; two files of one role inside the same ``.zip`` are
+    ambiguous, so the first is used and the other skipped. Returns ``folder=None`` when
+    nothing usable was sent.
     """
-    chosen: dict[str, bytes] = {}
+    chosen: dict[str, tuple[bytes, int, str]] = {}  # role → (bytes, which upload, name as shown)
     skipped: list[str] = []
+    replaced: list[str] = []
     budget = MAX_UPLOAD_BYTES
-    for name, payload in files[:MAX_FILES]:
+    for position, (name, payload) in enumerate(files[:MAX_FILES]):
         shown = name[:80]
         if name.lower().endswith(".zip"):
             inner, left_out = _unzipped(shown, payload, budget)
             skipped += left_out
-        elif role_of(name) is None:
+        elif (role := role_of(name)) is None:
             skipped.append(
                 f"{shown}: not a catalogue file (expected items, interactions, users as .csv or .parquet, {SETTINGS}, or GroupLens files)"
             )
             continue
-        elif len(payload) > budget:
+        elif len(payload) > budget + sum(len(data) for r, (data, _, _) in chosen.items() if _slot(r) == _slot(role)):
             skipped.append(f"{shown}: over the {MAX_UPLOAD_BYTES // 2**20} MiB allowed for all files together")
             continue
         else:
             inner = [(name, payload)]
         for inner_name, data in inner:
             role = role_of(inner_name)
-            if _slot(role) in {_slot(r) for r in chosen}:
-                skipped.append(f"{inner_name[:80]}: a second {_slot(role)} file; the first one is used")
-                continue
-            chosen[role] = data
+            label = inner_name[:80] if inner_name == name else f"{inner_name[:80]} (inside {shown})"
+            earlier = next((r for r in chosen if _slot(r) == _slot(role)), None)
+            if earlier is not None:
+                old_data, old_position, old_label = chosen[earlier]
+                if old_position == position:
+                    skipped.append(f"{label}: a second {_slot(role)} file in {shown}; the first one is used")
+                    continue
+                shown_new, shown_old = _sizes(len(data), len(old_data))
+                replaced.append(f"{label} ({shown_new}) replaces the {old_label} uploaded before it ({shown_old})")
+                del chosen[earlier]
+                budget += len(old_data)
+            chosen[role] = (data, position, label)
             budget -= len(data)
     skipped += [f"{name[:80]}: more than {MAX_FILES} files sent; the rest were not read" for name, _ in files[MAX_FILES : MAX_FILES + 1]]
     if not chosen:
-        return Collected(None, tuple(skipped))
+        return Collected(None, tuple(skipped), tuple(replaced))
     digest = hashlib.sha1()
     for role in sorted(chosen):
-        digest.update(role.encode() + b"\0" + hashlib.sha1(chosen[role]).digest())
+        digest.update(role.encode() + b"\0" + hashlib.sha1(chosen[role][0]).digest())
     folder = (root or cache_root() / "uploads") / digest.hexdigest()[:16]
-    for role, data in chosen.items():
+    for role, (data, _, _) in chosen.items():
         atomic_write_bytes(folder / role, data)
-    return Collected(folder, tuple(skipped))
+    return Collected(folder, tuple(skipped), tuple(replaced))

@@ -86,6 +86,7 @@ STEP_TIMEOUT_S = 120
 SERVER_ENV = {"MALLOC_ARENA_MAX": "2", "OMP_NUM_THREADS": "1"}  # as `make run` starts it
 #: Seconds a closed session is kept for a reconnect before the server may drop it (server.disconnectedSessionTTL).
 SESSION_TTL_S = 20
+SOLO_ROUNDS = 3  # rounds of the lone session whose steps' server CPU is read (LoadResult.cpu_ms_per_step)
 #: Streamlit processes behind the front door, as `make run` starts them (frontdoor.DEFAULT_WORKERS: one per core, at most 4).
 WORKERS = min(4, len(os.sched_getaffinity(0)))
 
@@ -149,6 +150,10 @@ class CpuMeter:
     def sample(self) -> None:
         for key, seconds in self._read().items():
             self.latest[key] = max(self.latest.get(key, 0.0), seconds)
+
+    def server_seconds(self) -> float:
+        """CPU seconds the server's processes have used so far (a fresh reading, unrounded)."""
+        return sum(v for k, v in self._read().items() if k[0] == "server")
 
     def used(self, side: str) -> float:
         return round(sum(v - self.start.get(k, 0.0) for k, v in self.latest.items() if k[0] == side), 1)
@@ -227,6 +232,9 @@ class Tally:
     errors: list[str] = field(default_factory=list)
     #: ``(step, what it showed)`` of every step, when asked for (``observe``); ``None`` keeps nothing.
     seen: list[tuple[str, object]] | None = None
+    #: The server's CPU ms per step, when ``meter`` is given (one session alone: every CPU second is that step's).
+    meter: CpuMeter | None = None
+    cpu_ms: dict[str, list[float]] = field(default_factory=lambda: {step: [] for step in STEPS})
 
 
 def placed(text: str) -> tuple[str, ...]:
@@ -465,8 +473,12 @@ def _holds(step: str, run: Run, name: str, item: str) -> bool:
 async def _protocol_step(tally: Tally, step: str, name: str, item: str, request) -> Run:
     """Await ``request`` (a rerun not yet started), timed to its ``script_finished``; raise on a problem or a missing result."""
     started = time.perf_counter()
+    cpu_before = tally.meter.server_seconds() if tally.meter is not None else 0.0
     run = await request
     elapsed = (time.perf_counter() - started) * 1000
+    if tally.meter is not None:
+        await asyncio.sleep(0.2)  # the run's last messages leave the server after script_finished
+        tally.cpu_ms[step].append((tally.meter.server_seconds() - cpu_before) * 1000)
     problems = run.problems()
     if problems:
         raise RuntimeError(f"{step}: the page shows an error: {problems[0][:200]}")
@@ -575,6 +587,8 @@ class LoadResult:
     steps: dict[str, dict[str, float]]
     error_messages: list[str]
     load_average: list[float]
+    #: Median server CPU ms of each step, one session alone (``SOLO_ROUNDS`` rounds after the load).
+    cpu_ms_per_step: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
         return (
@@ -584,6 +598,11 @@ class LoadResult:
             f"({self.rss_held_mb:.0f} while closed sessions are held) "
             f"(peak {self.rss_peak_mb:.0f}), {self.seconds:.0f} s; CPU s: server {self.server_cpu_s:.0f}, browser {self.browser_cpu_s:.0f}, "
             f"driver {self.driver_cpu_s:.0f}"
+            + (
+                "; server CPU ms per step, one session alone: " + ", ".join(f"{k} {v:.0f}" for k, v in self.cpu_ms_per_step.items())
+                if self.cpu_ms_per_step
+                else ""
+            )
         )
 
 
@@ -652,12 +671,16 @@ def measure(
     asyncio.run(drive(base, sessions, rounds, tally, sample=sample, driver=driver))
     seconds = time.perf_counter() - clock
     rss_held, rss_end = settle(pid, settle_s, base)
+    # Then one session alone, its steps' CPU read off the server's processes (the clock's /proc resolution: 10 ms).
+    solo = Tally(meter=CpuMeter(pid))
+    asyncio.run(drive(base, 1, SOLO_ROUNDS, solo, driver="protocol", first=sessions))
+    cpu_per_step = {step: round(float(np.median(ms)), 0) for step, ms in solo.cpu_ms.items() if ms}
     overall = _percentiles([t for step in STEPS for t in tally.timings[step]])
     return LoadResult(
         sessions=sessions, rounds=rounds, driver=driver, workers=workers, errors=len(tally.errors), p50_ms=overall["p50_ms"], p95_ms=overall["p95_ms"],
         rss_start_mb=round(rss_start, 1), rss_peak_mb=round(max(peak), 1), rss_held_mb=round(rss_held, 1), rss_end_mb=round(rss_end, 1), seconds=round(seconds, 1),
         server_cpu_s=cpu.used("server"), browser_cpu_s=cpu.used("browser"), driver_cpu_s=cpu.driver(), cpus=os.cpu_count() or 1, steps={step: _percentiles(tally.timings[step]) for step in STEPS}, error_messages=tally.errors[:20],
-        load_average=[round(x, 2) for x in os.getloadavg()],
+        load_average=[round(x, 2) for x in os.getloadavg()], cpu_ms_per_step=cpu_per_step,
     )  # fmt: skip
 
 

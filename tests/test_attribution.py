@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recsys.analysis.attribution import interest_keywords, token_attribution, word_influence
+from recsys.analysis.attribution import interest_keywords, score_attribution, token_attribution, word_influence
 
 pytestmark = pytest.mark.slow
 
@@ -39,3 +39,24 @@ def test_token_level_attribution_is_complete_and_touches_no_weight(explorer):
     gap = tokens["score"].iloc[0] - tokens["baseline_score"].iloc[0]
     assert tokens["attribution"].sum() == pytest.approx(gap, abs=0.15)  # completeness, up to integration error
     assert all(p.grad is None for copy in explorer.encoder.replicas() for p in copy.parameters())  # whichever copy ran it
+
+
+def test_the_listed_score_splits_over_the_text_the_model_read_and_the_reading_terms(explorer):
+    user = explorer.new_user("I love 90s thrillers but can't stand gore")
+    assert user.reading.kept_text == "I love 90s thrillers"
+    horror = explorer.dataset.items[[("Horror" in g and "Thriller" in g) for g in explorer.dataset.items.genres]].item_id.iloc[0]
+    for item_id, scale in ((horror, 1.0), (horror, 0.5), (int(explorer.recommend(user, k=1).item_id.iloc[0]), 0.3)):
+        a = score_attribution(explorer, user, item_id, item_bias_scale=scale)
+        listed = explorer.explain(user, item_id, item_bias_scale=scale).score
+        assert a.score == pytest.approx(listed, abs=1e-6) and sum(a.parts.values()) == pytest.approx(listed, abs=1e-6)
+        assert a.path_end == pytest.approx(listed, abs=1e-3)  # the gradients ran over what the ranking scored
+        assert abs(a.parts["integration error"]) < 0.05
+        words = a.words.set_index("word")
+        assert not words.loc[["but", "can't", "stand", "gore"], "read"].any()
+        assert (words.loc[["but", "can't", "stand", "gore"], "ig"] == 0).all()
+        assert words.loc[["love", "90s", "thrillers"], "read"].all()
+        assert a.words["ig"].sum() == pytest.approx(a.parts["words the model read"], abs=1e-6)
+    horror_words = score_attribution(explorer, user, horror).words.set_index("word")
+    avoid = explorer.explain(user, horror).dot_by_user_term["avoid"]
+    assert avoid < -1  # a ruled-out genre costs the horror film
+    assert horror_words.loc[["but", "can't", "stand", "gore"], "credit"].sum() == pytest.approx(avoid, abs=1e-6)

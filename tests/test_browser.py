@@ -22,7 +22,7 @@ from recsys_bench.loadtest import CHROMIUM, FLAGS
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "screenshots"
-PAGES = ["Home", "New user", "New item", "Embedding map", "Score anatomy", "Fusion", "Evaluation"]
+PAGES = ["Home", "New user", "New film", "Embedding map", "Score anatomy", "Fusion", "Evaluation"]
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +98,7 @@ def test_every_page_a_persona_and_a_like(server, browser):
         page.get_by_role("link", name=title).first.click()
         wait_idle(page)
         assert_no_exception(page)
-        if title == "New item":
+        if title == "New film":
             page.get_by_role("button", name="Find its audience").click()
             wait_idle(page)
             assert page.get_by_text("Most likely audience").count() == 1
@@ -548,3 +548,80 @@ def test_damaged_huge_and_crafted_links_are_clear_messages(server, browser):
         page.get_by_text("This persona link could not be opened").wait_for(timeout=180_000)
         assert_no_exception(page)
         page.close()
+
+
+# ---------------------------------------------------------------- answers that add up and name their cause
+def slider_to(page, label: str, presses: int, key: str = "ArrowLeft") -> None:
+    """Move the slider labelled ``label`` by ``presses`` steps with the keyboard, as a person tabbing through would."""
+    page.locator("[data-testid='stSlider']").filter(has=page.get_by_text(label)).get_by_role("slider").focus()
+    for _ in range(presses):
+        page.keyboard.press(key)
+    wait_idle(page)
+
+
+def rank_cells(page) -> list[str]:
+    """The rank column's change marks (▲ n, ▼ n, =, 🆕 new), top to bottom."""
+    return [m.strip() for m in page.locator("small").all_inner_texts() if re.fullmatch(r"(▲|▼) \d+|=|🆕 new", m.strip())]
+
+
+def test_rank_arrows_name_the_pull_change_and_then_the_like(server, browser):
+    page = new_session(browser, 3200)
+    open_new_user(page, server)
+    fill_persona(page, "space operas and alien worlds", "Arrows")
+    assert not rank_cells(page)  # a first list compares with nothing
+    slider_to(page, "Popularity pull", 1, "Home")  # 1.00 → 0.00 at once
+    caption = page.get_by_text("compare with the list before the latest change").inner_text()
+    assert "popularity pull 1 → 0" in caption, caption
+    assert any(c.startswith(("▲", "▼", "🆕")) for c in rank_cells(page))
+    page.get_by_role("button", name="👍").first.click()
+    wait_idle(page)
+    caption = page.get_by_text("compare with the list before the latest change").inner_text()
+    assert "👍 like" in caption and "popularity" not in caption, caption
+    page.screenshot(path=str(SHOTS / "new_user_arrows.png"), full_page=True)
+    page.close()
+
+
+def test_integrated_gradients_add_up_to_the_listed_score(server, browser):
+    page = new_session(browser, 3600)
+    open_new_user(page, server)
+    fill_persona(page, "I love 90s thrillers but can't stand gore", "Gore")
+    slider_to(page, "Popularity pull", 10)  # b_i at half strength: the score the list shows is the one explained
+    page.get_by_text("Which words drive a recommendation?").click()
+    wait_idle(page)
+    page.get_by_text("integrated gradients (token level)").click()
+    page.get_by_text("the parts add up to the score in the list").wait_for(timeout=120_000)
+    wait_idle(page)
+    table = page.locator("[data-testid='stTable']").last
+    rows = [[cell.strip() for cell in row.locator("th, td").all_inner_texts()] for row in table.locator("tbody tr").all()]
+    values = [float(row[-1]) for row in rows]
+    parts, total = values[:-1], values[-1]
+    assert round(sum(parts), 3) == total, rows
+    rows = "[data-testid='stHorizontalBlock']:has(button:has-text('👍')):not(:has([data-testid='stHorizontalBlock']))"
+    listed = page.locator(rows).first  # the list's first row: rank, title, score, 👍, 👎, stars
+    assert f"{total:.2f}" == listed.locator("[data-testid='stMarkdownContainer']").nth(2).inner_text().strip()  # the #1 item's score
+    struck = page.locator("span[style*='line-through']").all_inner_texts()
+    assert {"stand", "gore"} <= set(struck), struck  # words the model never read
+    page.screenshot(path=str(SHOTS / "new_user_attribution.png"), full_page=True)
+    page.close()
+
+
+def test_a_reload_keeps_the_sessions_personas_and_no_other_browser_sees_them(server, browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 2600})
+    page = context.new_page()
+    open_new_user(page, server)
+    fill_persona(page, "space operas and alien worlds", "Kept one")
+    fill_persona(page, "gory slasher films", "Kept two")
+    page.get_by_role("button", name="👍").first.click()
+    wait_idle(page)
+    before = card_text(page)
+    assert "👍 like" in before
+    page.reload()
+    page.get_by_role("textbox", name="Profile text").wait_for(timeout=120_000)
+    wait_idle(page)
+    assert card_text(page) == before  # the persona shown, its like included
+    page.get_by_text("2 personas in this session").wait_for(timeout=30_000)
+    other = new_session(browser)
+    open_new_user(other, server)
+    assert other.locator(".st-key-persona_card").count() == 0 and other.get_by_text("0 personas in this session").count() == 1
+    other.close()
+    context.close()

@@ -20,7 +20,7 @@ from recsys_bench import loadtest
 from recsys_bench.loadtest import CHROMIUM, FLAGS
 
 pytestmark = pytest.mark.slow
-BOOK_PAGES = ["New user", "New item", "Embedding map", "Score anatomy", "Fusion", "Evaluation", "Catalogue", "Home"]
+BOOK_PAGES = ["New user", "New book", "Embedding map", "Score anatomy", "Fusion", "Evaluation", "Catalogue", "Home"]
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,7 @@ def test_a_server_on_the_bookshop_speaks_of_books_on_every_page(bookshop, browse
         for title in BOOK_PAGES:
             page.get_by_role("link", name=title).first.click()
             wait_idle(page)
-            if title == "New item":
+            if title == "New book":
                 page.get_by_role("button", name="Find its audience").click()
                 wait_idle(page)
                 expect(page.get_by_text("Most likely audience")).to_have_count(1, timeout=60_000)
@@ -92,7 +92,7 @@ def test_a_server_on_the_bookshop_speaks_of_books_on_every_page(bookshop, browse
             assert_no_exception(page)
             text = main_text(page)
             page.screenshot(path=str(SHOTS / f"bookshop_{title.lower().replace(' ', '_')}.png"), full_page=True)
-            if title in ("New user", "New item", "Embedding map", "Score anatomy", "Catalogue", "Home"):
+            if title in ("New user", "New book", "Embedding map", "Score anatomy", "Catalogue", "Home"):
                 assert "book" in text.lower(), (title, text[:400])
             words = [w for w in text.lower().split() if w.startswith("film")]
             # The Home page credits GroupLens' MovieLens (the default catalogue); nothing else may say "film".

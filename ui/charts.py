@@ -54,20 +54,85 @@ def short(text: str, n: int = 38) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def rounded(values: Sequence[float], decimals: int = 2) -> list[float]:
+def rounded(values: Sequence[float], decimals: int = 2, total: float | None = None) -> list[float]:
     """Round ``values`` so the rounded parts add up to their rounded total (largest remainder).
 
     Plain rounding of −0.434, −1.444, −0.354 and 2.904 gives parts summing to 0.67 under a
-    total of 0.67 or 0.68 depending on luck; here the parts always sum to ``round(sum, d)``.
+    total of 0.67 or 0.68 depending on luck; here the parts always sum to ``round(sum, d)``,
+    or to ``total`` when it is given: the number already shown for the whole (the parts of
+    ⟨e_u, e_i⟩ add up to the ⟨e_u, e_i⟩ of the formula). Each part is its value rounded down
+    or up, the ones with the largest remainders up.
+
+    Example:
+        >>> rounded([-0.434, -1.444, -0.354, 2.904])
+        [-0.43, -1.45, -0.35, 2.9]
+        >>> rounded([0.3333, 0.3333, 0.3334], 2, total=1.0)
+        [0.33, 0.33, 0.34]
     """
     scale = 10**decimals
     scaled = [float(v) * scale for v in values]
-    floors = [math.floor(v) for v in scaled]
-    missing = round(sum(scaled)) - sum(floors)
-    order = sorted(range(len(scaled)), key=lambda i: scaled[i] - floors[i], reverse=True)
-    for i in order[: max(0, missing)]:
-        floors[i] += 1
-    return [f / scale for f in floors]
+    units = [math.floor(v) for v in scaled]
+    missing = round(sum(scaled) if total is None else float(total) * scale) - sum(units)
+    # Units go to the largest remainders (a given total just below the floors' sum, float noise, takes from the smallest);
+    # a part that is exactly 0, a term the entity lacks, never gets one while another part can.
+    candidates = [i for i, v in enumerate(scaled) if v != 0] or list(range(len(scaled)))
+    order = sorted(candidates, key=lambda i: scaled[i] - units[i], reverse=missing > 0)
+    for n in range(abs(missing) if order else 0):
+        units[order[n % len(order)]] += 1 if missing > 0 else -1
+    return [u / scale for u in units]
+
+
+def rounded_table(table: pd.DataFrame, row_totals: Sequence[float], decimals: int = 2) -> pd.DataFrame:
+    """Round a table's cells so each row adds up exactly to its shown total, and each column near its own sum.
+
+    ``row_totals`` are the numbers already shown for the rows (each row is :func:`rounded` to
+    its total). Rounding rows alone can leave a column's shown sum a unit or more away from
+    its sum rounded down or up; then one unit moves between two cells of a row, along the
+    shortest chain of columns that mends it, which keeps every row total and every cell its
+    value rounded down or up. When the row totals leave no such move (a table that is mostly
+    zeros), the column stays as it is: a column's total is always shown as the sum of its
+    shown cells.
+    """
+    scale = 10**decimals
+    exact = table.to_numpy(dtype=float) * scale
+    cells = np.array([[round(v * scale) for v in rounded(row, decimals, total)] for row, total in zip(table.to_numpy(dtype=float), row_totals)],
+                     dtype=int).reshape(exact.shape)  # fmt: skip
+    low, high = np.floor(exact), np.ceil(exact)
+    column_low, column_high = np.floor(exact.sum(axis=0) - 1e-6), np.ceil(exact.sum(axis=0) + 1e-6)
+    for _ in range(cells.size):  # each pass mends one unit of one column
+        shown = cells.sum(axis=0)
+        over, under = np.flatnonzero(shown > column_high), np.flatnonzero(shown < column_low)
+        if len(over):
+            sources, sinks = set(over), set(np.flatnonzero(shown < column_high))
+        elif len(under):
+            sources, sinks = set(np.flatnonzero(shown > column_low)), set(under)
+        else:
+            break
+        # Breadth-first over columns: a step a → b through row r takes a unit from cell (r, a) and gives it to (r, b).
+        came_from: dict[int, tuple[int, int] | None] = {a: None for a in sources}
+        frontier, reached = list(sources), None
+        while frontier and reached is None:
+            following = []
+            for a in frontier:
+                for r, b in zip(*np.nonzero((cells[:, [a]] > low[:, [a]]) & (cells < high))):
+                    if b not in came_from:
+                        came_from[b] = (r, a)
+                        following.append(b)
+                        if b in sinks:
+                            reached = b
+                            break
+                if reached is not None:
+                    break
+            frontier = following
+        if reached is None:
+            break  # nothing to move: the column sums stay the sums of the shown cells
+        b = reached
+        while came_from[b] is not None:
+            r, a = came_from[b]
+            cells[r, a] -= 1
+            cells[r, b] += 1
+            b = a
+    return pd.DataFrame(cells / scale, index=table.index, columns=table.columns)
 
 
 #: The default template as plain data, for figures written as dicts (``_figure``).
@@ -119,14 +184,19 @@ def score_breakdown(recs: pd.DataFrame, max_items: int = 20) -> go.Figure:
 
 
 def waterfall(terms: dict[str, float], title: str, decimals: int = 3) -> go.Figure:
-    """Waterfall from μ to r̂ through every term, for one user × item (shown parts add up to the shown total)."""
+    """Waterfall from μ to r̂ through every term, for one user × item.
+
+    ``terms`` are the numbers the page shows for the terms (:func:`rounded`, so they match its
+    formula and other figures): bars, labels and hover text are drawn from them, and the
+    total bar is their sum, so the parts add up to the total as shown.
+    """
     names = list(terms)
-    shown = rounded([terms[n] for n in names], decimals)
-    total = round(sum(terms.values()), decimals)
+    shown = rounded([terms[n] for n in names], decimals)  # numbers already rounded come back unchanged
+    total = round(sum(shown), decimals)
+    text = [f"{v:+.{decimals}f}" for v in shown] + [f"{total:.{decimals}f}"]
     fig = go.Figure(go.Waterfall(
-        x=[TERM_LABELS.get(n, n) for n in names] + ["score r̂"], y=[terms[n] for n in names] + [0],
-        measure=["relative"] * len(names) + ["total"], text=[f"{v:+.{decimals}f}" for v in shown] + [f"{total:.{decimals}f}"],
-        textposition="outside", connector=dict(line=dict(color="#cbd5e1")),
+        x=[TERM_LABELS.get(n, n) for n in names] + ["score r̂"], y=[*shown, 0], measure=["relative"] * len(names) + ["total"],
+        text=text, textposition="outside", hovertemplate="%{x}: %{text}<extra></extra>", connector=dict(line=dict(color="#cbd5e1")),
         increasing=dict(marker_color=POSITIVE), decreasing=dict(marker_color=NEGATIVE), totals=dict(marker_color="#111827"),
     ))  # fmt: skip
     _layout(fig, 380, title=title, showlegend=False)
@@ -158,41 +228,62 @@ def modality_box(frame: pd.DataFrame, modalities: Sequence[str], title: str, sid
     return fig
 
 
-def modality_matrix(cross: pd.DataFrame) -> go.Figure:
+def modality_matrix(cross: pd.DataFrame, decimals: int = 3) -> go.Figure:
     """Heatmap of α_m α'_n ⟨h_m, h'_n⟩: which user modality meets which item modality (blue raises r̂).
 
-    Rows and columns that are all zero (a modality the entity lacks, feedback never given) are left out.
+    ``cross`` holds the numbers the page shows (:func:`rounded_table`), rows and columns it
+    chose to draw. Each row's and column's total (Σ, the sum of its shown cells) is written
+    beside its name and the sum of all cells in the title, so every total adds up as shown.
     """
-    keep_rows = cross.index[(cross.abs() > 1e-9).any(axis=1)]
-    keep_cols = cross.columns[(cross.abs() > 1e-9).any(axis=0)]
-    cross = cross.loc[keep_rows, keep_cols] if len(keep_rows) and len(keep_cols) else cross
-    values = cross.to_numpy()
+    values = cross.to_numpy(dtype=float)
+    text = [[f"{v:.{decimals}f}" for v in row] for row in values]
+    sums = {axis: np.round(values.sum(axis=axis), decimals) + 0.0 for axis in (0, 1)}  # + 0.0: never "-0.000"
+    rows = [f"{modality_label(r)} · Σ {v:.{decimals}f}" for r, v in zip(cross.index, sums[1])]
+
+    def wrapped(label: str, width: int = 12) -> str:
+        """Words on lines of about ``width`` characters: column names stay upright and apart in a narrow chart."""
+        lines: list[str] = []
+        for word in label.split():
+            if lines and len(lines[-1]) + 1 + len(word) <= width:
+                lines[-1] += " " + word
+            else:
+                lines.append(word)
+        return "<br>".join(lines)
+
+    columns = [f"{wrapped(modality_label(c, 'item'))}<br>Σ {v:.{decimals}f}" for c, v in zip(cross.columns, sums[0])]
     limit = max(1e-6, float(np.abs(values).max()))
     fig = go.Figure(go.Heatmap(
-        z=values, x=[f"item: {modality_label(c, 'item')}" for c in cross.columns], y=[f"user: {modality_label(r)}" for r in cross.index],
-        zmin=-limit, zmax=limit, colorscale=[[0, NEGATIVE], [0.5, "#f8fafc"], [1, POSITIVE]], texttemplate="%{z:.3f}", hoverongaps=False,
+        z=values, x=columns, y=rows, text=text, texttemplate="%{text}",
+        hovertemplate="user: %{y}<br>item: %{x}<br>cell: %{text}<extra></extra>",
+        zmin=-limit, zmax=limit, colorscale=[[0, NEGATIVE], [0.5, "#f8fafc"], [1, POSITIVE]], hoverongaps=False,
         colorbar=dict(title="logit", thickness=12),
     ))  # fmt: skip
-    _layout(fig, 300, title="Dot product split by user modality × item modality")
-    fig.update_yaxes(automargin=True)
+    _layout(fig, 340, title=f"User modality × item modality: all cells Σ {round(values.sum(), decimals) + 0.0:.{decimals}f}")
+    fig.update_xaxes(tickangle=0, title="item modality", tickfont=dict(size=11))
+    fig.update_yaxes(automargin=True, autorange="reversed", title="user term")  # top to bottom in the waterfall's order
     return fig
 
 
-def dimension_bars(products: np.ndarray, k: int = 12, labels: Sequence[str] | None = None) -> go.Figure:
+def dimension_bars(
+    products: np.ndarray, k: int = 12, labels: Sequence[str] | None = None, total: float | None = None, decimals: int = 3
+) -> go.Figure:
     """The ``k`` largest products e_u,k · e_i,k, plus one bar for all the other dimensions together.
 
     ``labels`` names the coordinates (default ``dim k``): the explicit ones are genres and years.
+    ``total`` is the ⟨e_u, e_i⟩ the page shows: the bars are :func:`rounded` to add up to it.
     """
     labels = list(labels) if labels is not None else [f"dim {i}" for i in range(len(products))]
     order = np.argsort(-np.abs(products))[:k]
     rest = np.setdiff1d(np.arange(len(products)), order)
     values = [float(products[i]) for i in order] + ([float(products[rest].sum())] if len(rest) else [])
     names = [labels[i] for i in order] + ([f"other {len(rest)} dims"] if len(rest) else [])
-    shown = rounded(values, 3)
+    shown = rounded(values, decimals, total)
     colours = [POSITIVE if v > 0 else NEGATIVE for v in values]
     if len(rest):
         colours[-1] = "#94a3b8"
-    fig = go.Figure(go.Bar(x=names, y=values, marker_color=colours, text=[f"{v:+.3f}" for v in shown], textposition="outside"))
+    text = [f"{v:+.{decimals}f}" for v in shown]
+    fig = go.Figure(go.Bar(x=names, y=shown, marker_color=colours, text=text, textposition="outside",
+                           hovertemplate="%{x}: %{text}<extra></extra>"))  # fmt: skip
     _layout(fig, 320, title=f"Top {len(order)} dimensions by |e_u,k · e_i,k|, and the rest", showlegend=False)
     fig.update_yaxes(title="e_u,k · e_i,k")
     fig.update_xaxes(tickangle=-35)
@@ -221,10 +312,9 @@ def boost_reach(reach: pd.DataFrame, chosen: float, list_length: int) -> go.Figu
     return fig
 
 
-def _annotation(point: dict, colour: str, n: int, dims: int) -> dict:
-    """A name tag offset from its marker, on a white box, so it covers neither the marker nor its neighbours."""
-    offset = [-34, 34, -58, 58][n % 4]
-    tag = dict(text=html.escape(short(point["name"], 40)), showarrow=True, arrowhead=0, arrowcolor=colour, ax=0, ay=offset,
+def _annotation(point: dict, colour: str, offset: tuple[int, int], dims: int) -> dict:
+    """A name tag at ``offset`` pixels from its marker (see ``tag_offsets``), on a white box, joined to it by a line."""
+    tag = dict(text=html.escape(short(point["name"], 40)), showarrow=True, arrowhead=0, arrowcolor=colour, ax=offset[0], ay=offset[1],
                bgcolor="rgba(255,255,255,0.9)", bordercolor=colour, borderpad=3, font=dict(color=colour, size=12))  # fmt: skip
     tag |= {"x": point["x"], "y": point["y"]} | ({"z": point["z"]} if dims == 3 else {})
     return tag
@@ -278,9 +368,8 @@ def embedding_map(
             data.append({"type": kind, **coords(part), "mode": "markers", "name": "users" if segment is None else f"users: {segment}",
                          "customdata": np.stack([part["id"], part["label"], np.full(len(part), "user")], axis=1),
                          "marker": {"size": size - 1, "color": shades[n % len(shades)] if segment is not None else "#94a3b8",
-                                    "symbol": "circle-open" if dims == 2 else "circle", "opacity": 0.7},
+                                    "symbol": USER_SYMBOL[dims], "opacity": 0.7},
                          "hovertemplate": "%{customdata[1]}<extra></extra>"})  # fmt: skip
-    tags = []
     for n, point in enumerate(extra):
         colour_n = PERSONA_COLOURS[n % len(PERSONA_COLOURS)]
         if len(point.get("targets", [])):
@@ -291,14 +380,22 @@ def embedding_map(
                              "hoverinfo": "skip"})  # fmt: skip
             top = {axis: [t[i] for t in targets] for i, axis in enumerate(("x", "y", "z")[:dims])}
             data.append({"type": kind, **top, "mode": "markers", "name": f"top-K of {short(point['name'], 30)}", "hoverinfo": "text",
-                         "marker": {"size": size + 4, "color": "rgba(0,0,0,0)", "line": {"color": colour_n, "width": 2}}}
+                         "marker": {"size": size + 4, "symbol": TOP_K_SYMBOL, "color": "rgba(0,0,0,0)", "line": {"color": colour_n, "width": 2}}}
                         | ({"hovertext": point["target_labels"]} if point.get("target_labels") is not None else {}))  # fmt: skip
         here = {axis: [point[axis]] for axis in ("x", "y", "z")[:dims]}
         symbol = point.get("symbol", "star") if dims == 2 else "diamond"
         data.append({"type": kind, **here, "mode": "markers", "name": short(point["name"], 30),
                      "marker": {"size": 18 if dims == 2 else 8, "color": colour_n, "symbol": symbol, "line": {"color": "white", "width": 1.5}},
                      "hovertext": html.escape(point.get("hover", point["name"])), "hoverinfo": "text"})  # fmt: skip
-        tags.append(_annotation(point, colour_n, n, dims))
+    if dims == 2 and extra:  # tags placed apart on the screen; a 3D view turns, so there they alternate by order
+        drawn = [items, *([users] if users is not None else []), pd.DataFrame([{"x": p["x"], "y": p["y"]} for p in extra])]
+        xs, ys = (np.concatenate([frame[axis].to_numpy(dtype=float) for frame in drawn]) for axis in ("x", "y"))
+        offsets = tag_offsets(extra, (xs.min(), xs.max(), ys.min(), ys.max()))
+    else:
+        offsets = [TAG_OFFSETS[n % len(TAG_OFFSETS)] for n in range(len(extra))]
+    tags = [
+        _annotation(point, PERSONA_COLOURS[n % len(PERSONA_COLOURS)], offset, dims) for n, (point, offset) in enumerate(zip(extra, offsets))
+    ]
     layout = {"height": 660, "margin": _margin(), "legend": {"font": {"size": 11}, "itemsizing": "constant"},
               "dragmode": "lasso" if dims == 2 else "orbit"}  # fmt: skip
     if dims == 2:
@@ -316,12 +413,25 @@ def embedding_map(
 
 
 def curves(frame: pd.DataFrame, x: str, y: str, group: str, title: str, x_title: str, y_title: str, highlight: str = "ours") -> go.Figure:
+    """One line per method over a numeric ``x`` (N, rounds), on a linear axis ticked at the measured values.
+
+    The spacing is true (N = 5 to 10 is five times as far as 1 to 2), so slopes compare; each method
+    has its own colour, dash and marker (``method_styles``), and ``highlight`` is drawn thick.
+    """
     fig = go.Figure()
-    for n, (name, part) in enumerate(frame.groupby(group, sort=False)):
-        width = 4 if name == highlight else 2
-        fig.add_scatter(x=part[x], y=part[y], mode="lines+markers", name=name, line=dict(width=width, color=PALETTE[n % len(PALETTE)]))
+    names = list(dict.fromkeys(frame[group]))
+    styles = method_styles(names)
+    parts = dict(list(frame.groupby(group, sort=False)))
+    for name in sorted(names, key=lambda n: n == highlight):  # the highlight drawn last, over lines that run close to it
+        part, style = parts[name].sort_values(x), styles[name]
+        fig.add_scatter(
+            x=part[x].astype(float).to_numpy(), y=part[y].to_numpy(), mode="lines+markers", name=name, legendrank=1000 + names.index(name),
+            line=dict(width=4 if name == highlight else 2, color=style["colour"], dash=style["dash"]),
+            marker=dict(symbol=style["symbol"], size=9 if name == highlight else 7, color=style["colour"]),
+        )  # fmt: skip
     _layout(fig, 380, title=title)
-    fig.update_xaxes(title=x_title, type="category")
+    ticks = sorted({float(v) for v in frame[x]})
+    fig.update_xaxes(title=x_title, type="linear", tickmode="array", tickvals=ticks, ticktext=[f"{v:g}" for v in ticks])
     fig.update_yaxes(title=y_title)
     return fig
 
@@ -336,9 +446,14 @@ def bars(
     height: int = 360,
     colour: str | None = None,
     text_format: str = "{:.3f}",
+    colours_of: Mapping[str, str] | None = None,
 ) -> go.Figure:
-    """Vertical bars; one ``colour`` for a single measure (segments), otherwise one palette colour per bar."""
-    colours = colour or ([PALETTE[n % len(PALETTE)] for n in range(len(frame))] if colour_by is None else None)
+    """Vertical bars; one ``colour`` for a single measure (segments), ``colours_of`` (x value → colour) for named bars
+    such as methods, otherwise one palette colour per bar."""
+    if colours_of is not None:
+        colours = [colours_of[v] for v in frame[x]]
+    else:
+        colours = colour or ([PALETTE[n % len(PALETTE)] for n in range(len(frame))] if colour_by is None else None)
     # With error bars the value goes inside the bar, where the error cap cannot cover it.
     fig = go.Figure(go.Bar(x=frame[x], y=frame[y], marker_color=colours, error_y=dict(type="data", array=frame[error]) if error else None,
                            text=[text_format.format(v) for v in frame[y]], textposition="inside" if error else "outside",
@@ -402,3 +517,89 @@ def reliability(rows: Mapping[str, Sequence[Mapping]], title: str) -> go.Figure:
     fig.update_xaxes(title="predicted probability of a 4–5★ rating (bin mean)", range=[0, 1])
     fig.update_yaxes(title="observed share rated 4–5★", range=[0, 1])
     return fig
+
+
+#: Each benchmark method's look, the same on every figure: Okabe–Ito and Tol colours, which stay apart under the
+#: common colour-vision deficiencies, plus a dash and a marker per method, so no two lines differ by hue alone.
+#: ``ours`` alone is vermillion (no other colour within 25° of its hue), its variants blue and dashed, learned peers
+#: solid, simple baselines dotted or grey.
+METHOD_STYLES = {
+    "ours": {"colour": "#d55e00", "dash": "solid", "symbol": "circle"},
+    "ours_unread": {"colour": "#0072b2", "dash": "dash", "symbol": "diamond"},
+    "ours_no_text": {"colour": "#56b4e9", "dash": "dashdot", "symbol": "square"},
+    "ours_no_content": {"colour": "#332288", "dash": "dash", "symbol": "triangle-down"},
+    "lightfm": {"colour": "#009e73", "dash": "solid", "symbol": "triangle-up"},
+    "implicit_als": {"colour": "#cc79a7", "dash": "solid", "symbol": "x"},
+    "cornac_bpr": {"colour": "#999933", "dash": "solid", "symbol": "cross"},
+    "popularity": {"colour": "#000000", "dash": "dot", "symbol": "circle-open"},
+    "popularity_demographic": {"colour": "#999999", "dash": "dot", "symbol": "square-open"},
+    "genre": {"colour": "#882255", "dash": "dot", "symbol": "diamond-open"},
+    "content_knn": {"colour": "#aa4499", "dash": "dot", "symbol": "triangle-up-open"},
+    "random": {"colour": "#bbbbbb", "dash": "longdash", "symbol": "hexagon-open"},
+}
+#: Colours for methods the table above does not name (ablation settings, new baselines), in this order: none near
+#: the vermillion of ``ours``.
+SPARE_COLOURS = ["#44aa99", "#117733", "#88ccee", "#6699cc", "#2f6db5", "#59a14f", "#9b59b6", "#5fb7b2", "#3a3a3a", "#c4a000"]
+SPARE_SYMBOLS = ["star", "pentagon", "hourglass", "bowtie", "star-open", "pentagon-open", "hourglass-open", "bowtie-open"]
+
+
+def method_styles(names: Sequence[str]) -> dict[str, dict[str, str]]:
+    """Colour, dash and marker of each method in ``names``: the fixed look where there is one, and never a colour twice.
+
+    Example:
+        >>> styles = method_styles(["ours", "ours_unread", "text_only"])
+        >>> styles["ours"]["colour"], len({s["colour"] for s in styles.values()})
+        ('#d55e00', 3)
+    """
+    styles = {name: dict(METHOD_STYLES[name]) for name in dict.fromkeys(names) if name in METHOD_STYLES}
+    used = {s["colour"] for s in styles.values()}
+    spare = [c for c in dict.fromkeys(SPARE_COLOURS) if c not in used]
+    others = [name for name in dict.fromkeys(names) if name not in styles]
+    if len(others) > len(spare):
+        spare += sequential(len(others) - len(spare) + 2)[1:-1]
+    for n, name in enumerate(others):
+        styles[name] = {"colour": spare[n], "dash": "solid", "symbol": SPARE_SYMBOLS[n % len(SPARE_SYMBOLS)]}
+    return {name: styles[name] for name in dict.fromkeys(names)}
+
+
+#: The plot area of the 2D map as a wide browser draws it, in pixels, slightly narrowed so estimates err towards
+#: more room; a name tag is ``TAG_HEIGHT`` pixels tall and about ``TAG_CHAR`` wide per character (12 px font, padding).
+MAP_PLOT_PX = (620, 500)
+TAG_HEIGHT, TAG_CHAR, TAG_PAD = 24, 7.2, 12
+#: Where a name tag may go, relative to its marker (x right, y down, pixels), nearest first.
+TAG_OFFSETS = [(0, -36), (0, 36), (0, -64), (0, 64), (0, -92), (0, 92), (0, -120), (0, 120), (0, -148), (0, 148)]
+
+
+def tag_offsets(
+    points: Sequence[Mapping], bounds: tuple[float, float, float, float], size: tuple[int, int] = MAP_PLOT_PX
+) -> list[tuple[int, int]]:
+    """The (ax, ay) pixel offset of each point's name tag, chosen so no two tags overlap and no tag covers a marker.
+
+    ``bounds`` are the map's (x min, x max, y min, y max) in data units, read as ``size`` pixels. Each tag,
+    in turn, takes the nearest offset in ``TAG_OFFSETS`` whose box is clear of the tags placed before it and
+    of every point's marker; when none is clear, the one with least overlap.
+    """
+    x0, x1, y0, y1 = bounds
+    width, height = size
+    at = [((p["x"] - x0) / max(x1 - x0, 1e-12) * width, (y1 - p["y"]) / max(y1 - y0, 1e-12) * height) for p in points]
+    markers = [(x - 11, y - 11, x + 11, y + 11) for x, y in at]  # the persona's star and the new item's diamond, 18–22 px
+
+    def overlap(a: tuple, b: tuple) -> float:
+        return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+    placed: list[tuple] = []
+    offsets = []
+    for (x, y), point in zip(at, points):
+        half = (TAG_CHAR * len(html.unescape(short(point["name"], 40))) + TAG_PAD) / 2
+        boxes = [(x + ax - half, y + ay - TAG_HEIGHT / 2, x + ax + half, y + ay + TAG_HEIGHT / 2) for ax, ay in TAG_OFFSETS]
+        cost = [sum(overlap(box, other) for other in placed + markers) for box in boxes]
+        best = min(range(len(boxes)), key=lambda i: (cost[i], i))
+        placed.append(boxes[best])
+        offsets.append(TAG_OFFSETS[best])
+    return offsets
+
+
+#: Users are small filled triangles (squares in 3D, which has no triangles): apart from the items' dots and from the
+#: hollow rings around a persona's top-K.
+USER_SYMBOL = {2: "triangle-up", 3: "square"}
+TOP_K_SYMBOL = "circle"  # drawn hollow: a transparent fill inside the persona's colour

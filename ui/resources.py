@@ -9,6 +9,7 @@ same files shares one engine, and the default keeps serving everyone else.
 from __future__ import annotations
 
 import gc
+import json
 import os
 import time
 from collections.abc import Callable
@@ -19,13 +20,14 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from recsys import Explorer
-from recsys.analysis.projection import Projector
+from recsys.analysis.projection import MAX_FIT, SPACES, Projector
 from recsys.artifacts import is_trained
-from recsys.cache import cache_root
+from recsys.cache import atomic_write_json, cache_root
 from recsys.data import Dataset, load_path
 from recsys.jobs import Progress as JobProgress
-from recsys.jobs import TrainingJob, TrainingJobs
+from recsys.jobs import Step, TrainingJob, TrainingJobs
 from recsys.persona_store import PersonaStore
+from recsys.training import planned_steps
 from recsys_bench import results
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,12 +84,23 @@ def timed_progress(progress: Callable[[str, float], None]) -> Callable[[str, flo
 
 
 def timing(spent: float, left: float | None) -> str:
-    """``"40 s so far, about 2 min left"``."""
-    return f"{duration(spent)} so far" + (f", about {duration(left)} left" if left is not None else "")
+    """``"1 min 40 s so far, about 2 min 10 s left"`` (the time left rounded more coarsely the longer it is)."""
+    if left is None:
+        return f"{duration(spent)} so far"
+    coarse = 1 if left < 20 else 5 if left < 120 else 10
+    return f"{duration(spent)} so far, about {duration(coarse * round(left / coarse))} left"
 
 
-def duration(seconds: float) -> str:
-    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+def duration(seconds: float, tenths: bool = False) -> str:
+    """``"8 s"``, ``"1 min 30 s"``, ``"14 min"``; ``tenths``: ``"2.4 s"`` under ten seconds."""
+    if tenths and seconds < 9.95:
+        return f"{seconds:.1f} s"
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 600:
+        return f"{whole // 60} min" + (f" {whole % 60} s" if whole % 60 else "")
+    return f"{round(seconds / 60)} min"
 
 
 def _calibrated(engine: Explorer) -> Explorer:
@@ -149,15 +162,28 @@ def training_jobs() -> TrainingJobs:
     return TrainingJobs(keep=4, folder=cache_root())  # turns shared with the server's other processes (frontdoor.py)
 
 
+#: Fitting the maps on the reference machine: once (UMAP compiles itself on its first fit in a process), and per
+#: item fitted and space (see recsys.training.planned_steps).
+MAP_SECONDS = (8.0, 4e-3)
+
+
 def start_training(fingerprint: str, label: str, load: Callable[[], Dataset]) -> TrainingJob:
-    """Train (or load from the disk cache) the engine of a catalogue in the background; joins a training already under way."""
+    """Train (or load from the disk cache) the engine of a catalogue in the background; joins a training already under way.
+
+    The job names its steps (:func:`recsys.training.planned_steps`, then the map), so its
+    time left is estimated from measured rates and it keeps what each step took.
+    """
     encoder = default_explorer().encoder  # one text model for every catalogue
 
     def work(progress: JobProgress) -> Explorer:
         progress("Reading the catalogue", 0.0)
         dataset = load()
-        if not is_trained(dataset, encoder):
+        trained = is_trained(dataset, encoder)
+        if not trained:
             progress.wait_turn()  # one catalogue trains at a time; loading one trained before never waits
+        fitted = min(dataset.n_items, MAX_FIT)
+        the_map = Step("Fitting the map", "UMAP map", MAP_SECONDS[0] + len(SPACES) * MAP_SECONDS[1] * fitted)
+        progress.plan([*planned_steps(dataset, encoder, trained=trained), the_map])
         engine = Explorer.train(dataset, encoder, progress=lambda message, fraction: progress(message, 0.85 * fraction))
         # The map too, so the Embedding map opens at once (its layouts are cached on disk by the model).
         Projector.for_explorer(engine, progress=lambda message, fraction: progress(message, 0.85 + 0.15 * fraction))
@@ -189,6 +215,32 @@ def explorer() -> Explorer:
             session.open_catalogue(None)  # its personas were made on the other catalogue
             return default_explorer()
     return job.result
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """How this session's engine came to be, in wall-clock seconds (the Home page's status)."""
+
+    trained_now: bool
+    #: The training's wall time, when it was trained in this process (``None``: loaded from the cache).
+    train_seconds: float | None
+    #: From asking for the engine to being able to use it: the training job the person waited for (a turn to train
+    #: included), or the server's start-up load.
+    ready_seconds: float | None
+    #: What each step of that job took, in order (empty for the server's own engine).
+    steps: tuple[tuple[str, float], ...] = ()
+
+
+def readiness() -> Readiness:
+    """The real times behind this session's engine: its training job's, or the server's load."""
+    engine = explorer()
+    trained_now = bool(engine.info.get("trained_now"))
+    chosen = opened()
+    job = training_jobs().get(chosen.fingerprint) if chosen is not None else None
+    if job is not None and job.result is engine:
+        return Readiness(trained_now, job.seconds if trained_now else None, job.wall_seconds, tuple(job.durations()))
+    load = engine.info.get("load_seconds")
+    return Readiness(trained_now, load if trained_now else None, load)
 
 
 def engine_key(engine: Explorer) -> str:
@@ -270,3 +322,34 @@ def bench_results() -> results.BenchResults | None:
 def shown_path(path: Path) -> str:
     """A results path as the pages print it: relative to the project when inside it."""
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+# ---------------------------------------------------------------------- catalogues a persona can name
+#: Catalogues opened on this server (any process), by content fingerprint: where a link made on one can switch to.
+OPENED_FILE = "opened-catalogues.json"
+
+
+def remember_catalogue(chosen: Opened) -> None:
+    """Note that ``chosen`` was opened here, so a persona made on it can offer to switch back to it."""
+    path = cache_root() / OPENED_FILE
+    try:
+        known = json.loads(path.read_text()) if path.exists() else {}
+    except (OSError, ValueError):
+        known = {}
+    known[chosen.fingerprint] = {"folder": chosen.folder, "label": chosen.label, "min_interactions": chosen.min_interactions}
+    atomic_write_json(path, known)
+
+
+def find_catalogue(fingerprint: str) -> Opened | str | None:
+    """The catalogue with this content fingerprint: ``"default"`` for the server's own, an :class:`Opened` for
+    one opened here before whose files are still there, else ``None``."""
+    if fingerprint == default_explorer().fingerprint:
+        return "default"
+    path = cache_root() / OPENED_FILE
+    try:
+        entry = json.loads(path.read_text()).get(fingerprint) if path.exists() else None
+    except (OSError, ValueError):
+        entry = None
+    if not isinstance(entry, dict) or not Path(str(entry.get("folder"))).is_dir():
+        return None
+    return Opened(str(entry["folder"]), fingerprint, str(entry.get("label") or "catalogue"), entry.get("min_interactions"))

@@ -17,12 +17,15 @@ import streamlit as st
 from recsys import Explorer, ItemState, UserState
 from recsys import columns as C
 from recsys.persona_store import PersonaChanged, PersonaExists, PersonaStore
-from recsys.personas import MAX_NAME, Persona, clean_name
+from recsys.personas import MAX_NAME, OtherCatalogue, Persona, catalogue_of, clean_name, plain_id
 from recsys.reading import Reading
 
 PERSONAS = "personas"  # name -> SessionPersona
 ACTIVE = "active_persona"
 SHOWN = "shown_persona"  # the New user page's persona selector
+SHOWN_LISTS = "shown_lists"  # name -> ShownList: the list each persona was last shown
+SWITCH_OFFER = "catalogue_switch_offer"  # (catalogue the persona was made on, what to open after switching)
+REOPEN = "reopen_after_switch"  # ("link", token) or ("saved", name): opened again once the other catalogue is open
 NEW_ITEMS = "new_items"  # list[ItemState]
 LINK_LOADED = "persona_link_loaded"
 EDITING = "editing_persona"  # name of the persona the form holds, or None for a new one
@@ -38,7 +41,11 @@ BIAS_SCALE_WIDGET = "item_bias_scale_widget"  # its slider (widget state is drop
 # The persona form's fields (see ``key``), and the value each starts from; PRESET is the selector above the form.
 PRESET, TEXT, AGE, GENDER, OCCUPATION, LIKED, NAME = "preset", "profile_text", "age", "gender", "occupation", "liked", "persona_name"
 NOT_GIVEN = "—"
-FORM_DEFAULTS = {TEXT: "", AGE: None, GENDER: NOT_GIVEN, OCCUPATION: NOT_GIVEN, LIKED: [], NAME: ""}
+FORM_DEFAULTS = {TEXT: "", LIKED: [], NAME: ""}
+#: The catalogue's user columns the form asks for, column -> kind ("bucket": a number, "one": a label, "multi":
+#: labels); set by ``init_form``. MovieLens: age, gender, occupation; a bookshop: age, region.
+DEMOGRAPHIC_FORM = "persona_form_demographics"
+DEFAULT_DEMOGRAPHICS = {AGE: "bucket", GENDER: "one", OCCUPATION: "one"}
 
 MOVIELENS_READY_MADE = {
     "Space-opera fan": ("I love space operas: epic battles between the stars, alien worlds and rebels against an empire.", {}),
@@ -86,13 +93,14 @@ def open_catalogue(chosen) -> None:
     This session's personas and new items are built on the other catalogue's model, so
     they are dropped; saved personas stay in the team's store.
     """
-    from ui.resources import CATALOGUE
+    from ui.resources import CATALOGUE, remember_catalogue
 
     if chosen is None:
         st.session_state.pop(CATALOGUE, None)
     else:
         st.session_state[CATALOGUE] = chosen
-    for name in (PERSONAS, NEW_ITEMS, ACTIVE, SHOWN, SAVED_PICK, SAVE_PENDING, BIAS_SCALE):
+        remember_catalogue(chosen)
+    for name in (PERSONAS, NEW_ITEMS, ACTIVE, SHOWN, SHOWN_LISTS, SAVED_PICK, SAVE_PENDING, BIAS_SCALE, SWITCH_OFFER):
         st.session_state.pop(name, None)
     clear_form()
 
@@ -107,8 +115,22 @@ class SessionPersona:
 
     persona: Persona
     state: UserState
-    previous_ranks: tuple = ()  # (item_id, rank) of the list before the last feedback
     prior: UserState | None = field(default=None, compare=False)
+    change: str = ""  # what the last change to this persona was, as the page names it ("👍 like Heat (1995)")
+
+
+@dataclass(frozen=True)
+class ShownList:
+    """The list a persona was last shown, kept to mark what the latest change moved (▲▼🆕).
+
+    ``key`` is what the list was ranked for (the persona's inputs and the popularity pull);
+    ``previous`` is the list before the latest change of either, and ``change`` names it.
+    """
+
+    key: tuple
+    ranks: dict
+    previous: dict
+    change: str
 
 
 def bias_scale() -> float:
@@ -134,10 +156,42 @@ def set_active(name: str) -> None:
     st.session_state[ACTIVE] = name
 
 
-def build(explorer: Explorer, persona: Persona) -> SessionPersona:
-    """Replay a persona's inputs through the engine (raises ValueError on bad input)."""
+def build(explorer: Explorer, persona: Persona, change: str = "") -> SessionPersona:
+    """Replay a persona's inputs through the engine, tied to this catalogue from now on.
+
+    Raises:
+        OtherCatalogue: the persona was made on another catalogue.
+        ValueError: bad input.
+    """
     state = persona.user(explorer)
-    return SessionPersona(persona, state, prior=state.without_feedback())
+    if persona.catalogue is None:
+        persona = replace(persona, catalogue=catalogue_of(explorer))
+    return SessionPersona(persona, state, prior=state.without_feedback(), change=change)
+
+
+def compare_with_last(name: str, entry: SessionPersona, scale: float, ranks: dict) -> ShownList:
+    """The list about to be shown, against the one shown before the latest change to its inputs.
+
+    A rerun that changes nothing (a toggle, another persona shown and back) keeps the comparison;
+    a change of the persona (feedback, a chip, an edit) or of the popularity pull starts a new one,
+    named after what changed.
+    """
+    lists = st.session_state.setdefault(SHOWN_LISTS, {})
+    key = (replace(entry.persona, name="").to_token(), round(scale, 4))  # a rename changes no list
+    last = lists.get(name)
+    if last is not None and last.key == key:
+        return last
+    if last is None:
+        shown = ShownList(key, ranks, {}, "")
+    else:
+        changes = []
+        if last.key[0] != key[0]:
+            changes.append(entry.change or "the persona changed")
+        if last.key[1] != key[1]:
+            changes.append(f"popularity pull {last.key[1]:g} → {key[1]:g}")
+        shown = ShownList(key, ranks, last.ranks, "; ".join(changes))
+    lists[name] = shown
+    return shown
 
 
 def put(entry: SessionPersona) -> None:
@@ -160,14 +214,20 @@ def remove(name: str) -> None:
     st.session_state[FORM_MESSAGE] = ("info", f"Removed “{name}” from this session.")
 
 
-def give_feedback(explorer: Explorer, name: str, item_id, signal: str | int, current_ranks: tuple) -> SessionPersona:
+def signal_label(signal: str | int) -> str:
+    """How a feedback signal reads: 👍 like, 👎 dislike or n★."""
+    return {"like": "👍 like", "dislike": "👎 dislike"}.get(signal, f"{signal}★")
+
+
+def give_feedback(explorer: Explorer, name: str, item_id, signal: str | int) -> SessionPersona:
     """Apply ``"like"``, ``"dislike"`` or 1–5 stars to a session persona (a button's callback)."""
     entry = personas()[name]
     if signal in ("like", "dislike"):
         state = explorer.feedback(entry.state, item_id, signal == "like")
     else:
         state = explorer.rate(entry.state, item_id, int(signal))
-    updated = SessionPersona(entry.persona.with_signal(item_id, signal), state, current_ranks, entry.prior)
+    change = f"{signal_label(signal)} {explorer.titles().get(plain_id(item_id), item_id)}"
+    updated = SessionPersona(entry.persona.with_signal(item_id, signal), state, entry.prior, change)
     personas()[name] = updated
     return updated
 
@@ -196,9 +256,30 @@ def key(field_name: str) -> str:
     return field_name if generation == 0 else f"{field_name}-{generation}"
 
 
-def init_form() -> None:
+def demographic_field(column: str) -> str:
+    """The form field of a user column: MovieLens' own names, any other column prefixed (never a clash with the form's keys)."""
+    return column if column in (AGE, GENDER, OCCUPATION) else f"demo_{column}"
+
+
+def _demographic_kinds() -> dict[str, str]:
+    return st.session_state.get(DEMOGRAPHIC_FORM, DEFAULT_DEMOGRAPHICS)
+
+
+def _empty(kind: str):
+    return None if kind == "bucket" else [] if kind == "multi" else NOT_GIVEN
+
+
+def form_columns(explorer: Explorer) -> None:
+    """Ask the form for every user column of ``explorer``'s catalogue (before the form is loaded or drawn)."""
+    st.session_state[DEMOGRAPHIC_FORM] = {block.column: block.kind for block in explorer.user_space.blocks}
+
+
+def init_form(explorer: Explorer | None = None) -> None:
     """Give every form widget its starting value once (never through the widget's own default,
-    which would clash with values written by callbacks)."""
+    which would clash with values written by callbacks). ``explorer``: the catalogue whose user
+    columns the form asks for (every one of them)."""
+    if explorer is not None:
+        form_columns(explorer)
     editing = st.session_state.get(EDITING)
     if editing in personas() and key(TEXT) not in st.session_state:
         # Streamlit drops widget values while another page is shown: refill the form being edited.
@@ -206,27 +287,41 @@ def init_form() -> None:
     st.session_state.setdefault(PRESET, NOT_GIVEN)
     for field_name, value in FORM_DEFAULTS.items():
         st.session_state.setdefault(key(field_name), list(value) if isinstance(value, list) else value)
+    for column, kind in _demographic_kinds().items():
+        st.session_state.setdefault(key(demographic_field(column)), _empty(kind))
 
 
 def clear_form() -> None:
     """An empty form for a new persona (nothing carried over from the previous one)."""
-    for field_name in FORM_DEFAULTS:
+    fields = {**FORM_DEFAULTS, **{demographic_field(c): _empty(kind) for c, kind in _demographic_kinds().items()}}
+    for field_name in fields:
         st.session_state.pop(key(field_name), None)
     st.session_state[FORM_GENERATION] = st.session_state.get(FORM_GENERATION, 0) + 1
-    for field_name, value in FORM_DEFAULTS.items():
+    for field_name, value in fields.items():
         st.session_state[key(field_name)] = list(value) if isinstance(value, list) else value
     st.session_state[PRESET] = NOT_GIVEN
     st.session_state[EDITING] = None
 
 
+def _fill_demographics(demographics: dict) -> None:
+    """Put stated demographics into the form's fields (a number as a whole number, labels as text)."""
+    for column, kind in _demographic_kinds().items():
+        value = demographics.get(column)
+        if value is None:
+            continue
+        if kind == "bucket":
+            st.session_state[key(demographic_field(column))] = int(round(float(value)))
+        elif kind == "multi":
+            st.session_state[key(demographic_field(column))] = [str(v) for v in (value if isinstance(value, (list, tuple)) else [value])]
+        else:
+            st.session_state[key(demographic_field(column))] = str(value)
+
+
 def load_form(persona: Persona) -> None:
     """Put a persona's inputs into the form, to edit it."""
     clear_form()
-    demographics = persona.demographics or {}
     st.session_state[key(TEXT)] = persona.text
-    st.session_state[key(AGE)] = int(demographics[C.AGE]) if demographics.get(C.AGE) is not None else None
-    st.session_state[key(GENDER)] = str(demographics.get(C.GENDER, NOT_GIVEN))
-    st.session_state[key(OCCUPATION)] = str(demographics.get(C.OCCUPATION, NOT_GIVEN))
+    _fill_demographics(persona.demographics or {})
     st.session_state[key(LIKED)] = list(persona.liked)
     st.session_state[key(NAME)] = persona.name
     st.session_state[EDITING] = persona.name
@@ -240,17 +335,14 @@ def apply_preset(presets: dict[str, tuple[str, dict]]) -> None:
     if name in presets:
         text, demographics = presets[name]
         st.session_state[key(TEXT)] = text
-        st.session_state[key(AGE)] = demographics.get(C.AGE)
-        st.session_state[key(GENDER)] = demographics.get(C.GENDER, NOT_GIVEN)
-        st.session_state[key(OCCUPATION)] = demographics.get(C.OCCUPATION, NOT_GIVEN)
+        _fill_demographics(demographics)
         st.session_state[key(NAME)] = unique_name(name)
 
 
 def form_persona(name: str) -> Persona:
     """The persona the form describes, under ``name``."""
-    given = {C.AGE: AGE, C.GENDER: GENDER, C.OCCUPATION: OCCUPATION}
-    demographics = {column: st.session_state.get(key(field_name)) for column, field_name in given.items()}
-    demographics = {column: value for column, value in demographics.items() if value not in (None, NOT_GIVEN)}
+    demographics = {column: st.session_state.get(key(demographic_field(column))) for column in _demographic_kinds()}
+    demographics = {column: value for column, value in demographics.items() if value not in (None, NOT_GIVEN, [])}
     return Persona(name[:MAX_NAME], st.session_state.get(key(TEXT)) or "", demographics, tuple(st.session_state.get(key(LIKED)) or ()))
 
 
@@ -277,7 +369,7 @@ def submit_form(explorer: Explorer) -> None:
         # The same words keep the reading as the person edited it; new words are read afresh.
         persona = replace(persona, feedback=before.feedback, reading=before.reading if before.text == persona.text else None)
     try:
-        entry = build(explorer, persona)
+        entry = build(explorer, persona, "edited in the form" if editing and name == editing else "")
     except ValueError as err:
         st.session_state[FORM_MESSAGE] = ("error", str(err)[:1].upper() + str(err)[1:] + ".")
         return
@@ -314,35 +406,70 @@ def reading_chips(reading: Reading) -> dict[str, tuple[str, object]]:
     return chips
 
 
-def _rebuild(explorer: Explorer, name: str, reading: Reading) -> None:
+def _rebuild(explorer: Explorer, name: str, reading: Reading, change: str) -> None:
     entry = personas()[name]
-    rebuilt = build(explorer, replace(entry.persona, reading=reading.to_dict()))
-    personas()[name] = replace(rebuilt, previous_ranks=entry.previous_ranks)
+    personas()[name] = build(explorer, replace(entry.persona, reading=reading.to_dict()), change)
+
+
+def chip_reading(explorer: Explorer, entry: SessionPersona) -> Reading:
+    """The reading the chips offer: the persona's reading as it stands (titles chosen, genres corrected or added),
+    plus every chip of the text's own reading the person dropped (shown unselected, to bring back)."""
+    original = explorer.read(entry.persona.text)
+    current = entry.state.reading if entry.state.reading is not None else original
+    placed = set(current.wants) | set(current.rules_out)
+    queries = {m.query for m in current.titles}
+    return replace(
+        current,
+        wants=current.wants + tuple(g for g in original.wants if g not in placed),
+        rules_out=current.rules_out + tuple(g for g in original.rules_out if g not in placed),
+        titles=current.titles + tuple(m for m in original.titles if m.query not in queries),
+        era=current.era if current.era is not None else original.era,
+        demographics={**original.demographics, **current.demographics},
+    )
+
+
+def correct_genre(explorer: Explorer, name: str, kind: str, genre: str) -> None:
+    """Callback of the reading's corrections: ``genre`` is wanted or ruled out from now on, however it was read."""
+    entry = personas()[name]
+    reading = entry.state.reading if entry.state.reading is not None else explorer.read(entry.persona.text)
+    was = "wanted" if genre in reading.wants else "ruled out" if genre in reading.rules_out else None
+    corrected = reading.with_genre(kind, genre, entry.persona.text)
+    now = "wanted" if kind == "wants" else "ruled out"
+    change = f"{genre}: {was} → {now}" if was else f"added {genre} as {now}"
+    _rebuild(explorer, name, corrected, change)
+
+
+def chips_key(name: str, text: str, chips) -> str:
+    """The chips widget's key: new chips (another text, a chosen title) make a new widget, never stale labels."""
+    return f"chips-{name}-{hash((text, tuple(chips))) & 0xFFFFFF}"
 
 
 def apply_chips(explorer: Explorer, name: str, widget_key: str) -> None:
     """Callback of the reading chips: the reading is the text's own minus every chip the person deselected."""
     entry = personas()[name]
-    original = explorer.read(entry.persona.text)
+    offered = chip_reading(explorer, entry)
+    labels = reading_chips(offered)
     kept = set(st.session_state.get(widget_key) or ())
-    reading = original
-    for label, (kind, value) in reading_chips(original).items():
+    before = set(reading_chips(entry.state.reading)) if entry.state.reading is not None else set(labels)
+    dropped = [label for label in labels if label in before and label not in kept]
+    returned = [label for label in labels if label not in before and label in kept]
+    change = "; ".join([*(f"dropped the chip “{c}”" for c in dropped), *(f"brought back the chip “{c}”" for c in returned)])
+    reading = offered
+    for label, (kind, value) in labels.items():
         if label not in kept:
             reading = reading.without(kind, value)
-    # A title chosen among alternatives stays chosen while its chip is kept.
-    chosen = {m.query: m for m in (entry.state.reading.titles if entry.state.reading else ()) if m.confident}
-    reading = replace(reading, titles=tuple(chosen.get(m.query, m) if not m.confident else m for m in reading.titles))
-    _rebuild(explorer, name, reading)
+    _rebuild(explorer, name, reading, change or "the reading changed")
 
 
 def choose_title(explorer: Explorer, name: str, query: str, item_id, title: str) -> None:
-    """Callback of an alternative's button: the unsure title becomes that catalogue film."""
+    """Callback of an alternative's button: the unsure title becomes that catalogue item."""
     entry = personas()[name]
     reading = entry.state.reading or explorer.read(entry.persona.text)
     titles = tuple(
         replace(m, item_id=item_id, title=title, alternatives=()) if m.query == query and not m.confident else m for m in reading.titles
     )
-    _rebuild(explorer, name, replace(reading, titles=titles, notes=tuple(n for n in reading.notes if query not in n)))
+    notes = tuple(n for n in reading.notes if query not in n)
+    _rebuild(explorer, name, replace(reading, titles=titles, notes=notes), f"chose “{title}” for “{query}”")
 
 
 def edit(name: str) -> None:
@@ -370,6 +497,12 @@ def save(store: PersonaStore, name: str) -> None:
     try:
         version = store.save(personas()[name].persona)
     except PersonaExists as taken:
+        if seen_versions().get(name) == taken.version:  # this session's own save, unchanged by anyone since: update it
+            if store.entry(name).persona == personas()[name].persona:
+                st.session_state[SAVE_MESSAGE] = ("info", f"“{name}” is already saved as it is; nothing changed.")
+                return
+            replace_saved(store, name, taken.version)
+            return
         st.session_state[SAVE_PENDING] = (taken.name, taken.version)
         return
     except (KeyError, ValueError) as err:
@@ -410,7 +543,8 @@ def replace_saved(store: PersonaStore, name: str, version: int) -> None:
 
 
 def free_saved_name(store: PersonaStore, base: str) -> str:
-    taken, n = set(store.names()), 2
+    """``base``, or ``base (2)``, ``base (3)``… : the first name neither saved nor used in this session."""
+    taken, n = set(store.names()) | set(personas()), 2
     name = base
     while name in taken:
         name, n = f"{base[: MAX_NAME - 6]} ({n})", n + 1
@@ -428,12 +562,68 @@ def save_copy(store: PersonaStore, name: str) -> None:
     except (KeyError, ValueError) as err:
         st.session_state[SAVE_MESSAGE] = ("error", str(err))
         return
-    _saved(copy, version, f"Saved a copy as “{copy}”; the saved “{name}” is unchanged.")
+    rename_in_session(name, copy)  # what this session shows and saves from now on is the copy
+    _saved(copy, version, f"Saved a copy as “{copy}”; the saved “{name}” is unchanged. This session now works on “{copy}”.")
+
+
+def rename_in_session(old: str, new: str) -> None:
+    """Give a session persona another name everywhere the session refers to it (selector, form, last list)."""
+    entry = personas().pop(old)
+    personas()[new] = replace(entry, persona=replace(entry.persona, name=new))
+    for pointer in (ACTIVE, SHOWN, EDITING):
+        if st.session_state.get(pointer) == old:
+            st.session_state[pointer] = new
+    if st.session_state.get(EDITING) == new:
+        st.session_state[key(NAME)] = new
+    lists = st.session_state.get(SHOWN_LISTS, {})
+    if old in lists:
+        lists[new] = lists.pop(old)
+
+
+def persona_differences(saved: Persona, here: Persona, titles: dict) -> list[dict[str, str]]:
+    """What differs between a saved persona and this session's, field by field, as the confirm step shows it."""
+
+    def items(ids) -> str:
+        return "; ".join(titles.get(i, str(i)) for i in ids) or "none"
+
+    def reading(persona: Persona) -> str:
+        return (
+            "as read from the text"
+            if persona.reading is None
+            else "edited: " + ", ".join(reading_chips(Reading.from_dict(persona.reading)))
+        )
+
+    fields = {
+        "profile text": (saved.text or "none", here.text or "none"),
+        "demographics": tuple(", ".join(f"{k} {v}" for k, v in (p.demographics or {}).items()) or "none" for p in (saved, here)),
+        "onboarding likes": (items(saved.liked), items(here.liked)),
+        "feedback": tuple("; ".join(f"{signal_label(s)} {titles.get(i, i)}" for i, s in p.feedback) or "none" for p in (saved, here)),
+        "reading": (reading(saved), reading(here)),
+        "catalogue": tuple((p.catalogue or {}).get("name", "not recorded") for p in (saved, here)),
+    }
+    return [{"what": what, "saved": a, "this session": b} for what, (a, b) in fields.items() if a != b]
 
 
 def cancel_save() -> None:
     st.session_state.pop(SAVE_PENDING, None)
     st.session_state[SAVE_MESSAGE] = ("info", "Nothing was saved.")
+
+
+def offer_switch(made_on: OtherCatalogue, then: tuple[str, str]) -> None:
+    """Ask (on the next run, above every page) whether to switch to the catalogue a persona was made on."""
+    st.session_state[SWITCH_OFFER] = (made_on.made_on, then)
+
+
+def switch_catalogue(target, then: tuple[str, str]) -> None:
+    """Callback of the switch offer: open the persona's catalogue (``"default"``: the server's), then the persona."""
+    open_catalogue(None if target == "default" else target)
+    st.session_state[REOPEN] = then
+    if then[0] == "link":
+        st.session_state.pop(LINK_LOADED, None)
+
+
+def decline_switch() -> None:
+    st.session_state.pop(SWITCH_OFFER, None)
 
 
 def open_saved(explorer: Explorer, store: PersonaStore) -> None:
@@ -445,6 +635,10 @@ def open_saved(explorer: Explorer, store: PersonaStore) -> None:
         if pick in personas() and personas()[pick].persona != persona:
             persona = replace(persona, name=unique_name(persona.name))
         entry = build(explorer, persona)
+    except OtherCatalogue as elsewhere:
+        st.session_state[SAVE_MESSAGE] = ("error", f"“{pick}” cannot be opened here: {elsewhere}.")
+        offer_switch(elsewhere, ("saved", pick))
+        return
     except (KeyError, ValueError) as err:
         st.session_state[SAVE_MESSAGE] = ("error", str(err))
         return

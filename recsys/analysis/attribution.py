@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -147,32 +148,141 @@ def word_influence(explorer: Explorer, user: UserState, item_id) -> pd.DataFrame
 IG_STEPS = 24
 
 
-def token_attribution(explorer: Explorer, user: UserState, item_id, steps: int = IG_STEPS) -> pd.DataFrame:
-    """Integrated-gradients attribution of ``item_id``'s score to the words of the profile.
+@dataclass(frozen=True)
+class ScoreAttribution:
+    """How one listed score r̂(u, i) splits over the words of the profile, adding up to exactly that score.
+
+    Attributes:
+        words: one row per word of the profile as typed: ``word``, ``start``/``end`` (character offsets),
+            ``read`` (the language model embedded it), ``ig`` (integrated-gradients share of the score
+            through the text the model read; 0 for words it never read), ``term`` (``"avoid"`` or
+            ``"era"`` when the word belongs to a clause the reading turned into that term, else
+            ``""``), ``credit`` (the share of that term it carries) and ``total`` (``ig + credit``).
+        parts: the score as a sum, in the order shown: the words the model read, the integration
+            error, the ``avoid`` and ``era`` terms, and everything else (μ, b_u, b_i and the
+            non-text parts, at a neutral text). They add up to ``score`` exactly.
+        score: r̂ as the list shows it (same item-bias scale).
+        model_text: the text the language model embedded (the profile without its ruled-out clauses).
+        path_end: r̂ at the end of the gradient path, computed by the attribution itself: equal to ``score``
+            up to float error when the attribution ran over what the ranking scored.
+    """
+
+    words: pd.DataFrame
+    parts: dict[str, float]
+    score: float
+    model_text: str
+    path_end: float
+
+
+def score_attribution(
+    explorer: Explorer, user: UserState, item_id, item_bias_scale: float = 1.0, steps: int = IG_STEPS
+) -> ScoreAttribution:
+    """Integrated-gradients attribution of the listed score of ``item_id`` over the text the model read.
+
+    The language model embeds the profile without the clauses that rule things out
+    (:func:`recsys.explorer.model_text`); gradients are taken over that text alone, so a word the
+    model never read gets no gradient share. The removed clauses reach the score through the
+    reading's ``avoid`` term, and an era phrase through the ``era`` term: each such term is
+    credited to the words it came from. What the words do not explain — μ, b_u, b_i and the
+    demographic, likes and feedback parts at a neutral ([MASK]) text — is its own part, and
+    the small integration error is shown rather than hidden, so the parts add up to the score
+    the list shows.
+    """
+    from recsys.explorer import model_text
+
+    read = model_text(user.text, user.reading)
+    with explorer.encoder.borrow() as st_model:  # its tokenizer and network for this call alone
+        ig = _token_attribution(explorer, st_model, replace(user, text=read), item_id, steps, item_bias_scale)
+    explanation = explorer.explain(user, item_id, item_bias_scale=item_bias_scale)
+    score = float(explanation.score)
+    terms = {name: float(explanation.dot_by_user_term.get(name, 0.0)) for name in ("avoid", "era")}
+    # Everything was ruled out: the model read a neutral placeholder, not a word of the profile.
+    placeholder = read != user.text and not (user.reading is not None and user.reading.kept_text)
+    words_frame = _credited_words(user, "" if placeholder else read, ig, terms)
+    text_part = 0.0 if placeholder else float(ig["attribution"].sum())
+    baseline = float(ig["score" if placeholder else "baseline_score"].iloc[0])
+    parts = {
+        "words the model read": text_part,
+        "integration error": float(ig["score"].iloc[0]) - baseline - text_part,
+        "rules out (avoid term)": terms["avoid"],
+        "era term": terms["era"],
+        "everything else (μ, b_u, b_i, other parts at a neutral text)": baseline - terms["avoid"] - terms["era"],
+    }
+    # The IG path's end point is the listed score up to float error; the list's own number is the total.
+    parts["integration error"] += score - sum(parts.values())
+    return ScoreAttribution(words_frame, parts, score, read, float(ig["score"].iloc[0]))
+
+
+def _spans(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def _credited_words(user: UserState, read: str, ig: pd.DataFrame, terms: dict[str, float]) -> pd.DataFrame:
+    """The profile's words with their IG share (through the read text) and their share of the reading's terms."""
+    typed = _spans(user.text)
+    rows = [{"word": w, "start": a, "end": b, "read": False, "ig": 0.0, "term": "", "credit": 0.0} for w, a, b in typed]
+    reading = user.reading
+    read_spans = _spans(read)
+    # IG tokens carry character offsets into the read text: sum them per word of it.
+    per_read = np.zeros(len(read_spans))
+    for start, value in zip(ig["start"], ig["attribution"]):
+        for n, (_, a, b) in enumerate(read_spans):
+            if a <= start < b:
+                per_read[n] += value
+                break
+    # Align the read words to the typed ones (the read text is the typed one with clauses taken out).
+    matcher = difflib.SequenceMatcher(a=[w.casefold() for w, _, _ in read_spans], b=[w.casefold() for w, _, _ in typed], autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            rows[block.b + k]["read"] = True
+            rows[block.b + k]["ig"] = float(per_read[block.a + k])
+    # The removed words reach the score through the avoid term; the era phrase's words through the era term.
+    if terms["avoid"] and reading is not None and reading.rules_out:
+        removed = [r for r in rows if not r["read"]]
+        for r in removed:
+            r["term"], r["credit"] = "avoid", terms["avoid"] / len(removed)
+    if terms["era"] and reading is not None and reading.era is not None:
+        phrase = reading.era.phrase.casefold()
+        at = user.text.casefold().find(phrase) if phrase else -1
+        inside = [r for r in rows if at >= 0 and at <= r["start"] < at + len(phrase)]
+        for r in inside:
+            r["term"], r["credit"] = "era", r["credit"] + terms["era"] / len(inside)
+    frame = pd.DataFrame(rows, columns=["word", "start", "end", "read", "ig", "term", "credit"])
+    frame["total"] = frame["ig"] + frame["credit"]
+    return frame
+
+
+def token_attribution(explorer: Explorer, user: UserState, item_id, steps: int = IG_STEPS, item_bias_scale: float = 1.0) -> pd.DataFrame:
+    """Integrated-gradients attribution of ``item_id``'s score to the tokens of ``user.text`` (as given).
 
     Runs the language model through ``transformers`` directly — token embeddings in, mean
     pooling and normalisation as sentence-transformers does for this model — then the user
     tower and the score. Each word's token embeddings are moved from a neutral baseline
     (the ``[MASK]`` embedding) to their real value in ``steps`` steps, and
     (embedding − baseline) · mean gradient is summed over its word pieces. The attributions
-    add up to r̂(profile) − r̂(baseline profile) (the ``baseline_score`` column), which the
-    dashboard shows as a check. Only the input gets gradients; no model weight is touched.
+    add up to r̂(text) − r̂(baseline text) (the ``baseline_score`` column) up to the
+    integration error. Only the input gets gradients; no model weight is touched.
+    :func:`score_attribution` is the dashboard's entry point: it runs this over the text the
+    model actually read and accounts for the rest of the listed score.
 
     Raises:
         ValueError: the configured text model does not use mean pooling (not reproducible here).
     """
     with explorer.encoder.borrow() as st_model:  # its tokenizer and network for this call alone
-        return _token_attribution(explorer, st_model, user, item_id, steps)
+        return _token_attribution(explorer, st_model, user, item_id, steps, item_bias_scale)
 
 
-def _token_attribution(explorer: Explorer, st_model, user: UserState, item_id, steps: int) -> pd.DataFrame:
+def _token_attribution(explorer: Explorer, st_model, user: UserState, item_id, steps: int, item_bias_scale: float = 1.0) -> pd.DataFrame:
     transformer = st_model[0]
     pooling = st_model[1] if len(st_model) > 1 else None
     mean = getattr(pooling, "pooling_mode", None) == "mean" or getattr(pooling, "pooling_mode_mean_tokens", False)
     if not mean:
         raise ValueError(f"token attribution needs a mean-pooling model; {explorer.encoder.model_id} is not one")
     tokenizer, network = transformer.tokenizer, transformer.auto_model
-    encoded = tokenizer(user.text, return_tensors="pt", truncation=True, max_length=explorer.encoder.max_tokens)
+    encoded = tokenizer(
+        user.text, return_tensors="pt", truncation=True, max_length=explorer.encoder.max_tokens, return_offsets_mapping=True
+    )
+    offsets = encoded.pop("offset_mapping")[0].tolist()
     device = next(network.parameters()).device
     ids, mask = encoded["input_ids"].to(device), encoded["attention_mask"].to(device)
     table = network.get_input_embeddings()
@@ -193,14 +303,18 @@ def _token_attribution(explorer: Explorer, st_model, user: UserState, item_id, s
     parts = explorer.user_tower(text_vectors, np.repeat(demo, n, 0), np.repeat(rows, n), np.repeat(has_id, n), np.repeat(history, n, 0))
     item = explorer.item(item_id)
     e_u = parts.vector + torch.tensor(user.delta_e)[None, :]
-    scores = predict(explorer.model.mu, parts.bias + user.delta_b, torch.tensor([item.bias]), e_u, torch.tensor(item.vector)[None, :])[:, 0]
+    # The explicit terms (avoid, era) do not depend on the text: a constant along the path, as in the list's score.
+    explicit = float(user.explicit @ item.explicit) if user.explicit.size and item.explicit.size == user.explicit.size else 0.0
+    item_bias = torch.tensor([item.bias * item_bias_scale])
+    scores = predict(explorer.model.mu, parts.bias + user.delta_b, item_bias, e_u, torch.tensor(item.vector)[None, :])[:, 0] + explicit
     (gradient,) = torch.autograd.grad(scores[1:-1].sum(), path)
     average = gradient[1:-1].mean(0)
     per_token = ((real - baseline) * average.to(real.dtype)).sum(-1).detach().cpu().numpy()
     pieces = tokenizer.convert_ids_to_tokens(ids[0].cpu().tolist())
     words_out: list[str] = []
     values: list[float] = []
-    for piece, value, is_special in zip(pieces, per_token, special.tolist()):
+    starts: list[int] = []
+    for piece, value, is_special, (start, _) in zip(pieces, per_token, special.tolist(), offsets):
         if is_special:
             continue
         if piece.startswith("##") and words_out:
@@ -209,6 +323,10 @@ def _token_attribution(explorer: Explorer, st_model, user: UserState, item_id, s
         else:
             words_out.append(piece)
             values.append(float(value))
+            starts.append(int(start))
     return pd.DataFrame(
-        {"word": words_out, "attribution": values, "score": float(scores[-1].detach()), "baseline_score": float(scores[0].detach())}
-    )
+        {
+            "word": words_out, "attribution": values, "start": starts,
+            "score": float(scores[-1].detach()), "baseline_score": float(scores[0].detach()),
+        }
+    )  # fmt: skip

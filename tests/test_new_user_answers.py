@@ -1,0 +1,265 @@
+"""The New user page never answers wrongly in silence: links tied to their catalogue, rank arrows that name the change
+they show, an attribution that adds up to the listed score, the card as the model read it, one entry per film (AppTest)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+from test_app import APP, TIMEOUT, card, click, make_persona, shown
+
+from recsys.personas import OtherCatalogue, Persona, catalogue_of
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def app(explorer) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def opened_small(small_catalogue, small_explorer):
+    from ui.resources import Opened
+
+    return Opened(str(small_catalogue), small_explorer.fingerprint, small_explorer.dataset.name)
+
+
+def link_app(token: str, catalogue=None) -> AppTest:
+    """A fresh session opening ``?persona=token`` (on ``catalogue``, an Opened, or the server's default)."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if catalogue is not None:
+        at.session_state["catalogue"] = catalogue
+    at.query_params["persona"] = token
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+# ---------------------------------------------------------------- links and saved personas carry their catalogue
+def test_a_link_made_on_another_catalogue_offers_to_switch_and_never_remaps_ids(explorer, small_explorer, small_catalogue):
+    liked = int(small_explorer.dataset.items.item_id.iloc[5])  # id 6 is also a MovieLens film: a remap would pass silently
+    assert liked in explorer.dataset.item_ids
+    persona = Persona("Bookish", "comedies", feedback=((liked, "like"),), catalogue=catalogue_of(small_explorer))
+    with pytest.raises(OtherCatalogue):
+        persona.user(explorer)
+    from ui.resources import remember_catalogue
+
+    remember_catalogue(opened_small(small_catalogue, small_explorer))
+    at = link_app(persona.to_token())
+    assert "persona_card" not in str(at.main)  # nothing was built on MovieLens
+    offer = shown(" ".join(w.value for w in at.warning))
+    assert small_explorer.dataset.name in offer and explorer.dataset.name in offer
+    click(at, "switch_catalogue")
+    assert at.session_state["catalogue"].fingerprint == small_explorer.fingerprint
+    at.switch_page("app_pages/new_user.py")
+    at.run()
+    assert f"👍 like {small_explorer.titles()[liked]}" in card(at)
+
+
+def test_a_link_from_a_catalogue_this_server_does_not_have_says_why(explorer):
+    made_on = {"name": "Somebody's bookshop", "fingerprint": "0123456789abcdef"}
+    at = link_app(Persona("Elsewhere", "thrillers", liked=(50,), catalogue=made_on).to_token())
+    message = shown(" ".join(e.value for e in at.error))
+    assert "Somebody" in message and "not open on this server" in message and "not opened" in message
+    assert not any(b.key == "switch_catalogue" for b in at.button)
+
+
+def test_a_link_back_to_the_default_catalogue_switches_back(explorer, small_explorer, small_catalogue):
+    persona = Persona("Filmgoer", "space operas", liked=(50,), catalogue=catalogue_of(explorer))
+    at = link_app(persona.to_token(), catalogue=opened_small(small_catalogue, small_explorer))
+    click(at, "switch_catalogue")
+    assert "catalogue" not in at.session_state
+    at.switch_page("app_pages/new_user.py")
+    at.run()
+    assert explorer.titles()[50] in card(at)
+
+
+def test_saved_personas_say_their_catalogue_and_open_only_there(app, small_explorer):
+    from recsys.persona_store import PersonaStore
+
+    store = PersonaStore()
+    name = "Bookshop reader (test)"
+    store.save(Persona(name, "comedies", liked=(3,), catalogue=catalogue_of(small_explorer)), overwrite=True)
+    try:
+        at = make_persona(app, "film noir", "Here")
+        picker = at.selectbox(key="saved_pick")
+        assert picker.format_func(name).endswith(f"on {small_explorer.dataset.name}")
+        picker.set_value(name).run()
+        click(at, "open_saved")
+        assert any("cannot be opened here" in e.value for e in at.error)
+        assert [p for p in at.session_state["personas"]] == ["Here"]  # nothing remapped into the session
+    finally:
+        store.delete(name)
+
+
+# ---------------------------------------------------------------- rank arrows name the change they show
+def arrows(at: AppTest) -> dict[str, str]:
+    """Rank cell text of each row: '**3**  \\n<small>▲ 2</small>' → {'3': '▲ 2'}."""
+    cells = [m.value for m in at.markdown if m.value.startswith("**") and "<small>" in m.value and m.value[2].isdigit()]
+    return {c.split("**")[1]: c.split("<small>")[1].split("</small>")[0] for c in cells}
+
+
+def change_caption(at: AppTest) -> str:
+    return next((c.value for c in at.caption if c.value.startswith("▲▼🆕 compare")), "")
+
+
+def test_arrows_follow_the_popularity_pull_and_then_a_like(app, explorer):
+    at = make_persona(app, "space operas and alien worlds", "Pull")
+    assert change_caption(at) == "" and not any(arrows(at).values())  # a first list compares with nothing
+    before = explorer.recommend(explorer.new_user("space operas and alien worlds"), k=50)
+    at.slider(key="item_bias_scale_widget").set_value(0.0).run()
+    assert "popularity pull 1 → 0" in shown(change_caption(at))
+    after = explorer.recommend(explorer.new_user("space operas and alien worlds"), k=20, item_bias_scale=0.0)
+    was = dict(zip(before.item_id, before["rank"]))
+    expected = {
+        str(r): ("🆕 new" if i not in was else "=" if was[i] == r else f"▲ {was[i] - r}" if was[i] > r else f"▼ {r - was[i]}")
+        for i, r in zip(after.item_id, after["rank"])
+    }
+    assert arrows(at) == expected
+    at.toggle(key="why-on-Pull").set_value(True).run()  # a rerun that changes nothing keeps the comparison
+    assert "popularity pull 1 → 0" in change_caption(at)
+    first = after.iloc[0]
+    click(at, f"like-Pull-{first.item_id}")
+    assert f"👍 like {first.title}" in shown(change_caption(at)) and "popularity" not in change_caption(at)
+
+
+def test_dropping_a_chip_is_the_change_named(app):
+    at = make_persona(app, "Comedies without any romance", "Chips")
+    chips = at.pills[0]
+    chips.set_value([o for o in chips.options if o != "no Romance"]).run()
+    assert "dropped the chip “no Romance”" in shown(change_caption(at))
+
+
+# ---------------------------------------------------------------- the card shows what the model was given
+def test_the_card_shows_demographics_stated_in_the_text(app):
+    at = make_persona(app, "A 70-year-old retired nurse who loves musicals", "Nurse")
+    line = next(line for line in card(at).splitlines() if line.startswith("**Demographics:**"))
+    assert "age 70 (from the text)" in line.replace("*", "") and "not given" not in line
+
+
+def test_a_chosen_title_is_the_chip_and_the_buttons_show_whole_titles(app):
+    at = make_persona(app, "I liked Sabrina", "Unsure")
+    assert any(o.endswith("Sabrina?") for o in at.pills[0].options)
+    choice = next(b for b in at.button if b.key and b.key.startswith("alt-Unsure-") and shown(b.label) == "Sabrina (1954)")
+    choice.click()
+    at.run()
+    options = at.pills[0].options
+    assert any(o.endswith("Sabrina (1954)") for o in options) and not any(o.endswith("?") for o in options)
+    assert any(v.endswith("Sabrina (1954)") for v in at.pills[0].value)
+    assert "chose “Sabrina (1954)” for" in shown(change_caption(at))
+
+
+# ---------------------------------------------------------------- integrated gradients explain the listed score
+def test_attribution_parts_add_up_to_the_score_the_list_shows(app, explorer):
+    text = "I love 90s thrillers but can't stand gore"
+    at = make_persona(app, text, "Gore")
+    at.slider(key="item_bias_scale_widget").set_value(0.5).run()
+    at.toggle(key="why-on-Gore").set_value(True).run()
+    at.radio(key="why-method-Gore").set_value("integrated gradients (token level)").run()
+    assert not at.exception
+    choice = at.selectbox(key="why-Gore").value
+    frame = at.table[-1].value["value"].astype(float)
+    parts, total = frame.iloc[:-1], frame.iloc[-1]
+    assert round(parts.sum(), 3) == pytest.approx(total, abs=1e-9)
+    assert abs(frame["integration error"]) < 0.05  # never a place to hide a mismatch
+    user = at.session_state["personas"]["Gore"].state
+    listed = float(explorer.recommend(user, k=20, item_bias_scale=0.5).set_index("item_id").score[choice])
+    assert total == pytest.approx(listed, abs=5e-4)  # the list's score, to the table's 3 decimals
+    assert f"{listed:.2f}" in [m.value for m in at.markdown]  # and the list shows that same number
+    spans = " ".join(m.value for m in at.markdown if "<span title=" in m.value)
+    for word in ("stand", "gore"):
+        assert re.search(rf"line-through[^>]*>{word}</span>", spans), word  # not read by the model
+
+
+# ---------------------------------------------------------------- one entry per film
+def test_a_film_listed_under_two_ids_is_recommended_once(explorer):
+    titles = explorer.dataset.items.title
+    doubled = titles[titles.duplicated(keep=False)]
+    assert len(doubled) == 36  # MovieLens-100k lists 18 films twice
+    for text in ("thrillers from 1998", "independent dramas from 1997", "family comedies about a cat", "romantic comedy, 1998"):
+        recs = explorer.recommend(explorer.new_user(text), k=50)
+        assert not recs.title.duplicated().any(), text
+    # Liking either entry hides both.
+    ids = explorer.dataset.items.item_id[titles == "Desperate Measures (1998)"].tolist()
+    for liked in ids:
+        user = explorer.new_user("thrillers from 1998", liked=(liked,))
+        hidden = set(explorer.dataset.items.item_id.to_numpy()[explorer.hidden_rows(user)])
+        assert set(ids) <= hidden
+    stand_in = explorer.same_as[explorer.dataset.item_ids.index(ids[1])]
+    assert stand_in == explorer.dataset.item_ids.index(ids[0])  # the entry with more ratings stands for both
+    assert np.all(explorer.same_as[explorer.same_as] == explorer.same_as)
+    assert isinstance(explorer.same_as, np.ndarray) and len(pd.unique(explorer.same_as)) == len(titles) - 18
+
+
+# ---------------------------------------------------------------- an own catalogue's user columns
+@pytest.fixture(scope="module")
+def bookshop_explorer(tmp_path_factory):
+    from recsys import Explorer
+    from recsys.data import load_path
+    from recsys.examples import write_bookshop
+
+    return Explorer.load(dataset=load_path(write_bookshop(tmp_path_factory.mktemp("examples") / "bookshop")))
+
+
+def test_every_user_column_is_in_the_form_and_a_stated_region_is_read(monkeypatch, bookshop_explorer):
+    from ui import resources
+
+    monkeypatch.setitem(resources._FOR_GOOD, "engine", bookshop_explorer)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("app_pages/new_user.py")
+    at.run()
+    assert [n.label for n in at.number_input] == ["Age"] and "Region" in [s.label for s in at.selectbox]
+    at = make_persona(at, "I live in Scotland and love cosy village mysteries", "Scot")
+    assert "region Scotland (from the text)" in card(at).replace("*", "")
+    assert any(o.endswith("region Scotland") for o in at.pills[0].options)
+    at = make_persona(at, "I live in Scotland and love cosy village mysteries", "Welsh", demo_region="Wales", age=44)
+    line = next(line for line in card(at).splitlines() if line.startswith("**Demographics:**")).replace("*", "")
+    assert "region Wales" in line and "Scotland" not in line and "age 44" in line  # what the form says wins
+    assert at.session_state["personas"]["Welsh"].persona.demographics == {"age": 44, "region": "Wales"}
+
+
+# ---------------------------------------------------------------- one click to correct the reading
+def genres_listed(at: AppTest) -> list[str]:
+    """The genre line under each listed title."""
+    return [m.value.split("<small>")[1] for m in at.markdown if "<small>" in m.value and not m.value.startswith("**")]
+
+
+def correct(at: AppTest, name: str, genre: str, how: str) -> AppTest:
+    at.selectbox(key=f"fix-genre-{name}").set_value(genre).run()
+    at.button_group(key=f"fix-kind-{name}").set_value(how).run()
+    return click(at, f"fix-{name}")
+
+
+def test_flipping_a_wanted_genre_rules_it_out_and_the_list_follows(app):
+    at = make_persona(app, "Romantic comedies and love stories", "Flip")
+    assert any("Romance" in g for g in genres_listed(at))
+    at = correct(at, "Flip", "Romance", "rules out")
+    assert not any("Romance" in g for g in genres_listed(at))
+    assert "Romance: wanted → ruled out" in shown(change_caption(at))
+    assert any(o.endswith("no Romance") for o in at.pills[0].options)
+    persona = at.session_state["personas"]["Flip"].persona
+    assert Persona.from_token(persona.to_token()).reading["rules_out"] == ["Romance"]  # travels in links and saves
+
+
+def test_a_genre_the_reading_missed_can_be_added(app):
+    at = make_persona(app, "Something for a rainy Sunday with the family", "Add")
+    before = genres_listed(at)
+    assert any("Comedy" in g for g in before)
+    at = correct(at, "Add", "Comedy", "rules out")
+    assert not any("Comedy" in g for g in genres_listed(at))
+    assert "added Comedy as ruled out" in shown(change_caption(at))
+
+
+def test_an_unsure_title_is_held_back_until_chosen(explorer):
+    user = explorer.new_user("I liked Sabrina and romantic comedies")
+    candidates = {i for m in user.reading.titles if not m.confident for i, _, _ in m.alternatives}
+    assert len(candidates) == 2
+    assert not candidates & set(explorer.recommend(user, k=100).item_id)
+    assert candidates & set(explorer.recommend(explorer.new_user("romantic comedies"), k=100).item_id)  # they would rank
