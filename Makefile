@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: setup prepare example run test test-fast lint format bench bench-speed bench-scale bench-peers bench-reference loadtest first-steps browser postgres clean
+.PHONY: setup prepare example run test test-fast lint format bench bench-speed bench-reading bench-scale bench-peers bench-reference loadtest first-steps browser postgres clean
 
 setup: $(STAMP)
 
@@ -57,6 +57,11 @@ format: setup
 
 bench-speed: prepare
 	$(BIN)/python -m recsys speed
+
+# Profile reading on the hand-labelled sentences of bench/reading (built and held-out, MovieLens and the bookshop);
+# no model is trained: bench-results/reading.json.
+bench-reading: setup
+	$(BIN)/python -m recsys_bench.reading_eval --json bench-results/reading.json
 
 # Refuses to run (exit 1, with the reason) when a peer environment is missing; `make bench-peers` creates them.
 bench: prepare

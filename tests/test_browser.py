@@ -625,3 +625,43 @@ def test_a_reload_keeps_the_sessions_personas_and_no_other_browser_sees_them(ser
     assert other.locator(".st-key-persona_card").count() == 0 and other.get_by_text("0 personas in this session").count() == 1
     other.close()
     context.close()
+
+
+def open_example_bookshop(page, base: str) -> None:
+    """Open the shipped example bookshop from the Catalogue page (trained on first use, then from the cache)."""
+    page.goto(f"{base}/catalogue")
+    button = page.get_by_role("button", name=re.compile(r"^(Train and open|Open) Bookshop"))
+    button.wait_for(timeout=180_000)
+    wait_idle(page)
+    button.click()
+    page.locator("[data-testid='stSidebar']").get_by_text("Bookshop").wait_for(timeout=900_000)
+    wait_idle(page)
+
+
+def test_a_share_link_from_the_bookshop_never_opens_as_films(server, browser):
+    """A persona made on the bookshop, its link opened in a fresh browser on MovieLens: the page offers to switch,
+    and after switching the card names the book that was liked — never the film with the same id."""
+    from playwright.sync_api import expect
+
+    maker = new_session(browser, 3000)
+    open_example_bookshop(maker, server)
+    maker.get_by_role("link", name="New user").first.click()
+    maker.get_by_role("textbox", name="Profile text").wait_for(timeout=120_000)
+    fill_persona(maker, "cosy mysteries set in small villages", "Reader")
+    maker.get_by_role("button", name="👍").first.click()
+    wait_idle(maker)
+    liked = card_text(maker).split("👍 like", 1)[1].strip().splitlines()[0]
+    url = maker.locator("[data-testid='stCode'] code").first.inner_text().strip()
+    recipient = new_session(browser, 2400)
+    recipient.goto(url)
+    offer = recipient.locator(".st-key-switch_offer")
+    offer.wait_for(timeout=180_000)
+    wait_idle(recipient)
+    assert "Bookshop" in offer.inner_text() and "ml-100k" in offer.inner_text()
+    assert recipient.locator(".st-key-persona_card").count() == 0  # nothing built from the ids on MovieLens
+    recipient.screenshot(path=str(SHOTS / "share_link_other_catalogue.png"))
+    offer.get_by_role("button", name=re.compile("^Switch to Bookshop")).click()
+    expect(recipient.locator(".st-key-persona_card")).to_contain_text(f"👍 like {liked}", timeout=180_000)
+    expect(recipient.locator("[data-testid='stSidebar']")).to_contain_text("Bookshop")
+    maker.close()
+    recipient.close()
