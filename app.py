@@ -7,7 +7,7 @@ from dataclasses import replace
 import streamlit as st
 
 from recsys.personas import OtherCatalogue, Persona
-from ui import keeping, literal, nouns, resources, session
+from ui import keeping, literal, nouns, resources, session, switching
 
 st.set_page_config(page_title="Cold-start explorer", page_icon="🧭", layout="wide")
 
@@ -68,44 +68,9 @@ def reopen_after_switch() -> None:
         session.open_saved(explorer, resources.persona_store())
 
 
-def switch_offer() -> None:
-    """A persona made on another catalogue: switch to it (when this server has it), or say plainly why not."""
-    offer = st.session_state.get(session.SWITCH_OFFER)
-    if not offer:
-        return
-    made_on, then = offer
-    what = "This persona link" if then[0] == "link" else f"The saved persona “{literal.md(then[1])}”"
-    here = explorer.dataset.name
-    target = resources.find_catalogue(made_on["fingerprint"])
-    with st.container(border=True, key="switch_offer"):
-        if target is None:
-            st.error(
-                f"{what} was made on the catalogue **{literal.md(made_on['name'])}**, which is not open on this server "
-                f"(no catalogue here has its content, fingerprint `{literal.md(made_on['fingerprint'])}`). Its items would mean "
-                f"other {literal.md(explorer.dataset.nouns)} in **{literal.md(here)}**, so it was not opened. Open the same files "
-                "on the Catalogue page, then open it again."
-            )
-            st.button("OK", key="switch_dismiss", on_click=session.decline_switch)
-            return
-        count = len(session.personas())
-        dropped = (
-            f" This session's {count} persona{'s' if count != 1 else ''} on {literal.md(here)} will be closed (saved ones stay saved)."
-            if count
-            else ""
-        )
-        st.warning(
-            f"{what} was made on the catalogue **{literal.md(made_on['name'])}**; this session explores **{literal.md(here)}**, "
-            f"where its item ids would mean other {literal.md(explorer.dataset.nouns)}.{dropped}"
-        )
-        b = st.columns([0.4, 0.2, 0.4])
-        b[0].button(f"Switch to {literal.md(made_on['name'])} and open it", key="switch_catalogue", type="primary",
-                    on_click=session.switch_catalogue, args=(target, then))  # fmt: skip
-        b[1].button("Stay here", key="switch_decline", on_click=session.decline_switch)
-
-
 reopen_after_switch()
 load_persona_link()
-switch_offer()
+switching.offer(explorer, "link")  # a link made on another catalogue: switch, or why not
 
 with st.sidebar:
     status = explorer.status()

@@ -22,10 +22,10 @@ if NOUN == "film":
     EXAMPLE = "A heist thriller set in Tokyo, with a crew of con artists and a double-cross."
 else:
     common = session.common_genres(explorer, 2)
-    EXAMPLE = f"A new {NOUN} in {' and '.join(g.lower() for g in common) or 'the catalogue'}; describe it in a sentence or two."
+    # A description a person could have written (its genres read from it), never an instruction embedded as one.
+    EXAMPLE = f"A {NOUN} that mixes {' and '.join(g.lower() for g in common) or 'several genres'}: a small cast, a slow start and a surprising ending."
 BOOSTS = tuple(np.round(np.arange(0.0, 5.01, 0.5), 2))
 SEGMENT_COLOUR = "#2563eb"
-#: The heading's icon for what one item of the catalogue is called; anything else is a new item.
 GENRES_READ = "new_item_genres_read"  # whether the last item's genres were read from its description
 
 

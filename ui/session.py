@@ -10,6 +10,7 @@ here that writes one (``put``, ``clear_form``, ``load_form``) is meant for a but
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 import streamlit as st
@@ -25,6 +26,7 @@ ACTIVE = "active_persona"
 SHOWN = "shown_persona"  # the New user page's persona selector
 SHOWN_LISTS = "shown_lists"  # name -> ShownList: the list each persona was last shown
 SWITCH_OFFER = "catalogue_switch_offer"  # (catalogue the persona was made on, what to open after switching)
+REMOVED = "removed_personas"  # names this session removed or renamed away (a reload must not bring them back)
 REOPEN = "reopen_after_switch"  # ("link", token) or ("saved", name): opened again once the other catalogue is open
 NEW_ITEMS = "new_items"  # list[ItemState]
 LINK_LOADED = "persona_link_loaded"
@@ -99,7 +101,9 @@ def open_catalogue(chosen) -> None:
         st.session_state.pop(CATALOGUE, None)
     else:
         st.session_state[CATALOGUE] = chosen
-        remember_catalogue(chosen)
+        from ui.keeping import browser_id
+
+        remember_catalogue(chosen, browser_id())
     for name in (PERSONAS, NEW_ITEMS, ACTIVE, SHOWN, SHOWN_LISTS, SAVED_PICK, SAVE_PENDING, BIAS_SCALE, SWITCH_OFFER):
         st.session_state.pop(name, None)
     clear_form()
@@ -204,6 +208,7 @@ def put(entry: SessionPersona) -> None:
 def remove(name: str) -> None:
     """Drop a persona from this session (a callback: it also resets the selector and the form if needed)."""
     personas().pop(name, None)
+    st.session_state.setdefault(REMOVED, set()).add(name)
     following = next(iter(personas()), None)
     if st.session_state.get(ACTIVE) == name:
         st.session_state[ACTIVE] = following
@@ -389,7 +394,7 @@ def reading_chips(reading: Reading) -> dict[str, tuple[str, object]]:
     """``{label: (kind, value)}`` of every chip of a reading, in the order shown."""
     chips: dict[str, tuple[str, object]] = {}
 
-    def short(title: str, n: int = 30) -> str:
+    def short(title: str, n: int = 60) -> str:
         return title if len(title) <= n else title[: n - 1] + "…"
 
     for genre in reading.wants:
@@ -428,15 +433,44 @@ def chip_reading(explorer: Explorer, entry: SessionPersona) -> Reading:
     )
 
 
+def corrected_text(explorer: Explorer, text: str, reading: Reading, kind: str, genre: str) -> str:
+    """What the language model reads once ``genre`` is corrected to ``kind``: the text it read before, without the
+    clauses that name a genre now ruled out (the rules-out term carries them), plus the names of genres still wanted
+    whose words went with those clauses, or of a genre now wanted."""
+    from recsys.explorer import _NO_TEXT, model_text
+
+    before = model_text(text, reading)
+    before = "" if before == _NO_TEXT and text != _NO_TEXT else before
+    wants = [g for g in reading.wants if g != genre] + ([genre] if kind == "wants" else [])
+    if kind == "wants":
+        return f"{before} {genre}".strip() if genre not in _named(explorer, before) else before
+    clauses = [c for c in _CLAUSES.split(before) if c and c.strip()]
+    kept = [c.strip() for c in clauses if genre not in _named(explorer, c)]
+    read = " ".join(kept)
+    missing = [g for g in wants if g not in _named(explorer, read)]
+    return " ".join([read, *missing]).strip()
+
+
+_CLAUSES = re.compile(r"[.,;:!?]+\s*|\s+(?:but|and|though|although|yet|while)\s+", re.IGNORECASE)
+
+
+def _named(explorer: Explorer, text: str) -> set[str]:
+    reading = explorer.read(text)
+    return set(reading.wants) | set(reading.rules_out)
+
+
 def correct_genre(explorer: Explorer, name: str, kind: str, genre: str) -> None:
     """Callback of the reading's corrections: ``genre`` is wanted or ruled out from now on, however it was read."""
     entry = personas()[name]
     reading = entry.state.reading if entry.state.reading is not None else explorer.read(entry.persona.text)
     was = "wanted" if genre in reading.wants else "ruled out" if genre in reading.rules_out else None
-    corrected = reading.with_genre(kind, genre, entry.persona.text)
+    wants = tuple(g for g in reading.wants if g != genre) + ((genre,) if kind == "wants" else ())
+    rules_out = tuple(g for g in reading.rules_out if g != genre) + ((genre,) if kind == "rules_out" else ())
+    read = corrected_text(explorer, entry.persona.text, reading, kind, genre)
+    # An empty text with something ruled out reads as a neutral placeholder (recsys.explorer.model_text).
+    corrected = replace(reading, wants=wants, rules_out=rules_out, kept_text=read)
     now = "wanted" if kind == "wants" else "ruled out"
-    change = f"{genre}: {was} → {now}" if was else f"added {genre} as {now}"
-    _rebuild(explorer, name, corrected, change)
+    _rebuild(explorer, name, corrected, f"{genre}: {was} → {now}" if was else f"added {genre} as {now}")
 
 
 def chips_key(name: str, text: str, chips) -> str:
@@ -569,6 +603,7 @@ def save_copy(store: PersonaStore, name: str) -> None:
 def rename_in_session(old: str, new: str) -> None:
     """Give a session persona another name everywhere the session refers to it (selector, form, last list)."""
     entry = personas().pop(old)
+    st.session_state.setdefault(REMOVED, set()).add(old)
     personas()[new] = replace(entry, persona=replace(entry.persona, name=new))
     for pointer in (ACTIVE, SHOWN, EDITING):
         if st.session_state.get(pointer) == old:
@@ -635,8 +670,7 @@ def open_saved(explorer: Explorer, store: PersonaStore) -> None:
         if pick in personas() and personas()[pick].persona != persona:
             persona = replace(persona, name=unique_name(persona.name))
         entry = build(explorer, persona)
-    except OtherCatalogue as elsewhere:
-        st.session_state[SAVE_MESSAGE] = ("error", f"“{pick}” cannot be opened here: {elsewhere}.")
+    except OtherCatalogue as elsewhere:  # the offer under the Open button says where it belongs and what can be done
         offer_switch(elsewhere, ("saved", pick))
         return
     except (KeyError, ValueError) as err:
@@ -646,6 +680,13 @@ def open_saved(explorer: Explorer, store: PersonaStore) -> None:
         seen_versions()[pick] = saved.version
     put(entry)
     load_form(entry.persona)
+    if saved.persona.catalogue is None:
+        st.session_state[SAVE_MESSAGE] = (
+            "warning",
+            f"Opened “{entry.persona.name}”, saved before personas recorded their catalogue: its items were read by id as "
+            f"{explorer.dataset.nouns} of {explorer.dataset.name}. Check the titles on the card; saving it again records the catalogue.",
+        )
+        return
     st.session_state[SAVE_MESSAGE] = ("success", f"Opened “{entry.persona.name}”; it is shown above and loaded in the form.")
 
 

@@ -198,7 +198,7 @@ def score_attribution(
     terms = {name: float(explanation.dot_by_user_term.get(name, 0.0)) for name in ("avoid", "era")}
     # Everything was ruled out: the model read a neutral placeholder, not a word of the profile.
     placeholder = read != user.text and not (user.reading is not None and user.reading.kept_text)
-    words_frame = _credited_words(user, "" if placeholder else read, ig, terms)
+    words_frame = _credited_words(user, "" if placeholder else read, ig, terms, explorer.read)
     text_part = 0.0 if placeholder else float(ig["attribution"].sum())
     baseline = float(ig["score" if placeholder else "baseline_score"].iloc[0])
     parts = {
@@ -217,7 +217,7 @@ def _spans(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
-def _credited_words(user: UserState, read: str, ig: pd.DataFrame, terms: dict[str, float]) -> pd.DataFrame:
+def _credited_words(user: UserState, read: str, ig: pd.DataFrame, terms: dict[str, float], reader=None) -> pd.DataFrame:
     """The profile's words with their IG share (through the read text) and their share of the reading's terms."""
     typed = _spans(user.text)
     rows = [{"word": w, "start": a, "end": b, "read": False, "ig": 0.0, "term": "", "credit": 0.0} for w, a, b in typed]
@@ -239,8 +239,10 @@ def _credited_words(user: UserState, read: str, ig: pd.DataFrame, terms: dict[st
     # The removed words reach the score through the avoid term; the era phrase's words through the era term.
     if terms["avoid"] and reading is not None and reading.rules_out:
         removed = [r for r in rows if not r["read"]]
-        for r in removed:
-            r["term"], r["credit"] = "avoid", terms["avoid"] / len(removed)
+        # The words that name a ruled-out genre carry the term ("gore", not "but"); a clause without one shares it.
+        naming = [r for r in removed if reader is not None and set(reading.rules_out) & _genres_named(reader, r["word"])]
+        for r in naming or removed:
+            r["term"], r["credit"] = "avoid", terms["avoid"] / len(naming or removed)
     if terms["era"] and reading is not None and reading.era is not None:
         phrase = reading.era.phrase.casefold()
         at = user.text.casefold().find(phrase) if phrase else -1
@@ -250,6 +252,11 @@ def _credited_words(user: UserState, read: str, ig: pd.DataFrame, terms: dict[st
     frame = pd.DataFrame(rows, columns=["word", "start", "end", "read", "ig", "term", "credit"])
     frame["total"] = frame["ig"] + frame["credit"]
     return frame
+
+
+def _genres_named(reader, word: str) -> set[str]:
+    reading = reader(word)
+    return set(reading.wants) | set(reading.rules_out)
 
 
 def token_attribution(explorer: Explorer, user: UserState, item_id, steps: int = IG_STEPS, item_bias_scale: float = 1.0) -> pd.DataFrame:
