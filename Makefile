@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: setup prepare example run test test-fast lint format bench bench-speed bench-reading bench-scale bench-peers bench-reference loadtest first-steps browser postgres clean
+.PHONY: setup prepare example run test test-fast lint format bench bench-speed bench-reading bench-scale bench-peers bench-reference loadtest first-steps browser postgres haproxy clean
 
 setup: $(STAMP)
 
@@ -41,11 +41,15 @@ browser:
 postgres:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq postgresql >/dev/null)
 
+# The README's HAProxy configuration runs in front of two doors in tests/test_frontdoor_strict.py.
+haproxy:
+	@command -v haproxy >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq haproxy >/dev/null)
+
 # The tests train their own model in a temporary cache (never the user's .cache), so no prepare here.
-test: setup browser postgres
+test: setup browser postgres haproxy
 	$(BIN)/python -m pytest -q
 
-test-fast: setup postgres
+test-fast: setup postgres haproxy
 	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: setup

@@ -12,13 +12,30 @@ that only speaks the websocket) goes to the process with the fewest open session
 
 Every plain HTTP request is passed on with ``Connection: close``, so a connection carries
 one request and its bytes are piped through unparsed after the head; a websocket is piped
-both ways for as long as it lives. The processes share what is on disk (the cache, the saved
-personas); each loads the engine once, right after it starts: the door runs the first page in one
-session of its own (:func:`first_page`), so the first person sent there does not wait for it. A process that dies is started again (on a fresh port,
-after a pause that grows while it keeps dying); its sessions are lost, their tabs reconnect as
-new ones. The processes end with the door, however it ends.
+both ways for as long as it lives.
 
-Run: ``python frontdoor.py --port 8501 --workers 2 [app.py] [-- extra streamlit options]``.
+The door is the part that faces the network, so it reads a request head strictly
+(:func:`parse_request`, RFC 9110/9112) and answers anything doubtful itself, never passing it on:
+400 for a malformed head (a folded or whitespace-led line, a bare CR or LF, a line without a colon, a
+header name that is not a token, a control character in a value, a request line other than
+``METHOD SP target SP HTTP/1.x``, a missing or repeated Host, a repeated or non-numeric
+Content-Length, Transfer-Encoding beside Content-Length or other than a single ``chunked``), 431
+for a head over 64 KB or over 100 header lines, 503 with ``Retry-After`` beyond
+``max_connections`` open connections, and 504 when a process has not answered after the idle
+limit. After the head, a connection on which no byte moves either way for ``idle_s`` (60 s) is
+closed, a websocket after ``websocket_idle_s`` (10 min): Streamlit pings every open tab every
+30 s (``server.websocketPingInterval``) and the browser answers, so an open tab never falls
+quiet that long. The processes are told who is asking (``X-Forwarded-For``, ``X-Forwarded-Proto``),
+in place of what the client claimed unless it is a trusted proxy (:func:`forwarded`).
+
+The processes share what is on disk (the cache, the saved personas); each loads the engine once,
+right after it starts: the door runs the first page in one session of its own
+(:func:`first_page`), so the first person sent there does not wait for it. A process that dies
+is started again (on a fresh port, after a pause that grows while it keeps dying); its sessions
+are lost, their tabs reconnect as new ones. The processes end with the door, however it ends.
+
+Run: ``python frontdoor.py --port 8501 --workers 2 [--max-connections N] [--idle S] [--websocket-idle S]
+[--trusted-proxy ADDRESS] [app.py] [-- extra streamlit options]``.
 """
 
 from __future__ import annotations
@@ -27,7 +44,9 @@ import argparse
 import asyncio
 import contextlib
 import ctypes
+import ipaddress
 import os
+import re
 import resource
 import secrets
 import signal
@@ -43,8 +62,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 COOKIE = "coldstart_worker"
+#: A random name for each browser, set on its first request: the app keeps a browser's personas across a
+#: reload under it (ui/keeping.py). HttpOnly, so no page script reads it; never shown or logged.
+BROWSER_COOKIE = "coldstart_browser"
 HEAD_LIMIT = 64 * 1024  # the longest request or response head passed on
+HEAD_LINES = 100  # the most header lines in a request head (Apache's default; a browser sends about 20)
 HEAD_TIMEOUT_S = 60  # a request head (or a process's answer to connect) slower than this ends the connection
+#: After the head: how long a connection may move no byte either way. A websocket longer: Streamlit pings each open
+#: tab every 30 s (server.websocketPingInterval) and the browser answers, so only a tab that is gone falls this quiet.
+IDLE_S = 60.0
+WEBSOCKET_IDLE_S = 600.0
+MAX_CONNECTIONS = 512  # open at once (a browser tab holds one websocket and, while loading, a few requests)
+RETRY_AFTER_S = 5  # what a client refused for want of room is told to wait
+LINGER_S = 1.0  # after a refusal, how long the client's unread bytes are drained, so closing does not reset the answer
 CHUNK = 64 * 1024
 #: What Streamlit prints for the port it serves on: the worker's private port, not the address people open.
 #: One Streamlit process per core, at most four (each holds its own engine: ~900 MB with MovieLens-100k).
@@ -60,15 +90,34 @@ class Backend:
 
 
 @dataclass
+class Clock:
+    """When a connection last moved a byte either way, and how long it may stay quiet."""
+
+    limit: float
+    last: float = field(default_factory=time.monotonic)
+    answered: bool = False  # whether the client has had a reply head
+
+    def tick(self) -> None:
+        self.last = time.monotonic()
+
+
+@dataclass
 class FrontDoor:
     """Routes each connection to a backend (sticky by cookie) and pipes it through.
 
     ``ports`` is read at each connection, so a process started again on a new port is found there.
+    ``trusted_proxies``: the networks whose ``X-Forwarded-For`` is extended rather than replaced (:func:`forwarded`).
     """
 
     ports: list[int]
+    max_connections: int = MAX_CONNECTIONS
+    idle_s: float = IDLE_S
+    websocket_idle_s: float = WEBSOCKET_IDLE_S
+    head_timeout_s: float = HEAD_TIMEOUT_S
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     backends: list[Backend] = field(init=False)
     connections: set[asyncio.Task] = field(init=False, default_factory=set)
+    refusing: int = field(init=False, default=0)  # connections being told 503
     _turn: int = 0
 
     def __post_init__(self) -> None:
@@ -85,16 +134,72 @@ class FrontDoor:
         return tied[self._turn % len(tied)]
 
     async def handle(self, client_in: asyncio.StreamReader, client_out: asyncio.StreamWriter) -> None:
+        if len(self.connections) >= self.max_connections:
+            await self._refuse(client_in, client_out)
+            return
         task = asyncio.current_task()
         self.connections.add(task)
         try:
-            head = await asyncio.wait_for(client_in.readuntil(b"\r\n\r\n"), HEAD_TIMEOUT_S)
-            await self._forward(head, client_in, client_out)
-        except (TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, asyncio.CancelledError, ConnectionError):
-            pass  # a client that went away, sent a head too long or too slow, or the door closing: nothing to answer
+            try:
+                request = await asyncio.wait_for(read_request(client_in), self.head_timeout_s)
+            except BadRequest as refusal:
+                await answer(client_in, client_out, refusal.status, refusal.reason)
+                return
+            clock = Clock(self.idle_s)
+            work = asyncio.create_task(self._forward(request, client_in, client_out, clock))
+            if await self._until_quiet(work, clock):
+                return
+            if clock.answered:  # mid-reply, or a websocket gone quiet: dropped, with whatever the client left unread
+                client_out.transport.abort()
+            else:
+                await answer(client_in, client_out, 504, "The app did not answer in time; try again.")
+        except (TimeoutError, asyncio.IncompleteReadError, asyncio.CancelledError, ConnectionError):
+            pass  # a client that went away or sent its head too slowly, or the door closing: nothing to answer
         finally:
             self.connections.discard(task)
             client_out.close()
+
+    async def _refuse(self, client_in: asyncio.StreamReader, client_out: asyncio.StreamWriter) -> None:
+        """Tell a client beyond ``max_connections`` to come back later (and, past twice that, just close)."""
+        if self.refusing >= self.max_connections:
+            client_out.transport.abort()
+            return
+        self.refusing += 1
+        try:
+            await answer(
+                client_in, client_out, 503, "Too many connections; try again in a few seconds.", (("retry-after", str(RETRY_AFTER_S)),)
+            )
+        finally:
+            self.refusing -= 1
+            client_out.close()
+
+    async def _until_quiet(self, work: asyncio.Task, clock: Clock) -> bool:
+        """Wait for ``work``, but cancel it once its connection has moved no byte for ``clock.limit``; whether it finished.
+
+        It looks again at least every ``min(idle_s, websocket_idle_s)``, so a limit that changes (an upgrade) is seen in time.
+        """
+        try:
+            while not work.done():
+                quiet = time.monotonic() - clock.last
+                if quiet >= clock.limit:
+                    return False
+                await asyncio.wait({work}, timeout=min(clock.limit - quiet, self.idle_s, self.websocket_idle_s))
+            work.result()  # its error, if it ended in one
+            return True
+        finally:
+            work.cancel()
+            await asyncio.wait({work})  # its reads of the client over before anything else reads there
+
+    def trusts(self, address: str) -> bool:
+        """Whether ``address`` (the peer's IP) is one of the trusted proxies."""
+        if not self.trusted_proxies:
+            return False
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        ip = getattr(ip, "ipv4_mapped", None) or ip
+        return any(ip in network for network in self.trusted_proxies)
 
     async def close(self) -> None:
         """End every connection in flight (the door is closing)."""
@@ -102,8 +207,8 @@ class FrontDoor:
             task.cancel()
         await asyncio.gather(*self.connections, return_exceptions=True)
 
-    async def _forward(self, head: bytes, client_in: asyncio.StreamReader, client_out: asyncio.StreamWriter) -> None:
-        request_line, headers = parse_head(head)
+    async def _forward(self, request: Request, client_in: asyncio.StreamReader, client_out: asyncio.StreamWriter, clock: Clock) -> None:
+        headers = request.headers
         websocket = any(name == "upgrade" and "websocket" in value.lower() for name, value in headers)
         pinned = pinned_backend(headers)
         tried: set[int] = set()
@@ -115,31 +220,39 @@ class FrontDoor:
             except (TimeoutError, OSError):  # that process is down (being restarted): try another, and pin the client to it
                 tried.add(index)
         else:
-            client_out.write(b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n"
-                             b"Cold-start explorer is starting or restarting; try again in a few seconds.\n")  # fmt: skip
-            await client_out.drain()
+            clock.answered = True
+            await answer(client_in, client_out, 502, "Cold-start explorer is starting or restarting; try again in a few seconds.")
             return
         backend = self.backends[index]
+        peer = client_out.get_extra_info("peername")
+        client = str(peer[0]) if isinstance(peer, tuple) else "unknown"
+        headers = forwarded(headers, client, self.trusts(client))
         if not websocket:  # one request per connection: its bytes need no parsing after the head
             headers = [(n, v) for n, v in headers if n not in ("connection", "keep-alive", "proxy-connection")] + [("connection", "close")]
-        backend_out.write(build_head(request_line, headers))
-        upstream = asyncio.create_task(pipe(client_in, backend_out))
+        backend_out.write(build_head(request.line, headers))
+        upstream = asyncio.create_task(pipe(client_in, backend_out, clock=clock))
         try:
             while True:
                 status_line, reply_headers = parse_head(await backend_in.readuntil(b"\r\n\r\n"))
+                clock.tick()
                 status = status_line.split(" ", 2)[1] if status_line.count(" ") >= 1 else ""
                 if not (status.startswith("1") and status != "101"):
                     break
+                clock.answered = True
                 client_out.write(build_head(status_line, reply_headers))  # 100 Continue and the like: passed on, then the reply
             upgraded = websocket and status == "101"
             if not upgraded:
                 reply_headers = [(n, v) for n, v in reply_headers if n not in ("connection", "keep-alive")] + [("connection", "close")]
             if pinned != index:
                 reply_headers.append(("set-cookie", f"{COOKIE}={index}; Path=/; HttpOnly; SameSite=Lax"))
+            if not websocket and browser_name(headers) is None:
+                reply_headers.append(("set-cookie", f"{BROWSER_COOKIE}={secrets.token_urlsafe(18)}; Path=/; HttpOnly; SameSite=Lax"))
+            clock.answered = True
             client_out.write(build_head(status_line, reply_headers))
             if upgraded:
+                clock.limit = self.websocket_idle_s
                 backend.sessions += 1
-                downstream = asyncio.create_task(pipe(backend_in, client_out))
+                downstream = asyncio.create_task(pipe(backend_in, client_out, clock=clock))
                 try:
                     await asyncio.wait([upstream, downstream], return_when=asyncio.FIRST_COMPLETED)
                 finally:
@@ -147,17 +260,160 @@ class FrontDoor:
                     backend.sessions -= 1
             else:  # the reply, then the connection ends (a refused upgrade's too, although its process may keep it open)
                 length = next((v for n, v in reply_headers if n == "content-length"), "")
-                bodiless = request_line.startswith("HEAD ") or status in ("204", "304")
-                await pipe(backend_in, client_out, None if bodiless or not length.isdigit() else int(length))
+                bodiless = request.method == "HEAD" or status in ("204", "304")
+                await pipe(backend_in, client_out, None if bodiless or not length.isdigit() else int(length), clock=clock)
         except (asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass
         finally:
             upstream.cancel()
-            backend_out.close()
+            await asyncio.wait({upstream})
+            if backend_out.transport.get_write_buffer_size():  # a process that stopped reading: do not wait on it
+                backend_out.transport.abort()
+            else:
+                backend_out.close()
+
+
+class BadRequest(Exception):
+    """A request head the door will not pass on: answered with ``status`` (400 or 431) and ``reason``, then closed."""
+
+    def __init__(self, reason: str, status: int = 400):
+        super().__init__(reason)
+        self.reason, self.status = reason, status
+
+
+@dataclass(frozen=True)
+class Request:
+    """A request head that passed :func:`parse_request`: names lower-case, values without surrounding blanks."""
+
+    method: str
+    target: str
+    version: str  # "HTTP/1.0", "HTTP/1.1"
+    headers: list[tuple[str, str]]
+
+    @property
+    def line(self) -> str:
+        return f"{self.method} {self.target} {self.version}"
+
+
+TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"  # RFC 9110 5.6.2: what a method or a header name is made of
+REQUEST_LINE = re.compile(rf"({TOKEN}) ([\x21-\x7e]+) (HTTP/1\.[0-9])")  # the target: visible ASCII, no blanks
+TARGET = re.compile(r"/|\*$|https?://", re.IGNORECASE)  # origin-form, asterisk-form, absolute-form (no CONNECT)
+FIELD_NAME = re.compile(TOKEN)
+CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # in a field value: every control character but the tab
+LENGTH = re.compile(r"[0-9]{1,18}")
+
+
+async def read_request(reader: asyncio.StreamReader) -> Request:
+    """Read a request head line by line and parse it; :class:`BadRequest` as soon as it cannot be one."""
+    lines: list[bytes] = []
+    size = 0
+    while True:
+        try:
+            line = await reader.readuntil(b"\n")
+        except asyncio.LimitOverrunError:
+            raise BadRequest("The request head is too long.", 431) from None
+        size += len(line)
+        if size > HEAD_LIMIT or len(lines) > HEAD_LINES + 1:  # the request line, the header lines, this one
+            raise BadRequest("The request head is too long (over 64 KB or 100 header lines).", 431)
+        lines.append(line)
+        if line == b"\r\n" or not line.endswith(b"\r\n"):  # the end of the head, or a bare LF (refused below)
+            return parse_request(b"".join(lines))
+
+
+def parse_request(head: bytes) -> Request:
+    """The request in ``head`` (its bytes up to and with the blank line), or :class:`BadRequest` saying what is wrong.
+
+    Strict where leniency lets two readers of one head disagree (RFC 9112 sections 2.2, 3, 5, 6):
+    lines end in CRLF only; no line is folded or starts with a blank; every header line is a token
+    name, a colon and a value free of control characters; an HTTP/1.1 request has one Host; the
+    body's length is told once, by one Content-Length or a single ``chunked`` Transfer-Encoding.
+    """
+    if not head.endswith(b"\r\n\r\n") and head != b"\r\n":
+        raise BadRequest("A line of the request head ends in a bare LF, not CRLF.")
+    lines = head[:-4].decode("latin-1").split("\r\n")
+    if any("\r" in line or "\n" in line for line in lines):
+        raise BadRequest("The request head holds a bare CR or LF.")
+    if len(lines) - 1 > HEAD_LINES:
+        raise BadRequest("The request head is too long (over 100 header lines).", 431)
+    line = REQUEST_LINE.fullmatch(lines[0])
+    if not line or not TARGET.match(line[2]) or (line[2] == "*" and line[1] != "OPTIONS"):
+        raise BadRequest("The request line is not METHOD SP target SP HTTP/1.x.")
+    headers = []
+    for text in lines[1:]:
+        if text[:1] in (" ", "\t"):
+            raise BadRequest("A header line starts with a blank (obsolete line folding).")
+        name, colon, value = text.partition(":")
+        if not colon:
+            raise BadRequest("A header line has no colon.")
+        if not FIELD_NAME.fullmatch(name):
+            raise BadRequest("A header name is not a token (or has a blank before its colon).")
+        if CONTROL.search(value):
+            raise BadRequest("A header value holds a control character.")
+        headers.append((name.lower(), value.strip(" \t")))
+    version = line[3]
+    values = {key: [v for n, v in headers if n == key] for key in ("host", "content-length", "transfer-encoding")}
+    lengths, codings = values["content-length"], values["transfer-encoding"]
+    if len(values["host"]) > 1 or (version != "HTTP/1.0" and not values["host"]):
+        raise BadRequest("An HTTP/1.1 request has exactly one Host header.")
+    if len(lengths) > 1 or len(codings) > 1:
+        raise BadRequest("Content-Length or Transfer-Encoding is given more than once.")
+    if lengths and codings:
+        raise BadRequest("Content-Length and Transfer-Encoding together.")
+    if lengths and not LENGTH.fullmatch(lengths[0]):
+        raise BadRequest("Content-Length is not a number.")
+    if codings and (codings[0].lower() != "chunked" or version == "HTTP/1.0"):
+        raise BadRequest("The only Transfer-Encoding taken is a single chunked, in HTTP/1.1.")
+    return Request(line[1], line[2], version, headers)
+
+
+def forwarded(headers: list[tuple[str, str]], client: str, trusted: bool) -> list[tuple[str, str]]:
+    """``headers`` with ``X-Forwarded-For`` and ``X-Forwarded-Proto`` saying who asks, and how, to the processes.
+
+    Streamlit's server believes these headers from a loopback peer, which the door is, so a client's own
+    would be believed too: anyone could claim any address, or claim HTTPS. So from a client the door replaces
+    them (and drops the other headers of the kind: ``Forwarded``, ``X-Forwarded-Host``, ``-Port``,
+    ``X-Real-IP``); only a trusted proxy in front of the door (``--trusted-proxy``) has its chain extended
+    with its own address and its ``X-Forwarded-Proto`` kept. The door itself speaks plain HTTP.
+    """
+    proto = "http"
+    chain: list[str] = []
+    if trusted:
+        chain = [v for n, v in headers if n == "x-forwarded-for" and v]
+        claimed = [v.split(",")[-1].strip().lower() for n, v in headers if n == "x-forwarded-proto"]
+        proto = claimed[-1] if claimed and claimed[-1] in ("http", "https") else proto
+        dropped = ("x-forwarded-for", "x-forwarded-proto")
+    else:
+        dropped = ("x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "x-real-ip", "forwarded")
+    kept = [(n, v) for n, v in headers if n not in dropped]
+    return [*kept, ("x-forwarded-for", ", ".join([*chain, client])), ("x-forwarded-proto", proto)]
+
+
+REASONS = {400: "Bad Request", 431: "Request Header Fields Too Large", 502: "Bad Gateway", 503: "Service Unavailable",
+           504: "Gateway Timeout"}  # fmt: skip
+
+
+async def answer(
+    client_in: asyncio.StreamReader, client_out: asyncio.StreamWriter, status: int, text: str, extra: tuple[tuple[str, str], ...] = ()
+) -> None:
+    """Answer ``status`` with ``text`` and end the request: what the client still sends is read (for at most
+    :data:`LINGER_S`) and dropped first, since closing on unread bytes resets the connection, answer and all."""
+    body = (text + "\n").encode()
+    head = [("content-type", "text/plain; charset=utf-8"), ("content-length", str(len(body))), *extra, ("connection", "close")]
+    client_out.write(build_head(f"HTTP/1.1 {status} {REASONS[status]}", head) + body)
+    deadline = time.monotonic() + LINGER_S
+    with contextlib.suppress(TimeoutError, ConnectionError, OSError, asyncio.IncompleteReadError):
+        await asyncio.wait_for(client_out.drain(), LINGER_S)
+        if client_out.can_write_eof():
+            client_out.write_eof()
+        for _ in range(16):  # at most 16 chunks (1 MB)
+            if not await asyncio.wait_for(client_in.read(CHUNK), max(0.0, deadline - time.monotonic())):
+                break
+    if client_out.transport.get_write_buffer_size():  # a client that reads nothing must not keep the connection open
+        client_out.transport.abort()
 
 
 def parse_head(head: bytes) -> tuple[str, list[tuple[str, str]]]:
-    """``(first line, [(lower-case name, value)])`` of an HTTP head (latin-1, as HTTP/1.1 reads it)."""
+    """``(first line, [(lower-case name, value)])`` of a response head from a process (trusted: read leniently)."""
     lines = head.decode("latin-1").split("\r\n")
     headers = []
     for line in lines[1:]:
@@ -171,6 +427,17 @@ def build_head(first: str, headers: list[tuple[str, str]]) -> bytes:
     return (first + "\r\n" + "".join(f"{name}: {value}\r\n" for name, value in headers) + "\r\n").encode("latin-1")
 
 
+def browser_name(headers: list[tuple[str, str]]) -> str | None:
+    """The browser's name cookie, if it sent one of the form this door sets."""
+    for name, value in headers:
+        if name == "cookie":
+            for part in value.split(";"):
+                key, _, token = part.strip().partition("=")
+                if key == BROWSER_COOKIE and 16 <= len(token) <= 64 and token.replace("-", "").replace("_", "").isalnum():
+                    return token
+    return None
+
+
 def pinned_backend(headers: list[tuple[str, str]]) -> int | None:
     """The backend index the client's cookie names, if it names one."""
     for name, value in headers:
@@ -182,16 +449,21 @@ def pinned_backend(headers: list[tuple[str, str]]) -> int | None:
     return None
 
 
-async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter, length: int | None = None) -> None:
-    """Copy bytes until ``source`` ends, or ``length`` of them are copied (or either side breaks)."""
+async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter, length: int | None = None, clock: Clock | None = None) -> None:
+    """Copy bytes until ``source`` ends, or ``length`` of them are copied (or either side breaks); each read and each
+    write taken up by the other side ticks ``clock``."""
     left = length
     with contextlib.suppress(ConnectionError, OSError):
         while left is None or left > 0:
             data = await source.read(CHUNK if left is None else min(CHUNK, left))
             if not data:
                 break
+            if clock:
+                clock.tick()
             sink.write(data)
             await sink.drain()
+            if clock:
+                clock.tick()
             if left is not None:
                 left -= len(data)
 
@@ -389,9 +661,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
                         help=f"Streamlit processes (default: one per core, at most 4: {DEFAULT_WORKERS} here); 1 runs Streamlit alone on the port")  # fmt: skip
     parser.add_argument("--timeout", type=float, default=300, help="seconds to wait for the processes to start (default 300)")
+    parser.add_argument("--max-connections", type=int, default=MAX_CONNECTIONS,
+                        help=f"connections open at once; more are answered 503 (default {MAX_CONNECTIONS})")  # fmt: skip
+    parser.add_argument("--idle", type=float, default=IDLE_S,
+                        help=f"seconds a request may move no byte either way after its head (default {IDLE_S:.0f})")  # fmt: skip
+    parser.add_argument("--websocket-idle", type=float, default=WEBSOCKET_IDLE_S,
+                        help=f"the same for a websocket; keep it above Streamlit's 30 s ping (default {WEBSOCKET_IDLE_S:.0f})")  # fmt: skip
+    parser.add_argument("--trusted-proxy", action="append", metavar="ADDRESS",
+                        default=[a for a in os.environ.get("COLDSTART_TRUSTED_PROXIES", "").replace(",", " ").split() if a],
+                        help="a proxy in front of the door (IP or network, repeatable; default $COLDSTART_TRUSTED_PROXIES, "
+                             "comma-separated) whose X-Forwarded-For is extended and X-Forwarded-Proto kept")  # fmt: skip
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
+    if args.max_connections < 1 or args.idle <= 0 or args.websocket_idle <= 0:
+        parser.error("--max-connections, --idle and --websocket-idle must be positive")
+    try:
+        trusted = tuple(ipaddress.ip_network(address, strict=False) for address in args.trusted_proxy)
+    except ValueError as err:
+        parser.error(f"--trusted-proxy: {err}")
     taken = [option for option in extra for name in ("--server.port", "--server.address") if option.split("=")[0] == name]
     if taken and args.workers > 1:
         parser.error(f"{taken[0]} is the front door's to set (--port; the address: README, Sharing it with a team)")
@@ -408,6 +696,9 @@ def main(argv: list[str] | None = None) -> int:
     with contextlib.suppress(ValueError, OSError):  # each websocket holds two descriptors: allow as many as the system lets
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    descriptors = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    if descriptors != resource.RLIM_INFINITY and 2 * args.max_connections + 64 > descriptors:
+        print(f"[front door] only {descriptors} open files allowed: fewer than --max-connections {args.max_connections} needs", flush=True)
     workers = Workers(args.script, args.workers, extra)
     try:
         for index in range(args.workers):
@@ -415,7 +706,8 @@ def main(argv: list[str] | None = None) -> int:
         workers.wait_ready(args.timeout)
         for index in range(args.workers):
             workers.warm(index)
-        asyncio.run(serve(FrontDoor(workers.ports), workers, listening))  # the door reads workers.ports: a restart's new port
+        door = FrontDoor(workers.ports, args.max_connections, args.idle, args.websocket_idle, trusted_proxies=trusted)
+        asyncio.run(serve(door, workers, listening))  # the door reads workers.ports: a restart's new port
     except RuntimeError as err:
         print(f"[front door] {err}", file=sys.stderr)
         return 1

@@ -167,6 +167,25 @@ def test_a_refused_upgrade_is_no_session_and_100_continue_comes_before_the_reply
     with_door(test)
 
 
+def test_each_new_browser_is_given_a_name_of_its_own_once():
+    def names(headers) -> list[str]:
+        return [v for n, v in headers if n == "set-cookie" and v.startswith(f"{frontdoor.BROWSER_COOKIE}=")]
+
+    async def test(port, door, seen):
+        first, second = names((await get(port))[1]), names((await get(port))[1])
+        assert len(first) == len(second) == 1 and first != second
+        assert first[0].endswith("; Path=/; HttpOnly; SameSite=Lax")  # no page script reads it
+        cookie = first[0].split(";")[0]
+        assert frontdoor.browser_name([("cookie", f"theme=dark; {cookie}")]) == cookie.split("=", 1)[1]
+        assert names((await get(port, cookie=cookie))[1]) == []  # kept: not named again
+        assert len(names((await get(port, cookie=f"{frontdoor.BROWSER_COOKIE}=short"))[1])) == 1  # not a name this door gives
+        _, writer, headers = await upgrade(port)  # a websocket comes from a page that already has one
+        assert names(headers) == []
+        writer.close()
+
+    with_door(test)
+
+
 def test_a_process_that_is_down_hands_its_clients_to_another_and_re_pins_them():
     async def test(port, door, seen):
         status, headers, body = await get(port, cookie=f"{frontdoor.COOKIE}=1")  # pinned to B, which is down
