@@ -36,7 +36,7 @@ st.caption(
     f"Describe a person in plain words, by demographics, by {NOUNS} they like — or any mix. "
     "Everything below is recomputed from the same code path that ranks."
 )
-session.init_form(explorer)
+session.init_form()
 
 
 def show_message(key: str) -> None:
@@ -109,6 +109,12 @@ def rank_change(item_id, rank: int, previous: dict) -> str:
     return f"▲ {moved}" if moved > 0 else f"▼ {-moved}" if moved < 0 else "="
 
 
+def shade(value: float, limit: float) -> str:
+    """A word's background: blue when it raises the score, red when it lowers it, as strong as its share of ``limit``."""
+    alpha = min(1.0, abs(value) / limit)
+    return f"background:rgba(37,99,235,{alpha:.2f});" if value > 0 else f"background:rgba(239,68,68,{alpha:.2f});"
+
+
 def highlighted(influence: pd.DataFrame, text: str) -> str:
     """The profile with each word shaded by how much it pushes the chosen item up (blue) or down (red)."""
     if influence.empty:
@@ -116,9 +122,7 @@ def highlighted(influence: pd.DataFrame, text: str) -> str:
     limit = max(1e-6, float(influence["delta"].abs().max()))
     spans = []
     for word, delta in zip(influence["word"], influence["delta"]):
-        alpha = min(1.0, abs(delta) / limit)
-        colour = f"rgba(37,99,235,{alpha:.2f})" if delta > 0 else f"rgba(239,68,68,{alpha:.2f})"
-        spans.append(f"<span title='{delta:+.3f}' style='background:{colour};padding:1px 3px;border-radius:3px'>{literal.md(word)}</span>")
+        spans.append(f"<span title='{delta:+.3f}' style='{shade(delta, limit)}padding:1px 3px;border-radius:3px'>{literal.md(word)}</span>")
     return " ".join(spans)
 
 
@@ -129,19 +133,17 @@ def attributed(words: pd.DataFrame, text: str) -> str:
     spans, at = [], 0
     for row in words.itertuples():
         spans.append(literal.md(text[at : row.start]))
-        alpha = min(1.0, abs(row.total) / limit)
-        colour = f"rgba(37,99,235,{alpha:.2f})" if row.total > 0 else f"rgba(239,68,68,{alpha:.2f})"
+        style = f"{shade(row.total, limit)}padding:1px 3px;border-radius:3px"
         if row.read:
             tip = f"{row.total:+.3f}: read by the model" + (
                 f" ({row.ig:+.3f}) and part of the era term ({row.credit:+.3f})" if row.term else ""
             )
-            style = f"background:{colour};padding:1px 3px;border-radius:3px"
         else:
             how = {"avoid": "the rules-out term", "era": "the era term"}.get(row.term)
             tip = "not read by the model (taken out before embedding); " + (
                 f"carries {row.credit:+.3f} of {how}" if how else "adds nothing to this score"
             )
-            style = f"background:{colour};padding:1px 3px;border-radius:3px;text-decoration:line-through;color:#64748b"
+            style += ";text-decoration:line-through;color:#64748b"
         spans.append(f"<span title=\"{html.escape(tip)}\" style='{style}'>{literal.md(text[row.start : row.end])}</span>")
         at = row.end
     spans.append(literal.md(text[at:]))

@@ -72,3 +72,29 @@ def small_explorer(small_catalogue) -> Explorer:
     from recsys.data import load_path
 
     return Explorer.load(dataset=load_path(small_catalogue))
+
+
+@pytest.fixture
+def app(explorer):
+    """The app as a fresh session sees it (AppTest), with the test run's model (``explorer`` trains it first)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=240)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    from recsys_bench.loadtest import CHROMIUM, FLAGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is missing: `make test` installs it (apt-get install chromium)")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield instance
+        instance.close()

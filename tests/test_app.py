@@ -15,15 +15,6 @@ TIMEOUT = 240
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
-@pytest.fixture
-def app(explorer) -> AppTest:
-    # `explorer` makes sure the model is trained and cached before the app loads it.
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
 def open_page(at: AppTest, page: str) -> AppTest:
     at.switch_page(page)
     at.run()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from recsys_bench import loadtest
-from recsys_bench.loadtest import CHROMIUM, FLAGS
+from recsys_bench.loadtest import CHROMIUM
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,16 +39,6 @@ def served(explorer):
 @pytest.fixture(scope="module")
 def server(served):
     return served[0]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
 
 
 def wait_idle(page, timeout: float = 90) -> None:

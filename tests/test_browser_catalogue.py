@@ -17,22 +17,9 @@ import pytest
 from test_browser import SHOTS, assert_no_exception, upload, wait_idle
 
 from recsys_bench import loadtest
-from recsys_bench.loadtest import CHROMIUM, FLAGS
 
 pytestmark = pytest.mark.slow
 BOOK_PAGES = ["New user", "New book", "Embedding map", "Score anatomy", "Fusion", "Evaluation", "Catalogue", "Home"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is missing: `make test` installs it (apt-get install chromium)")
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")

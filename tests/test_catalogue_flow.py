@@ -287,18 +287,6 @@ def one_server(explorer):
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    from recsys_bench.loadtest import CHROMIUM, FLAGS
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
-
-
 def shelf_zip(small_catalogue: Path, folder: Path) -> Path:
     """The small catalogue as one .zip, named "Story shelf", with titles new to the caches (so it trains afresh)."""
     source = unique_catalogue(small_catalogue, folder / "source", uuid.uuid4().hex[:8])

@@ -304,18 +304,6 @@ def app_server(explorer, tmp_path_factory):
         process.wait(timeout=20)
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    from recsys_bench.loadtest import CHROMIUM, FLAGS
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
-
-
 def idle(page, timeout: float = 180) -> None:
     page.wait_for_timeout(500)
     page.wait_for_function(
@@ -325,9 +313,9 @@ def idle(page, timeout: float = 180) -> None:
 
 
 @pytest.mark.slow
-def test_evaluation_in_a_browser(app_server, chromium):
+def test_evaluation_in_a_browser(app_server, browser):
     SHOTS.mkdir(exist_ok=True)
-    page = chromium.new_page(viewport={"width": 1440, "height": 7600})
+    page = browser.new_page(viewport={"width": 1440, "height": 7600})
     page.goto(f"{app_server}/evaluation")
     page.get_by_text("Reference run of").wait_for(timeout=240_000)
     idle(page)
@@ -345,9 +333,9 @@ def test_evaluation_in_a_browser(app_server, chromium):
 
 
 @pytest.mark.slow
-def test_map_tags_and_legend_in_a_browser(app_server, chromium):
+def test_map_tags_and_legend_in_a_browser(app_server, browser):
     SHOTS.mkdir(exist_ok=True)
-    page = chromium.new_page(viewport={"width": 1440, "height": 1500})
+    page = browser.new_page(viewport={"width": 1440, "height": 1500})
     page.goto(f"{app_server}/new_user")
     page.get_by_role("textbox", name="Profile text").wait_for(timeout=240_000)
     # Near-identical profiles land side by side on the text map: five tags for one spot.

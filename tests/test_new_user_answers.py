@@ -16,14 +16,6 @@ from recsys.personas import OtherCatalogue, Persona, catalogue_of
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def app(explorer) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
 def opened_small(small_catalogue, small_explorer):
     from ui.resources import Opened
 

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
-from test_browser import SHOTS, assert_no_exception, browser, make_persona, served, server, wait_idle  # noqa: F401
+from test_browser import SHOTS, assert_no_exception, make_persona, served, server, wait_idle  # noqa: F401
 
 from recsys.personas import Persona
 from ui.charts import TERM_LABELS, rounded, rounded_table

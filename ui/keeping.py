@@ -46,8 +46,9 @@ def browser_id() -> str | None:
     return hashlib.sha256(token.encode()).hexdigest()[:32] if token else None
 
 
-def _path(token: str) -> Path:
-    return cache_root() / FOLDER / f"{hashlib.sha256(token.encode()).hexdigest()[:32]}.json"
+def _path(browser: str) -> Path:
+    """Where a browser's session is kept, named by :func:`browser_id` (never the cookie itself)."""
+    return cache_root() / FOLDER / f"{browser}.json"
 
 
 def restore_catalogue() -> None:
@@ -55,8 +56,8 @@ def restore_catalogue() -> None:
     if st.session_state.get(RESTORED):
         return
     st.session_state[RESTORED] = True
-    token = _browser()
-    path = _path(token) if token else None
+    browser = browser_id()
+    path = _path(browser) if browser else None
     if path is None or not path.exists() or session.personas():
         return
     try:
@@ -112,8 +113,8 @@ def _digest(payload: dict) -> str:
 
 def keep() -> None:
     """After each run: write the session's personas for its browser when they changed since the last write."""
-    token = _browser()
-    if token is None:
+    browser = browser_id()
+    if browser is None:
         return
     payload = _payload()
     digest = _digest(payload)
@@ -121,7 +122,7 @@ def keep() -> None:
         return
     folder = cache_root() / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    path = _path(token)
+    path = _path(browser)
     try:
         earlier = json.loads(path.read_text()) if path.exists() else {}
     except (OSError, ValueError):

@@ -45,7 +45,7 @@ PRESET, TEXT, AGE, GENDER, OCCUPATION, LIKED, NAME = "preset", "profile_text", "
 NOT_GIVEN = "—"
 FORM_DEFAULTS = {TEXT: "", LIKED: [], NAME: ""}
 #: The catalogue's user columns the form asks for, column -> kind ("bucket": a number, "one": a label, "multi":
-#: labels); set by ``init_form``. MovieLens: age, gender, occupation; a bookshop: age, region.
+#: labels); set by ``form_columns``. MovieLens: age, gender, occupation; a bookshop: age, region.
 DEMOGRAPHIC_FORM = "persona_form_demographics"
 DEFAULT_DEMOGRAPHICS = {AGE: "bucket", GENDER: "one", OCCUPATION: "one"}
 
@@ -279,12 +279,10 @@ def form_columns(explorer: Explorer) -> None:
     st.session_state[DEMOGRAPHIC_FORM] = {block.column: block.kind for block in explorer.user_space.blocks}
 
 
-def init_form(explorer: Explorer | None = None) -> None:
+def init_form() -> None:
     """Give every form widget its starting value once (never through the widget's own default,
-    which would clash with values written by callbacks). ``explorer``: the catalogue whose user
-    columns the form asks for (every one of them)."""
-    if explorer is not None:
-        form_columns(explorer)
+    which would clash with values written by callbacks); the user columns asked for are the ones
+    ``form_columns`` set (``app.py`` does, before any page runs)."""
     editing = st.session_state.get(EDITING)
     if editing in personas() and key(TEXT) not in st.session_state:
         # Streamlit drops widget values while another page is shown: refill the form being edited.
