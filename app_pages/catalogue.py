@@ -12,21 +12,12 @@ from recsys import columns as C
 from recsys.cache import cache_root
 from recsys.data import LONG_TAIL, MAX_UPLOAD_BYTES, DataError, Dataset, is_missing, load_path, long_tail, settings, summary
 from recsys.uploads import Collected, collect, size
-from ui import literal, resources, session
+from ui import literal, resources, session, switching
 
 explorer = resources.explorer()
 dataset = explorer.dataset
 EXAMPLE, PUBLISHED, UPLOAD = "Example: a made-up bookshop (300 books)", "Example: book ratings as published (3,000 books)", "Your own files"
 SOURCES = [EXAMPLE, PUBLISHED, UPLOAD]
-PENDING = "catalogue_pending"  # the Opened this session trains: leaving the page and coming back follows it
-NOTICE = "catalogue_notice"  # (kind, text) said once after a training ends
-# What the person chose, kept while its widgets are not drawn (during a training, on another page or source):
-# a widget drawn again starts from its default, and the page must show what it still uses.
-COLLECTED = "catalogue_upload"  # the last upload (an Upload)
-SOURCE = "catalogue_source"  # the source last chosen
-TRIM = "catalogue_trim"  # (folder, k) last chosen
-UPLOADER = "catalogue_files"  # the uploader's key, with its generation ("catalogue_files-<n>") under this key
-CANCEL = "cancel_training"
 
 st.title("📦 Catalogue")
 st.caption(
@@ -35,7 +26,7 @@ st.caption(
     "Only this session switches: everyone else keeps the server's catalogue."
 )
 
-if notice := st.session_state.pop(NOTICE, None):
+if notice := st.session_state.pop(session.CATALOGUE_NOTICE, None):
     {"success": st.success, "warning": st.warning, "error": st.error}[notice[0]](notice[1])
 st.subheader("Now exploring")
 cols = st.columns([0.4, 0.2, 0.2, 0.2])
@@ -55,7 +46,7 @@ st.caption(
     )
 )
 if resources.opened():
-    st.button("↩ Back to the server's catalogue", on_click=session.open_catalogue, args=(None,),
+    st.button("↩ Back to the server's catalogue", on_click=switching.open_catalogue, args=(None,),
               help="This session's personas belong to the catalogue they were made on, so they are cleared.")  # fmt: skip
 
 
@@ -94,23 +85,23 @@ class Upload:
 
 
 def uploader_key() -> str:
-    return f"{UPLOADER}-{st.session_state.get(UPLOADER, 0)}"
+    return f"{session.CATALOGUE_UPLOADER}-{st.session_state.get(session.CATALOGUE_UPLOADER, 0)}"
 
 
 def read_upload() -> None:
     """The uploader's files changed (the person added or removed some): collect them, or forget them when none are left."""
     files = st.session_state.get(uploader_key()) or []
     if not files:
-        st.session_state.pop(COLLECTED, None)
+        st.session_state.pop(session.CATALOGUE_UPLOAD, None)
         return
     sent = [(f.name, f.getvalue()) for f in files]
-    st.session_state[COLLECTED] = Upload(tuple((f.name, f.size) for f in files), collect(sent))
+    st.session_state[session.CATALOGUE_UPLOAD] = Upload(tuple((f.name, f.size) for f in files), collect(sent))
 
 
 def forget_upload() -> None:
     """Drop the upload, and the uploader with it (a new, empty one takes its place)."""
-    st.session_state.pop(COLLECTED, None)
-    st.session_state[UPLOADER] = st.session_state.get(UPLOADER, 0) + 1
+    st.session_state.pop(session.CATALOGUE_UPLOAD, None)
+    st.session_state[session.CATALOGUE_UPLOADER] = st.session_state.get(session.CATALOGUE_UPLOADER, 0) + 1
 
 
 def uploaded_folder() -> Path | None:
@@ -134,7 +125,7 @@ def uploaded_folder() -> Path | None:
         f"Up to {MAX_UPLOAD_BYTES // 2**20} MB per file (`server.maxUploadSize` in `.streamlit/config.toml`) and "
         f"{MAX_UPLOAD_BYTES // 2**20} MiB unpacked from a .zip. Files are named by their role on the server, never by the name sent."
     )
-    memo: Upload | None = st.session_state.get(COLLECTED)
+    memo: Upload | None = st.session_state.get(session.CATALOGUE_UPLOAD)
     if memo is None:
         return None
     cols = st.columns([0.8, 0.2], vertical_alignment="center")
@@ -189,9 +180,9 @@ def show_problems(problems: list) -> None:
 
 def open_engine(opened: resources.Opened, took: str = "") -> None:
     """The trained catalogue becomes this session's (personas made on the previous one are cleared); ``took``: how long it took."""
-    st.session_state.pop(PENDING, None)
-    session.open_catalogue(opened)
-    st.session_state[NOTICE] = (
+    st.session_state.pop(session.CATALOGUE_PENDING, None)
+    switching.open_catalogue(opened)
+    st.session_state[session.CATALOGUE_NOTICE] = (
         "success",
         f"Now exploring **{literal.md(opened.label)}**{f' ({took})' if took else ''}: every page uses it. Start on **New user**.",
     )
@@ -203,30 +194,30 @@ def follow(opened: resources.Opened) -> None:
     key = opened.fingerprint
     job = resources.training_jobs().get(key)
     if job is None:  # another session saw it end and let it go: start again from the page
-        st.session_state.pop(PENDING, None)
+        st.session_state.pop(session.CATALOGUE_PENDING, None)
         st.rerun(scope="app")
     if job.state in ("running", "cancelling"):
         step = f"{job.step.capitalize()} · " if job.step else ""
         text = f"{step}{job.doing} — {resources.timing(job.seconds, job.seconds_left)}"
         st.progress(job.fraction, text=("Cancelling… " if job.state == "cancelling" else "") + text)
-        st.button("✖ Cancel training", key=CANCEL, on_click=job.cancel, disabled=job.state == "cancelling",
+        st.button("✖ Cancel training", key=session.CANCEL_TRAINING, on_click=job.cancel, disabled=job.state == "cancelling",
                   help="Stops at the next step and keeps no model (item texts embedded so far stay cached); this session keeps its current catalogue.")  # fmt: skip
         st.caption("Other pages and other people keep working meanwhile; you can leave this page and come back.")
         return
-    st.session_state.pop(PENDING, None)
+    st.session_state.pop(session.CATALOGUE_PENDING, None)
     if job.state == "ready":
         trained = job.result.info.get("trained_now")
         open_engine(opened, f"{'trained' if trained else 'loaded from the cache'} in {resources.duration(job.wall_seconds)}")
     elif job.state == "cancelled":
         resources.training_jobs().forget(key)
-        st.session_state[NOTICE] = (
+        st.session_state[session.CATALOGUE_NOTICE] = (
             "warning",
             f"Training cancelled: no model of **{literal.md(opened.label)}** was kept, and this session still explores "
             f"**{literal.md(dataset.name)}**. Your choice is still below: train it again whenever you like.",
         )
     else:
         resources.training_jobs().forget(key)
-        st.session_state[NOTICE] = (
+        st.session_state[session.CATALOGUE_NOTICE] = (
             "error",
             f"Training failed: {literal.md(job.error)}. This session still explores **{literal.md(dataset.name)}**.",
         )
@@ -240,9 +231,9 @@ def open_another() -> None:
     not reach, while the browser draws them anew from their defaults (the two would disagree).
     """
     st.subheader("Open another catalogue")
-    source = st.radio("Source", SOURCES, index=SOURCES.index(st.session_state.get(SOURCE, EXAMPLE)), horizontal=True,
+    source = st.radio("Source", SOURCES, index=SOURCES.index(st.session_state.get(session.CATALOGUE_SOURCE, EXAMPLE)), horizontal=True,
                       label_visibility="collapsed", key="catalogue_source_choice")  # fmt: skip
-    st.session_state[SOURCE] = source
+    st.session_state[session.CATALOGUE_SOURCE] = source
     folder = {EXAMPLE: example_folder, PUBLISHED: published_folder}.get(source, uploaded_folder)()
     if source == EXAMPLE:
         st.caption(
@@ -265,7 +256,7 @@ def open_another() -> None:
         show_problems(problems)
         return
     sparse_items, sparse_users = long_tail(whole)
-    kept = st.session_state.get(TRIM)
+    kept = st.session_state.get(session.CATALOGUE_TRIM)
     trim = st.number_input(
         f"Keep only {literal.md(whole.nouns)} and users with at least this many interactions (k-core)",
         min_value=1, max_value=1000, key=f"catalogue_k-{folder.name}",
@@ -275,7 +266,7 @@ def open_another() -> None:
         "(min_interactions) sets the starting value.",
     )  # fmt: skip
     k = int(trim)
-    st.session_state[TRIM] = (str(folder), k)
+    st.session_state[session.CATALOGUE_TRIM] = (str(folder), k)
     candidate, problems = checked(str(folder), k) if k > 1 else (whole, [])
     if problems:
         show_problems(problems)
@@ -301,15 +292,15 @@ def open_another() -> None:
         if st.button(f"Train and open {literal.md(candidate.name)}", type="primary",
                      help="Trains the model in the background (a model trained before on the same files loads from the cache in seconds)."):  # fmt: skip
             resources.start_training(fingerprint, candidate.name, lambda: candidate)
-            st.session_state[PENDING] = opened
+            st.session_state[session.CATALOGUE_PENDING] = opened
             st.rerun()
     else:
-        st.session_state[PENDING] = opened
+        st.session_state[session.CATALOGUE_PENDING] = opened
         follow(opened)
 
 
 # A training this session started goes on when the person leaves the page; the choices below wait for it.
-pending = st.session_state.get(PENDING)
+pending = st.session_state.get(session.CATALOGUE_PENDING)
 if pending is not None and resources.training_jobs().get(pending.fingerprint) is not None:
     st.subheader(f"Training {literal.md(pending.label)}")
     follow(pending)

@@ -10,7 +10,6 @@ import pandas as pd
 import streamlit as st
 
 from recsys import columns as C
-from recsys.analysis.audience import segment_labels
 from recsys.analysis.projection import drawn_rows
 from ui import charts, literal, resources, session
 
@@ -131,7 +130,7 @@ def user_frame() -> pd.DataFrame:
     if user_colour == "by gender" and C.GENDER in frame:
         users["segment"] = frame[C.GENDER].map({"F": "women", "M": "men"}).fillna("unknown").to_numpy()
     elif user_colour == "by age group" and C.AGE in frame:
-        users["segment"] = segment_labels(explorer, C.AGE, frame[C.AGE])
+        users["segment"] = explorer.segment_labels(C.AGE, frame[C.AGE])
         # Youngest group first: the legend lists groups in the order they first appear.
         users = users.iloc[np.argsort(pd.to_numeric(frame[C.AGE], errors="coerce").fillna(np.inf).to_numpy(), kind="stable")]
     return users

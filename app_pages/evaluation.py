@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from recsys_bench.results import schema_problems
+from recsys.results import schema_problems
 from ui import charts, resources
 
 st.title("📊 Evaluation")

@@ -86,8 +86,9 @@ with st.expander("Is the shared engine untouched?"):
             st.success("Unchanged since the engine loaded.")
         st.code("\n".join(f"{name}: {digest}" for name, digest in now.items()), language=None)
         st.caption(
-            f"Checked in server process {os.getpid()}. `make run` starts several behind one address (README: Many analysts on one "
-            "server); each loads its own copy of the engine from the same cache, and this browser always reaches the same one."
+            f"Checked in server process {os.getpid()}. `make run` starts several behind one address "
+            "(docs/deployment.md: Many analysts on one server); each loads its own copy of the engine from the same cache, "
+            "and this browser always reaches the same one."
         )
 
 st.subheader("30-second guided start")

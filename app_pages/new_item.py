@@ -26,7 +26,6 @@ else:
     EXAMPLE = f"A {NOUN} that mixes {' and '.join(g.lower() for g in common) or 'several genres'}: a small cast, a slow start and a surprising ending."
 BOOSTS = tuple(np.round(np.arange(0.0, 5.01, 0.5), 2))
 SEGMENT_COLOUR = "#2563eb"
-GENRES_READ = "new_item_genres_read"  # whether the last item's genres were read from its description
 
 
 def described_genres(description: str) -> list[str]:
@@ -59,8 +58,8 @@ with st.form("new_item"):
             read = not genres and bool(GENRES)
             item = explorer.new_item(text, {C.GENRES: described_genres(text) if read else genres, C.YEAR: year, **chosen})
             session.new_items().append(item)
-            st.session_state["new_item_length"] = list_length
-            st.session_state[GENRES_READ] = read
+            st.session_state[session.NEW_ITEM_LENGTH] = list_length
+            st.session_state[session.NEW_ITEM_GENRES_READ] = read
         except ValueError as err:
             failed = True
             st.error(literal.md(str(err)[:1].upper() + str(err)[1:] + "."))
@@ -74,11 +73,11 @@ item = items[-1]
 name = charts.short(item.text.split(" Genres:")[0], 60)
 if failed:
     st.warning(f"Still showing the previous item, “{literal.md(name)}”: fix the input above and press **Find its audience**.")
-length = st.session_state.get("new_item_length", 20)
+length = st.session_state.get(session.NEW_ITEM_LENGTH, 20)
 for warning in item.warnings:
     st.warning(literal.md(warning))
 st.markdown(f"**Item text the model reads:** {literal.md(item.text)}")
-if st.session_state.get(GENRES_READ):
+if st.session_state.get(session.NEW_ITEM_GENRES_READ):
     found = list(item.attributes.get(C.GENRES) or [])
     st.caption(
         f"Genres read from the description: {literal.md(', '.join(found))}. Choose genres above to set them yourself."

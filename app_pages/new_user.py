@@ -11,8 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from recsys import columns as C
-from recsys.analysis.attribution import IG_STEPS, ScoreAttribution, interest_keywords, score_attribution, word_influence
-from recsys.analysis.pull import popularity_pull
+from recsys.analysis.attribution import IG_STEPS, ScoreAttribution
 from recsys.online import sigmoid
 from recsys.persona_store import StoreUnavailable
 from ui import charts, literal, resources, session, switching
@@ -276,7 +275,7 @@ def probability_wording() -> str:
 
 def pull_section(user, recs: pd.DataFrame, scale: float) -> None:
     """How popular this list is next to the catalogue and the plain popularity list, and how much of it is b_i."""
-    pull = popularity_pull(explorer, recs)
+    pull = explorer.popularity_pull(recs)
     st.markdown(f"**Popularity pull** — mean popularity percentile of the {NOUNS} (50 = the median {NOUN})")
     cols = st.columns(3)
     cols[0].metric("This list", f"{pull.list_percentile:.0f}",
@@ -286,7 +285,7 @@ def pull_section(user, recs: pd.DataFrame, scale: float) -> None:
                    help=f"μ and b_u are the same for every {NOUN}, so the order is decided by b_i + ⟨e_u, e_i⟩; this is |b_i| ÷ "
                    "(|b_i| + |⟨e_u, e_i⟩|), averaged over the list. Popularity can also come through ⟨e_u, e_i⟩ itself.")  # fmt: skip
     st.plotly_chart(charts.popularity_pull(pull, scale, EVENTS), width="stretch")
-    without = pull if scale == 0.0 else popularity_pull(explorer, explorer.recommend(user, k=len(recs), item_bias_scale=0.0))
+    without = pull if scale == 0.0 else explorer.popularity_pull(explorer.recommend(user, k=len(recs), item_bias_scale=0.0))
     if without.list_percentile > pull.list_percentile - 5:
         where = (f"With b_i removed entirely this list would still sit at percentile {without.list_percentile:.0f}: its popularity comes "
                  f"through ⟨e_u, e_i⟩ — the fused vectors of popular {NOUNS} point where most people's do — not through the bias.")  # fmt: skip
@@ -339,7 +338,7 @@ def results(k: int) -> None:
     previous = shown.previous
     # Keywords of what the model embeds: the text without the clauses that rule things out.
     embedded = (user.reading.kept_text if user.reading is not None else "") or user.text
-    keywords = interest_keywords(explorer, embedded) if user.text else pd.DataFrame({"keyword": []})
+    keywords = explorer.interest_keywords(embedded) if user.text else pd.DataFrame({"keyword": []})
     if len(keywords):
         # Code spans show their text literally: no HTML escaping here, or apostrophes would read &#x27;.
         st.markdown("**Interests the text expresses:** " + " ".join(f"`{w.replace('`', '')}`" for w in keywords["keyword"]))
@@ -441,12 +440,12 @@ def results(k: int) -> None:
         )  # fmt: skip
         if choice is not None:
             if method.startswith("leave"):
-                influence = word_influence(explorer, user, choice)
+                influence = explorer.word_influence(user, choice)
                 st.markdown(highlighted(influence, user.text), unsafe_allow_html=True)
                 st.caption("Blue words raise this item's score, red words lower it (hover a word for the change in r̂ when it is left out).")
             else:
                 with st.spinner("Running the language model token by token…"):
-                    attribution = score_attribution(explorer, user, choice, item_bias_scale=scale)
+                    attribution = explorer.score_attribution(user, choice, item_bias_scale=scale)
                 attribution_section(attribution, user.text, float(recs.set_index(C.ITEM).loc[choice, C.SCORE]))
 
 
@@ -573,10 +572,10 @@ with cols[1]:
 with cols[2]:
     st.markdown("**Rename a saved persona**")
     if saved:
-        if st.session_state.get("rename_old") not in saved:
-            st.session_state.pop("rename_old", None)
-        st.selectbox("Persona to rename", saved, key="rename_old")
-        st.text_input("New name", key="rename_new", max_chars=80)
-        st.button("Rename", key="rename", on_click=session.rename_saved, args=(store, "rename_old", "rename_new"))
+        if st.session_state.get(session.RENAME_OLD) not in saved:
+            st.session_state.pop(session.RENAME_OLD, None)
+        st.selectbox("Persona to rename", saved, key=session.RENAME_OLD)
+        st.text_input("New name", key=session.RENAME_NEW, max_chars=80)
+        st.button("Rename", key="rename", on_click=session.rename_saved, args=(store, session.RENAME_OLD, session.RENAME_NEW))
     else:
         st.caption("Nothing saved yet.")

@@ -1,6 +1,6 @@
 """Cold-start recommendations from language-model embeddings, with every score term explained.
 
-The public interface is :class:`Explorer` (see the README); nothing here imports Streamlit.
+The public interface is :class:`Explorer` (see docs/architecture.md); nothing here imports Streamlit.
 The engine (torch, the language model) loads on first use of ``Explorer``, so light modules
 such as :mod:`recsys.persona_store` import in a blink.
 """

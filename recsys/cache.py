@@ -70,7 +70,9 @@ def code_fingerprint(*modules: str) -> str:
             raise ImportError(f"cannot fingerprint {name!r}: module not found")
         digest.update(name.encode())
         # A package is all of its modules: a change to any of them is a change to the code.
-        files = sorted(Path(spec.origin).parent.rglob("*.py")) if spec.submodule_search_locations else [Path(spec.origin)]
+        # A package's data files (word lists) are code too.
+        folder = Path(spec.origin).parent
+        files = sorted([*folder.rglob("*.py"), *folder.rglob("*.toml")]) if spec.submodule_search_locations else [Path(spec.origin)]
         for path in files:
             digest.update(path.name.encode())
             digest.update(path.read_bytes())

@@ -1,4 +1,9 @@
-"""Command line: ``python -m recsys recommend|check|prepare|speed|bench`` on the same engine as the app."""
+"""Command line: ``python -m recsys recommend|check|prepare`` on the same engine as the app, plus installed commands.
+
+Other packages add subcommands through the ``recsys.commands`` entry-point group: each entry
+point is a function that takes the subparsers and adds its own (the benchmark adds ``bench``
+and ``speed``), so the engine never imports them.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
+from collections.abc import Callable
+from importlib.metadata import entry_points
 
 import pandas as pd
 
@@ -16,8 +22,8 @@ _last_line: list[str] = [""]
 _bar: list = []
 
 
-def _progress(message: str, fraction: float) -> None:
-    """A tqdm bar on a terminal; in a log, a line per new step (not per tick)."""
+def progress(message: str, fraction: float) -> None:
+    """Progress of a long step: a tqdm bar on a terminal; in a log, a line per new step (not per tick)."""
     if sys.stderr.isatty():
         from tqdm import tqdm
 
@@ -36,7 +42,7 @@ def _progress(message: str, fraction: float) -> None:
         print(f"[{fraction:5.0%}] {message}", file=sys.stderr, flush=True)
 
 
-def _dataset(args: argparse.Namespace):
+def load_dataset(args: argparse.Namespace):
     """The catalogue ``--data PATH`` names, or ``None`` for the packaged MovieLens-100k."""
     from recsys.data import load_movielens_100k, load_path
     from recsys.data.checks import trim
@@ -53,17 +59,18 @@ def _dataset(args: argparse.Namespace):
     return dataset
 
 
-def _load(args: argparse.Namespace):
+def load_explorer(args: argparse.Namespace):
+    """The engine for the global options (``--data``, ``--device``, ``--min-interactions``), trained or loaded."""
     from recsys.explorer import Explorer
 
     return Explorer.load(
-        dataset=_dataset(args), device=getattr(args, "device", None), progress=_progress if not getattr(args, "quiet", False) else None
+        dataset=load_dataset(args), device=getattr(args, "device", None), progress=progress if not getattr(args, "quiet", False) else None
     )
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
     demographics = {k: v for k, v in {C.AGE: args.age, C.GENDER: args.gender, C.OCCUPATION: args.occupation}.items() if v is not None}
-    explorer = _load(args)
+    explorer = load_explorer(args)
     user = explorer.new_user(args.profile, demographics, liked=_labels(explorer, args.liked or []))
     for warning in user.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -120,7 +127,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Validate the catalogue without training: every problem (exit 2, via :func:`main`) or a one-line summary."""
     from recsys.data import load_movielens_100k, summary
 
-    dataset = _dataset(args) or load_movielens_100k()
+    dataset = load_dataset(args) or load_movielens_100k()
     print(f"ok: {dataset.n_items:,} {dataset.nouns}, {dataset.n_users:,} users, {len(dataset.ratings):,} interactions")
     for line in summary(dataset):
         print(f"  {line}")
@@ -131,84 +138,21 @@ def cmd_prepare(args: argparse.Namespace) -> int:
     """Train (or load) the model and build the map projections, so the app starts fast."""
     from recsys.analysis.projection import Projector
 
-    explorer = _load(args)
-    Projector.for_explorer(explorer, progress=_progress)
+    explorer = load_explorer(args)
+    Projector.for_explorer(explorer, progress=progress)
     print(json.dumps(explorer.status(), indent=2, default=str))
     return 0
 
 
-def cmd_speed(args: argparse.Namespace) -> int:
-    from recsys_bench.speed import measure
-
-    explorer = _load(args)
-    results = measure(explorer, repeats=args.repeats)
-    for name, numbers in results.items():
-        if "p50_ms" in numbers:
-            print(f"{name:20s} p50 {numbers['p50_ms']:7.1f} ms   p95 {numbers['p95_ms']:7.1f} ms   (n={numbers['n']})")
-    ratio = results["ratio_to_encode"]
-    verdict = "within" if ratio["p50"] <= ratio["budget"] else "OVER"
-    print(f"new user + top-20 / bare MiniLM encode (p50): {ratio['p50']:.2f}x  ({verdict} the {ratio['budget']}x budget)")
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2))
-    return 0
+COMMANDS = "recsys.commands"
+#: Commands the benchmark package adds; named here only to say what is missing when it is not installed.
+BENCHMARK_COMMANDS = ("bench", "speed")
+Register = Callable[[argparse._SubParsersAction], None]
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
-    from recsys_bench.benchmark import print_table, run_benchmark
-
-    if args.scale:
-        from recsys_bench.scale import SIZES, run_scale
-
-        results = run_scale(
-            args.sizes or SIZES,
-            Path(args.json or "bench-results/scale.json"),
-            render=not args.no_render,
-            stand_in=args.stand_in_item_vectors,
-            titles=args.titles,
-            n_users=args.users,
-        )
-        print(f"wrote {args.json or 'bench-results/scale.json'}")
-        return 1 if any("failed" in row for row in results["sizes"]) else 0
-    if args.profiles:
-        from recsys_bench.profiles import print_profiles, profile_understanding
-
-        results = profile_understanding(_load(args))
-        print_profiles(results)
-        if args.json:
-            Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-            Path(args.json).write_text(json.dumps(results, indent=2, default=str))
-        return 0
-
-    if not args.no_peers:
-        from recsys_bench.benchmark import REPORTED_PEERS
-        from recsys_bench.peers import available_peers
-
-        missing = [name for name in REPORTED_PEERS if name not in available_peers()]
-        if missing:
-            print(
-                f"error: peer environments missing: {', '.join(missing)}. Create them with `make bench-peers` "
-                "(or pass --no-peers to run without the peers the README reports).",
-                file=sys.stderr,
-            )
-            return 1
-    results = run_benchmark(
-        dataset=_dataset(args),
-        quick=args.quick, speed=args.speed, seeds=args.seeds, progress=_progress, validation=args.validation,
-        max_users=args.max_users, peers=[] if args.no_peers else None, command=" ".join(["python -m recsys", *sys.argv[1:]]),
-    )  # fmt: skip
-    print_table(results)
-    if args.json:
-        path = Path(args.json)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(results, indent=2, default=float))
-        print(f"wrote {path}")
-    return 0
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m recsys", description="Cold-start explorer engine (MovieLens data: GroupLens, University of Minnesota)."
-    )
+def base_parser(prog: str, description: str) -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
+    """A parser with the global options every command reads (``--data`` and the rest), and its empty subparsers."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("--device", help="cuda, mps or cpu (default: best available)")
     parser.add_argument(
         "--min-interactions",
@@ -221,7 +165,41 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.environ.get("COLDSTART_DATA") or None,
         help="a GroupLens folder or a generic catalogue folder (default: $COLDSTART_DATA, else the packaged MovieLens-100k)",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.set_defaults(prog=prog)
+    return parser, parser.add_subparsers(dest="command", required=True)
+
+
+def installed_commands() -> dict[str, Register]:
+    """The ``recsys.commands`` entry points that load, by name (one that fails to import counts as missing)."""
+    found = {}
+    for entry in entry_points(group=COMMANDS):
+        try:
+            found[entry.name] = entry.load()
+        except ImportError:
+            continue
+    return found
+
+
+def _not_installed(name: str) -> Register:
+    def register(sub: argparse._SubParsersAction) -> None:
+        stub = sub.add_parser(name, help="(needs the benchmark package, recsys_bench, which is not installed)", add_help=False)
+        stub.set_defaults(missing=name)  # whatever follows it is left unparsed: its options are not known here
+
+    return register
+
+
+def _missing(name: str) -> int:
+    print(
+        f"error: `{name}` is a command of the benchmark package (recsys_bench), which is not installed here. "
+        "Install the repository with `pip install -e .` (or `make setup`), then run it again.",
+        file=sys.stderr,
+    )
+    return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """``python -m recsys``: the engine's commands and every installed one."""
+    parser, sub = base_parser("python -m recsys", "Cold-start explorer engine (MovieLens data: GroupLens, University of Minnesota).")
     rec = sub.add_parser("recommend", help="top-k for a new user described in words, with every score term")
     rec.add_argument("--profile", required=True, help="free text describing the person's tastes")
     rec.add_argument("-k", type=int, default=20)
@@ -236,35 +214,26 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_check)
     prep = sub.add_parser("prepare", help="train or load the model and build map projections")
     prep.set_defaults(func=cmd_prepare)
-    speed = sub.add_parser("speed", help="latency of new user + top-20 and feedback + re-rank")
-    speed.add_argument("--repeats", type=int, default=5)
-    speed.add_argument("--json", help="also write the numbers to this file")
-    speed.set_defaults(func=cmd_speed)
-    bench = sub.add_parser("bench", help="the cold-start benchmark (item and user cold start, warm-up curve, feedback loop, ablations)")
-    bench.add_argument("--json", help="write machine-readable results here")
-    bench.add_argument("--quick", action="store_true", help="one seed, fewer onboarding sizes (smoke test)")
-    bench.add_argument("--speed", action="store_true", help="also time the interactive paths and training")
-    bench.add_argument("--seeds", type=int, nargs="*", help="seeds (default 0 1 2; --quick: 0)")
-    bench.add_argument("--validation", action="store_true", help="evaluate on a validation split carved from training (for tuning)")
-    bench.add_argument("--max-users", type=int, help="evaluate only this many users per split (smoke tests)")
-    bench.add_argument("--profiles", action="store_true", help="only the profile-understanding table (exclusions, titles, eras, ...)")
-    bench.add_argument("--no-peers", action="store_true", help="skip the peer libraries even when their environments exist")
-    bench.add_argument("--scale", action="store_true", help="cost at catalogue scale on synthetic catalogues (recsys_bench.scale)")
-    bench.add_argument("--sizes", type=int, nargs="*", help="--scale: catalogue sizes (default 1000 10000 50000 100000)")
-    bench.add_argument("--no-render", action="store_true", help="--scale: skip timing the map in Chromium")
-    bench.add_argument("--titles", action="store_true", help="--scale: items known by title-length texts only (no descriptions)")
-    bench.add_argument("--users", type=int, help="--scale: users in the catalogue (default: one per five items, at most 5,000)")
-    bench.add_argument(
-        "--stand-in-item-vectors",
-        action="store_true",
-        help="--scale: random vectors instead of embedding item texts (measures the other stages only)",
-    )
-    bench.set_defaults(func=cmd_bench)
+    installed = installed_commands()
+    for name in BENCHMARK_COMMANDS:
+        installed.setdefault(name, _not_installed(name))
+    for register in installed.values():
+        register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """``python -m recsys``; the exit status."""
+    return run(build_parser(), argv)
+
+
+def run(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
+    """Parse ``argv`` with ``parser`` and run the chosen command: its exit status, 2 with one ``error:`` line per problem."""
+    args, unknown = parser.parse_known_args(argv)
+    if getattr(args, "missing", None):
+        return _missing(args.missing)
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     if getattr(args, "k", 1) is not None and getattr(args, "k", 1) < 1:
         print("error: -k must be at least 1", file=sys.stderr)
         return 2

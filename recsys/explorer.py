@@ -22,7 +22,7 @@ import pandas as pd
 import torch
 
 from recsys import columns as C
-from recsys.analysis import anatomy
+from recsys.analysis import anatomy, attribution, pull
 from recsys.analysis import audience as audience_analysis
 from recsys.artifacts import Progress, Trained, train_or_load
 from recsys.calibration import Calibration
@@ -264,6 +264,10 @@ class Explorer:
         """How the engine reads a profile: wants, rules out, named titles, era, stated demographics."""
         return self.reader.read(text) if isinstance(text, str) and text.strip() else Reading()
 
+    def embedded_text(self, user: UserState) -> str:
+        """The text the language model embedded for ``user``: :func:`model_text` of its profile and reading."""
+        return model_text(user.text, user.reading)
+
     def new_user(
         self, text: str, demographics: Mapping[str, Any] | None = None, liked: Sequence = (), reading: Reading | None = None
     ) -> UserState:
@@ -423,6 +427,25 @@ class Explorer:
         state = item if isinstance(item, ItemState) else self.item(item)
         return anatomy.explain(self, user, state, check_bias_scale(item_bias_scale))
 
+    def popularity_pull(self, recs: pd.DataFrame) -> pull.PopularityPull:
+        """How popular a list from :meth:`recommend` is, and the share of its scores that is b_i (:func:`recsys.analysis.pull.popularity_pull`)."""
+        return pull.popularity_pull(self, recs)
+
+    def interest_keywords(self, text: str, k: int = 6) -> pd.DataFrame:
+        """The phrases of ``text`` closest in meaning to the whole profile (:func:`recsys.analysis.attribution.interest_keywords`)."""
+        return attribution.interest_keywords(self, text, k)
+
+    def word_influence(self, user: UserState, item_id: Any) -> pd.DataFrame:
+        """Score change of ``item_id`` when each word of the profile is left out (:func:`recsys.analysis.attribution.word_influence`)."""
+        return attribution.word_influence(self, user, item_id)
+
+    def score_attribution(
+        self, user: UserState, item_id: Any, item_bias_scale: float = 1.0, steps: int = attribution.IG_STEPS
+    ) -> attribution.ScoreAttribution:
+        """The listed score of ``item_id`` split over the words of the profile, adding up to it
+        (:func:`recsys.analysis.attribution.score_attribution`)."""
+        return attribution.score_attribution(self, user, item_id, check_bias_scale(item_bias_scale), steps)
+
     # ------------------------------------------------------------------ feedback
     def feedback(self, user: UserState, item_id: Any, liked: bool) -> UserState:
         """A new user state after a like (``True``) or a dislike (``False``).
@@ -521,6 +544,11 @@ class Explorer:
         """How many dataset users get ``item`` in their top ``list_length`` at each new-item boost
         (:func:`recsys.analysis.audience.reach_by_boost`): columns ``boost, users, share, median_position``."""
         return audience_analysis.reach_by_boost(self, item, list_length, boosts)
+
+    def segment_labels(self, column: str, values: Sequence) -> list[str]:
+        """Segment names of a user column: age buckets for ``age``, the values themselves otherwise
+        (:func:`recsys.analysis.audience.segment_labels`)."""
+        return audience_analysis.segment_labels(self, column, values)
 
     def warm_scores(self, item_vectors: np.ndarray, item_bias: np.ndarray) -> np.ndarray:
         """(n_users, n) scores of every dataset user for the given items."""

@@ -60,7 +60,7 @@ MAX_HISTORY = 20
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Hyper-parameters; chosen on a validation split carved from training users (see README)."""
+    """Hyper-parameters; chosen on a validation split carved from training users (see docs/benchmark.md)."""
 
     dim: int = 32
     text_hidden: int = 128

@@ -58,7 +58,7 @@ NO_TEXT = TrainConfig(user_modalities=("demo", "history", "id"), item_modalities
 NO_CONTENT = TrainConfig(user_modalities=("history", "id"), item_modalities=("id",))
 #: Settings of the popularity-pull control (the scale on b_i) measured besides the trained 1.0.
 PULL_SETTINGS = (0.0, 0.25, 0.5, 0.75)
-#: The peers the README reports: ``make bench`` refuses to run without them unless ``--no-peers``.
+#: The peers docs/benchmark.md reports: ``make bench`` refuses to run without them unless ``--no-peers``.
 REPORTED_PEERS = ("lightfm", "implicit_als", "cornac_bpr")
 Progress = Callable[[str, float], None]
 
@@ -424,7 +424,7 @@ def measure_speed(timings: dict) -> dict:
 
 
 def print_table(results: dict) -> None:
-    """The results as plain-text tables (what the README quotes)."""
+    """The results as plain-text tables (what docs/benchmark.md quotes)."""
 
     def block_table(title: str, block: dict) -> None:
         if not block:

@@ -3,7 +3,7 @@
 For each form — exclusions, named films, eras, self-descriptions, plain genre words — a set
 of profiles written for this benchmark is scored twice: as the engine reads it today, and
 with an empty reading (the text embedding alone, which is how profiles were read before
-the reader existed). ``python -m recsys bench --profiles`` prints the table the README quotes.
+the reader existed). ``python -m recsys bench --profiles`` prints the table docs/benchmark.md quotes.
 
 Targets per form:
 - exclusions: the ruled-out genre is at most 5% of the top-20, and the wanted genre keeps

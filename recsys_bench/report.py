@@ -1,6 +1,6 @@
-"""The README's benchmark tables, written from a results JSON: ``python -m recsys_bench.report [PATH]``.
+"""The benchmark tables of docs/benchmark.md, written from a results JSON: ``python -m recsys_bench.report [PATH]``.
 
-The tables are printed, never edited by hand, so the README shows exactly what a run measured.
+The tables are printed, never edited by hand, so docs/benchmark.md shows exactly what a run measured.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from recsys_bench.results import LOCAL
+from recsys.results import LOCAL
 
 ORDER = (
     "ours", "ours_unread", "ours_no_text", "lightfm", "implicit_als", "cornac_bpr", "content_knn",

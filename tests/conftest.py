@@ -90,7 +90,7 @@ def browser():
     """Debian's Chromium, driven by Playwright (never a downloaded browser)."""
     from playwright.sync_api import sync_playwright
 
-    from recsys_bench.loadtest import CHROMIUM, FLAGS
+    from tools.loadtest import CHROMIUM, FLAGS
 
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian chromium is missing: `make test` installs it (apt-get install chromium)")
@@ -98,3 +98,30 @@ def browser():
         instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield instance
         instance.close()
+
+
+#: Fixtures that put a test in a tier: the tier's mark must be on the test, so `-m "not …"` leaves it out for sure.
+TIER_FIXTURES = {
+    "slow": {"explorer", "app"},
+    "browser": {"browser"},
+    "server": {"server", "served", "one_server", "default_server", "bookshop_server", "app_server", "postgres_server"},
+}
+
+
+def tier_problems(items) -> list[str]:
+    """Tests that use a tier's fixture without the tier's mark (a browser test also counts as a server test)."""
+    problems = []
+    for item in items:
+        marks = {mark.name for mark in item.iter_markers()}
+        for tier, fixtures in TIER_FIXTURES.items():
+            used = fixtures & set(getattr(item, "fixturenames", ()))
+            allowed = {tier} | ({"browser"} if tier == "server" else set())
+            if used and not marks & allowed:
+                problems.append(f"{item.nodeid} uses {', '.join(sorted(used))} but is not marked {tier}")
+    return problems
+
+
+def pytest_collection_modifyitems(config, items):
+    problems = tier_problems(items)
+    if problems:
+        raise pytest.UsageError("tests outside their tier:\n" + "\n".join(problems))

@@ -147,7 +147,7 @@ def test_the_popularity_pull_control_re_ranks_and_scales_b_i(app):
 
 
 def test_evaluation_page_shows_the_shipped_reference_run(app, monkeypatch):
-    from recsys_bench.results import REFERENCE
+    from recsys.results import REFERENCE
 
     monkeypatch.setenv("COLDSTART_BENCH_RESULTS", str(REFERENCE))
     at = open_page(app, "app_pages/evaluation.py")
@@ -156,7 +156,7 @@ def test_evaluation_page_shows_the_shipped_reference_run(app, monkeypatch):
     assert "Popularity pull" in titles and "Calibration" in titles
     specs = " ".join(c.proto.spec for c in at.get("plotly_chart"))
     assert "perfectly calibrated" in specs and "b_i scale" in specs
-    assert not any("Peers not in this run" in w.value for w in at.warning)  # every peer the README reports is in the reference run
+    assert not any("Peers not in this run" in w.value for w in at.warning)  # every peer docs/benchmark.md reports is in the reference run
     at = open_page(at, "app_pages/fusion.py")
     assert any("reference run of" in c.value for c in at.caption)
 

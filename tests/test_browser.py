@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from recsys_bench import loadtest
-from recsys_bench.loadtest import CHROMIUM
+from tools import loadtest
+from tools.loadtest import CHROMIUM
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "screenshots"
 PAGES = ["Home", "New user", "New film", "Embedding map", "Score anatomy", "Fusion", "Evaluation"]
@@ -264,7 +264,7 @@ def test_malformed_upload_lists_every_problem_with_file_row_and_column(server, b
     page.close()
 
 
-# ---------------------------------------------------------------- issue 7: what new users hit
+# ---------------------------------------------------------------- helpers for the New user page
 def new_session(browser, height: int = 2600):
     return browser.new_context(viewport={"width": 1440, "height": height}).new_page()
 
@@ -318,166 +318,6 @@ def pick_film(page, title: str) -> None:
 
 def card_text(page) -> str:
     return page.locator(".st-key-persona_card").inner_text()
-
-
-def test_opening_a_saved_persona_does_not_crash(server, browser):
-    """Save → pick it under Saved personas → Open: no exception, Delete and Rename stay."""
-    from playwright.sync_api import expect
-
-    from recsys.persona_store import PersonaStore
-
-    name = f"Saved {uuid.uuid4().hex[:6]}"
-    page = new_session(browser, 3600)
-    try:
-        open_new_user(page, server)
-        fill_persona(page, "film noir detectives", name)
-        page.get_by_role("button", name=f"💾 Save “{name}”").click()
-        expect(page.get_by_text(f"Saved “{name}”. It will be here after a restart.")).to_be_visible(timeout=60_000)
-        wait_idle(page)
-        choose(page, "Saved", name)
-        page.get_by_test_id("stButton").get_by_role("button", name="Open", exact=True).click()
-        wait_idle(page)
-        assert_no_exception(page)
-        expect(page.get_by_role("button", name="🗑 Delete")).to_be_visible()
-        expect(page.get_by_role("button", name="Rename", exact=True)).to_be_visible()
-        page.get_by_role("button", name="👍").first.click()  # a later action: no error banner left behind
-        wait_idle(page)
-        assert_no_exception(page)
-    finally:
-        PersonaStore().delete(name)
-        page.close()
-
-
-def test_new_item_accepts_release_years_and_labels_stale_results(server, browser):
-    from playwright.sync_api import expect
-
-    page = new_session(browser)
-    page.goto(f"{server}/new_item")
-    page.get_by_role("button", name="Find its audience").wait_for(timeout=180_000)
-    for year in ("1995", "2024"):
-        page.get_by_role("spinbutton", name="Release year").fill(year)
-        page.get_by_role("button", name="Find its audience").click()
-        wait_idle(page)
-        assert page.get_by_text("year must be between").count() == 0
-        expect(page.get_by_text("Most likely audience")).to_be_visible()
-    page.get_by_role("textbox", name="Description").fill("")
-    page.get_by_role("button", name="Find its audience").click()
-    wait_idle(page)
-    expect(page.get_by_text("Item description is empty")).to_be_visible()
-    expect(page.get_by_text("Still showing the previous item")).to_be_visible()
-    assert_no_exception(page)
-    page.close()
-
-
-def test_a_persona_needs_no_text_and_an_empty_one_is_refused_beside_the_button(server, browser):
-    from playwright.sync_api import expect
-
-    page = new_session(browser)
-    open_new_user(page, server)
-    fill_persona(page, age="30", gender="F", name="Demographics only")
-    expect(page.get_by_text("age 30, gender F")).to_be_visible()
-    assert page.get_by_text("profile text is empty").count() == 0
-    fill_persona(page, likes=("Toy Story (1995)",), name="Likes only")
-    assert "Toy Story (1995)" in card_text(page)
-    fill_persona(page)
-    error = page.locator("[data-testid='stForm'] [data-testid='stAlertContentError']")
-    expect(error).to_contain_text("persona is empty: describe the person with profile text, demographics or liked items")
-    button = page.get_by_role("button", name="Recommend").bounding_box()
-    slider = page.get_by_text("List length k").bounding_box()
-    box = error.bounding_box()
-    assert button["y"] < box["y"] < slider["y"], "the error sits between the button and the slider"
-    assert_no_exception(page)
-    page.close()
-
-
-def test_the_same_name_never_replaces_a_persona(server, browser):
-    from playwright.sync_api import expect
-
-    page = new_session(browser)
-    open_new_user(page, server)
-    fill_persona(page, "space operas", "Twin")
-    fill_persona(page, "romantic comedies", "Twin")
-    expect(page.get_by_text("already exists and is unchanged")).to_be_visible()
-    choose(page, "Persona", "Twin")
-    assert "space operas" in card_text(page)
-    expect(page.get_by_text("2 personas in this session")).to_be_visible()
-    page.close()
-
-
-def test_nothing_carries_over_into_the_next_persona(server, browser):
-    page = new_session(browser)
-    open_new_user(page, server)
-    fill_persona(page, "space operas", "First", age="60", likes=("Toy Story (1995)",))
-    fill_persona(page, "gory slasher films", "Second")
-    text = card_text(page)
-    assert "age 60" not in text and "Toy Story" not in text, text
-    # A ready-made persona replaces earlier picks too.
-    pick_film(page, "Three Colors: Red (1994)")
-    choose(page, "Start from a ready-made persona", "Horror buff")
-    page.get_by_role("button", name="Recommend").click()
-    wait_idle(page)
-    text = card_text(page)
-    assert "Three Colors" not in text and "Toy Story" not in text and "age 19" in text, text
-    page.close()
-
-
-def test_the_persona_card_shows_everything_and_removes_the_persona(server, browser):
-    from playwright.sync_api import expect
-
-    page = new_session(browser)
-    open_new_user(page, server)
-    fill_persona(page, "space operas", "Carded", age="33", likes=("Star Wars (1977)",))
-    page.get_by_role("button", name="👍").first.click()
-    wait_idle(page)
-    text = card_text(page)
-    assert all(part in text for part in ("space operas", "age 33", "Star Wars (1977)", "👍 like")), text
-    page.get_by_role("button", name="🗑 Remove").click()
-    wait_idle(page)
-    expect(page.get_by_text("0 personas in this session")).to_be_visible()
-    assert_no_exception(page)
-    page.close()
-
-
-def test_saving_points_the_saved_picker_at_the_new_entry(server, browser):
-    from playwright.sync_api import expect
-
-    from recsys.persona_store import PersonaStore
-
-    names = [f"Pick {uuid.uuid4().hex[:6]}" for _ in range(2)]
-    page = new_session(browser, 3600)
-    try:
-        open_new_user(page, server)
-        for name in names:
-            fill_persona(page, "westerns", name)
-            page.get_by_role("button", name=f"💾 Save “{name}”").click()
-            wait_idle(page)
-            expect(page.get_by_role("combobox", name="Saved", exact=True)).to_have_value(name)
-    finally:
-        for name in names:
-            PersonaStore().delete(name)
-        page.close()
-
-
-def test_the_share_link_is_a_full_url_that_opens_an_editable_persona(server, browser):
-    from playwright.sync_api import expect
-
-    page = new_session(browser, 3600)
-    open_new_user(page, server)
-    fill_persona(page, "space operas and alien worlds", "Shared one", age="40")
-    page.get_by_role("button", name="👍").first.click()
-    wait_idle(page)
-    url = page.locator("[data-testid='stCode'] code").first.inner_text().strip()
-    assert url.startswith(f"{server}/new_user?persona="), url
-    recipient = new_session(browser)
-    recipient.goto(url)
-    recipient.get_by_role("textbox", name="Profile text").wait_for(timeout=180_000)
-    wait_idle(recipient)
-    expect(recipient.get_by_role("textbox", name="Profile text")).to_have_value("space operas and alien worlds")
-    expect(recipient.get_by_role("spinbutton", name="Age")).to_have_value("40")
-    expect(recipient.get_by_role("textbox", name="Persona name")).to_have_value("Shared one")
-    assert "👍 like" in card_text(recipient)
-    page.close()
-    recipient.close()
 
 
 # ---------------------------------------------------------------- hostile input is shown as text

@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 from test_browser import SHOTS, assert_no_exception, upload, wait_idle
 
-from recsys_bench import loadtest
+from tools import loadtest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 BOOK_PAGES = ["New user", "New book", "Embedding map", "Score anatomy", "Fusion", "Evaluation", "Catalogue", "Home"]
 
 

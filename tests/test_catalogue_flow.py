@@ -178,7 +178,7 @@ def counts(messages: list[str], pattern: str) -> list[tuple[int, int]]:
 def test_a_real_training_counts_its_steps_and_home_reports_its_real_time(small_catalogue, explorer, tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from ui import resources
+    from ui import resources, session
 
     monkeypatch.setitem(resources._FOR_GOOD, "engine", explorer)  # the server's engine: the test run's model
     tag = uuid.uuid4().hex[:8]
@@ -214,7 +214,7 @@ def test_a_real_training_counts_its_steps_and_home_reports_its_real_time(small_c
     assert job.seconds == pytest.approx(measured, abs=0.5)  # no other training: no wait for a turn
     assert sum(t for _, t in job.durations()) <= job.seconds
     at = AppTest.from_file(APP, default_timeout=240)
-    at.session_state[resources.CATALOGUE] = resources.Opened(str(folder), fingerprint, "Shelf")
+    at.session_state[session.CATALOGUE] = resources.Opened(str(folder), fingerprint, "Shelf")
     at.run()
     at.switch_page("app_pages/home.py")
     at.run()
@@ -280,7 +280,7 @@ def test_training_jobs_count_the_wait_for_a_turn_apart():
 @pytest.fixture(scope="module")
 def one_server(explorer):
     """The app on MovieLens-100k (the model the test run trained), one Streamlit process, for uploads."""
-    from recsys_bench import loadtest
+    from tools import loadtest
 
     log = Path(os.environ["COLDSTART_CACHE"]) / "catalogue-flow-server.log"
     with loadtest.serve(log, timeout=180, workers=1) as (url, _):
@@ -303,6 +303,7 @@ def radio_choice(page) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 def test_cancel_keeps_the_choice_and_the_files_then_training_reports_real_times(one_server, browser, small_catalogue, tmp_path):
     from playwright.sync_api import expect
     from test_browser import SHOTS, assert_no_exception, upload, wait_idle
@@ -368,6 +369,7 @@ def test_cancel_keeps_the_choice_and_the_files_then_training_reports_real_times(
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 def test_a_corrected_file_replaces_the_broken_one_and_problems_read_right(one_server, browser, small_catalogue, tmp_path):
     from playwright.sync_api import expect
     from test_browser import SHOTS, assert_no_exception, upload, wait_idle

@@ -30,6 +30,7 @@ def as_sent(figure: go.Figure) -> dict:
     return json.loads(pio.to_json(figure.to_dict(), validate=False))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text, scale", [("gory slasher films and creepy haunted houses", 1.0), ("cartoons with my kids", 0.0), ("", 0.5)])
 def test_validating_the_new_user_charts_changes_nothing(explorer, text, scale):
     user = explorer.new_user(text, demographics=None if text else {"age": 30})

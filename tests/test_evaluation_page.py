@@ -313,6 +313,7 @@ def idle(page, timeout: float = 180) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 def test_evaluation_in_a_browser(app_server, browser):
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1440, "height": 7600})
@@ -333,6 +334,7 @@ def test_evaluation_in_a_browser(app_server, browser):
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 def test_map_tags_and_legend_in_a_browser(app_server, browser):
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1440, "height": 1500})

@@ -1,4 +1,4 @@
-"""The server listens on this machine only unless someone decides otherwise (README: Sharing it with a team)."""
+"""The server listens on this machine only unless someone decides otherwise (docs/deployment.md: Sharing it with a team)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import subprocess
 import tomllib
 from pathlib import Path
 
+import pytest
 from listening import LOOPBACK, listening_addresses
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +23,7 @@ def test_make_run_serves_and_prints_a_localhost_url():
     assert "--server.address" not in plan  # the address comes from the config file: one place to change it
 
 
+@pytest.mark.server
 def test_a_started_server_listens_on_the_loopback_address_only(tmp_path):
     """Start Streamlit from the project folder (so its config applies) and read the kernel's table of listening sockets."""
     import socket

@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 import frontdoor  # noqa: E402  (a script beside app.py, not part of the installed packages)
 
+pytestmark = pytest.mark.server
+
 
 async def backend(name: str, seen: list[bytes]) -> asyncio.Server:
     """A server that answers a request with its name (and keeps a websocket-like upgrade open, echoing).
@@ -278,7 +280,7 @@ def test_sigterm_closes_the_door_at_once_with_a_session_open_and_stops_its_proce
 
 
 def test_the_load_test_warms_as_many_processes_as_make_run_starts():
-    from recsys_bench import loadtest
+    from tools import loadtest
 
     assert loadtest.WORKERS == frontdoor.DEFAULT_WORKERS
 

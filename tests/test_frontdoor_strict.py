@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 import frontdoor  # noqa: E402  (a script beside app.py, not part of the installed packages)
 
+pytestmark = pytest.mark.server
+
 STUB_BODY = b"stub"
 WEBSOCKET_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 

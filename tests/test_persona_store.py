@@ -33,7 +33,7 @@ def postgres_server():
         yield url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.server)])
 def store_url(request, tmp_path) -> str:
     """A fresh, empty database of each kind: a new SQLite file, or a new database on the test's PostgreSQL server."""
     if request.param == "sqlite":
@@ -45,6 +45,7 @@ def store_url(request, tmp_path) -> str:
     return server.rsplit("/", 1)[0] + f"/{name}"
 
 
+@pytest.mark.server
 def test_the_test_server_is_a_real_postgresql(postgres_server):
     with psycopg.connect(postgres_server) as db:
         assert db.execute("SELECT version()").fetchone()[0].startswith("PostgreSQL ")

@@ -9,7 +9,7 @@ from recsys import columns as C
 from recsys.reading import Reading
 from recsys_bench.profiles import CASES, score_case
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.eval]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.text[:40] for c in CASES])

@@ -73,6 +73,7 @@ def test_pull_of_a_list(small_explorer):
     assert popularity_pull(small_explorer, small_explorer.recommend(user, k=8, item_bias_scale=0.0)).bias_share == 0.0
 
 
+@pytest.mark.slow
 def test_less_pull_recommends_less_popular_films(explorer):
     user = explorer.new_user("I like films")
     trained = popularity_pull(explorer, explorer.recommend(user, k=20))

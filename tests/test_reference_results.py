@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from recsys_bench import results
+from recsys import results
 from recsys_bench.benchmark import REPORTED_PEERS
 
 

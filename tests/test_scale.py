@@ -1,24 +1,26 @@
 """Scale: the synthetic catalogue, the sampled training path and anchors, top-k's tie rule, map sampling.
 
 Fast: nothing here trains on more than a tiny catalogue. The small path's exactness is
-checked against the full-catalogue training loop as it was before the sampled path existed
-(:func:`reference_fit`, kept verbatim), on the same data and seed.
+checked against what the full-catalogue training loop gave, before the sampled path existed, on
+the same data and seed (``tests/data/full_path_training.json``: its losses and a fingerprint of
+every parameter).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
-import torch.nn.functional as F
 
 from recsys import columns as C
 from recsys.analysis import projection
 from recsys.model import FusionScorer
 from recsys.ranking import top_k
-from recsys.training import N_VARIANTS, Positives, TrainConfig, TrainingData, _mask, anchor_rows, fit, history_vectors
+from recsys.training import N_VARIANTS, Positives, TrainConfig, TrainingData, anchor_rows, fit
 from recsys_bench.synthetic import TOPICS, synthetic_catalogue
 
 # ----------------------------------------------------------------------------- synthetic catalogue
@@ -66,74 +68,21 @@ def tiny_data(n_users: int = 40, n_items: int = 60, seed: int = 0) -> TrainingDa
     )  # fmt: skip
 
 
-def reference_fit(data: TrainingData, config: TrainConfig) -> tuple[FusionScorer, list[float]]:
-    """The full-catalogue training loop as it was before the sampled path (dense positives), verbatim."""
-    positives = data.positives.dense(torch.arange(data.user_text.shape[0]))
-    torch.manual_seed(config.seed)
-    gen = torch.Generator().manual_seed(config.seed)
-    n_users, n_variants, _ = data.user_text.shape
-    n_items = data.item_text.shape[0]
-    model = FusionScorer(
-        data.item_text.shape[1], data.user_demo.shape[1], data.item_attr.shape[1],
-        n_users, n_items, dim=config.dim, text_hidden=config.text_hidden,
-    )  # fmt: skip
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
-    has_demo = data.user_demo.shape[1] > 0
-    has_attr = data.item_attr.shape[1] > 0
-    item_ids = torch.arange(n_items)
-    user_enabled, item_enabled = config.enabled("user"), config.enabled("item")
-    losses = []
-    batch = min(config.batch_users, len(data.train_users))
-    for _ in range(config.steps):
-        order = data.train_users[torch.randperm(len(data.train_users), generator=gen)]
-        for start in range(0, len(order), batch):
-            users = order[start : start + batch]
-            n = len(users)
-            item_keeps_id = data.item_warm & (torch.rand(n_items, generator=gen) >= config.item_id_drop)
-            item_avail = _mask("item", n_items, has_text=True, has_attr=has_attr, has_id=item_keeps_id)
-            items = model.items(data.item_text, data.item_attr, item_ids, item_avail & item_enabled)
-            item_vec = items.vector
-            variant = torch.randint(n_variants, (n,), generator=gen)
-            hist_idx = data.user_history[users, variant]
-            hist_vec, has_hist = history_vectors(hist_idx, item_vec)
-            keeps_demo = (torch.rand(n, generator=gen) >= config.demo_drop) & has_demo
-            keeps_id = torch.rand(n, generator=gen) < config.user_id_keep
-            user_avail = _mask("user", n, has_text=True, has_demo=keeps_demo, has_history=has_hist, has_id=keeps_id)
-            user = model.users(
-                data.user_text[users, variant],
-                data.user_demo[users],
-                users,
-                user_avail & user_enabled,
-                hist_vec,
-                (data.item_text, item_vec),
-            )
-            logits = model.score(user, items)[:, data.train_items]
-            seen = torch.zeros(n, n_items)
-            seen.scatter_(1, hist_idx.clamp(min=0), (hist_idx >= 0).float())
-            seen = seen[:, data.train_items]
-            asked = data.focus[users, variant]
-            wanted = torch.where(asked.sum(1, keepdim=True) > 0, (asked @ data.item_genres.T > 0).float(), torch.ones(n, n_items))
-            target = (positives[users] * wanted)[:, data.train_items] * (1 - seen)
-            masked = logits.masked_fill(seen.bool(), -1e9)
-            listwise = -(target * torch.log_softmax(masked, dim=1)).sum(1) / target.sum(1).clamp(min=1)
-            pointwise = F.binary_cross_entropy_with_logits(logits, target, weight=1 - seen, reduction="sum") / (1 - seen).sum()
-            l2 = model.users.id.weight[users].pow(2).sum(1).mean() + model.items.id.weight.pow(2).sum(1).mean()
-            loss = listwise.mean() + config.bce_weight * pointwise + config.id_l2 * l2
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        losses.append(float(loss.detach()))
-    return model, losses
+#: The full-catalogue training loop as it was before the sampled path existed, run once on :func:`tiny_data`.
+FULL_PATH = json.loads((Path(__file__).parent / "data" / "full_path_training.json").read_text())
 
 
 def test_a_catalogue_at_the_threshold_trains_exactly_as_before():
     data = tiny_data()
     config = TrainConfig(steps=6, batch_users=16, sampled_above=data.item_text.shape[0])  # at the threshold: the full path
     model, log = fit(data, config)
-    reference, losses = reference_fit(data, config)
-    assert log["loss"] == losses  # bit for bit: same draws, same arithmetic
-    for (name, value), (_, expected) in zip(model.state_dict().items(), reference.state_dict().items()):
-        assert torch.equal(value, expected), name
+    assert log["loss"] == pytest.approx(FULL_PATH["loss"], rel=1e-6, abs=1e-7)  # same draws, same arithmetic
+    state = model.state_dict()
+    assert list(state) == list(FULL_PATH["parameters"])
+    for name, (total, size) in FULL_PATH["parameters"].items():
+        value = state[name].double()
+        assert float(value.sum()) == pytest.approx(total, rel=1e-5, abs=1e-6), name
+        assert float(value.abs().sum()) == pytest.approx(size, rel=1e-5, abs=1e-6), name
 
 
 def test_positives_are_stored_sparse_and_read_back_dense():

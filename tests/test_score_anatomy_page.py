@@ -352,6 +352,7 @@ def choose(page, label: re.Pattern, option: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 def test_score_anatomy_adds_up_as_the_browser_draws_it(server, browser):  # noqa: F811
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1440, "height": 2400})
@@ -374,6 +375,7 @@ def test_score_anatomy_adds_up_as_the_browser_draws_it(server, browser):  # noqa
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 def test_new_item_in_the_browser_reads_genres_from_each_description(server, browser):  # noqa: F811
     from playwright.sync_api import expect
 
@@ -398,7 +400,7 @@ def test_new_item_in_the_browser_reads_genres_from_each_description(server, brow
 @pytest.fixture(scope="module")
 def bookshop_server(tmp_path_factory):
     from recsys.examples import write_bookshop
-    from recsys_bench import loadtest
+    from tools import loadtest
 
     folder = write_bookshop(tmp_path_factory.mktemp("bookshop"))
     log = Path(os.environ["COLDSTART_CACHE"]) / "anatomy-test-bookshop.log"
@@ -407,6 +409,7 @@ def bookshop_server(tmp_path_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 def test_the_bookshop_new_item_and_score_anatomy_in_the_browser(bookshop_server, browser):  # noqa: F811
     from playwright.sync_api import expect
 

@@ -6,16 +6,18 @@ test run's own cache), so they fail when training stops learning.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
 import pytest
 
-from recsys import cli
+from recsys import Explorer, cli
 from recsys import columns as C
 from recsys.analysis.audience import audience_frame, segments
 from recsys.artifacts import train_or_load
 from recsys.data import load_path
+from recsys.training import TrainConfig
 
 
 def genre_share(recs, genre: str) -> float:
@@ -87,9 +89,15 @@ def test_the_cli_reports_bad_input_in_one_line(small_catalogue, capsys):
     assert capsys.readouterr().err.startswith("error: ")
 
 
-def test_the_benchmark_runs_in_process_and_checks_its_targets(small_catalogue):
+def test_the_benchmark_runs_in_process_and_checks_its_targets(small_catalogue, monkeypatch):
+    """Every block, method and measure of a quick run, with each model trained for 30 steps instead of 250 (the whole
+    benchmark command, trained in full, is tests/test_bench.py in the eval tier)."""
+    from recsys.results import schema_problems
     from recsys_bench.benchmark import check_targets, run_benchmark
-    from recsys_bench.results import schema_problems
+
+    train = Explorer.train.__func__
+    short = lambda cls, *args, config=TrainConfig(), **kw: train(cls, *args, config=dataclasses.replace(config, steps=30), **kw)  # noqa: E731
+    monkeypatch.setattr(Explorer, "train", classmethod(short))
 
     results = run_benchmark(dataset=load_path(small_catalogue), quick=True, peers=[])
     assert results["dataset"] == small_catalogue.name and results["seeds"] == [0]

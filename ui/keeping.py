@@ -27,9 +27,6 @@ from ui import resources, session
 BROWSER_COOKIE = "coldstart_browser"  # frontdoor.BROWSER_COOKIE
 FOLDER = "browser-sessions"
 MAX_AGE_S = 14 * 24 * 3600  # kept sessions older than this are removed when another is written
-RESTORED = "keeping_restored"  # set once a session has looked for what its browser kept
-PENDING = "keeping_pending"  # the kept personas, replayed once the catalogue's engine is ready
-KEPT = "keeping_digest"  # what was last written, so an unchanged session writes nothing
 
 
 def _browser() -> str | None:
@@ -53,9 +50,9 @@ def _path(browser: str) -> Path:
 
 def restore_catalogue() -> None:
     """Once per session, before the engine is chosen: look for what this browser kept, and reopen its catalogue."""
-    if st.session_state.get(RESTORED):
+    if st.session_state.get(session.KEPT_RESTORED):
         return
-    st.session_state[RESTORED] = True
+    st.session_state[session.KEPT_RESTORED] = True
     browser = browser_id()
     path = _path(browser) if browser else None
     if path is None or not path.exists() or session.personas():
@@ -66,13 +63,13 @@ def restore_catalogue() -> None:
         return
     opened = kept.get("catalogue")
     if isinstance(opened, dict) and Path(str(opened.get("folder"))).is_dir():
-        st.session_state[resources.CATALOGUE] = resources.Opened(**opened)
-    st.session_state[PENDING] = kept
+        st.session_state[session.CATALOGUE] = resources.Opened(**opened)
+    st.session_state[session.KEPT_PENDING] = kept
 
 
 def restore_personas(explorer: Explorer) -> None:
     """Replay the kept personas on the session's engine (a persona that no longer builds is left out, and said)."""
-    kept = st.session_state.pop(PENDING, None)
+    kept = st.session_state.pop(session.KEPT_PENDING, None)
     if not kept:
         return
     back, lost = [], []
@@ -93,7 +90,7 @@ def restore_personas(explorer: Explorer) -> None:
         st.toast(f"Kept from before the reload: {len(back)} persona{'s' if len(back) != 1 else ''}")
     if lost:
         st.warning("Could not bring back after the reload: " + ", ".join(lost))
-    st.session_state[KEPT] = _digest(_payload())
+    st.session_state[session.KEPT_DIGEST] = _digest(_payload())
 
 
 def _payload() -> dict:
@@ -118,7 +115,7 @@ def keep() -> None:
         return
     payload = _payload()
     digest = _digest(payload)
-    if digest == st.session_state.get(KEPT):
+    if digest == st.session_state.get(session.KEPT_DIGEST):
         return
     folder = cache_root() / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
@@ -135,7 +132,7 @@ def keep() -> None:
         payload = {**payload, "personas": others + payload["personas"],
                    "saved_versions": {**(earlier.get("saved_versions") or {}), **payload["saved_versions"]}}  # fmt: skip
     atomic_write_json(path, {**payload, "saved": time.time()})
-    st.session_state[KEPT] = digest
+    st.session_state[session.KEPT_DIGEST] = digest
     if digest.startswith("0"):  # one write in sixteen: forget browsers long gone
         cutoff = time.time() - MAX_AGE_S
         for old in folder.glob("*.json"):

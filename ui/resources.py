@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from recsys import Explorer
+from recsys import Explorer, results
 from recsys.analysis.projection import MAX_FIT, SPACES, Projector
 from recsys.artifacts import is_trained
 from recsys.cache import atomic_write_json, cache_root
@@ -30,7 +30,7 @@ from recsys.jobs import Progress as JobProgress
 from recsys.jobs import Step, TrainingJob, TrainingJobs
 from recsys.persona_store import PersonaStore
 from recsys.training import planned_steps
-from recsys_bench import results
+from ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
@@ -59,7 +59,6 @@ def _bar_progress():
 
 
 DATA_ENV = "COLDSTART_DATA"
-CATALOGUE = "catalogue"  # session key: the Opened catalogue this session explores, absent for the server default
 
 
 @dataclass(frozen=True)
@@ -133,8 +132,8 @@ def default_dataset() -> Dataset | None:
 
 
 #: What lives as long as the server, once loaded: read here without going through st.cache_resource, whose every hit
-#: replays the messages the loading run drew (its progress bar's updates: ~7% of a busy server's time, README: Many
-#: analysts on one server).
+#: replays the messages the loading run drew (its progress bar's updates: ~7% of a busy server's time, docs/deployment.md:
+#: Many analysts on one server).
 _FOR_GOOD: dict[str, Any] = {}
 
 
@@ -196,7 +195,7 @@ def start_training(fingerprint: str, label: str, load: Callable[[], Dataset]) ->
 
 def opened() -> Opened | None:
     """The catalogue this session opened, or ``None`` when it explores the server's default."""
-    return st.session_state.get(CATALOGUE)
+    return st.session_state.get(session.CATALOGUE)
 
 
 def explorer() -> Explorer:
@@ -211,10 +210,8 @@ def explorer() -> Explorer:
         with st.spinner(f"Loading {chosen.label} again…"):
             job.wait()
         if job.state != "ready":
-            from ui import session  # (session imports this module)
-
             st.error(f"{chosen.label} could not be loaded again ({job.error}); back to the server's catalogue.")
-            session.open_catalogue(None)  # its personas were made on the other catalogue
+            session.set_catalogue(None)  # its personas were made on the other catalogue
             return default_explorer()
     return job.result
 
@@ -312,7 +309,7 @@ def _latest(paths_and_times: tuple) -> results.BenchResults | None:
 
 
 def bench_results() -> results.BenchResults | None:
-    """The latest benchmark results (:func:`recsys_bench.results.latest`): a local run, else the shipped reference.
+    """The latest benchmark results (:func:`recsys.results.latest`): a local run, else the shipped reference.
 
     Cached per modification time of the candidate files, so a new benchmark run shows up on the next rerun.
     """

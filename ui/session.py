@@ -1,6 +1,7 @@
 """Everything one browser session keeps: its personas, their feedback, its new items, the persona form.
 
-All ``st.session_state`` keys are named here. Values are immutable engine states
+All ``st.session_state`` keys are named here, those of the pages and of ``ui.keeping`` too, and this
+module imports no other ``ui`` module (they all import it). Values are immutable engine states
 (:class:`recsys.UserState`), so one session's changes can never reach another's.
 
 Widget keys may only be written before their widget is drawn in a run, so every function
@@ -39,6 +40,26 @@ SEEN_VERSIONS = "saved_persona_versions"  # name -> version of each saved person
 FORM_GENERATION = "persona_form_generation"  # bumped whenever the form is emptied or reloaded
 BIAS_SCALE = "item_bias_scale"  # the popularity-pull control: scale on b_i, shared by New user and Score anatomy
 BIAS_SCALE_WIDGET = "item_bias_scale_widget"  # its slider (widget state is dropped on pages that do not draw it)
+RENAME_OLD, RENAME_NEW = "rename_old", "rename_new"  # the New user page's rename controls: the saved name, the new one
+
+# The catalogue this session explores (ui.resources, the Catalogue page) and its kept state after a reload (ui.keeping).
+CATALOGUE = "catalogue"  # the ui.resources.Opened catalogue this session explores, absent for the server default
+CATALOGUE_PENDING = "catalogue_pending"  # the Opened this session trains: leaving the page and coming back follows it
+CATALOGUE_NOTICE = "catalogue_notice"  # (kind, text) said once after a training ends
+# What the person chose on the Catalogue page, kept while its widgets are not drawn (during a training, on another page
+# or source): a widget drawn again starts from its default, and the page must show what it still uses.
+CATALOGUE_UPLOAD = "catalogue_upload"  # the last upload (an Upload)
+CATALOGUE_SOURCE = "catalogue_source"  # the source last chosen
+CATALOGUE_TRIM = "catalogue_trim"  # (folder, k) last chosen
+CATALOGUE_UPLOADER = "catalogue_files"  # the uploader's key, with its generation ("catalogue_files-<n>") under this key
+CANCEL_TRAINING = "cancel_training"  # the Catalogue page's cancel button
+KEPT_RESTORED = "keeping_restored"  # set once a session has looked for what its browser kept
+KEPT_PENDING = "keeping_pending"  # the kept personas, replayed once the catalogue's engine is ready
+KEPT_DIGEST = "keeping_digest"  # what was last written, so an unchanged session writes nothing
+
+# The New item page: the list length of its last item, and whether that item's genres were read from its description.
+NEW_ITEM_LENGTH = "new_item_length"
+NEW_ITEM_GENRES_READ = "new_item_genres_read"
 
 # The persona form's fields (see ``key``), and the value each starts from; PRESET is the selector above the form.
 PRESET, TEXT, AGE, GENDER, OCCUPATION, LIKED, NAME = "preset", "profile_text", "age", "gender", "occupation", "liked", "persona_name"
@@ -89,21 +110,17 @@ def ready_made(explorer: Explorer) -> dict[str, tuple[str, dict]]:
     return {name: (text, {k: v for k, v in demo.items() if k in known}) for name, (text, demo) in presets.items()}
 
 
-def open_catalogue(chosen) -> None:
+def set_catalogue(chosen) -> None:
     """Explore ``chosen`` (a :class:`ui.resources.Opened`, or ``None`` for the server default) from the next run on.
 
     This session's personas and new items are built on the other catalogue's model, so
-    they are dropped; saved personas stay in the team's store.
+    they are dropped; saved personas stay in the team's store. :func:`ui.switching.open_catalogue`
+    also records the catalogue for this browser.
     """
-    from ui.resources import CATALOGUE, remember_catalogue
-
     if chosen is None:
         st.session_state.pop(CATALOGUE, None)
     else:
         st.session_state[CATALOGUE] = chosen
-        from ui.keeping import browser_id
-
-        remember_catalogue(chosen, browser_id())
     for name in (PERSONAS, NEW_ITEMS, ACTIVE, SHOWN, SHOWN_LISTS, SAVED_PICK, SAVE_PENDING, BIAS_SCALE, SWITCH_OFFER):
         st.session_state.pop(name, None)
     clear_form()
@@ -645,14 +662,6 @@ def cancel_save() -> None:
 def offer_switch(made_on: OtherCatalogue, then: tuple[str, str]) -> None:
     """Ask (on the next run, above every page) whether to switch to the catalogue a persona was made on."""
     st.session_state[SWITCH_OFFER] = (made_on.made_on, then)
-
-
-def switch_catalogue(target, then: tuple[str, str]) -> None:
-    """Callback of the switch offer: open the persona's catalogue (``"default"``: the server's), then the persona."""
-    open_catalogue(None if target == "default" else target)
-    st.session_state[REOPEN] = then
-    if then[0] == "link":
-        st.session_state.pop(LINK_LOADED, None)
 
 
 def decline_switch() -> None:

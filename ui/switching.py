@@ -1,4 +1,4 @@
-"""The offer to switch to the catalogue a persona was made on (a share link, a saved persona), or why not."""
+"""Opening another catalogue for this session, and the offer to switch to the one a persona was made on, or why not."""
 
 from __future__ import annotations
 
@@ -6,6 +6,25 @@ import streamlit as st
 
 from recsys import Explorer
 from ui import keeping, literal, resources, session
+
+
+def open_catalogue(chosen: resources.Opened | None) -> None:
+    """Explore ``chosen`` (``None``: the server's catalogue) from the next run on, and note that this browser opened it.
+
+    This session's personas and new items are dropped (:func:`ui.session.set_catalogue`); the record lets a
+    persona made on ``chosen`` offer to switch back to it later (:func:`ui.resources.remember_catalogue`).
+    """
+    session.set_catalogue(chosen)
+    if chosen is not None:
+        resources.remember_catalogue(chosen, keeping.browser_id())
+
+
+def switch_catalogue(target, then: tuple[str, str]) -> None:
+    """Callback of the switch offer: open the persona's catalogue (``"default"``: the server's), then the persona."""
+    open_catalogue(None if target == "default" else target)
+    st.session_state[session.REOPEN] = then
+    if then[0] == "link":
+        st.session_state.pop(session.LINK_LOADED, None)
 
 
 def offer(explorer: Explorer, kind: str) -> None:
@@ -45,5 +64,5 @@ def offer(explorer: Explorer, kind: str) -> None:
         )
         b = st.columns([0.6, 0.4])
         b[0].button(f"Switch to {name} and open it", key=f"switch_catalogue_{kind}", type="primary", width="stretch",
-                    on_click=session.switch_catalogue, args=(target, then))  # fmt: skip
+                    on_click=switch_catalogue, args=(target, then))  # fmt: skip
         b[1].button("Stay here", key=f"switch_decline_{kind}", on_click=session.decline_switch, width="stretch")

@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from recsys.model import score_terms
+from recsys.preferences import ExplicitLayout
 from recsys.states import Explanation, ItemState, UserState
 
-if TYPE_CHECKING:
-    from recsys.explorer import Explorer
+
+class Scorer(Protocol):
+    """What an explanation reads of the engine (:class:`recsys.explorer.Explorer` is one, and calls :func:`explain`)."""
+
+    mu: float  # the global offset μ
+    explicit_layout: ExplicitLayout  # where the explicit terms (avoid, era, ...) sit in the full vectors
+
+    def p_like(self, score: np.ndarray | float) -> np.ndarray:
+        """The like-probability of a score."""
+        ...
 
 
-def explain(explorer: Explorer, user: UserState, state: ItemState, item_bias_scale: float = 1.0) -> Explanation:
+def explain(scorer: Scorer, user: UserState, state: ItemState, item_bias_scale: float = 1.0) -> Explanation:
     """Terms, user-term × item-modality matrix and per-dimension products of one score, from :func:`recsys.model.score_terms`.
 
     ``item_bias_scale`` scales b_i (and each modality's share of it) as the ranking does.
     """
     e_u, e_i = user.full_vector, state.full_vector
-    terms = score_terms(explorer.mu, user, e_i[None, :], np.array([state.bias * item_bias_scale]), explorer.explicit_layout.slices)
+    terms = score_terms(scorer.mu, user, e_i[None, :], np.array([state.bias * item_bias_scale]), scorer.explicit_layout.slices)
     d, width = len(user.vector), len(e_u)
 
     def padded(vector: np.ndarray, start: int = 0) -> np.ndarray:
@@ -30,7 +39,7 @@ def explain(explorer: Explorer, user: UserState, state: ItemState, item_bias_sca
 
     # Each user term's and item modality's share of the full vectors: the cross matrix sums to ⟨e_u, e_i⟩.
     user_vectors = {m: padded(user.alpha[a] * user.h[a]) for a, m in enumerate(user.modalities)} | {"feedback": padded(user.delta_e)}
-    for name, coordinates in explorer.explicit_layout.slices.items():
+    for name, coordinates in scorer.explicit_layout.slices.items():
         user_vectors[name] = padded(user.explicit[coordinates], d + coordinates.start)
     item_vectors = {m: padded(state.alpha[b] * state.h[b]) for b, m in enumerate(state.modalities)}
     item_vectors["explicit"] = padded(state.explicit, d)
@@ -41,7 +50,7 @@ def explain(explorer: Explorer, user: UserState, state: ItemState, item_bias_sca
     )
     score = float(terms.score[0])
     return Explanation(
-        mu=terms.mu, b_u=terms.b_u, b_i=float(terms.b_i[0]), dot=float(terms.dot[0]), score=score, p_like=float(explorer.p_like(score)),
+        mu=terms.mu, b_u=terms.b_u, b_i=float(terms.b_i[0]), dot=float(terms.dot[0]), score=score, p_like=float(scorer.p_like(score)),
         dot_by_user_term={m: float(v[0]) for m, v in terms.dot_by_term.items()},
         dot_by_item_modality={m: float(e_u @ v) for m, v in item_vectors.items()},
         b_u_by_term={m: float(user.alpha[k] * user.beta[k]) for k, m in enumerate(user.modalities)} | {"feedback": float(user.delta_b)},

@@ -4,15 +4,54 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 import torch
 
-from recsys.explorer import Explorer
-from recsys.model import predict
-from recsys.states import UserState
+from recsys.encoder import TextEncoder
+from recsys.model import Parts, predict
+from recsys.reading import Reading
+from recsys.states import Explanation, ItemState, UserState
+
+
+class Engine(Protocol):
+    """What the attributions call on the engine (:class:`recsys.explorer.Explorer` is one, and offers each of them)."""
+
+    encoder: TextEncoder  # the language model that embeds profiles
+    mu: float  # the global offset μ
+
+    def read(self, text: str) -> Reading:
+        """How the engine reads a profile."""
+        ...
+
+    def embedded_text(self, user: UserState) -> str:
+        """The text the language model embedded for ``user`` (the profile without its ruled-out clauses)."""
+        ...
+
+    def new_user(self, text: str, demographics: Mapping[str, Any] | None = None, liked: Sequence = ()) -> UserState:
+        """A cold-start user from profile text, demographics and onboarding likes."""
+        ...
+
+    def explain(self, user: UserState, item: ItemState | Any, item_bias_scale: float = 1.0) -> Explanation:
+        """Every term of one score."""
+        ...
+
+    def item(self, item_id: Any) -> ItemState:
+        """A catalogue item's state."""
+        ...
+
+    def user_inputs(self, user: UserState) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The non-text user-tower inputs of a user state."""
+        ...
+
+    def user_tower(self, text: torch.Tensor, demo, rows, has_id, history, has_text=True) -> Parts:
+        """The user tower in torch, gradients flowing to ``text``."""
+        ...
+
 
 STOPWORDS = frozenset(
     [
@@ -92,7 +131,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def interest_keywords(explorer: Explorer, text: str, k: int = 6) -> pd.DataFrame:
+def interest_keywords(engine: Engine, text: str, k: int = 6) -> pd.DataFrame:
     """The phrases of ``text`` closest in meaning to the whole profile (KeyBERT-style).
 
     Candidates are single words and two-word phrases without stop words; each is embedded
@@ -111,7 +150,7 @@ def interest_keywords(explorer: Explorer, text: str, k: int = 6) -> pd.DataFrame
     candidates = list(dict.fromkeys(candidates))[: MAX_WORDS * 2]
     if not candidates:
         return pd.DataFrame({"keyword": [], "relevance": []})
-    vectors = explorer.encoder.encode([text, *candidates])
+    vectors = engine.encoder.encode([text, *candidates])
     relevance = vectors[1:] @ vectors[0]
     order = np.argsort(-relevance)
     chosen: list[int] = []
@@ -125,7 +164,7 @@ def interest_keywords(explorer: Explorer, text: str, k: int = 6) -> pd.DataFrame
     return pd.DataFrame({"keyword": [candidates[i] for i in chosen], "relevance": relevance[chosen].astype(float)})
 
 
-def word_influence(explorer: Explorer, user: UserState, item_id) -> pd.DataFrame:
+def word_influence(engine: Engine, user: UserState, item_id) -> pd.DataFrame:
     """Score change of ``item_id`` when each word of the profile is left out.
 
     Positive ``delta`` means the word pushes the item up. The session's feedback offsets
@@ -134,14 +173,14 @@ def word_influence(explorer: Explorer, user: UserState, item_id) -> pd.DataFrame
     tokens = words(user.text)[:MAX_WORDS]
     if len(tokens) < 2:
         return pd.DataFrame({"position": [], "word": [], "delta": []})
-    base = explorer.explain(user, item_id).score
+    base = engine.explain(user, item_id).score
     deltas = []
     variants = [" ".join(tokens[:i] + tokens[i + 1 :]) for i in range(len(tokens))]
-    explorer.encoder.encode(variants)  # one batch; the per-variant calls below hit the cache
+    engine.encoder.encode(variants)  # one batch; the per-variant calls below hit the cache
     for text in variants:
-        other = explorer.new_user(text, user.demographics, liked=user.liked)
+        other = engine.new_user(text, user.demographics, liked=user.liked)
         other = replace(other, delta_e=user.delta_e, delta_b=user.delta_b)
-        deltas.append(base - explorer.explain(other, item_id).score)
+        deltas.append(base - engine.explain(other, item_id).score)
     return pd.DataFrame({"position": range(len(tokens)), "word": tokens, "delta": deltas})
 
 
@@ -174,13 +213,11 @@ class ScoreAttribution:
     path_end: float
 
 
-def score_attribution(
-    explorer: Explorer, user: UserState, item_id, item_bias_scale: float = 1.0, steps: int = IG_STEPS
-) -> ScoreAttribution:
+def score_attribution(engine: Engine, user: UserState, item_id, item_bias_scale: float = 1.0, steps: int = IG_STEPS) -> ScoreAttribution:
     """Integrated-gradients attribution of the listed score of ``item_id`` over the text the model read.
 
     The language model embeds the profile without the clauses that rule things out
-    (:func:`recsys.explorer.model_text`); gradients are taken over that text alone, so a word the
+    (:meth:`Engine.embedded_text`); gradients are taken over that text alone, so a word the
     model never read gets no gradient share. The removed clauses reach the score through the
     reading's ``avoid`` term, and an era phrase through the ``era`` term: each such term is
     credited to the words it came from. What the words do not explain — μ, b_u, b_i and the
@@ -188,17 +225,15 @@ def score_attribution(
     the small integration error is shown rather than hidden, so the parts add up to the score
     the list shows.
     """
-    from recsys.explorer import model_text
-
-    read = model_text(user.text, user.reading)
-    with explorer.encoder.borrow() as st_model:  # its tokenizer and network for this call alone
-        ig = _token_attribution(explorer, st_model, replace(user, text=read), item_id, steps, item_bias_scale)
-    explanation = explorer.explain(user, item_id, item_bias_scale=item_bias_scale)
+    read = engine.embedded_text(user)
+    with engine.encoder.borrow() as st_model:  # its tokenizer and network for this call alone
+        ig = _token_attribution(engine, st_model, replace(user, text=read), item_id, steps, item_bias_scale)
+    explanation = engine.explain(user, item_id, item_bias_scale=item_bias_scale)
     score = float(explanation.score)
     terms = {name: float(explanation.dot_by_user_term.get(name, 0.0)) for name in ("avoid", "era")}
     # Everything was ruled out: the model read a neutral placeholder, not a word of the profile.
     placeholder = read != user.text and not (user.reading is not None and user.reading.kept_text)
-    words_frame = _credited_words(user, "" if placeholder else read, ig, terms, explorer.read)
+    words_frame = _credited_words(user, "" if placeholder else read, ig, terms, engine.read)
     text_part = 0.0 if placeholder else float(ig["attribution"].sum())
     baseline = float(ig["score" if placeholder else "baseline_score"].iloc[0])
     parts = {
@@ -259,7 +294,7 @@ def _genres_named(reader, word: str) -> set[str]:
     return set(reading.wants) | set(reading.rules_out)
 
 
-def token_attribution(explorer: Explorer, user: UserState, item_id, steps: int = IG_STEPS, item_bias_scale: float = 1.0) -> pd.DataFrame:
+def token_attribution(engine: Engine, user: UserState, item_id, steps: int = IG_STEPS, item_bias_scale: float = 1.0) -> pd.DataFrame:
     """Integrated-gradients attribution of ``item_id``'s score to the tokens of ``user.text`` (as given).
 
     Runs the language model through ``transformers`` directly — token embeddings in, mean
@@ -275,20 +310,18 @@ def token_attribution(explorer: Explorer, user: UserState, item_id, steps: int =
     Raises:
         ValueError: the configured text model does not use mean pooling (not reproducible here).
     """
-    with explorer.encoder.borrow() as st_model:  # its tokenizer and network for this call alone
-        return _token_attribution(explorer, st_model, user, item_id, steps, item_bias_scale)
+    with engine.encoder.borrow() as st_model:  # its tokenizer and network for this call alone
+        return _token_attribution(engine, st_model, user, item_id, steps, item_bias_scale)
 
 
-def _token_attribution(explorer: Explorer, st_model, user: UserState, item_id, steps: int, item_bias_scale: float = 1.0) -> pd.DataFrame:
+def _token_attribution(engine: Engine, st_model, user: UserState, item_id, steps: int, item_bias_scale: float = 1.0) -> pd.DataFrame:
     transformer = st_model[0]
     pooling = st_model[1] if len(st_model) > 1 else None
     mean = getattr(pooling, "pooling_mode", None) == "mean" or getattr(pooling, "pooling_mode_mean_tokens", False)
     if not mean:
-        raise ValueError(f"token attribution needs a mean-pooling model; {explorer.encoder.model_id} is not one")
+        raise ValueError(f"token attribution needs a mean-pooling model; {engine.encoder.model_id} is not one")
     tokenizer, network = transformer.tokenizer, transformer.auto_model
-    encoded = tokenizer(
-        user.text, return_tensors="pt", truncation=True, max_length=explorer.encoder.max_tokens, return_offsets_mapping=True
-    )
+    encoded = tokenizer(user.text, return_tensors="pt", truncation=True, max_length=engine.encoder.max_tokens, return_offsets_mapping=True)
     offsets = encoded.pop("offset_mapping")[0].tolist()
     device = next(network.parameters()).device
     ids, mask = encoded["input_ids"].to(device), encoded["attention_mask"].to(device)
@@ -305,15 +338,15 @@ def _token_attribution(explorer: Explorer, st_model, user: UserState, item_id, s
     weights = batch_mask[..., None].to(hidden.dtype)
     pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
     text_vectors = torch.nn.functional.normalize(pooled.float(), dim=1).cpu()
-    demo, rows, has_id, history = explorer.user_inputs(user)
+    demo, rows, has_id, history = engine.user_inputs(user)
     n = len(alphas)
-    parts = explorer.user_tower(text_vectors, np.repeat(demo, n, 0), np.repeat(rows, n), np.repeat(has_id, n), np.repeat(history, n, 0))
-    item = explorer.item(item_id)
+    parts = engine.user_tower(text_vectors, np.repeat(demo, n, 0), np.repeat(rows, n), np.repeat(has_id, n), np.repeat(history, n, 0))
+    item = engine.item(item_id)
     e_u = parts.vector + torch.tensor(user.delta_e)[None, :]
     # The explicit terms (avoid, era) do not depend on the text: a constant along the path, as in the list's score.
     explicit = float(user.explicit @ item.explicit) if user.explicit.size and item.explicit.size == user.explicit.size else 0.0
     item_bias = torch.tensor([item.bias * item_bias_scale])
-    scores = predict(explorer.model.mu, parts.bias + user.delta_b, item_bias, e_u, torch.tensor(item.vector)[None, :])[:, 0] + explicit
+    scores = predict(engine.mu, parts.bias + user.delta_b, item_bias, e_u, torch.tensor(item.vector)[None, :])[:, 0] + explicit
     (gradient,) = torch.autograd.grad(scores[1:-1].sum(), path)
     average = gradient[1:-1].mean(0)
     per_token = ((real - baseline) * average.to(real.dtype)).sum(-1).detach().cpu().numpy()

@@ -10,16 +10,26 @@ the share of the item-dependent part of each score that b_i makes up.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from recsys import columns as C
+from recsys.data import Dataset
 from recsys.ranking import top_k
 
-if TYPE_CHECKING:
-    from recsys.explorer import Explorer
+
+class Catalogue(Protocol):
+    """What the pull reads of the engine (:class:`recsys.explorer.Explorer` is one, and calls :func:`popularity_pull`)."""
+
+    dataset: Dataset  # the catalogue's ids
+    popularity: np.ndarray  # each item's number of training interactions
+
+    @property
+    def items(self) -> pd.DataFrame:
+        """The catalogue's items, one row each (id and title)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -50,11 +60,11 @@ def percentiles(popularity: np.ndarray) -> np.ndarray:
     return 100.0 * np.searchsorted(ordered, popularity, side="left") / max(1, len(popularity))
 
 
-def popularity_pull(explorer: Explorer, recs: pd.DataFrame) -> PopularityPull:
+def popularity_pull(catalogue: Catalogue, recs: pd.DataFrame) -> PopularityPull:
     """The pull of a list from :meth:`recsys.explorer.Explorer.recommend` (its ``b_i`` and ``dot`` columns)."""
-    popularity = np.asarray(explorer.popularity, dtype=np.float64)
+    popularity = np.asarray(catalogue.popularity, dtype=np.float64)
     ranks = percentiles(popularity)
-    rows = explorer.dataset.item_ids.indices(recs[C.ITEM].tolist())
+    rows = catalogue.dataset.item_ids.indices(recs[C.ITEM].tolist())
     denominator = (recs[C.B_ITEM].abs() + recs[C.DOT].abs()).replace(0.0, np.nan)
     items = pd.DataFrame(
         {
@@ -64,7 +74,7 @@ def popularity_pull(explorer: Explorer, recs: pd.DataFrame) -> PopularityPull:
         }
     )  # fmt: skip
     top = top_k(popularity, len(recs))
-    ids, titles = explorer.items[C.ITEM].to_numpy(), explorer.items[C.TITLE].to_numpy()
+    ids, titles = catalogue.items[C.ITEM].to_numpy(), catalogue.items[C.TITLE].to_numpy()
     popular = pd.DataFrame({C.ITEM: ids[top], C.TITLE: titles[top], "popularity": popularity[top], "percentile": ranks[top]})
     return PopularityPull(
         items=items,

@@ -1,8 +1,10 @@
-"""Benchmark results on disk: the local run ``make bench`` writes, else the reference run that ships with the code.
+"""Benchmark results on disk as the app reads them: the local run ``make bench`` writes, else the shipped reference run.
 
 The reference (``bench/reference/results.json``) is a copy of the latest full run, committed
 so that the Evaluation and Fusion pages and the calibrated like-probability work from a fresh
-clone. A local run (``bench-results/results.json``) replaces it as soon as it exists.
+clone. A local run (``bench-results/results.json``) replaces it as soon as it exists. The benchmark
+(``recsys_bench``) writes these files; the shape the pages read is declared here, on the engine side,
+so that the app never imports the benchmark.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ Streamlit idle); then open that persona's share link in another new context and 
 to the page settled. Prints the samples and their medians; ``--url`` measures a server already
 running (another version, for a before/after), else the app is started as ``make run`` does.
 
-Run: ``python -m recsys_bench.first_steps [--sessions 8] [--url http://localhost:8501]``.
+Run: ``python -m tools.first_steps [--sessions 8] [--url http://localhost:8501]``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import argparse
 import statistics
 import time
 
-from recsys_bench.loadtest import CHROMIUM, FLAGS, ROOT, serve
+from tools.loadtest import CHROMIUM, FLAGS, ROOT, serve
 
 SETTLED = (
     "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3 && "
@@ -63,7 +63,7 @@ def measure(base: str, sessions: int) -> dict[str, list[float]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m recsys_bench.first_steps", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.first_steps", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=8, help="new browser sessions to time (default 8)")
     parser.add_argument("--url", help="a running server to measure (default: start the app as `make run` does)")
     args = parser.parse_args(argv)

@@ -1,6 +1,6 @@
 """Load test of the served app: many concurrent browser sessions against one Streamlit server.
 
-``python -m recsys_bench.loadtest --sessions 20 --rounds 2 --driver browser`` starts the
+``python -m tools.loadtest --sessions 20 --rounds 2 --driver browser`` starts the
 app as ``make run`` does (``frontdoor.py``: one Streamlit process per core behind one address) on
 127.0.0.1 (a free port), opens one headless Chromium with one
 browser context per session (each context is a separate Streamlit session, as separate
@@ -704,7 +704,7 @@ def run(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m recsys_bench.loadtest", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.loadtest", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=20, help="concurrent browser sessions (default 20)")
     parser.add_argument("--rounds", type=int, default=2, help="times each session goes through the loop (default 2)")
     parser.add_argument("--driver", choices=DRIVERS, default="protocol",

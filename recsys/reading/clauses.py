@@ -1,0 +1,244 @@
+"""The text as clause units: words and found titles split into segments, genre hits, and the text kept after negation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from recsys.reading.genres import _Lexicon
+from recsys.reading.lexicon import (
+    _CONTRASTS,
+    _GENDER_WORDS,
+    _JOB_WORDS,
+    _NOUN_PHRASE,
+    _POSSESSIVES,
+    _RELATIVES,
+    _SELF_ADVERBS,
+    _SELF_VERBS,
+    _SUBJECTS,
+)
+from recsys.reading.negation import _Negation
+from recsys.reading.text import _HARD, _NONE, _Doc
+from recsys.reading.title_search import _Found
+
+
+@dataclass
+class _GenreHit:
+    first: int  # unit index
+    last: int
+    labels: tuple[str, ...]
+    rule_out: bool = False
+
+
+class _Units(_Negation):
+    """The text as clause units: unmasked words plus one unit per found title, split into segments.
+
+    What negation rules out (:meth:`negation`) is worked out by the rules of
+    :class:`~recsys.reading.negation._Negation`.
+    """
+
+    def __init__(self, doc: _Doc, found: list[_Found], lexicon: _Lexicon) -> None:
+        self.doc = doc
+        title_of = [-1] * len(doc.fold)
+        for n, f in enumerate(found):
+            for w in range(f.first, f.last + 1):
+                title_of[w] = n
+        self.fold: list[str] = []
+        self.word: list[int] = []  # the first word of each unit
+        self.title: list[int] = []  # index into found, or -1
+        self.segment: list[int] = []
+        self.hard_before: list[bool] = []  # per segment: did a hard break start it
+        self.title_unit = [0] * len(found)
+        segment = -1
+        pending = _HARD
+        w = 0
+        n_words = len(doc.fold)
+        while w < n_words:
+            fold = doc.fold[w]
+            contrast = (
+                fold in _CONTRASTS and title_of[w] < 0 and not (self.fold and self.fold[-1] in ("anything", "everything", "all", "nothing"))
+            )
+            # A new subject starts a new clause: "I don't like horror and I love comedy".
+            subject = fold in _SUBJECTS and title_of[w] < 0 and segment >= 0 and self.segment and self.segment[-1] == segment
+            if contrast:
+                pending = _HARD
+                w += 1
+                continue
+            if pending or segment < 0 or subject:
+                segment += 1
+                self.hard_before.append(pending == _HARD or segment == 0)
+                pending = _NONE
+            if title_of[w] >= 0:
+                n = title_of[w]
+                self.title_unit[n] = len(self.fold)
+                self._add("\x00", w, n, segment)
+                last = found[n].last
+                pending = doc.brk[last]
+                w = last + 1
+                continue
+            self._add(fold, w, -1, segment)
+            pending = doc.brk[w]
+            w += 1
+        self.filler = lexicon.filler
+        self.genre_hits = self._genre_hits(lexicon)
+        self._genre_units = {u for h in self.genre_hits for u in range(h.first, h.last + 1)}
+
+    def _add(self, fold: str, word: int, title: int, segment: int) -> None:
+        self.fold.append(fold)
+        self.word.append(word)
+        self.title.append(title)
+        self.segment.append(segment)
+
+    def same_segment(self, a: int, b: int) -> bool:
+        return b < len(self.segment) and self.segment[a] == self.segment[b]
+
+    def _genre_hits(self, lexicon: _Lexicon) -> list[_GenreHit]:
+        """Lexicon phrases in the text, longest first, never across a clause break."""
+        hits: list[_GenreHit] = []
+        folds = [lexicon.spelt(f) for f in self.fold]
+        n = len(folds)
+        u = 0
+        while u < n:
+            step = 1
+            for length in range(min(lexicon.longest, n - u), 0, -1):
+                if not self.same_segment(u, u + length - 1):
+                    continue
+                key = tuple(folds[u : u + length])
+                if key in lexicon.rule_outs:
+                    hits.append(_GenreHit(u, u + length - 1, (lexicon.rule_outs[key],), rule_out=True))
+                elif key in lexicon.phrases:
+                    if lexicon.phrases[key]:  # a neutral phrase ("star wars") only uses up its words
+                        hits.append(_GenreHit(u, u + length - 1, lexicon.phrases[key]))
+                else:
+                    continue
+                step = length
+                break
+            u += step
+        return hits
+
+    def segment_bounds(self) -> list[tuple[int, int]]:
+        bounds = []
+        start = 0
+        for u in range(1, len(self.segment) + 1):
+            if u == len(self.segment) or self.segment[u] != self.segment[u - 1]:
+                bounds.append((start, u))
+                start = u
+        return bounds
+
+    def is_self(self, u: int) -> bool:
+        """Does the noun phrase at unit ``u`` describe the writer ("I'm a retired nurse")?"""
+        folds = self.fold
+        v = u - 1
+        steps = 0
+        while v >= 0 and self.segment[v] == self.segment[u] and steps < 7:
+            fold = folds[v]
+            if fold in _POSSESSIVES:
+                return False
+            if fold in ("a", "an"):
+                k = v - 1
+                while k >= 0 and self.segment[k] == self.segment[u] and folds[k] in _SELF_ADVERBS:
+                    k -= 1
+                if k > 0 and folds[k] == "and" and self.segment[k] == self.segment[u]:
+                    v, steps = k - 1, steps + 1  # "a nurse and a mother": the first noun phrase decides
+                    continue
+                return (
+                    k < 0
+                    or self.segment[k] != self.segment[u]
+                    or folds[k] in _SELF_VERBS
+                    or (folds[k] in ("in", "as") and k > 0 and folds[k - 1] in ("work", "works", "working"))
+                )
+            if fold in _SELF_VERBS:
+                return True
+            if fold in ("in", "as") and v > 0 and folds[v - 1] in ("work", "works", "working"):
+                return True
+            if fold == "i" and steps == 0:
+                return folds[u] in ("retired", "teach", "study")  # "I retired", "I teach"
+            if not (fold in _NOUN_PHRASE or fold.isdigit() or fold in _GENDER_WORDS or (fold,) in _JOB_WORDS):
+                return False
+            v -= 1
+            steps += 1
+        return v < 0 or self.segment[v] != self.segment[u]
+
+    def relative_after(self, u: int, relatives: frozenset[str] = _RELATIVES) -> bool:
+        """Is the word followed by a relative ("a 70-year-old woman's son")?"""
+        return u + 1 < len(self.fold) and self.same_segment(u, u + 1) and self.fold[u + 1] in relatives
+
+
+def _phrase(doc: _Doc, units: _Units, u_first: int, u_last: int) -> str:
+    last_word = units.word[u_last]
+    return doc.text[doc.start[units.word[u_first]] : doc.end[last_word]]
+
+
+def _unit_text(units: _Units) -> tuple[str, list[int]]:
+    """Units joined by spaces (a hyphen kept where it joined words), segments fenced by '|'."""
+    parts: list[str] = []
+    offsets: list[int] = []
+    length = 0
+    for u, fold in enumerate(units.fold):
+        if u > 0:
+            sep = " | " if units.segment[u] != units.segment[u - 1] else (" - " if units.doc.glued_after[units.word[u - 1]] else " ")
+            parts.append(sep)
+            length += len(sep)
+        offsets.append(length)
+        parts.append(fold)
+        length += len(fold)
+    return "".join(parts), offsets
+
+
+def _unit_at(offsets: list[int], char: int) -> int:
+    lo, hi = 0, len(offsets) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if offsets[mid] <= char:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _kept_text(doc: _Doc, units: _Units, negated: list[bool], found: list) -> str:
+    """The text without what it rules out.
+
+    A clause whose only genres are ruled out goes whole ("I hate romance"); in a clause that
+    also asks for something ("Comedies without any romance") only the ruled-out words and the
+    cue just before them go. A contrast word left hanging ("but") goes with its clause.
+    """
+    drop = [False] * len(doc.fold)
+
+    def span(u: int) -> range:
+        first = units.word[u]
+        return range(first, (found[units.title[u]].last if units.title[u] >= 0 else first) + 1)
+
+    asked = {u for h in units.genre_hits for u in range(h.first, h.last + 1) if not negated[h.first]}
+    asked |= {u for u in range(len(units.fold)) if units.title[u] >= 0 and not negated[u]}
+    for segment in {units.segment[u] for u in range(len(units.fold)) if negated[u]}:
+        members = [u for u in range(len(units.fold)) if units.segment[u] == segment]
+        if not asked & set(members):
+            chosen = members
+        else:
+            chosen = []
+            for u in members:
+                if negated[u]:
+                    chosen.append(u)
+                    back = u - 1
+                    while back in members and not negated[back] and back not in asked and u - back <= 4:
+                        chosen.append(back)
+                        back -= 1
+        for u in chosen:
+            for w in span(u):
+                drop[w] = True
+    for w, fold in enumerate(doc.fold):
+        if fold in _CONTRASTS and ((w + 1 < len(drop) and drop[w + 1]) or (w > 0 and drop[w - 1])):
+            drop[w] = True
+    pieces, position = [], 0
+    for w, gone in enumerate(drop):
+        if gone:
+            pieces.append(doc.text[position : doc.start[w]])
+            position = doc.end[w]
+    pieces.append(doc.text[position:])
+    kept = re.sub(r"\s+", " ", "".join(pieces))
+    kept = re.sub(r"\s+([,.;:!?])", r"\1", kept)
+    kept = re.sub(r"([,;:])(\s*[,.;:!?])+", r"\2", kept)
+    kept = re.sub(r"^[\s,.;:!?]+", "", kept).strip()
+    kept = kept.rstrip(",;:").strip()
+    return kept if any(c.isalpha() for c in kept) else ""

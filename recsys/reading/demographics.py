@@ -1,0 +1,84 @@
+"""What writers say about themselves: their age, and the places they put themselves in."""
+
+from __future__ import annotations
+
+import re
+
+from recsys.reading.clauses import _unit_at, _unit_text, _Units
+from recsys.reading.lexicon import _DECADE_WORDS, _GENDER_WORDS, _JOB_WORDS, _OFFSPRING, _POSSESSIVES, _RELATIVES
+
+_TEEN_AGE = 16
+
+
+_AGE_PATTERNS = (
+    ("stated", re.compile(r"\b(?:im|i\s+am|iam)\s+(?:now\s+|just\s+|almost\s+|nearly\s+|turning\s+|about\s+|only\s+)?(\d{1,3})\b"
+                          r"(?!\s+(?:films?|movies?|kids|children|times|minutes|hours|percent|km|miles|cm|kg|lbs?|feet|foot|ft)\b)")),
+    ("aged", re.compile(r"\b(?:aged?)\s+(\d{1,3})\b")),
+    ("years_old", re.compile(r"\b(\d{1,3})\s+(?:-\s+)?(?:years?|yrs?|yr)\s+(?:-\s+)?old\b|\b(\d{1,3})\s+(?:yo|y\s+(?:-\s+)?o)\b")),
+    ("decade", re.compile(r"\b(?:in\s+)?(?:my)\s+(?:(early|mid|late)\s+)?(?:(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)|([2-9])0s)\b")),
+    ("teen", re.compile(r"\b(?:teenager|teen|adolescent|high\s+schooler)\b")),
+)  # fmt: skip
+
+
+def _stated_age(units: _Units, negated: list[bool]) -> int | None:
+    """The writer's own age, if stated; ages of others ("my 8-year-old son") are skipped."""
+    text, offsets = _unit_text(units)
+    found: list[tuple[int, int]] = []
+    for kind, pattern in _AGE_PATTERNS:
+        for m in pattern.finditer(text):
+            u = _unit_at(offsets, m.start())
+            if negated[u] or units.title[u] >= 0:
+                continue
+            if kind == "stated":
+                number = units.word[_unit_at(offsets, m.start(1))]
+                if units.doc.text[units.doc.end[number] : units.doc.end[number] + 1] in ("%", "/"):
+                    continue  # "I'm 100% sure", "I'm 9/10 happy"
+                age = int(m.group(1))
+            elif kind == "aged":
+                if any(units.fold[v] in _RELATIVES or units.fold[v] in _POSSESSIVES - {"the"} for v in range(max(0, u - 4), u)
+                       if units.same_segment(v, u)):  # fmt: skip
+                    continue
+                age = int(m.group(1))
+            elif kind == "years_old":
+                age = int(m.group(1) or m.group(2))
+                last = _unit_at(offsets, m.end() - 1)
+                if not units.is_self(u) or units.relative_after(last, _OFFSPRING):
+                    continue
+            elif kind == "decade":
+                word, digit = m.group(2), m.group(3)
+                decade = _DECADE_WORDS[word] if word else int(digit)
+                age = 10 * decade + {"early": 2, "mid": 5, "late": 8}.get(m.group(1) or "", 5)
+            else:
+                if not units.is_self(u):
+                    continue
+                age = _TEEN_AGE
+            if 3 <= age <= 110:
+                found.append((m.start(), age))
+    found.extend(_listed_age(units, negated, offsets))
+    return min(found)[1] if found else None
+
+
+def _listed_age(units: _Units, negated: list[bool], offsets: list[int]) -> list[tuple[int, int]]:
+    """A bare number set off by commas next to a self-description: "35, man, programmer"."""
+    out = []
+    bounds = units.segment_bounds()
+    for s, (a, b) in enumerate(bounds):
+        if b - a != 1 or not units.fold[a].isdigit() or negated[a] or not 10 <= int(units.fold[a]) <= 110:
+            continue
+        near = [t for t in (s - 1, s + 1) if 0 <= t < len(bounds) and not units.hard_before[units.segment[bounds[max(s, t)][0]]]]
+        for t in near:
+            lo, hi = bounds[t]
+            if any(units.fold[u] in _GENDER_WORDS or (units.fold[u],) in _JOB_WORDS for u in range(lo, hi)) and hi - lo <= 3:
+                out.append((offsets[a], int(units.fold[a])))
+                break
+    return out
+
+
+def _PLACE_CUE(before: list[str]) -> bool:
+    """Do the words just before a place put the writer there: "live in", "I'm from", "based in", "moved to"…"""
+    last, previous = (before[-1] if before else ""), (before[-2] if len(before) > 1 else "")
+    if last == "from":
+        return previous in ("i'm", "im", "am", "come", "comes", "hail", "originally", "i")
+    if last == "in":
+        return previous in ("live", "living", "lives", "based", "i'm", "im", "am", "reside", "stay", "settled")
+    return last == "to" and previous in ("moved", "relocated")

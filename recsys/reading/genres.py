@@ -1,0 +1,124 @@
+"""The genre lexicon of one catalogue: phrases with their plurals, misspellings, the catalogue's own genre names."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+from rapidfuzz.distance import OSA
+
+from recsys import columns as C
+from recsys.reading.lexicon import _ITEM_NOUNS, _LIST_FILLER, _NEUTRAL_PHRASES, _RULE_OUT_PHRASES
+from recsys.reading.text import _english_words, _tokenize
+
+
+def _plurals(word: str) -> list[str]:
+    if word.endswith("s") or word.isdigit():
+        return [word]
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        return [word, word[:-1] + "ies"]
+    if word.endswith(("x", "ch", "sh")):
+        return [word, word + "es"]
+    return [word, word + "s"]
+
+
+def _phrase_words(phrase: str) -> tuple[str, ...]:
+    return tuple(t.fold for t in _tokenize(phrase) if t.kind == "word")
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    """Genre phrases as folded word tuples.
+
+    Attributes:
+        phrases: phrase → labels (empty for a neutral phrase like "star wars").
+        rule_outs: things said about oneself that rule a genre out ("scare easily").
+        words: every word of a phrase with labels (a quoted genre is not a title).
+        longest: words in the longest phrase.
+        filler: words that may sit in a list of genres, the catalogue's item nouns among them.
+    """
+
+    phrases: dict[tuple[str, ...], tuple[str, ...]]
+    rule_outs: dict[tuple[str, ...], str]
+    words: frozenset[str]
+    longest: int
+    filler: frozenset[str] = _LIST_FILLER
+
+    def spelt(self, word: str) -> str:
+        """``word``, or the lexicon word it misspells ("horor", "westrens", "histroical").
+
+        Only a word that is no everyday English word is corrected, to a lexicon word sharing
+        its first letter within one edit (two from eight letters; a swap of neighbours is one).
+        """
+        english = _english_words()
+        if not english or len(word) < 5 or not word.isalpha() or word in self.words or word in english:
+            return word  # without the vocabulary nothing is known to be a misspelling
+        limit = 1 if len(word) < 8 else 2
+        best, best_distance = word, limit + 1
+        for known in self.words:
+            if known[0] != word[0] or abs(len(known) - len(word)) > limit or len(known) < 5:
+                continue
+            distance = OSA.distance(word, known, score_cutoff=limit)
+            if distance < best_distance:
+                best, best_distance = known, distance
+        return best
+
+
+def _build_lexicon(lexicon: Mapping[str, Sequence[str]], catalogue_genres: tuple[str, ...], item_nouns: Sequence[str] = ()) -> _Lexicon:
+    """Phrases with plurals for the catalogue's genres; each genre's own name always counts."""
+    table: dict[tuple[str, ...], list[str]] = {}
+    keep = set(catalogue_genres)
+
+    def add(phrase: str, label: str) -> None:
+        words = _phrase_words(phrase)
+        if not words:
+            return
+        for last in _plurals(words[-1]):
+            labels = table.setdefault((*words[:-1], last), [])
+            if label not in labels:
+                labels.append(label)
+
+    for label, phrases in lexicon.items():
+        for target in _same_genres(label, phrases, catalogue_genres):
+            for phrase in phrases:
+                add(str(phrase), target)
+    for label in catalogue_genres:
+        add(label.lower(), label)
+    phrases: dict[tuple[str, ...], tuple[str, ...]] = {k: tuple(v) for k, v in table.items()}
+    words = frozenset(w for phrase in phrases for w in phrase)
+    for phrase in _NEUTRAL_PHRASES:
+        head = _phrase_words(phrase)
+        for last in _plurals(head[-1]):
+            phrases[(*head[:-1], last)] = ()
+    rule_outs = {_phrase_words(p): label for p, label in _RULE_OUT_PHRASES.items() if label in keep}
+    longest = max((len(k) for k in [*phrases, *rule_outs]), default=1)
+    nouns = {w for noun in item_nouns for w in _phrase_words(str(noun))}
+    return _Lexicon(phrases, rule_outs, words, longest, _LIST_FILLER | _ITEM_NOUNS | nouns)
+
+
+def _same_genres(label: str, phrases: Sequence[str], catalogue_genres: tuple[str, ...]) -> list[str]:
+    """The catalogue's genres that a lexicon entry reads as: its own label, or one named like it.
+
+    A catalogue calls its shelves what it likes ("Science Fiction", "sci-fi", "Horror"); a genre
+    whose name, folded, is the entry's label or one of its phrases takes the entry's words. A
+    catalogue without genres takes none, so it never shows a genre it does not have.
+    """
+    names = {_phrase_words(label), *(_phrase_words(str(p)) for p in phrases)}
+    return [g for g in catalogue_genres if g == label or _phrase_words(g) in names]
+
+
+def _catalogue_genres(items: pd.DataFrame) -> tuple[str, ...]:
+    if C.GENRES not in items:
+        return ()
+    seen: dict[str, None] = {}
+    for genres in items[C.GENRES]:
+        if isinstance(genres, str):
+            genres = [genres]
+        if genres is None or (isinstance(genres, float) and math.isnan(genres)):
+            continue
+        for g in genres:
+            if isinstance(g, str) and g and g != "unknown":
+                seen[g] = None
+    return tuple(sorted(seen))

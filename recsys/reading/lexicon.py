@@ -1,0 +1,118 @@
+"""The reader's English word lists, read from ``lexicon_en.toml`` into the tables its rules look words up in.
+
+The words are data: adding a negation cue, a job word or a genre phrase is an edit to the
+TOML file, not to the rules. A phrase is written as its folded words separated by spaces
+("fed up with") and becomes a tuple of words here (``("fed", "up", "with")``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+_DATA: dict[str, Any] = tomllib.loads(Path(__file__).with_name("lexicon_en.toml").read_text(encoding="utf-8"))
+_GENRES, _NEGATION, _TITLES = _DATA["genres"], _DATA["negation"], _DATA["titles"]
+_ERAS, _DEMOGRAPHICS = _DATA["eras"], _DATA["demographics"]
+
+
+def _words(section: Mapping[str, Any], key: str) -> frozenset[str]:
+    return frozenset(section[key])
+
+
+def _phrases(section: Mapping[str, Any], key: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(phrase.split()) for phrase in section[key])
+
+
+# --- genres ---------------------------------------------------------------------------
+#: Everyday words and phrases for each genre label: the 18 MovieLens genres, then a book
+#: shop's shelves. Plurals are added automatically; a phrase listed under two genres
+#: ("romcom") counts weakly for both.
+DEFAULT_GENRE_LEXICON: Mapping[str, tuple[str, ...]] = {
+    label: tuple(phrases) for shelf in ("movielens", "bookshop") for label, phrases in _GENRES[shelf].items()
+}
+#: Phrases that contain genre words but name no genre.
+_NEUTRAL_PHRASES: tuple[str, ...] = tuple(_GENRES["other"]["neutral"])
+#: Things people say about themselves that rule a genre out, and the genre.
+_RULE_OUT_PHRASES: dict[str, str] = {phrase: label for label, phrases in _GENRES["ruled_out_by_saying"].items() for phrase in phrases}
+
+# --- negation -------------------------------------------------------------------------
+#: Cues whose scope runs forward to the end of the clause; value = scope length (None: to the end).
+_PRE_NEGATIONS: dict[tuple[str, ...], int | None] = {
+    **dict.fromkeys(_phrases(_NEGATION, "leading")),
+    **dict.fromkeys(_phrases(_NEGATION, "leading_next_word"), 1),
+}
+#: Cues that rule out what comes before them in the clause (or the clause before).
+_POST_NEGATIONS: frozenset[tuple[str, ...]] = frozenset(_phrases(_NEGATION, "trailing"))
+#: Words that make a whole clause dismissive of what it is about ("I find them tedious").
+_DISMISSIVE = _words(_NEGATION, "dismissive")
+#: Adverbs a cue may carry inside it ("isn't *really* my thing", "send me *straight* to sleep").
+_SOFTENERS = _words(_NEGATION, "softeners")
+#: Words that may sit around a cue in a one-clause answer ("Horror? Absolutely not, thanks.").
+_ANSWER_WORDS = _words(_NEGATION, "answer_words")
+#: Words that point back to something named in an earlier clause.
+_POINTERS = _words(_NEGATION, "pointers")
+#: Words that compare two things, the second losing ("a western over a musical", "sci-fi beats fantasy").
+_COMPARATIVES = _words(_NEGATION, "comparatives")
+_RATHER = _words(_NEGATION, "rather")
+#: Words that put a dislike in the past, and words that say it has changed since.
+_PAST = _words(_NEGATION, "past")
+#: People other than the writer whose dislikes are theirs ("everyone hates musicals, but I love them").
+_OTHERS = _words(_NEGATION, "others")
+_CHANGE = _words(_NEGATION, "change")
+_PREFER = _words(_NEGATION, "prefer")
+#: After these a negation cue means the opposite ("I don't mind horror", "nothing but comedies").
+_CANCELS = _phrases(_NEGATION, "cancels")
+_COPULAS = _words(_NEGATION, "copulas")
+_LIKING = _words(_NEGATION, "liking")
+#: Words of era phrases, so "black and white films bore me" reaches back to "black".
+_ERA_WORDS = _words(_NEGATION, "era_words")
+_CONTRASTS = _words(_NEGATION, "contrasts")
+_SUBJECTS = _words(_NEGATION, "subjects")
+#: Words that may sit in a comma list of genres without ending the list.
+_LIST_FILLER = _words(_NEGATION, "list_filler")
+
+# --- titles ---------------------------------------------------------------------------
+_ARTICLES = _words(_TITLES, "articles")
+_TITLE_STOP = _ARTICLES | _words(_TITLES, "stop_words")
+#: Lower-case words allowed between capitalised ones in a title ("Monty Python and the Holy Grail").
+_CONNECTORS = _TITLE_STOP | _words(_TITLES, "connectors")
+_FILM_NOUNS = _words(_TITLES, "film_nouns")
+#: What people call the items of any catalogue ("slasher pictures", "travel books"); a catalogue adds its own.
+_ITEM_NOUNS = _FILM_NOUNS | _words(_TITLES, "item_nouns")
+_SEPARATORS = _words(_TITLES, "separators")
+#: Common words that never make a lower-case phrase a title on their own ("true romance").
+_COMMON = _words(_TITLES, "common")
+#: Capitalised single words that are rarely meant as film titles without quotes.
+_NOT_TITLES_ALONE = _words(_TITLES, "not_titles_alone")
+#: Words after which a capitalised word is a person, not a film ("my name is Laura").
+_NAME_CUES = _words(_TITLES, "name_cues")
+#: Phrases after which a clause names films ("films like", "such as", "loved"), tried in order.
+_CUES: tuple[tuple[str, ...], ...] = _phrases(_TITLES, "cues")
+_FAVOURITE = _words(_TITLES, "favourite")
+_POST_CUE_NOUNS = _words(_TITLES, "post_cue_nouns")
+#: Words allowed between "favourite" and its verb ("my favourite films of all time are").
+_FAVOURITE_FILLER = _FILM_NOUNS | _words(_TITLES, "favourite_filler")
+_FAVOURITE_VERBS = _words(_TITLES, "favourite_verbs")
+
+# --- eras -----------------------------------------------------------------------------
+#: Verbs of reading or watching: a time after them is when, not what ("I read this year").
+_CONSUMED = _words(_ERAS, "consumed")
+#: Decade words and their digit ("the forties" → 4).
+_DECADE_WORDS: dict[str, int] = dict(_ERAS["decade_words"])
+
+# --- demographics ---------------------------------------------------------------------
+#: Words that say the writer's gender ("F"/"M").
+_GENDER_WORDS: dict[str, str] = {word: gender for gender, words in _DEMOGRAPHICS["gender"].items() for word in words}
+#: Job words and phrases → MovieLens occupation labels (used only when the label is in the vocabulary).
+_JOB_WORDS: dict[tuple[str, ...], str] = {
+    tuple(phrase.split()): label for label, phrases in _DEMOGRAPHICS["jobs"].items() for phrase in phrases
+}
+_RELATIVES = _words(_DEMOGRAPHICS, "relatives")
+_OFFSPRING = _words(_DEMOGRAPHICS, "offspring")
+_POSSESSIVES = _words(_DEMOGRAPHICS, "possessives")
+_SELF_VERBS = _words(_DEMOGRAPHICS, "self_verbs")
+#: Words that may sit inside a noun phrase describing oneself ("a busy 45-year-old single mom").
+_NOUN_PHRASE = _words(_DEMOGRAPHICS, "noun_phrase")
+_SELF_ADVERBS = _words(_DEMOGRAPHICS, "self_adverbs")

@@ -1,0 +1,261 @@
+"""Negation over clause units: what each cue rules out, comparisons, and dislikes the writer has come round to."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from recsys.reading.lexicon import (
+    _ANSWER_WORDS,
+    _CANCELS,
+    _CHANGE,
+    _COMPARATIVES,
+    _COPULAS,
+    _DISMISSIVE,
+    _ERA_WORDS,
+    _LIKING,
+    _OTHERS,
+    _PAST,
+    _POINTERS,
+    _POSSESSIVES,
+    _POST_NEGATIONS,
+    _PRE_NEGATIONS,
+    _PREFER,
+    _RATHER,
+    _RELATIVES,
+    _SOFTENERS,
+    _SUBJECTS,
+)
+
+
+class _Negation:
+    """The negation rules of :class:`recsys.reading.clauses._Units`, which they are mixed into.
+
+    They read the units' folded words (``fold``), found titles (``title``), segments
+    (``segment_bounds()``) and the genre hits, and return or mark per unit whether it is
+    ruled out.
+    """
+
+    fold: list[str]
+    title: list[int]
+    segment: list[int]
+    hard_before: list[bool]
+    filler: frozenset[str]
+    genre_hits: list
+    _genre_units: set[int]
+
+    def negation(self) -> list[bool]:
+        """Per unit: is it inside the scope of a negation?
+
+        A cue rules out what it points at: a leading cue ("not", "I'm so over") the rest of its
+        clause, a trailing one ("bores me", "puts me to sleep") the list just before it, a
+        dismissive word ("tedious") what its clause is about. When that holds nothing to rule
+        out, the clause's subject ("Horror isn't really my thing"), a pronoun's antecedent in an
+        earlier clause ("... but I find them tedious") or the bare question it answers
+        ("Westerns? Not for me.") is ruled out instead. A comparison rules out its loser.
+        """
+        folds = self.fold
+        n = len(folds)
+        negated = [False] * n
+        bounds = self.segment_bounds()
+        for s, (a, b) in enumerate(bounds):
+            u = a
+            while u < b:
+                post, post_end = _match_soft(folds, u, b, _POST_NEGATIONS)
+                if post and _match_at(folds, u, b, _PRE_NEGATIONS) <= post:  # "pass on musicals" leads
+                    scope = self._post_scope(a, u)
+                    if any(self._is_content(v) for v in scope):
+                        for v in scope:
+                            negated[v] = True
+                    else:
+                        self._point_back(bounds, s, u, post_end, negated, fragment=True)
+                    u = post_end
+                    continue
+                pre = _match_at(folds, u, b, _PRE_NEGATIONS)
+                # "Why not?", "I never say no to ...": a cue answered or negated is no cue.
+                answered = u > a and folds[u - 1] == "why"
+                denied = u > a + 1 and folds[u - 1] == "say" and folds[u - 2] in ("never", "cant", "wont", "dont", "couldnt")
+                if pre and folds[u] == "without" and negated[u]:
+                    # "No holiday is complete without a fantasy novel": two negations make a wish.
+                    for v in range(u, b):
+                        negated[v] = False
+                    u += pre
+                    continue
+                if pre and not _match_at(folds, u + pre, b, _CANCELS) and not answered and not denied:
+                    scope = _PRE_NEGATIONS[tuple(folds[u : u + pre])]
+                    end = b if scope is None else min(b, u + pre + scope)
+                    for v in range(u + pre, end):
+                        negated[v] = True
+                    if scope is None:
+                        if not any(self._is_content(v) and folds[v] not in ("the", "age") for v in range(u + pre, end)):
+                            self._point_back(bounds, s, u, end, negated, fragment=self._answer(a, b, u, u + pre))
+                        self._continue_list(bounds, s, u + pre == b, negated)
+                    u += pre
+                    continue
+                if folds[u] in _DISMISSIVE and not (u > a and folds[u - 1] in ("not", "never", "isnt", "arent", "rarely")):
+                    self._point_back(bounds, s, u, u + 1, negated, fragment=self._answer(a, b, u, u + 1))
+                u += 1
+            self._compare(a, b, negated)
+        self._changed_mind(bounds, negated)
+        return negated
+
+    def _changed_mind(self, bounds: list[tuple[int, int]], negated: list[bool]) -> None:
+        """A dislike that is not the writer's now is wanted when the writer then likes it.
+
+        Either the writer has come round ("I used to hate westerns but now I love them") or the
+        dislike was someone else's ("My wife hates horror, but I love it").
+        """
+        folds = self.fold
+        for s, (a, b) in enumerate(bounds):
+            later = range(a, b)
+            # "... but now I love them": the change may sit in a short clause of its own.
+            lead = a
+            if s > 0 and (bounds[s - 1][1] - bounds[s - 1][0] <= 2 or folds[bounds[s - 1][1] - 1] in _CHANGE):
+                lead = bounds[s - 1][0] if bounds[s - 1][1] - bounds[s - 1][0] <= 2 else bounds[s - 1][1] - 1
+            if any(negated[v] for v in later):
+                continue
+            changed = any(folds[v] in _CHANGE for v in range(lead, b))
+            mine = "i" in folds[a:b] and any(folds[v] in _LIKING for v in later)
+            if not (changed or mine):
+                continue
+            # "... until I saw Scream": a film since liked points back too.
+            # "I love it when ..." points forward, not back.
+            pointer = any((folds[v] in _POINTERS and folds[v + 1 : v + 2] != ["when"]) or self.title[v] >= 0 for v in later)
+            labels = {label for h in self.genre_hits if a <= h.first < b for label in h.labels}
+            for t in range(s - 1, max(-1, s - 4), -1):
+                ta, tb = bounds[t]
+                past = changed and any(folds[v] in _PAST for v in range(ta, lead))
+                others = mine and (folds[ta] in _OTHERS or (folds[ta] in _POSSESSIVES and ta + 1 < tb and folds[ta + 1] in _RELATIVES))
+                # "Musicals aren't cool, I know, but I adore them": the writer's own liking has the last word.
+                if not (past or others or (mine and pointer)):
+                    continue
+                hits = [h for h in self.genre_hits if ta <= h.first < tb and negated[h.first] and (pointer or labels & set(h.labels))]
+                for h in hits:
+                    for v in range(h.first, h.last + 1):
+                        negated[v] = False
+                if hits:
+                    break
+
+    def _point_back(self, bounds: list[tuple[int, int]], s: int, cue: int, end: int, negated: list[bool], fragment: bool) -> None:
+        """Rule out what a cue with nothing after it is about: its clause's subject, a pronoun's antecedent, or the question it answers."""
+        a, b = bounds[s]
+        before = range(a, cue)
+        if any(self._is_content(v) and self.fold[v] not in ("the", "age") for v in before):
+            # "Horror isn't really my thing": the subject, unless the writer likes it ("I love comedies that ...").
+            if not any(self.fold[v] in _LIKING or self.fold[v] in _SUBJECTS or self.fold[v] in ("that", "which", "who") for v in before):
+                for v in before:
+                    if self._is_content(v):
+                        negated[v] = True
+            return
+        if any(self._is_content(v) and self.fold[v] not in ("the", "age") for v in range(end, b)):
+            return
+        pointer = any(self.fold[v] in _POINTERS for v in range(a, b))
+        if not (pointer or fragment):
+            return
+        for t in range(s - 1, max(-1, s - 3), -1):
+            ta, tb = bounds[t]
+            content = [v for v in range(ta, tb) if self._is_content(v)]
+            if not content:
+                if tb - ta <= 2:
+                    continue  # "Romance? Ugh, no.": skip the interjection
+                return
+            if not pointer and not all(
+                self._is_content(v) or self.fold[v] in self.filler or self.fold[v] in _COPULAS for v in range(ta, tb)
+            ):
+                return  # a fragment answers a bare question ("Horror?"), not a whole clause
+            for v in content:
+                negated[v] = True
+            return
+
+    def _answer(self, a: int, b: int, cue: int, end: int) -> bool:
+        """Is the clause ``a:b`` only its cue and words of a short answer ("Ugh, no", "Absolutely not")?"""
+        return all(self.fold[v] in _ANSWER_WORDS for v in (*range(a, cue), *range(end, b)))
+
+    def _compare(self, a: int, b: int, negated: list[bool]) -> None:
+        """Rule out the loser of a comparison: "a western over a musical", "rather X than Y", "prefer X to Y"."""
+        folds = self.fold
+        for u in range(a, b):
+            fold = folds[u]
+            if fold in _COMPARATIVES:
+                if u > a and folds[u - 1] in ("so", "im", "all", "and", "over"):
+                    continue
+                winner = any(v in self._genre_units for v in range(a, u))
+            elif fold == "than":
+                winner = any(folds[v] in _RATHER for v in range(a, u))
+            elif fold == "to":
+                winner = any(folds[v] in _PREFER for v in range(a, u)) and any(v in self._genre_units for v in range(a, u))
+            else:
+                continue
+            loser = [v for v in range(u + 1, b) if v in self._genre_units]
+            if winner and loser:
+                for v in loser:
+                    negated[v] = True
+                return
+
+    def _is_content(self, u: int) -> bool:
+        """Is unit ``u`` something a negation can rule out: a genre, a title or an era word?"""
+        fold = self.fold[u]
+        return u in self._genre_units or self.title[u] >= 0 or fold in _ERA_WORDS or fold[:1].isdigit()
+
+    def _post_scope(self, a: int, u: int) -> range:
+        """The units a trailing cue at ``u`` rules out: the list of things just before it.
+
+        "Horror and gore bore me" rules out both; "I love comedies and horror bores me"
+        only horror, because a list after a liking verb keeps all but its last item.
+        """
+        v = u - 1
+        while v >= a and (self._is_content(v) or self.fold[v] in self.filler or self.fold[v] in _COPULAS):
+            v -= 1
+        start = v + 1
+        if v >= a and self.fold[v] in _LIKING:
+            joins = [k for k in range(start, u) if self.fold[k] in ("and", "or")]
+            start = joins[-1] + 1 if joins else start
+        return range(start, u)
+
+    def _continue_list(self, bounds: list[tuple[int, int]], s: int, empty: bool, negated: list[bool]) -> None:
+        """Carry a negation over commas through a genre list ending in "or"/"and" (or after "I hate:")."""
+        chain: list[int] = []
+        t = s + 1
+        if empty and t < len(bounds) and not self.hard_before[self.segment[bounds[t][0]]]:
+            chain.append(t)
+            t += 1
+        while t < len(bounds) and not self.hard_before[self.segment[bounds[t][0]]]:
+            a, b = bounds[t]
+            units = range(a, b)
+            if not any(u in self._genre_units for u in units):
+                break
+            if not all(u in self._genre_units or self.fold[u] in self.filler for u in units):
+                break
+            chain.append(t)
+            t += 1
+        if not chain:
+            return
+        last_a, last_b = bounds[chain[-1]]
+        listed = any(self.fold[u] in ("or", "nor", "and") for u in range(last_a, last_b))
+        if listed or empty:
+            for c in chain:
+                for u in range(*bounds[c]):
+                    negated[u] = True
+
+
+def _match_at(folds: list[str], u: int, end: int, phrases: Mapping | frozenset | tuple) -> int:
+    """Length of the longest phrase starting at unit ``u`` (within ``end``), or 0."""
+    for length in (4, 3, 2, 1):
+        if u + length <= end and tuple(folds[u : u + length]) in phrases:
+            return length
+    return 0
+
+
+def _match_soft(folds: list[str], u: int, end: int, phrases: frozenset) -> tuple[int, int]:
+    """Like :func:`_match_at`, skipping adverbs inside the phrase: (phrase length, unit after it), or (0, u)."""
+    if folds[u] in _SOFTENERS:
+        return 0, u
+    kept = [u]
+    v = u + 1
+    while v < end and len(kept) < 4:
+        if folds[v] not in _SOFTENERS:
+            kept.append(v)
+        v += 1
+    for length in range(len(kept), 0, -1):
+        if tuple(folds[k] for k in kept[:length]) in phrases:
+            return length, kept[length - 1] + 1
+    return 0, u

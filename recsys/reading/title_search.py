@@ -1,0 +1,257 @@
+"""One read's search for film titles: in quotes, after cue phrases and in capitalised runs, matched against the index."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from recsys.reading.chips import TitleMatch
+from recsys.reading.lexicon import (
+    _ARTICLES,
+    _COMMON,
+    _CONNECTORS,
+    _FILM_NOUNS,
+    _GENDER_WORDS,
+    _ITEM_NOUNS,
+    _JOB_WORDS,
+    _LIST_FILLER,
+    _NAME_CUES,
+    _NOT_TITLES_ALONE,
+    _RELATIVES,
+    _SEPARATORS,
+    _SUBJECTS,
+    _TITLE_STOP,
+)
+from recsys.reading.text import _NONE, _SOFT, _Doc, _english_words
+from recsys.reading.titles import _FIRST_FILM_YEAR, CONFIDENT, _TitleIndex
+
+#: Pieces rejoined across "and" or a comma must match at least this well.
+_MERGE_FLOOR = 95.0
+#: Longer pieces are not searched for a title inside them (the search is quadratic).
+_MAX_PIECE_WORDS = 14
+#: Lower-case words (no capitals, no quotes) must match a title at least this well.
+_LOWER_CASE_EXACT = 97.0
+
+
+@dataclass
+class _Found:
+    """A title span in the word view and its match."""
+
+    first: int
+    last: int
+    match: TitleMatch
+
+
+class _TitleSearch:
+    """One read's search for film titles: where the text names films, and which films.
+
+    Spans come from quotes (always a title query), from the clause after a cue phrase
+    and from runs of capitalised words. A region is split at commas and "and"/"or";
+    neighbouring pieces are rejoined when together they match a title better than
+    apart; a piece that names nothing is searched for the longest title inside it.
+    """
+
+    def __init__(self, index: _TitleIndex, doc: _Doc, genre_words: frozenset[str], last_year: int) -> None:
+        self.index, self.doc, self.genre_words, self.last_year = index, doc, genre_words, last_year
+        self.found: list[_Found] = []
+        self.taken = [False] * len(doc.fold)
+        # The same span is often ranked more than once in one read (pieces, merges, sub-spans).
+        self._ranked: dict[tuple[tuple[str, ...], int | None], list[tuple[float, int]]] = {}
+
+    def run(self) -> list[_Found]:
+        """Titles in quotes, after cue phrases and in capitalised runs, in text order."""
+        doc, found, taken = self.doc, self.found, self.taken
+        for first, last in doc.quotes():
+            words = list(range(first, last + 1))
+            folds = [doc.fold[w] for w in words]
+            if any(f in self.genre_words for f in folds) and all(
+                f in self.genre_words or f in _TITLE_STOP or f in _LIST_FILLER for f in folds
+            ):
+                continue  # a quoted genre ("'horror'") is a genre, not a title
+            match = self.index.judge(doc.span_text(first, last), self._interpret(words)[2])
+            found.append(_Found(first, last, match))
+            for w in range(first, last + 1):
+                taken[w] = True
+        for first, last in doc.cue_regions(taken):
+            self._region(first, last, "cue")
+        for first, last in doc.capital_runs(taken):
+            self._region(first, last, "caps")
+        found.sort(key=lambda f: f.first)
+        return found
+
+    def _rank(self, words: Sequence[str], year: int | None) -> list[tuple[float, int]]:
+        key = (tuple(words), year)
+        if key not in self._ranked:
+            self._ranked[key] = self.index.rank(words, year)
+        return self._ranked[key]
+
+    def _interpret(self, words: list[int]) -> tuple[list[int], int | None, list[tuple[float, int]]]:
+        """Rank a span, reading a trailing year ("Vertigo 1958") as a hint when that fits better.
+
+        Returns the title words, the year hint (or None) and the ranked candidates. The
+        year reading must win on score, so "Blues Brothers 2000" stays a title.
+        """
+        doc = self.doc
+        plain = self._rank([doc.fold[w] for w in words], None)
+        if len(words) > 1 and doc.fold[words[-1]].isdigit() and len(doc.fold[words[-1]]) == 4:
+            year = int(doc.fold[words[-1]])
+            if _FIRST_FILM_YEAR <= year <= self.last_year + 5:
+                hinted = self._rank([doc.fold[w] for w in words[:-1]], year)
+                if hinted and (not plain or hinted[0][0] >= plain[0][0]):
+                    return words[:-1], year, hinted
+        return words, None, plain
+
+    def _region(self, first: int, last: int, mode: str) -> None:
+        """Split a region at commas and "and"/"or", rejoin pieces that form one title, match each."""
+        doc = self.doc
+        pieces: list[list[int]] = [[]]
+        joins: list[list[int]] = []
+        for w in range(first, last + 1):
+            if doc.fold[w] in _SEPARATORS:
+                pieces.append([])
+                joins.append([w])
+                continue
+            if w > first and doc.brk[w - 1] == _SOFT and pieces[-1]:
+                pieces.append([])
+                joins.append([])
+            pieces[-1].append(w)
+        i = 0
+        while i < len(pieces):
+            done = False
+            for k in range(min(i + 3, len(pieces) - 1), i, -1):
+                # "Sense and Sensibility", "The Good, the Bad and the Ugly": the split was wrong.
+                if not all(pieces[n] for n in range(i, k + 1)):
+                    continue
+                words = sorted(w for n in range(i, k + 1) for w in (pieces[n] + (joins[n] if n < k else [])))
+                # Rejoining must beat both ends alone, or "The Third Man, Shine" would swallow "Shine".
+                floor = max(_MERGE_FLOOR, self._best(pieces[i]), self._best(pieces[k]))
+                if self._take(words, mode, floor=floor):
+                    i, done = k + 1, True
+                    break
+            if not done:
+                listed = bool(pieces[i]) and len(pieces) > 1 and (doc.brk[pieces[i][-1]] == _SOFT or (i > 0 and not joins[i - 1]))
+                if pieces[i] and not self._take(pieces[i], mode, report=True, listed=listed):
+                    self._within(pieces[i], mode)
+                i += 1
+
+    def _best(self, words: list[int]) -> float:
+        ranked = self._interpret(words)[2] if words else []
+        return ranked[0][0] if ranked else 0.0
+
+    def _take(
+        self,
+        words: list[int],
+        mode: str,
+        floor: float = CONFIDENT,
+        report: bool = False,
+        listed: bool = False,
+    ) -> bool:
+        """Match one span; record it and return True if it names a film.
+
+        ``floor`` is the score a match needs; with ``report``, a capitalised span in a cue
+        position that matches nothing is recorded too, so the person hears about it;
+        ``listed`` says the span is one item of a list of titles.
+        """
+        doc = self.doc
+        if not words:
+            return False
+        capitalised = any(doc.cap[w] and not doc.initial[w] for w in words) or (mode == "caps")
+        folds = [doc.fold[w] for w in words]
+        if not capitalised and (all(f in _TITLE_STOP for f in folds) or not self._lowercase_ok(folds)):
+            return False
+        core, year, ranked = self._interpret(words)
+        opening = mode == "caps" and len(core) == 1 and year is None and doc.initial[core[0]] and not listed
+        if opening:
+            if not self._opening_ok(core[0], ranked):
+                return False
+        elif mode == "caps" and len(core) == 1 and year is None and not self._single_ok(core[0], listed):
+            return False
+        match = self.index.judge(doc.span_text(words[0], words[-1]), ranked)
+        english = _english_words()
+        if opening and match.confident and (not english or doc.fold[core[0]] in english):
+            # "Emma was charming", "Crash disturbed me": an everyday word may not mean the film; ask.
+            match = TitleMatch(match.query, None, None, match.score, ((match.item_id, match.title, match.score), *match.alternatives))
+        decided = match.score >= max(floor, CONFIDENT)  # confident or ambiguous
+        if not capitalised and match.score < _LOWER_CASE_EXACT:
+            decided = False  # lower-case words must match a title exactly to count
+        if not decided:
+            if not report or mode == "caps" or not capitalised:
+                return False
+            if self._sub_match_exists(core, mode):
+                return False  # let the search within the piece find the title inside
+        self.found.append(_Found(words[0], words[-1], match))
+        for w in words:
+            self.taken[w] = True
+        return True
+
+    def _single_ok(self, w: int, listed: bool = False) -> bool:
+        """A lone capitalised word is a title only mid-sentence (or in a list) and not a name or a weekday."""
+        doc = self.doc
+        if (doc.initial[w] and not listed) or len(doc.fold[w]) < 2 or doc.fold[w] in _NOT_TITLES_ALONE:
+            return False
+        if w + 1 < len(doc.fold) and doc.fold[w + 1] in _FILM_NOUNS and doc.fold[w] in self.genre_words:
+            return False  # "Alien movies" is a genre, "Alien" a film
+        if w == 0 or doc.brk[w - 1] != _NONE:
+            return True
+        return not (doc.fold[w - 1] in _NAME_CUES or (doc.fold[w - 1] == "is" and w > 1 and doc.fold[w - 2] == "name"))
+
+    def _opening_ok(self, w: int, ranked: list[tuple[float, int]]) -> bool:
+        """A lone capitalised word opening a sentence ("Gattaca is wonderful") is a title when it is one, whole.
+
+        It must be a catalogue title on its own (not a word of a longer one), followed by more of
+        the sentence, and not a genre, a name cue, a weekday or a common word.
+        """
+        doc = self.doc
+        fold = doc.fold[w]
+        if len(fold) < 3 or fold in _NOT_TITLES_ALONE or fold in _COMMON or fold in self.genre_words or fold in _SUBJECTS:
+            return False
+        if fold in _GENDER_WORDS or fold in _RELATIVES or (fold,) in _JOB_WORDS or fold in _ITEM_NOUNS:
+            return False  # "Mother of two, ...": the writer, not the film
+        if w + 1 >= len(doc.fold) or doc.brk[w] != _NONE or doc.fold[w + 1] in _ITEM_NOUNS or doc.fold[w + 1] in _SEPARATORS:
+            return False
+        return bool(ranked) and ranked[0][0] >= _LOWER_CASE_EXACT
+
+    def _lowercase_ok(self, folds: list[str]) -> bool:
+        """Lower-case words name a title only if they are not just genre and common words."""
+        content = [f for f in folds if f not in _TITLE_STOP]
+        if not any(f in self.genre_words for f in content):
+            return True
+        return len(content) >= 2 and any(f not in self.genre_words and f not in _COMMON for f in content)
+
+    def _sub_match_exists(self, words: list[int], mode: str) -> bool:
+        return any(
+            (ranked := self._rank([self.doc.fold[w] for w in words[a:b]], None)) and ranked[0][0] >= CONFIDENT
+            for a, b in self._inner_spans(words, mode)
+        )
+
+    def _within(self, words: list[int], mode: str) -> None:
+        """Find the longest confident title inside a piece ("Yesterday Toy Story"), then search either side."""
+        for a, b in self._inner_spans(words, mode):
+            if self._take(words[a:b], "caps" if b - a == 1 else mode):
+                self._within(words[:a], mode)
+                self._within(words[b:], mode)
+                return
+
+    def _inner_spans(self, words: list[int], mode: str) -> list[tuple[int, int]]:
+        """Spans strictly inside a piece that could be a title, longest first."""
+        doc = self.doc
+        if len(words) < 2 or len(words) > _MAX_PIECE_WORDS:
+            return []
+        spans = []
+        for a, b in _sub_spans(len(words)):
+            first, last = words[a], words[b - 1]
+            if b - a == len(words) or (b < len(words) and doc.fold[words[b]].isdigit()):
+                continue  # a number after the span belongs to the title ("Die Hard 2")
+            if (mode == "caps" or b - a == 1) and not (doc.cap[first] or doc.fold[first].isdigit()):
+                continue
+            if doc.fold[first] in _CONNECTORS - _ARTICLES or doc.fold[last] in _CONNECTORS:
+                continue
+            if (a > 0 and doc.cap[words[a - 1]] and not doc.initial[words[a - 1]]) or (b < len(words) and doc.cap[words[b]]):
+                continue  # a piece of a longer name ("War" in "World War II", "Allen" in "Woody Allen")
+            spans.append((a, b))
+        return spans
+
+
+def _sub_spans(n: int) -> list[tuple[int, int]]:
+    """Sub-spans of ``range(n)``, longest first, left to right."""
+    return [(a, a + length) for length in range(n, 0, -1) for a in range(n - length + 1)]
