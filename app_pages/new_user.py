@@ -305,44 +305,21 @@ def share_url(persona) -> str:
     return urlunsplit((parts.scheme or "http", parts.netloc or "localhost:8501", path, f"persona={persona.to_token()}", ""))
 
 
-def results(k: int) -> None:
-    # Not a fragment: a like changes the card, the share link and the comparison below, so the whole page reruns.
-    names = list(session.personas())
-    if not names:
-        st.info("👈 Describe a person (or pick a ready-made persona) and press **Recommend**.")
-        # Something to read while typing, and the chart library loaded before the first list needs it (~2 s of a
-        # browser's first chart, otherwise paid on the first Recommend).
-        warm = resources.derived(("mean warm-user weights",), lambda: explorer.warm_user_weights().drop(columns=[C.USER]).mean().to_dict())
-        st.plotly_chart(charts.weights_bar(warm, "Fusion weights α of the catalogue's users, on average"), width="stretch")
-        st.caption(
-            f"How much each source of evidence weighs, on average, for the {explorer.status()['n_users']:,} users the model was "
-            "trained on. A new persona has no collaborative part: its own weights show here once it is made."
-        )
-        return
-    if st.session_state.get(session.SHOWN) not in names:
-        current = st.session_state.get(session.ACTIVE)
-        st.session_state[session.SHOWN] = current if current in names else names[-1]
-    name = st.selectbox("Persona", names, key=session.SHOWN)
-    session.set_active(name)
-    entry = session.personas()[name]
-    user = entry.state
-    persona_card(entry)
-    reading_section(name, user)
-    for warning in user.warnings:
-        st.warning(literal.md(warning))
-    scale = session.bias_scale()
-    # Ranked once at the longest list the slider offers: what k shows, and what the next change is compared with.
-    longest = explorer.recommend(user, k=50, item_bias_scale=scale)
-    recs = longest.head(k)
-    shown = session.compare_with_last(name, entry, scale, dict(zip(longest[C.ITEM], longest["rank"])))
-    previous = shown.previous
-    # Keywords of what the model embeds: the text without the clauses that rule things out.
-    embedded = (user.reading.kept_text if user.reading is not None else "") or user.text
-    keywords = explorer.interest_keywords(embedded) if user.text else pd.DataFrame({"keyword": []})
-    if len(keywords):
-        # Code spans show their text literally: no HTML escaping here, or apostrophes would read &#x27;.
-        st.markdown("**Interests the text expresses:** " + " ".join(f"`{w.replace('`', '')}`" for w in keywords["keyword"]))
-    st.plotly_chart(charts.weights_bar(user.weights, "Fusion weights α of this user"), width="stretch")
+def empty_state() -> None:
+    """Before the first persona: how to start, and the catalogue users' average fusion weights to read meanwhile."""
+    st.info("👈 Describe a person (or pick a ready-made persona) and press **Recommend**.")
+    # Something to read while typing, and the chart library loaded before the first list needs it (~2 s of a
+    # browser's first chart, otherwise paid on the first Recommend).
+    warm = resources.derived(("mean warm-user weights",), lambda: explorer.warm_user_weights().drop(columns=[C.USER]).mean().to_dict())
+    st.plotly_chart(charts.weights_bar(warm, "Fusion weights α of the catalogue's users, on average"), width="stretch")
+    st.caption(
+        f"How much each source of evidence weighs, on average, for the {explorer.status()['n_users']:,} users the model was "
+        "trained on. A new persona has no collaborative part: its own weights show here once it is made."
+    )
+
+
+def top_score_terms(recs: pd.DataFrame, scale: float) -> None:
+    """The #1 item's score as the formula, term by term, rounded to add up."""
     with st.container():
         top = recs.iloc[0]
         mu, b_u, b_i, dot = charts.rounded([top["mu"], top["b_u"], top["b_i"], top["dot"]], 2)
@@ -355,49 +332,57 @@ def results(k: int) -> None:
             f"p = {top['p_like']:.2f}: the {probability_wording()} that this person {LIKES.format(literal.md(top['title']))}. "
             "Terms are rounded so that they add up to the rounded total."
         )
-    pull_section(user, recs, scale)
 
-    if user.last_update is not None:
-        trace = user.last_update
-        with st.expander("The online update, in numbers", expanded=True):
-            st.latex(r"e \leftarrow e - \eta\Big[\sum_j (\sigma(\hat r_{uj}) - y_j)\,e_j + \lambda (e - e^0)\Big]")
-            st.latex(r"b \leftarrow b - \eta\Big[\sum_j (\sigma(\hat r_{uj}) - y_j) + \lambda_b (b - b^0)\Big]")
-            c = st.columns(3)
-            c[0].metric("b_u", f"{trace.b_after:.2f}", f"{trace.b_after - trace.b_before:+.3f} in the last update")
-            c[1].metric(
-                "‖e_u − e⁰‖", f"{np.linalg.norm(user.delta_e):.3f}", help="Distance of the user's vector from its prior (before feedback)"
-            )
-            c[2].metric("loss", f"{trace.loss[-1]:.3f}", f"{trace.loss[-1] - trace.loss[0]:+.3f} in the last update", delta_color="inverse")
-            st.caption(
-                f"Each update runs K = {trace.config.steps} steps (η = {trace.config.lr}, λ = {trace.config.reg}, "
-                f"λ_b = {trace.config.reg_bias}) over all {len(user.feedback)} feedback so far, so one rating can move "
-                "the others' p too."
-            )
-            prior = entry.prior or user
-            rows = [
-                {
-                    "item": TITLES.get(f.item_id, f.item_id), "feedback": f"{f.label} (y = {f.target:g})",
-                    "profile": float(sigmoid(explorer.explain(prior, f.item_id).score)), "before": pb, "now": pa,
-                }
-                for f, pb, pa in zip(user.feedback, trace.p_before, trace.p_after)
-            ]  # fmt: skip
-            frame = pd.DataFrame(rows)
-            frame["change"] = frame["now"] - frame["profile"]
-            p = st.column_config.NumberColumn
-            st.dataframe(
-                frame, hide_index=True, width="stretch",
-                column_config={
-                    "profile": p("p: profile", format="%.3f", help="σ(r̂) before any feedback: text, demographics and onboarding likes alone"),
-                    "before": p("p: before", format="%.3f", help="σ(r̂) before the last update"), "now": p("p: now", format="%.3f"),
-                    "change": p("Δp", format="%+.3f", help="p now − p from the profile alone: the cumulative effect of all feedback"),
-                },
-            )  # fmt: skip
-            st.caption(
-                "p is σ(r̂), the probability the update's loss uses (not recalibrated). "
-                "p: profile = before any feedback; p: before → p: now = the last update only; Δp = p now − p profile, the "
-                f"cumulative effect of all feedback (a disliked {NOUN}'s p can rise in a later update when another rating pulls the vector)."
-            )
 
+def online_update_section(entry: session.SessionPersona) -> None:
+    """The last online update: its formula, how b_u, ‖e_u − e⁰‖ and the loss moved, and p of every rated item."""
+    user = entry.state
+    if user.last_update is None:
+        return
+    trace = user.last_update
+    with st.expander("The online update, in numbers", expanded=True):
+        st.latex(r"e \leftarrow e - \eta\Big[\sum_j (\sigma(\hat r_{uj}) - y_j)\,e_j + \lambda (e - e^0)\Big]")
+        st.latex(r"b \leftarrow b - \eta\Big[\sum_j (\sigma(\hat r_{uj}) - y_j) + \lambda_b (b - b^0)\Big]")
+        c = st.columns(3)
+        c[0].metric("b_u", f"{trace.b_after:.2f}", f"{trace.b_after - trace.b_before:+.3f} in the last update")
+        c[1].metric(
+            "‖e_u − e⁰‖", f"{np.linalg.norm(user.delta_e):.3f}", help="Distance of the user's vector from its prior (before feedback)"
+        )
+        c[2].metric("loss", f"{trace.loss[-1]:.3f}", f"{trace.loss[-1] - trace.loss[0]:+.3f} in the last update", delta_color="inverse")
+        st.caption(
+            f"Each update runs K = {trace.config.steps} steps (η = {trace.config.lr}, λ = {trace.config.reg}, "
+            f"λ_b = {trace.config.reg_bias}) over all {len(user.feedback)} feedback so far, so one rating can move "
+            "the others' p too."
+        )
+        prior = entry.prior or user
+        rows = [
+            {
+                "item": TITLES.get(f.item_id, f.item_id), "feedback": f"{f.label} (y = {f.target:g})",
+                "profile": float(sigmoid(explorer.explain(prior, f.item_id).score)), "before": pb, "now": pa,
+            }
+            for f, pb, pa in zip(user.feedback, trace.p_before, trace.p_after)
+        ]  # fmt: skip
+        frame = pd.DataFrame(rows)
+        frame["change"] = frame["now"] - frame["profile"]
+        p = st.column_config.NumberColumn
+        st.dataframe(
+            frame, hide_index=True, width="stretch",
+            column_config={
+                "profile": p("p: profile", format="%.3f", help="σ(r̂) before any feedback: text, demographics and onboarding likes alone"),
+                "before": p("p: before", format="%.3f", help="σ(r̂) before the last update"), "now": p("p: now", format="%.3f"),
+                "change": p("Δp", format="%+.3f", help="p now − p from the profile alone: the cumulative effect of all feedback"),
+            },
+        )  # fmt: skip
+        st.caption(
+            "p is σ(r̂), the probability the update's loss uses (not recalibrated). "
+            "p: profile = before any feedback; p: before → p: now = the last update only; Δp = p now − p profile, the "
+            f"cumulative effect of all feedback (a disliked {NOUN}'s p can rise in a later update when another rating pulls the vector)."
+        )
+
+
+def ranked_list(name: str, user, recs: pd.DataFrame, shown: session.ShownList) -> None:
+    """The top-k with rank arrows against the list before the latest change, and a like, dislike and stars per row."""
+    k, previous = len(recs), shown.previous
     st.markdown(f"#### Top-{k} — like, dislike or rate to update the user online")
     if previous:
         listed = set(recs[C.ITEM])
@@ -425,13 +410,14 @@ def results(k: int) -> None:
         with cols[5]:
             st.feedback("stars", key=key, on_change=rate, args=(*args, key))
 
-    st.markdown("**Score of each recommendation, term by term** (bars stack to the ◆ score; blue parts come from the profile text)")
-    st.plotly_chart(charts.score_breakdown(recs), width="stretch")
 
+def words_section(name: str, user, recs: pd.DataFrame, scale: float) -> None:
+    """Which words drive a recommendation: leave one word out, or integrated gradients over the text the model read."""
     if not user.text:
         st.caption("Which words drive a recommendation: this persona has no profile text.")
+        return
     # A toggle rather than an expander: Streamlit runs an expander's body even when closed.
-    elif st.toggle("Which words drive a recommendation?", key=f"why-on-{name}"):
+    if st.toggle("Which words drive a recommendation?", key=f"why-on-{name}"):
         choice = st.selectbox("Recommendation", list(recs[C.ITEM]), format_func=lambda i: TITLES.get(i, str(i)), key=f"why-{name}")
         method = st.radio(
             "Method", ["leave one word out", "integrated gradients (token level)"], horizontal=True, key=f"why-method-{name}",
@@ -447,6 +433,50 @@ def results(k: int) -> None:
                 with st.spinner("Running the language model token by token…"):
                     attribution = explorer.score_attribution(user, choice, item_bias_scale=scale)
                 attribution_section(attribution, user.text, float(recs.set_index(C.ITEM).loc[choice, C.SCORE]))
+
+
+def results(k: int) -> None:
+    """The chosen persona: its card and reading, the score of its #1 item, the popularity pull, the last update, the
+    top-k and which words drive it."""
+    # Not a fragment: a like changes the card, the share link and the comparison below, so the whole page reruns.
+    names = list(session.personas())
+    if not names:
+        empty_state()
+        return
+    if st.session_state.get(session.SHOWN) not in names:
+        current = st.session_state.get(session.ACTIVE)
+        st.session_state[session.SHOWN] = current if current in names else names[-1]
+    name = st.selectbox("Persona", names, key=session.SHOWN)
+    session.set_active(name)
+    entry = session.personas()[name]
+    user = entry.state
+    persona_card(entry)
+    reading_section(name, user)
+    for warning in user.warnings:
+        st.warning(literal.md(warning))
+    scale = session.bias_scale()
+    # Ranked once at the longest list the slider offers: what k shows, and what the next change is compared with.
+    longest = explorer.recommend(user, k=50, item_bias_scale=scale)
+    recs = longest.head(k)
+    shown = session.compare_with_last(name, entry, scale, dict(zip(longest[C.ITEM], longest["rank"])))
+    # Keywords of what the model embeds: the text without the clauses that rule things out.
+    embedded = (user.reading.kept_text if user.reading is not None else "") or user.text
+    keywords = explorer.interest_keywords(embedded) if user.text else pd.DataFrame({"keyword": []})
+    if len(keywords):
+        # Code spans show their text literally: no HTML escaping here, or apostrophes would read &#x27;.
+        st.markdown("**Interests the text expresses:** " + " ".join(f"`{w.replace('`', '')}`" for w in keywords["keyword"]))
+    st.plotly_chart(charts.weights_bar(user.weights, "Fusion weights α of this user"), width="stretch")
+    top_score_terms(recs, scale)
+    pull_section(user, recs, scale)
+
+    online_update_section(entry)
+
+    ranked_list(name, user, recs, shown)
+
+    st.markdown("**Score of each recommendation, term by term** (bars stack to the ◆ score; blue parts come from the profile text)")
+    st.plotly_chart(charts.score_breakdown(recs), width="stretch")
+
+    words_section(name, user, recs, scale)
 
 
 with right:

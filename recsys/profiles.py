@@ -5,14 +5,19 @@ collaborative space we write, for each training user, several short profiles in 
 phrasing from what the model is allowed to know: their demographics and a set of
 "onboarding" items (a prefix of their history). The words used for genres come from a
 small lexicon of everyday phrasings ("scary movies", "cartoons", "space adventures"), so
-typed personas land near the users whose histories they describe.
+typed personas land near the users whose histories they describe. A catalogue without
+genres has no such words to offer, so its profiles name topics instead: the words of the
+liked items' text most over-represented against the whole catalogue ("books about kitchens
+and gardens"), so that topic words learn to point at the items whose text carries them.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -130,6 +135,112 @@ def genre_phrase(genres: Sequence[str], rng: np.random.Generator) -> str:
     return ", ".join(phrases[:-1]) + " and " + phrases[-1]
 
 
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+#: Shortest word that can name a topic ("war", "sea"); shorter ones are mostly particles.
+MIN_TOPIC_LETTERS = 3
+_TOPICS = (
+    "{Nouns} about {t}.", "Anything on {t}.", "I like {nouns} about {t}.", "Mostly {t}.", "Looking for {t}.",
+    "Into {t} lately.", "Something with {t}, please.", "I'm drawn to {t}.", "{T}.",
+)  # fmt: skip
+
+
+def content_words(text: str, leave_out: frozenset[str] = frozenset()) -> frozenset[str]:
+    """The lower-cased words of ``text`` that can name a topic: no English stop word, no word in
+    ``leave_out``, no number, nothing shorter than three letters; a possessive ``'s`` dropped.
+
+    Example:
+        >>> sorted(content_words("The Clockmaker's Daughter (1982), by Agnes Moor.", frozenset({"agnes", "moor"})))
+        ['clockmaker', 'daughter']
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    words = (re.sub(r"['’]s$", "", w) for w in _WORD.findall(text.lower()))
+    return frozenset(w for w in words if len(w) >= MIN_TOPIC_LETTERS and w not in ENGLISH_STOP_WORDS and w not in leave_out)
+
+
+@dataclass(frozen=True)
+class TopicWords:
+    """The content words of every item's text, and how many items carry each: what a catalogue
+    without genres gives a profile to talk about.
+
+    An item's words come from the text the model reads (title, description, …) less the names
+    in its descriptive columns (creator, publisher: a profile names those separately) and the
+    catalogue's nouns. A word carried by a single item names that item, not a topic, so only
+    words at least two items share count.
+    """
+
+    words: tuple[frozenset[str], ...]
+    item_counts: Mapping[str, int]
+
+    @classmethod
+    def of(cls, dataset: Dataset) -> TopicWords:
+        nouns = frozenset({dataset.noun.lower(), dataset.nouns.lower(), "item", "items"})
+        columns = list(dataset.text_columns)
+        names = dataset.items[columns].to_numpy(dtype=object) if columns else np.empty((dataset.n_items, 0), dtype=object)
+        column_words = content_words(" ".join(c.replace("_", " ") for c in columns))
+        words = []
+        for text, details in zip(dataset.items[C.TEXT], names):
+            named = content_words(" ".join(v for v in details if isinstance(v, str)))
+            words.append(content_words(text if isinstance(text, str) else "", nouns | column_words | named))
+        counts = Counter(w for ws in words for w in ws)
+        return cls(tuple(words), {w: c for w, c in counts.items() if c >= 2})
+
+    def distinctive(self, item_rows: Sequence[int]) -> list[str]:
+        r"""Topic words of the given items, most distinctive first, by tf-idf: a word's count among
+        the items times :math:`\log\frac{1 + n_{items}}{1 + n_w}`, where :math:`n_w` items of the
+        catalogue carry it — so a word the person's items share beats one every item has."""
+        counts = Counter(w for row in item_rows for w in self.words[row] if w in self.item_counts)
+        n = len(self.words)
+        score = {w: c * math.log((1 + n) / (1 + self.item_counts[w])) for w, c in counts.items()}
+        return sorted(score, key=lambda w: (-score[w], w))
+
+
+#: The last catalogue's topic words (its item table and them): training writes thousands of
+#: profiles from one catalogue, and counting its words once per profile would dominate.
+_LAST_TOPICS: tuple[pd.DataFrame, TopicWords | None] | None = None
+
+
+def catalogue_topics(dataset: Dataset) -> TopicWords | None:
+    """The catalogue's topic words, or ``None`` when it has genres (its profiles speak of those)."""
+    global _LAST_TOPICS
+    last = _LAST_TOPICS
+    if last is not None and last[0] is dataset.items:
+        return last[1]
+    has_genres = any(phrases_of(g) for g in dataset.genre_vocabulary())
+    topics = None if has_genres else TopicWords.of(dataset)
+    _LAST_TOPICS = (dataset.items, topics)
+    return topics
+
+
+def describe_topics(topics: Sequence[str], rng: np.random.Generator, nouns: str = "items", keywords_only: bool = False) -> str:
+    """One sentence naming one to three of the most distinctive topic words (``"Books about spies and
+    berlin."``); only the words with ``keywords_only``; ``""`` when there are none."""
+    if not topics:
+        return ""
+    joined = join_words(list(topics[: int(rng.integers(1, 4))]))
+    if keywords_only:
+        return joined
+    template = _TOPICS[int(rng.integers(len(_TOPICS)))]
+    return template.format(t=joined, T=joined[:1].upper() + joined[1:], nouns=nouns, Nouns=nouns[:1].upper() + nouns[1:])
+
+
+def join_words(words: Sequence[str]) -> str:
+    """``["spies", "Berlin", "winter"]`` → ``"spies, Berlin and winter"``."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1] if words else ""
+
+
+def keywords_without_genres(k: int, topics: Sequence[str], creators: Sequence[object], nouns: str, rng: np.random.Generator) -> str:
+    """What the ``k``-th keyword-style profile asks for on a catalogue without genres: the first, the
+    most distinctive topic words (``"books about kitchen and garden"``); the others a favourite
+    creator (``"books by Ann Baker"``), as they always did — or, with no creator to name, any one
+    topic of the person's, so rarer topics get their share of examples; ``""`` when there is nothing to name."""
+    named = favourite_creators(creators)
+    if topics and (k == 0 or not named):
+        picked = topics[: int(rng.integers(1, 3))] if k == 0 else [topics[int(rng.integers(len(topics)))]]
+        return join_words(picked) if rng.random() < 0.5 else f"{nouns} about {join_words(picked)}"
+    return f"{nouns} by {named[int(rng.integers(len(named)))]}" if named else ""
+
+
 def describe_taste(
     genres: Sequence[Sequence[str]],
     titles: Sequence[str],
@@ -172,12 +283,16 @@ def write_profile(
     base_rates: Mapping[str, float] | None = None,
     keywords_only: bool = False,
     creators: Sequence[object] = (),
+    topics: Sequence[str] = (),
+    nouns: str = "items",
 ) -> str:
     """A short first-person profile from demographics and liked items, in random phrasing.
 
     ``keywords_only`` gives just the genre phrases ("scary movies and cartoons"), the way
     people often type a persona. ``creators`` (the liked items' authors, directors …) add a
-    sentence naming a favourite, on catalogues that have them.
+    sentence naming a favourite, on catalogues that have them. ``topics`` (the liked items'
+    distinctive words, most distinctive first; given only on catalogues without genres) take
+    the genres' place: "Books about spies and berlin." — ``nouns`` is what the items are called.
 
     Example:
         >>> rng = np.random.default_rng(0)
@@ -187,6 +302,8 @@ def write_profile(
         True
     """
     taste = describe_taste(genres, titles, years, rng, base_rates, keywords_only)
+    if topics:  # only catalogues without genres have topics: the others' profiles draw exactly as they did
+        taste = describe_topics(topics, rng, nouns, keywords_only)
     if favourite_creators(creators):  # no draw at all on a catalogue without creators: its profiles stay as they were
         named = describe_creators(creators, rng)
         taste = named if not taste else f"{taste} {named}" if rng.random() < 0.7 else taste
@@ -225,11 +342,14 @@ def onboarding_profile(
 ) -> str:
     """Profile text for a user who revealed ``item_rows`` (may be empty: demographics only).
 
-    ``taste_rows`` (default: ``item_rows``) are the items whose genres the text describes.
+    ``taste_rows`` (default: ``item_rows``) are the items whose genres the text describes —
+    or, on a catalogue without genres, whose distinctive topic words it names.
     """
     items = dataset.items.iloc[list(item_rows)]
-    taste = dataset.items.iloc[list(item_rows if taste_rows is None else taste_rows)]
+    taste_rows = list(item_rows if taste_rows is None else taste_rows)
+    taste = dataset.items.iloc[taste_rows]
     creator = dataset.creator_column
+    topics = catalogue_topics(dataset)
     return write_profile(
         rng,
         user_record(dataset.users, user_row, dataset.user_attributes),
@@ -239,6 +359,8 @@ def onboarding_profile(
         base_rates=base_rates,
         keywords_only=keywords_only,
         creators=taste[creator].tolist() if creator else (),
+        topics=topics.distinctive(taste_rows) if topics is not None else (),
+        nouns=dataset.nouns,
     )
 
 
@@ -265,15 +387,20 @@ def describe_in_sentences(
     base_rates: Mapping[str, float],
     self_description: bool = False,
     creators: Sequence[object] = (),
+    topics: Sequence[str] = (),
+    nouns: str = "items",
 ) -> tuple[str, list[str]]:
     """A profile in the sentences people type — what they like, what they rule out, the era they
     watch, films they name — or a self-description; returns the text and the genres it asks for.
 
     The ruled-out genre is one the person likes least; the era is the decade they watch most;
-    the named films come from ``titles`` (their own history).
+    the named films come from ``titles`` (their own history). On a catalogue without genres the
+    text names the person's distinctive ``topics`` (given only there) and a favourite creator.
     """
     liked = distinctive_genres(genres, base_rates)
     asked = liked[: int(rng.integers(1, 3))]
+    if not asked and topics:
+        return " ".join(p for p in (describe_topics(topics, rng, nouns), describe_creators(creators, rng)) if p), []
     if not asked:
         named = describe_creators(creators, rng)
         return named or "Recommend me something good.", []

@@ -38,11 +38,12 @@ from recsys.jobs import Step
 from recsys.modalities import ITEM_NAMES, USER_NAMES, availability, enabled_mask
 from recsys.model import FusionScorer, Parts
 from recsys.profiles import (
+    catalogue_topics,
     describe_in_sentences,
     distinctive_genres,
-    favourite_creators,
     genre_base_rates,
     genre_phrase,
+    keywords_without_genres,
     onboarding_profile,
     short_title,
     user_record,
@@ -123,6 +124,7 @@ def write_profiles(
     focus: list[list[list[str]]] = [[] for _ in range(dataset.n_users)]
     item_genres = dataset.items[C.GENRES].tolist()
     item_creators = dataset.items[dataset.creator_column].tolist() if dataset.creator_column else []
+    topics = catalogue_topics(dataset)  # a catalogue without genres: its profiles name topic words instead
     for done, row in enumerate(users):
         if progress is not None and done % 500 == 0:
             progress(f"Writing user profiles: {done:,} of {len(users):,} users", done / max(len(users), 1))
@@ -144,6 +146,7 @@ def write_profiles(
         # liked, so that rare genres ("documentaries", "cartoons") get their share of examples.
         liked_genres = distinctive_genres([item_genres[i] for i in items], rates)
         watched_creators = [item_creators[i] for i in items] if item_creators else []
+        liked_topics = topics.distinctive(items) if topics is not None else []
         for k in range(N_KEYWORD_PROFILES):
             if k == 0 or not liked_genres:
                 asked = liked_genres[: int(rng.integers(1, 3))]
@@ -152,13 +155,9 @@ def write_profiles(
             template = KEYWORD_TEMPLATES[int(rng.integers(len(KEYWORD_TEMPLATES)))]
             if asked:
                 texts[row].append(template.format(genre_phrase(asked, rng)))
-            else:  # a catalogue without genres: its readers name a favourite creator, where it has them
-                named = favourite_creators(watched_creators)
-                texts[row].append(
-                    template.format(f"{dataset.nouns} by {named[int(rng.integers(len(named)))]}")
-                    if named
-                    else "Recommend me something good."
-                )
+            else:  # a catalogue without genres: its readers name topics and a favourite creator, where it has them
+                wanted = keywords_without_genres(k, liked_topics, watched_creators, dataset.nouns, rng)
+                texts[row].append(template.format(wanted) if wanted else "Recommend me something good.")
             history[row].append([])
             focus[row].append(asked)
         # Sentences the way people type them: likes with an exclusion, the era they watch and
@@ -173,7 +172,7 @@ def write_profiles(
         for self_description in (False, True):
             text, asked = describe_in_sentences(
                 sentences, record, watched[C.GENRES].tolist(), dataset.items.iloc[named][C.TITLE].tolist(),
-                watched[C.YEAR].tolist(), rates, self_description, watched_creators,
+                watched[C.YEAR].tolist(), rates, self_description, watched_creators, liked_topics, dataset.nouns,
             )  # fmt: skip
             texts[row].append(text)
             history[row].append(
