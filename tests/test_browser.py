@@ -101,20 +101,6 @@ def test_every_page_a_persona_and_a_like(server, browser):
     page.close()
 
 
-def test_a_fresh_start_shows_the_reference_evaluation(server, browser):
-    SHOTS.mkdir(exist_ok=True)
-    page = browser.new_page(viewport={"width": 1440, "height": 1800})
-    page.goto(f"{server}/evaluation")
-    page.get_by_text("Reference run of").wait_for(timeout=180_000)
-    wait_idle(page)
-    assert_no_exception(page)
-    page.locator(".js-plotly-plot").nth(5).wait_for(timeout=60_000)  # warm-up, item cold, loop, popularity, pull, reliability
-    assert page.get_by_text("Is p(like) a probability?").count() == 1
-    assert page.get_by_text("Peers not in this run").count() == 0
-    page.screenshot(path=str(SHOTS / "evaluation_reference.png"), full_page=True)
-    page.close()
-
-
 def test_two_sessions_do_not_share_personas_feedback_or_uploads(server, browser, tmp_path):
     """Two people at once: what one creates, rates or uploads never shows in the other's session."""
     from playwright.sync_api import expect
@@ -188,18 +174,18 @@ def engine_checksums(browser, server, worker: int) -> dict[str, str]:
 
 
 def test_reduced_load_test_has_no_errors_and_leaves_the_shared_engine_untouched(served, browser, explorer, tmp_path):
-    """The load test (3 sessions × 2 rounds) against the test server; the shared engine's digests do not move."""
+    """The load test (2 sessions × 2 rounds) against the test server; the shared engine's digests do not move."""
     url, process = served
     before = [engine_checksums(browser, url, worker) for worker in range(loadtest.WORKERS)]
     assert len({digests["process"] for digests in before}) == loadtest.WORKERS  # each of the server's processes answered
     # Its own thread: the load test runs its own event loop, and this thread's sync Playwright holds one.
     with ThreadPoolExecutor(1) as pool:
-        result = pool.submit(loadtest.measure, url, process.pid, sessions=3, rounds=2, settle_s=0, driver="browser").result()
+        result = pool.submit(loadtest.measure, url, process.pid, sessions=2, rounds=2, settle_s=0, driver="browser").result()
     loadtest.write(result, tmp_path / "loadtest.json")
     saved = json.loads((tmp_path / "loadtest.json").read_text())
     assert saved["errors"] == 0, saved["error_messages"]
-    assert (saved["sessions"], saved["rounds"]) == (3, 2)
-    assert all(saved["steps"][step]["n"] == 3 * 2 for step in loadtest.STEPS), saved["steps"]
+    assert (saved["sessions"], saved["rounds"]) == (2, 2)
+    assert all(saved["steps"][step]["n"] == 2 * 2 for step in loadtest.STEPS), saved["steps"]
     assert 0 < saved["p50_ms"] <= saved["p95_ms"] and saved["rss_start_mb"] > 100 and saved["rss_end_mb"] > 100
     after = [engine_checksums(browser, url, worker) for worker in range(loadtest.WORKERS)]
     assert after == before  # in every process, and no process was started again
@@ -467,46 +453,6 @@ def test_a_reload_keeps_the_sessions_personas_and_no_other_browser_sees_them(ser
     assert other.locator(".st-key-persona_card").count() == 0 and other.get_by_text("0 personas in this session").count() == 1
     other.close()
     context.close()
-
-
-def open_example_bookshop(page, base: str) -> None:
-    """Open the shipped example bookshop from the Catalogue page (trained on first use, then from the cache)."""
-    page.goto(f"{base}/catalogue")
-    button = page.get_by_role("button", name=re.compile(r"^(Train and open|Open) Bookshop"))
-    button.wait_for(timeout=180_000)
-    wait_idle(page)
-    button.click()
-    page.locator("[data-testid='stSidebar']").get_by_text("Bookshop").wait_for(timeout=900_000)
-    wait_idle(page)
-
-
-def test_a_share_link_from_the_bookshop_never_opens_as_films(server, browser):
-    """A persona made on the bookshop, its link opened in a fresh browser on MovieLens: the page offers to switch,
-    and after switching the card names the book that was liked — never the film with the same id."""
-    from playwright.sync_api import expect
-
-    maker = new_session(browser, 3000)
-    open_example_bookshop(maker, server)
-    maker.get_by_role("link", name="New user").first.click()
-    maker.get_by_role("textbox", name="Profile text").wait_for(timeout=120_000)
-    fill_persona(maker, "cosy mysteries set in small villages", "Reader")
-    maker.get_by_role("button", name="👍").first.click()
-    wait_idle(maker)
-    liked = card_text(maker).split("👍 like", 1)[1].strip().splitlines()[0]
-    url = maker.locator("[data-testid='stCode'] code").first.inner_text().strip()
-    recipient = new_session(browser, 2400)
-    recipient.goto(url)
-    offer = recipient.locator(".st-key-switch_offer_link")
-    offer.wait_for(timeout=180_000)
-    wait_idle(recipient)
-    assert "Bookshop" in offer.inner_text() and "ml-100k" in offer.inner_text()
-    assert recipient.locator(".st-key-persona_card").count() == 0  # nothing built from the ids on MovieLens
-    recipient.screenshot(path=str(SHOTS / "share_link_other_catalogue.png"))
-    offer.get_by_role("button", name=re.compile("^Switch to Bookshop")).click()
-    expect(recipient.locator(".st-key-persona_card")).to_contain_text(f"👍 like {liked}", timeout=180_000)
-    expect(recipient.locator("[data-testid='stSidebar']")).to_contain_text("Bookshop")
-    maker.close()
-    recipient.close()
 
 
 def test_after_a_reload_saving_your_own_persona_again_updates_it(server, browser):
