@@ -129,10 +129,7 @@ def distinctive_genres(genres: Sequence[Sequence[str]], base_rates: Mapping[str,
 
 def genre_phrase(genres: Sequence[str], rng: np.random.Generator) -> str:
     """Everyday words for a few genres: ``["Horror", "Comedy"]`` → ``"scary movies and comedies"``."""
-    phrases = [phrases_of(g)[int(rng.integers(len(phrases_of(g))))] for g in genres if phrases_of(g)]
-    if len(phrases) <= 1:
-        return "".join(phrases)
-    return ", ".join(phrases[:-1]) + " and " + phrases[-1]
+    return join_words([phrases_of(g)[int(rng.integers(len(phrases_of(g))))] for g in genres if phrases_of(g)])
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -226,7 +223,9 @@ def describe_topics(topics: Sequence[str], rng: np.random.Generator, nouns: str 
 
 def join_words(words: Sequence[str]) -> str:
     """``["spies", "Berlin", "winter"]`` → ``"spies, Berlin and winter"``."""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1] if words else ""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def keywords_without_genres(k: int, topics: Sequence[str], creators: Sequence[object], nouns: str, rng: np.random.Generator) -> str:
