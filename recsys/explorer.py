@@ -27,7 +27,8 @@ from recsys.analysis import audience as audience_analysis
 from recsys.artifacts import Progress, Trained, train_or_load
 from recsys.calibration import Calibration
 from recsys.data import Dataset, known, load_movielens_100k
-from recsys.encoder import TextEncoder
+from recsys.encoder import CachedEncoder, TextEncoder
+from recsys.encoders import make_encoder
 from recsys.modalities import USER_NAMES, USER_TERMS
 from recsys.model import Parts, predict, score_terms, scores
 from recsys.online import OnlineConfig, update
@@ -55,7 +56,7 @@ class Explorer:
     def __init__(
         self,
         dataset: Dataset,
-        encoder: TextEncoder,
+        encoder: CachedEncoder,
         trained: Trained,
         train_ratings: pd.DataFrame | None = None,
         config: TrainConfig = TrainConfig(),
@@ -125,23 +126,37 @@ class Explorer:
         config: TrainConfig = TrainConfig(),
         progress: Progress | None = None,
         cache_dir: Path | None = None,
+        encoder: str | None = None,
     ) -> Explorer:
         """Load the default dataset and model; train once, then reuse cached artifacts.
 
+        Each text model trains a model of its own (the artifact key names the encoder's model id),
+        so switching between them never serves one's model with the other's text vectors.
+
         Args:
             dataset: a :class:`Dataset`; MovieLens-100k by default.
-            text_model: sentence-transformers name or folder; the packaged MiniLM by default.
+            text_model: a sentence-transformers name or folder instead of the packaged MiniLM.
             device: ``cuda``/``mps``/``cpu``; chosen automatically by default.
             config: training hyper-parameters (part of the cache key).
             progress: ``callback(message, fraction)`` for slow steps.
+            encoder: the text model by name, ``minilm`` or ``multilingual`` (:func:`recsys.encoders.make_encoder`);
+                ``$COLDSTART_ENCODER``, else ``minilm``, by default.
+
+        Raises:
+            ValueError: an unknown encoder name, or ``text_model`` with an encoder other than ``minilm``.
         """
         say = progress or (lambda message, fraction: None)
         started = time.perf_counter()
         say("Loading the dataset", 0.0)
         dataset = dataset or load_movielens_100k()
         say("Loading the language model", 0.05)
-        encoder = TextEncoder(text_model, device=device, cache_dir=cache_dir)
-        explorer = cls.train(dataset, encoder, config=config, progress=progress, cache_dir=cache_dir)
+        if text_model is not None and encoder not in (None, "minilm"):
+            raise ValueError(f"text_model {text_model!r} is a sentence-transformers model; it cannot be the {encoder} encoder")
+        if text_model is not None:
+            text_encoder: CachedEncoder = TextEncoder(text_model, device=device, cache_dir=cache_dir)
+        else:
+            text_encoder = make_encoder(encoder, device=device, cache_dir=cache_dir)
+        explorer = cls.train(dataset, text_encoder, config=config, progress=progress, cache_dir=cache_dir)
         explorer.info["load_seconds"] = round(time.perf_counter() - started, 1)
         say("Ready", 1.0)
         return explorer
@@ -150,7 +165,7 @@ class Explorer:
     def train(
         cls,
         dataset: Dataset,
-        encoder: TextEncoder,
+        encoder: CachedEncoder,
         ratings: pd.DataFrame | None = None,
         items: Sequence[int] | None = None,
         config: TrainConfig = TrainConfig(),
@@ -568,7 +583,7 @@ class Explorer:
         """
         shared = {
             "model": [t for _, t in sorted(self.model.state_dict().items())],
-            "text encoder": [t for copy in self.encoder.replicas() for _, t in sorted(copy.state_dict().items())],
+            "text encoder": self.encoder.weight_arrays(),
             "catalogue": [self.item_text_vectors, self._item_attr, self.item_h, self.item_beta, self.item_alpha, self.item_vectors,
                           self.item_bias, self.item_explicit, self.item_full, self.item_warm, self.popularity, *self.towers.catalog],
         }  # fmt: skip

@@ -429,3 +429,75 @@ def describe_in_sentences(
         shown = " and ".join(short_title(t) for t in titles[: int(rng.integers(1, 3))])
         sentences.append(_NAMED[int(rng.integers(len(_NAMED)))].format(t=shown, T=shown).rstrip("."))
     return " ".join(f"{p[:1].upper()}{p[1:]}." for p in sentences), asked
+
+
+# --- Chinese profiles (for a multilingual text model) -----------------------------------
+#: Chinese words for the film genres, as people write them; a Chinese profile names genres by these.
+ZH_GENRE_PHRASES: dict[str, tuple[str, ...]] = {
+    "Action": ("动作片", "动作电影", "打斗场面多的片子"),
+    "Adventure": ("冒险片", "探险故事", "冒险电影"),
+    "Animation": ("动画片", "动画电影", "卡通"),
+    "Children's": ("儿童片", "适合孩子看的电影", "合家欢电影"),
+    "Comedy": ("喜剧片", "搞笑的电影", "喜剧"),
+    "Crime": ("犯罪片", "黑帮片", "警匪片"),
+    "Documentary": ("纪录片", "纪实电影"),
+    "Drama": ("剧情片", "文艺片", "催泪的剧情片"),
+    "Fantasy": ("奇幻片", "魔幻电影", "奇幻故事"),
+    "Film-Noir": ("黑色电影", "经典黑色电影"),
+    "Horror": ("恐怖片", "鬼片", "血腥的恐怖片"),
+    "Musical": ("歌舞片", "音乐剧", "载歌载舞的电影"),
+    "Mystery": ("悬疑片", "推理片", "侦探片"),
+    "Romance": ("爱情片", "浪漫的爱情故事", "爱情电影"),
+    "Sci-Fi": ("科幻片", "科幻电影", "太空题材的电影"),
+    "Thriller": ("惊悚片", "紧张刺激的惊悚片"),
+    "War": ("战争片", "二战电影", "战争电影"),
+    "Western": ("西部片", "牛仔电影"),
+}
+_ZH_WANTS = ("我喜欢{g}。", "我爱看{g}。", "最近想看{g}。", "{g}是我的最爱。", "给我推荐一些{g}吧。", "平时多看{g}。")
+_ZH_EXCLUSIONS = ("但不喜欢{x}", "但是受不了{x}", "不要{x}", "{x}就算了", "讨厌{x}", "除了{x}以外都行")
+_ZH_DECADES = {1920: "二十", 1930: "三十", 1940: "四十", 1950: "五十", 1960: "六十", 1970: "七十", 1980: "八十", 1990: "九十"}
+_ZH_JOBS = {
+    "retired": "退休人员", "student": "学生", "programmer": "程序员", "engineer": "工程师", "educator": "老师",
+    "healthcare": "护士", "doctor": "医生", "lawyer": "律师", "writer": "作家", "artist": "艺术家", "librarian": "图书管理员",
+    "scientist": "科学家", "technician": "技术员", "salesman": "销售", "marketing": "市场营销人员", "executive": "经理",
+    "administrator": "行政人员", "homemaker": "家庭主妇", "entertainment": "演员",
+}  # fmt: skip
+
+
+def zh_genre_phrase(genres: Sequence[str], rng: np.random.Generator, mixed: bool = False) -> str:
+    """Chinese words for a few film genres (``mixed``: the English words, as bilingual writers do); "" when none has any."""
+    table = GENRE_PHRASES if mixed else ZH_GENRE_PHRASES
+    words = [table[g][int(rng.integers(len(table[g])))] for g in genres if g in table]
+    return ("和" if not mixed else " and ").join(words) if len(words) < 3 else "、".join(words)
+
+
+def describe_in_chinese(
+    rng: np.random.Generator,
+    demographics: Mapping[str, Any],
+    genres: Sequence[Sequence[str]],
+    years: Sequence[float],
+    base_rates: Mapping[str, float],
+    self_description: bool = False,
+) -> tuple[str, list[str]]:
+    """A profile in Chinese, the way :func:`describe_in_sentences` writes English ones: what the person
+    likes, one genre they rule out, the decade they watch — or a self-description; "" when the
+    catalogue's genres have no Chinese words. Returns the text and the genres it asks for."""
+    asked = [g for g in distinctive_genres(genres, base_rates) if g in ZH_GENRE_PHRASES][: int(rng.integers(1, 3))]
+    if not asked:
+        return "", []
+    mixed = rng.random() < 0.25  # Chinese sentences around English genre words (我喜欢sci-fi)
+    wanted = zh_genre_phrase(asked, rng, mixed)
+    if self_description:
+        age, job = demographics.get(C.AGE), _ZH_JOBS.get(str(demographics.get(C.OCCUPATION, "")), "")
+        who = "，".join(p for p in (f"我今年{int(age)}岁" if age is not None else "", f"是{job}" if job else "") if p)
+        return f"{who}，喜欢{wanted}。" if who else f"我喜欢{wanted}。", asked
+    text = _ZH_WANTS[int(rng.integers(len(_ZH_WANTS)))].format(g=wanted).rstrip("。")
+    avoid = [g for g in disliked_genres(genres, base_rates)[:3] if g not in asked and g in ZH_GENRE_PHRASES]
+    if avoid and rng.random() < 0.7:
+        x = zh_genre_phrase([avoid[int(rng.integers(len(avoid)))]], rng, mixed)
+        text += "，" + _ZH_EXCLUSIONS[int(rng.integers(len(_ZH_EXCLUSIONS)))].format(x=x)
+    decades = [int(y) // 10 * 10 for y in years if y == y]
+    decade = Counter(decades).most_common(1)[0][0] if decades else None
+    if decade in _ZH_DECADES and rng.random() < 0.5:
+        text += f"，常看{_ZH_DECADES[decade]}年代的电影" if rng.random() < 0.5 else f"，尤其是{decade % 100}年代的"
+    return text + "。", asked

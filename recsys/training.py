@@ -39,6 +39,7 @@ from recsys.modalities import ITEM_NAMES, USER_NAMES, availability, enabled_mask
 from recsys.model import FusionScorer, Parts
 from recsys.profiles import (
     catalogue_topics,
+    describe_in_chinese,
     describe_in_sentences,
     distinctive_genres,
     genre_base_rates,
@@ -47,6 +48,7 @@ from recsys.profiles import (
     onboarding_profile,
     short_title,
     user_record,
+    zh_genre_phrase,
 )
 
 #: Onboarding prefix lengths of the synthetic profiles (plus two "taste summary" profiles).
@@ -111,11 +113,21 @@ class Profiles:
 
 
 def write_profiles(
-    dataset: Dataset, ratings: pd.DataFrame, users: Sequence[int], seed: int, progress: Callable[[str, float], None] | None = None
+    dataset: Dataset,
+    ratings: pd.DataFrame,
+    users: Sequence[int],
+    seed: int,
+    progress: Callable[[str, float], None] | None = None,
+    chinese: bool = False,
 ) -> Profiles:
     """Several profiles per user: onboarding prefixes (by timestamp) of their positives, and
     two summaries of their whole taste (a sentence, and keywords only) whose onboarding
-    items are a random sample. ``progress(message, fraction)`` hears how many users are done."""
+    items are a random sample. ``progress(message, fraction)`` hears how many users are done.
+
+    ``chinese`` (for a multilingual text model): the last keyword profile and, for half the
+    users, the first sentence profile are written in Chinese (a quarter of them around English
+    genre words) asking for the same genres, so that a Chinese profile learns to land where its
+    English twin does. Without it every profile is English, draw for draw as before."""
     rates = genre_base_rates(dataset, ratings)
     pos = dataset.positives(ratings).sort_values([C.USER, C.TIMESTAMP], kind="stable")
     by_user = pos.groupby(C.USER)[C.ITEM].apply(list).to_dict()
@@ -153,7 +165,11 @@ def write_profiles(
             else:
                 asked = [liked_genres[int(rng.integers(len(liked_genres)))]]
             template = KEYWORD_TEMPLATES[int(rng.integers(len(KEYWORD_TEMPLATES)))]
-            if asked:
+            zh_rng = np.random.default_rng([seed, int(row), 2, k])
+            zh = zh_genre_phrase(asked, zh_rng, mixed=k == 1) if chinese and (k == 2 or (k == 1 and zh_rng.random() < 0.5)) else ""
+            if zh:
+                texts[row].append(f"我喜欢{zh}。" if k == 2 else f"推荐点{zh}吧")
+            elif asked:
                 texts[row].append(template.format(genre_phrase(asked, rng)))
             else:  # a catalogue without genres: its readers name topics and a favourite creator, where it has them
                 wanted = keywords_without_genres(k, liked_topics, watched_creators, dataset.nouns, rng)
@@ -169,7 +185,17 @@ def write_profiles(
         watched = dataset.items.iloc[items]
         named = sorted(sentences.choice(items, size=min(2, len(items)), replace=False).tolist()) if items else []
         record = user_record(dataset.users, row, dataset.user_attributes)
+        in_chinese = chinese and np.random.default_rng([seed, int(row), 3]).random() < 0.5
         for self_description in (False, True):
+            if in_chinese and not self_description:
+                text, asked = describe_in_chinese(
+                    np.random.default_rng([seed, int(row), 4]), record, watched[C.GENRES].tolist(), watched[C.YEAR].tolist(), rates
+                )
+                if text:
+                    texts[row].append(text)
+                    history[row].append([])
+                    focus[row].append(asked)
+                    continue
             text, asked = describe_in_sentences(
                 sentences, record, watched[C.GENRES].tolist(), dataset.items.iloc[named][C.TITLE].tolist(),
                 watched[C.YEAR].tolist(), rates, self_description, watched_creators, liked_topics, dataset.nouns,

@@ -25,6 +25,7 @@ from recsys.cache import cache_root
 from recsys.calibration import Calibration, Reliability
 from recsys.data import Dataset, load_movielens_100k
 from recsys.encoder import TextEncoder
+from recsys.encoders import make_encoder
 from recsys.training import TrainConfig
 from recsys_bench.baselines import (
     ContentKnnMethod,
@@ -168,19 +169,21 @@ def run_benchmark(
     max_users: int | None = None,
     peers: Sequence[str] | None = None,
     command: str | None = None,
+    encoder_name: str | None = None,
 ) -> dict:
     """Run every method on every split; returns the JSON-ready results.
 
     ``quick``: one seed, N ∈ {0, 5}, no ablations, 60-user feedback loop (a smoke test).
     ``validation``: evaluate on a split carved from the training part (for tuning).
     ``command``: the command line recorded with the results (see :func:`run_record`).
+    ``encoder_name``: the text model (:func:`recsys.encoders.make_encoder`; ``$COLDSTART_ENCODER``, else MiniLM).
     """
     say = progress or (lambda message, fraction: None)
     seeds = list(seeds or ([0] if quick else [0, 1, 2]))
     ns = (0, 5) if quick else USER_COLD_N
     loop_users = 60 if quick else None
     dataset = dataset or load_movielens_100k()
-    encoder = TextEncoder()
+    encoder = make_encoder(encoder_name)
     item_text = encoder.encode(dataset.items[C.TEXT].tolist())
     peer_names = list(available_peers() if peers is None else peers)
     folder = cache_root() / "bench" / dataset.fingerprint() / ("validation" if validation else "test")
@@ -225,9 +228,10 @@ def run_benchmark(
     say("summarising", 0.99)
     results = _assemble(collector, loops, weights, seeds, quick, validation, peer_names, time.perf_counter() - started, dataset.name)
     results["run"] = run_record(command, encoder.device)
+    results["encoder"] = {"name": encoder.name, "model": encoder.model_id}
     results["calibration"] = calibration_summary(calibration, fitted_pairs, reliability)
     if speed:
-        results["speed_ms"] = measure_speed(timings)
+        results["speed_ms"] = measure_speed(timings, encoder.name)
     say("done", 1.0)
     return results
 
@@ -379,13 +383,13 @@ def check_targets(results: dict) -> dict:
     return out
 
 
-def measure_speed(timings: dict) -> dict:
-    """Interactive latencies (app model), catalogue embedding, training from scratch, and fit times."""
+def measure_speed(timings: dict, encoder_name: str | None = None) -> dict:
+    """Interactive latencies (app model, with the text model ``encoder_name``), catalogue embedding, training from scratch, and fit times."""
     from recsys.analysis.projection import Projector
     from recsys.explorer import Explorer
     from recsys_bench.speed import measure, summarize
 
-    explorer = Explorer.load()
+    explorer = Explorer.load(encoder=encoder_name)
     out = {name: numbers for name, numbers in measure(explorer).items()}
     projector = Projector.for_explorer(explorer)
     layout = projector.layout("text", 2)
@@ -399,7 +403,7 @@ def measure_speed(timings: dict) -> dict:
     encoder = explorer.encoder
     texts = [f"{t} [timing run {time.time()}]" for t in explorer.items[C.TEXT]]
     t0 = time.perf_counter()
-    encoder.model.encode(texts, batch_size=64, normalize_embeddings=True)
+    encoder.bare_encode(texts)
     out["embed_catalogue_s"] = time.perf_counter() - t0
     from recsys.features import FeatureSpace
     from recsys.training import build_training_data, fit, write_profiles

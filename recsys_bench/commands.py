@@ -25,7 +25,7 @@ def cmd_speed(args: argparse.Namespace) -> int:
             print(f"{name:20s} p50 {numbers['p50_ms']:7.1f} ms   p95 {numbers['p95_ms']:7.1f} ms   (n={numbers['n']})")
     ratio = results["ratio_to_encode"]
     verdict = "within" if ratio["p50"] <= ratio["budget"] else "OVER"
-    print(f"new user + top-20 / bare MiniLM encode (p50): {ratio['p50']:.2f}x  ({verdict} the {ratio['budget']}x budget)")
+    print(f"new user + top-20 / bare {explorer.encoder.name} encode (p50): {ratio['p50']:.2f}x  ({verdict} the {ratio['budget']}x budget)")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
     return 0
@@ -44,9 +44,19 @@ def cmd_bench(args: argparse.Namespace) -> int:
             stand_in=args.stand_in_item_vectors,
             titles=args.titles,
             n_users=args.users,
+            encoder_name=getattr(args, "encoder", None),
         )
         print(f"wrote {args.json or 'bench-results/scale.json'}")
         return 1 if any("failed" in row for row in results["sizes"]) else 0
+    if args.chinese:
+        from recsys_bench.chinese import print_chinese, run
+
+        results = run(load_explorer(args))
+        print_chinese(results)
+        if args.json:
+            Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.json).write_text(json.dumps(results, indent=2, default=str, ensure_ascii=False))
+        return 0
     if args.profiles:
         from recsys_bench.profiles import print_profiles, profile_understanding
 
@@ -73,6 +83,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         dataset=load_dataset(args),
         quick=args.quick, speed=args.speed, seeds=args.seeds, progress=progress, validation=args.validation,
         max_users=args.max_users, peers=[] if args.no_peers else None, command=" ".join([args.prog, *sys.argv[1:]]),
+        encoder_name=getattr(args, "encoder", None),
     )  # fmt: skip
     print_table(results)
     if args.json:
@@ -101,6 +112,9 @@ def bench(sub: argparse._SubParsersAction) -> None:
     bench.add_argument("--validation", action="store_true", help="evaluate on a validation split carved from training (for tuning)")
     bench.add_argument("--max-users", type=int, help="evaluate only this many users per split (smoke tests)")
     bench.add_argument("--profiles", action="store_true", help="only the profile-understanding table (exclusions, titles, eras, ...)")
+    bench.add_argument(
+        "--chinese", action="store_true", help="only the Chinese profile table (bench/reading_zh) and the cross-lingual agreement"
+    )
     bench.add_argument("--no-peers", action="store_true", help="skip the peer libraries even when their environments exist")
     bench.add_argument("--scale", action="store_true", help="cost at catalogue scale on synthetic catalogues (recsys_bench.scale)")
     bench.add_argument("--sizes", type=int, nargs="*", help="--scale: catalogue sizes (default 1000 10000 50000 100000)")

@@ -122,7 +122,9 @@ def speed_list(results: dict) -> str:
         if isinstance(v, dict) and "p50_ms" in v
     ]
     if "ratio_to_encode" in speed:
-        lines.append(f"- new user + top-20 ÷ one bare MiniLM encode (p50): {speed['ratio_to_encode']['p50']:.2f}× (budget 1.5×)")
+        lines.append(
+            f"- new user + top-20 ÷ one bare encode by the loaded text model (p50): {speed['ratio_to_encode']['p50']:.2f}× (budget 1.5×)"
+        )
     for key in ("embed_catalogue_s", "train_from_scratch_s"):
         if key in speed:
             lines.append(f"- {key}: {speed[key]:.1f} s")

@@ -157,7 +157,7 @@ def serve(explorer, say: Callable[[str], None], repeats: int = 1) -> dict:
 
     Also, per profile: the same request again with its text embedding cached (the engine's
     own cost, which is what the catalogue's size can change; on a shared machine the
-    encoder's time swings with load), the bare MiniLM encode of a text of the same length,
+    encoder's time swings with load), the bare encode of a text of the same length by the loaded text model,
     reading the profile, and top-k.
     """
     from recsys.ranking import top_k
@@ -175,7 +175,7 @@ def serve(explorer, say: Callable[[str], None], repeats: int = 1) -> dict:
             explorer.recommend(user, k=20)
             samples.append((time.perf_counter() - t0) * 1000)
         t0 = time.perf_counter()
-        explorer.encoder.model.encode([text + " again"], normalize_embeddings=True)
+        explorer.encoder.bare_encode([text + " again"])
         encode.append((time.perf_counter() - t0) * 1000)
         t0 = time.perf_counter()
         explorer.read(text)
@@ -204,8 +204,11 @@ def run_size(
     stand_in: bool = False,
     titles: bool = False,
     n_users: int | None = None,
+    encoder_name: str | None = None,
 ) -> dict:
     """Prepare and serve one synthetic catalogue in this process; returns its row of the cost table.
+
+    ``encoder_name``: the text model (:func:`recsys.encoders.make_encoder`; ``$COLDSTART_ENCODER``, else MiniLM).
 
     ``stand_in``: give the item texts random unit vectors instead of embedding them (in a
     throw-away embedding cache), to measure every other stage at a size whose item embedding
@@ -217,7 +220,7 @@ def run_size(
     from recsys.analysis.projection import Projector
     from recsys.artifacts import train_or_load
     from recsys.cache import cache_root
-    from recsys.encoder import TextEncoder
+    from recsys.encoders import make_encoder
     from recsys.explorer import Explorer
     from recsys_bench.synthetic import synthetic_catalogue
 
@@ -241,7 +244,7 @@ def run_size(
     row |= {"users": dataset.n_users, "interactions": len(dataset.ratings), "generate_seconds": time.perf_counter() - t0}
     say(f"generated {dataset.n_users:,} users, {len(dataset.ratings):,} interactions")
     scratch = tempfile.TemporaryDirectory(prefix="coldstart-scale-vectors-")
-    encoder = TextEncoder(cache_dir=Path(scratch.name) if stand_in else cache_dir)
+    encoder = make_encoder(encoder_name, cache_dir=Path(scratch.name) if stand_in else cache_dir)
     record = _embed_record(cache_dir, dataset.name, seed)
     recorded = json.loads(record.read_text()) if record.exists() and not stand_in else {}
     if stand_in:
@@ -273,7 +276,7 @@ def run_size(
             record.parent.mkdir(parents=True, exist_ok=True)
             record.write_text(json.dumps(recorded))
         row |= {
-            "item_vectors": "stand-in: random unit vectors, not embedded" if stand_in else "MiniLM",
+            "item_vectors": "stand-in: random unit vectors, not embedded" if stand_in else encoder.model_id,
             "embed_items_seconds": items_seconds if cold_items else recorded.get("items_seconds"),
             "embed_profiles_seconds": prepared["profiles_and_tensors"] if cold_profiles else recorded.get("profiles_seconds"),
             "embed_cached": not (cold_items and cold_profiles) and not stand_in,
@@ -314,6 +317,7 @@ def run_scale(
     stand_in: bool = False,
     titles: bool = False,
     n_users: int | None = None,
+    encoder_name: str | None = None,
 ) -> dict:
     """Each size in a fresh subprocess; the table grows (and is written) as sizes finish.
 
@@ -328,6 +332,7 @@ def run_scale(
         started = time.perf_counter()
         flags = ([] if render else ["--no-render"]) + (["--stand-in-item-vectors"] if stand_in else []) + (["--titles"] if titles else [])
         flags += ["--users", str(n_users)] if n_users else []
+        flags += ["--encoder", encoder_name] if encoder_name else []
         done = subprocess.run([*command, *flags], check=False)
         row = json.loads(out.read_text()) if done.returncode == 0 and out.stat().st_size else {"items": n, "failed": done.returncode}
         out.unlink(missing_ok=True)
@@ -422,10 +427,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stand-in-item-vectors", action="store_true", help="random unit vectors instead of embedding item texts")
     parser.add_argument("--titles", action="store_true", help="title-length item texts (no descriptions)")
     parser.add_argument("--users", type=int, help="users instead of one per five items (at most 5,000)")
+    parser.add_argument("--encoder", help="the text model, minilm or multilingual (default: $COLDSTART_ENCODER, else minilm)")
     args = parser.parse_args(argv)
     row = run_size(
-        args.one, args.seed, render=not args.no_render, stand_in=args.stand_in_item_vectors, titles=args.titles, n_users=args.users
-    )
+        args.one, args.seed, render=not args.no_render, stand_in=args.stand_in_item_vectors, titles=args.titles, n_users=args.users,
+        encoder_name=args.encoder,
+    )  # fmt: skip
     Path(args.out).write_text(json.dumps(row, default=float))
     return 0
 

@@ -41,12 +41,13 @@ def measure(explorer: Explorer, repeats: int = 5) -> dict[str, dict[str, float]]
 
     Each profile is made unique per repeat so the text embedding is computed, not read
     from the cache: this is what a person typing a new persona costs. The physical floor
-    is one bare MiniLM encode of the same kind of text (sentence-transformers alone, no
-    cache), timed interleaved with the full path so both see the same machine load;
+    is one bare encode of the same kind of text by the loaded text model (the model alone,
+    no cache: :meth:`~recsys.encoder.CachedEncoder.bare_encode`), timed interleaved with the
+    full path so both see the same machine load;
     ``ratio_to_encode`` = p50(new user + top-20) / p50(bare encode), the budget being 1.5×.
     """
     explorer.recommend(explorer.new_user("warm-up"), k=20)
-    explorer.encoder.model.encode(["warm-up"], normalize_embeddings=True)
+    explorer.encoder.bare_encode(["warm-up"])
     counter = iter(range(10**9))
     floor: list[float] = []
 
@@ -67,7 +68,7 @@ def measure(explorer: Explorer, repeats: int = 5) -> dict[str, dict[str, float]]
     for _ in range(repeats * len(PROFILES)):
         text = fresh_text()
         start = time.perf_counter()
-        explorer.encoder.model.encode([text], normalize_embeddings=True)
+        explorer.encoder.bare_encode([text])
         floor.append((time.perf_counter() - start) * 1000)
         text = fresh_text()
         start = time.perf_counter()

@@ -26,6 +26,8 @@ from recsys.analysis.projection import MAX_FIT, SPACES, Projector
 from recsys.artifacts import is_trained
 from recsys.cache import atomic_write_json, cache_root
 from recsys.data import Dataset, load_path
+from recsys.encoder import ENCODER_NAMES, CachedEncoder
+from recsys.encoders import make_encoder
 from recsys.jobs import Progress as JobProgress
 from recsys.jobs import Step, TrainingJob, TrainingJobs
 from recsys.persona_store import PersonaStore
@@ -70,6 +72,13 @@ class Opened:
     label: str
     #: The k-core kept (``None``: every interaction, or what the folder's catalogue.json says).
     min_interactions: int | None = None
+    #: The text model it is trained with (:data:`recsys.encoder.ENCODER_NAMES`); ``None``: the server's.
+    encoder: str | None = None
+
+    @property
+    def job_key(self) -> str:
+        """What its training job is known by: the content fingerprint, and the text model when it is not the server's."""
+        return self.fingerprint if self.encoder is None else f"{self.fingerprint}+{self.encoder}"
 
 
 def timed_progress(progress: Callable[[str, float], None]) -> Callable[[str, float], None]:
@@ -168,13 +177,27 @@ def training_jobs() -> TrainingJobs:
 MAP_SECONDS = (8.0, 4e-3)
 
 
-def start_training(fingerprint: str, label: str, load: Callable[[], Dataset]) -> TrainingJob:
+def text_encoder(name: str | None = None) -> CachedEncoder:
+    """The text model called ``name``, loaded once per process; ``None`` (or the server's own name): the server's engine's."""
+    server = default_explorer().encoder
+    if name is None or name == server.name:
+        return server
+    key = f"encoder:{name}"
+    if key not in _FOR_GOOD:
+        _FOR_GOOD[key] = make_encoder(name)
+    return _FOR_GOOD[key]
+
+
+def start_training(fingerprint: str, label: str, load: Callable[[], Dataset], encoder_name: str | None = None) -> TrainingJob:
     """Train (or load from the disk cache) the engine of a catalogue in the background; joins a training already under way.
 
     The job names its steps (:func:`recsys.training.planned_steps`, then the map), so its
-    time left is estimated from measured rates and it keeps what each step took.
+    time left is estimated from measured rates and it keeps what each step took. ``encoder_name``
+    chooses the text model (``None``: the server's); the same files with another model are
+    another job, trained and cached apart.
     """
-    encoder = default_explorer().encoder  # one text model for every catalogue
+    encoder = text_encoder(encoder_name)
+    key = Opened("", fingerprint, label, encoder=encoder_name).job_key
 
     def work(progress: JobProgress) -> Explorer:
         progress("Reading the catalogue", 0.0)
@@ -190,7 +213,7 @@ def start_training(fingerprint: str, label: str, load: Callable[[], Dataset]) ->
         Projector.for_explorer(engine, progress=lambda message, fraction: progress(message, 0.85 + 0.15 * fraction))
         return _calibrated(engine)
 
-    return training_jobs().start(fingerprint, label, work)
+    return training_jobs().start(key, label, work)
 
 
 def opened() -> Opened | None:
@@ -203,10 +226,12 @@ def explorer() -> Explorer:
     chosen = opened()
     if chosen is None:
         return default_explorer()
-    job = training_jobs().get(chosen.fingerprint)
+    job = training_jobs().get(chosen.job_key)
     if job is None or job.state != "ready":
         # Dropped from memory since (more catalogues were opened): load it again, from the disk cache.
-        job = start_training(chosen.fingerprint, chosen.label, lambda: load_path(chosen.folder, min_interactions=chosen.min_interactions))
+        job = start_training(
+            chosen.fingerprint, chosen.label, lambda: load_path(chosen.folder, min_interactions=chosen.min_interactions), chosen.encoder
+        )
         with st.spinner(f"Loading {chosen.label} again…"):
             job.wait()
         if job.state != "ready":
@@ -235,7 +260,7 @@ def readiness() -> Readiness:
     engine = explorer()
     trained_now = bool(engine.info.get("trained_now"))
     chosen = opened()
-    job = training_jobs().get(chosen.fingerprint) if chosen is not None else None
+    job = training_jobs().get(chosen.job_key) if chosen is not None else None
     if job is not None and job.result is engine:
         return Readiness(trained_now, job.seconds if trained_now else None, job.wall_seconds, tuple(job.durations()))
     load = engine.info.get("load_seconds")
@@ -360,7 +385,7 @@ def remember_catalogue(chosen: Opened, owner: str | None) -> None:
         owners = set(entry.get("owners", [])) | ({owner} if owner else set())
         known[chosen.fingerprint] = {
             "folder": chosen.folder, "label": chosen.label, "min_interactions": chosen.min_interactions,
-            "shared": _shipped(chosen.folder), "owners": sorted(owners),
+            "shared": _shipped(chosen.folder), "owners": sorted(owners), "encoder": chosen.encoder,
         }  # fmt: skip
 
 
@@ -382,4 +407,8 @@ def find_catalogue(fingerprint: str, owner: str | None) -> Opened | str | None:
         return None
     if not entry.get("shared") and (owner is None or owner not in entry.get("owners", [])):
         return "private"
-    return Opened(str(entry["folder"]), fingerprint, str(entry.get("label") or "catalogue"), entry.get("min_interactions"))
+    encoder = entry.get("encoder")
+    return Opened(
+        str(entry["folder"]), fingerprint, str(entry.get("label") or "catalogue"), entry.get("min_interactions"),
+        encoder if encoder in ENCODER_NAMES else None,
+    )  # fmt: skip

@@ -1,4 +1,4 @@
-"""Which words of a profile matter: interest keywords and leave-one-word-out score changes."""
+"""Which words of a profile matter: interest keywords, leave-one-word-out score changes, and the listed score split over words."""
 
 from __future__ import annotations
 
@@ -12,16 +12,17 @@ import numpy as np
 import pandas as pd
 import torch
 
-from recsys.encoder import TextEncoder
+from recsys.encoder import CachedEncoder
 from recsys.model import Parts, predict
 from recsys.reading import Reading
+from recsys.reading.chinese import has_chinese, segment
 from recsys.states import Explanation, ItemState, UserState
 
 
 class Engine(Protocol):
     """What the attributions call on the engine (:class:`recsys.explorer.Explorer` is one, and offers each of them)."""
 
-    encoder: TextEncoder  # the language model that embeds profiles
+    encoder: CachedEncoder  # the language model that embeds profiles
     mu: float  # the global offset μ
 
     def read(self, text: str) -> Reading:
@@ -170,12 +171,17 @@ def word_influence(engine: Engine, user: UserState, item_id) -> pd.DataFrame:
     Positive ``delta`` means the word pushes the item up. The session's feedback offsets
     are kept, so only the text's contribution varies.
     """
-    tokens = words(user.text)[:MAX_WORDS]
+    if has_chinese(user.text):  # no spaces between words: each variant is the text without one segmented word
+        spans = segmented_words(user.text)[:MAX_WORDS]
+        tokens = [w for w, _, _ in spans]
+        variants = [user.text[:a] + user.text[b:] for _, a, b in spans]
+    else:
+        tokens = words(user.text)[:MAX_WORDS]
+        variants = [" ".join(tokens[:i] + tokens[i + 1 :]) for i in range(len(tokens))]
     if len(tokens) < 2:
         return pd.DataFrame({"position": [], "word": [], "delta": []})
     base = engine.explain(user, item_id).score
     deltas = []
-    variants = [" ".join(tokens[:i] + tokens[i + 1 :]) for i in range(len(tokens))]
     engine.encoder.encode(variants)  # one batch; the per-variant calls below hit the cache
     for text in variants:
         other = engine.new_user(text, user.demographics, liked=user.liked)
@@ -185,6 +191,8 @@ def word_influence(engine: Engine, user: UserState, item_id) -> pd.DataFrame:
 
 
 IG_STEPS = 24
+INTEGRATED_GRADIENTS = "integrated gradients over tokens"
+LEAVE_ONE_OUT = "leave-one-out over words"
 
 
 @dataclass(frozen=True)
@@ -193,17 +201,20 @@ class ScoreAttribution:
 
     Attributes:
         words: one row per word of the profile as typed: ``word``, ``start``/``end`` (character offsets),
-            ``read`` (the language model embedded it), ``ig`` (integrated-gradients share of the score
-            through the text the model read; 0 for words it never read), ``term`` (``"avoid"`` or
+            ``read`` (the language model embedded it), ``ig`` (the word's share of the score through
+            the text the model read, by ``method``; 0 for words it never read), ``term`` (``"avoid"`` or
             ``"era"`` when the word belongs to a clause the reading turned into that term, else
             ``""``), ``credit`` (the share of that term it carries) and ``total`` (``ig + credit``).
-        parts: the score as a sum, in the order shown: the words the model read, the integration
-            error, the ``avoid`` and ``era`` terms, and everything else (μ, b_u, b_i and the
-            non-text parts, at a neutral text). They add up to ``score`` exactly.
+        parts: the score as a sum, in the order shown: the words the model read, the remainder the
+            word shares leave (the integration error, or the words' interaction under leave-one-out),
+            the ``avoid`` and ``era`` terms, and everything else (μ, b_u, b_i and the non-text parts,
+            at a neutral text). They add up to ``score`` exactly.
         score: r̂ as the list shows it (same item-bias scale).
         model_text: the text the language model embedded (the profile without its ruled-out clauses).
-        path_end: r̂ at the end of the gradient path, computed by the attribution itself: equal to ``score``
-            up to float error when the attribution ran over what the ranking scored.
+        path_end: r̂ of the text the model read, computed by the attribution itself (the end of the
+            gradient path): equal to ``score`` up to float error when it ran over what the ranking scored.
+        method: :data:`INTEGRATED_GRADIENTS` (token level, for a text model with a torch graph) or
+            :data:`LEAVE_ONE_OUT` (word level, for one without).
     """
 
     words: pd.DataFrame
@@ -211,9 +222,27 @@ class ScoreAttribution:
     score: float
     model_text: str
     path_end: float
+    method: str = INTEGRATED_GRADIENTS
+
+
+def attribution_method(encoder: object) -> str:
+    """How :func:`score_attribution` splits a score for this text model: gradients need its network in torch."""
+    return INTEGRATED_GRADIENTS if getattr(encoder, "differentiable", False) else LEAVE_ONE_OUT
 
 
 def score_attribution(engine: Engine, user: UserState, item_id, item_bias_scale: float = 1.0, steps: int = IG_STEPS) -> ScoreAttribution:
+    """The listed score of ``item_id`` split over the words of the profile, adding up to it.
+
+    Integrated gradients over tokens for a text model whose network runs in torch (MiniLM);
+    leave-one-out over words for one without (the multilingual encoder):
+    :func:`leave_one_out_attribution`.
+    """
+    if attribution_method(engine.encoder) == LEAVE_ONE_OUT:
+        return leave_one_out_attribution(engine, user, item_id, item_bias_scale)
+    return _integrated_gradients_attribution(engine, user, item_id, item_bias_scale, steps)
+
+
+def _integrated_gradients_attribution(engine: Engine, user: UserState, item_id, item_bias_scale: float, steps: int) -> ScoreAttribution:
     """Integrated-gradients attribution of the listed score of ``item_id`` over the text the model read.
 
     The language model embeds the profile without the clauses that rule things out
@@ -245,19 +274,105 @@ def score_attribution(engine: Engine, user: UserState, item_id, item_bias_scale:
     }
     # The IG path's end point is the listed score up to float error; the list's own number is the total.
     parts["integration error"] += score - sum(parts.values())
-    return ScoreAttribution(words_frame, parts, score, read, float(ig["score"].iloc[0]))
+    return ScoreAttribution(words_frame, parts, score, read, float(ig["score"].iloc[0]), INTEGRATED_GRADIENTS)
+
+
+#: The remainder leave-one-out shares leave: removing two words together does not cost the sum of removing each.
+LOO_REMAINDER = "leave-one-out remainder (words interact)"
+
+
+def leave_one_out_attribution(engine: Engine, user: UserState, item_id, item_bias_scale: float = 1.0) -> ScoreAttribution:
+    """Word-level leave-one-out attribution of the listed score of ``item_id`` over the text the model read.
+
+    The words are those of :func:`segmented_words` (Chinese runs segmented by jieba). Each
+    word's share is r̂(read text) − r̂(read text without that word), with everything but the
+    text vector held fixed (demographics, likes, feedback, the ``avoid`` and ``era`` terms):
+    all variants and an empty text are embedded in one batch and run through the user tower.
+    The shares do not add up to r̂(read) − r̂(empty text) — words interact — so the difference
+    is its own part, shown rather than hidden; the rest is accounted for as in
+    :func:`score_attribution`, and the parts add up to the score the list shows.
+    """
+    read = engine.embedded_text(user)
+    spans = segmented_words(read)
+    variants = [_without(read, a, b) for _, a, b in spans]
+    vectors = engine.encoder.encode([read, "", *variants])
+    with torch.no_grad():
+        scores = _text_scores(engine, user, item_id, vectors, item_bias_scale)
+    full, empty, without = float(scores[0]), float(scores[1]), scores[2:]
+    shares = pd.DataFrame({"word": [w for w, _, _ in spans], "attribution": full - without, "start": [a for _, a, _ in spans]})
+    explanation = engine.explain(user, item_id, item_bias_scale=item_bias_scale)
+    score = float(explanation.score)
+    terms = {name: float(explanation.dot_by_user_term.get(name, 0.0)) for name in ("avoid", "era")}
+    placeholder = read != user.text and not (user.reading is not None and user.reading.kept_text)
+    words_frame = _credited_words(user, "" if placeholder else read, shares, terms, engine.read, spans=segmented_words)
+    text_part = 0.0 if placeholder else float(shares["attribution"].sum())
+    baseline = full if placeholder else empty
+    parts = {
+        "words the model read": text_part,
+        LOO_REMAINDER: full - baseline - text_part,
+        "rules out (avoid term)": terms["avoid"],
+        "era term": terms["era"],
+        "everything else (μ, b_u, b_i, other parts at a neutral text)": baseline - terms["avoid"] - terms["era"],
+    }
+    parts[LOO_REMAINDER] += score - sum(parts.values())  # r̂(read) here is the listed score up to float error
+    return ScoreAttribution(words_frame, parts, score, read, full, LEAVE_ONE_OUT)
+
+
+def _without(text: str, start: int, end: int) -> str:
+    """``text`` without the word at ``text[start:end]``: one space where it stood between spaces, none in Chinese."""
+    before, after = text[:start], text[end:]
+    if before[-1:].isspace() or after[:1].isspace():
+        return f"{before.rstrip()} {after.lstrip()}".strip()
+    return before + after
+
+
+def _text_scores(engine: Engine, user: UserState, item_id, text_vectors: np.ndarray, item_bias_scale: float) -> np.ndarray:
+    """r̂ of ``item_id`` for ``user`` with each row of ``text_vectors`` as the profile's text vector, all else held."""
+    n = len(text_vectors)
+    demo, rows, has_id, history = engine.user_inputs(user)
+    parts = engine.user_tower(
+        torch.as_tensor(text_vectors), np.repeat(demo, n, 0), np.repeat(rows, n), np.repeat(has_id, n), np.repeat(history, n, 0)
+    )
+    item = engine.item(item_id)
+    e_u = parts.vector + torch.tensor(user.delta_e)[None, :]
+    explicit = float(user.explicit @ item.explicit) if user.explicit.size and item.explicit.size == user.explicit.size else 0.0
+    item_bias = torch.tensor([item.bias * item_bias_scale])
+    scores = predict(engine.mu, parts.bias + user.delta_b, item_bias, e_u, torch.tensor(item.vector)[None, :])[:, 0] + explicit
+    return scores.detach().cpu().numpy().astype(np.float64)
+
+
+#: Han characters (CJK unified ideographs, extension A, compatibility ideographs): runs of them are segmented by jieba.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SEGMENTS = re.compile(f"(?P<han>[{_HAN}]+)|(?P<word>[^\\W{_HAN}]+(?:['’-][^\\W{_HAN}]+)*)")
+
+
+def segmented_words(text: str) -> list[tuple[str, int, int]]:
+    """(word, start, end) of ``text``: runs of letters and digits (with inner ' and -), and Chinese words by jieba.
+
+    Example:
+        >>> [w for w, _, _ in segmented_words("我喜欢悬疑片，but not horror")]
+        ['我', '喜欢', '悬疑片', 'but', 'not', 'horror']
+    """
+    out = []
+    for match in _SEGMENTS.finditer(text):
+        if match.group("word"):
+            out.append((match.group(), match.start(), match.end()))
+            continue
+        out.extend((piece, match.start() + a, match.start() + b) for piece, a, b in segment(match.group()))
+    return out
 
 
 def _spans(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
-def _credited_words(user: UserState, read: str, ig: pd.DataFrame, terms: dict[str, float], reader=None) -> pd.DataFrame:
-    """The profile's words with their IG share (through the read text) and their share of the reading's terms."""
-    typed = _spans(user.text)
+def _credited_words(user: UserState, read: str, ig: pd.DataFrame, terms: dict[str, float], reader=None, spans=_spans) -> pd.DataFrame:
+    """The profile's words with their share through the read text (``ig``: per-token or per-word values with the
+    character offset where each starts) and their share of the reading's terms. ``spans`` splits a text into words."""
+    typed = spans(user.text)
     rows = [{"word": w, "start": a, "end": b, "read": False, "ig": 0.0, "term": "", "credit": 0.0} for w, a, b in typed]
     reading = user.reading
-    read_spans = _spans(read)
+    read_spans = spans(read)
     # IG tokens carry character offsets into the read text: sum them per word of it.
     per_read = np.zeros(len(read_spans))
     for start, value in zip(ig["start"], ig["attribution"]):

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from recsys.reading.chinese import ChineseReader, has_chinese
 from recsys.reading.chips import MAX_CHARS, MAX_LIKED, NOTE_TRUNCATED, EraWindow, TitleMatch
 from recsys.reading.clauses import _kept_text, _phrase, _Units
 from recsys.reading.demographics import _PLACE_CUE, _stated_age
@@ -75,6 +76,7 @@ class ProfileReader:
         lexicon = DEFAULT_GENRE_LEXICON if genre_lexicon is None else genre_lexicon
         self._lexicon = _build_lexicon(lexicon, catalogue_genres, item_nouns)
         self._index = _TitleIndex(items)
+        self._chinese = ChineseReader(catalogue_genres, self.occupations, self.year_range, self._english)
         _english_words()  # loaded once here, so the first read is as quick as the rest
 
     def read(self, text: str) -> Reading:
@@ -105,6 +107,13 @@ class ProfileReader:
         if len(text) > MAX_CHARS:
             text, notes = text[:MAX_CHARS], [NOTE_TRUNCATED]
         text = _clean(text)
+        if has_chinese(text):
+            return self._chinese.read(text, notes)
+        return self._english(text, notes)
+
+    def _english(self, text: str, notes: list[str] | None = None) -> Reading:
+        """The reading of an English text (already cleaned and cut to length)."""
+        notes = list(notes or [])
         doc = _Doc(text)
         found = _TitleSearch(self._index, doc, self._lexicon.words, self.year_range[1]).run()
         units = _Units(doc, found, self._lexicon)

@@ -1,0 +1,125 @@
+"""The profile reader on Chinese and mixed Chinese–English text (recsys.reading.chinese)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from recsys import columns as C
+from recsys.data import load_movielens_100k
+from recsys.reading import ProfileReader
+from recsys.reading.chinese import has_chinese, segment
+
+
+@pytest.fixture(scope="module")
+def reader() -> ProfileReader:
+    data = load_movielens_100k()
+    return ProfileReader(data.items, occupations=sorted(data.users[C.OCCUPATION].unique()))
+
+
+@pytest.mark.parametrize(
+    ("text", "wants", "rules_out"),
+    [
+        ("我喜欢悬疑片，但受不了恐怖片", {"Mystery"}, {"Horror"}),
+        ("我喜欢喜剧不喜欢恐怖片", {"Comedy"}, {"Horror"}),  # no punctuation: the nearest word before decides
+        ("恐怖片就算了，来点科幻片", {"Sci-Fi"}, {"Horror"}),  # a trailing cue
+        ("除了恐怖片以外，什么都看", set(), {"Horror"}),
+        ("除了喜剧以外，我也喜欢科幻片", {"Comedy", "Sci-Fi"}, set()),  # 除了…也: besides, not except
+        ("别给我推荐西部片", set(), {"Western"}),
+        ("我不怕恐怖片", {"Horror"}, set()),  # 不怕 is liking, not 不 + 怕
+        ("有没有好看的战争片", {"War"}, set()),  # 有没有 asks; it rules nothing out
+        ("恐怖分子题材的动作片", {"Action"}, set()),  # 恐怖 inside 恐怖分子 is no genre word
+        ("我喜欢sci-fi，但不要horror", {"Sci-Fi"}, {"Horror"}),  # English genre words take the clause's side
+        ("我胆子小", set(), {"Horror"}),
+    ],
+)
+def test_genres_wanted_and_ruled_out(reader, text, wants, rules_out):
+    reading = reader.read(text)
+    assert set(reading.wants) == wants
+    assert set(reading.rules_out) == rules_out
+
+
+@pytest.mark.parametrize(
+    ("text", "window"),
+    [
+        ("五十年代的老电影", (1950, 1959)),
+        ("90年代的爱情片", (1990, 1999)),
+        ("上世纪八十年代初的战争片", (1980, 1983)),
+        ("八九十年代的港片", (1980, 1999)),
+        ("黑白片", (1922, 1960)),
+        ("1990年以后的爱情片", (1991, 1998)),
+        ("从1970年到1975年的电影", (1970, 1975)),
+        ("不要黑白片", (1961, 1998)),  # a negated open window is its complement
+        ("fifties的老电影", (1950, 1959)),
+    ],
+)
+def test_eras(reader, text, window):
+    era = reader.read(text).era
+    assert era is not None and (era.start, era.end) == window
+
+
+@pytest.mark.parametrize(
+    ("text", "demographics"),
+    [
+        ("我今年35岁，喜欢动作片", {"age": 35}),
+        ("我是退休护士，今年七十岁", {"age": 70, "occupation": "retired"}),
+        ("三十岁，男，做销售的", {"age": 30, "gender": "M", "occupation": "salesman"}),
+        ("我是中学老师", {"occupation": "educator"}),
+        ("我是一个retired teacher", {"occupation": "retired"}),
+        ("我儿子是学生，今年8岁", {}),  # someone else's age and job
+    ],
+)
+def test_self_description(reader, text, demographics):
+    assert reader.read(text).demographics == demographics
+
+
+def test_titles_in_latin_letters_are_found_and_negated_ones_dropped(reader):
+    reading = reader.read("我最喜欢Star Wars，不喜欢Titanic")
+    assert [m.title for m in reading.titles] == ["Star Wars (1977)"]
+    assert any("Titanic" in note and "negatively" in note for note in reading.notes)
+
+
+def test_a_chinese_title_gets_a_note_rather_than_silence(reader):
+    assert any("泰坦尼克号" in note for note in reader.read("我喜欢《泰坦尼克号》").notes)
+
+
+def test_the_model_reads_the_profile_without_its_ruled_out_clause(reader):
+    reading = reader.read("我喜欢悬疑片，但受不了恐怖片")
+    assert reading.kept_text == "我喜欢悬疑片"
+    assert reader.read("我喜欢悬疑片").kept_text == ""  # nothing ruled out: the whole text is read
+
+
+def test_english_text_never_takes_the_chinese_path(reader):
+    assert not has_chinese("I love comedies but I hate romance")
+    reading = reader.read("I love comedies but I hate romance")
+    assert (reading.wants, reading.rules_out) == (("Comedy",), ("Romance",))
+
+
+def test_segmentation_keeps_offsets():
+    words = segment("我喜欢 悬疑片")
+    assert [w for w, _, _ in words] == ["我", "喜欢", "悬疑片"]
+    assert all("我喜欢 悬疑片"[a:b] == w for w, a, b in words)
+
+
+_CJK_TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
+        st.sampled_from(list("，。！？、 不要喜欢恐怖片年代岁我除了以外受不了0123456789abcXYZ《》")),
+    ),
+    max_size=80,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_CJK_TEXT)
+def test_any_chinese_text_reads_into_a_consistent_reading(reader, text):
+    reading = reader.read(text)
+    assert not set(reading.wants) & set(reading.rules_out)
+    assert set(reading.wants) | set(reading.rules_out) <= set(reader.genres)
+    if reading.era is not None:
+        assert reading.era.start <= reading.era.end
+    age = reading.demographics.get("age")
+    assert age is None or 5 <= age <= 110
+    assert reading.demographics.get("occupation") in (None, *reader.occupations)
+    assert len(reading.kept_text) <= len(text)
