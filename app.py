@@ -22,6 +22,7 @@ PAGES = [
     st.Page("app_pages/score_anatomy.py", title="Score anatomy", icon="🔬", url_path="anatomy"),
     st.Page("app_pages/fusion.py", title="Fusion", icon="🎚️", url_path="fusion"),
     st.Page("app_pages/evaluation.py", title="Evaluation", icon="📊", url_path="evaluation"),
+    st.Page("app_pages/cohort.py", title="Cohort", icon="👥", url_path="cohort"),
     st.Page("app_pages/catalogue.py", title="Catalogue", icon="📦", url_path="catalogue"),
 ]
 navigation = st.navigation(PAGES)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m recsys recommend|check|prepare`` on the same engine as the app, plus installed commands.
+"""Command line: ``python -m recsys recommend|check|prepare|cohort`` on the same engine as the app, plus installed commands.
 
 Other packages add subcommands through the ``recsys.commands`` entry-point group: each entry
 point is a function that takes the subparsers and adds its own (the benchmark adds ``bench``
@@ -148,6 +148,39 @@ def cmd_prepare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cohort(args: argparse.Namespace) -> int:
+    """Everyone's top-k for a cohort file (or a sample of the catalogue's users), the cohort view and the exports."""
+    import numpy as np
+
+    from recsys import cohort
+
+    if (args.file is None) == (args.sample is None):
+        print("error: give a cohort FILE or --sample N (one of them)", file=sys.stderr)
+        return 2
+    explorer = load_explorer(args)
+    if args.file is not None:
+        people = cohort.read_cohort(args.file, explorer)
+    else:
+        people = cohort.sample_cohort(explorer, args.sample, np.random.default_rng(args.seed))
+    run = cohort.run_cohort(explorer, people, k=args.k, progress=None if args.quiet else progress, torch_threads=args.threads)
+    view = cohort.cohort_view(explorer, run)
+    paths = cohort.export(run, view, args.out)
+    skipped = sum(p.skipped for p in run.problems)
+    print(f"{view.n_people:,} people ranked (top-{run.k}) in {run.seconds:.1f} s; {skipped:,} rows left out (see problems.csv)")
+    for problem in run.problems[:10]:
+        print(f"  line {problem.line}: {problem.message}")
+    popularity = view.popularity
+    print(
+        f"coverage {view.coverage:.3f} ({view.distinct_items:,} {explorer.dataset.nouns}) · Gini {view.gini:.3f} · "
+        f"popularity percentile of what is shown: median {popularity['p50']:.0f} (p10 {popularity['p10']:.0f}, p90 {popularity['p90']:.0f})"
+    )
+    for row in view.reach.head(5).itertuples():
+        print(f"  reaches {row.share:6.1%} of people: {row.title}")
+    print(f"{len(view.unread):,} people whose profile was read as nothing or with unsure titles · {len(view.clusters):,} clusters")
+    print("wrote " + ", ".join(str(p) for p in paths.values()))
+    return 0 if view.n_people else 2
+
+
 COMMANDS = "recsys.commands"
 #: Commands the benchmark package adds; named here only to say what is missing when it is not installed.
 BENCHMARK_COMMANDS = ("bench", "speed")
@@ -230,6 +263,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_check)
     prep = sub.add_parser("prepare", help="train or load the model and build map projections")
     prep.set_defaults(func=cmd_prepare)
+    group = sub.add_parser("cohort", help="top-k for every profile of a cohort CSV, the cohort view, CSV and Parquet exports")
+    group.add_argument("file", nargs="?", help="a CSV with a text column (optional: demographic columns, liked, person)")
+    group.add_argument("--out", required=True, help="folder for recommendations.csv/.parquet, summary.json, problems.csv")
+    group.add_argument("-k", "--k", type=int, default=20, dest="k")
+    group.add_argument("--sample", type=int, metavar="N", help="instead of a file: N of the catalogue's users, as new users")
+    group.add_argument("--seed", type=int, default=0, help="the sample's seed")
+    group.add_argument("--threads", type=int, default=1, help="torch threads for the run (default 1: fastest on a shared machine)")
+    group.add_argument("--quiet", action="store_true", help="no progress lines")
+    group.set_defaults(func=cmd_cohort)
     installed = installed_commands()
     for name in BENCHMARK_COMMANDS:
         installed.setdefault(name, _not_installed(name))

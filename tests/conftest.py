@@ -17,6 +17,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Several test processes share the machine's cores (make test): one torch thread each, or their threads wait on
+    # one another and a training takes many times longer. Servers the tests start inherit it.
+    os.environ["OMP_NUM_THREADS"] = "1"
+    import torch
+
+    torch.set_num_threads(1)
 os.environ["COLDSTART_CACHE"] = os.environ.get("COLDSTART_TEST_CACHE") or tempfile.mkdtemp(prefix="coldstart-test-cache-")
 # The tests choose their catalogues themselves; a server catalogue set for `make run` must not leak into them.
 os.environ.pop("COLDSTART_DATA", None)

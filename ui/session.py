@@ -61,6 +61,14 @@ KEPT_DIGEST = "keeping_digest"  # what was last written, so an unchanged session
 NEW_ITEM_LENGTH = "new_item_length"
 NEW_ITEM_GENRES_READ = "new_item_genres_read"
 
+# The Cohort page: its last run, kept while the person visits other pages, and its controls.
+COHORT_RESULT = "cohort_result"  # (catalogue fingerprint, source label, CohortRun, CohortView) of the last run
+COHORT_SOURCE = "cohort_source"  # where the people come from: an uploaded file or a sample of the catalogue's users
+COHORT_FILE = "cohort_file"  # the CSV uploader
+COHORT_SAMPLE = "cohort_sample"  # how many users the sample draws
+COHORT_WITH_TEXT = "cohort_with_text"  # whether sampled users bring their profile text
+COHORT_K = "cohort_k"  # list length
+
 # The persona form's fields (see ``key``), and the value each starts from; PRESET is the selector above the form.
 PRESET, TEXT, AGE, GENDER, OCCUPATION, LIKED, NAME = "preset", "profile_text", "age", "gender", "occupation", "liked", "persona_name"
 NOT_GIVEN = "—"
