@@ -211,6 +211,8 @@ def read_cohort(source: str | Path | bytes | io.IOBase, explorer: Explorer, limi
             continue
         record = {name: value.strip() for name, value in zip(names, values) if name in used}
         label = record.get(PERSON) or f"line {start}"
+        if any(p.person == label for p in people):  # two rows with one name are two people: each counts once
+            label = f"{label} (line {start})"
         if limit is not None and len(people) >= limit:
             problems.append(Problem(start, label, "", f"beyond the first {limit:,} people: this row and those after it were not read"))
             break

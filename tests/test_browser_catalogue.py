@@ -115,7 +115,7 @@ def test_an_upload_trains_with_progress_and_cancel_and_then_opens(default_server
     expect(page.get_by_text("looks good")).to_contain_text("61 tales", timeout=60_000)
     page.get_by_role("button", name="Train and open").click()
     page.get_by_role("button", name="Cancel training").wait_for(timeout=60_000)
-    assert page.locator("[data-testid='stProgress']").count() == 1
+    expect(page.locator("[data-testid='stProgress']")).to_have_count(1, timeout=30_000)  # redrawn every second
     page.screenshot(path=str(SHOTS / "catalogue_training.png"), full_page=True)
     page.get_by_role("button", name="Cancel training").click()
     expect(page.get_by_text("Training cancelled")).to_be_visible(timeout=120_000)

@@ -299,7 +299,8 @@ def shelf_zip(small_catalogue: Path, folder: Path) -> Path:
 
 
 def radio_choice(page) -> str:
-    return page.locator("[data-testid='stRadio'] label:has(input:checked)").inner_text().strip()
+    """The chosen source (the page's first radio; the text model's choice comes after it)."""
+    return page.locator("[data-testid='stRadio']").first.locator("label:has(input:checked)").inner_text().strip()
 
 
 @pytest.mark.slow

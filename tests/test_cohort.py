@@ -202,3 +202,12 @@ def test_the_cohort_page_runs_an_upload_and_a_sample(explorer):
     at.run()
     assert not at.exception, at.exception
     assert {m.label: m.value for m in at.metric}["People ranked"] == "30"
+
+
+def test_two_rows_with_one_name_are_two_people(small_explorer, tmp_path):
+    path = tmp_path / "same_name.csv"
+    path.write_text("person,text\nAlice,horror films\nAlice,comedies please\nBob,sci-fi\n", encoding="utf-8")
+    people = cohort.read_cohort(path, small_explorer)
+    view = cohort.cohort_view(small_explorer, cohort.run_cohort(small_explorer, people, k=5))
+    assert view.n_people == 3
+    assert (view.reach["share"] <= 1.0).all()

@@ -32,6 +32,17 @@ def reader() -> ProfileReader:
         ("恐怖分子题材的动作片", {"Action"}, set()),  # 恐怖 inside 恐怖分子 is no genre word
         ("我喜欢sci-fi，但不要horror", {"Sci-Fi"}, {"Horror"}),  # English genre words take the clause's side
         ("我胆子小", set(), {"Horror"}),
+        ("我从来不看恐怖片", set(), {"Horror"}),  # 从来不 is one segmented word
+        ("我不是很喜欢爱情片", set(), {"Romance"}),  # a cue two characters before the liking word governs it
+        ("只要不是恐怖片都行", set(), {"Horror"}),
+        ("我喜欢没有恐怖元素的喜剧", {"Comedy"}, {"Horror"}),  # the cue belongs to the phrase before 的
+        ("我唯独喜欢喜剧", {"Comedy"}, set()),  # 唯独 + liking is "only", not "not"
+        ("除了恐怖片，其他的我也都喜欢", set(), {"Horror"}),  # 也都: everything else, so the exception stands
+        ("除了喜剧，其他都不喜欢", {"Comedy"}, set()),  # nothing else: the exception is the one wish
+        ("喜剧片，不要太长的", {"Comedy"}, set()),  # a cue with words of its own is about those words
+        ("我老婆不喜欢恐怖片，我喜欢喜剧", {"Comedy"}, set()),  # someone else's dislike is theirs
+        ("我和我老公都喜欢恐怖片", {"Horror"}, set()),  # together with the writer: the writer's too
+        ("我喜欢comedy but not romance", {"Comedy"}, {"Romance"}),  # English words keep their own negation
     ],
 )
 def test_genres_wanted_and_ruled_out(reader, text, wants, rules_out):
@@ -52,6 +63,7 @@ def test_genres_wanted_and_ruled_out(reader, text, wants, rules_out):
         ("从1970年到1975年的电影", (1970, 1975)),
         ("不要黑白片", (1961, 1998)),  # a negated open window is its complement
         ("fifties的老电影", (1950, 1959)),
+        ("00年代的电影", (2000, 2009)),  # two-digit decades below 20 are this century's
     ],
 )
 def test_eras(reader, text, window):
@@ -68,10 +80,24 @@ def test_eras(reader, text, window):
         ("我是中学老师", {"occupation": "educator"}),
         ("我是一个retired teacher", {"occupation": "retired"}),
         ("我儿子是学生，今年8岁", {}),  # someone else's age and job
+        ("我喜欢诺兰导演的电影", {}),  # a job word that is not the writer's
+        ("我不是学生", {}),
+        ("今年十月我看了很多电影", {}),  # a month, not an age
+        ("我12岁的时候看过星球大战，现在40了", {"age": 40}),  # an age in the past, then the present one
+        ("25岁男生 在广告公司做市场 喜欢喜剧", {"age": 25, "gender": "M", "occupation": "marketing"}),
     ],
 )
 def test_self_description(reader, text, demographics):
     assert reader.read(text).demographics == demographics
+
+
+@pytest.mark.parametrize("text", ["我是1985年的", "1995年前后的电影"])
+def test_a_birth_year_or_an_approximate_year_is_no_era(reader, text):
+    assert reader.read(text).era is None
+
+
+def test_only_the_ruled_out_part_of_a_clause_is_hidden_from_the_model(reader):
+    assert reader.read("我喜欢喜剧不喜欢恐怖片").kept_text == "我喜欢喜剧"
 
 
 def test_titles_in_latin_letters_are_found_and_negated_ones_dropped(reader):

@@ -129,7 +129,8 @@ def set_catalogue(chosen) -> None:
         st.session_state.pop(CATALOGUE, None)
     else:
         st.session_state[CATALOGUE] = chosen
-    for name in (PERSONAS, NEW_ITEMS, ACTIVE, SHOWN, SHOWN_LISTS, SAVED_PICK, SAVE_PENDING, BIAS_SCALE, SWITCH_OFFER):
+    # A cohort run was ranked by the other engine (another catalogue, or the same files on another text model).
+    for name in (PERSONAS, NEW_ITEMS, ACTIVE, SHOWN, SHOWN_LISTS, SAVED_PICK, SAVE_PENDING, BIAS_SCALE, SWITCH_OFFER, COHORT_RESULT):
         st.session_state.pop(name, None)
     clear_form()
 

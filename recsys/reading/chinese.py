@@ -53,12 +53,17 @@ _DECADE = re.compile(
 )
 _YEAR = r"(1[89][0-9]{2}|20[0-9]{2})"
 _RANGE = re.compile(rf"(?:从)?{_YEAR}\s*年?\s*(?:到|至|-|—|~)\s*{_YEAR}\s*年?")
-_OPEN = re.compile(rf"{_YEAR}\s*年?\s*(以前|之前|以后|之后|以来|前|后)")
-_ONE_YEAR = re.compile(rf"{_YEAR}\s*年(?:的|拍的|上映的|出的)")
+_OPEN = re.compile(rf"{_YEAR}\s*年?\s*(以前|之前|以后|之后|以来|前(?!后)|后)")
+_ONE_YEAR = re.compile(rf"(?<!我是)(?<!出生于)(?<!生于){_YEAR}\s*年(?:拍的|上映的|出的|的电影|的片|的作品)")
+#: Cues that mean "only" rather than "not" before a liking word (我唯独喜欢喜剧).
+_ONLY = frozenset({"唯独"})
+#: After 除了 X: words for "everything else", and for "nothing else" (除了喜剧，其他都不喜欢).
+_ALL_OTHERS = ("其他", "其它", "别的", "什么", "都", "全")
+_NOTHING_ELSE = ("都不", "都没", "全不", "一概不", "都不喜欢", "都不看")
 _BOOK_TITLE = re.compile(r"《([^》]{1,80})》")
 _NOUNS = sorted(_DATA["nouns"]["after_genre"], key=len, reverse=True)
 _AGE = re.compile(
-    rf"(?:今年|年龄|年纪|已经)\s*(?:已经|刚|刚满|满)?\s*([0-9]{{1,3}}|[{_ZH_NUMBER}]{{1,4}})(?![0-9年代])|([0-9]{{1,3}}|[{_ZH_NUMBER}]{{1,4}})\s*多?\s*(?:岁|周岁)"
+    rf"(?:今年|年龄|年纪|已经|现在)\s*(?:已经|刚|刚满|满)?\s*([0-9]{{1,3}}|[{_ZH_NUMBER}]{{1,4}})(?![0-9年代月号日])|([0-9]{{1,3}}|[{_ZH_NUMBER}]{{1,4}})\s*多?\s*(?:岁|周岁)(?!的时候|那年|时)"
 )
 
 
@@ -170,7 +175,10 @@ class ChineseReader:
         about_other = False
         for n, clause in enumerate(clauses):
             negative_clause = False
+            about_other = self._about_other(clause, about_other)
             for m in clause.mentions:
+                if about_other and m.kind in ("genre", "rules_out"):
+                    continue  # 我老公喜欢恐怖片: someone else's taste
                 if m.kind == "rules_out":
                     rules[m.value] = None
                     negative_clause = True
@@ -193,8 +201,7 @@ class ChineseReader:
                 elif title.item_id not in {t.item_id for t in titles} or title.item_id is None:
                     titles.append(title)
             if negative_clause:
-                dropped.append((clause.start, clause.start + len(clause.text)))
-            about_other = self._about_other(clause, about_other)
+                dropped.append((clause.start + _kept_head(clause), clause.start + len(clause.text)))
             if not about_other:
                 self._demographics(clause, demographics)
             for query in _BOOK_TITLE.findall(clause.text):
@@ -263,11 +270,10 @@ class ChineseReader:
                 n += 1
         for m in _LATIN_RUN.finditer(text):
             read = self.english(m.group())
-            labels = tuple(dict.fromkeys((*read.wants, *read.rules_out)))
-            if labels:
-                clause.mentions.append(
-                    _Mention(m.start(), m.end(), "genre", labels, negated_by_english=bool(read.rules_out) and not read.wants)
-                )
+            if read.wants:  # 我喜欢comedy: the clause decides
+                clause.mentions.append(_Mention(m.start(), m.end(), "genre", read.wants))
+            if read.rules_out:  # 我喜欢comedy but not romance: the English words ruled it out themselves
+                clause.mentions.append(_Mention(m.start(), m.end(), "genre", read.rules_out, negated_by_english=True))
             named = self.english("I loved " + m.group()) if any(ch.isupper() for ch in m.group()) else read
             clause.titles.extend(t for t in named.titles if t.item_id is not None)
             if read.era is not None:
@@ -290,27 +296,32 @@ class ChineseReader:
 
     def _negated(self, clauses: list[_Clause], n: int, target: _Mention) -> bool:
         """Is ``target`` (in clause ``n``) on the ruled-out side?"""
-        mentions = clauses[n].mentions
+        clause = clauses[n]
+        mentions = clause.mentions
         before = [m for m in mentions if m.start < target.start and m.kind in ("cue", "like")]
         after = [m for m in mentions if m.start > target.start and m.kind in ("cue", "like")]
         if not before and n + 1 < len(clauses) and _only_cue(clauses[n + 1]):
             return True  # 惊悚片看得我心慌，真受不了: a clause that is nothing but a cue rules out the one before
         deciding = before[-1] if before else (after[0] if after else None)
-        if (
-            deciding is not None
-            and deciding.kind == "like"
-            and len(before) > 1
-            and before[-2].kind == "cue"
-            and before[-2].end == deciding.start
-        ):
-            deciding = before[-2]  # 别给我推荐西部片: the cue governs the verb after it
+        if deciding is not None and deciding.kind == "like" and len(before) > 1 and before[-2].kind == "cue":
+            gap = clause.text[before[-2].end : deciding.start]
+            if len(gap) <= 2 and before[-2].value not in _ONLY:
+                deciding = before[-2]  # 别给我推荐西部片, 不是很喜欢爱情片: the cue governs the verb after it
         if deciding is None or deciding.kind == "like":
             return False
+        if deciding.start < target.start and _modifies_another(clause, deciding, target):
+            return False  # 没有恐怖元素的喜剧: the cue belongs to the phrase before 的, not to the comedy
         if deciding.value == "除了":
-            # 除了 X 以外，还喜欢 Y: X is one more wish.
-            rest = [m for c in clauses[n:] for m in c.mentions if c is not clauses[n] or m.start > deciding.start]
-            return not any(m.kind == "besides" for m in rest[:6])
+            return not self._besides(clauses, n, deciding)
         return True
+
+    def _besides(self, clauses: list[_Clause], n: int, cue: _Mention) -> bool:
+        """After 除了 X: is X one more wish (除了喜剧，我也喜欢科幻) rather than the exception (除了恐怖片，其他都行)?"""
+        rest = clauses[n].text[cue.end :] + "".join(c.text for c in clauses[n + 1 : n + 2])
+        if any(word in rest for word in _ALL_OTHERS):
+            # 除了喜剧，其他都不喜欢: everything else is ruled out, so X is the one wish.
+            return any(word in rest for word in _NOTHING_ELSE)
+        return any(word in rest for word in _DATA["negation"]["besides"])
 
     # --- eras ---------------------------------------------------------------------------
 
@@ -398,8 +409,14 @@ class ChineseReader:
         """Is the clause about someone else (我儿子是学生，今年8岁)? A relative before any 我, or no 我 after such a clause."""
         words = [w for w, _, _ in segment(clause.text)]
         first_self = words.index("我") if "我" in words else None
-        relative = next((k for k, w in enumerate(words) if w in self._relatives), None)
-        if relative is not None and (first_self is None or relative < first_self or words[relative - 1 : relative] == ["我"]):
+        # A relative after 陪/和/跟/带/给 is company, not the subject (陪孩子看动画片).
+        relative = next((k for k, w in enumerate(words) if w in self._relatives and words[k - 1 : k] not in _WITH), None)
+        together = relative is not None and first_self is not None and any(w in ("和", "跟", "与") for w in words[first_self:relative])
+        if (
+            relative is not None
+            and not together
+            and (first_self is None or relative < first_self or words[relative - 1 : relative] == ["我"])
+        ):
             return True
         return before and first_self is None
 
@@ -422,7 +439,7 @@ class ChineseReader:
                 gender = self._gender.get(joined) or (self._gender.get(joined[:1]) if job else None)
                 if gender and "gender" not in out:
                     out["gender"] = gender
-                if job:
+                if job and _states_self(clause, words[n][1], joined):
                     jobs.append(job)
                 if job or gender:
                     n += length
@@ -430,7 +447,7 @@ class ChineseReader:
             else:
                 n += 1
         for m in _LATIN_RUN.finditer(clause.text):
-            if m.start() > relative_at:
+            if m.start() > relative_at or not _states_self(clause, m.start()):
                 continue
             folded = [w.lower().strip("'’-") for w in m.group().split()]
             for k in range(len(folded)):
@@ -457,10 +474,43 @@ class ChineseReader:
         return None
 
 
+_WITH = tuple([w] for w in ("陪", "和", "跟", "带", "给", "为", "同", "与"))
+#: Words that say the writer is describing themselves (我是, 作为, 做) before a job word.
+_SELF_CUES = ("我是", "我在", "作为", "身为", "当过", "当", "做", "干", "退休", "职业", "工作")
+
+
+def _states_self(clause: _Clause, at: int, word: str = "") -> bool:
+    """Is a job word at ``at`` about the writer: after 我是/作为/做…, or in a fragment with no liking or cue word
+    (三十岁，男，做销售的)? Not after 不是 (我不是学生), and not in 我喜欢诺兰导演的电影."""
+    before = clause.text[:at]
+    if "不是" in before[-4:]:
+        return False
+    if any(cue in before + word for cue in _SELF_CUES):
+        return True
+    return not any(m.kind in ("like", "cue") for m in clause.mentions)
+
+
+def _kept_head(clause: _Clause) -> int:
+    """Where a negated clause starts to rule things out: at its first cue when a wish comes before it
+    (我喜欢喜剧不喜欢恐怖片 keeps 我喜欢喜剧), else at its start (the whole clause goes)."""
+    cues = [m for m in clause.mentions if m.kind == "cue"]
+    if cues and any(m.kind == "genre" and m.end <= cues[0].start for m in clause.mentions):
+        return cues[0].start
+    return 0
+
+
 def _only_cue(clause: _Clause) -> bool:
-    """A clause with a negation cue and no genre, liking word or era of its own."""
+    """A clause that is a negation cue and little else (真受不了), with no genre, liking word or era of its own."""
     kinds = {m.kind for m in clause.mentions}
-    return "cue" in kinds and not kinds & {"genre", "like"} and not clause.eras
+    cues = sum(m.end - m.start for m in clause.mentions if m.kind == "cue")
+    rest = len(re.sub(r"[\s了啊呀吧呢的]", "", clause.text)) - cues
+    return "cue" in kinds and not kinds & {"genre", "like"} and not clause.eras and rest <= 1
+
+
+def _modifies_another(clause: _Clause, cue: _Mention, target: _Mention) -> bool:
+    """Does ``cue`` end inside a phrase closed by 的 before ``target`` (没有恐怖元素的喜剧, 不太血腥的动作片)?"""
+    between = clause.text[cue.end : target.start]
+    return "的" in between and any(m.kind == "genre" and cue.end <= m.start < target.start for m in clause.mentions)
 
 
 def _find_words(words: list[tuple[str, int, int]], target: str) -> list[int]:
@@ -503,7 +553,7 @@ def _decade_starts(listed: str, last_year: int) -> list[int]:
     for item in re.findall(_DECADE_ITEM, listed):
         if item[0].isdigit():
             value = int(item)
-            out.append(value if value >= 1000 else (1900 + value if 1900 + value <= last_year else 2000 + value))
+            out.append(value if value >= 1000 else (2000 + value if value < 20 else 1900 + value))  # 00年代, 10年代: this century
         else:
             digits = [_ZH_DIGITS[ch] for ch in item if ch in _ZH_DIGITS]
             out.extend(1900 + 10 * d for d in digits if d >= 1)
