@@ -34,8 +34,9 @@ run: prepare
 	@echo "Cold-start explorer: http://localhost:$(PORT) (this machine only; docs/deployment.md: Sharing it with a team)"
 	MALLOC_ARENA_MAX=2 OMP_NUM_THREADS=1 $(BIN)/python frontdoor.py --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
 
+# Chromium, an emoji font and a Chinese font (profiles typed in Chinese), each installed with apt when missing.
 browser:
-	@(command -v chromium >/dev/null 2>&1 && fc-list | grep -qi "color emoji") || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null)
+	@(command -v chromium >/dev/null 2>&1 && fc-list | grep -qi "color emoji" && fc-list :lang=zh | grep -q .) || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-color-emoji fonts-wqy-microhei >/dev/null)
 
 # The persona-store tests start their own throw-away PostgreSQL server from Debian's package.
 postgres:
