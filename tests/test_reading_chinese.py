@@ -149,3 +149,10 @@ def test_any_chinese_text_reads_into_a_consistent_reading(reader, text):
     assert age is None or 5 <= age <= 110
     assert reading.demographics.get("occupation") in (None, *reader.occupations)
     assert len(reading.kept_text) <= len(text)
+
+
+def test_interests_of_a_chinese_profile_are_its_words_not_its_clauses(small_explorer):
+    keywords = list(small_explorer.interest_keywords("我喜欢悬疑片，最好是九十年代的科幻片")["keyword"])
+    assert keywords and all(len(k) <= 8 for k in keywords), keywords
+    assert {"悬疑片", "科幻片", "九十年代"} & set(keywords), keywords
+    assert not {"我", "喜欢", "的"} & set(keywords)

@@ -132,6 +132,75 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+#: Chinese function words and the words every profile has (like, watch, film), never an interest on their own.
+_ZH_STOPWORDS = frozenset(
+    [
+        "我",
+        "你",
+        "他",
+        "她",
+        "的",
+        "了",
+        "是",
+        "在",
+        "和",
+        "也",
+        "都",
+        "很",
+        "最",
+        "但",
+        "但是",
+        "就",
+        "还",
+        "又",
+        "要",
+        "想",
+        "看",
+        "喜欢",
+        "爱看",
+        "电影",
+        "片子",
+        "一些",
+        "一点",
+        "有点",
+        "什么",
+        "这种",
+        "那种",
+        "这些",
+        "那些",
+        "最好",
+        "比较",
+        "特别",
+        "非常",
+        "平时",
+        "推荐",
+        "给我",
+        "我们",
+        "还是",
+        "或者",
+        "而且",
+        "因为",
+        "所以",
+        "可以",
+        "不要",
+        "不",
+    ]
+)
+
+
+def _content_word(word: str) -> bool:
+    if has_chinese(word):
+        return len(word) >= 2 and word not in _ZH_STOPWORDS
+    return word not in STOPWORDS and len(word) > 2
+
+
+def _inside(phrase: str, other: str) -> bool:
+    """Are the words of ``phrase`` all inside ``other`` (Chinese: its characters, as a substring)?"""
+    if has_chinese(phrase):
+        return phrase in other
+    return set(phrase.lower().split()) <= set(other.lower().split())
+
+
 def interest_keywords(engine: Engine, text: str, k: int = 6) -> pd.DataFrame:
     """The phrases of ``text`` closest in meaning to the whole profile (KeyBERT-style).
 
@@ -139,15 +208,18 @@ def interest_keywords(engine: Engine, text: str, k: int = 6) -> pd.DataFrame:
     by the same language model and ranked by cosine similarity to the profile's embedding.
     """
     candidates: list[str] = []
+    chinese = has_chinese(text)
     # Two-word phrases never cross punctuation ("space operas: epic" is not a phrase).
-    for clause in re.split(r"[.,;:!?()\[\]\n]+", text)[: MAX_WORDS * 2]:
-        tokens = words(clause)
+    for clause in re.split(r"[.,;:!?()\[\]\n。，；：！？、]+", text)[: MAX_WORDS * 2]:
+        # Chinese has no spaces: its words come from the segmenter, and a two-word phrase is written without one.
+        tokens = [w for w, _, _ in segmented_words(clause)] if chinese else words(clause)
         lowered = [w.lower() for w in tokens]
         for i, word in enumerate(lowered):
-            if word not in STOPWORDS and len(word) > 2:
+            if _content_word(word):
                 candidates.append(tokens[i])
-                if i + 1 < len(lowered) and lowered[i + 1] not in STOPWORDS and len(lowered[i + 1]) > 2:
-                    candidates.append(f"{tokens[i]} {tokens[i + 1]}")
+                if i + 1 < len(lowered) and _content_word(lowered[i + 1]):
+                    joiner = "" if has_chinese(tokens[i]) and has_chinese(tokens[i + 1]) else " "
+                    candidates.append(f"{tokens[i]}{joiner}{tokens[i + 1]}")
     candidates = list(dict.fromkeys(candidates))[: MAX_WORDS * 2]
     if not candidates:
         return pd.DataFrame({"keyword": [], "relevance": []})
@@ -157,7 +229,7 @@ def interest_keywords(engine: Engine, text: str, k: int = 6) -> pd.DataFrame:
     chosen: list[int] = []
     for i in order:
         # Skip a phrase whose words are all inside one already chosen (keeps the list varied).
-        if any(set(candidates[i].lower().split()) <= set(candidates[j].lower().split()) for j in chosen):
+        if any(_inside(candidates[i], candidates[j]) for j in chosen):
             continue
         chosen.append(int(i))
         if len(chosen) == k:
