@@ -75,7 +75,8 @@ if ready.steps and ready.ready_seconds is not None:
 
 st.page_link("app_pages/catalogue.py", label="Explore your own catalogue (books, products, articles…): open it on *Catalogue*", icon="📦")
 
-with st.expander("Is the shared engine untouched?"):
+# A key keeps it open across the rerun its button causes, even when the first run drew a loading bar above it.
+with st.expander("Is the shared engine untouched?", key="engine_check_open"):
     st.markdown(
         "Every session on this server reads one engine (model, text encoder, catalogue arrays); a session's personas, "
         "feedback and new items are its own values. **Check** digests the shared parts now and compares them with the "
