@@ -193,6 +193,26 @@ if pull:
 else:
     st.caption("Not in this run; `make bench` measures it.")
 
+st.subheader("Popularity axis: the control that reaches ⟨e_u, e_i⟩, measured")
+axis = results.get("popularity_axis", {})
+if axis:
+    frame = pd.DataFrame(
+        [{"N": int(n), "scale": float(setting), **summary} for n, settings in axis.items() for setting, summary in settings.items()]
+    )
+    shown_n = [n for n in (0, 5) if n in set(frame["N"])] or sorted(set(frame["N"]))[:2]
+    st.plotly_chart(
+        charts.pull_tradeoff(frame[frame["N"].isin(shown_n)], "axis removed", "Popularity axis removed: recall@20 against novelty"),
+        width="stretch",
+    )
+    shown = frame[["N", "scale", "recall@20", "ndcg@20", "novelty", "avg_popularity", "coverage"]].rename(columns={"scale": "axis removed"})
+    st.dataframe(shown.sort_values(["N", "axis removed"]).round(3), hide_index=True, width="stretch")
+    st.caption(
+        "The New user page's second control removes this share of ⟨e_u, e_i⟩ along the items' popularity axis (the direction "
+        "of the item vectors that best predicts log popularity), as its own term of the score (0 = the model as trained)."
+    )
+else:
+    st.caption("Not in this run; `make bench` measures it.")
+
 st.subheader("Is p(like) a probability? Calibration on held-out users")
 calibration = results.get("calibration", {})
 if calibration.get("splits"):

@@ -96,6 +96,14 @@ with left:
         "1 = the model as trained; 0 ranks by the person's fit ⟨e_u, e_i⟩ alone. The scaled b_i is the term shown everywhere, "
         "so the score still adds up exactly. Score anatomy uses the same setting.",
     )  # fmt: skip
+    st.session_state.setdefault(session.AXIS_STRENGTH_WIDGET, session.axis_strength())
+    st.slider(
+        "Popularity axis: share of ⟨e_u, e_i⟩ along it removed", 0.0, 1.0, step=0.05, key=session.AXIS_STRENGTH_WIDGET,
+        on_change=session.keep_axis_strength,
+        help=f"Most of a list's popularity comes through ⟨e_u, e_i⟩, not b_i: the {NOUNS}' vectors have one direction that "
+        "predicts how popular they are. This removes that share of the dot product along it, shown as its own term "
+        "(popularity axis removed), so the score still adds up exactly. 0 = the model as trained. Score anatomy uses the same setting.",
+    )  # fmt: skip
 
 
 def rank_change(item_id, rank: int, previous: dict) -> str:
@@ -278,7 +286,7 @@ def probability_wording() -> str:
     return f"calibrated probability σ({explorer.calibration.a:.2f}·r̂ + ({explorer.calibration.c:.2f})) (see Evaluation)"
 
 
-def pull_section(user, recs: pd.DataFrame, scale: float) -> None:
+def pull_section(user, recs: pd.DataFrame, scale: float, axis: float = 0.0) -> None:
     """How popular this list is next to the catalogue and the plain popularity list, and how much of it is b_i."""
     pull = explorer.popularity_pull(recs)
     st.markdown(f"**Popularity pull** — mean popularity percentile of the {NOUNS} (50 = the median {NOUN})")
@@ -289,16 +297,21 @@ def pull_section(user, recs: pd.DataFrame, scale: float) -> None:
     cols[2].metric("b_i's share", f"{pull.bias_share:.0%}",
                    help=f"μ and b_u are the same for every {NOUN}, so the order is decided by b_i + ⟨e_u, e_i⟩; this is |b_i| ÷ "
                    "(|b_i| + |⟨e_u, e_i⟩|), averaged over the list. Popularity can also come through ⟨e_u, e_i⟩ itself.")  # fmt: skip
-    st.plotly_chart(charts.popularity_pull(pull, scale, EVENTS), width="stretch")
-    without = pull if scale == 0.0 else explorer.popularity_pull(explorer.recommend(user, k=len(recs), item_bias_scale=0.0))
+    st.plotly_chart(charts.popularity_pull(pull, scale, EVENTS, axis), width="stretch")
+    without = (
+        pull if scale == 0.0 else explorer.popularity_pull(explorer.recommend(user, k=len(recs), item_bias_scale=0.0, axis_strength=axis))
+    )
     if without.list_percentile > pull.list_percentile - 5:
         where = (f"With b_i removed entirely this list would still sit at percentile {without.list_percentile:.0f}: its popularity comes "
                  f"through ⟨e_u, e_i⟩ — the fused vectors of popular {NOUNS} point where most people's do — not through the bias.")  # fmt: skip
     else:
         where = f"With b_i removed entirely this list would sit at percentile {without.list_percentile:.0f}."
+    correlation = explorer.popularity_axis[1]
     st.caption(
         f"Each dot is a {NOUN} at its popularity percentile (median catalogue {NOUN}: {pull.catalogue_median:.0f} {EVENTS}). {where} "
-        "The control on the left re-ranks with less of the bias."
+        f"The {NOUNS}' coordinate along the popularity axis correlates {correlation:.2f} with their log number of {EVENTS}: "
+        f"the second control on the left removes that share of ⟨e_u, e_i⟩ along it"
+        + (f" (now {axis:g}: its term is in every score shown)." if axis else ".")
     )
 
 
@@ -324,14 +337,17 @@ def empty_state() -> None:
 
 
 def top_score_terms(recs: pd.DataFrame, scale: float) -> None:
-    """The #1 item's score as the formula, term by term, rounded to add up."""
+    """The #1 item's score as the formula, term by term, rounded to add up (with the popularity-axis term when it is on)."""
     with st.container():
         top = recs.iloc[0]
-        mu, b_u, b_i, dot = charts.rounded([top["mu"], top["b_u"], top["b_i"], top["dot"]], 2)
+        on = abs(float(top[C.POP])) > 0.0
+        mu, b_u, b_i, dot, pop = charts.rounded([top["mu"], top["b_u"], top["b_i"], top["dot"], top[C.POP]], 2)
         st.markdown(f"**Score terms of the #1 item, {literal.md(top['title'])}**")
+        axis = rf" + \underbrace{{({pop:.2f})}}_{{\text{{pop. axis}}}}" if on else ""
         st.latex(
             rf"\hat r = \underbrace{{{mu:.2f}}}_{{\mu}} + \underbrace{{({b_u:.2f})}}_{{b_u}} + "
-            rf"\underbrace{{({b_i:.2f})}}_{{{bias_label(scale)}}} + \underbrace{{({dot:.2f})}}_{{\langle e_u, e_i\rangle}} = {mu + b_u + b_i + dot:.2f}"
+            rf"\underbrace{{({b_i:.2f})}}_{{{bias_label(scale)}}} + \underbrace{{({dot:.2f})}}_{{\langle e_u, e_i\rangle}}{axis} = "
+            rf"{mu + b_u + b_i + dot + (pop if on else 0.0):.2f}"
         )
         st.caption(
             f"p = {top['p_like']:.2f}: the {probability_wording()} that this person {LIKES.format(literal.md(top['title']))}. "
@@ -436,7 +452,13 @@ def words_section(name: str, user, recs: pd.DataFrame, scale: float) -> None:
             if method != whole:
                 influence = explorer.word_influence(user, choice)
                 st.markdown(highlighted(influence, user.text), unsafe_allow_html=True)
-                st.caption("Blue words raise this item's score, red words lower it (hover a word for the change in r̂ when it is left out).")
+                st.caption(
+                    "Blue words raise this item's score, red words lower it (hover a word for the change in r̂ when it is left out)."
+                    + (" Computed on the model's score, without the popularity-axis term." if session.axis_strength() else "")
+                )
+            elif session.axis_strength() > 0.0:
+                # The popularity-axis term moves with every word too; the split that adds up is of the model as trained.
+                st.info("This split adds up to the model's own score. Set the popularity-axis control to 0 to use it.")
             else:
                 with st.spinner("Running the language model token by token…" if graph else "Embedding the profile without each word…"):
                     attribution = explorer.score_attribution(user, choice, item_bias_scale=scale)
@@ -462,11 +484,11 @@ def results(k: int) -> None:
     reading_section(name, user)
     for warning in user.warnings:
         st.warning(literal.md(warning))
-    scale = session.bias_scale()
+    scale, axis = session.bias_scale(), session.axis_strength()
     # Ranked once at the longest list the slider offers: what k shows, and what the next change is compared with.
-    longest = explorer.recommend(user, k=50, item_bias_scale=scale)
+    longest = explorer.recommend(user, k=50, item_bias_scale=scale, axis_strength=axis)
     recs = longest.head(k)
-    shown = session.compare_with_last(name, entry, scale, dict(zip(longest[C.ITEM], longest["rank"])))
+    shown = session.compare_with_last(name, entry, scale, dict(zip(longest[C.ITEM], longest["rank"])), axis)
     # Keywords of what the model embeds: the text without the clauses that rule things out.
     embedded = (user.reading.kept_text if user.reading is not None else "") or user.text
     keywords = explorer.interest_keywords(embedded) if user.text else pd.DataFrame({"keyword": []})
@@ -475,7 +497,7 @@ def results(k: int) -> None:
         st.markdown("**Interests the text expresses:** " + " ".join(f"`{w.replace('`', '')}`" for w in keywords["keyword"]))
     st.plotly_chart(charts.weights_bar(user.weights, "Fusion weights α of this user"), width="stretch")
     top_score_terms(recs, scale)
-    pull_section(user, recs, scale)
+    pull_section(user, recs, scale, axis)
 
     online_update_section(entry)
 
@@ -498,7 +520,8 @@ if len(names) < 2:
 else:
     chosen = st.multiselect("Compare", names, default=names[-3:], max_selections=3)
     if len(chosen) >= 2:
-        lists = {n: explorer.recommend(session.personas()[n].state, k=10, item_bias_scale=session.bias_scale()) for n in chosen}
+        lists = {n: explorer.recommend(session.personas()[n].state, k=10, item_bias_scale=session.bias_scale(),
+                                       axis_strength=session.axis_strength()) for n in chosen}  # fmt: skip
         sets = {n: set(r[C.ITEM]) for n, r in lists.items()}
         cols = st.columns(len(chosen))
         for col, n in zip(cols, chosen):

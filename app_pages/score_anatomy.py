@@ -57,8 +57,8 @@ if source == EXISTING:
 else:
     label = source.removeprefix("persona: ")
     user = session.personas()[label].state
-scale = session.bias_scale()
-recs = explorer.recommend(user, k=20, item_bias_scale=scale)
+scale, axis = session.bias_scale(), session.axis_strength()
+recs = explorer.recommend(user, k=20, item_bias_scale=scale, axis_strength=axis)
 options = list(dict.fromkeys([*recs[C.ITEM].tolist(), *explorer.listed_titles()]))
 item_id = cols[1].selectbox(
     f"{explorer.dataset.noun.capitalize()} (this user's top-20 first)", options, format_func=lambda i: TITLES.get(i, str(i))
@@ -66,19 +66,20 @@ item_id = cols[1].selectbox(
 if item_id is None:
     st.stop()
 
-anatomy = explorer.explain(user, item_id, item_bias_scale=scale)
+anatomy = explorer.explain(user, item_id, item_bias_scale=scale, axis_strength=axis)
 st.markdown(f"**{literal.md(label)}** × **{literal.md(TITLES[item_id])}**")
 # One rounding for the whole page, top down: the four terms to the rounded score, the user terms of ⟨e_u, e_i⟩ to
 # the ⟨e_u, e_i⟩ shown, each row of the modality matrix to its term. The formula and every figure below draw these
 # numbers, so a term reads the same everywhere and every list of parts adds up to the total shown for it.
-mu, b_u, b_i, dot = charts.rounded([anatomy.mu, anatomy.b_u, anatomy.b_i, anatomy.dot], DECIMALS)
+mu, b_u, b_i, dot, pop = charts.rounded([anatomy.mu, anatomy.b_u, anatomy.b_i, anatomy.dot, anatomy.pop], DECIMALS)
 dot_terms = dict(zip(anatomy.dot_by_user_term, charts.rounded(list(anatomy.dot_by_user_term.values()), DECIMALS, dot)))
 cross = charts.rounded_table(anatomy.cross, [dot_terms.get(m, 0.0) for m in anatomy.cross.index], DECIMALS)
-score = round(mu + b_u + b_i + dot, DECIMALS) + 0.0
+score = round(mu + b_u + b_i + dot + (pop if axis else 0.0), DECIMALS) + 0.0
 bias_term = "b_i" if scale == 1.0 else rf"{scale:g}\,b_i"
+axis_term = rf" + \underbrace{{({pop:.3f})}}_{{\text{{pop. axis}}}}" if axis else ""
 st.latex(
     rf"\hat r = \underbrace{{{mu:.3f}}}_{{\mu}} + \underbrace{{({b_u:.3f})}}_{{b_u}} + \underbrace{{({b_i:.3f})}}_{{{bias_term}}} + "
-    rf"\underbrace{{({dot:.3f})}}_{{\langle e_u,e_i\rangle}} = {score:.3f}, \qquad p = {anatomy.p_like:.3f}"
+    rf"\underbrace{{({dot:.3f})}}_{{\langle e_u,e_i\rangle}}{axis_term} = {score:.3f}, \qquad p = {anatomy.p_like:.3f}"
 )
 calibration = explorer.calibration
 st.caption(
@@ -87,11 +88,13 @@ st.caption(
     + ("p = σ(r̂), the model's like-probability as trained." if calibration.identity
        else f"p = σ({calibration.a:.3f}·r̂ + ({calibration.c:.3f})): the like-probability calibrated on held-out users (see Evaluation).")
     + (f" The item bias is scaled by {scale:g} (the popularity-pull control on the New user page)." if scale != 1.0 else "")
+    + (f" The popularity-axis term removes {axis:g} of ⟨e_u, e_i⟩ along the items' popularity direction (the New user page's "
+       "second control): −λ·⟨e_u, a⟩⟨e_i, a⟩." if axis else "")
 )  # fmt: skip
 
 # The user terms drawn: those with a cell that is not 0 as shown. The others' rows (and their terms) are 0 as shown.
 drawn = [m for m in cross.index if (cross.loc[m] != 0).any()]
-terms = {"mu": mu, "b_u": b_u, "b_i": b_i} | {f"dot_{m}": dot_terms[m] for m in drawn}
+terms = {"mu": mu, "b_u": b_u, "b_i": b_i} | {f"dot_{m}": dot_terms[m] for m in drawn} | ({"pop": pop} if axis else {})
 st.plotly_chart(charts.waterfall(terms, "From μ to r̂, term by term", DECIMALS), width="stretch")
 
 cols = st.columns(2)

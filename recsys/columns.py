@@ -19,6 +19,7 @@ B_USER = "b_u"
 B_ITEM = "b_i"
 DOT = "dot"
 DOT_PREFIX = "dot_"
+POP = "pop"  # the popularity-axis term a ranking may add (0 unless asked for)
 
 #: On a 1–5 scale, ratings of this many stars or more are implicit positives; the rule itself
 #: (scaled to the dataset's own rating scale) is :meth:`recsys.data.Dataset.positives`.

@@ -102,6 +102,7 @@ class Explorer:
         self._fingerprint: str | None = None
         self._listed: dict[Any, str] | None = None
         self._warm_users: dict[int, UserState] = {}
+        self._popularity_axis: tuple[np.ndarray, float] | None = None
         self._user_matrix: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         # How a score reads as a like-probability (recsys.calibration); the identity until one is fitted.
         self.calibration = Calibration()
@@ -387,15 +388,34 @@ class Explorer:
         )
         return np.hstack([np.einsum("nm,nmd->nd", alpha, h), self.item_explicit]), (alpha * beta).sum(1)
 
-    def score_terms(self, user: UserState, item_weights: Mapping[str, float] | None = None, item_bias_scale: float = 1.0):
+    @property
+    def popularity_axis(self) -> tuple[np.ndarray, float]:
+        """The item-space direction that predicts log popularity, and its correlation (:func:`recsys.analysis.pull.popularity_axis`)."""
+        if self._popularity_axis is None:
+            self._popularity_axis = pull.popularity_axis(self.item_vectors, self.popularity)
+        return self._popularity_axis
+
+    def _axis_term(self, user: UserState, vectors: np.ndarray, strength: float) -> np.ndarray | None:
+        """The popularity-axis term for ``vectors`` (None at strength 0: the model as trained)."""
+        if check_axis_strength(strength) == 0.0:
+            return None
+        return pull.axis_term(user.vector, vectors, self.popularity_axis[0], strength)
+
+    def score_terms(
+        self, user: UserState, item_weights: Mapping[str, float] | None = None, item_bias_scale: float = 1.0, axis_strength: float = 0.0
+    ):
         """Every term of r̂ for one user against every catalogue item (:func:`recsys.model.score_terms`).
 
         ``item_bias_scale`` (0 … 1) multiplies the item-bias term b_i before it enters the score:
         1 is the model as trained, 0 removes the popularity pull. The scaled b_i is the term
-        reported, so the terms still add up to the score exactly.
+        reported, so the terms still add up to the score exactly. ``axis_strength`` (0 … 1) adds
+        the popularity-axis term ``pop`` (:func:`recsys.analysis.pull.axis_term`), which removes
+        that share of the popularity carried by ⟨e_u, e_i⟩; the score includes it.
         """
         vectors, biases = self.catalogue(item_weights)
-        return score_terms(self.mu, user, vectors, biases * check_bias_scale(item_bias_scale), self.explicit_layout.slices)
+        terms = score_terms(self.mu, user, vectors, biases * check_bias_scale(item_bias_scale), self.explicit_layout.slices)
+        pop = self._axis_term(user, vectors, axis_strength)
+        return terms if pop is None else replace(terms, pop=pop, score=terms.score + pop)
 
     def recommend(
         self,
@@ -404,13 +424,15 @@ class Explorer:
         item_weights: Mapping[str, float] | None = None,
         exclude_seen: bool = True,
         item_bias_scale: float = 1.0,
+        axis_strength: float = 0.0,
     ) -> pd.DataFrame:
         """Top-``k`` items, best first, with every score term.
 
         Columns: ``rank, item_id, title, genres, score, p_like, mu, b_u, b_i, dot``,
         ``dot_<term>`` for each user modality and ``feedback`` (they sum to ``dot``), and
         ``popularity``. ``item_weights`` overrides the items' fusion weights (the Fusion page);
-        ``item_bias_scale`` scales b_i (see :meth:`score_terms`).
+        ``item_bias_scale`` scales b_i and ``axis_strength`` adds the popularity-axis term, column
+        ``pop`` (see :meth:`score_terms`): score = mu + b_u + b_i + dot + pop.
         """
         k = _check_k(k)
         vectors, biases = self.catalogue(item_weights)
@@ -418,29 +440,34 @@ class Explorer:
         hidden = self.hidden_rows(user) if exclude_seen else None
         # Rank on the whole score (one inner product per item), then split the score of the k rows
         # shown into its terms: the same formula, without splitting every item's score at scale.
-        top = top_k(scores(self.mu, user, vectors, biases), k, hidden)
+        whole = scores(self.mu, user, vectors, biases)
+        pop = self._axis_term(user, vectors, axis_strength)
+        top = top_k(whole if pop is None else whole + pop, k, hidden)
         terms = score_terms(self.mu, user, vectors[top], biases[top], self.explicit_layout.slices)
+        pop_top = np.zeros(len(top), dtype=np.float64) if pop is None else pop[top]
         columns = {
             "rank": np.arange(1, len(top) + 1),
             C.ITEM: self._item_column(C.ITEM)[top],
             C.TITLE: self._item_column(C.TITLE)[top],
             C.GENRES: self._item_column(C.GENRES)[top],
-            C.SCORE: terms.score,
-            "p_like": self.p_like(terms.score),
+            C.SCORE: terms.score + pop_top,
+            "p_like": self.p_like(terms.score + pop_top),
             C.MU: np.full(len(top), terms.mu),
             C.B_USER: np.full(len(top), terms.b_u),
             C.B_ITEM: terms.b_i,
             C.DOT: terms.dot,
+            C.POP: pop_top,
         }
         columns |= {C.DOT_PREFIX + name: terms.dot_by_term[name] for name in USER_TERMS}
         columns["popularity"] = self.popularity[top]
         # One constructor call: building the frame column by column costs more than the scoring.
         return pd.DataFrame(columns)
 
-    def explain(self, user: UserState, item: ItemState | Any, item_bias_scale: float = 1.0) -> Explanation:
+    def explain(self, user: UserState, item: ItemState | Any, item_bias_scale: float = 1.0, axis_strength: float = 0.0) -> Explanation:
         """Full anatomy of one score (:func:`recsys.analysis.anatomy.explain`): terms, user×item modality matrix, per-dimension products."""
         state = item if isinstance(item, ItemState) else self.item(item)
-        return anatomy.explain(self, user, state, check_bias_scale(item_bias_scale))
+        pop = self._axis_term(user, state.vector[None, :], axis_strength)
+        return anatomy.explain(self, user, state, check_bias_scale(item_bias_scale), 0.0 if pop is None else float(pop[0]))
 
     def popularity_pull(self, recs: pd.DataFrame) -> pull.PopularityPull:
         """How popular a list from :meth:`recommend` is, and the share of its scores that is b_i (:func:`recsys.analysis.pull.popularity_pull`)."""
@@ -650,6 +677,17 @@ def check_bias_scale(scale: float) -> float:
     if isinstance(scale, bool) or not isinstance(scale, (int, float, np.floating)) or not 0.0 <= float(scale) <= 1.0:
         raise ValueError(f"item_bias_scale must be a number in [0, 1], got {scale!r}")
     return float(scale)
+
+
+def check_axis_strength(strength: float) -> float:
+    """The popularity-axis strength as a float in [0, 1].
+
+    Raises:
+        ValueError: outside [0, 1] or not a number.
+    """
+    if isinstance(strength, bool) or not isinstance(strength, (int, float, np.floating)) or not 0.0 <= float(strength) <= 1.0:
+        raise ValueError(f"axis_strength must be a number in [0, 1], got {strength!r}")
+    return float(strength)
 
 
 def _check_k(k: int) -> int:

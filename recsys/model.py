@@ -69,7 +69,9 @@ class ScoreTerms:
     """Every term of :func:`predict` for one user against many items, and the dot product by user term.
 
     ``dot_by_term[m]`` is :math:`\alpha_m \langle h_m, e_i\rangle` for each fused user modality
-    and :math:`\langle \delta_e, e_i\rangle` for ``feedback``; they sum to ``dot``.
+    and :math:`\langle \delta_e, e_i\rangle` for ``feedback``; they sum to ``dot``. ``pop`` is the
+    popularity-axis term a ranking may add (:func:`recsys.analysis.pull.axis_term`; ``None`` when
+    none is added); ``score`` includes it.
     """
 
     mu: float
@@ -78,6 +80,7 @@ class ScoreTerms:
     dot: np.ndarray
     dot_by_term: dict[str, np.ndarray]
     score: np.ndarray
+    pop: np.ndarray | None = None
 
 
 def _vectors(user: Any, item_vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

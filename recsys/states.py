@@ -148,7 +148,8 @@ class Explanation:
     """The anatomy of one score r̂(u, i) = μ + b_u + b_i + ⟨e_u, e_i⟩, every part from the ranking code path.
 
     Attributes:
-        mu, b_u, b_i, dot, score: the terms and their sum; ``p_like``: σ(score), through the explorer's calibration when one is set.
+        mu, b_u, b_i, dot, score: the terms and their sum (with ``pop``, the popularity-axis term a
+            ranking may add, 0 unless asked for); ``p_like``: σ(score), through the explorer's calibration when one is set.
         dot_by_user_term: ⟨e_u, e_i⟩ split by user modality (plus ``feedback``); sums to ``dot``.
         dot_by_item_modality: ⟨e_u, α_m h_m⟩ for each item modality; sums to ``dot``.
         b_u_by_term / b_i_by_modality: α_m β_m per modality (plus the feedback offset δ_b); sum to b_u / b_i.
@@ -172,3 +173,4 @@ class Explanation:
     e_i: np.ndarray
     user_weights: dict[str, float]
     item_weights: dict[str, float]
+    pop: float = 0.0

@@ -59,6 +59,8 @@ NO_TEXT = TrainConfig(user_modalities=("demo", "history", "id"), item_modalities
 NO_CONTENT = TrainConfig(user_modalities=("history", "id"), item_modalities=("id",))
 #: Settings of the popularity-pull control (the scale on b_i) measured besides the trained 1.0.
 PULL_SETTINGS = (0.0, 0.25, 0.5, 0.75)
+#: Settings of the popularity-axis control (share of ⟨e_u, e_i⟩ along the popularity axis removed) besides the trained 0.
+AXIS_SETTINGS = (0.1, 0.2, 0.3, 0.5, 1.0)
 #: The peers docs/benchmark.md reports: ``make bench`` refuses to run without them unless ``--no-peers``.
 REPORTED_PEERS = ("lightfm", "implicit_als", "cornac_bpr")
 Progress = Callable[[str, float], None]
@@ -69,9 +71,10 @@ def baselines() -> list[Method]:
 
 
 def _ours_and_pull(quick: bool) -> list[Method]:
-    """Our model, then the same model at each popularity-pull setting (no retraining)."""
+    """Our model, then the same model at each popularity-pull and popularity-axis setting (no retraining)."""
     ours = OursMethod("ours")
-    return [ours, *(OursMethod(f"pull:{s:g}", item_bias_scale=s, same_model_as=ours) for s in PULL_SETTINGS)]
+    return [ours, *(OursMethod(f"pull:{s:g}", item_bias_scale=s, same_model_as=ours) for s in PULL_SETTINGS),
+            *(OursMethod(f"axis:{s:g}", axis_strength=s, same_model_as=ours) for s in AXIS_SETTINGS)]  # fmt: skip
 
 
 def _ablations(quick: bool) -> list[Method]:
@@ -304,6 +307,7 @@ def _assemble(collector: Collector, loops, weights, seeds, quick, validation, pe
         "dataset": dataset_name, "seeds": seeds, "quick": quick, "validation": validation,
         "date": dt.date.today().isoformat(), "seconds": round(seconds, 1), "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "item_cold": {}, "user_cold": {}, "feedback_loop": {}, "warm_items": {}, "ablation": {}, "fusion_weights": {}, "popularity_pull": {},
+        "popularity_axis": {},
         "peers_missing": [p for p in REPORTED_PEERS if p not in peers],
     }  # fmt: skip
     for key in collector.runs:
@@ -311,6 +315,9 @@ def _assemble(collector: Collector, loops, weights, seeds, quick, validation, pe
         summary = collector.summary(key)
         if method.startswith("pull:"):
             results["popularity_pull"].setdefault(group, {})[method.removeprefix("pull:")] = summary
+            continue
+        if method.startswith("axis:"):
+            results["popularity_axis"].setdefault(group, {})[method.removeprefix("axis:")] = summary
             continue
         if method.startswith("ablation:"):
             target = results["ablation"].setdefault(f"{block}_{group}" if group else block, {})
@@ -328,6 +335,9 @@ def _assemble(collector: Collector, loops, weights, seeds, quick, validation, pe
     for group, settings in results["popularity_pull"].items():
         if "ours" in results["user_cold"].get(group, {}):
             settings["1"] = results["user_cold"][group]["ours"]  # the model as trained
+    for group, settings in results["popularity_axis"].items():
+        if "ours" in results["user_cold"].get(group, {}):
+            settings["0"] = results["user_cold"][group]["ours"]
     for method, runs in loops.items():
         results["feedback_loop"][method] = {r: float(np.nanmean([run[r] for run in runs])) for r in runs[0]}
     for split, runs in weights.items():

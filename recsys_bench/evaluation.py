@@ -32,6 +32,7 @@ class OursMethod(Method):
         read_profiles: bool = True,
         item_bias_scale: float = 1.0,
         same_model_as: OursMethod | None = None,
+        axis_strength: float = 0.0,
     ):
         self.name = name
         self.config = config
@@ -39,6 +40,8 @@ class OursMethod(Method):
         self.read_profiles = read_profiles
         # The popularity-pull control: b_i scaled before it enters the score (Explorer.score_terms).
         self.item_bias_scale = item_bias_scale
+        # The popularity-axis control: that share of ⟨e_u, e_i⟩ along the items' popularity direction removed.
+        self.axis_strength = axis_strength
         # A variant that only changes how the trained model is read shares that method's model (fitted first).
         self.same_model_as = same_model_as
 
@@ -60,7 +63,7 @@ class OursMethod(Method):
         return self.explorer.new_user(request.profile, request.demographics, liked=request.onboarding, reading=reading)
 
     def session_scores(self, session) -> np.ndarray:
-        return self.explorer.score_terms(session, item_bias_scale=self.item_bias_scale).score
+        return self.explorer.score_terms(session, item_bias_scale=self.item_bias_scale, axis_strength=self.axis_strength).score
 
     def scores(self, request: Request) -> np.ndarray:
         return self.session_scores(self.start_session(request))

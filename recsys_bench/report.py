@@ -84,16 +84,17 @@ def beyond_accuracy_table(results: dict) -> str:
     return _table(header, rows)
 
 
-def pull_table(results: dict, groups: tuple[str, ...] = ("0", "5")) -> str:
-    """Accuracy and novelty at each b_i scale, for cold users with ``groups`` onboarding likes (all are in the JSON)."""
+def pull_table(results: dict, groups: tuple[str, ...] = ("0", "5"), block: str = "popularity_pull", setting: str = "b_i scale") -> str:
+    """Accuracy and novelty at each setting of a popularity control (the b_i scale, or the popularity axis's
+    strength with ``block="popularity_axis"``), for cold users with ``groups`` onboarding likes (all are in the JSON)."""
     rows = []
-    pull = results.get("popularity_pull", {})
+    pull = results.get(block, {})
     for n, settings in sorted(((n, pull[n]) for n in groups if n in pull), key=lambda kv: int(kv[0])):
         for scale in sorted(settings, key=float):
             s = settings[scale]
             rows.append([f"N={n}", f"{float(scale):g}", _with_ci(s, "recall@20"), f"{s['ndcg@20']:.3f}", _with_ci(s, "novelty", 2),
                          f"{s['avg_popularity']:.0f}", f"{s['coverage']:.3f}"])  # fmt: skip
-    return _table(["users", "b_i scale", "recall@20", "NDCG@20", "novelty (bits)", "avg. popularity (likes)", "coverage"], rows)
+    return _table(["users", setting, "recall@20", "NDCG@20", "novelty (bits)", "avg. popularity (likes)", "coverage"], rows)
 
 
 def calibration_table(results: dict) -> str:
@@ -133,7 +134,8 @@ def speed_list(results: dict) -> str:
 
 SECTIONS = {
     "Recall@20": recall_table, "Warm-up curve": warmup_table, "Feedback loop": loop_table, "Fusion ablation": ablation_table,
-    "Beyond accuracy": beyond_accuracy_table, "Popularity pull": pull_table, "Calibration": calibration_table,
+    "Beyond accuracy": beyond_accuracy_table, "Popularity pull": pull_table,
+    "Popularity axis": lambda results: pull_table(results, block="popularity_axis", setting="axis removed"), "Calibration": calibration_table,
     "Targets": targets_list, "Speed": speed_list,
 }  # fmt: skip
 

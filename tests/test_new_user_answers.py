@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_app import APP, TIMEOUT, card, click, make_persona, shown
+from test_app import APP, TIMEOUT, card, click, make_persona, open_page, shown
 
 from recsys.personas import OtherCatalogue, Persona, catalogue_of
 
@@ -125,6 +125,32 @@ def test_arrows_follow_the_popularity_pull_and_then_a_like(app, explorer):
     first = after.iloc[0]
     click(at, f"like-Pull-{first.item_id}")
     assert f"👍 like {first.title}" in shown(change_caption(at)) and "popularity" not in change_caption(at)
+
+
+def formula(latex: str) -> tuple[list[float], float]:
+    """The terms and the total of a formula drawn as ``\\underbrace{(x)}_{label} + … = total``."""
+    values = [float(v) for v in re.findall(r"\\underbrace\{\(?(-?\d+\.\d+)\)?\}", latex)]
+    return values, float(re.search(r"\}\s*=\s*(-?\d+\.\d+)", latex).group(1))
+
+
+def test_the_popularity_axis_is_a_named_term_that_adds_up_and_is_the_change_named(app, explorer):
+    text = "space operas and alien worlds"
+    at = make_persona(app, text, "Axis")
+    at.slider(key="axis_strength_widget").set_value(0.5).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "popularity axis removed 0 → 0.5" in shown(change_caption(at))
+    values, total = formula(next(l.value for l in at.latex if "pop. axis" in l.value))
+    assert len(values) == 5 and round(sum(values), 2) == total  # the five parts add up to the total as displayed
+    expected = explorer.recommend(explorer.new_user(text), k=1, axis_strength=0.5).iloc[0]
+    assert values[4] == pytest.approx(expected["pop"], abs=0.006) and values[4] != 0.0
+    assert total == pytest.approx(expected["score"], abs=0.011)
+    assert "popularity axis removed" in " ".join(c.proto.spec for c in at.get("plotly_chart"))  # a bar of its own
+    # Score anatomy reads the same setting: the term is in its formula and its waterfall, and the parts add up there too.
+    at = open_page(at, "app_pages/score_anatomy.py")
+    values, total = formula(next(l.value for l in at.latex if "pop. axis" in l.value))
+    assert len(values) == 5 and round(sum(values), 3) == total
+    assert any("removes 0.5 of" in c.value for c in at.caption)
+    assert "popularity axis removed" in " ".join(c.proto.spec for c in at.get("plotly_chart"))
 
 
 def test_dropping_a_chip_is_the_change_named(app):

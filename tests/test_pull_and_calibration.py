@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from recsys import columns as C
-from recsys.analysis.pull import percentiles, popularity_pull
+from recsys.analysis.pull import axis_term, percentiles, popularity_axis, popularity_pull
 from recsys.calibration import Calibration, Reliability
 from recsys.online import sigmoid
 
@@ -52,6 +52,58 @@ def test_the_bias_scale_is_checked(small_explorer, bad):
 
 
 # ---------------------------------------------------------------- the pull of one list
+# ---------------------------------------------------------------- the popularity-axis control
+def test_the_popularity_axis_is_found_where_popularity_was_put():
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(300, 6))
+    popularity = np.round(np.expm1(np.clip(2.0 + 1.5 * vectors[:, 2] + 0.1 * rng.normal(size=300), 0, None)))
+    axis, correlation = popularity_axis(vectors, popularity)
+    assert abs(np.linalg.norm(axis) - 1.0) < 1e-9
+    assert axis[2] > 0.95  # the third coordinate, pointing towards more popular items
+    assert correlation > 0.9
+    # No interactions at all: no axis, and the term is 0 for every item.
+    empty, nothing = popularity_axis(vectors, np.zeros(300))
+    assert nothing == 0.0 and not empty.any()
+
+
+def test_the_axis_term_by_hand():
+    user = np.array([2.0, -1.0, 0.5])
+    items = np.array([[1.0, 0.0, 9.0], [0.0, 3.0, 9.0], [-2.0, 1.0, 9.0]])
+    axis = np.array([0.6, 0.8, 0.0])
+    # ⟨e_u, a⟩ = 1.2 − 0.8 = 0.4; ⟨e_i, a⟩ = 0.6, 2.4, −0.4; strength 0.5 → −0.5 · 0.4 · ⟨e_i, a⟩.
+    np.testing.assert_allclose(axis_term(user, items, axis, 0.5), [-0.12, -0.48, 0.08])
+    # At strength 1 the dot product left is the one with the axis component taken out of the item.
+    removed = items - np.outer(items @ axis, axis)
+    np.testing.assert_allclose(items @ user + axis_term(user, items, axis, 1.0), removed @ user)
+
+
+def test_the_axis_term_is_its_own_term_and_the_terms_add_up(small_explorer):
+    user = small_explorer.new_user("robots and space stations")
+    trained = small_explorer.recommend(user, k=10)
+    assert (trained[C.POP] == 0.0).all()
+    recs = small_explorer.recommend(user, k=10, item_bias_scale=0.5, axis_strength=0.8)
+    np.testing.assert_allclose(recs[C.SCORE], recs[C.MU] + recs[C.B_USER] + recs[C.B_ITEM] + recs[C.DOT] + recs[C.POP], atol=1e-5)
+    assert (recs[C.POP] != 0.0).any()
+    terms = small_explorer.score_terms(user, item_bias_scale=0.5, axis_strength=0.8)
+    rows = small_explorer.dataset.item_ids.indices(recs[C.ITEM].tolist())
+    np.testing.assert_allclose(recs[C.SCORE], terms.score[rows], atol=1e-5)
+    np.testing.assert_allclose(recs[C.POP], terms.pop[rows], atol=1e-6)
+    assert list(recs[C.SCORE]) == sorted(recs[C.SCORE], reverse=True)
+    # The recommended list is the best of the adjusted scores, and the explanation carries the same term.
+    assert set(rows) == set(np.argsort(-terms.score)[:10]) - set(small_explorer.hidden_rows(user))
+    item = int(recs[C.ITEM].iloc[0])
+    anatomy = small_explorer.explain(user, item, item_bias_scale=0.5, axis_strength=0.8)
+    assert anatomy.pop == pytest.approx(float(recs[C.POP].iloc[0]), abs=1e-5)
+    assert anatomy.score == pytest.approx(float(recs[C.SCORE].iloc[0]), abs=1e-5)
+    assert anatomy.score == pytest.approx(anatomy.mu + anatomy.b_u + anatomy.b_i + anatomy.dot + anatomy.pop, abs=1e-6)
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5, "1", True, float("nan")])
+def test_the_axis_strength_is_checked(small_explorer, bad):
+    with pytest.raises(ValueError, match="axis_strength"):
+        small_explorer.recommend(small_explorer.new_user("robots"), axis_strength=bad)
+
+
 def test_percentiles_by_hand():
     # Ratings 0, 5, 5, 10: fewer than 0 → 0 %, fewer than 5 → 1 of 4, fewer than 10 → 3 of 4.
     np.testing.assert_allclose(percentiles(np.array([5, 0, 10, 5])), [25.0, 0.0, 75.0, 25.0])
@@ -82,6 +134,18 @@ def test_less_pull_recommends_less_popular_films(explorer):
 
 
 # ---------------------------------------------------------------- calibration
+@pytest.mark.slow
+def test_on_movielens_popularity_runs_along_one_axis_and_removing_it_moves_the_list(explorer):
+    """b_i × 0 barely moves a list (popularity comes through ⟨e_u, e_i⟩); the axis control does."""
+    axis, correlation = explorer.popularity_axis
+    assert correlation > 0.8
+    user = explorer.new_user("I love comedies but I can't stand horror films")
+    trained = popularity_pull(explorer, explorer.recommend(user, k=20))
+    no_bias = popularity_pull(explorer, explorer.recommend(user, k=20, item_bias_scale=0.0))
+    axis_removed = popularity_pull(explorer, explorer.recommend(user, k=20, axis_strength=1.0))
+    assert trained.list_percentile - axis_removed.list_percentile > 2 * max(1.0, trained.list_percentile - no_bias.list_percentile)
+
+
 def test_platt_scaling_recovers_a_known_map():
     rng = np.random.default_rng(0)
     scores = rng.normal(0, 2, 200_000)

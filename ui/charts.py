@@ -26,12 +26,16 @@ USER_MODALITY_LABELS = modalities.labels("user")
 ITEM_MODALITY_LABELS = modalities.labels("item") | {"explicit": "genres & year (explicit)"}
 MODALITY_LABELS = {"user": USER_MODALITY_LABELS, "item": ITEM_MODALITY_LABELS}
 MODALITY_COLOURS = modalities.colours("item") | modalities.colours("user") | {"explicit": "#0d9488"}
-TERM_COLOURS = {"mu": "#94a3b8", "b_u": "#64748b", "b_i": "#f59e0b", "boost": "#d97706"} | {
+TERM_COLOURS = {"mu": "#94a3b8", "b_u": "#64748b", "b_i": "#f59e0b", "boost": "#d97706", "pop": "#a16207"} | {
     f"dot_{m}": c for m, c in MODALITY_COLOURS.items() if m in USER_MODALITY_LABELS
 }
-TERM_LABELS = {"mu": "μ (global)", "b_u": "b_u (user bias)", "b_i": "b_i (item bias)", "boost": "new-item boost"} | {
-    f"dot_{m}": f"⟨·⟩ from {label}" for m, label in USER_MODALITY_LABELS.items()
-}
+TERM_LABELS = {
+    "mu": "μ (global)",
+    "b_u": "b_u (user bias)",
+    "b_i": "b_i (item bias)",
+    "boost": "new-item boost",
+    "pop": "popularity axis removed",
+} | {f"dot_{m}": f"⟨·⟩ from {label}" for m, label in USER_MODALITY_LABELS.items()}
 POSITIVE, NEGATIVE = "#2563eb", "#ef4444"  # blue raises a score, red lowers it, on every chart
 #: Twelve colours far apart from each other (categorical groups; more groups are folded by the page).
 PALETTE = ["#2f6db5", "#f28e2b", "#d62728", "#ff9da7", "#59a14f", "#3a3a3a", "#9b59b6", "#8c564b", "#e6c229", "#5fb7b2",
@@ -168,6 +172,8 @@ def score_breakdown(recs: pd.DataFrame, max_items: int = 20) -> go.Figure:
     rows = recs.head(max_items).iloc[::-1]
     labels = [f"{r} · {html.escape(short(t))}" for r, t in zip(rows["rank"], rows["title"])]  # Plotly reads tags in labels
     terms = ["mu", "b_u", "b_i"] + [c for c in TERM_COLOURS if c.startswith("dot_") and c in rows and np.abs(rows[c]).max() > 1e-9]
+    if "pop" in rows and np.abs(rows["pop"]).max() > 1e-9:  # the popularity-axis control is on: its term is part of the score
+        terms.append("pop")
     data = [
         {"type": "bar", "y": labels, "x": rows[term].to_numpy(), "name": TERM_LABELS[term], "orientation": "h",
          "marker": {"color": TERM_COLOURS[term]}, "hovertemplate": "%{y}<br>" + TERM_LABELS[term] + ": %{x:.3f}<extra></extra>"}
@@ -463,12 +469,13 @@ def bars(
     return fig
 
 
-def popularity_pull(pull, scale: float, events: str = "ratings") -> go.Figure:
+def popularity_pull(pull, scale: float, events: str = "ratings", axis: float = 0.0) -> go.Figure:
     """Each recommended item (and each item of the plain popularity list) at its catalogue popularity percentile.
 
     ``pull`` is a :class:`recsys.analysis.pull.PopularityPull`; the dashed line is the median catalogue item.
     """
-    rows = [(f"this list (b_i × {scale:g})", pull.items, POSITIVE), ("most popular", pull.popular, TERM_COLOURS["b_i"])]
+    label = f"this list (b_i × {scale:g}" + (f", axis −{axis:g})" if axis else ")")
+    rows = [(label, pull.items, POSITIVE), ("most popular", pull.popular, TERM_COLOURS["b_i"])]
     data = [
         {"type": "scatter", "x": frame["percentile"].to_numpy(), "y": [name] * len(frame), "mode": "markers", "name": name,
          "marker": {"size": 10, "color": colour, "opacity": 0.75},
@@ -486,17 +493,19 @@ def popularity_pull(pull, scale: float, events: str = "ratings") -> go.Figure:
     })  # fmt: skip
 
 
-def pull_tradeoff(frame: pd.DataFrame) -> go.Figure:
-    """Accuracy and novelty at each setting of the item-bias scale, one line per onboarding size N."""
+def pull_tradeoff(
+    frame: pd.DataFrame, control: str = "b_i ×", title: str = "Less popularity pull: recall@20 against novelty, at each b_i scale"
+) -> go.Figure:
+    """Accuracy and novelty at each setting of a popularity control (the item-bias scale by default), one line per onboarding size N."""
     fig = go.Figure()
     for n, (group, part) in enumerate(frame.groupby("N", sort=True)):
         part = part.sort_values("scale")
         fig.add_scatter(
             x=part["novelty"], y=part["recall@20"], mode="lines+markers+text", name=f"N = {group}",
-            text=[f"×{s:g}" for s in part["scale"]], textposition="top center", line=dict(color=PALETTE[n % len(PALETTE)], width=3),
-            hovertemplate="b_i × %{text}<br>novelty %{x:.2f} bits<br>recall@20 %{y:.3f}<extra></extra>",
+            text=[f"{s:g}" for s in part["scale"]], textposition="top center", line=dict(color=PALETTE[n % len(PALETTE)], width=3),
+            hovertemplate=control + " %{text}<br>novelty %{x:.2f} bits<br>recall@20 %{y:.3f}<extra></extra>",
         )  # fmt: skip
-    _layout(fig, 380, title="Less popularity pull: recall@20 against novelty, at each b_i scale")
+    _layout(fig, 380, title=title)
     fig.update_xaxes(title="novelty (mean self-information of recommended items, bits)")
     fig.update_yaxes(title="recall@20")
     return fig

@@ -40,6 +40,8 @@ SEEN_VERSIONS = "saved_persona_versions"  # name -> version of each saved person
 FORM_GENERATION = "persona_form_generation"  # bumped whenever the form is emptied or reloaded
 BIAS_SCALE = "item_bias_scale"  # the popularity-pull control: scale on b_i, shared by New user and Score anatomy
 BIAS_SCALE_WIDGET = "item_bias_scale_widget"  # its slider (widget state is dropped on pages that do not draw it)
+AXIS_STRENGTH = "axis_strength"  # the popularity-axis control: share of ⟨e_u, e_i⟩ along the popularity axis removed
+AXIS_STRENGTH_WIDGET = "axis_strength_widget"  # its slider
 RENAME_OLD, RENAME_NEW = "rename_old", "rename_new"  # the New user page's rename controls: the saved name, the new one
 
 # The catalogue this session explores (ui.resources, the Catalogue page) and its kept state after a reload (ui.keeping).
@@ -130,7 +132,19 @@ def set_catalogue(chosen) -> None:
     else:
         st.session_state[CATALOGUE] = chosen
     # A cohort run was ranked by the other engine (another catalogue, or the same files on another text model).
-    for name in (PERSONAS, NEW_ITEMS, ACTIVE, SHOWN, SHOWN_LISTS, SAVED_PICK, SAVE_PENDING, BIAS_SCALE, SWITCH_OFFER, COHORT_RESULT):
+    for name in (
+        PERSONAS,
+        NEW_ITEMS,
+        ACTIVE,
+        SHOWN,
+        SHOWN_LISTS,
+        SAVED_PICK,
+        SAVE_PENDING,
+        BIAS_SCALE,
+        AXIS_STRENGTH,
+        SWITCH_OFFER,
+        COHORT_RESULT,
+    ):
         st.session_state.pop(name, None)
     clear_form()
 
@@ -173,6 +187,16 @@ def keep_bias_scale() -> None:
     st.session_state[BIAS_SCALE] = float(st.session_state[BIAS_SCALE_WIDGET])
 
 
+def axis_strength() -> float:
+    """The session's popularity-axis strength (0 = the model as trained)."""
+    return float(st.session_state.get(AXIS_STRENGTH, 0.0))
+
+
+def keep_axis_strength() -> None:
+    """Slider callback: keep the chosen strength where pages that do not draw the slider can read it."""
+    st.session_state[AXIS_STRENGTH] = float(st.session_state[AXIS_STRENGTH_WIDGET])
+
+
 def personas() -> dict[str, SessionPersona]:
     return st.session_state.setdefault(PERSONAS, {})
 
@@ -199,15 +223,15 @@ def build(explorer: Explorer, persona: Persona, change: str = "") -> SessionPers
     return SessionPersona(persona, state, prior=state.without_feedback(), change=change)
 
 
-def compare_with_last(name: str, entry: SessionPersona, scale: float, ranks: dict) -> ShownList:
+def compare_with_last(name: str, entry: SessionPersona, scale: float, ranks: dict, axis: float = 0.0) -> ShownList:
     """The list about to be shown, against the one shown before the latest change to its inputs.
 
     A rerun that changes nothing (a toggle, another persona shown and back) keeps the comparison;
-    a change of the persona (feedback, a chip, an edit) or of the popularity pull starts a new one,
-    named after what changed.
+    a change of the persona (feedback, a chip, an edit), of the popularity pull or of the
+    popularity axis starts a new one, named after what changed.
     """
     lists = st.session_state.setdefault(SHOWN_LISTS, {})
-    key = (replace(entry.persona, name="").to_token(), round(scale, 4))  # a rename changes no list
+    key = (replace(entry.persona, name="").to_token(), round(scale, 4), round(axis, 4))  # a rename changes no list
     last = lists.get(name)
     if last is not None and last.key == key:
         return last
@@ -219,6 +243,8 @@ def compare_with_last(name: str, entry: SessionPersona, scale: float, ranks: dic
             changes.append(entry.change or "the persona changed")
         if last.key[1] != key[1]:
             changes.append(f"popularity pull {last.key[1]:g} → {key[1]:g}")
+        if last.key[2] != key[2]:
+            changes.append(f"popularity axis removed {last.key[2]:g} → {key[2]:g}")
         shown = ShownList(key, ranks, last.ranks, "; ".join(changes))
     lists[name] = shown
     return shown

@@ -23,10 +23,11 @@ class Scorer(Protocol):
         ...
 
 
-def explain(scorer: Scorer, user: UserState, state: ItemState, item_bias_scale: float = 1.0) -> Explanation:
+def explain(scorer: Scorer, user: UserState, state: ItemState, item_bias_scale: float = 1.0, pop: float = 0.0) -> Explanation:
     """Terms, user-term × item-modality matrix and per-dimension products of one score, from :func:`recsys.model.score_terms`.
 
-    ``item_bias_scale`` scales b_i (and each modality's share of it) as the ranking does.
+    ``item_bias_scale`` scales b_i (and each modality's share of it) as the ranking does; ``pop``
+    is the popularity-axis term the ranking added (:func:`recsys.analysis.pull.axis_term`), part of the score.
     """
     e_u, e_i = user.full_vector, state.full_vector
     terms = score_terms(scorer.mu, user, e_i[None, :], np.array([state.bias * item_bias_scale]), scorer.explicit_layout.slices)
@@ -48,9 +49,9 @@ def explain(scorer: Scorer, user: UserState, state: ItemState, item_bias_scale: 
         index=list(user_vectors),
         columns=list(item_vectors),
     )
-    score = float(terms.score[0])
+    score = float(terms.score[0]) + pop
     return Explanation(
-        mu=terms.mu, b_u=terms.b_u, b_i=float(terms.b_i[0]), dot=float(terms.dot[0]), score=score, p_like=float(scorer.p_like(score)),
+        mu=terms.mu, b_u=terms.b_u, b_i=float(terms.b_i[0]), dot=float(terms.dot[0]), pop=pop, score=score, p_like=float(scorer.p_like(score)),
         dot_by_user_term={m: float(v[0]) for m, v in terms.dot_by_term.items()},
         dot_by_item_modality={m: float(e_u @ v) for m, v in item_vectors.items()},
         b_u_by_term={m: float(user.alpha[k] * user.beta[k]) for k, m in enumerate(user.modalities)} | {"feedback": float(user.delta_b)},

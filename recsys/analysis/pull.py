@@ -54,6 +54,44 @@ class PopularityPull:
     bias_share: float
 
 
+def popularity_axis(item_vectors: np.ndarray, popularity: np.ndarray, ridge: float = 1.0) -> tuple[np.ndarray, float]:
+    """The direction of the item space that best predicts log popularity, and how well it does.
+
+    A ridge regression of log(1 + interactions) on the items' fused vectors, over the items that
+    have interactions; the unit vector points towards more popular items. Returns it and the
+    correlation of the items' coordinate along it with their log popularity. This is where the
+    pull lives that b_i × 0 leaves in place: ⟨e_u, e_i⟩ carries it along this axis.
+    """
+    vectors = np.asarray(item_vectors, dtype=np.float64)
+    logged = np.log1p(np.asarray(popularity, dtype=np.float64))
+    rows = np.flatnonzero(popularity > 0)
+    if len(rows) < 3 or np.ptp(logged[rows]) == 0:
+        return np.zeros(vectors.shape[1]), 0.0
+    x = vectors[rows] - vectors[rows].mean(0)
+    y = logged[rows] - logged[rows].mean()
+    w = np.linalg.solve(x.T @ x + ridge * np.eye(x.shape[1]), x.T @ y)
+    norm = np.linalg.norm(w)
+    if norm == 0:
+        return np.zeros(vectors.shape[1]), 0.0
+    axis = w / norm
+    return axis, float(np.corrcoef(vectors[rows] @ axis, logged[rows])[0, 1])
+
+
+def axis_term(user_vector: np.ndarray, item_vectors: np.ndarray, axis: np.ndarray, strength: float) -> np.ndarray:
+    """The popularity-axis term: −strength · ⟨e_u, a⟩ ⟨e_i, a⟩ for each item.
+
+    ⟨e_u, e_i⟩ = ⟨e_u, e_i⟩ with the axis component removed + ⟨e_u, a⟩⟨e_i, a⟩, so strength 1
+    removes the part of the dot product that runs along the popularity axis, 0 keeps the model as
+    trained. Added as its own term, the terms still add up to the score exactly.
+
+    Example:
+        >>> axis_term(np.array([2.0, 1.0]), np.array([[3.0, 0.0], [0.0, 5.0]]), np.array([1.0, 0.0]), 0.5)
+        array([-3., -0.])
+    """
+    d = len(axis)
+    return (-float(strength) * float(np.asarray(user_vector)[:d] @ axis)) * (np.asarray(item_vectors)[:, :d] @ axis)
+
+
 def percentiles(popularity: np.ndarray) -> np.ndarray:
     """Each item's popularity percentile: the share (0–100) of catalogue items with strictly fewer ratings."""
     ordered = np.sort(popularity)
