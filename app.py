@@ -51,6 +51,8 @@ def load_persona_link() -> None:
         st.error(f"This persona link could not be opened: {literal.md(err)}")
         return
     session.put(entry)
+    if st.query_params.get("compare") == "1":
+        st.session_state[session.comparison_key(entry.persona.name)] = True
     session.load_form(entry.persona)  # before any page draws the form, so its widgets start from these values
     st.toast(f"Loaded shared persona “{literal.md(entry.persona.name)}”")
     if persona.catalogue is None:

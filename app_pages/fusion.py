@@ -78,6 +78,7 @@ else:
             items_off = all(v == 0 for v in item_factors.values())
             if items_off:
                 st.warning("All item sliders are at 0: nothing is left to weight, so the **learned** item weights are used below.")
+        session.keep_fusion_setting(user_factors, item_factors)  # New user's comparison lists the model at these weights
         base = explorer.recommend(user, k=10)
         adjusted_user = explorer.reweight(user, user_factors)
         changed = explorer.recommend(adjusted_user, k=10, item_weights=None if items_off else item_factors)

@@ -12,6 +12,8 @@ import streamlit as st
 
 from recsys import columns as C
 from recsys.analysis.attribution import IG_STEPS, INTEGRATED_GRADIENTS, ScoreAttribution, attribution_method
+from recsys.analysis.overlap import compare_lists
+from recsys.analysis.pull import percentiles
 from recsys.online import sigmoid
 from recsys.persona_store import StoreUnavailable
 from ui import charts, literal, resources, session, switching
@@ -315,12 +317,105 @@ def pull_section(user, recs: pd.DataFrame, scale: float, axis: float = 0.0) -> N
     )
 
 
+#: The benchmark's (block, method) behind each list of the comparison, for held-out new users (``user_cold``).
+MEASURED_AS = {"most popular": ("user_cold", "popularity"), "popular in segment": ("user_cold", "popularity_demographic"),
+               "text similarity": ("user_cold", "content_knn"), "model, text ignored": ("user_cold", "ours_no_text"),
+               "model, b_i × 0": ("popularity_pull", "0"), "model, axis removed 0.5": ("popularity_axis", "0.5")}  # fmt: skip
+
+
+def model_measured_as(scale: float, axis: float) -> tuple[str, str]:
+    """The benchmark row of the model at the page's popularity settings (("", "") when it measured no such setting)."""
+    if axis == 0.0:
+        return ("user_cold", "ours") if scale == 1.0 else ("popularity_pull", f"{scale:g}")
+    return ("popularity_axis", f"{axis:g}") if scale == 1.0 else ("", "")
+
+
+def segment_of(data: dict, likes: int) -> str | None:
+    """The benchmark's onboarding group nearest below ``likes`` (people who gave that many likes), None without one."""
+    groups = sorted(int(g) for g in data.get("user_cold", {}) if str(g).isdigit())
+    below = [g for g in groups if g <= likes]
+    return str(below[-1]) if below else None
+
+
+def measured_recall(data: dict | None, name: str, segment: str | None, scale: float, axis: float) -> str:
+    """recall@20 the benchmark measured for the method behind one list of the comparison, in ``segment``; — where it did not."""
+    if data is None or segment is None or data.get("dataset") != explorer.dataset.name:
+        return "—"
+    block, key = model_measured_as(scale, axis) if name == "this model" else MEASURED_AS.get(name, ("", ""))
+    summary = data.get(block, {}).get(segment, {}).get(key, {})
+    return f"{summary['recall@20']:.3f}" if "recall@20" in summary else "—"
+
+
+def comparison_section(entry: session.SessionPersona, k: int, scale: float, axis: float) -> None:
+    """The model's list beside what a product could ship this person instead: overlap, what only each list has,
+    popularity and genre mix, and what the benchmark measured for each method on people like this one."""
+    if not st.toggle("Compare with what we would ship otherwise", key=session.comparison_key(entry.persona.name),
+                     help="The most popular items, the popular ones in this person's segment, plain text similarity and the "
+                     "model with less popularity or without the text, beside this list."):  # fmt: skip
+        return
+    user = entry.state
+    depth = min(k, 10)
+    lists = explorer.alternatives(user, depth, item_bias_scale=scale, axis_strength=axis, fusion=session.fusion_setting())
+    percentile = dict(zip(explorer.items[C.ITEM], percentiles(np.asarray(explorer.popularity, dtype=np.float64))))
+    genres = dict(zip(explorer.items[C.ITEM], explorer.items[C.GENRES]))
+    table = compare_lists(lists, "this model", percentile, genres, top_genres=2)
+    likes = len(user.liked) + sum(f.kind == "like" or (f.kind == "stars" and (f.stars or 0) >= 4) for f in user.feedback)
+    found = resources.bench_results()
+    data = found.data if found else None
+    segment = segment_of(data or {}, likes)
+    table["recall"] = [measured_recall(data, name, segment, scale, axis) for name in table["list"]]
+    table["only here"] = [len(v) for v in table["only_here"]]
+    st.dataframe(
+        table[["list", "jaccard", "rbo", "only here", "percentile", "genres", "recall"]], hide_index=True, width="stretch",
+        column_config={
+            "jaccard": st.column_config.NumberColumn("Jaccard", format="%.2f", help="Shared items over all items of the two lists (vs this model)."),
+            "rbo": st.column_config.NumberColumn("RBO", format="%.2f", help="Rank-biased overlap with this model's list (p = 0.9): agreement at the top counts most."),
+            "only here": st.column_config.NumberColumn("only here", help=f"{NOUNS.capitalize()} no other list has (bold below)."),
+            "percentile": st.column_config.NumberColumn("popularity pct.", format="%.0f", help="Mean popularity percentile of the list's items in the catalogue."),
+            "genres": st.column_config.TextColumn("top genres", help="The two most frequent genres, as the share of the list's items."),
+            "recall": st.column_config.TextColumn(f"recall@20 ({segment or '?'} likes)",
+                                                  help="What the benchmark measured for the same method on held-out new users who gave this many onboarding likes."),
+        },
+    )  # fmt: skip
+    per_row = 4 if len(lists) <= 4 else (len(lists) + 1) // 2
+    named = list(lists.items())
+    for start in range(0, len(named), per_row):
+        cols = st.columns(per_row)
+        for col, (name, items), only in zip(cols, named[start : start + per_row], table["only_here"][start : start + per_row]):
+            with col:
+                st.markdown(f"**{literal.md(name)}**")
+                st.markdown("  \n".join(f"{r}. " + (f"**{literal.md(charts.short(TITLES[i], 28))}**" if i in only else literal.md(charts.short(TITLES[i], 28)))
+                                         for r, i in enumerate(items, 1)))  # fmt: skip
+    absent = [why for why in (
+        None if "popular in segment" in lists else "popular in segment (no demographics)",
+        None if "text similarity" in lists else "text similarity (no profile text)",
+        None if "model, text ignored" in lists or not user.text.strip() else "model, text ignored (nothing but the text)",
+        None if "model, Fusion page weights" in lists else "the model at Fusion page weights (none set there)",
+    ) if why]  # fmt: skip
+    source = f"the {found.label}" if found else "no benchmark results"
+    st.caption(
+        f"Top-{depth} of each list, {NOUNS} already seen left out; **bold**: only this list has it. Overlaps are with "
+        f"the model's list at this page's popularity settings. recall@20 is what `make bench` measured ({literal.md(source)}) "
+        f"for the same method on held-out new users with {segment or 'this many'} onboarding likes (— where it did not measure "
+        "that method or setting). Text similarity is measured there as content kNN, which also averages the onboarding likes' "
+        "texts; *model, text ignored* as a model trained without the text." + (f" Not listed: {', '.join(absent)}." if absent else "")
+    )
+
+
 def share_url(persona) -> str:
-    """A full link to this page that rebuilds ``persona`` (feedback included)."""
+    """A full link to this page that rebuilds ``persona`` (feedback included), with the comparison open when it is here."""
     page = st.context.url or "http://localhost:8501/new_user"
     parts = urlsplit(page)
     path = parts.path if parts.path.rstrip("/").endswith("new_user") else parts.path.rstrip("/") + "/new_user"
-    return urlunsplit((parts.scheme or "http", parts.netloc or "localhost:8501", path, f"persona={persona.to_token()}", ""))
+    return urlunsplit(
+        (
+            parts.scheme or "http",
+            parts.netloc or "localhost:8501",
+            path,
+            f"persona={persona.to_token()}" + ("&compare=1" if st.session_state.get(session.comparison_key(persona.name)) else ""),
+            "",
+        )
+    )
 
 
 def empty_state() -> None:
@@ -511,6 +606,11 @@ def results(k: int) -> None:
 
 with right:
     results(k)
+
+if session.personas() and session.active() is not None:  # full width: seven lists side by side need the room
+    st.divider()
+    st.subheader(f"“{literal.md(session.active().persona.name)}” against what we would ship otherwise")
+    comparison_section(session.active(), k, session.bias_scale(), session.axis_strength())
 
 st.divider()
 st.subheader("Personas side by side")

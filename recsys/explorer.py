@@ -29,6 +29,7 @@ from recsys.calibration import Calibration
 from recsys.data import Dataset, known, load_movielens_100k
 from recsys.encoder import CachedEncoder, TextEncoder
 from recsys.encoders import make_encoder
+from recsys.features import demographic_bucket
 from recsys.modalities import USER_NAMES, USER_TERMS
 from recsys.model import Parts, predict, score_terms, scores
 from recsys.online import OnlineConfig, update
@@ -98,6 +99,9 @@ class Explorer:
         self.popularity = np.bincount(dataset.item_ids.indices(ratings[C.ITEM]), minlength=dataset.n_items)
         seen = ratings.groupby(C.USER)[C.ITEM].apply(list).to_dict()
         self._seen = {u: set(items) for u, items in seen.items()}
+        liked = dataset.positives(ratings)  # what the benchmark's popularity baselines count
+        self._liked = (liked[C.USER].to_numpy(), dataset.item_ids.indices(liked[C.ITEM]))
+        self._segments: dict[tuple, np.ndarray] = {}
         self.same_as = _same_as(dataset, self.popularity)
         self._fingerprint: str | None = None
         self._listed: dict[Any, str] | None = None
@@ -462,6 +466,80 @@ class Explorer:
         columns["popularity"] = self.popularity[top]
         # One constructor call: building the frame column by column costs more than the scoring.
         return pd.DataFrame(columns)
+
+    def liked_popularity(self, demographics: Mapping[str, Any] | None = None) -> np.ndarray:
+        """Training likes (positives) per item, as the benchmark's ``popularity`` baseline ranks; with
+        ``demographics``, those of the catalogue's users in the same (age group, gender) segment
+        (:func:`recsys.features.demographic_bucket`) with overall likes breaking ties, as its
+        ``popularity_demographic`` ranks (overall likes when nobody shares the segment)."""
+        users, rows = self._liked
+        overall = np.bincount(rows, minlength=self.dataset.n_items).astype(np.float64)
+        if demographics is None:
+            return overall
+        segment = demographic_bucket(demographics)
+        if segment not in self._segments:
+            frame = self.dataset.users
+            members = [u for u, record in zip(frame[C.USER], frame.to_dict("records")) if demographic_bucket(record) == segment]
+            counts = np.bincount(rows[np.isin(users, members)], minlength=self.dataset.n_items).astype(np.float64)
+            self._segments[segment] = counts + overall / (10 * max(overall.max(), 1.0)) if counts.any() else overall
+        return self._segments[segment]
+
+    def without_text(self, user: UserState) -> UserState | None:
+        """The same person without the profile text: the demographics and onboarding likes it did not state or
+        name in the text, with its feedback replayed; None when neither is left (the model would know nobody)."""
+        reading = user.reading or Reading()
+        named = set(reading.liked_ids)
+        liked = tuple(i for i in user.liked if i not in named)
+        demographics = {k: v for k, v in user.demographics.items() if reading.demographics.get(k) != v}  # stated in the text: text too
+        if not demographics and not liked:
+            return None
+        state = self.new_user("", demographics, liked)
+        for signal in user.feedback:
+            state = self._learn(state, signal)
+        return state
+
+    def alternatives(
+        self, user: UserState, k: int = 10, item_bias_scale: float = 1.0, axis_strength: float = 0.0,
+        fusion: tuple[Mapping[str, float], Mapping[str, float]] | None = None,
+    ) -> dict[str, list]:  # fmt: skip
+        """What a product could show this person instead of the model's list, best first, seen items hidden.
+
+        ``this model`` is the list at the given settings; ``most popular`` ranks by training likes
+        and ``popular in segment`` by those of users of the person's age group and gender (only with
+        demographics; :meth:`liked_popularity`); ``text similarity`` by the cosine of the text the model read
+        with each item's text (no training; only with profile text); ``model, text ignored`` is the
+        same model given the person without the text (only with text and something else);
+        ``model, b_i × 0`` and ``model, axis removed 0.5`` are the same model with less popularity
+        (:meth:`score_terms`), and ``model, Fusion page weights`` the list with ``fusion``'s (user, item)
+        factors on the fusion weights (:meth:`reweight` and ``item_weights`` of :meth:`recommend`).
+        """
+        k = _check_k(k)
+        hidden = self.hidden_rows(user)
+        ids = self._item_column(C.ITEM)
+
+        def model(u: UserState = user, **settings) -> list:
+            chosen = {"item_bias_scale": item_bias_scale, "axis_strength": axis_strength, **settings}
+            return self.recommend(u, k, **chosen)[C.ITEM].tolist()
+
+        lists = {"this model": model(), "most popular": ids[top_k(self.liked_popularity(), k, hidden)].tolist()}
+        if user.demographics:
+            lists["popular in segment"] = ids[top_k(self.liked_popularity(user.demographics), k, hidden)].tolist()
+        if user.text.strip():
+            query = self.encoder.encode([self.embedded_text(user)])[0]
+            vectors = self.item_text_vectors
+            cosine = vectors @ query / np.maximum(np.linalg.norm(vectors, axis=1) * np.linalg.norm(query), 1e-12)
+            lists["text similarity"] = ids[top_k(cosine, k, hidden)].tolist()
+            rest = self.without_text(user)
+            if rest is not None:
+                lists["model, text ignored"] = model(rest)
+        lists["model, b_i × 0"] = model(item_bias_scale=0.0)
+        lists["model, axis removed 0.5"] = model(axis_strength=0.5)
+        if fusion is not None:
+            user_factors, item_factors = fusion
+            lists["model, Fusion page weights"] = model(
+                self.reweight(user, user_factors) if user_factors else user, item_weights=item_factors or None
+            )
+        return lists
 
     def explain(self, user: UserState, item: ItemState | Any, item_bias_scale: float = 1.0, axis_strength: float = 0.0) -> Explanation:
         """Full anatomy of one score (:func:`recsys.analysis.anatomy.explain`): terms, user×item modality matrix, per-dimension products."""

@@ -37,6 +37,18 @@ def age_group(age: Any) -> int:
     return bucket(AGE_EDGES, age)
 
 
+def demographic_bucket(demographics: Mapping[str, Any]) -> tuple:
+    """(age group, gender): the segment of the demographic popularity baseline (age group -1 when unknown).
+
+    Example:
+        >>> demographic_bucket({"age": 30, "gender": "F"})
+        (2, 'F')
+    """
+    age = demographics.get(C.AGE)
+    gender = demographics.get(C.GENDER)
+    return (-1 if is_missing(age) else age_group(age)), (None if is_missing(gender) else gender)
+
+
 def _bucket_labels(edges: Sequence[int], unit: str) -> list[str]:
     labels = [f"{unit}<{edges[0]}"]
     labels += [f"{unit}{lo}-{hi - 1}" for lo, hi in zip(edges[:-1], edges[1:])]

@@ -15,7 +15,7 @@ import pandas as pd
 from recsys import columns as C
 from recsys.data import Dataset
 from recsys.encoder import TextEncoder
-from recsys.features import age_group
+from recsys.features import demographic_bucket
 from recsys_bench.splits import Request, Split
 
 
@@ -89,13 +89,6 @@ class PopularityMethod(Method):
 
     def scores(self, request: Request) -> np.ndarray:
         return self.counts
-
-
-def demographic_bucket(demographics: dict) -> tuple:
-    """(age group, gender): the segment used by the demographic popularity baseline."""
-    age = demographics.get(C.AGE)
-    group = age_group(age) if age is not None else -1
-    return group, demographics.get(C.GENDER)
 
 
 class DemographicPopularityMethod(Method):

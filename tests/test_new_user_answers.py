@@ -153,6 +153,49 @@ def test_the_popularity_axis_is_a_named_term_that_adds_up_and_is_the_change_name
     assert "popularity axis removed" in " ".join(c.proto.spec for c in at.get("plotly_chart"))
 
 
+def test_the_comparison_with_what_we_would_ship_otherwise(app, explorer):
+    from recsys.analysis.overlap import jaccard, rbo
+    from recsys.results import latest
+
+    text = "I love comedies but I can't stand horror films"
+    at = make_persona(app, text, "Compare", age=30, gender="F")
+    at.toggle(key="compare-on-Compare").set_value(True).run()
+    assert not at.exception, [e.message for e in at.exception]
+    table = next(d.value for d in at.dataframe if "rbo" in d.value.columns).set_index("list")
+    lists = explorer.alternatives(explorer.new_user(text, {"age": 30, "gender": "F"}), k=10)
+    assert list(table.index) == list(lists)
+    assert {"popular in segment", "text similarity", "model, text ignored"} <= set(lists)
+    for name, items in lists.items():  # each overlap shown is the one of the lists shown
+        assert table.loc[name, "jaccard"] == pytest.approx(jaccard(items, lists["this model"]))
+        assert table.loc[name, "rbo"] == pytest.approx(rbo(items, lists["this model"]))
+    assert table.loc["most popular", "jaccard"] < 1.0
+    # Each column lists its top-10, in order, with the titles only it has in bold.
+    from ui import charts, literal
+
+    titles = explorer.titles()
+    top = literal.md(charts.short(titles[lists["most popular"][0]], 28))
+    column = next(m.value for m in at.markdown if m.value.startswith(("1. " + top, "1. **" + top)))
+    others = set().union(*(set(v) for n, v in lists.items() if n != "most popular"))
+    bold = [i for i in lists["most popular"] if i not in others]
+    assert column.count("**") == 2 * len(bold) == 2 * table.loc["most popular", "only here"]
+    # The benchmark's recall beside each method is the one the results hold for people with no onboarding likes.
+    data = latest().data
+    assert table.loc["most popular", "recall"] == f"{data['user_cold']['0']['popularity']['recall@20']:.3f}"
+    assert table.loc["popular in segment", "recall"] == f"{data['user_cold']['0']['popularity_demographic']['recall@20']:.3f}"
+    assert table.loc["this model", "recall"] == f"{data['user_cold']['0']['ours']['recall@20']:.3f}"
+    # The share link carries the comparison: a new session opening it has the comparison open.
+    url = at.code[0].value
+    assert url.endswith("&compare=1")
+    fresh = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    fresh.query_params["persona"] = url.split("persona=")[1].split("&")[0]
+    fresh.query_params["compare"] = "1"
+    fresh.run()
+    fresh.switch_page("app_pages/new_user.py")
+    fresh.run()
+    assert not fresh.exception, [e.message for e in fresh.exception]
+    assert any("rbo" in d.value.columns for d in fresh.dataframe)
+
+
 def test_dropping_a_chip_is_the_change_named(app):
     at = make_persona(app, "Comedies without any romance", "Chips")
     chips = at.pills[0]

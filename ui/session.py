@@ -42,6 +42,7 @@ BIAS_SCALE = "item_bias_scale"  # the popularity-pull control: scale on b_i, sha
 BIAS_SCALE_WIDGET = "item_bias_scale_widget"  # its slider (widget state is dropped on pages that do not draw it)
 AXIS_STRENGTH = "axis_strength"  # the popularity-axis control: share of ⟨e_u, e_i⟩ along the popularity axis removed
 AXIS_STRENGTH_WIDGET = "axis_strength_widget"  # its slider
+FUSION_SETTING = "fusion_setting"  # (user factors, item factors) last set on the Fusion page, None while all are 1
 RENAME_OLD, RENAME_NEW = "rename_old", "rename_new"  # the New user page's rename controls: the saved name, the new one
 
 # The catalogue this session explores (ui.resources, the Catalogue page) and its kept state after a reload (ui.keeping).
@@ -142,6 +143,7 @@ def set_catalogue(chosen) -> None:
         SAVE_PENDING,
         BIAS_SCALE,
         AXIS_STRENGTH,
+        FUSION_SETTING,
         SWITCH_OFFER,
         COHORT_RESULT,
     ):
@@ -195,6 +197,23 @@ def axis_strength() -> float:
 def keep_axis_strength() -> None:
     """Slider callback: keep the chosen strength where pages that do not draw the slider can read it."""
     st.session_state[AXIS_STRENGTH] = float(st.session_state[AXIS_STRENGTH_WIDGET])
+
+
+def comparison_key(name: str) -> str:
+    """The key of New user's comparison toggle for persona ``name`` (a share link made with it on turns it on)."""
+    return f"compare-on-{name}"
+
+
+def fusion_setting() -> tuple[dict[str, float], dict[str, float]] | None:
+    """The (user, item) factors on the fusion weights last set on the Fusion page; None while they are all 1."""
+    return st.session_state.get(FUSION_SETTING)
+
+
+def keep_fusion_setting(user_factors: dict[str, float], item_factors: dict[str, float]) -> None:
+    """Keep the Fusion page's factors for pages that compare with them (only the ones moved off 1; 0 everywhere on a side means learned)."""
+    user = {m: v for m, v in user_factors.items() if v != 1.0} if any(user_factors.values()) else {}
+    item = {m: v for m, v in item_factors.items() if v != 1.0} if any(item_factors.values()) else {}
+    st.session_state[FUSION_SETTING] = (user, item) if user or item else None
 
 
 def personas() -> dict[str, SessionPersona]:
