@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: setup prepare example run test test-fast test-slow test-server test-browser test-eval lint format bench bench-speed bench-chinese bench-reading bench-scale bench-peers bench-reference loadtest first-steps browser postgres haproxy clean
+.PHONY: setup prepare example run test test-fast test-slow test-server test-browser test-eval lint format bench bench-speed bench-chinese bench-onboarding bench-reading bench-scale bench-peers bench-reference loadtest first-steps browser postgres haproxy clean
 
 setup: $(STAMP)
 
@@ -94,16 +94,25 @@ bench: prepare
 	$(BIN)/python -m recsys bench --speed --json bench-results/results.json
 	$(BIN)/python -m recsys --encoder multilingual bench --speed --no-peers --json bench-results/results-multilingual.json
 	$(MAKE) bench-chinese
+	$(MAKE) bench-onboarding
 
 # Chinese profiles (bench/reading_zh, built and held-out) and Chinese–English agreement, on both text models.
 bench-chinese: setup
 	$(BIN)/python -m recsys --encoder minilm bench --chinese --json bench-results/chinese-minilm.json
 	$(BIN)/python -m recsys --encoder multilingual bench --chinese --json bench-results/chinese-multilingual.json
 
+# The onboarding simulation (Onboarding designer page): five question strategies, 0-10 questions, held-out users of
+# three seeds; MovieLens-100k, the example bookshop and the example book ratings (about 2, 1 and 25 minutes).
+bench-onboarding: prepare example
+	$(BIN)/python -m recsys bench --onboarding --json bench-results/onboarding.json
+	$(BIN)/python -m recsys --data data/examples/bookshop bench --onboarding --json bench-results/onboarding-bookshop.json
+	$(BIN)/python -m recsys --data data/examples/bookratings bench --onboarding --json bench-results/onboarding-bookratings.json
+
 # Ship the latest full run as the reference the pages show on a fresh clone (checked against what they read).
 bench-reference:
 	$(BIN)/python -c "import json, sys; from recsys.results import LOCAL, schema_problems; p = schema_problems(json.loads(LOCAL.read_text())); print(*p, sep='\n'); sys.exit(bool(p))"
 	mkdir -p bench/reference && cp bench-results/results.json bench/reference/results.json
+	cp bench-results/onboarding*.json bench/reference/
 
 # 20 concurrent sessions against the server as `make run` starts it, on 127.0.0.1 (SESSIONS=, ROUNDS=, WORKERS= to change; DRIVER=browser plays them
 # in headless Chromium instead of over Streamlit's websocket protocol): bench-results/loadtest.json.

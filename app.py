@@ -23,6 +23,7 @@ PAGES = [
     st.Page("app_pages/fusion.py", title="Fusion", icon="🎚️", url_path="fusion"),
     st.Page("app_pages/evaluation.py", title="Evaluation", icon="📊", url_path="evaluation"),
     st.Page("app_pages/cohort.py", title="Cohort", icon="👥", url_path="cohort"),
+    st.Page("app_pages/onboarding.py", title="Onboarding designer", icon="🧩", url_path="onboarding"),
     st.Page("app_pages/catalogue.py", title="Catalogue", icon="📦", url_path="catalogue"),
 ]
 navigation = st.navigation(PAGES)

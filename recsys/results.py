@@ -107,3 +107,22 @@ def latest() -> BenchResults | None:
             if found is not None:
                 return found
     return None
+
+
+#: The onboarding simulation's runs (``bench --onboarding``): one file per catalogue, local runs before the shipped ones.
+ONBOARDING_GLOB = "onboarding*.json"
+ONBOARDING_KEYS = ("dataset", "seeds", "budget", "users", "run", "strategies", "winners")
+
+
+def onboarding(dataset: str) -> BenchResults | None:
+    """The onboarding simulation run on catalogue ``dataset`` (its ``name``): the newest local one
+    (``bench-results/onboarding*.json``), else the shipped reference (``bench/reference``); None without one.
+    With ``$COLDSTART_BENCH_RESULTS`` set, only the folder of that file is read."""
+    override = os.environ.get("COLDSTART_BENCH_RESULTS")
+    folders = ((Path(override).parent, Path(override).parent.resolve() == REFERENCE.parent.resolve()),) if override else None
+    for folder, reference in folders or ((LOCAL.parent, False), (REFERENCE.parent, True)):
+        found = [read(path, reference) for path in sorted(folder.glob(ONBOARDING_GLOB), key=lambda p: -p.stat().st_mtime)]
+        for run in found:
+            if run is not None and run.data.get("dataset") == dataset and all(k in run.data for k in ONBOARDING_KEYS):
+                return run
+    return None

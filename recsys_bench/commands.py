@@ -31,6 +31,12 @@ def cmd_speed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _movielens():
+    from recsys.data import load_movielens_100k
+
+    return load_movielens_100k()
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from recsys_bench.benchmark import print_table, run_benchmark
 
@@ -56,6 +62,19 @@ def cmd_bench(args: argparse.Namespace) -> int:
         if args.json:
             Path(args.json).parent.mkdir(parents=True, exist_ok=True)
             Path(args.json).write_text(json.dumps(results, indent=2, default=str, ensure_ascii=False))
+        return 0
+    if args.onboarding:
+        from recsys_bench.onboarding import MAX_USERS, SEEDS, print_onboarding, run
+
+        results = run(
+            load_dataset(args) or _movielens(), seeds=args.seeds or SEEDS, max_users=args.max_users or MAX_USERS,
+            encoder_name=getattr(args, "encoder", None), progress=progress, command=" ".join([args.prog, *sys.argv[1:]]),
+        )  # fmt: skip
+        print_onboarding(results)
+        path = Path(args.json or "bench-results/onboarding.json")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(results, indent=2, default=float))
+        print(f"wrote {path}")
         return 0
     if args.profiles:
         from recsys_bench.profiles import print_profiles, profile_understanding
@@ -115,6 +134,10 @@ def bench(sub: argparse._SubParsersAction) -> None:
     bench.add_argument(
         "--chinese", action="store_true", help="only the Chinese profile table (bench/reading_zh) and the cross-lingual agreement"
     )
+    bench.add_argument(
+        "--onboarding", action="store_true",
+        help="only the onboarding simulation: each question strategy on held-out users, 0-10 questions (recsys_bench.onboarding)",
+    )  # fmt: skip
     bench.add_argument("--no-peers", action="store_true", help="skip the peer libraries even when their environments exist")
     bench.add_argument("--scale", action="store_true", help="cost at catalogue scale on synthetic catalogues (recsys_bench.scale)")
     bench.add_argument("--sizes", type=int, nargs="*", help="--scale: catalogue sizes (default 1000 10000 50000 100000)")

@@ -479,3 +479,43 @@ def test_after_a_reload_saving_your_own_persona_again_updates_it(server, browser
     finally:
         PersonaStore().delete(name)
         context.close()
+
+
+def test_a_product_managers_views_compare_onboarding_and_a_cohort_upload(server, browser, tmp_path):
+    from playwright.sync_api import expect
+
+    SHOTS.mkdir(exist_ok=True)
+    page = new_session(browser, 2400)
+    open_new_user(page, server)
+    fill_persona(page, "I love comedies but I can't stand horror films", "Compare", age="30")
+    page.get_by_text("Compare with what we would ship otherwise").click()
+    wait_idle(page)
+    assert_no_exception(page)
+    heading = page.get_by_text("against what we would ship otherwise")
+    heading.scroll_into_view_if_needed()
+    for name in ("most popular", "popular in segment", "text similarity", "model, text ignored"):
+        expect(page.locator("[data-testid='stMarkdownContainer'] strong", has_text=name).first).to_be_visible()
+    assert page.locator("[data-testid='stMarkdownContainer'] li strong").count() > 0  # titles only one list has
+    page.screenshot(path=str(SHOTS / "new_user_comparison.png"), full_page=True)
+
+    page.get_by_role("link", name="Onboarding designer").first.click()
+    wait_idle(page)
+    assert_no_exception(page)
+    expect(page.get_by_text("The questions each strategy would ask")).to_be_visible(timeout=60_000)
+    assert page.locator(".js-plotly-plot").count() == 2  # recall@20 and NDCG@10 curves of the shipped reference run
+    assert page.get_by_text("Reading it:").count() == 1
+    expect(page.locator("[data-testid='stMarkdownContainer'] li").nth(24)).to_be_visible()  # five strategies × five questions
+    page.screenshot(path=str(SHOTS / "onboarding.png"), full_page=True)
+
+    page.get_by_role("link", name="Cohort").first.click()
+    wait_idle(page)
+    cohort_file = tmp_path / "cohort.csv"
+    cohort_file.write_text("text,age\nspace operas and alien worlds,30\n,abc\ngory slasher films,45\n")
+    page.locator("input[type=file]").first.set_input_files(str(cohort_file))
+    wait_idle(page)
+    page.get_by_role("button", name="Run the cohort").click()
+    expect(page.get_by_text("2 people, top-")).to_be_visible(timeout=120_000)
+    expect(page.get_by_text("rows were left out; everyone else ran")).to_be_visible()
+    assert_no_exception(page)
+    page.screenshot(path=str(SHOTS / "cohort_upload.png"), full_page=True)
+    page.close()

@@ -612,3 +612,38 @@ def tag_offsets(
 #: hollow rings around a persona's top-K.
 USER_SYMBOL = {2: "triangle-up", 3: "square"}
 TOP_K_SYMBOL = "circle"  # drawn hollow: a transparent fill inside the persona's colour
+
+
+#: The onboarding strategies' colours (recsys.onboarding.STRATEGIES).
+ONBOARDING_COLOURS = {
+    "popular": "#e69f00",
+    "entropy": "#56b4e9",
+    "pop_entropy": "#009e73",
+    "coverage": "#cc79a7",
+    "expected_change": "#d55e00",
+}
+
+
+def onboarding_curves(strategies: Mapping[str, Mapping], metric: str, title: str) -> go.Figure:
+    """One line per onboarding strategy over the number of questions asked (0…budget), with its 95% interval as a
+    band of the same colour; the labels are the strategies' own (``label``)."""
+    fig = go.Figure()
+    styles = method_styles(list(strategies))
+    for name in strategies:  # Okabe–Ito colours that stay apart for colour-blind readers, the model-based one vermilion
+        styles[name]["colour"] = ONBOARDING_COLOURS.get(name, styles[name]["colour"])
+    for name, row in strategies.items():
+        mean, half = np.asarray(row[metric], dtype=float), np.asarray(row[f"{metric}_ci95"], dtype=float)
+        x = np.arange(len(mean), dtype=float)
+        colour = styles[name]["colour"]
+        fig.add_scatter(x=np.concatenate([x, x[::-1]]), y=np.concatenate([mean + half, (mean - half)[::-1]]), fill="toself",
+                        fillcolor=colour, opacity=0.12, line=dict(width=0), hoverinfo="skip", showlegend=False)  # fmt: skip
+        fig.add_scatter(
+            x=x, y=mean, mode="lines+markers", name=row.get("label", name), line=dict(width=2.5, color=colour, dash=styles[name]["dash"]),
+            marker=dict(symbol=styles[name]["symbol"], size=7, color=colour),
+            hovertemplate="%{x:d} questions: %{y:.3f}<extra>" + html.escape(str(row.get("label", name))) + "</extra>",
+        )  # fmt: skip
+    _layout(fig, 420, title=title)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, x=0))
+    fig.update_xaxes(title="questions asked", type="linear", tickmode="linear", dtick=1)
+    fig.update_yaxes(title=metric)
+    return fig

@@ -1,0 +1,41 @@
+"""The Onboarding designer page shows the simulation run it read, names the right winner, and asks what the strategies ask."""
+
+from __future__ import annotations
+
+import pytest
+from test_app import open_page
+
+from recsys import onboarding, results
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_page_shows_the_run_it_read_and_the_questions_each_strategy_asks(app, explorer):
+    at = open_page(app, "app_pages/onboarding.py")
+    found = results.onboarding(explorer.dataset.name)
+    assert found is not None, "no onboarding run for MovieLens: the shipped reference is bench/reference/onboarding.json"
+    data = found.data
+    labels = {name: row["label"] for name, row in data["strategies"].items()}
+    winners = next(d.value for d in at.dataframe if "best" in d.value.columns)
+    assert winners["best"].tolist() == [labels[w["best"]] for w in data["winners"]]
+    assert winners["recall@20"].tolist() == pytest.approx([w["value"] for w in data["winners"]])
+    # The sentence under the tables names the strategy best with the most questions, and its numbers.
+    last, curve = data["winners"][-1], data["strategies"][data["winners"][-1]["best"]]["recall@20"]
+    from ui import charts, literal
+
+    reading = next(m.value for m in at.markdown if m.value.startswith("**Reading it:**"))
+    assert f"**{literal.md(labels[last['best']])}**" in reading and f"{curve[-1]:.3f} from {curve[0]:.3f}" in reading
+    assert ("ahead of every other" in reading) == (not last["tied"])
+    # The questions: "most popular" asks the most-rated films, in order.
+    stats = onboarding.CatalogueStats.of(explorer)
+    popular = [explorer.titles()[stats.ids[r]] for r in sorted(range(len(stats.raters)), key=lambda r: -stats.raters[r])[:5]]
+    shown = [literal.md(charts.short(t, 34)) for t in popular]
+    column = next(m.value for m in at.markdown if m.value.startswith("1. " + shown[0]))
+    assert [line.split(". ", 1)[1] for line in column.split("  \n")] == shown
+
+
+def test_without_a_run_the_page_says_how_to_make_one(app, monkeypatch, tmp_path):
+    monkeypatch.setenv("COLDSTART_BENCH_RESULTS", str(tmp_path / "results.json"))
+    at = open_page(app, "app_pages/onboarding.py")
+    assert any("bench --onboarding" in i.value for i in at.info)
+    assert not [d for d in at.dataframe if "best" in d.value.columns]
