@@ -109,7 +109,8 @@ problems = cohort.problems_frame(run.problems)
 skipped = problems[problems["skipped"]]
 st.subheader(f"{literal.md(label)}: {view.n_people:,} people, top-{run.k} each")
 if len(skipped):
-    st.warning(f"{skipped['line'].nunique():,} rows were left out; everyone else ran. Fix the rows below and run again.")
+    left_out = skipped["line"].nunique()
+    st.warning(f"{left_out:,} {'row was' if left_out == 1 else 'rows were'} left out; everyone else ran. Fix the rows below and run again.")
     st.dataframe(skipped[["line", "person", "column", "message"]], hide_index=True, width="stretch", key="cohort_problems")
 for note in problems[~problems["skipped"]]["message"]:
     st.info(literal.md(note))

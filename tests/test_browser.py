@@ -515,7 +515,7 @@ def test_a_product_managers_views_compare_onboarding_and_a_cohort_upload(server,
     wait_idle(page)
     page.get_by_role("button", name="Run the cohort").click()
     expect(page.get_by_text("2 people, top-")).to_be_visible(timeout=120_000)
-    expect(page.get_by_text("rows were left out; everyone else ran")).to_be_visible()
+    expect(page.get_by_text("1 row was left out; everyone else ran")).to_be_visible()
     assert_no_exception(page)
     page.screenshot(path=str(SHOTS / "cohort_upload.png"), full_page=True)
     page.close()
