@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from recsys.personas import OtherCatalogue, Persona
+from recsys.personas import OtherCatalogue, Persona, text_model_note
 from ui import keeping, literal, nouns, resources, session, switching
 
 st.set_page_config(page_title="Cold-start explorer", page_icon="🧭", layout="wide")
@@ -56,6 +56,9 @@ def load_persona_link() -> None:
         st.session_state[session.comparison_key(entry.persona.name)] = True
     session.load_form(entry.persona)  # before any page draws the form, so its widgets start from these values
     st.toast(f"Loaded shared persona “{literal.md(entry.persona.name)}”")
+    note = text_model_note(persona, explorer)
+    if note:
+        st.warning(literal.md(note))
     if persona.catalogue is None:
         st.warning(
             f"This link does not say which catalogue it was made on (links made before they recorded it), so its items "

@@ -65,8 +65,9 @@ class OtherCatalogue(ValueError):
 
 
 def catalogue_of(explorer: Explorer) -> dict[str, str]:
-    """What a persona records of the catalogue it was made on: its name and content fingerprint."""
-    return {"name": str(explorer.dataset.name), "fingerprint": str(explorer.fingerprint)}
+    """What a persona records of the catalogue it was made on: its name, content fingerprint and the text model that
+    read it (``minilm`` or ``multilingual``; the same catalogue read by the other model ranks differently)."""
+    return {"name": str(explorer.dataset.name), "fingerprint": str(explorer.fingerprint), "text_model": str(explorer.encoder.name)}
 
 
 def _catalogue_from_json(data: Any) -> dict[str, str] | None:
@@ -74,7 +75,25 @@ def _catalogue_from_json(data: Any) -> dict[str, str] | None:
         return None
     if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in ("name", "fingerprint")):
         raise ValueError("a persona's catalogue must be a mapping with a 'name' and a 'fingerprint'")
-    return {"name": data["name"][:200], "fingerprint": data["fingerprint"][:64]}
+    if not isinstance(data.get("text_model", ""), str):
+        raise ValueError("a persona's text model must be a name")
+    found = {"name": data["name"][:200], "fingerprint": data["fingerprint"][:64]}
+    return {**found, "text_model": data["text_model"][:40]} if data.get("text_model") else found
+
+
+def text_model_note(persona: Persona, explorer: Explorer) -> str | None:
+    """What to say when ``persona`` was made with another text model than ``explorer`` reads with (same catalogue,
+    so it opens, but its list may differ from what its maker saw); None when the same, or not recorded."""
+    made_with = (persona.catalogue or {}).get("text_model")
+    here = str(explorer.encoder.name)
+    if not made_with or made_with == here:
+        return None
+    names = {"minilm": "MiniLM (English)", "multilingual": "multilingual-e5-small (Chinese, English and mixed)"}
+    return (
+        f"“{persona.name}” was made with the {names.get(made_with, made_with)} text model; this session reads with "
+        f"{names.get(here, here)}, so its list can differ from what its maker saw. The Catalogue page opens "
+        f"{explorer.dataset.name} with the other text model."
+    )
 
 
 def plain_id(value: Any) -> Any:

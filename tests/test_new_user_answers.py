@@ -68,6 +68,21 @@ def test_a_link_from_a_catalogue_this_server_does_not_have_says_why(explorer):
     assert not any(b.key == "switch_catalogue_link" for b in at.button)
 
 
+def test_a_link_made_with_the_other_text_model_opens_says_so_and_reshares_as_read_here(explorer):
+    made_with = {**catalogue_of(explorer), "text_model": "multilingual"}
+    at = link_app(Persona("Bilingual", "space operas", liked=(50,), catalogue=made_with).to_token())
+    warning = shown(" ".join(w.value for w in at.warning))
+    assert "multilingual-e5-small" in warning and "this session reads with MiniLM" in warning
+    at.switch_page("app_pages/new_user.py")
+    at.run()
+    assert explorer.titles()[50] in card(at)
+    shared = Persona.from_token(at.code[0].value.split("persona=")[1].split("&")[0])
+    assert shared.catalogue == catalogue_of(explorer) and shared.catalogue["text_model"] == "minilm"
+    # The same model: nothing to say.
+    same = link_app(Persona("English", "space operas", catalogue=catalogue_of(explorer)).to_token())
+    assert not any("text model" in w.value for w in same.warning)
+
+
 def test_a_link_back_to_the_default_catalogue_switches_back(explorer, small_explorer, small_catalogue):
     persona = Persona("Filmgoer", "space operas", liked=(50,), catalogue=catalogue_of(explorer))
     at = link_app(persona.to_token(), catalogue=opened_small(small_catalogue, small_explorer))

@@ -42,3 +42,18 @@ def test_damaged_feedback_in_a_link_is_a_clear_error(feedback):
 def test_bad_links_are_clear_errors(token):
     with pytest.raises(ValueError):
         Persona.from_token(token)
+
+
+def test_the_text_model_a_persona_was_made_with_is_recorded_and_read_back(small_explorer):
+    from recsys.personas import catalogue_of, text_model_note
+
+    here = catalogue_of(small_explorer)
+    assert here["text_model"] == small_explorer.encoder.name == "minilm"
+    persona = Persona("Mixed", "robots", catalogue={**here, "text_model": "multilingual"})
+    assert Persona.from_token(persona.to_token()) == persona
+    assert "multilingual-e5-small" in text_model_note(persona, small_explorer)
+    assert text_model_note(Persona("Same", "robots", catalogue=here), small_explorer) is None
+    older = Persona("Older", "robots", catalogue={"name": here["name"], "fingerprint": here["fingerprint"]})
+    assert Persona.from_token(older.to_token()).catalogue == older.catalogue and text_model_note(older, small_explorer) is None
+    with pytest.raises(ValueError, match="text model"):
+        Persona.from_json({"text": "robots", "catalogue": {**here, "text_model": 3}})

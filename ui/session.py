@@ -19,7 +19,7 @@ import streamlit as st
 from recsys import Explorer, ItemState, UserState
 from recsys import columns as C
 from recsys.persona_store import PersonaChanged, PersonaExists, PersonaStore
-from recsys.personas import MAX_NAME, OtherCatalogue, Persona, catalogue_of, clean_name, plain_id
+from recsys.personas import MAX_NAME, OtherCatalogue, Persona, catalogue_of, clean_name, plain_id, text_model_note
 from recsys.reading import Reading
 
 PERSONAS = "personas"  # name -> SessionPersona
@@ -237,7 +237,7 @@ def build(explorer: Explorer, persona: Persona, change: str = "") -> SessionPers
         ValueError: bad input.
     """
     state = persona.user(explorer)
-    if persona.catalogue is None:
+    if persona.catalogue != catalogue_of(explorer):  # never recorded, or read by another text model: it is this one's now
         persona = replace(persona, catalogue=catalogue_of(explorer))
     return SessionPersona(persona, state, prior=state.without_feedback(), change=change)
 
@@ -741,6 +741,10 @@ def open_saved(explorer: Explorer, store: PersonaStore) -> None:
         seen_versions()[pick] = saved.version
     put(entry)
     load_form(entry.persona)
+    note = text_model_note(saved.persona, explorer)
+    if note:
+        st.session_state[SAVE_MESSAGE] = ("warning", note)
+        return
     if saved.persona.catalogue is None:
         st.session_state[SAVE_MESSAGE] = (
             "warning",
