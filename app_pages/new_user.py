@@ -317,10 +317,11 @@ def pull_section(user, recs: pd.DataFrame, scale: float, axis: float = 0.0) -> N
     )
 
 
-#: The benchmark's (block, method) behind each list of the comparison, for held-out new users (``user_cold``).
+#: The benchmark's (block, method) behind each baseline list of the comparison, for held-out new users (``user_cold``).
+#: The model's own lists are looked up by their popularity settings (:func:`model_measured_as`); the model with the
+#: text ignored and at Fusion page weights were never measured as such, and show none.
 MEASURED_AS = {"most popular": ("user_cold", "popularity"), "popular in segment": ("user_cold", "popularity_demographic"),
-               "text similarity": ("user_cold", "content_knn"), "model, text ignored": ("user_cold", "ours_no_text"),
-               "model, b_i × 0": ("popularity_pull", "0"), "model, axis removed 0.5": ("popularity_axis", "0.5")}  # fmt: skip
+               "text similarity": ("user_cold", "content_knn")}  # fmt: skip
 
 
 def model_measured_as(scale: float, axis: float) -> tuple[str, str]:
@@ -341,7 +342,8 @@ def measured_recall(data: dict | None, name: str, segment: str | None, scale: fl
     """recall@20 the benchmark measured for the method behind one list of the comparison, in ``segment``; — where it did not."""
     if data is None or segment is None or data.get("dataset") != explorer.dataset.name:
         return "—"
-    block, key = model_measured_as(scale, axis) if name == "this model" else MEASURED_AS.get(name, ("", ""))
+    settings = {"this model": (scale, axis), "model, b_i × 0": (0.0, axis), "model, axis removed 0.5": (scale, 0.5)}
+    block, key = model_measured_as(*settings[name]) if name in settings else MEASURED_AS.get(name, ("", ""))
     summary = data.get(block, {}).get(segment, {}).get(key, {})
     return f"{summary['recall@20']:.3f}" if "recall@20" in summary else "—"
 
@@ -398,7 +400,7 @@ def comparison_section(entry: session.SessionPersona, k: int, scale: float, axis
         f"the model's list at this page's popularity settings. recall@20 is what `make bench` measured ({literal.md(source)}) "
         f"for the same method on held-out new users with {segment or 'this many'} onboarding likes (— where it did not measure "
         "that method or setting). Text similarity is measured there as content kNN, which also averages the onboarding likes' "
-        "texts; *model, text ignored* as a model trained without the text." + (f" Not listed: {', '.join(absent)}." if absent else "")
+        "texts." + (f" Not listed: {', '.join(absent)}." if absent else "")
     )
 
 

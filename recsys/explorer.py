@@ -471,7 +471,8 @@ class Explorer:
         """Training likes (positives) per item, as the benchmark's ``popularity`` baseline ranks; with
         ``demographics``, those of the catalogue's users in the same (age group, gender) segment
         (:func:`recsys.features.demographic_bucket`) with overall likes breaking ties, as its
-        ``popularity_demographic`` ranks (overall likes when nobody shares the segment)."""
+        ``popularity_demographic`` ranks; a part the person did not give matches anyone (overall likes
+        when nobody shares the segment)."""
         users, rows = self._liked
         overall = np.bincount(rows, minlength=self.dataset.n_items).astype(np.float64)
         if demographics is None:
@@ -479,7 +480,13 @@ class Explorer:
         segment = demographic_bucket(demographics)
         if segment not in self._segments:
             frame = self.dataset.users
-            members = [u for u, record in zip(frame[C.USER], frame.to_dict("records")) if demographic_bucket(record) == segment]
+            age, gender = segment
+
+            def shares(record: dict) -> bool:
+                theirs = demographic_bucket(record)
+                return (age == -1 or theirs[0] == age) and (gender is None or theirs[1] == gender)
+
+            members = [u for u, record in zip(frame[C.USER], frame.to_dict("records")) if shares(record)]
             counts = np.bincount(rows[np.isin(users, members)], minlength=self.dataset.n_items).astype(np.float64)
             self._segments[segment] = counts + overall / (10 * max(overall.max(), 1.0)) if counts.any() else overall
         return self._segments[segment]
@@ -522,7 +529,7 @@ class Explorer:
             return self.recommend(u, k, **chosen)[C.ITEM].tolist()
 
         lists = {"this model": model(), "most popular": ids[top_k(self.liked_popularity(), k, hidden)].tolist()}
-        if user.demographics:
+        if demographic_bucket(user.demographics) != (-1, None):  # an age or a gender: a segment narrower than everyone
             lists["popular in segment"] = ids[top_k(self.liked_popularity(user.demographics), k, hidden)].tolist()
         if user.text.strip():
             query = self.encoder.encode([self.embedded_text(user)])[0]

@@ -76,11 +76,14 @@ class CatalogueStats:
             vectors=np.asarray(explorer.item_vectors, dtype=np.float64),
         )  # fmt: skip
 
-    def pool(self) -> np.ndarray:
-        """Rows of the well-known items the spread-out strategies choose among, most-rated first."""
+    def pool(self, done: set) -> np.ndarray:
+        """Rows not yet asked (``done``: item ids) that coverage and expected change choose among: the
+        :data:`POOL` most-rated items with at least :data:`MIN_RATERS` ratings, then, once those are all
+        asked, the rest in order of ratings (a small catalogue runs out of well-known items)."""
         order = np.argsort(-self.raters, kind="stable")
-        known = order[self.raters[order] >= MIN_RATERS]
-        return (known if len(known) else order)[:POOL]
+        free = order[~np.isin(self.ids[order], list(done))]
+        known = free[self.raters[free] >= MIN_RATERS][:POOL]
+        return known if len(known) else free
 
 
 @dataclass
@@ -147,10 +150,8 @@ class Coverage(Strategy):
     name = "coverage"
 
     def next(self, stats: CatalogueStats, asked: Asked, scores: Callable[[], np.ndarray]) -> int:
-        pool = stats.pool()
-        done = asked.items
-        free = np.array([r for r in pool if stats.ids[r] not in done])
-        chosen = np.array([r for r in pool if stats.ids[r] in done])
+        free = stats.pool(asked.items)
+        chosen = np.flatnonzero(np.isin(stats.ids, list(asked.items)))
         if not len(chosen):
             return int(free[0])
         unit = stats.vectors / np.maximum(np.linalg.norm(stats.vectors, axis=1, keepdims=True), 1e-12)
@@ -165,9 +166,7 @@ class ExpectedChange(Strategy):
     adaptive = True
 
     def next(self, stats: CatalogueStats, asked: Asked, scores: Callable[[], np.ndarray]) -> int:
-        pool = stats.pool()
-        done = asked.items
-        free = np.array([r for r in pool if stats.ids[r] not in done])
+        free = stats.pool(asked.items)
         p = sigmoid(np.asarray(scores(), dtype=np.float64)[free])
         seen = stats.raters[free] / stats.n_users
         move = seen * 2.0 * p * (1.0 - p) * np.linalg.norm(stats.vectors[free], axis=1)

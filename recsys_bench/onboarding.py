@@ -72,7 +72,9 @@ def simulate(
     (people with nothing left to find are left out; :func:`summarise` averages them).
 
     Every strategy is measured on the same truth for one person: their positives that no strategy asked
-    about (asking about a liked item removes an easy hit, which would favour the strategies asking least).
+    about (asking about a liked item removes an easy hit, which would favour the strategies asking least), and
+    every list hides every item any strategy asked (hiding only its own answered items would free slots for the
+    strategies answered most often).
     """
     stats = CatalogueStats.of(explorer, split.train)
     test = split.test.groupby(C.USER)
@@ -88,21 +90,26 @@ def simulate(
         runs = {}
         for strategy in chosen:
             oracle = Oracle(liked, set(rated[C.ITEM]) - liked)
-            lists: list[list] = []
+            states: list[tuple[np.ndarray, np.ndarray]] = []
 
-            def rank(n: int, user: Any, asked: Asked, lists: list = lists) -> None:
-                scores = np.asarray(explorer.score_terms(user).score, dtype=np.float64)
-                lists.append(stats.ids[top_k(scores, 20, explorer.hidden_rows(user))].tolist())
+            def keep(n: int, user: Any, asked: Asked, states: list = states) -> None:
+                states.append((np.asarray(explorer.score_terms(user).score, dtype=np.float64), explorer.hidden_rows(user)))
 
-            _, asked = ask(explorer, start, strategy, oracle, budget, stats, after=rank)
-            runs[strategy.name] = (asked, lists)
-        truth = set(request.truth) - set().union(*(asked.items for asked, _ in runs.values()))
+            _, asked = ask(explorer, start, strategy, oracle, budget, stats, after=keep)
+            runs[strategy.name] = (asked, states)
+        # Every list hides what any strategy asked, as the truth leaves it out: a strategy whose questions were answered
+        # more often must not gain free slots from hiding its own answered items.
+        everything_asked = set().union(*(asked.items for asked, _ in runs.values()))
+        truth = set(request.truth) - everything_asked
         if not truth:
             continue
+        asked_rows = np.flatnonzero(np.isin(stats.ids, list(everything_asked)))
+        runs = {name: (asked, [stats.ids[top_k(scores, 20, np.union1d(hidden, asked_rows))].tolist() for scores, hidden in states])
+                for name, (asked, states) in runs.items()}  # fmt: skip
         person: dict[str, Any] = {"user": int(request.user_id), "truth": len(truth)}
         for name, (asked, lists) in runs.items():
             person[name] = {
-                "asked": [plain(i) for i, _ in asked.answers], "answers": [a for _, a in asked.answers],
+                "asked": [plain(i) for i, _ in asked.answers], "answers": [a for _, a in asked.answers], "shown": lists,
                 "recall@20": [recall_at(shown, truth, 20) for shown in lists], "ndcg@10": [ndcg_at(shown, truth, 10) for shown in lists],
             }  # fmt: skip
         people.append(person)

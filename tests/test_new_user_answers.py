@@ -111,6 +111,23 @@ def test_saved_personas_say_their_catalogue_and_open_only_there(app, small_explo
         store.delete(name)
 
 
+def test_opening_an_older_saved_persona_twice_makes_no_copy(app, explorer):
+    from recsys.persona_store import PersonaStore
+
+    store = PersonaStore()
+    name = "Saved before text models (test)"
+    older = {k: v for k, v in catalogue_of(explorer).items() if k != "text_model"}  # as saved before links recorded it
+    store.save(Persona(name, "film noir", catalogue=older), overwrite=True)
+    try:
+        at = make_persona(app, "space operas", "Here")
+        for _ in range(2):
+            at.selectbox(key="saved_pick").set_value(name).run()
+            click(at, "open_saved")
+        assert sorted(at.session_state["personas"]) == sorted(["Here", name])
+    finally:
+        store.delete(name)
+
+
 # ---------------------------------------------------------------- rank arrows name the change they show
 def arrows(at: AppTest) -> dict[str, str]:
     """Rank cell text of each row: '**3**  \\n<small>▲ 2</small>' → {'3': '▲ 2'}."""

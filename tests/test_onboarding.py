@@ -144,3 +144,30 @@ def test_the_winner_at_each_budget_and_the_ties_by_paired_difference():
     assert rows[0]["best"] == "a" and rows[0]["tied"] == ["b", "c"]  # all equal with no questions
     assert rows[1]["best"] == "b" and rows[1]["value"] == pytest.approx(0.45)
     assert rows[1]["tied"] == ["a"]
+
+
+def test_a_small_catalogue_runs_out_of_well_known_items_and_keeps_asking():
+    stats = toy([90, 80, 3, 2], vectors=[[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]])
+    for name in ("coverage", "expected_change"):
+        asked = order(name, stats, 4, scores=np.zeros(4))
+        assert sorted(asked) == [101, 102, 103, 104] and asked[:2] in ([101, 102], [102, 101])  # the known ones first
+
+
+def test_answers_that_teach_nothing_gain_nothing(small_explorer, monkeypatch):
+    """A strategy whose answers are recorded but move nothing must score the same after every question: the lists hide
+    what any strategy asked from the start, so answering more often frees no slots."""
+    from dataclasses import replace
+
+    from recsys.states import Feedback
+    from recsys_bench.onboarding import held_out_people, simulate
+
+    ex = small_explorer
+    split, requests = held_out_people(ex.dataset, 0, 45)
+    remember = lambda self, user, item, liked: replace(user, feedback=(*user.feedback, Feedback(item, "like" if liked else "dislike")))  # noqa: E731
+    monkeypatch.setattr(type(ex), "feedback", remember)
+    people = simulate(ex, ex.dataset, split, requests, strategies=["popular", "entropy"], budget=10)
+    assert people and any(a != "unseen" for p in people for a in p["popular"]["answers"])
+    for person in people:
+        for name in ("popular", "entropy"):
+            assert all(shown == person[name]["shown"][0] for shown in person[name]["shown"]), (name, person[name]["answers"])
+            assert len(set(person[name]["recall@20"])) == 1

@@ -91,3 +91,14 @@ def test_the_segment_the_text_left_out_and_the_fusion_setting(small_explorer):
     # Nothing but text (a title named in it is text too): no text-ignored list.
     named = ex.new_user(f"I loved {ex.titles()[first]}")
     assert ex.without_text(named) is None and "model, text ignored" not in ex.alternatives(named, k=5)
+
+
+def test_a_segment_is_only_what_the_person_gave(small_explorer):
+    ex = small_explorer
+    liked = ex.dataset.positives()
+    users = ex.dataset.users
+    women = set(users[users["gender"] == "F"]["user_id"])
+    counts = liked[liked["user_id"].isin(women)]["item_id"].value_counts()
+    shown = ex.alternatives(ex.new_user("robots", {"gender": "F"}), k=5)["popular in segment"]
+    assert [counts.get(i, 0) for i in shown] == sorted(counts.to_numpy(), reverse=True)[:5]  # any age, women only
+    assert "popular in segment" not in ex.alternatives(ex.new_user("robots", {"occupation": "artist"}), k=5)

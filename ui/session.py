@@ -728,7 +728,8 @@ def open_saved(explorer: Explorer, store: PersonaStore) -> None:
     try:
         saved = store.entry(pick)
         persona = saved.persona
-        if pick in personas() and personas()[pick].persona != persona:
+        here = replace(persona, catalogue=catalogue_of(explorer))  # as build() records it, so a second Open is no copy
+        if pick in personas() and personas()[pick].persona not in (persona, here):
             persona = replace(persona, name=unique_name(persona.name))
         entry = build(explorer, persona)
     except OtherCatalogue as elsewhere:  # the offer under the Open button says where it belongs and what can be done
