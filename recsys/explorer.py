@@ -101,6 +101,7 @@ class Explorer:
         self._seen = {u: set(items) for u, items in seen.items()}
         liked = dataset.positives(ratings)  # what the benchmark's popularity baselines count
         self._liked = (liked[C.USER].to_numpy(), dataset.item_ids.indices(liked[C.ITEM]))
+        self._liked_counts = frozen(np.bincount(self._liked[1], minlength=dataset.n_items).astype(np.float64))
         self._segments: dict[tuple, np.ndarray] = {}
         self.same_as = _same_as(dataset, self.popularity)
         self._fingerprint: str | None = None
@@ -474,7 +475,7 @@ class Explorer:
         ``popularity_demographic`` ranks; a part the person did not give matches anyone (overall likes
         when nobody shares the segment)."""
         users, rows = self._liked
-        overall = np.bincount(rows, minlength=self.dataset.n_items).astype(np.float64)
+        overall = self._liked_counts
         if demographics is None:
             return overall
         segment = demographic_bucket(demographics)
@@ -532,9 +533,7 @@ class Explorer:
         if demographic_bucket(user.demographics) != (-1, None):  # an age or a gender: a segment narrower than everyone
             lists["popular in segment"] = ids[top_k(self.liked_popularity(user.demographics), k, hidden)].tolist()
         if user.text.strip():
-            query = self.encoder.encode([self.embedded_text(user)])[0]
-            vectors = self.item_text_vectors
-            cosine = vectors @ query / np.maximum(np.linalg.norm(vectors, axis=1) * np.linalg.norm(query), 1e-12)
+            cosine = _cosine(self.item_text_vectors, self.encoder.encode([self.embedded_text(user)])[0])
             lists["text similarity"] = ids[top_k(cosine, k, hidden)].tolist()
             rest = self.without_text(user)
             if rest is not None:
@@ -654,8 +653,7 @@ class Explorer:
 
     def nearest_items(self, item: ItemState, k: int = 10) -> pd.DataFrame:
         """The ``k`` catalogue items closest to ``item`` in the fused space (cosine), best first."""
-        norms = np.linalg.norm(self.item_vectors, axis=1) * max(float(np.linalg.norm(item.vector)), 1e-9)
-        cosine = self.item_vectors @ item.vector / np.maximum(norms, 1e-9)
+        cosine = _cosine(self.item_vectors, item.vector)
         rows = top_k(cosine, _check_k(k), self.second_entries())
         return self.items.iloc[rows][[C.ITEM, C.TITLE, C.GENRES]].assign(cosine=cosine[rows]).reset_index(drop=True)
 
@@ -718,6 +716,12 @@ class Explorer:
             "dataset": self.dataset.name, "n_users": self.dataset.n_users, "n_items": self.dataset.n_items,
             "n_ratings": len(self.dataset.ratings), "dimension": int(self.item_vectors.shape[1]),
         }  # fmt: skip
+
+
+def _cosine(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """Cosine of each row of ``matrix`` with ``vector`` (0 where either is the zero vector)."""
+    norms = np.linalg.norm(matrix, axis=1) * float(np.linalg.norm(vector))
+    return matrix @ vector / np.maximum(norms, 1e-9)
 
 
 def model_text(text: str, reading: Reading | None) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -85,6 +86,16 @@ class CatalogueStats:
         known = free[self.raters[free] >= MIN_RATERS][:POOL]
         return known if len(known) else free
 
+    @cached_property
+    def norms(self) -> np.ndarray:
+        """‖e_i‖ of every item."""
+        return np.linalg.norm(self.vectors, axis=1)
+
+    @cached_property
+    def unit(self) -> np.ndarray:
+        """The item vectors scaled to length 1 (directions, for coverage's cosine distances)."""
+        return self.vectors / np.maximum(self.norms, 1e-12)[:, None]
+
 
 @dataclass
 class Asked:
@@ -102,7 +113,6 @@ class Strategy:
     person's current score of every item (called only by adaptive strategies)."""
 
     name = "strategy"
-    adaptive = False
 
     def next(self, stats: CatalogueStats, asked: Asked, scores: Callable[[], np.ndarray]) -> int:
         raise NotImplementedError
@@ -154,8 +164,7 @@ class Coverage(Strategy):
         chosen = np.flatnonzero(np.isin(stats.ids, list(asked.items)))
         if not len(chosen):
             return int(free[0])
-        unit = stats.vectors / np.maximum(np.linalg.norm(stats.vectors, axis=1, keepdims=True), 1e-12)
-        nearest = (1.0 - unit[free] @ unit[chosen].T).min(axis=1)
+        nearest = (1.0 - stats.unit[free] @ stats.unit[chosen].T).min(axis=1)
         return int(free[int(np.argmax(nearest))])
 
 
@@ -163,13 +172,12 @@ class ExpectedChange(Strategy):
     """The pool item maximising s_i · 2 p_i (1 − p_i) · ‖e_i‖ for the person's current scores (see the module)."""
 
     name = "expected_change"
-    adaptive = True
 
     def next(self, stats: CatalogueStats, asked: Asked, scores: Callable[[], np.ndarray]) -> int:
         free = stats.pool(asked.items)
         p = sigmoid(np.asarray(scores(), dtype=np.float64)[free])
         seen = stats.raters[free] / stats.n_users
-        move = seen * 2.0 * p * (1.0 - p) * np.linalg.norm(stats.vectors[free], axis=1)
+        move = seen * 2.0 * p * (1.0 - p) * stats.norms[free]
         return int(free[int(np.argmax(move))])
 
 
