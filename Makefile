@@ -102,7 +102,8 @@ bench-chinese: setup
 	$(BIN)/python -m recsys --encoder multilingual bench --chinese --json bench-results/chinese-multilingual.json
 
 # The onboarding simulation (Onboarding designer page): five question strategies, 0-10 questions, held-out users of
-# three seeds; MovieLens-100k, the example bookshop and the example book ratings (about 2, 1 and 25 minutes).
+# three seeds; MovieLens-100k, the example bookshop and the example book ratings (about 1, 0.5 and 1 minute once
+# their models are trained; training the book-ratings models takes about 20 minutes).
 bench-onboarding: prepare example
 	$(BIN)/python -m recsys bench --onboarding --json bench-results/onboarding.json
 	$(BIN)/python -m recsys --data data/examples/bookshop bench --onboarding --json bench-results/onboarding-bookshop.json
