@@ -34,7 +34,7 @@ TARGETS = {"wanted_share": 0.80, "ruled_out_share": 0.05, "in_window": 0.70}
 
 
 def load_cases(split: str) -> list[dict[str, Any]]:
-    """The cases of one split (``built`` or ``heldout``)."""
+    """The cases of one split (``built``, ``heldout`` or ``traditional``)."""
     return [json.loads(line) for line in (CASES / f"{split}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
@@ -80,9 +80,9 @@ def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def understanding(explorer: Explorer) -> dict[str, Any]:
-    """Both splits scored: per-case rows and a summary per split."""
+    """Every split scored (built, held-out, and the held-out traditional-character profiles): rows and a summary each."""
     out: dict[str, Any] = {}
-    for split in ("built", "heldout"):
+    for split in ("built", "heldout", "traditional"):
         cases = load_cases(split)
         rows = [score_case(explorer, case) for case in cases]
         reading = reading_accuracy(explorer.reader, cases, explorer.reader.year_range)
@@ -159,7 +159,7 @@ def run(explorer: Explorer) -> dict[str, Any]:
 def print_chinese(results: dict[str, Any]) -> None:
     """The Chinese profile-understanding table (built and held-out side by side) and the cross-lingual agreement."""
     print(f"\nChinese profiles (top-20), text model {results['encoder']}")
-    header = f"  {'split':8s} {'met':>7s} {'wanted≥.80':>11s} {'ruled out≤.05':>14s} {'era≥.70':>8s} {'self read':>10s} {'mixed met':>10s}"
+    header = f"  {'split':11s} {'met':>7s} {'wanted≥.80':>11s} {'ruled out≤.05':>14s} {'era≥.70':>8s} {'self read':>10s} {'mixed met':>10s}"
     print(header)
 
     def cell(s: dict[str, Any], key: str, width: int) -> str:
@@ -169,12 +169,12 @@ def print_chinese(results: dict[str, Any]) -> None:
     for split, part in results["understanding"].items():
         s = part["summary"]
         print(
-            f"  {split:8s} {s['met']:>3d}/{s['cases']:<3d} {cell(s, 'wanted_share', 11)} {cell(s, 'ruled_out_share', 14)} "
+            f"  {split:11s} {s['met']:>3d}/{s['cases']:<3d} {cell(s, 'wanted_share', 11)} {cell(s, 'ruled_out_share', 14)} "
             f"{cell(s, 'in_window', 8)} {cell(s, 'demographics_read', 10)} {s['mixed_met']:>10s}"
         )
     print("\n  the reader alone (share of cases whose part is read as labelled)")
     for split, part in results["understanding"].items():
-        print(f"  {split:8s} " + " · ".join(f"{k.replace('_', ' ')} {v:.0%}" for k, v in part["reading"].items()))
+        print(f"  {split:11s} " + " · ".join(f"{k.replace('_', ' ')} {v:.0%}" for k, v in part["reading"].items()))
     cross = results["cross_lingual"]
     print(
         f"\ncross-lingual agreement over {cross['pairs']} profiles (top-20 Jaccard with the English profile): "

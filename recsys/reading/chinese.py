@@ -22,6 +22,11 @@ How a text is read:
    unless a relative comes first in the clause (我儿子是学生).
 5. The text the model reads drops the Chinese clauses that rule something out, as the English
    reader drops English ones.
+
+Traditional characters (Taiwan, Hong Kong) are read as their simplified forms (OpenCC's ``t2s``
+conversion, each character kept in its place), so 我不喜歡懸疑片 is read as 我不喜欢悬疑片; the
+text the model reads keeps the characters as typed. Vocabulary that differs between regions
+(a Taiwanese word for a genre or a job that the mainland does not use) is not translated.
 """
 
 from __future__ import annotations
@@ -41,7 +46,9 @@ from recsys.reading.lexicon import _GENDER_WORDS, _JOB_WORDS
 from recsys.reading.result import Reading
 
 _DATA: dict[str, Any] = tomllib.loads(Path(__file__).with_name("lexicon_zh.toml").read_text(encoding="utf-8"))
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007]")
+#: Han characters: extension A, the basic block, compatibility ideographs, 〇, and the supplementary planes
+#: (extensions B–H and the compatibility supplement: Hong Kong characters and names live there).
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007\U00020000-\U0003134f]")
 _CLAUSE_BREAK = re.compile(r"[,.;!?\n。；！？，;]+|(?=" + "|".join(_DATA["negation"]["contrasts"]) + ")")
 _LATIN_RUN = re.compile(r"(?=[0-9]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9'’\-]*(?:\s+[A-Za-z0-9][A-Za-z0-9'’\-]*)*")
 _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -65,6 +72,26 @@ _NOUNS = sorted(_DATA["nouns"]["after_genre"], key=len, reverse=True)
 _AGE = re.compile(
     rf"(?:今年|年龄|年纪|已经|现在)\s*(?:已经|刚|刚满|满)?\s*([0-9]{{1,3}}|[{_ZH_NUMBER}]{{1,4}})(?![0-9年代月号日])|([0-9]{{1,3}}|[{_ZH_NUMBER}]{{1,4}})\s*多?\s*(?:岁|周岁)(?!的时候|那年|时)"
 )
+
+
+@functools.lru_cache(maxsize=1)
+def _to_simplified():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """``text`` with traditional characters written in their simplified forms, every character in its place.
+
+    OpenCC converts phrase by phrase; where that would change the length (so a span of the result would no longer
+    be the same span of ``text``), each character is converted alone, and if even that changes it, ``text`` is kept.
+    """
+    converter = _to_simplified()
+    out = converter.convert(text)
+    if len(out) != len(text):
+        out = "".join(converter.convert(character) for character in text)
+    return out if len(out) == len(text) else text
 
 
 def has_chinese(text: str) -> bool:
@@ -165,6 +192,7 @@ class ChineseReader:
 
     def read(self, text: str, notes: list[str]) -> Reading:
         """The reading of a text that contains Chinese (``notes`` carries the caller's notes in and out)."""
+        typed, text = text, simplified(text)  # read in simplified characters; the spans are the same in both
         clauses, english = self._clauses(text)
         wants: dict[str, None] = {}
         rules: dict[str, None] = {}
@@ -226,7 +254,7 @@ class ChineseReader:
         era = self._era(windows, notes)
         kept = ""
         if dropped:
-            kept = _without(text, dropped)
+            kept = _without(typed, dropped)
         return Reading(tuple(wants), tuple(rules), tuple(titles), era, demographics, tuple(dict.fromkeys(notes)), kept)
 
     # --- clauses and mentions -----------------------------------------------------------
