@@ -52,12 +52,13 @@ haproxy:
 # browser = Chromium; eval = the benchmark command and profile understanding. `make test` runs every tier.
 FAST := not slow and not server and not browser and not eval
 
-# `make test` runs the tiers on TEST_WORKERS processes (pytest-xdist, one test file per worker at a time, each worker
-# with its own model cache); TEST_WORKERS=0 runs them in this one process.
+# `make test` runs the tiers on TEST_WORKERS processes (pytest-xdist, one test file per worker at a time, the costliest
+# files first). The workers share one model cache; the MovieLens and bookshop models are trained in it first, one
+# per core (--prepare-models). TEST_WORKERS=0 runs everything in this one process.
 TEST_WORKERS ?= 2
 
 test: setup browser postgres haproxy
-	$(BIN)/python -m pytest -q $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
+	$(BIN)/python -m pytest -q $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --prepare-models)
 
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "$(FAST)"

@@ -8,6 +8,7 @@ loading). Change any of them and the next load retrains: a stale model is never 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import time
 from collections.abc import Callable, Sequence
@@ -20,7 +21,7 @@ import pandas as pd
 import torch
 
 from recsys import columns as C
-from recsys.cache import atomic_write_bytes, atomic_write_json, cache_root, code_fingerprint, stable_hash
+from recsys.cache import atomic_write_bytes, atomic_write_json, cache_root, code_fingerprint, stable_hash, turn
 from recsys.data import Dataset
 from recsys.encoder import TextEncoder
 from recsys.features import FeatureSpace
@@ -112,41 +113,46 @@ def train_or_load(
         progress=lambda done, total: say(f"Embedding item texts ({done:,} of {total:,} not cached)", 0.05 + 0.1 * done / total),
     )
     user_space, item_space, model, key, path = _layout(dataset, encoder, ratings, items, config, cache_dir)
-    if path.exists():
-        say("Loading the trained model from the cache", 0.5)
-        saved = torch.load(path, weights_only=False)
-        profiles = Profiles(saved["texts"], saved["history"], saved["focus"])
-        model.load_state_dict(saved["state"])
-        anchors = saved.get("anchors")
-        info = dict(saved["info"], trained_now=False)
-    else:
-        started = time.perf_counter()
-        profiles = write_profiles(
-            dataset, ratings, users, seed=config.seed, progress=lambda m, f: say(m, 0.15), chinese=getattr(encoder, "multilingual", False)
-        )
-        written, misses = time.perf_counter(), encoder.misses
-        data = build_training_data(
-            dataset, encoder, user_space, item_space, item_vectors,
-            ratings, profiles, users, items, progress=lambda m, f: say(m, 0.15 + 0.35 * f),
-        )  # fmt: skip
-        laid_out = time.perf_counter()
-        anchors = anchor_rows(data.item_counts, items, config)
-        model, log = fit(data, config, progress=lambda m, f: say(m, 0.5 + 0.45 * f))
-        info = {"train_seconds": round(log["seconds"], 1), "final_loss": log["loss"][-1], "loss": log["loss"], "key": key}
-        # Where preparing the model went: writing profiles, embedding them (and how many were not cached), laying out tensors.
-        info["prepare_seconds"] = {
-            "write_profiles": round(written - started, 2),
-            "profiles_and_tensors": round(laid_out - written, 2),
-            "profiles_embedded": encoder.misses - misses,
-            "fit": round(log["seconds"], 2),
-        }
-        state = {"state": model.state_dict(), "texts": profiles.texts, "history": profiles.history, "focus": profiles.focus, "info": info}
-        state["anchors"] = anchors
-        buffer = io.BytesIO()
-        torch.save(state, buffer)
-        atomic_write_bytes(path, buffer.getvalue())
-        atomic_write_json(path.with_name("info.json"), dict(info, config=config.to_dict()))
-        info = dict(info, trained_now=True)
+
+    # Another process (a server's other worker, a second test worker) may be training this very model: wait for it, then load.
+    def waiting() -> None:
+        say("Waiting for another process that is training this same model", 0.15)
+
+    with contextlib.nullcontext() if path.exists() else turn(f"model-{key}", waiting, cache_dir):
+        if path.exists():
+            say("Loading the trained model from the cache", 0.5)
+            saved = torch.load(path, weights_only=False)
+            profiles = Profiles(saved["texts"], saved["history"], saved["focus"])
+            model.load_state_dict(saved["state"])
+            anchors = saved.get("anchors")
+            info = dict(saved["info"], trained_now=False)
+        else:
+            started = time.perf_counter()
+            chinese = getattr(encoder, "multilingual", False)
+            profiles = write_profiles(dataset, ratings, users, seed=config.seed, progress=lambda m, f: say(m, 0.15), chinese=chinese)
+            written, misses = time.perf_counter(), encoder.misses
+            data = build_training_data(
+                dataset, encoder, user_space, item_space, item_vectors,
+                ratings, profiles, users, items, progress=lambda m, f: say(m, 0.15 + 0.35 * f),
+            )  # fmt: skip
+            laid_out = time.perf_counter()
+            anchors = anchor_rows(data.item_counts, items, config)
+            model, log = fit(data, config, progress=lambda m, f: say(m, 0.5 + 0.45 * f))
+            info = {"train_seconds": round(log["seconds"], 1), "final_loss": log["loss"][-1], "loss": log["loss"], "key": key}
+            # Where preparing the model went: writing profiles, embedding them (and how many were not cached), laying out tensors.
+            info["prepare_seconds"] = {
+                "write_profiles": round(written - started, 2),
+                "profiles_and_tensors": round(laid_out - written, 2),
+                "profiles_embedded": encoder.misses - misses,
+                "fit": round(log["seconds"], 2),
+            }
+            state = {"state": model.state_dict(), "texts": profiles.texts, "history": profiles.history, "focus": profiles.focus}
+            state.update(info=info, anchors=anchors)
+            buffer = io.BytesIO()
+            torch.save(state, buffer)
+            atomic_write_bytes(path, buffer.getvalue())
+            atomic_write_json(path.with_name("info.json"), dict(info, config=config.to_dict()))
+            info = dict(info, trained_now=True)
     model.eval()
     for parameter in model.parameters():
         parameter.requires_grad_(False)

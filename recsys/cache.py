@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import importlib.util
 import json
 import os
 import tempfile
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +30,29 @@ def stable_hash(*parts: Any) -> str:
     """A short, deterministic hash of JSON-serialisable parts (config, ids, versions)."""
     payload = json.dumps(parts, sort_keys=True, default=str).encode()
     return hashlib.sha1(payload).hexdigest()[:16]
+
+
+@contextlib.contextmanager
+def turn(name: str, waiting: Callable[[], None] = lambda: None, cache_dir: Path | None = None, poll_s: float = 1.0) -> Iterator[None]:
+    """Hold ``name``'s turn among every process using this cache: one at a time makes an artifact, the others wait.
+
+    ``waiting`` is called once a ``poll_s`` while another process holds the turn — a progress report, and
+    where a cancel raises, so a wait can be cancelled. The turn is an OS lock: it is released if its holder dies.
+    """
+    folder = (cache_dir or cache_root()) / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"{name}.lock", "w") as lock:
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                waiting()
+                time.sleep(poll_s)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

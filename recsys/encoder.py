@@ -232,23 +232,28 @@ class CachedEncoder:
 
         ``progress(done, total)`` is called after each chunk of ``8 × batch_size`` texts that
         were not cached; if it raises (a cancelled training), the chunks already embedded are
-        kept in the cache before the exception goes on.
+        kept in the cache before the exception goes on. A text that occurs more than once is
+        embedded once (a fifth of MovieLens's synthetic training profiles are repeats).
         """
         keys = [self.key(t) for t in texts]
         vectors, missing = self.store.lookup(keys)
+        first: dict[str, int] = {}
+        unique = [i for i in missing if first.setdefault(keys[i], i) == i]
         self.hits += len(texts) - len(missing)
-        self.misses += len(missing)
+        self.misses += len(unique)
         done: list[int] = []
         try:
-            for start in range(0, len(missing), batch_size * 8):
-                chunk = missing[start : start + batch_size * 8]
+            for start in range(0, len(unique), batch_size * 8):
+                chunk = unique[start : start + batch_size * 8]
                 vectors[chunk] = np.asarray(self._embed([texts[i] for i in chunk], batch_size), dtype=np.float32)
                 done.extend(chunk)
                 if progress is not None:
-                    progress(len(done), len(missing))  # may raise (a cancelled training): what is done is kept below
+                    progress(len(done), len(unique))  # may raise (a cancelled training): what is done is kept below
         finally:
             if done:
                 self.store.add([keys[i] for i in done], vectors[done])
+        repeats = [i for i in missing if first[keys[i]] != i]
+        vectors[repeats] = vectors[[first[keys[i]] for i in repeats]]
         return vectors
 
     def _count_tokens(self, text: str) -> int:

@@ -737,10 +737,12 @@ def model_text(text: str, reading: Reading | None) -> str:
 def _same_as(dataset: Dataset, popularity: np.ndarray) -> np.ndarray:
     """For each item row, the row that stands for it: itself, or — for an item the catalogue lists under two ids
     (MovieLens-100k has 18 films twice, book catalogues list editions) — the entry with the most interactions
-    (ties: the first). Same title (case and spacing ignored) and, where the catalogue has one, same creator."""
-    titles = dataset.items[C.TITLE].astype(str).str.casefold().str.split().str.join(" ")
+    (ties: the first). Same title (case and spacing ignored) and, where the catalogue has one, same creator; an empty
+    cell is the empty text (a text column keeps its missing values through ``astype(str)``)."""
+    titles = dataset.items[C.TITLE].fillna("").astype(str).str.casefold().str.split().str.join(" ")
     creator = dataset.creator_column
-    keys = titles if creator is None else titles + "\x1f" + dataset.items[creator].astype(str).str.casefold().str.strip()
+    creators = None if creator is None else dataset.items[creator].fillna("").astype(str).str.casefold().str.strip()
+    keys = titles if creators is None else titles + "\x1f" + creators
     group = pd.factorize(keys)[0]
     order = np.lexsort((np.arange(len(group)), -popularity, group))  # by group, most interactions first, then row
     first = np.empty(group.max() + 1 if len(group) else 0, dtype=np.int64)

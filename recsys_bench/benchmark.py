@@ -339,11 +339,18 @@ def _assemble(collector: Collector, loops, weights, seeds, quick, validation, pe
         if "ours" in results["user_cold"].get(group, {}):
             settings["0"] = results["user_cold"][group]["ours"]
     for method, runs in loops.items():
-        results["feedback_loop"][method] = {r: float(np.nanmean([run[r] for run in runs])) for r in runs[0]}
+        # A round no user reached (a tiny catalogue runs out of held-out likes) stays NaN: not measured, not 0.
+        results["feedback_loop"][method] = {r: _mean_measured([run[r] for run in runs]) for r in runs[0]}
     for split, runs in weights.items():
         results["fusion_weights"][split] = {m: float(np.mean([run[m] for run in runs])) for m in runs[0]}
     results["targets"] = check_targets(results)
     return results
+
+
+def _mean_measured(values: list[float]) -> float:
+    """The mean of the values that are not NaN; NaN when none is."""
+    measured = [v for v in values if not np.isnan(v)]
+    return float(np.mean(measured)) if measured else float("nan")
 
 
 def check_targets(results: dict) -> dict:

@@ -2,14 +2,20 @@
 
 ``COLDSTART_CACHE`` is pointed at a fresh temporary folder before anything is loaded, so
 the real model is trained once per test run by the code under test (a change that breaks
-training cannot hide behind a model trained earlier). Set ``COLDSTART_TEST_CACHE`` to a
-folder of your choice to reuse a test cache between local runs; artifact keys include a
-hash of the code that made them, so a reused test cache still retrains after a change.
+training cannot hide behind a model trained earlier). The test processes of one run
+(pytest-xdist workers) share that folder — a model one of them trains, the others load, and
+the engine's own lock makes a second one wait rather than train it again — and it is
+removed when the run ends. ``--prepare-models`` (``make test``) trains the MovieLens and
+bookshop models once, on every core, before the workers start. Set
+``COLDSTART_TEST_CACHE`` to a folder of your choice to reuse a test cache between local
+runs; artifact keys include a hash of the code that made them, so a reused test cache
+still retrains after a change.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -24,7 +30,16 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     import torch
 
     torch.set_num_threads(1)
-os.environ["COLDSTART_CACHE"] = os.environ.get("COLDSTART_TEST_CACHE") or tempfile.mkdtemp(prefix="coldstart-test-cache-")
+#: Set by the process that made the run's cache, for its workers (which inherit the environment) to use the same one.
+RUN_CACHE = "COLDSTART_TEST_RUN_CACHE"
+#: The run's cache when this process made it (and removes it at the end); None when chosen or inherited.
+MADE_CACHE = None
+if os.environ.get("COLDSTART_TEST_CACHE"):
+    os.environ["COLDSTART_CACHE"] = os.environ["COLDSTART_TEST_CACHE"]
+elif os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get(RUN_CACHE):
+    os.environ["COLDSTART_CACHE"] = os.environ[RUN_CACHE]
+else:
+    MADE_CACHE = os.environ["COLDSTART_CACHE"] = os.environ[RUN_CACHE] = tempfile.mkdtemp(prefix="coldstart-test-cache-")
 # The tests choose their catalogues themselves; a server catalogue set for `make run` must not leak into them.
 os.environ.pop("COLDSTART_DATA", None)
 
@@ -128,7 +143,72 @@ def tier_problems(items) -> list[str]:
     return problems
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--prepare-models", action="store_true",
+        help="train the MovieLens and bookshop models on every core before the test processes start (make test)",
+    )  # fmt: skip
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    """With ``--prepare-models``, the run's two big models are trained here, before pytest-xdist starts its workers.
+
+    Each worker would otherwise train both on its one thread while the other does the same; here each is trained
+    once — MovieLens in this process and the bookshop beside it in another, one thread each (a thread per core
+    gets more from the two cores than two threads on one model) — and the workers load them from the shared cache.
+    """
+    if not session.config.getoption("prepare_models") or os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    import subprocess
+    import sys
+
+    import torch
+
+    from recsys.examples import write_bookshop
+
+    bookshop = write_bookshop(Path(os.environ["COLDSTART_CACHE"]) / "prepared" / "bookshop")
+    script = "import sys; from recsys import Explorer; from recsys.data import load_path; Explorer.load(dataset=load_path(sys.argv[1]))"
+    beside = subprocess.Popen([sys.executable, "-c", script, str(bookshop)], env=dict(os.environ, OMP_NUM_THREADS="1"))
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        Explorer.load()
+    finally:
+        torch.set_num_threads(threads)
+    # A failure here is not the tests' verdict: the tests that use the bookshop train it again and report what breaks.
+    beside.wait()
+
+
+def pytest_unconfigure(config):
+    if MADE_CACHE and not os.environ.get("PYTEST_XDIST_WORKER"):
+        shutil.rmtree(MADE_CACHE, ignore_errors=True)
+
+
+#: Tiers from the costliest test files to the cheapest: the order in which ``make test`` hands out files.
+COST_ORDER = ("browser", "server", "eval", "slow")
+
+
+def heaviest_files_first(items) -> None:
+    """Order the files by their costliest tier (browser, server, eval, slow, then fast), each file's tests in place.
+
+    pytest-xdist hands whole files to its processes in this order (``--dist loadfile --no-loadscope-reorder``):
+    the long browser files start first and the many short fast ones fill in at the end, so the two processes
+    finish close together.
+    """
+
+    def cost(item) -> int:
+        marks = {mark.name for mark in item.iter_markers()}
+        return next((n for n, tier in enumerate(COST_ORDER) if tier in marks), len(COST_ORDER))
+
+    by_file: dict[Path, int] = {}
+    for item in items:
+        by_file[item.path] = min(by_file.get(item.path, len(COST_ORDER)), cost(item))
+    items.sort(key=lambda item: by_file[item.path])  # stable: a file's tests keep their order
+
+
 def pytest_collection_modifyitems(config, items):
     problems = tier_problems(items)
     if problems:
         raise pytest.UsageError("tests outside their tier:\n" + "\n".join(problems))
+    heaviest_files_first(items)

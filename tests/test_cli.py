@@ -12,7 +12,18 @@ pytestmark = pytest.mark.slow
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
+    """``python -m recsys ARGS`` as a person runs it: its own process, exit status, stdout and stderr."""
     return subprocess.run([sys.executable, "-m", "recsys", *args], capture_output=True, text=True, timeout=300)
+
+
+def run_here(capsys, *args: str) -> subprocess.CompletedProcess:
+    """The same command run by ``recsys.cli.main`` in this process (no new interpreter, model loaded once)."""
+    from recsys import cli
+
+    capsys.readouterr()
+    status = cli.main(list(args))
+    out = capsys.readouterr()
+    return subprocess.CompletedProcess(["recsys", *args], status, out.out, out.err)
 
 
 def test_recommend_json(explorer):
@@ -26,37 +37,39 @@ def test_recommend_json(explorer):
     assert sum("Horror" in r["genres"] for r in recs) >= 4
 
 
-def test_recommend_table(explorer):
-    result = run("recommend", "--profile", "space operas", "-k", "3", "--quiet")
+def test_recommend_table(explorer, capsys):
+    result = run_here(capsys, "recommend", "--profile", "space operas", "-k", "3", "--quiet")
     assert result.returncode == 0
     assert "dot_text" in result.stdout and "b_u" in result.stdout
 
 
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["--profile", "   "], "empty"),
-        (["--profile", "x", "--liked", "999999"], "unknown liked item"),
-        (["--profile", "x", "-k", "0"], "-k"),
-    ],
-)
-def test_bad_input_exits_non_zero_with_one_line(explorer, args, message):
-    result = run("recommend", "--quiet", *args)
+def test_bad_input_exits_non_zero_with_one_line(explorer):
+    result = run("recommend", "--quiet", "--profile", "x", "--liked", "999999")
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(lines) == 1 and message in lines[0]
+    assert len(lines) == 1 and "unknown liked item" in lines[0]
     assert "Traceback" not in result.stderr
 
 
-def test_recommend_json_includes_the_reading(explorer):
-    result = run("recommend", "--profile", "I love comedies but I hate romance. I loved Casablanca.", "-k", "10", "--json", "--quiet")
+@pytest.mark.parametrize(("args", "message"), [(["--profile", "   "], "empty"), (["--profile", "x", "-k", "0"], "-k")])
+def test_each_bad_input_is_one_error_line(explorer, capsys, args, message):
+    result = run_here(capsys, "recommend", "--quiet", *args)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and message in lines[0]
+
+
+def test_recommend_json_includes_the_reading(explorer, capsys):
+    result = run_here(
+        capsys, "recommend", "--profile", "I love comedies but I hate romance. I loved Casablanca.", "-k", "10", "--json", "--quiet"
+    )
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert payload["reading"]["wants"] == ["Comedy"] and payload["reading"]["rules_out"] == ["Romance"]
     assert [t["title"] for t in payload["reading"]["titles"]] == ["Casablanca (1942)"]
     assert all("Romance" not in r["genres"] for r in payload["recommendations"])
     assert all(r["dot_avoid"] <= 0 for r in payload["recommendations"])
-    table = run("recommend", "--profile", "no horror please", "-k", "3", "--quiet")
+    table = run_here(capsys, "recommend", "--profile", "no horror please", "-k", "3", "--quiet")
     assert "reading: rules out Horror" in table.stdout
 
 

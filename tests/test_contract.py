@@ -22,8 +22,16 @@ def user_cold(explorer):
 
 
 @pytest.fixture(scope="module")
-def fitted(user_cold):
-    context, _ = user_cold
+def small_user_cold(small_explorer):
+    """The contract's split: the tiny catalogue's (every method, ours included, trains in seconds on it)."""
+    split = user_cold_split(small_explorer.dataset, seed=0)
+    context = Context(small_explorer.dataset, split, small_explorer.encoder, np.asarray(small_explorer.item_text_vectors))
+    return context, list(user_cold_requests(small_explorer.dataset, split, ns=(0, 2)))
+
+
+@pytest.fixture(scope="module")
+def fitted(small_user_cold):
+    context, _ = small_user_cold
     return {cls.__name__: cls().fit(context) for cls in METHODS}
 
 
@@ -50,8 +58,8 @@ def test_onboarding_is_the_first_positives_by_time_and_the_profile_never_sees_th
 
 
 @pytest.mark.parametrize("name", [cls.__name__ for cls in METHODS])
-def test_scores_cover_the_catalogue_and_are_deterministic(fitted, user_cold, name):
-    context, requests = user_cold
+def test_scores_cover_the_catalogue_and_are_deterministic(fitted, small_user_cold, name):
+    context, requests = small_user_cold
     method = fitted[name]
     for request in requests[:6]:
         scores = method.scores(request)
@@ -63,16 +71,16 @@ def test_scores_cover_the_catalogue_and_are_deterministic(fitted, user_cold, nam
 
 
 @pytest.mark.parametrize("name", [cls.__name__ for cls in METHODS])
-def test_metrics_are_in_range(fitted, user_cold, name):
-    context, requests = user_cold
+def test_metrics_are_in_range(fitted, small_user_cold, name):
+    context, requests = small_user_cold
     outcome = evaluate(fitted[name], requests, context)
     for row in outcome.rows:
         assert all(0.0 <= row[m] <= 1.0 for m in (*METRICS, "diversity_text", "diversity_genre")), row
         assert row["novelty"] >= 0.0  # self-information, in bits
 
 
-def test_ours_beats_random_and_the_loop_runs(fitted, user_cold):
-    context, requests = user_cold
+def test_ours_beats_random_and_the_loop_runs(fitted, small_user_cold):
+    context, requests = small_user_cold
     ours = np.mean([r["recall@20"] for r in evaluate(fitted["OursMethod"], requests, context).rows])
     rand = np.mean([r["recall@20"] for r in evaluate(fitted["RandomMethod"], requests, context).rows])
     assert ours > rand

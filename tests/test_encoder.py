@@ -143,3 +143,15 @@ def test_a_cancelled_encode_keeps_the_chunks_already_embedded(tmp_path):
     assert encoder.misses == misses, "the first chunk was kept"
     encoder.encode(texts)
     assert encoder.misses == misses + 24
+
+
+def test_a_text_asked_twice_in_one_encode_is_embedded_once(tmp_path):
+    encoder = TextEncoder(cache_dir=tmp_path)
+    seen: list[tuple[int, int]] = []
+    texts = ["a quiet village mystery", "space opera with pirates", "a quiet village mystery", "a quiet village mystery"]
+    vectors = encoder.encode(texts, progress=lambda done, total: seen.append((done, total)))
+    assert encoder.misses == 2 and seen == [(2, 2)]
+    assert np.array_equal(vectors[0], vectors[2]) and np.array_equal(vectors[0], vectors[3])
+    assert np.linalg.norm(vectors[3]) == pytest.approx(1.0, abs=1e-4)  # filled in, not left at zero
+    alone = TextEncoder(cache_dir=tmp_path / "other").encode(["space opera with pirates"])
+    assert np.allclose(vectors[1], alone[0], atol=1e-5)

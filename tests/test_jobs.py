@@ -199,3 +199,56 @@ def test_a_cancel_lands_while_the_item_texts_are_embedded(small_catalogue, explo
     assert job.wait(300) and job.state == "cancelled", (job.error, seen)
     assert seen[-1] == "Embedding item texts (512 of 600 not cached)", seen  # stopped between two chunks
     assert not list((tmp_path / "models").glob("*/model.pt"))
+
+
+def test_two_trainings_of_one_model_train_it_once(small_catalogue, small_explorer, tmp_path):
+    """Two preparations of the same model at once (two server processes, two test workers): one trains, the other
+    waits for it — saying so — and loads what it wrote."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from recsys.artifacts import _layout, train_or_load
+    from recsys.cache import turn
+    from recsys.training import TrainConfig
+
+    dataset, encoder = load_path(small_catalogue), small_explorer.encoder
+    key = _layout(dataset, encoder, dataset.ratings, range(dataset.n_items), TrainConfig(), tmp_path)[3]
+    waiting = [threading.Event(), threading.Event()]
+
+    def prepare(n: int):
+        def report(message, fraction):
+            if message.startswith("Waiting for another process"):
+                waiting[n].set()
+
+        return train_or_load(dataset, encoder, progress=report, cache_dir=tmp_path)
+
+    with ThreadPoolExecutor(2) as pool:
+        with turn(f"model-{key}", cache_dir=tmp_path):  # a third party holds the turn until both are waiting
+            runs = [pool.submit(prepare, n) for n in range(2)]
+            assert all(event.wait(60) for event in waiting)
+        first, second = (run.result(timeout=300) for run in runs)
+    assert sorted([first.info["trained_now"], second.info["trained_now"]]) == [False, True]
+    assert first.info["key"] == second.info["key"] == key
+    assert all(first.model.state_dict()[name].equal(value) for name, value in second.model.state_dict().items())
+
+
+def test_a_training_waiting_for_its_turn_can_be_cancelled(small_catalogue, small_explorer, tmp_path):
+    from recsys import Explorer
+    from recsys.artifacts import _layout
+    from recsys.cache import turn
+    from recsys.training import TrainConfig
+
+    dataset, encoder = load_path(small_catalogue), small_explorer.encoder
+    key = _layout(dataset, encoder, dataset.ratings, range(dataset.n_items), TrainConfig(), tmp_path)[3]
+    seen: list[str] = []
+    with turn(f"model-{key}", cache_dir=tmp_path):
+        job = TrainingJobs().start(
+            "small",
+            "Small",
+            lambda progress: Explorer.train(dataset, encoder, progress=lambda m, f: (seen.append(m), progress(m, f)), cache_dir=tmp_path),
+        )
+        deadline = time.monotonic() + 60
+        while not any(m.startswith("Waiting for another process") for m in seen) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        job.cancel()
+        assert job.wait(10) and job.state == "cancelled", (job.error, seen)
+    assert not list((tmp_path / "models").glob("*/model.pt"))

@@ -47,3 +47,26 @@ def test_placing_a_point_does_not_move_the_map(projector, explorer):
     point = layout.place(explorer.new_user("space operas").text_vector[None, :])
     assert point.shape == (1, 2)
     assert np.array_equal(before, layout.items)
+
+
+def test_two_processes_opening_one_catalogue_fit_its_map_once(small_explorer, tmp_path, monkeypatch):
+    """The server's processes open a catalogue together: one fits each 2D layout, the other waits and loads it."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from recsys.analysis import projection
+
+    fits: list[int] = []
+    real_fit = projection.fit_layout
+    monkeypatch.setattr(projection, "fit_layout", lambda vectors, dims, **kw: fits.append(dims) or real_fit(vectors, dims, **kw))
+    start = threading.Barrier(2)
+
+    def open_map():
+        start.wait()
+        return Projector.for_explorer(small_explorer, cache_dir=tmp_path)
+
+    with ThreadPoolExecutor(2) as pool:
+        maps = [run.result(timeout=300) for run in [pool.submit(open_map) for _ in range(2)]]
+    assert fits == [2] * len(projection.SPACES)  # once per space, not once per process
+    for space in projection.SPACES:
+        assert np.array_equal(maps[0].layout(space, 2).items, maps[1].layout(space, 2).items)

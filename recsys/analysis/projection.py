@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from recsys.cache import atomic_save_npz, cache_root, code_fingerprint, stable_hash
+from recsys.cache import atomic_save_npz, cache_root, code_fingerprint, stable_hash, turn
 
 SPACES = ("text", "fused")
 N_NEIGHBOURS = 10
@@ -166,12 +166,18 @@ class Projector:
         )
         path = (cache_dir or cache_root()) / "projections" / f"{key}.npz"
         started = time.perf_counter()
-        saved = dict(np.load(path)) if path.exists() else {}
-        projector = cls(explorer, path, saved)
-        for done, space in enumerate(SPACES):
-            if not projector.has(space, 2):
-                say(f"Fitting the 2D UMAP map of the {space} space ({explorer.dataset.n_items:,} items)", done / len(SPACES))
-            projector.layout(space, 2)
+
+        def waiting() -> None:
+            say("Waiting for another process that is fitting this same map", 0.0)
+
+        # The server's other processes open the same catalogue at the same moment: one fits the map, the others load it.
+        with turn(f"map-{key}", waiting, cache_dir):
+            saved = dict(np.load(path)) if path.exists() else {}
+            projector = cls(explorer, path, saved)
+            for done, space in enumerate(SPACES):
+                if not projector.has(space, 2):
+                    say(f"Fitting the 2D UMAP map of the {space} space ({explorer.dataset.n_items:,} items)", done / len(SPACES))
+                projector.layout(space, 2)
         projector.seconds = time.perf_counter() - started
         say("Map ready", 1.0)
         return projector
