@@ -99,6 +99,7 @@ bench: prepare
 
 # Chinese profiles (bench/reading_zh, built and held-out) and Chinese–English agreement, on both text models.
 bench-chinese: setup
+	$(BIN)/python -m recsys_bench.chinese
 	$(BIN)/python -m recsys --encoder minilm bench --chinese --json bench-results/chinese-minilm.json
 	$(BIN)/python -m recsys --encoder multilingual bench --chinese --json bench-results/chinese-multilingual.json
 

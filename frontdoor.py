@@ -148,6 +148,8 @@ class FrontDoor:
             clock = Clock(self.idle_s)
             work = asyncio.create_task(self._forward(request, client_in, client_out, clock))
             if await self._until_quiet(work, clock):
+                if request.has_body:  # a process may answer before the body is all sent: let the client finish sending
+                    await linger(client_in, client_out)
                 return
             if clock.answered:  # mid-reply, or a websocket gone quiet: dropped, with whatever the client left unread
                 client_out.transport.abort()
@@ -294,6 +296,11 @@ class Request:
     def line(self) -> str:
         return f"{self.method} {self.target} {self.version}"
 
+    @property
+    def has_body(self) -> bool:
+        """Whether the client said a body follows the head (a length above zero, or a transfer coding)."""
+        return any((n == "content-length" and v.strip("0") != "") or n == "transfer-encoding" for n, v in self.headers)
+
 
 TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"  # RFC 9110 5.6.2: what a method or a header name is made of
 REQUEST_LINE = re.compile(rf"({TOKEN}) ([\x21-\x7e]+) (HTTP/1\.[0-9])")  # the target: visible ASCII, no blanks
@@ -400,6 +407,12 @@ async def answer(
     body = (text + "\n").encode()
     head = [("content-type", "text/plain; charset=utf-8"), ("content-length", str(len(body))), *extra, ("connection", "close")]
     client_out.write(build_head(f"HTTP/1.1 {status} {REASONS[status]}", head) + body)
+    await linger(client_in, client_out)
+
+
+async def linger(client_in: asyncio.StreamReader, client_out: asyncio.StreamWriter) -> None:
+    """End the reply written to ``client_out`` without resetting it: send it, say the door writes no more, and read
+    and drop what the client still sends (for at most :data:`LINGER_S` and 1 MB) before the connection closes."""
     deadline = time.monotonic() + LINGER_S
     with contextlib.suppress(TimeoutError, ConnectionError, OSError, asyncio.IncompleteReadError):
         await asyncio.wait_for(client_out.drain(), LINGER_S)

@@ -332,6 +332,17 @@ def test_a_head_sent_a_byte_at_a_time_is_read_whole(door):
     assert door.seen[-1].startswith(b"POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\n")
 
 
+def test_a_client_still_sending_its_body_after_the_reply_is_not_reset(door):
+    """A process may answer before reading the body; the door lets the client finish sending instead of resetting it."""
+    with socket.create_connection(("127.0.0.1", door.port), timeout=10) as client:
+        client.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n")
+        reply = read_to_end(client)  # the whole reply, before any of the body was sent
+        for byte in b"hi":
+            time.sleep(0.2)
+            client.sendall(bytes([byte]))  # a door that closed already answers the first byte with a reset: this raises
+    assert status_of(reply) == 200 and reply.endswith(STUB_BODY)
+
+
 # ------------------------------------------------------------------------ what the processes are told about the client
 SPOOFED = b"X-Forwarded-For: 203.0.113.9\r\nX-Forwarded-Proto: https\r\nForwarded: for=203.0.113.9\r\nX-Real-IP: 203.0.113.9\r\n"
 

@@ -204,3 +204,15 @@ def test_the_traditional_character_cases_are_the_hashed_held_out_file():
     cases = load_cases("traditional")
     assert len(cases) >= 36 and len({c["family"] for c in cases}) == 6
     assert all(set(c["wants"]) | set(c["rules_out"]) | set(c.get("wants_optional", ())) <= genres for c in cases)
+
+
+def test_the_reader_alone_table_reads_traditional_profiles_better_than_without_the_conversion(monkeypatch):
+    from recsys.reading import chinese
+    from recsys_bench.chinese import reader_alone
+
+    table = reader_alone()
+    assert set(table) == {"built", "heldout", "traditional", "traditional (mainland wording)"}
+    monkeypatch.setattr(chinese, "simplified", lambda text: text)
+    without = reader_alone()["traditional"]
+    assert table["traditional"]["entirely"] > without["entirely"] and table["traditional"]["rules_out"] > without["rules_out"]
+    assert table["built"] == reader_alone()["built"]  # simplified profiles read the same either way
