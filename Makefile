@@ -52,16 +52,17 @@ haproxy:
 # browser = Chromium; eval = the benchmark command and profile understanding. `make test` runs every tier.
 FAST := not slow and not server and not browser and not eval
 
-# `make test` runs the tiers on TEST_WORKERS processes (pytest-xdist, one test file per worker at a time, the costliest
+# `make test` and `make test-fast` run the tiers on TEST_WORKERS processes (pytest-xdist, one test file per worker at a time, the costliest
 # files first). The workers share one model cache; the MovieLens and bookshop models are trained in it first, one
 # per core (--prepare-models). TEST_WORKERS=0 runs everything in this one process.
 TEST_WORKERS ?= 2
+XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 
 test: setup browser postgres haproxy
-	$(BIN)/python -m pytest -q $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --prepare-models)
+	$(BIN)/python -m pytest -q $(XDIST) $(if $(XDIST),--prepare-models)
 
 test-fast: setup
-	$(BIN)/python -m pytest -q -m "$(FAST)"
+	$(BIN)/python -m pytest -q -m "$(FAST)" $(XDIST)
 
 test-slow: setup
 	$(BIN)/python -m pytest -q -m "slow and not server and not browser and not eval"
