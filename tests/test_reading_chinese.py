@@ -180,6 +180,15 @@ def test_traditional_characters_read_as_their_simplified_twin(reader, typed, twi
     assert not set(read.kept_text) - set(typed) - set(",，。 ")  # the characters typed, not their simplified forms
 
 
+def test_what_the_chips_and_notes_quote_is_in_the_characters_typed(reader):
+    """The era chip and the notes quote the profile as the person typed it, not the simplified text it was read in."""
+    read, twin = reader.read("上世紀八十年代的老電影"), reader.read("上世纪八十年代的老电影")
+    assert (read.era.start, read.era.end, read.era.firm) == (twin.era.start, twin.era.end, twin.era.firm)
+    assert twin.era.phrase == "上世纪八十年代、老电影" and read.era.phrase == "上世紀八十年代、老電影"
+    notes = reader.read("我很喜歡《斷背山》這部電影").notes
+    assert any("'斷背山'" in note for note in notes) and not any("断背山" in note for note in notes), notes
+
+
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(max_size=60))
 @example(text="\U0002f800")  # found by this test: a compatibility ideograph outside the basic blocks, once not "Chinese"

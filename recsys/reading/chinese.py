@@ -217,7 +217,7 @@ class ChineseReader:
                     negative_clause = negative_clause or negated
             for window in self._eras(clause):
                 negated = self._negated(clauses, n, _Mention(window[3], window[4], "era"))
-                windows.append((window[0], window[1], window[2], negated, window[5]))
+                windows.append((window[0], window[1], _as_typed(window[2], clause.start + window[3], text, typed), negated, window[5]))
                 negative_clause = negative_clause or negated
             for title in clause.titles:
                 negated = self._negated(clauses, n, _Mention(text.find(title.query, clause.start) - clause.start, 0, "title"))
@@ -232,7 +232,8 @@ class ChineseReader:
                 dropped.append((clause.start + _kept_head(clause), clause.start + len(clause.text)))
             if not about_other:
                 self._demographics(clause, demographics)
-            for query in _BOOK_TITLE.findall(clause.text):
+            for found in _BOOK_TITLE.finditer(clause.text):
+                query = _as_typed(found.group(1), clause.start + found.start(1), text, typed)
                 if not has_chinese(query):
                     continue
                 notes.append(f"'{query}' is not in the catalogue as written: its titles are matched as the catalogue writes them.")
@@ -595,6 +596,13 @@ def _part(start: int, part: str) -> tuple[int, int]:
     if part in eras["late"]:
         return start + 7, start + 9
     return start + 3, start + 6
+
+
+def _as_typed(phrase: str, at: int, read: str, typed: str) -> str:
+    """``phrase``, found at ``at`` of the text as read (simplified characters), in the characters the person typed:
+    the two texts have the same length, so a span of one is the same span of the other. A phrase that is not a span
+    of the text (one the reader composed) is returned as it is."""
+    return typed[at : at + len(phrase)] if read[at : at + len(phrase)] == phrase else phrase
 
 
 def _without(text: str, spans: list[tuple[int, int]]) -> str:
