@@ -158,6 +158,22 @@ def test_interests_of_a_chinese_profile_are_its_words_not_its_clauses(small_expl
     assert not {"我", "喜欢", "的"} & set(keywords)
 
 
+def test_a_profile_in_traditional_characters_is_cut_into_the_words_of_its_simplified_twin():
+    """Word-level attribution and interest keywords work on these words: jieba alone cuts 喜歡 into 喜 and 歡."""
+    from recsys.analysis.attribution import segmented_words
+
+    typed, twin = "我喜歡老電影，也喜歡喜劇和驚悚片", "我喜欢老电影，也喜欢喜剧和惊悚片"
+    words = segmented_words(typed)
+    assert [(a, b) for _, a, b in words] == [(a, b) for _, a, b in segmented_words(twin)]
+    assert [w for w, _, _ in words] == [typed[a:b] for _, a, b in words] and "喜歡" in [w for w, _, _ in words]
+
+
+def test_interests_of_a_profile_in_traditional_characters_leave_out_the_same_filler_words(small_explorer):
+    keywords = list(small_explorer.interest_keywords("我今年35歲，最喜歡看懸疑電影，也喜歡老電影")["keyword"])
+    assert {"懸疑", "老電影", "懸疑電影"} & set(keywords), keywords
+    assert not {"喜歡", "電影", "今年"} & set(keywords), keywords  # 喜欢 and 电影 are stop words in either script
+
+
 @pytest.mark.parametrize(
     ("typed", "twin"),
     [

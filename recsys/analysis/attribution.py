@@ -15,7 +15,7 @@ import torch
 from recsys.encoder import CachedEncoder
 from recsys.model import Parts, predict
 from recsys.reading import Reading
-from recsys.reading.chinese import has_chinese, segment
+from recsys.reading.chinese import has_chinese, segment, simplified
 from recsys.states import Explanation, ItemState, UserState
 
 
@@ -184,13 +184,16 @@ _ZH_STOPWORDS = frozenset(
         "可以",
         "不要",
         "不",
+        "今年",
+        "现在",
+        "最近",
     ]
 )
 
 
 def _content_word(word: str) -> bool:
-    if has_chinese(word):
-        return len(word) >= 2 and word not in _ZH_STOPWORDS
+    if has_chinese(word):  # the stop words are written in simplified characters: 喜歡 is 喜欢
+        return len(word) >= 2 and simplified(word) not in _ZH_STOPWORDS
     return word not in STOPWORDS and len(word) > 2
 
 

@@ -111,11 +111,14 @@ def segmenter():
 
 
 def segment(text: str) -> list[tuple[str, int, int]]:
-    """``(word, start, end)`` of each segmented word of ``text`` (white space dropped)."""
+    """``(word, start, end)`` of each segmented word of ``text`` (white space dropped), as written in ``text``.
+
+    jieba's dictionary is in simplified characters and cuts traditional text into single characters (喜歡 → 喜, 歡),
+    so the words are cut in :func:`simplified` text; the spans are the same in both."""
     out, at = [], 0
-    for word in segmenter().lcut(text, HMM=False):
+    for word in segmenter().lcut(simplified(text), HMM=False):
         if word.strip():
-            out.append((word, at, at + len(word)))
+            out.append((text[at : at + len(word)], at, at + len(word)))
         at += len(word)
     return out
 
