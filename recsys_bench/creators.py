@@ -76,14 +76,33 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m recsys_bench.creators", description=__doc__.splitlines()[0])
     parser.add_argument("--data", help="a catalogue folder (default: the packaged MovieLens-100k)")
     parser.add_argument("--json", help="also write the numbers here")
+    parser.add_argument(
+        "--seeds", type=int, nargs="+", default=[0],
+        help="training seeds: the overlap of each seed's model (one model each, trained once and cached), then their mean",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     from recsys import Explorer
     from recsys.data import load_path
+    from recsys.training import TrainConfig
 
-    explorer = Explorer.load(dataset=load_path(args.data) if args.data else None)
-    kind = "film" if explorer.dataset.noun == "film" else "book"
-    results = {"dataset": explorer.dataset.name, "overlap": list_overlap(explorer, PROFILES[kind]), "creators": creator_hits(explorer)}
-    print(f"{explorer.dataset.name}: mean pairwise Jaccard of ten profiles' top-20: {results['overlap']['mean_pairwise_jaccard']:.3f}")
+    dataset = load_path(args.data) if args.data else None
+    by_seed: dict[int, dict] = {}
+    for seed in args.seeds:
+        explorer = Explorer.load(dataset=dataset, config=TrainConfig(seed=seed))
+        by_seed[seed] = list_overlap(explorer, PROFILES["film" if explorer.dataset.noun == "film" else "book"])
+        if len(args.seeds) > 1:
+            print(
+                f"{explorer.dataset.name}, seed {seed}: mean pairwise Jaccard of ten profiles' top-20: {by_seed[seed]['mean_pairwise_jaccard']:.4f}"
+            )
+    overlap = {
+        **by_seed[args.seeds[-1]], "mean_pairwise_jaccard": float(np.mean([o["mean_pairwise_jaccard"] for o in by_seed.values()])),
+        "by_seed": {seed: o["mean_pairwise_jaccard"] for seed, o in by_seed.items()},
+    }  # fmt: skip
+    results = {"dataset": explorer.dataset.name, "overlap": overlap, "creators": creator_hits(explorer)}
+    mean = "mean over seeds " + ", ".join(map(str, args.seeds)) + " of " if len(args.seeds) > 1 else ""
+    print(
+        f"{explorer.dataset.name}: {mean}mean pairwise Jaccard of ten profiles' top-20: {results['overlap']['mean_pairwise_jaccard']:.4f}"
+    )
     hits = results["creators"]
     if hits.get("creator_column"):
         for row in hits["creators"]:

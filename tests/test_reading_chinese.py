@@ -96,8 +96,39 @@ def test_a_birth_year_or_an_approximate_year_is_no_era(reader, text):
     assert reader.read(text).era is None
 
 
-def test_only_the_ruled_out_part_of_a_clause_is_hidden_from_the_model(reader):
-    assert reader.read("我喜欢喜剧不喜欢恐怖片").kept_text == "我喜欢喜剧"
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("我喜欢喜剧不喜欢恐怖片", "我喜欢喜剧"),  # the wish before the cue stays
+        ("我不爱看歌舞片给我来点动作片", "给我来点动作片"),  # and a wish after the genre ruled out
+        ("不要恐怖片要喜剧", "要喜剧"),
+        ("我不爱看歌舞片 给我来点动作片", "给我来点动作片"),  # a blank between two Han characters ends a clause
+        ("除了恐怖片以外都可以", ""),  # nothing wished: nothing of it is read (the model reads no text)
+        ("不喜欢恐怖片和动作片", ""),
+    ],
+)
+def test_only_the_ruled_out_part_of_a_clause_is_hidden_from_the_model(reader, text, kept):
+    reading = reader.read(text)
+    assert reading.kept_text == kept and reading.rules_out
+    assert reader.read("我喜欢 sci-fi 电影").wants == reader.read("我喜欢sci-fi电影").wants  # blanks beside Latin words do not cut
+
+
+def test_the_text_the_model_reads_asks_for_nothing_the_profile_ruled_out(reader):
+    """Over the built cases: the kept text (what the language model embeds) names no ruled-out genre as a wish and
+    keeps every wish, whatever the order of wish, cue and genre in the sentence."""
+    from recsys_bench.chinese import load_cases
+
+    checked = 0
+    for case in load_cases("built"):
+        reading = reader.read(case["text"])
+        if not reading.kept_text:
+            continue
+        kept = reader.read(reading.kept_text)
+        assert not set(kept.wants) & set(reading.rules_out), (case["text"], reading.kept_text)
+        assert set(reading.wants) <= set(kept.wants), (case["text"], reading.kept_text)
+        assert not reading.kept_text.startswith(("!", "！", ",", "，")), reading.kept_text
+        checked += 1
+    assert checked >= 15
 
 
 def test_titles_in_latin_letters_are_found_and_negated_ones_dropped(reader):

@@ -49,7 +49,11 @@ _DATA: dict[str, Any] = tomllib.loads(Path(__file__).with_name("lexicon_zh.toml"
 #: Han characters: extension A, the basic block, compatibility ideographs, 〇, and the supplementary planes
 #: (extensions B–H and the compatibility supplement: Hong Kong characters and names live there).
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007\U00020000-\U0003134f]")
-_CLAUSE_BREAK = re.compile(r"[,.;!?\n。；！？，;]+|(?=" + "|".join(_DATA["negation"]["contrasts"]) + ")")
+#: Punctuation, a blank between two Han characters (people typing on a phone often put a space where a comma goes:
+#: 我不爱看歌舞片 给我来点动作片), or just before a contrast word.
+_CLAUSE_BREAK = re.compile(
+    r"[,.;!?\n。；！？，;]+|(?<=" + _CJK.pattern + r")\s+(?=" + _CJK.pattern + ")|(?=" + "|".join(_DATA["negation"]["contrasts"]) + ")"
+)
 _LATIN_RUN = re.compile(r"(?=[0-9]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9'’\-]*(?:\s+[A-Za-z0-9][A-Za-z0-9'’\-]*)*")
 _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _ZH_NUMBER = "零〇一二两三四五六七八九十百"
@@ -203,9 +207,11 @@ class ChineseReader:
         dropped: list[tuple[int, int]] = []
         windows: list[tuple[int, int, str, bool, str]] = []  # start, end, phrase, negated, kind
         demographics: dict[str, Any] = {}
-        about_other = False
+        about_other = previous_negative = False
         for n, clause in enumerate(clauses):
             negative_clause = False
+            negative_spans: list[tuple[int, int]] = []  # where each genre the clause rules out is
+            wanted_starts: list[int] = []
             about_other = self._about_other(clause, about_other)
             for m in clause.mentions:
                 if about_other and m.kind in ("genre", "rules_out"):
@@ -213,15 +219,19 @@ class ChineseReader:
                 if m.kind == "rules_out":
                     rules[m.value] = None
                     negative_clause = True
+                    negative_spans.append((m.start, m.end))
                 elif m.kind == "genre":
                     negated = m.negated_by_english or self._negated(clauses, n, m)
                     for label in m.value:
                         (rules if negated else wants)[label] = None
                     negative_clause = negative_clause or negated
+                    (negative_spans.append((m.start, m.end)) if negated else wanted_starts.append(m.start))
+            only_genres_ruled_out = negative_clause
             for window in self._eras(clause):
                 negated = self._negated(clauses, n, _Mention(window[3], window[4], "era"))
                 windows.append((window[0], window[1], _as_typed(window[2], clause.start + window[3], text, typed), negated, window[5]))
                 negative_clause = negative_clause or negated
+                only_genres_ruled_out = only_genres_ruled_out and not negated
             for title in clause.titles:
                 negated = self._negated(clauses, n, _Mention(text.find(title.query, clause.start) - clause.start, 0, "title"))
                 if negated:
@@ -229,10 +239,17 @@ class ChineseReader:
                         f"'{title.query}' is mentioned negatively, so {title.title or title.query} is not used as a film you like."
                     )
                     negative_clause = True
+                    only_genres_ruled_out = False
                 elif title.item_id not in {t.item_id for t in titles} or title.item_id is None:
                     titles.append(title)
             if negative_clause:
-                dropped.append((clause.start + _kept_head(clause), clause.start + len(clause.text)))
+                # 我不爱看歌舞片给我来点动作片: a wish after the last genre ruled out is kept, and what follows it.
+                last = max((e for _, e in negative_spans), default=len(clause.text))
+                end = last if only_genres_ruled_out and any(s >= last for s in wanted_starts) else len(clause.text)
+                dropped.append((clause.start + _kept_head(clause, [a for a, _ in negative_spans], wanted_starts), clause.start + end))
+            elif previous_negative and _only_cue(clause):
+                dropped.append((clause.start, clause.start + len(clause.text)))  # 惊悚片看得我心慌，真受不了: the cue goes too
+            previous_negative = negative_clause
             if not about_other:
                 self._demographics(clause, demographics)
             for found in _BOOK_TITLE.finditer(clause.text):
@@ -522,13 +539,11 @@ def _states_self(clause: _Clause, at: int, word: str = "") -> bool:
     return not any(m.kind in ("like", "cue") for m in clause.mentions)
 
 
-def _kept_head(clause: _Clause) -> int:
-    """Where a negated clause starts to rule things out: at its first cue when a wish comes before it
-    (我喜欢喜剧不喜欢恐怖片 keeps 我喜欢喜剧), else at its start (the whole clause goes)."""
-    cues = [m for m in clause.mentions if m.kind == "cue"]
-    if cues and any(m.kind == "genre" and m.end <= cues[0].start for m in clause.mentions):
-        return cues[0].start
-    return 0
+def _kept_head(clause: _Clause, negated_starts: list[int], wanted_starts: list[int]) -> int:
+    """Where a negated clause starts to rule things out: at its first cue or ruled-out genre when a wish comes
+    before it (我喜欢喜剧不喜欢恐怖片 keeps 我喜欢喜剧), else at its start (the whole clause goes: 纪录片就不怎么喜欢了)."""
+    first = min([m.start for m in clause.mentions if m.kind == "cue"] + negated_starts, default=0)
+    return first if any(start < first for start in wanted_starts) else 0
 
 
 def _only_cue(clause: _Clause) -> bool:
@@ -616,5 +631,5 @@ def _without(text: str, spans: list[tuple[int, int]]) -> str:
         at = end
     kept.append(text[at:])
     joined = "".join(kept)
-    joined = re.sub(r"^[\s,，。；;、]+|[\s,，；;、]+$", "", joined)
+    joined = re.sub(r"^[\s,，。；;、!！?？]+|[\s,，；;、]+$", "", joined)
     return re.sub(r"[,，；;、]\s*(?=[,，。；;！!？?])", "", joined)
