@@ -586,12 +586,18 @@ def results(k: int) -> None:
     longest = explorer.recommend(user, k=50, item_bias_scale=scale, axis_strength=axis)
     recs = longest.head(k)
     shown = session.compare_with_last(name, entry, scale, dict(zip(longest[C.ITEM], longest["rank"])), axis)
-    # Keywords of what the model embeds: the text without the clauses that rule things out.
-    embedded = (user.reading.kept_text if user.reading is not None else "") or user.text
-    keywords = explorer.interest_keywords(embedded) if user.text else pd.DataFrame({"keyword": []})
+    # Keywords of what the model embeds: the text without the clauses that rule things out — and none when every
+    # clause rules something out ("no horror, please"), where the model reads a neutral placeholder instead.
+    kept = user.reading.kept_text if user.reading is not None else ""
+    embedded = explorer.embedded_text(user) if user.text else ""
+    read_words = embedded if embedded and embedded in (user.text, kept) else ""
+    keywords = explorer.interest_keywords(read_words) if read_words else pd.DataFrame({"keyword": []})
     if len(keywords):
         # Code spans show their text literally: no HTML escaping here, or apostrophes would read &#x27;.
         st.markdown("**Interests the text expresses:** " + " ".join(f"`{w.replace('`', '')}`" for w in keywords["keyword"]))
+    elif user.text and not read_words:
+        st.caption("**Interests the text expresses:** none — all of it rules something out, which the score carries as "
+                   "the rules-out term; the language model reads a neutral placeholder instead.")  # fmt: skip
     st.plotly_chart(charts.weights_bar(user.weights, "Fusion weights α of this user"), width="stretch")
     top_score_terms(recs, scale)
     pull_section(user, recs, scale, axis)

@@ -235,6 +235,20 @@ def test_dropping_a_chip_is_the_change_named(app):
     assert "dropped the chip “no Romance”" in shown(change_caption(at))
 
 
+def interests(at: AppTest) -> str:
+    return next((m.value for m in [*at.markdown, *at.caption] if "Interests the text expresses" in m.value), "")
+
+
+def test_interests_are_of_the_words_the_model_read(app):
+    """A wish beside an exclusion: the wish's words only. Nothing but exclusions: no interest at all (the page used to
+    show "horror" as what "no horror please" is interested in)."""
+    at = make_persona(app, "I love comedies but I can't stand horror films", "Mixed")
+    assert "comedies" in interests(at) and "horror" not in interests(at).lower()
+    at = make_persona(at, "No horror please", "Only no")
+    line = interests(at)
+    assert line.startswith("**Interests the text expresses:** none") and "`" not in line, line
+
+
 # ---------------------------------------------------------------- the card shows what the model was given
 def test_the_card_shows_demographics_stated_in_the_text(app):
     at = make_persona(app, "A 70-year-old retired nurse who loves musicals", "Nurse")
