@@ -96,6 +96,7 @@ class Clock:
     limit: float
     last: float = field(default_factory=time.monotonic)
     answered: bool = False  # whether the client has had a reply head
+    ended: bool = False  # whether the door itself answered and ended the request (the client's rest already read)
 
     def tick(self) -> None:
         self.last = time.monotonic()
@@ -148,7 +149,7 @@ class FrontDoor:
             clock = Clock(self.idle_s)
             work = asyncio.create_task(self._forward(request, client_in, client_out, clock))
             if await self._until_quiet(work, clock):
-                if request.has_body:  # a process may answer before the body is all sent: let the client finish sending
+                if request.has_body and not clock.ended:  # a process may answer before the body is all sent: let it finish
                     await linger(client_in, client_out)
                 return
             if clock.answered:  # mid-reply, or a websocket gone quiet: dropped, with whatever the client left unread
@@ -222,7 +223,7 @@ class FrontDoor:
             except (TimeoutError, OSError):  # that process is down (being restarted): try another, and pin the client to it
                 tried.add(index)
         else:
-            clock.answered = True
+            clock.answered = clock.ended = True
             await answer(client_in, client_out, 502, "Cold-start explorer is starting or restarting; try again in a few seconds.")
             return
         backend = self.backends[index]

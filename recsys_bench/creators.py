@@ -78,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="also write the numbers here")
     parser.add_argument(
         "--seeds", type=int, nargs="+", default=[0],
-        help="training seeds: the overlap of each seed's model (one model each, trained once and cached), then their mean",
+        help="training seeds: the overlap of each seed's model (one model each, trained once and cached), then their mean; "
+        "the creator hits and the JSON's lists are of the last seed's model",
     )  # fmt: skip
     args = parser.parse_args(argv)
     from recsys import Explorer

@@ -113,6 +113,26 @@ def test_only_the_ruled_out_part_of_a_clause_is_hidden_from_the_model(reader, te
     assert reader.read("我喜欢 sci-fi 电影").wants == reader.read("我喜欢sci-fi电影").wants  # blanks beside Latin words do not cut
 
 
+@pytest.mark.parametrize(
+    ("text", "wants", "rules_out"),
+    [
+        ("我不喜欢 恐怖片", (), ("Horror",)),  # a blank after the cue does not cut the cue off its genre
+        ("我不喜欢恐怖片 也不喜欢 爱情片", (), ("Horror", "Romance")),
+        ("喜剧片 恐怖片 都不喜欢", (), ("Comedy", "Horror")),  # a list before its verb stays whole
+        ("我不爱看歌舞片 给我来点动作片", ("Action",), ("Musical",)),
+    ],
+)
+def test_a_blank_between_han_characters_ends_a_clause_only_between_two_about_a_genre(reader, text, wants, rules_out):
+    reading = reader.read(text)
+    assert (set(reading.wants), set(reading.rules_out)) == (set(wants), set(rules_out))
+
+
+def test_a_blank_inside_an_era_or_an_age_keeps_it_whole(reader):
+    era = reader.read("1990年 到 2000年的电影").era
+    assert (era.start, era.end) == (1990, 2000)
+    assert reader.read("我今年 三十 岁").demographics == {"age": 30}
+
+
 def test_the_text_the_model_reads_asks_for_nothing_the_profile_ruled_out(reader):
     """Over the built cases: the kept text (what the language model embeds) names no ruled-out genre as a wish and
     keeps every wish, whatever the order of wish, cue and genre in the sentence."""

@@ -49,11 +49,11 @@ _DATA: dict[str, Any] = tomllib.loads(Path(__file__).with_name("lexicon_zh.toml"
 #: Han characters: extension A, the basic block, compatibility ideographs, 〇, and the supplementary planes
 #: (extensions B–H and the compatibility supplement: Hong Kong characters and names live there).
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007\U00020000-\U0003134f]")
-#: Punctuation, a blank between two Han characters (people typing on a phone often put a space where a comma goes:
-#: 我不爱看歌舞片 给我来点动作片), or just before a contrast word.
-_CLAUSE_BREAK = re.compile(
-    r"[,.;!?\n。；！？，;]+|(?<=" + _CJK.pattern + r")\s+(?=" + _CJK.pattern + ")|(?=" + "|".join(_DATA["negation"]["contrasts"]) + ")"
-)
+_CLAUSE_BREAK = re.compile(r"[,.;!?\n。；！？，;]+|(?=" + "|".join(_DATA["negation"]["contrasts"]) + ")")
+#: A blank between two Han characters: people typing on a phone often put one where a comma goes
+#: (我不爱看歌舞片 给我来点动作片) — but also inside one clause (我不喜欢 恐怖片, 1990年 到 2000年), so it ends a
+#: clause only where both sides are about a genre (:meth:`ChineseReader._split_at_blanks`).
+_BLANK = re.compile(r"(?<=" + _CJK.pattern + r")\s+(?=" + _CJK.pattern + ")")
 _LATIN_RUN = re.compile(r"(?=[0-9]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9'’\-]*(?:\s+[A-Za-z0-9][A-Za-z0-9'’\-]*)*")
 _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _ZH_NUMBER = "零〇一二两三四五六七八九十百"
@@ -289,11 +289,28 @@ class ChineseReader:
             start = text.find(piece, at) if piece else at
             if piece.strip():
                 if has_chinese(piece):
-                    clauses.append(self._clause(piece, start))
+                    clauses.extend(self._split_at_blanks(piece, start))
                 else:
                     english.append(piece.strip())
                 at = start + len(piece)
         return clauses, ". ".join(english)
+
+    def _split_at_blanks(self, piece: str, start: int) -> list[_Clause]:
+        """``piece`` as one clause, or cut at the blanks between Han characters where the part before says something
+        of a genre and the part after names one (我不爱看歌舞片 给我来点动作片 is two clauses; 我不喜欢 恐怖片,
+        喜剧片 恐怖片 都不喜欢 and 1990年 到 2000年 stay one)."""
+        cuts = [0, *(m.end() for m in _BLANK.finditer(piece)), len(piece)]
+        parts = [(cuts[k], cuts[k + 1]) for k in range(len(cuts) - 1)]
+        kinds = [{m.kind for m in self._clause(piece[a:b], 0).mentions} for a, b in parts]
+        clauses = [list(parts[0])]
+        for k in range(1, len(parts)):
+            # The part before says something of a genre (a cue or a liking word with it: 喜剧片 恐怖片 都不喜欢 stays whole).
+            said = bool(kinds[k - 1] & {"genre", "rules_out"}) and bool(kinds[k - 1] & {"cue", "like", "rules_out"})
+            if said and kinds[k] & {"genre", "rules_out"}:
+                clauses.append(list(parts[k]))
+            else:
+                clauses[-1][1] = parts[k][1]
+        return [self._clause(piece[a:b].rstrip(), start + a) for a, b in clauses]
 
     def _clause(self, text: str, start: int) -> _Clause:
         clause = _Clause(text, start)
