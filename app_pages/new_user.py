@@ -16,6 +16,7 @@ from recsys.analysis.overlap import compare_lists
 from recsys.analysis.pull import percentiles
 from recsys.online import sigmoid
 from recsys.persona_store import StoreUnavailable
+from recsys.reading import reads_no_words
 from ui import charts, literal, resources, session, switching
 
 explorer = resources.explorer()
@@ -588,9 +589,7 @@ def results(k: int) -> None:
     shown = session.compare_with_last(name, entry, scale, dict(zip(longest[C.ITEM], longest["rank"])), axis)
     # Keywords of what the model embeds: the text without the clauses that rule things out — and none when every
     # clause rules something out ("no horror, please"), where the model reads a neutral placeholder instead.
-    kept = user.reading.kept_text if user.reading is not None else ""
-    embedded = explorer.embedded_text(user) if user.text else ""
-    read_words = embedded if embedded and embedded in (user.text, kept) else ""
+    read_words = "" if reads_no_words(user.text, user.reading) else explorer.embedded_text(user)
     keywords = explorer.interest_keywords(read_words) if read_words else pd.DataFrame({"keyword": []})
     if len(keywords):
         # Code spans show their text literally: no HTML escaping here, or apostrophes would read &#x27;.

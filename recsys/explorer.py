@@ -35,7 +35,7 @@ from recsys.model import Parts, predict, score_terms, scores
 from recsys.online import OnlineConfig, update
 from recsys.preferences import ExplicitLayout, PreferenceConfig
 from recsys.ranking import top_k
-from recsys.reading import ProfileReader, Reading
+from recsys.reading import ProfileReader, Reading, reads_no_words
 from recsys.states import Explanation, Feedback, ItemState, UserState, frozen
 from recsys.towers import Towers, reweighted
 from recsys.training import TrainConfig
@@ -727,11 +727,9 @@ def _cosine(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
 def model_text(text: str, reading: Reading | None) -> str:
     """What the language model embeds of a profile: sentence embeddings cannot read negation, so the text
     without the clauses that rule things out (those enter the score as the ``avoid`` term instead)."""
-    if reading is not None and reading.kept_text:
-        return reading.kept_text
-    if reading is not None and reading.rules_out:
+    if reads_no_words(text, reading):
         return _NO_TEXT
-    return text or _NO_TEXT
+    return reading.kept_text if reading is not None and reading.kept_text else text
 
 
 def _same_as(dataset: Dataset, popularity: np.ndarray) -> np.ndarray:

@@ -506,10 +506,10 @@ def corrected_text(explorer: Explorer, text: str, reading: Reading, kind: str, g
     """What the language model reads once ``genre`` is corrected to ``kind``: the text it read before, without the
     clauses that name a genre now ruled out (the rules-out term carries them), plus the names of genres still wanted
     whose words went with those clauses, or of a genre now wanted."""
-    from recsys.explorer import _NO_TEXT, model_text
+    from recsys.explorer import model_text
+    from recsys.reading import reads_no_words
 
-    before = model_text(text, reading)
-    before = "" if before == _NO_TEXT and text != _NO_TEXT else before
+    before = "" if reads_no_words(text, reading) else model_text(text, reading)
     wants = [g for g in reading.wants if g != genre] + ([genre] if kind == "wants" else [])
     if kind == "wants":
         return f"{before} {genre}".strip() if genre not in _named(explorer, before) else before

@@ -14,7 +14,7 @@ import torch
 
 from recsys.encoder import CachedEncoder
 from recsys.model import Parts, predict
-from recsys.reading import Reading
+from recsys.reading import Reading, reads_no_words
 from recsys.reading.chinese import has_chinese, segment, simplified
 from recsys.states import Explanation, ItemState, UserState
 
@@ -336,7 +336,7 @@ def _integrated_gradients_attribution(engine: Engine, user: UserState, item_id, 
     score = float(explanation.score)
     terms = {name: float(explanation.dot_by_user_term.get(name, 0.0)) for name in ("avoid", "era")}
     # Everything was ruled out: the model read a neutral placeholder, not a word of the profile.
-    placeholder = read != user.text and not (user.reading is not None and user.reading.kept_text)
+    placeholder = reads_no_words(user.text, user.reading)
     words_frame = _credited_words(user, "" if placeholder else read, ig, terms, engine.read)
     text_part = 0.0 if placeholder else float(ig["attribution"].sum())
     baseline = float(ig["score" if placeholder else "baseline_score"].iloc[0])
@@ -378,7 +378,7 @@ def leave_one_out_attribution(engine: Engine, user: UserState, item_id, item_bia
     explanation = engine.explain(user, item_id, item_bias_scale=item_bias_scale)
     score = float(explanation.score)
     terms = {name: float(explanation.dot_by_user_term.get(name, 0.0)) for name in ("avoid", "era")}
-    placeholder = read != user.text and not (user.reading is not None and user.reading.kept_text)
+    placeholder = reads_no_words(user.text, user.reading)
     words_frame = _credited_words(user, "" if placeholder else read, shares, terms, engine.read, spans=segmented_words)
     text_part = 0.0 if placeholder else float(shares["attribution"].sum())
     baseline = full if placeholder else empty

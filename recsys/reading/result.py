@@ -159,3 +159,10 @@ def _same_chip(match: TitleMatch, value: Any) -> bool:
 
 def _drop_notes(notes: tuple[str, ...], *needles: str) -> tuple[str, ...]:
     return tuple(n for n in notes if not any(needle and needle in n for needle in needles))
+
+
+def reads_no_words(text: str, reading: Reading | None) -> bool:
+    """Whether the language model reads none of the profile's words but a neutral placeholder: there is no text,
+    or all of it rules something out ("no horror, please") — the ``avoid`` term carries it instead."""
+    kept = reading is not None and bool(reading.kept_text)
+    return not kept and (not text or (reading is not None and bool(reading.rules_out)))
