@@ -139,11 +139,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
-    """Train (or load) the model and build the map projections, so the app starts fast."""
+    """Train (or load) the model, build the map projections and fit the reader's attitude model, so the app starts fast."""
     from recsys.analysis.projection import Projector
 
     explorer = load_explorer(args)
     Projector.for_explorer(explorer, progress=progress)
+    # The reader's attitude model: its training sentences are embedded into the cache now, not on a first profile.
+    explorer.attitude(["warm-up"])
     print(json.dumps(explorer.status(), indent=2, default=str))
     return 0
 

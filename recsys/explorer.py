@@ -35,7 +35,7 @@ from recsys.model import Parts, predict, score_terms, scores
 from recsys.online import OnlineConfig, update
 from recsys.preferences import ExplicitLayout, PreferenceConfig
 from recsys.ranking import top_k
-from recsys.reading import ProfileReader, Reading, reads_no_words
+from recsys.reading import AttitudeModel, ProfileReader, Reading, reads_no_words
 from recsys.states import Explanation, Feedback, ItemState, UserState, frozen
 from recsys.towers import Towers, reweighted
 from recsys.training import TrainConfig
@@ -92,6 +92,7 @@ class Explorer:
         self.item_full = frozen(np.hstack([self.item_vectors, self.item_explicit]))
         self.preferences = preferences
         self._reader: ProfileReader | None = None
+        self._attitude: AttitudeModel | None = None
         self._item_columns: dict[str, np.ndarray] = {}
         self._titles: dict[Any, str] | None = None
         # The catalogue as the user tower reads it (item texts, fused item vectors), converted once.
@@ -278,8 +279,17 @@ class Explorer:
                 if block.kind == "one" and block.column not in (C.OCCUPATION, C.GENDER, C.AGE)
             }
             nouns = (self.dataset.noun, self.dataset.nouns)  # what one item is called: "book", "books"
-            self._reader = ProfileReader(self.items, occupations=occupations, places=places, item_nouns=nouns)
+            self._reader = ProfileReader(
+                self.items, occupations=occupations, places=places, item_nouns=nouns, attitude=lambda texts: self.attitude(texts)
+            )
         return self._reader
+
+    @property
+    def attitude(self) -> AttitudeModel:
+        """The reader's attitude model on this explorer's text model (fitted on first use; see :mod:`recsys.reading.attitude`)."""
+        if self._attitude is None:
+            self._attitude = AttitudeModel.fit(self.encoder.encode)
+        return self._attitude
 
     def read(self, text: str) -> Reading:
         """How the engine reads a profile: wants, rules out, named titles, era, stated demographics."""

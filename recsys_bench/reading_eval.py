@@ -9,7 +9,9 @@ a third of the families, drawn once at random (:func:`heldout_families`), is kep
 ``heldout.jsonl`` and only ever reported, never read while the reader changes.
 
 Each catalogue's reader is built the way the app builds it (``Explorer.reader``), from the
-dataset alone, so no model is trained.
+dataset and the text model's attitude model (:mod:`recsys.reading.attitude`), so no
+recommender is trained; ``--rules-only`` reads without the attitude model, as the reader did
+before it.
 
 Per split and catalogue, the scores are shares of sentences:
 
@@ -51,7 +53,7 @@ from recsys import columns as C
 from recsys.data import Dataset, load_movielens_100k, load_path
 from recsys.examples import write_bookshop
 from recsys.features import FeatureSpace
-from recsys.reading import ProfileReader, Reading
+from recsys.reading import AttitudeModel, ProfileReader, Reading
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "bench" / "reading"
@@ -197,8 +199,8 @@ class Catalogue:
     year_range: tuple[int, int]
 
 
-def reader_for(dataset: Dataset) -> ProfileReader:
-    """The profile reader of ``dataset`` as ``Explorer.reader`` builds it, without loading a model.
+def reader_for(dataset: Dataset, attitude: AttitudeModel | None = None) -> ProfileReader:
+    """The profile reader of ``dataset`` as ``Explorer.reader`` builds it, without training a model.
 
     The explorer's user vocabulary is ``FeatureSpace.fit`` of the dataset's users (``recsys.artifacts``);
     occupations come from its occupation column and every other one-label column is a place.
@@ -211,7 +213,14 @@ def reader_for(dataset: Dataset) -> ProfileReader:
         if block.kind == "one" and block.column not in (C.OCCUPATION, C.GENDER, C.AGE)
     }
     nouns = (dataset.noun, dataset.nouns)
-    return ProfileReader(dataset.items, occupations=occupations, places=places, item_nouns=nouns)
+    return ProfileReader(dataset.items, occupations=occupations, places=places, item_nouns=nouns, attitude=attitude)
+
+
+def attitude_model() -> AttitudeModel:
+    """The attitude model the app's reader uses, on the default text model (``$COLDSTART_ENCODER``, else MiniLM)."""
+    from recsys.encoders import make_encoder
+
+    return AttitudeModel.fit(make_encoder().encode)
 
 
 def catalogue_of(name: str, dataset: Dataset, reader: Reader | None = None) -> Catalogue:
@@ -228,13 +237,15 @@ def catalogue_of(name: str, dataset: Dataset, reader: Reader | None = None) -> C
     )
 
 
-def load_catalogue(name: str) -> Catalogue:
+def load_catalogue(name: str, attitude: AttitudeModel | None = None) -> Catalogue:
     """MovieLens-100k, or the example bookshop written to a temporary folder (the same bytes every time)."""
     if name == "movielens":
-        return catalogue_of(name, load_movielens_100k())
+        dataset = load_movielens_100k()
+        return catalogue_of(name, dataset, reader_for(dataset, attitude))
     if name == "bookshop":
         with tempfile.TemporaryDirectory(prefix="reading-eval-bookshop-") as folder:
-            return catalogue_of(name, load_path(write_bookshop(folder)))
+            dataset = load_path(write_bookshop(folder))
+            return catalogue_of(name, dataset, reader_for(dataset, attitude))
     raise ValueError(f"unknown catalogue {name!r}; expected one of {', '.join(CATALOGUES)}")
 
 
@@ -453,11 +464,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--catalogue", choices=(*CATALOGUES, "both"), default="both")
     parser.add_argument("--json", type=Path, help="write the scores here")
     parser.add_argument("--misses", action="store_true", help="list the built split's misreadings (never the held-out ones)")
+    parser.add_argument(
+        "--folder", type=Path, default=FOLDER,
+        help="the sentence files (built.jsonl, heldout.jsonl); default bench/reading, and bench/reading/round2 is the second round",
+    )  # fmt: skip
+    parser.add_argument("--rules-only", action="store_true", help="read without the attitude model (the rules alone)")
     args = parser.parse_args(argv)
     splits = SPLITS if args.split == "both" else (args.split,)
     names = CATALOGUES if args.catalogue == "both" else (args.catalogue,)
-    catalogues = {name: load_catalogue(name) for name in names}
-    sentences = {split: load(split) for split in splits}
+    attitude = None if args.rules_only else attitude_model()
+    catalogues = {name: load_catalogue(name, attitude) for name in names}
+    sentences = {split: load(split, args.folder) for split in splits}
     problems = [
         p for split in splits for s in sentences[split] if s.catalogue in catalogues for p in label_problems(s, catalogues[s.catalogue])
     ]
@@ -478,7 +495,9 @@ def main(argv: list[str] | None = None) -> int:
         payload = {
             "date": datetime.date.today().isoformat(),
             "command": "python -m recsys_bench.reading_eval " + " ".join(argv if argv is not None else sys.argv[1:]),
-            "heldout_sha256": sha256(split_path("heldout")),
+            "folder": str(args.folder),
+            "heldout_sha256": sha256(split_path("heldout", args.folder)),
+            "reader": "rules only" if args.rules_only else "rules and the attitude model",
             "results": {r.split: {} for r in results},
         }
         for r in results:

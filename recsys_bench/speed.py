@@ -47,6 +47,7 @@ def measure(explorer: Explorer, repeats: int = 5) -> dict[str, dict[str, float]]
     ``ratio_to_encode`` = p50(new user + top-20) / p50(bare encode), the budget being 1.5×.
     """
     explorer.recommend(explorer.new_user("warm-up"), k=20)
+    explorer.attitude(["warm-up"])  # fitted once per process, as in the app
     explorer.encoder.bare_encode(["warm-up"])
     counter = iter(range(10**9))
     floor: list[float] = []

@@ -146,7 +146,7 @@ def test_the_scores_of_a_hand_made_set(tiny):
 
 def test_the_command_writes_every_split_and_catalogue(tmp_path, capsys):
     out = tmp_path / "reading.json"
-    assert RE.main(["--json", str(out)]) == 0
+    assert RE.main(["--json", str(out), "--rules-only"]) == 0
     printed = capsys.readouterr().out
     payload = json.loads(out.read_text())
     assert payload["heldout_sha256"] == RE.sha256(RE.split_path("heldout"))
@@ -161,14 +161,22 @@ def test_the_command_writes_every_split_and_catalogue(tmp_path, capsys):
 
 
 def test_misreadings_are_never_listed_for_the_heldout_split(capsys):
-    assert RE.main(["--split", "heldout", "--catalogue", "bookshop", "--misses"]) == 0
+    assert RE.main(["--split", "heldout", "--catalogue", "bookshop", "--misses", "--rules-only"]) == 0
     assert "read:" not in capsys.readouterr().out
 
 
 @pytest.mark.slow
 def test_the_reader_is_built_as_the_app_builds_it(explorer):
-    mirror = RE.reader_for(explorer.dataset)
+    mirror = RE.reader_for(explorer.dataset, explorer.attitude)
     assert mirror.occupations == explorer.reader.occupations
     for sentence in RE.load("built"):
         if sentence.catalogue == "movielens":
             assert mirror.read(sentence.text) == explorer.reader.read(sentence.text), sentence.text
+
+
+def test_the_second_rounds_heldout_file_matches_the_hash_in_its_readme():
+    folder = RE.FOLDER / "round2"
+    recorded = re.search(r"heldout\.jsonl[^\n]*?([0-9a-f]{64})", (folder / "README.md").read_text(encoding="utf-8"))
+    assert recorded and recorded.group(1) == RE.sha256(RE.split_path("heldout", folder))
+    built, held = ({s.family for s in RE.load(split, folder)} for split in RE.SPLITS)
+    assert built.isdisjoint(held) and len(held) == 4 and len(built) == 6

@@ -71,6 +71,11 @@ def _read(reader: ProfileReader, text: str) -> tuple[set[str], set[str]]:
         ("Westerns beat thrillers every time.", {"Western"}, {"Thriller"}),
         ("I prefer comedies to dramas.", {"Comedy"}, {"Drama"}),
         ("I'd sooner clean the oven than watch a horror film.", set(), {"Horror"}),
+        ("Westerns appeal to me far more than musicals.", {"Western"}, {"Musical"}),
+        ("I like comedies better than dramas.", {"Comedy"}, {"Drama"}),
+        ("More than anything, I love westerns.", {"Western"}, set()),
+        # Too much of a self-description is more of it, not less.
+        ("I'm far too squeamish for slasher movies.", set(), {"Horror"}),
         # A dislike since outgrown is a wish.
         ("I used to avoid musicals, but now I adore them.", {"Musical"}, set()),
         ("Westerns aren't trendy, I know, but I adore them.", {"Western"}, set()),

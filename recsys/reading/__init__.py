@@ -30,7 +30,10 @@ How the reader decides, in the order it works:
    clause is about ("I find them tedious"). A cue with nothing to rule out after it
    falls back, in order, on its clause's subject ("Horror isn't really my thing"), a
    pronoun's antecedent in an earlier clause ("my kids adore cartoons, but I find them
-   tedious") and the bare question it answers ("Westerns? Not for me."). A comparison
+   tedious") and the bare question it answers ("Westerns? Not for me."). A clause that
+   names a genre with no cue and no liking word ("history books are too dry") is read by
+   a small learned model on the text model's sentence vector (:mod:`~recsys.reading.attitude`),
+   when the reader has one, not taken for a wish. A comparison
    rules out its loser ("a western over a musical", "rather X than Y", "prefer X to Y");
    a dislike the writer has come round to, or that was someone else's, is a wish ("I
    used to hate westerns but now I love them", "my wife hates horror, but I love it").
@@ -52,6 +55,7 @@ The package, each module importing only the ones listed before it:
 - ``lexicon_en.toml`` and :mod:`~recsys.reading.lexicon`: the English word lists (genre
   phrases, negation cues, title cues, job and gender words) as data, and the tables read from them.
 - :mod:`~recsys.reading.text`: cleaning, tokens, folding, and the word view of a text.
+- ``attitude_en.toml`` and :mod:`~recsys.reading.attitude`: the attitude model of clauses the rules cannot place.
 - :mod:`~recsys.reading.genres`: one catalogue's genre lexicon (plurals, misspellings, its own genre names).
 - :mod:`~recsys.reading.chips`: :class:`TitleMatch`, :class:`EraWindow` and the limits on a reading.
 - :mod:`~recsys.reading.serialisation`: a reading's parts to and from plain JSON values, checked.
@@ -67,6 +71,7 @@ The package, each module importing only the ones listed before it:
 
 from __future__ import annotations
 
+from recsys.reading.attitude import AttitudeModel
 from recsys.reading.chips import CHIP_KINDS, DEMOGRAPHIC_KEYS, MAX_CHARS, MAX_LIKED, NOTE_TRUNCATED, EraWindow, TitleMatch
 from recsys.reading.eras import BLACK_AND_WHITE_END, CLASSIC_END, RECENT_YEARS, SILENT_END
 from recsys.reading.lexicon import DEFAULT_GENRE_LEXICON
@@ -92,6 +97,7 @@ __all__ = [
     "RECENT_YEARS",
     "SILENT_END",
     "YEAR_PENALTY",
+    "AttitudeModel",
     "EraWindow",
     "ProfileReader",
     "Reading",

@@ -56,6 +56,7 @@ _POINTERS = _words(_NEGATION, "pointers")
 #: Words that compare two things, the second losing ("a western over a musical", "sci-fi beats fantasy").
 _COMPARATIVES = _words(_NEGATION, "comparatives")
 _RATHER = _words(_NEGATION, "rather")
+_MORE = _words(_NEGATION, "more")
 #: Words that put a dislike in the past, and words that say it has changed since.
 _PAST = _words(_NEGATION, "past")
 #: People other than the writer whose dislikes are theirs ("everyone hates musicals, but I love them").

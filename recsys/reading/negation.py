@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 
+from recsys.reading.attitude import THRESHOLD
 from recsys.reading.lexicon import (
     _ANSWER_WORDS,
     _CANCELS,
@@ -13,6 +14,7 @@ from recsys.reading.lexicon import (
     _DISMISSIVE,
     _ERA_WORDS,
     _LIKING,
+    _MORE,
     _OTHERS,
     _PAST,
     _POINTERS,
@@ -25,6 +27,7 @@ from recsys.reading.lexicon import (
     _SOFTENERS,
     _SUBJECTS,
 )
+from recsys.reading.text import _Doc
 
 
 class _Negation:
@@ -35,7 +38,9 @@ class _Negation:
     ruled out.
     """
 
+    doc: _Doc
     fold: list[str]
+    word: list[int]
     title: list[int]
     segment: list[int]
     hard_before: list[bool]
@@ -43,7 +48,7 @@ class _Negation:
     genre_hits: list
     _genre_units: set[int]
 
-    def negation(self) -> list[bool]:
+    def negation(self, attitude: Callable[[Sequence[str]], Sequence[float]] | None = None, notes: list[str] | None = None) -> list[bool]:
         """Per unit: is it inside the scope of a negation?
 
         A cue rules out what it points at: a leading cue ("not", "I'm so over") the rest of its
@@ -52,6 +57,9 @@ class _Negation:
         out, the clause's subject ("Horror isn't really my thing"), a pronoun's antecedent in an
         earlier clause ("... but I find them tedious") or the bare question it answers
         ("Westerns? Not for me.") is ruled out instead. A comparison rules out its loser.
+        A clause with no cue at all is read by ``attitude``, when given (:meth:`_unplaced`), and
+        what it rules out gets a line in ``notes``. Last, a dislike the writer has come round to
+        is a wish again (:meth:`_changed_mind`).
         """
         folds = self.fold
         n = len(folds)
@@ -95,8 +103,78 @@ class _Negation:
                     self._point_back(bounds, s, u, u + 1, negated, fragment=self._answer(a, b, u, u + 1))
                 u += 1
             self._compare(a, b, negated)
+        if attitude is not None:
+            self._unplaced(bounds, negated, attitude, notes if notes is not None else [])
         self._changed_mind(bounds, negated)
         return negated
+
+    def _unplaced(
+        self, bounds: list[tuple[int, int]], negated: list[bool], attitude: Callable[[Sequence[str]], Sequence[float]], notes: list[str]
+    ) -> None:
+        """Let ``attitude`` read each clause that names a genre with no cue (:meth:`has_cue`) and rule out what it says to.
+
+        A clause that says "too <something>" of its genre ("history books are too dry") rules it out without asking.
+
+        A clause is read with the comma-joined clauses after it that name nothing else ("Musicals, honestly, a chore");
+        a text that is all one such clause is read whole, the same text the text model embeds for the profile, so its
+        vector is reused.
+        """
+        unplaced = []
+        for s, (a, b) in enumerate(bounds):
+            hits = [h for h in self.genre_hits if a <= h.first < b and not h.rule_out]
+            if not hits or any(negated[v] for v in range(a, b) if self._is_content(v)) or self.has_cue(a, b):
+                continue
+            # "I don't think | I've ever disliked a cookbook": a cue in the clause before may reach into this one.
+            if s > 0 and not self.hard_before[self.segment[a]] and self.has_cue(*bounds[s - 1]):
+                continue
+            # "Musicals, honestly, a chore": what follows after commas, naming nothing else, is said of it too.
+            e = s
+            while e + 1 < len(bounds) and not self.hard_before[self.segment[bounds[e + 1][0]]]:
+                na, nb = bounds[e + 1]
+                if any(na <= h.first < nb for h in self.genre_hits) or self.has_cue(na, nb):
+                    break
+                e += 1
+            last = bounds[e][1] - 1
+            whole = s == 0 and e == len(bounds) - 1
+            text = self.doc.text if whole else self.doc.text[self.doc.start[self.word[a]] : self.doc.end[self.word[last]]]
+            unplaced.append((a, b, hits, text))
+        if not unplaced:
+            return
+        # "History books are too dry", "far too sugary for me": excess is a complaint, whatever the word.
+        excess = [
+            any(self.fold[v] in ("too", "overly") and v + 1 < b and not self._is_content(v + 1) for v in range(a, b))
+            for a, b, _, _ in unplaced
+        ]
+        asked = [u[3] for u, e in zip(unplaced, excess) if not e]
+        answers = iter(attitude(asked) if asked else [])
+        for (a, b, hits, text), e in zip(unplaced, excess):
+            if not e and next(answers) < THRESHOLD:
+                continue
+            for v in range(a, b):
+                if self._is_content(v):
+                    negated[v] = True
+            labels = ", ".join(dict.fromkeys(label for h in hits for label in h.labels))
+            notes.append(
+                f"'{text}' reads as ruling out {labels}: from how it is put, not a phrase the reader knows. "
+                "If that is wrong, flip it under Correct the reading."
+            )
+
+    def has_cue(self, a: int, b: int) -> bool:
+        """Does the clause ``a:b`` hold a cue the rules read — a negation (even one answered or cancelled), a
+        dismissive word, a comparison (a genre after "than" included) or a liking word? "too" alone is no cue here: it only says "too what"."""
+        folds = self.fold
+        for u in range(a, b):
+            fold = folds[u]
+            if fold in _LIKING or fold in _DISMISSIVE or fold in _COMPARATIVES or fold in _RATHER or fold in _PREFER:
+                return True
+            if fold == "than" and any(v in self._genre_units for v in range(u + 1, b)):  # not "more than enough"
+                return True
+            if _match_soft(folds, u, b, _POST_NEGATIONS)[0] or _match_at(folds, u, b, _CANCELS):
+                return True
+            pre = _match_at(folds, u, b, _PRE_NEGATIONS)
+            if pre and _PRE_NEGATIONS[tuple(folds[u : u + pre])] is None:
+                return True
+        return False
 
     def _changed_mind(self, bounds: list[tuple[int, int]], negated: list[bool]) -> None:
         """A dislike that is not the writer's now is wanted when the writer then likes it.
@@ -180,7 +258,10 @@ class _Negation:
                     continue
                 winner = any(v in self._genre_units for v in range(a, u))
             elif fold == "than":
-                winner = any(folds[v] in _RATHER for v in range(a, u))
+                # "rather X than Y"; "X appeals to me far more than Y", "I like X better than Y" (a genre before "more").
+                winner = any(folds[v] in _RATHER for v in range(a, u)) or (
+                    any(folds[v] in _MORE for v in range(a, u)) and any(v in self._genre_units for v in range(a, u))
+                )
             elif fold == "to":
                 winner = any(folds[v] in _PREFER for v in range(a, u)) and any(v in self._genre_units for v in range(a, u))
             else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -40,6 +40,10 @@ class ProfileReader:
         year_range: the catalogue's first and last year; default from ``items``.
         item_nouns: what the catalogue calls one item and several ("book", "books"); read like
             "films" and "novels", which always are ("slasher pictures", "travel books bore me").
+        attitude: reads a clause the rules could not place — it names a genre with no cue and
+            no liking word ("history books are too dry") — and gives the probability that it
+            rules the genre out (:class:`~recsys.reading.attitude.AttitudeModel`, which the
+            explorer builds on its text model). Without one, such a clause is read as a wish.
 
     Example:
         >>> items = pd.DataFrame({"item_id": [1, 2], "title": ["Godfather, The (1972)", "Scream (1996)"],
@@ -60,7 +64,9 @@ class ProfileReader:
         year_range: tuple[int, int] | None = None,
         places: Mapping[str, Sequence[str]] | None = None,
         item_nouns: Sequence[str] = (),
+        attitude: Callable[[Sequence[str]], Sequence[float]] | None = None,
     ) -> None:
+        self.attitude = attitude
         # Folded label words → (column, label), longest labels first so "North East" wins over "East".
         self._places = sorted(
             ((tuple(_fold_word(w) for w in str(label).split()), column, str(label)) for column, labels in (places or {}).items() for label in labels if str(label).strip()),
@@ -117,7 +123,7 @@ class ProfileReader:
         doc = _Doc(text)
         found = _TitleSearch(self._index, doc, self._lexicon.words, self.year_range[1]).run()
         units = _Units(doc, found, self._lexicon)
-        negated = units.negation()
+        negated = units.negation(self.attitude, notes)
         titles = self._keep_titles(found, units, negated, notes)
         wants, rules_out = self._genres(units, negated, notes)
         era = self._era(doc, units, negated, notes)
@@ -163,8 +169,8 @@ class ProfileReader:
         wants: dict[str, bool] = {}
         rules: dict[str, bool] = {}
         for hit in units.genre_hits:
-            if hit.rule_out and negated[hit.first]:
-                continue  # "I don't scare easily"
+            if hit.rule_out and negated[hit.first] and units.fold[hit.first - 1 : hit.first] != ["too"]:
+                continue  # "I don't scare easily"; "far too squeamish" is more so, not less
             strong = len(hit.labels) == 1
             side = rules if hit.rule_out or negated[hit.first] else wants
             for label in hit.labels:
