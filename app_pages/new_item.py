@@ -30,7 +30,7 @@ SEGMENT_COLOUR = "#2563eb"
 
 def described_genres(description: str) -> list[str]:
     """The catalogue genres a description names ("a heist thriller" → Crime, Thriller), as the engine reads text."""
-    return [g for g in explorer.read(description).wants if g in GENRES and g != "unknown"]
+    return [g for g in explorer.read(description, judge=False).wants if g in GENRES and g != "unknown"]
 
 
 st.title(f"{nouns.item_icon(NOUN)} New {NOUN}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -93,6 +94,7 @@ class Explorer:
         self.preferences = preferences
         self._reader: ProfileReader | None = None
         self._attitude: AttitudeModel | None = None
+        self._attitude_lock = threading.Lock()
         self._item_columns: dict[str, np.ndarray] = {}
         self._titles: dict[Any, str] | None = None
         # The catalogue as the user tower reads it (item texts, fused item vectors), converted once.
@@ -287,13 +289,16 @@ class Explorer:
     @property
     def attitude(self) -> AttitudeModel:
         """The reader's attitude model on this explorer's text model (fitted on first use; see :mod:`recsys.reading.attitude`)."""
-        if self._attitude is None:
-            self._attitude = AttitudeModel.fit(self.encoder.encode)
+        with self._attitude_lock:  # sessions share the explorer: one fit, not one per session
+            if self._attitude is None:
+                self._attitude = AttitudeModel.fit(self.encoder.encode)
         return self._attitude
 
-    def read(self, text: str) -> Reading:
-        """How the engine reads a profile: wants, rules out, named titles, era, stated demographics."""
-        return self.reader.read(text) if isinstance(text, str) and text.strip() else Reading()
+    def read(self, text: str, judge: bool = True) -> Reading:
+        """How the engine reads a profile: wants, rules out, named titles, era, stated demographics.
+
+        ``judge=False`` reads without the attitude model (:meth:`ProfileReader.read`), for text describing an item."""
+        return self.reader.read(text, judge=judge) if isinstance(text, str) and text.strip() else Reading()
 
     def embedded_text(self, user: UserState) -> str:
         """The text the language model embedded for ``user``: :func:`model_text` of its profile and reading."""

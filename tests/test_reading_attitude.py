@@ -81,10 +81,39 @@ def test_too_much_of_something_rules_out_without_asking() -> None:
     assert films.read("Westerns, not too long").wants == ("Western",)  # "not too" is the rules' cue
 
 
-def test_a_dislike_the_writer_came_round_to_is_a_wish_again() -> None:
-    films, _ = reader(0.9)
+def test_a_dislike_the_writer_came_round_to_is_a_wish_again_without_a_note() -> None:
+    films, spy = reader(0.9)
     reading = films.read("Musicals were a chore for years; now I can't get enough of them.")
-    assert reading.wants == ("Musical",) and reading.rules_out == ()
+    assert spy.asked and reading.wants == ("Musical",) and reading.rules_out == ()
+    assert reading.notes == ()
+
+
+def test_a_title_ending_the_clause_is_quoted_whole_and_stays_liked() -> None:
+    films, spy = reader(0.9)
+    reading = films.read("Musicals rank below Top Hat. I love westerns")
+    assert spy.asked == ["Musicals rank below Top Hat"]
+    assert reading.rules_out == ("Musical",) and reading.wants == ("Western",)
+    assert [m.item_id for m in reading.titles if m.confident] == [2]  # only the genre is ruled out, not the film
+
+
+def test_a_clause_after_a_liking_clause_is_still_asked_about() -> None:
+    films, spy = reader(0.9)
+    reading = films.read("I love westerns, musicals rank dead last on my list")
+    assert spy.asked == ["musicals rank dead last on my list"]
+    assert reading.wants == ("Western",) and reading.rules_out == ("Musical",)
+
+
+def test_too_meaning_also_is_no_complaint() -> None:
+    films, spy = reader(0.0)
+    assert films.read("Musicals too would be nice.").wants == ("Musical",)
+    assert spy.asked == ["Musicals too would be nice."]
+
+
+def test_text_that_describes_an_item_and_english_inside_chinese_are_read_by_the_rules() -> None:
+    films, spy = reader(0.99)
+    assert films.read("A western, dark and slow", judge=False).wants == ("Western",)
+    assert films.read("我喜欢westerns").wants == ("Western",)
+    assert spy.asked == []
 
 
 def test_the_training_sentences_are_fixed_and_balanced() -> None:

@@ -74,8 +74,9 @@ def _read(reader: ProfileReader, text: str) -> tuple[set[str], set[str]]:
         ("Westerns appeal to me far more than musicals.", {"Western"}, {"Musical"}),
         ("I like comedies better than dramas.", {"Comedy"}, {"Drama"}),
         ("More than anything, I love westerns.", {"Western"}, set()),
-        # Too much of a self-description is more of it, not less.
+        # Too much of a self-description is more of it, not less (and no contradiction: "You both asked for ...").
         ("I'm far too squeamish for slasher movies.", set(), {"Horror"}),
+        ("Far too squeamish for zombie films, but I love westerns.", {"Western"}, {"Horror"}),
         # A dislike since outgrown is a wish.
         ("I used to avoid musicals, but now I adore them.", {"Musical"}, set()),
         ("Westerns aren't trendy, I know, but I adore them.", {"Western"}, set()),
@@ -205,3 +206,8 @@ def test_named_periods_are_eras_not_genres(text: str, start: int, end: int) -> N
     reading = reader.read(text)
     assert (reading.era.start, reading.era.end) == (start, end), text
     assert reading.wants == (), text
+
+
+def test_too_squeamish_rules_out_what_it_is_about_without_a_contradiction(films: ProfileReader) -> None:
+    reading = films.read("I'm far too squeamish for slasher movies.")
+    assert reading.rules_out == ("Horror",) and reading.notes == () and "slasher" not in reading.kept_text

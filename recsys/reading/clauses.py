@@ -45,6 +45,7 @@ class _Units(_Negation):
                 title_of[w] = n
         self.fold: list[str] = []
         self.word: list[int] = []  # the first word of each unit
+        self.last_word: list[int] = []  # its last word (a title's last)
         self.title: list[int] = []  # index into found, or -1
         self.segment: list[int] = []
         self.hard_before: list[bool] = []  # per segment: did a hard break start it
@@ -71,21 +72,22 @@ class _Units(_Negation):
             if title_of[w] >= 0:
                 n = title_of[w]
                 self.title_unit[n] = len(self.fold)
-                self._add("\x00", w, n, segment)
+                self._add("\x00", w, n, segment, found[n].last)
                 last = found[n].last
                 pending = doc.brk[last]
                 w = last + 1
                 continue
-            self._add(fold, w, -1, segment)
+            self._add(fold, w, -1, segment, w)
             pending = doc.brk[w]
             w += 1
         self.filler = lexicon.filler
         self.genre_hits = self._genre_hits(lexicon)
         self._genre_units = {u for h in self.genre_hits for u in range(h.first, h.last + 1)}
 
-    def _add(self, fold: str, word: int, title: int, segment: int) -> None:
+    def _add(self, fold: str, word: int, title: int, segment: int, last_word: int) -> None:
         self.fold.append(fold)
         self.word.append(word)
+        self.last_word.append(last_word)
         self.title.append(title)
         self.segment.append(segment)
 

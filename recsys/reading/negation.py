@@ -29,6 +29,11 @@ from recsys.reading.lexicon import (
 )
 from recsys.reading.text import _Doc
 
+#: Words after "too" that make it "also", not "excessively" ("Musicals too would be nice", "me too").
+_NOT_EXCESS = frozenset(
+    {"would", "will", "could", "should", "can", "might", "may", "please", "is", "are", "was", "were", "and", "or", "i", "me"}
+)
+
 
 class _Negation:
     """The negation rules of :class:`recsys.reading.clauses._Units`, which they are mixed into.
@@ -41,6 +46,7 @@ class _Negation:
     doc: _Doc
     fold: list[str]
     word: list[int]
+    last_word: list[int]
     title: list[int]
     segment: list[int]
     hard_before: list[bool]
@@ -79,6 +85,14 @@ class _Negation:
                     u = post_end
                     continue
                 pre = _match_at(folds, u, b, _PRE_NEGATIONS)
+                if pre and folds[u] == "too" and any(h.rule_out and h.first == u + 1 for h in self.genre_hits):
+                    # "far too squeamish for slasher movies": more squeamish, not less, and what it is about is ruled out.
+                    said = {v for h in self.genre_hits if h.rule_out for v in range(h.first, h.last + 1)}
+                    for v in range(u + 1, b):
+                        if self._is_content(v) and v not in said:
+                            negated[v] = True
+                    u += pre
+                    continue
                 # "Why not?", "I never say no to ...": a cue answered or negated is no cue.
                 answered = u > a and folds[u - 1] == "why"
                 denied = u > a + 1 and folds[u - 1] == "say" and folds[u - 2] in ("never", "cant", "wont", "dont", "couldnt")
@@ -103,29 +117,35 @@ class _Negation:
                     self._point_back(bounds, s, u, u + 1, negated, fragment=self._answer(a, b, u, u + 1))
                 u += 1
             self._compare(a, b, negated)
-        if attitude is not None:
-            self._unplaced(bounds, negated, attitude, notes if notes is not None else [])
+        judged = self._unplaced(bounds, negated, attitude) if attitude is not None else []
         self._changed_mind(bounds, negated)
+        for hits, text in judged:
+            if notes is not None and negated[hits[0].first]:  # not when the writer has since come round to it
+                labels = ", ".join(dict.fromkeys(label for h in hits for label in h.labels))
+                notes.append(
+                    f"'{text}' reads as ruling out {labels}: from how it is put, not a phrase the reader knows. "
+                    "If that is wrong, flip it under Correct the reading."
+                )
         return negated
 
     def _unplaced(
-        self, bounds: list[tuple[int, int]], negated: list[bool], attitude: Callable[[Sequence[str]], Sequence[float]], notes: list[str]
-    ) -> None:
+        self, bounds: list[tuple[int, int]], negated: list[bool], attitude: Callable[[Sequence[str]], Sequence[float]]
+    ) -> list[tuple[list, str]]:
         """Let ``attitude`` read each clause that names a genre with no cue (:meth:`has_cue`) and rule out what it says to.
 
         A clause that says "too <something>" of its genre ("history books are too dry") rules it out without asking.
-
         A clause is read with the comma-joined clauses after it that name nothing else ("Musicals, honestly, a chore");
         a text that is all one such clause is read whole, the same text the text model embeds for the profile, so its
-        vector is reused.
+        vector is reused. Only the clause's genres are ruled out (a title or era beside them is left to the rules).
+        Returns the (genre hits, clause text) it ruled out.
         """
         unplaced = []
         for s, (a, b) in enumerate(bounds):
             hits = [h for h in self.genre_hits if a <= h.first < b and not h.rule_out]
             if not hits or any(negated[v] for v in range(a, b) if self._is_content(v)) or self.has_cue(a, b):
                 continue
-            # "I don't think | I've ever disliked a cookbook": a cue in the clause before may reach into this one.
-            if s > 0 and not self.hard_before[self.segment[a]] and self.has_cue(*bounds[s - 1]):
+            # "I don't think | I've ever disliked a cookbook": a negation in the clause before may reach into this one.
+            if s > 0 and not self.hard_before[self.segment[a]] and self.has_cue(*bounds[s - 1], liking=False):
                 continue
             # "Musicals, honestly, a chore": what follows after commas, naming nothing else, is said of it too.
             e = s
@@ -134,38 +154,39 @@ class _Negation:
                 if any(na <= h.first < nb for h in self.genre_hits) or self.has_cue(na, nb):
                     break
                 e += 1
-            last = bounds[e][1] - 1
             whole = s == 0 and e == len(bounds) - 1
-            text = self.doc.text if whole else self.doc.text[self.doc.start[self.word[a]] : self.doc.end[self.word[last]]]
+            end = self.doc.end[self.last_word[bounds[e][1] - 1]]
+            text = self.doc.text if whole else self.doc.text[self.doc.start[self.word[a]] : end]
             unplaced.append((a, b, hits, text))
         if not unplaced:
-            return
+            return []
         # "History books are too dry", "far too sugary for me": excess is a complaint, whatever the word.
         excess = [
-            any(self.fold[v] in ("too", "overly") and v + 1 < b and not self._is_content(v + 1) for v in range(a, b))
+            any(
+                self.fold[v] in ("too", "overly") and v + 1 < b and not self._is_content(v + 1) and self.fold[v + 1] not in _NOT_EXCESS
+                for v in range(a, b)
+            )
             for a, b, _, _ in unplaced
         ]
         asked = [u[3] for u, e in zip(unplaced, excess) if not e]
         answers = iter(attitude(asked) if asked else [])
-        for (a, b, hits, text), e in zip(unplaced, excess):
+        judged = []
+        for (_, _, hits, text), e in zip(unplaced, excess):
             if not e and next(answers) < THRESHOLD:
                 continue
-            for v in range(a, b):
-                if self._is_content(v):
+            for h in hits:
+                for v in range(h.first, h.last + 1):
                     negated[v] = True
-            labels = ", ".join(dict.fromkeys(label for h in hits for label in h.labels))
-            notes.append(
-                f"'{text}' reads as ruling out {labels}: from how it is put, not a phrase the reader knows. "
-                "If that is wrong, flip it under Correct the reading."
-            )
+            judged.append((hits, text))
+        return judged
 
-    def has_cue(self, a: int, b: int) -> bool:
+    def has_cue(self, a: int, b: int, liking: bool = True) -> bool:
         """Does the clause ``a:b`` hold a cue the rules read — a negation (even one answered or cancelled), a
         dismissive word, a comparison (a genre after "than" included) or a liking word? "too" alone is no cue here: it only says "too what"."""
         folds = self.fold
         for u in range(a, b):
             fold = folds[u]
-            if fold in _LIKING or fold in _DISMISSIVE or fold in _COMPARATIVES or fold in _RATHER or fold in _PREFER:
+            if (liking and fold in _LIKING) or fold in _DISMISSIVE or fold in _COMPARATIVES or fold in _RATHER or fold in _PREFER:
                 return True
             if fold == "than" and any(v in self._genre_units for v in range(u + 1, b)):  # not "more than enough"
                 return True

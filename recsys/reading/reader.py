@@ -82,10 +82,13 @@ class ProfileReader:
         lexicon = DEFAULT_GENRE_LEXICON if genre_lexicon is None else genre_lexicon
         self._lexicon = _build_lexicon(lexicon, catalogue_genres, item_nouns)
         self._index = _TitleIndex(items)
-        self._chinese = ChineseReader(catalogue_genres, self.occupations, self.year_range, self._english)
+        # English words inside a Chinese profile are read by the rules alone: the attitude model reads whole clauses.
+        self._chinese = ChineseReader(
+            catalogue_genres, self.occupations, self.year_range, lambda text, notes=None: self._english(text, notes, judge=False)
+        )
         _english_words()  # loaded once here, so the first read is as quick as the rest
 
-    def read(self, text: str) -> Reading:
+    def read(self, text: str, judge: bool = True) -> Reading:
         """Read a profile.
 
         Era rules. Precise phrases: a decade ("1940s", "the forties", "'80s") is its ten
@@ -103,6 +106,8 @@ class ProfileReader:
 
         Args:
             text: what the person typed; only the first :data:`MAX_CHARS` characters are read.
+            judge: let the attitude model read clauses the rules cannot place (when the reader has one);
+                ``False`` for text that describes an item rather than a person's taste.
 
         Raises:
             TypeError: ``text`` is not a ``str``.
@@ -115,15 +120,15 @@ class ProfileReader:
         text = _clean(text)
         if has_chinese(text):
             return self._chinese.read(text, notes)
-        return self._english(text, notes)
+        return self._english(text, notes, judge)
 
-    def _english(self, text: str, notes: list[str] | None = None) -> Reading:
+    def _english(self, text: str, notes: list[str] | None = None, judge: bool = True) -> Reading:
         """The reading of an English text (already cleaned and cut to length)."""
         notes = list(notes or [])
         doc = _Doc(text)
         found = _TitleSearch(self._index, doc, self._lexicon.words, self.year_range[1]).run()
         units = _Units(doc, found, self._lexicon)
-        negated = units.negation(self.attitude, notes)
+        negated = units.negation(self.attitude if judge else None, notes)
         titles = self._keep_titles(found, units, negated, notes)
         wants, rules_out = self._genres(units, negated, notes)
         era = self._era(doc, units, negated, notes)
@@ -169,8 +174,8 @@ class ProfileReader:
         wants: dict[str, bool] = {}
         rules: dict[str, bool] = {}
         for hit in units.genre_hits:
-            if hit.rule_out and negated[hit.first] and units.fold[hit.first - 1 : hit.first] != ["too"]:
-                continue  # "I don't scare easily"; "far too squeamish" is more so, not less
+            if hit.rule_out and negated[hit.first]:
+                continue  # "I don't scare easily"
             strong = len(hit.labels) == 1
             side = rules if hit.rule_out or negated[hit.first] else wants
             for label in hit.labels:
