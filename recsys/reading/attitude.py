@@ -29,7 +29,7 @@ _DATA = tomllib.loads(Path(__file__).with_name("attitude_en.toml").read_text(enc
 #: Genre phrases each sentence is filled with.
 FILLS_PER_SENTENCE = 6
 #: A clause is read as ruling its genre out when the model gives it at least this probability.
-#: Chosen on the built sentences of ``bench/reading`` (see docs/reading.md); 0.5 would rule out more wishes.
+#: Chosen on the built sentences of ``bench/reading`` (see docs/benchmark.md); 0.5 would rule out more wishes.
 THRESHOLD = 0.6
 
 Encode = Callable[[Sequence[str]], np.ndarray]

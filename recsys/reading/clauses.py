@@ -91,6 +91,10 @@ class _Units(_Negation):
         self.title.append(title)
         self.segment.append(segment)
 
+    def span(self, u_first: int, u_last: int) -> str:
+        """The text from unit ``u_first`` to unit ``u_last``, as typed (a title unit to its last word)."""
+        return self.doc.text[self.doc.start[self.word[u_first]] : self.doc.end[self.last_word[u_last]]]
+
     def same_segment(self, a: int, b: int) -> bool:
         return b < len(self.segment) and self.segment[a] == self.segment[b]
 
@@ -164,11 +168,6 @@ class _Units(_Negation):
     def relative_after(self, u: int, relatives: frozenset[str] = _RELATIVES) -> bool:
         """Is the word followed by a relative ("a 70-year-old woman's son")?"""
         return u + 1 < len(self.fold) and self.same_segment(u, u + 1) and self.fold[u + 1] in relatives
-
-
-def _phrase(doc: _Doc, units: _Units, u_first: int, u_last: int) -> str:
-    last_word = units.word[u_last]
-    return doc.text[doc.start[units.word[u_first]] : doc.end[last_word]]
 
 
 def _unit_text(units: _Units) -> tuple[str, list[int]]:

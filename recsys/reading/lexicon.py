@@ -57,6 +57,9 @@ _POINTERS = _words(_NEGATION, "pointers")
 _COMPARATIVES = _words(_NEGATION, "comparatives")
 _RATHER = _words(_NEGATION, "rather")
 _MORE = _words(_NEGATION, "more")
+#: "too"/"overly" said of a genre, and what after them means "also" instead.
+_EXCESS = _words(_NEGATION, "excess")
+_NOT_EXCESS = _words(_NEGATION, "not_excess")
 #: Words that put a dislike in the past, and words that say it has changed since.
 _PAST = _words(_NEGATION, "past")
 #: People other than the writer whose dislikes are theirs ("everyone hates musicals, but I love them").

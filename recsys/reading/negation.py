@@ -13,8 +13,10 @@ from recsys.reading.lexicon import (
     _COPULAS,
     _DISMISSIVE,
     _ERA_WORDS,
+    _EXCESS,
     _LIKING,
     _MORE,
+    _NOT_EXCESS,
     _OTHERS,
     _PAST,
     _POINTERS,
@@ -28,11 +30,6 @@ from recsys.reading.lexicon import (
     _SUBJECTS,
 )
 from recsys.reading.text import _Doc
-
-#: Words after "too" that make it "also", not "excessively" ("Musicals too would be nice", "me too").
-_NOT_EXCESS = frozenset(
-    {"would", "will", "could", "should", "can", "might", "may", "please", "is", "are", "was", "were", "and", "or", "i", "me"}
-)
 
 
 class _Negation:
@@ -53,6 +50,7 @@ class _Negation:
     filler: frozenset[str]
     genre_hits: list
     _genre_units: set[int]
+    span: Callable[[int, int], str]  # the text of units a to b (clauses._Units.span)
 
     def negation(self, attitude: Callable[[Sequence[str]], Sequence[float]] | None = None, notes: list[str] | None = None) -> list[bool]:
         """Per unit: is it inside the scope of a negation?
@@ -155,15 +153,14 @@ class _Negation:
                     break
                 e += 1
             whole = s == 0 and e == len(bounds) - 1
-            end = self.doc.end[self.last_word[bounds[e][1] - 1]]
-            text = self.doc.text if whole else self.doc.text[self.doc.start[self.word[a]] : end]
+            text = self.doc.text if whole else self.span(a, bounds[e][1] - 1)
             unplaced.append((a, b, hits, text))
         if not unplaced:
             return []
         # "History books are too dry", "far too sugary for me": excess is a complaint, whatever the word.
         excess = [
             any(
-                self.fold[v] in ("too", "overly") and v + 1 < b and not self._is_content(v + 1) and self.fold[v + 1] not in _NOT_EXCESS
+                self.fold[v] in _EXCESS and v + 1 < b and not self._is_content(v + 1) and self.fold[v + 1] not in _NOT_EXCESS
                 for v in range(a, b)
             )
             for a, b, _, _ in unplaced

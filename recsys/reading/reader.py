@@ -9,7 +9,7 @@ import pandas as pd
 
 from recsys.reading.chinese import ChineseReader, has_chinese
 from recsys.reading.chips import MAX_CHARS, MAX_LIKED, NOTE_TRUNCATED, EraWindow, TitleMatch
-from recsys.reading.clauses import _kept_text, _phrase, _Units
+from recsys.reading.clauses import _kept_text, _Units
 from recsys.reading.demographics import _PLACE_CUE, _stated_age
 from recsys.reading.eras import _ERA_SHAPES, _TASTE_ERAS, _VAGUE_ERAS, _era_matches, _hull, _year_range
 from recsys.reading.genres import _build_lexicon, _catalogue_genres
@@ -198,7 +198,7 @@ class ProfileReader:
         kinds: list[str] = []  # the kinds of the windows asked for (not the negated ones)
         cuts: list[tuple[int, int, str]] = []
         for start, end, u_first, u_last, kind in _era_matches(units, first_year, last_year):
-            phrase = _phrase(doc, units, u_first, u_last)
+            phrase = units.span(u_first, u_last)
             shape = _ERA_SHAPES[kind]
             if not any(negated[u_first : u_last + 1]):
                 (vague if kind in _VAGUE_ERAS else precise).append((start, end, u_first, u_last))
@@ -223,9 +223,9 @@ class ProfileReader:
                     start, end = min(start, v_start), max(end, v_end)
             if len({units.segment[p[2]] for p in positive}) == 1:
                 # One clause ("the fifties and sixties"): quote it whole.
-                phrase = _phrase(doc, units, min(p[2] for p in positive), max(p[3] for p in positive))
+                phrase = units.span(min(p[2] for p in positive), max(p[3] for p in positive))
             else:
-                phrase = " and ".join(dict.fromkeys(_phrase(doc, units, p[2], p[3]) for p in sorted(positive, key=lambda p: p[2])))
+                phrase = " and ".join(dict.fromkeys(units.span(p[2], p[3]) for p in sorted(positive, key=lambda p: p[2])))
         else:
             start, end = first_year, last_year
             phrase = " and ".join("not " + c[2] for c in cuts)
