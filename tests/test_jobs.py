@@ -201,6 +201,7 @@ def test_a_cancel_lands_while_the_item_texts_are_embedded(small_catalogue, explo
     assert not list((tmp_path / "models").glob("*/model.pt"))
 
 
+@pytest.mark.slow  # trains a model: the slow tier, so `make test-fast` stays under a minute
 def test_two_trainings_of_one_model_train_it_once(small_catalogue, small_explorer, tmp_path):
     """Two preparations of the same model at once (two server processes, two test workers): one trains, the other
     waits for it — saying so — and loads what it wrote."""

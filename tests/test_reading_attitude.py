@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from attitude_spy import Spy
 
 from recsys.reading import AttitudeModel, ProfileReader
 from recsys.reading.attitude import THRESHOLD, training_sentences
@@ -17,17 +18,6 @@ ITEMS = pd.DataFrame(
         "genres": [["Western"], ["Musical"], ["Documentary"], ["Horror"]],
     }
 )
-
-
-class Spy:
-    """An attitude model that answers ``p`` for every clause and remembers what it was asked."""
-
-    def __init__(self, p: float) -> None:
-        self.p, self.asked = p, []
-
-    def __call__(self, texts):
-        self.asked.extend(texts)
-        return [self.p] * len(texts)
 
 
 def reader(p: float) -> tuple[ProfileReader, Spy]:

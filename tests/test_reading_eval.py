@@ -180,3 +180,13 @@ def test_the_second_rounds_heldout_file_matches_the_hash_in_its_readme():
     assert recorded and recorded.group(1) == RE.sha256(RE.split_path("heldout", folder))
     built, held = ({s.family for s in RE.load(split, folder)} for split in RE.SPLITS)
     assert built.isdisjoint(held) and len(held) == 4 and len(built) == 6
+
+
+def test_the_third_rounds_heldout_file_matches_the_hash_in_its_readme(catalogues):
+    folder = RE.FOLDER / "round3"
+    recorded = re.search(r"heldout\.jsonl[^\n]*?([0-9a-f]{64})", (folder / "README.md").read_text(encoding="utf-8"))
+    assert recorded and recorded.group(1) == RE.sha256(RE.split_path("heldout", folder))
+    sentences = {split: RE.load(split, folder) for split in RE.SPLITS}
+    built, held = ({s.family for s in sentences[split]} for split in RE.SPLITS)
+    assert built.isdisjoint(held) and len(held) == 12 and len(built) == 10
+    assert [p for split in RE.SPLITS for s in sentences[split] for p in RE.label_problems(s, catalogues[s.catalogue])] == []

@@ -132,6 +132,7 @@ def sampled_explorer(small_catalogue, small_explorer, tmp_path_factory):
     return Explorer.train(load_path(small_catalogue), small_explorer.encoder, config=config, cache_dir=tmp_path_factory.mktemp("sampled"))
 
 
+@pytest.mark.slow  # trains a model: the slow tier, so `make test-fast` stays under a minute
 def test_a_model_trained_on_the_sampled_path_recommends_what_is_described(sampled_explorer):
     ex = sampled_explorer
     assert ex.towers.catalog[0].shape[0] == 24 and ex.info["trained_now"]

@@ -39,6 +39,7 @@ def test_a_cold_user_from_text_gets_the_genre_they_describe(small_explorer):
     assert genre_share(recs, "Horror") >= 0.6
 
 
+@pytest.mark.slow  # trains a model: the slow tier, so `make test-fast` stays under a minute
 def test_changed_training_code_retrains(small_catalogue, small_explorer, monkeypatch, tmp_path):
     dataset, encoder = load_path(small_catalogue), small_explorer.encoder
     first = train_or_load(dataset, encoder, cache_dir=tmp_path)
@@ -89,6 +90,7 @@ def test_the_cli_reports_bad_input_in_one_line(small_catalogue, capsys):
     assert capsys.readouterr().err.startswith("error: ")
 
 
+@pytest.mark.slow  # trains a model: the slow tier, so `make test-fast` stays under a minute
 def test_the_benchmark_runs_in_process_and_checks_its_targets(small_catalogue, monkeypatch):
     """Every block, method and measure of a quick run, with each model trained for 30 steps instead of 250 (the whole
     benchmark command, trained in full, is tests/test_bench.py in the eval tier)."""

@@ -148,6 +148,7 @@ def test_every_grouplens_layout_comes_in_by_upload_and_by_the_command_line(tmp_p
     assert out[0] == f"ok: {len(items):,} films, {users[C.USER].nunique():,} users, {len(ratings):,} interactions"
 
 
+@pytest.mark.slow  # trains a model: the slow tier, so `make test-fast` stays under a minute
 def test_synthetic_profiles_speak_of_the_catalogues_own_genres(bookshop):
     """Training profiles of a non-film catalogue name its genres ("cookery", "travel"), not only the film genres' words."""
     from recsys.profiles import phrases_of

@@ -70,6 +70,16 @@ _PREFER = _words(_NEGATION, "prefer")
 _CANCELS = _phrases(_NEGATION, "cancels")
 _COPULAS = _words(_NEGATION, "copulas")
 _LIKING = _words(_NEGATION, "liking")
+#: Scores: number words and their values, the words of a star rating, the words that make a score negative, and
+#: the shares of the scale (0–1) at or below which a score rules its genre out and at or above which it is a wish.
+_SCORE_NUMBERS: dict[str, float] = {word: float(value) for word, value in _NEGATION["score_numbers"].items()}
+_SCORE_STARS = _words(_NEGATION, "score_stars")
+_SCORE_MINUS = _words(_NEGATION, "score_minus")
+_SCORE_LOW, _SCORE_HIGH = float(_NEGATION["score_low"]), float(_NEGATION["score_high"])
+#: Words of praise: a clause holding one is a wish, read by the rules.
+_PRAISE = _words(_NEGATION, "praise")
+#: "of" says liking only after one of these ("fan of", "fond of").
+_FOND_OF = _words(_NEGATION, "fond_of")
 #: Words of era phrases, so "black and white films bore me" reaches back to "black".
 _ERA_WORDS = _words(_NEGATION, "era_words")
 _CONTRASTS = _words(_NEGATION, "contrasts")

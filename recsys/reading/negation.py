@@ -14,6 +14,7 @@ from recsys.reading.lexicon import (
     _DISMISSIVE,
     _ERA_WORDS,
     _EXCESS,
+    _FOND_OF,
     _LIKING,
     _MORE,
     _NOT_EXCESS,
@@ -22,6 +23,7 @@ from recsys.reading.lexicon import (
     _POINTERS,
     _POSSESSIVES,
     _POST_NEGATIONS,
+    _PRAISE,
     _PRE_NEGATIONS,
     _PREFER,
     _RATHER,
@@ -29,10 +31,11 @@ from recsys.reading.lexicon import (
     _SOFTENERS,
     _SUBJECTS,
 )
+from recsys.reading.scores import _Scores
 from recsys.reading.text import _Doc
 
 
-class _Negation:
+class _Negation(_Scores):
     """The negation rules of :class:`recsys.reading.clauses._Units`, which they are mixed into.
 
     They read the units' folded words (``fold``), found titles (``title``), segments
@@ -100,7 +103,11 @@ class _Negation:
                         negated[v] = False
                     u += pre
                     continue
-                if pre and not _match_at(folds, u + pre, b, _CANCELS) and not answered and not denied:
+                cancel = _match_at(folds, u + pre, b, _CANCELS) if pre else 0
+                if cancel and not answered and not denied:
+                    u += pre + cancel  # "never get tired of westerns": the cue and its cancelling words are spent
+                    continue
+                if pre and not cancel and not answered and not denied:
                     scope = _PRE_NEGATIONS[tuple(folds[u : u + pre])]
                     end = b if scope is None else min(b, u + pre + scope)
                     for v in range(u + pre, end):
@@ -114,6 +121,7 @@ class _Negation:
                 if folds[u] in _DISMISSIVE and not (u > a and folds[u - 1] in ("not", "never", "isnt", "arent", "rarely")):
                     self._point_back(bounds, s, u, u + 1, negated, fragment=self._answer(a, b, u, u + 1))
                 u += 1
+            self._rate(bounds, s, negated)
             self._compare(a, b, negated)
         judged = self._unplaced(bounds, negated, attitude) if attitude is not None else []
         self._changed_mind(bounds, negated)
@@ -141,6 +149,9 @@ class _Negation:
         for s, (a, b) in enumerate(bounds):
             hits = [h for h in self.genre_hits if a <= h.first < b and not h.rule_out]
             if not hits or any(negated[v] for v in range(a, b) if self._is_content(v)) or self.has_cue(a, b):
+                continue
+            # "Musicals: 10/10": a score on its own after the clause says how the writer feels about it.
+            if s + 1 < len(bounds) and not self.hard_before[self.segment[bounds[s + 1][0]]] and self._bare_score(*bounds[s + 1]):
                 continue
             # "I don't think | I've ever disliked a cookbook": a negation in the clause before may reach into this one.
             if s > 0 and not self.hard_before[self.segment[a]] and self.has_cue(*bounds[s - 1], liking=False):
@@ -179,15 +190,24 @@ class _Negation:
 
     def has_cue(self, a: int, b: int, liking: bool = True) -> bool:
         """Does the clause ``a:b`` hold a cue the rules read — a negation (even one answered or cancelled), a
-        dismissive word, a comparison (a genre after "than" included) or a liking word? "too" alone is no cue here: it only says "too what"."""
+        dismissive word, a comparison (a genre after "than" included), a score, a liking word ("of" only as in "fan of") or praise? "too" alone is no cue here: it only says "too what"."""
         folds = self.fold
+        if self.scored(a, b):
+            return True
         for u in range(a, b):
             fold = folds[u]
-            if (liking and fold in _LIKING) or fold in _DISMISSIVE or fold in _COMPARATIVES or fold in _RATHER or fold in _PREFER:
+            if liking and fold in _LIKING and (fold != "of" or (u > a and folds[u - 1] in _FOND_OF)):
+                return True
+            if liking and fold in _PRAISE:
+                return True
+            if fold in _DISMISSIVE or fold in _COMPARATIVES or fold in _RATHER or fold in _PREFER:
                 return True
             if fold == "than" and any(v in self._genre_units for v in range(u + 1, b)):  # not "more than enough"
                 return True
-            if _match_soft(folds, u, b, _POST_NEGATIONS)[0] or _match_at(folds, u, b, _CANCELS):
+            if _match_soft(folds, u, b, _POST_NEGATIONS)[0]:
+                return True
+            # A cancelling word is a cue only after a negation ("can't help", "don't mind"), not in "self-help books".
+            if _match_at(folds, u, b, _CANCELS) and any(_match_at(folds, v, u, _PRE_NEGATIONS) for v in range(max(a, u - 3), u)):
                 return True
             pre = _match_at(folds, u, b, _PRE_NEGATIONS)
             if pre and _PRE_NEGATIONS[tuple(folds[u : u + pre])] is None:
