@@ -212,10 +212,12 @@ def _kept_text(doc: _Doc, units: _Units, negated: list[bool], found: list) -> st
 
     asked = {u for h in units.genre_hits for u in range(h.first, h.last + 1) if not negated[h.first]}
     asked |= {u for u in range(len(units.fold)) if units.title[u] >= 0 and not negated[u]}
+    whole: set[int] = set()  # segments dropped whole
     for segment in {units.segment[u] for u in range(len(units.fold)) if negated[u]}:
         members = [u for u in range(len(units.fold)) if units.segment[u] == segment]
         if not asked & set(members):
             chosen = members
+            whole.add(segment)
         else:
             chosen = []
             for u in members:
@@ -228,13 +230,28 @@ def _kept_text(doc: _Doc, units: _Units, negated: list[bool], found: list) -> st
         for u in chosen:
             for w in span(u):
                 drop[w] = True
+    # "Romance, | not for me.": a cue after a dropped clause, with nothing of its own, is about it and goes too
+    # ("No horror. | Something with heart, please." keeps its second clause: no cue).
+    for segment in sorted(set(units.segment)):
+        members = [u for u in range(len(units.fold)) if units.segment[u] == segment]
+        if (
+            segment - 1 in whole
+            and segment not in whole
+            and not any(units._is_content(u) for u in members)
+            and units.has_cue(members[0], members[-1] + 1, liking=False)
+        ):
+            whole.add(segment)
+            for u in members:
+                for w in span(u):
+                    drop[w] = True
     for w, fold in enumerate(doc.fold):
         if fold in _CONTRASTS and ((w + 1 < len(drop) and drop[w + 1]) or (w > 0 and drop[w - 1])):
             drop[w] = True
     pieces, position = [], 0
     for w, gone in enumerate(drop):
         if gone:
-            pieces.append(doc.text[position : doc.start[w]])
+            if not (w > 0 and drop[w - 1]):  # between two dropped words ("2/10") nothing is kept
+                pieces.append(doc.text[position : doc.start[w]])
             position = doc.end[w]
     pieces.append(doc.text[position:])
     kept = re.sub(r"\s+", " ", "".join(pieces))

@@ -189,8 +189,10 @@ class _Negation(_Scores):
         return judged
 
     def has_cue(self, a: int, b: int, liking: bool = True) -> bool:
-        """Does the clause ``a:b`` hold a cue the rules read — a negation (even one answered or cancelled), a
-        dismissive word, a comparison (a genre after "than" included), a score, a liking word ("of" only as in "fan of") or praise? "too" alone is no cue here: it only says "too what"."""
+        """Does the clause ``a:b`` hold a cue the rules read — a negation (even one answered or cancelled: "don't mind"),
+        a dismissive word, a comparison (a genre after "than" included), a score that says which way, a liking word ("of"
+        only as in "fan of") or praise? A cancelling word alone ("help" in "self-help") is no cue, and "too" alone is
+        none either: it only says "too what"."""
         folds = self.fold
         if self.scored(a, b):
             return True
@@ -205,9 +207,6 @@ class _Negation(_Scores):
             if fold == "than" and any(v in self._genre_units for v in range(u + 1, b)):  # not "more than enough"
                 return True
             if _match_soft(folds, u, b, _POST_NEGATIONS)[0]:
-                return True
-            # A cancelling word is a cue only after a negation ("can't help", "don't mind"), not in "self-help books".
-            if _match_at(folds, u, b, _CANCELS) and any(_match_at(folds, v, u, _PRE_NEGATIONS) for v in range(max(a, u - 3), u)):
                 return True
             pre = _match_at(folds, u, b, _PRE_NEGATIONS)
             if pre and _PRE_NEGATIONS[tuple(folds[u : u + pre])] is None:
