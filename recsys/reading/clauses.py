@@ -50,6 +50,7 @@ class _Units(_Negation):
         self.segment: list[int] = []
         self.hard_before: list[bool] = []  # per segment: did a hard break start it
         self.title_unit = [0] * len(found)
+        self.scores_of: dict[tuple[int, int], list] = {}  # the scores of each clause read so far (scores.py)
         segment = -1
         pending = _HARD
         w = 0
@@ -212,12 +213,15 @@ def _kept_text(doc: _Doc, units: _Units, negated: list[bool], found: list) -> st
 
     asked = {u for h in units.genre_hits for u in range(h.first, h.last + 1) if not negated[h.first]}
     asked |= {u for u in range(len(units.fold)) if units.title[u] >= 0 and not negated[u]}
-    whole: set[int] = set()  # segments dropped whole
-    for segment in {units.segment[u] for u in range(len(units.fold)) if negated[u]}:
-        members = [u for u in range(len(units.fold)) if units.segment[u] == segment]
+    segments = units.segment_bounds()
+    whole: set[int] = set()  # the segments dropped whole, by position
+    for n, (a, b) in enumerate(segments):
+        if not any(negated[a:b]):
+            continue
+        members = list(range(a, b))
         if not asked & set(members):
             chosen = members
-            whole.add(segment)
+            whole.add(n)
         else:
             chosen = []
             for u in members:
@@ -232,16 +236,10 @@ def _kept_text(doc: _Doc, units: _Units, negated: list[bool], found: list) -> st
                 drop[w] = True
     # "Romance, | not for me.": a cue after a dropped clause, with nothing of its own, is about it and goes too
     # ("No horror. | Something with heart, please." keeps its second clause: no cue).
-    for segment in sorted(set(units.segment)):
-        members = [u for u in range(len(units.fold)) if units.segment[u] == segment]
-        if (
-            segment - 1 in whole
-            and segment not in whole
-            and not any(units._is_content(u) for u in members)
-            and units.has_cue(members[0], members[-1] + 1, liking=False)
-        ):
-            whole.add(segment)
-            for u in members:
+    for n, (a, b) in enumerate(segments):
+        if n - 1 in whole and n not in whole and not any(units._is_content(u) for u in range(a, b)) and units.has_cue(a, b, liking=False):
+            whole.add(n)
+            for u in range(a, b):
                 for w in span(u):
                     drop[w] = True
     for w, fold in enumerate(doc.fold):

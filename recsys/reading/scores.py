@@ -38,6 +38,7 @@ class _Scores:
     last_word: list[int]
     segment: list[int]
     hard_before: list[bool]
+    scores_of: dict[tuple[int, int], list[Score]]  # each clause's scores, read once (the rules ask several times)
     _is_content: Callable[[int], bool]  # from the negation rules
     _point_back: Callable[..., None]
 
@@ -47,6 +48,11 @@ class _Scores:
         "2/10" is 0.2, "one out of ten" 0.1, "minus ten out of ten" −1.0; stars run from one to five, so "one star" is 0,
         "three stars" 0.5 and "a five-star read" 1.0. "1 out of 5 films" and "9/11" are no score.
         """
+        if (a, b) not in self.scores_of:
+            self.scores_of[a, b] = self._read_scores(a, b)
+        return self.scores_of[a, b]
+
+    def _read_scores(self, a: int, b: int) -> list[Score]:
         folds, found, u = self.fold, [], a
         while u < b:
             x = _number(folds[u])
