@@ -74,7 +74,8 @@ FULL_PATH = json.loads((Path(__file__).parent / "data" / "full_path_training.jso
 
 def test_a_catalogue_at_the_threshold_trains_exactly_as_before():
     data = tiny_data()
-    config = TrainConfig(steps=6, batch_users=16, sampled_above=data.item_text.shape[0])  # at the threshold: the full path
+    # At the threshold: the full path; without weight decay: plain Adam, as the loop was written then.
+    config = TrainConfig(steps=6, batch_users=16, sampled_above=data.item_text.shape[0], weight_decay=0.0)
     model, log = fit(data, config)
     assert log["loss"] == pytest.approx(FULL_PATH["loss"], rel=1e-6, abs=1e-7)  # same draws, same arithmetic
     state = model.state_dict()
@@ -83,6 +84,15 @@ def test_a_catalogue_at_the_threshold_trains_exactly_as_before():
         value = state[name].double()
         assert float(value.sum()) == pytest.approx(total, rel=1e-5, abs=1e-6), name
         assert float(value.abs().sum()) == pytest.approx(size, rel=1e-5, abs=1e-6), name
+
+
+def test_weight_decay_shrinks_the_weights_it_trains():
+    data = tiny_data()
+    settings = dict(steps=6, batch_users=16, sampled_above=data.item_text.shape[0])
+    plain, _ = fit(data, TrainConfig(**settings, weight_decay=0.0))
+    decayed, _ = fit(data, TrainConfig(**settings, weight_decay=0.5))
+    size = lambda model: sum(float(p.pow(2).sum()) for p in model.parameters())  # noqa: E731
+    assert size(decayed) < 0.99 * size(plain)
 
 
 def test_positives_are_stored_sparse_and_read_back_dense():
