@@ -123,8 +123,8 @@ def _commit() -> str:
 def table(lines: Sequence[dict]) -> str:
     """The log as Markdown: one row per method and setting, recall@20 at each place.
 
-    Rows are comparable only on the same seeds (the same validation users), so the best of each place is in bold
-    among the rows of the same seeds.
+    Rows are comparable only on the same catalogue and seeds (the same validation users), so the best of each place
+    is in bold among those rows.
     """
     rows = []
     for line in lines:
@@ -135,7 +135,7 @@ def table(lines: Sequence[dict]) -> str:
                 label = "ours, " + ", ".join(f"{k}={v}" for k, v in line["set"].items())
             else:
                 label = "ours (the defaults of its commit)"
-            seeds = " ".join(map(str, line["seeds"]))
+            seeds = f"{line.get('dataset', 'ml-100k')} · " + " ".join(map(str, line["seeds"]))
             rows.append((seeds, line["commit"], label, places, line.get("note", "") if name == "ours" else ""))
     best = {
         (seeds, p): max(r[3][p]["recall@20"] for r in rows if r[0] == seeds and p in r[3])
@@ -143,7 +143,7 @@ def table(lines: Sequence[dict]) -> str:
         for p in PLACES
         if any(r[0] == seeds and p in r[3] for r in rows)
     }
-    out = ["| seeds | commit | method / setting | " + " | ".join(PLACES) + " | note |", "|" + "---|" * (len(PLACES) + 4)]
+    out = ["| catalogue · seeds | commit | method / setting | " + " | ".join(PLACES) + " | note |", "|" + "---|" * (len(PLACES) + 4)]
     for seeds, commit, label, places, note in rows:
         cells = []
         for p in PLACES:
@@ -165,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m recsys_bench.tune", description=__doc__.splitlines()[0])
     parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="a TrainConfig field to change (repeatable)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
+    parser.add_argument("--data", help="a catalogue folder (default: the packaged MovieLens-100k)")
     parser.add_argument("--note", default="", help="what the setting tries, for the log")
     parser.add_argument("--reference", action="store_true", help="score popularity, popularity by segment and the peers instead")
     parser.add_argument("--log", type=Path, default=LOG, help="the log to append to (default: bench/tuning/log.jsonl)")
@@ -189,10 +190,16 @@ def main(argv: list[str] | None = None) -> int:
         return [*cold, *(PeerMethod(name, path) for name in peers)]
 
     started = time.perf_counter()
-    results = score(methods, args.seeds, say=lambda message: print(message, file=sys.stderr, flush=True))
+    if args.data:
+        from recsys.data import load_path
+
+        dataset = load_path(args.data)
+    else:
+        dataset = load_movielens_100k()
+    results = score(methods, args.seeds, dataset, say=lambda message: print(message, file=sys.stderr, flush=True))
     line = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "commit": _commit(), "seeds": list(args.seeds),
-        "set": setting, "config": config.to_dict(), "note": args.note, "results": results,
+        "dataset": dataset.name, "set": setting, "config": config.to_dict(), "note": args.note, "results": results,
         "seconds": round(time.perf_counter() - started, 1),
     }  # fmt: skip
     print(table([line]))

@@ -34,7 +34,8 @@ def _line(setting: dict, values: dict[str, float], note: str = "") -> dict:
 def test_the_table_names_each_setting_and_bolds_the_best_of_each_place():
     lines = [_line({}, {"warm": 0.30, "item_cold": 0.25}), _line({"steps": 400}, {"warm": 0.32, "item_cold": 0.20}, "longer")]
     text = tune.table(lines).splitlines()
-    assert text[0].startswith("| seeds | commit | method / setting | warm | user_cold_0")
+    assert text[0].startswith("| catalogue · seeds | commit | method / setting | warm | user_cold_0")
+    assert text[2].startswith("| ml-100k · 0 |")  # a line from before the log named its catalogue is MovieLens
     shipped, longer = text[2], text[3]
     assert "ours (the defaults of its commit)" in shipped and "ours, steps=400" in longer and "longer" in longer
     assert "**0.250 ± 0.010**" in shipped and "| 0.300 ± 0.010 |" in shipped  # item cold best here, warm not
