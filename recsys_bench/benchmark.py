@@ -504,7 +504,7 @@ def print_table(results: dict) -> None:
     if results.get("targets"):
         print("\ntargets")
         for name, t in results["targets"].items():
-            print(f"  [{'met' if t['met'] else 'MISSED'}] {name}: {t['value']:.3f} (target {t['target']})")
+            print(f"  [{'met' if t['met'] else 'MISSED'}] {name}: {t['value']:.3f} (target {t['target']:.3g})")
     if results["peers_missing"]:
         print(f"\npeers not run (create their environments with `make bench-peers`): {', '.join(results['peers_missing'])}")
     if results.get("speed_ms"):

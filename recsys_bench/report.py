@@ -5,6 +5,7 @@ The tables are printed, never edited by hand, so docs/benchmark.md shows exactly
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -110,7 +111,7 @@ def calibration_table(results: dict) -> str:
 
 def targets_list(results: dict) -> str:
     return "\n".join(
-        f"- {'met' if t['met'] else '**missed**'}: {name} — measured {t['value']:.3f} (target {t['target']})"
+        f"- {'met' if t['met'] else '**missed**'}: {name} — measured {t['value']:.3f} (target {t['target']:.3g})"
         for name, t in results.get("targets", {}).items()
     )
 
@@ -141,7 +142,9 @@ SECTIONS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    path = Path((argv or sys.argv[1:] or [str(LOCAL)])[0])
+    parser = argparse.ArgumentParser(prog="python -m recsys_bench.report", description=__doc__.splitlines()[0])
+    parser.add_argument("path", nargs="?", default=str(LOCAL), help=f"a results JSON (default: {LOCAL})")
+    path = Path(parser.parse_args(argv).path)
     results = json.loads(path.read_text())
     run = results.get("run", {})
     print(f"<!-- from {path}: {run.get('command')} · commit {run.get('commit', '?')[:7]} · {run.get('date')} · {run.get('machine')} -->\n")

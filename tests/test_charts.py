@@ -76,3 +76,11 @@ def test_validating_the_embedding_map_changes_nothing(dims, colour):
             figure = charts.embedding_map(items, shown_users, colour, dims, extra, categorical=colour != "popularity",
                                           colours={"Drama": "#111111"}, colour_title="number of ratings")  # fmt: skip
             assert as_sent(figure) == as_sent(go.Figure(figure.to_dict()))
+
+
+def test_many_unnamed_methods_still_differ_by_colour_and_by_line_and_marker():
+    names = ["ours", *(f"axis:{k}" for k in range(30))]
+    styles = charts.method_styles(names)
+    assert len({s["colour"] for s in styles.values()}) == len(names)
+    assert len({(s["dash"], s["symbol"]) for s in styles.values()}) == len(names)
+    assert all(s["colour"].startswith("#") and len(s["colour"]) == 7 for s in styles.values())  # hex, as the fixed ones

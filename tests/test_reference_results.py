@@ -20,13 +20,16 @@ def test_the_reference_matches_what_the_pages_read(reference):
 
 
 def test_the_reference_is_a_full_run_with_every_peer(reference):
-    assert reference["dataset"] == "ml-100k" and reference["seeds"] and not reference["quick"] and not reference["validation"]
+    assert reference["dataset"] == "ml-100k" and reference["seeds"] == [0, 1, 2] and not reference["quick"] and not reference["validation"]
     assert reference["peers_missing"] == []
     for peer in REPORTED_PEERS:
         assert peer in reference["item_cold"] and peer in reference["user_cold"]["5"]
     run = reference["run"]
     assert run["command"].startswith("python -m recsys bench") and len(run["commit"]) == 40
     assert {"cores", "device"} <= set(run["machine"])
+    # The peers issue's targets are stated in the shipped run, each against the method it names.
+    assert {"warm items: ours >= cornac_bpr", "item_cold recall@20 >= 0.34 (peers issue)"} <= set(reference["targets"])
+    assert any(name.startswith("user_cold N=1: ours > best other") for name in reference["targets"])
 
 
 def test_the_schema_check_names_what_is_missing(reference):
@@ -46,3 +49,14 @@ def test_a_local_run_replaces_the_reference(tmp_path, monkeypatch, reference):
     assert not found.reference and found.label.startswith("local run of 2031-01-02")
     # The calibration applies only to the catalogue it was fitted on.
     assert not found.calibration("ml-100k").identity and found.calibration("books").identity
+
+
+def test_the_report_prints_the_reference_tables_and_answers_help(capsys):
+    from recsys_bench import report
+
+    assert report.main([str(results.REFERENCE)]) == 0
+    printed = capsys.readouterr().out
+    assert "#### Recall@20" in printed and f"commit {json.loads(results.REFERENCE.read_text())['run']['commit'][:7]}" in printed
+    with pytest.raises(SystemExit) as stopped:
+        report.main(["--help"])
+    assert stopped.value.code == 0 and "usage: python -m recsys_bench.report" in capsys.readouterr().out

@@ -548,8 +548,13 @@ METHOD_STYLES = {
 }
 #: Colours for methods the table above does not name (ablation settings, new baselines), in this order: none near
 #: the vermillion of ``ours``.
-SPARE_COLOURS = ["#44aa99", "#117733", "#88ccee", "#6699cc", "#2f6db5", "#59a14f", "#9b59b6", "#5fb7b2", "#3a3a3a", "#c4a000"]
+SPARE_COLOURS = [
+    "#44aa99", "#117733", "#88ccee", "#6699cc", "#2f6db5", "#59a14f", "#9b59b6", "#5fb7b2", "#3a3a3a", "#7570b3", "#b2df8a",
+    "#1f78b4",
+]  # fmt: skip
 SPARE_SYMBOLS = ["star", "pentagon", "hourglass", "bowtie", "star-open", "pentagon-open", "hourglass-open", "bowtie-open"]
+#: Dashes of those methods: each round of the spare markers takes the next, so no two lines share dash and marker.
+SPARE_DASHES = ["solid", "longdashdot", "longdash", "dashdot", "dash", "dot"]
 
 
 def method_styles(names: Sequence[str]) -> dict[str, dict[str, str]]:
@@ -565,9 +570,13 @@ def method_styles(names: Sequence[str]) -> dict[str, dict[str, str]]:
     spare = [c for c in dict.fromkeys(SPARE_COLOURS) if c not in used]
     others = [name for name in dict.fromkeys(names) if name not in styles]
     if len(others) > len(spare):
-        spare += sequential(len(others) - len(spare) + 2)[1:-1]
+        from plotly.colors import unlabel_rgb
+
+        extra = sequential(len(others) - len(spare) + 2)[1:-1]
+        spare += ["#" + "".join(f"{round(v):02x}" for v in unlabel_rgb(c)) for c in extra]
     for n, name in enumerate(others):
-        styles[name] = {"colour": spare[n], "dash": "solid", "symbol": SPARE_SYMBOLS[n % len(SPARE_SYMBOLS)]}
+        dash = SPARE_DASHES[(n // len(SPARE_SYMBOLS)) % len(SPARE_DASHES)]
+        styles[name] = {"colour": spare[n], "dash": dash, "symbol": SPARE_SYMBOLS[n % len(SPARE_SYMBOLS)]}
     return {name: styles[name] for name in dict.fromkeys(names)}
 
 
