@@ -297,6 +297,14 @@ def port_of(pid: int) -> int:
     return int(args[args.index("--server.port") + 1])
 
 
+def is_streamlit(pid: int) -> bool:
+    """Whether a child of the door is a Streamlit process yet: a child just forked has not exec'd its command line."""
+    try:
+        return "--server.port" in Path(f"/proc/{pid}/cmdline").read_text().split("\0")
+    except OSError:  # gone already
+        return False
+
+
 def health_pinned(url: str, index: int) -> bool:
     request = urllib.request.Request(f"{url}/_stcore/health", headers={"Cookie": f"{frontdoor.COOKIE}={index}"})
     with urllib.request.urlopen(request, timeout=5) as reply:
@@ -333,7 +341,7 @@ def test_two_streamlit_processes_on_loopback_restarted_when_one_dies_and_gone_wi
         deadline = time.time() + 90
         while True:
             children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(door.pid)], capture_output=True, text=True).stdout.split()
-            back = [int(pid) for pid in children if int(pid) not in workers]
+            back = [int(pid) for pid in children if int(pid) not in workers and is_streamlit(int(pid))]
             started_again = sum("worker 1 ready" in line for line in list(door.lines)) == 2  # and warmed up again
             if back and health(f"http://127.0.0.1:{port_of(back[0])}") and started_again:
                 break
