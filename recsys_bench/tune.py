@@ -24,8 +24,6 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import numpy as np
-
 from recsys import columns as C
 from recsys.cache import cache_root
 from recsys.data import Dataset, load_movielens_100k
@@ -33,6 +31,7 @@ from recsys.encoders import make_encoder
 from recsys.training import TrainConfig
 from recsys_bench.baselines import Context, DemographicPopularityMethod, Method, PopularityMethod
 from recsys_bench.evaluation import OursMethod, evaluate
+from recsys_bench.metrics import mean_ci
 from recsys_bench.peers import PeerMethod, available_peers
 from recsys_bench.splits import item_cold_requests, item_cold_split, user_cold_requests, user_cold_split, warm_requests, warm_split
 
@@ -105,9 +104,8 @@ def score(
                     rows.setdefault((method.name, place), []).extend(r["recall@20"] for r in evaluate(method, members, context).rows)
     out: dict[str, dict[str, dict[str, float]]] = {}
     for (name, place), values in rows.items():
-        array = np.asarray(values, dtype=float)
-        half = 1.96 * array.std(ddof=1) / np.sqrt(len(array)) if len(array) > 1 else 0.0
-        out.setdefault(name, {})[place] = {"recall@20": float(array.mean()), "ci95": float(half), "n_users": len(array)}
+        mean, half = mean_ci(values)
+        out.setdefault(name, {})[place] = {"recall@20": mean, "ci95": half, "n_users": len(values)}
     return out
 
 
