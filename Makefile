@@ -86,12 +86,13 @@ format: setup
 bench-speed: prepare
 	$(BIN)/python -m recsys speed
 
-# Profile reading on the hand-labelled sentences of bench/reading and its second and third rounds (built and
+# Profile reading on the hand-labelled sentences of bench/reading and its second, third and fourth rounds (built and
 # held-out, MovieLens and the bookshop); no model is trained: bench-results/reading*.json.
 bench-reading: setup
 	$(BIN)/python -m recsys_bench.reading_eval --json bench-results/reading.json
 	$(BIN)/python -m recsys_bench.reading_eval --folder bench/reading/round2 --json bench-results/reading-round2.json
 	$(BIN)/python -m recsys_bench.reading_eval --folder bench/reading/round3 --json bench-results/reading-round3.json
+	$(BIN)/python -m recsys_bench.reading_eval --folder bench/reading/round4 --by-kind --json bench-results/reading-round4.json
 
 # Refuses to run (exit 1, with the reason) when a peer environment is missing; `make bench-peers` creates them.
 bench: prepare

@@ -441,6 +441,16 @@ def evaluate(sentences: Sequence[Sentence], catalogue: Catalogue, split: str = "
 # ======================================================================================
 
 
+def by_kind(sentences: Mapping[str, Sequence[Sentence]], catalogues: Mapping[str, Catalogue]) -> dict[str, list[Result]]:
+    """The scores of each kind of family (:data:`KINDS`) that has sentences, per split and catalogue."""
+    out = {}
+    for kind in KINDS:
+        of_kind = {split: [s for s in group if s.kind == kind] for split, group in sentences.items()}
+        if any(of_kind.values()):
+            out[kind] = [evaluate(of_kind[split], catalogue, split) for split in of_kind for catalogue in catalogues.values()]
+    return out
+
+
 def _cell(tally: Tally) -> str:
     return "–" if tally.rate is None else f"{tally.rate:4.0%} ({tally.hits}/{tally.n})"
 
@@ -469,6 +479,7 @@ def main(argv: list[str] | None = None) -> int:
         help="the sentence files (built.jsonl, heldout.jsonl); default bench/reading, and bench/reading/round2 is the second round",
     )  # fmt: skip
     parser.add_argument("--rules-only", action="store_true", help="read without the attitude model (the rules alone)")
+    parser.add_argument("--by-kind", action="store_true", help="also one table per kind of family (wants, exclusions, …)")
     args = parser.parse_args(argv)
     splits = SPLITS if args.split == "both" else (args.split,)
     names = CATALOGUES if args.catalogue == "both" else (args.catalogue,)
@@ -487,6 +498,10 @@ def main(argv: list[str] | None = None) -> int:
         for name in names
     ]
     print(table(results))
+    if args.by_kind:
+        for kind, kind_results in by_kind(sentences, catalogues).items():
+            print(f"\n{kind}:")
+            print(table(kind_results))
     for result in results:
         for miss in result.misses:
             print(f"\n{miss['id']} [{result.catalogue}]: {miss['text']}\n  read: {miss['read']}")

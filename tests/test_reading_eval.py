@@ -190,3 +190,29 @@ def test_the_third_rounds_heldout_file_matches_the_hash_in_its_readme(catalogues
     built, held = ({s.family for s in sentences[split]} for split in RE.SPLITS)
     assert built.isdisjoint(held) and len(held) == 12 and len(built) == 10
     assert [p for split in RE.SPLITS for s in sentences[split] for p in RE.label_problems(s, catalogues[s.catalogue])] == []
+
+
+def test_the_fourth_rounds_heldout_file_matches_the_hash_in_its_readme(catalogues):
+    folder = RE.FOLDER / "round4"
+    recorded = re.search(r"heldout\.jsonl[^\n]*?([0-9a-f]{64})", (folder / "README.md").read_text(encoding="utf-8"))
+    assert recorded and recorded.group(1) == RE.sha256(RE.split_path("heldout", folder))
+    sentences = {split: RE.load(split, folder) for split in RE.SPLITS}
+    built, held = ({s.family for s in sentences[split]} for split in RE.SPLITS)
+    assert built.isdisjoint(held) and len(held) == 10 and len(built) == 10
+    assert {s.family.split("_")[0] for s in sentences["built"]} == {"w1"} and {s.family.split("_")[0] for s in sentences["heldout"]} == {
+        "w2"
+    }
+    assert [p for split in RE.SPLITS for s in sentences[split] for p in RE.label_problems(s, catalogues[s.catalogue])] == []
+
+
+def test_the_tables_by_kind_split_every_sentence_once_and_score_it_as_the_whole_table_does(catalogues):
+    sentences = {split: RE.load(split, RE.FOLDER / "round3") for split in RE.SPLITS}
+    whole = [RE.evaluate(sentences[split], catalogue, split) for split in RE.SPLITS for catalogue in catalogues.values()]
+    kinds = RE.by_kind(sentences, catalogues)
+    assert set(kinds) <= set(RE.KINDS) and len(kinds) >= 4
+    for i, result in enumerate(whole):
+        parts = [results[i] for results in kinds.values()]
+        assert all((p.split, p.catalogue) == (result.split, result.catalogue) for p in parts)
+        assert sum(p.n_sentences for p in parts) == result.n_sentences
+        for key, tally in result.tallies.items():
+            assert (sum(p.tallies[key].hits for p in parts), sum(p.tallies[key].n for p in parts)) == (tally.hits, tally.n)
