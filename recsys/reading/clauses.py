@@ -11,6 +11,7 @@ from recsys.reading.lexicon import (
     _GENDER_WORDS,
     _JOB_WORDS,
     _NOUN_PHRASE,
+    _POINTERS,
     _POSSESSIVES,
     _RELATIVES,
     _SELF_ADVERBS,
@@ -166,9 +167,41 @@ class _Units(_Negation):
             steps += 1
         return v < 0 or self.segment[v] != self.segment[u]
 
+    def theirs(self) -> set[int]:
+        """Units of genres someone else likes, when the writer says what they want elsewhere ("My partner's obsessed with
+        horror, but I want something funny"): such a genre is neither asked for nor ruled out.
+
+        A clause is someone else's when a possessive and a relative ("my partner", "the kids", "my sister's") open it
+        before any genre and before the writer appears in it; the writer must speak in another clause ("I", "for me").
+        """
+        folds = self.fold
+        bounds = self.segment_bounds()
+        writer = [any(folds[v] in _SUBJECTS or folds[v] in ("me", "myself") for v in range(a, b)) for a, b in bounds]
+        out: set[int] = set()
+        for s, (a, b) in enumerate(bounds):
+            first_genre = min((h.first for h in self.genre_hits if a <= h.first < b), default=b)
+            lead = range(a, min(first_genre, a + 5))
+            owner = next(
+                (v for v in lead if folds[v] in _POSSESSIVES and any(_relative(folds[w]) for w in range(v + 1, min(b, v + 3)))), None
+            )  # "my partner", "my other half", "my little sister's"
+            if owner is None or any(folds[v] in _SUBJECTS or folds[v] == "me" for v in range(a, first_genre)):
+                continue
+            if self.has_cue(a, b, liking=False):
+                continue  # "My husband can't stand westerns": a dislike of theirs, read by the negation rules
+            others = [t for t in range(len(bounds)) if t != s and writer[t]]
+            if not others or any(folds[v] in _POINTERS for t in others for v in range(*bounds[t])):
+                continue  # nothing of the writer's own, or the writer points back to it ("... and I love them too")
+            out |= {v for h in self.genre_hits if a <= h.first < b for v in range(h.first, h.last + 1)}
+        return out
+
     def relative_after(self, u: int, relatives: frozenset[str] = _RELATIVES) -> bool:
         """Is the word followed by a relative ("a 70-year-old woman's son")?"""
         return u + 1 < len(self.fold) and self.same_segment(u, u + 1) and self.fold[u + 1] in relatives
+
+
+def _relative(fold: str) -> bool:
+    """A relative or housemate, also as a possessive with its apostrophe dropped ("sisters" of "my sister's")."""
+    return fold in _RELATIVES or (fold.endswith("s") and fold[:-1] in _RELATIVES)
 
 
 def _unit_text(units: _Units) -> tuple[str, list[int]]:

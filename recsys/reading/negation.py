@@ -357,7 +357,7 @@ class _Negation(_Scores):
 
 def _match_at(folds: list[str], u: int, end: int, phrases: Mapping | frozenset | tuple) -> int:
     """Length of the longest phrase starting at unit ``u`` (within ``end``), or 0."""
-    for length in (4, 3, 2, 1):
+    for length in (5, 4, 3, 2, 1):
         if u + length <= end and tuple(folds[u : u + length]) in phrases:
             return length
     return 0

@@ -173,9 +173,12 @@ class ProfileReader:
         """Wanted and ruled-out labels; strong mentions beat compound ones, ties go to ruled out."""
         wants: dict[str, bool] = {}
         rules: dict[str, bool] = {}
+        theirs = units.theirs()
         for hit in units.genre_hits:
             if hit.rule_out and negated[hit.first]:
                 continue  # "I don't scare easily"
+            if hit.first in theirs and not negated[hit.first]:
+                continue  # "My partner loves horror, but I ...": someone else's taste
             strong = len(hit.labels) == 1
             side = rules if hit.rule_out or negated[hit.first] else wants
             for label in hit.labels:
