@@ -92,16 +92,18 @@ with left:
         st.caption("Any of text, demographics or onboarding likes is enough.")
         show_message(session.FORM_MESSAGE)
     k = st.slider("List length k", 5, 50, 20, key="k")
-    st.session_state.setdefault(session.BIAS_SCALE_WIDGET, session.bias_scale())
+    # The kept setting is the slider's value argument, never written into its widget state: the browser then holds the
+    # session's setting even for a slider it has just drawn anew, where a default of 0 (the minimum) would silently
+    # turn the popularity pull off at the next click.
     st.slider(
-        "Popularity pull: scale on the item bias b_i", 0.0, 1.0, step=0.05, key=session.BIAS_SCALE_WIDGET, on_change=session.keep_bias_scale,
+        "Popularity pull: scale on the item bias b_i", 0.0, 1.0, session.bias_scale(), step=0.05, key=session.BIAS_SCALE_WIDGET,
+        on_change=session.keep_bias_scale,
         help=f"b_i is learned from how often a {NOUN} is liked, so it pulls every list towards the most popular {NOUNS}. "
         "1 = the model as trained; 0 ranks by the person's fit ⟨e_u, e_i⟩ alone. The scaled b_i is the term shown everywhere, "
         "so the score still adds up exactly. Score anatomy uses the same setting.",
     )  # fmt: skip
-    st.session_state.setdefault(session.AXIS_STRENGTH_WIDGET, session.axis_strength())
     st.slider(
-        "Popularity axis: share of ⟨e_u, e_i⟩ along it removed", 0.0, 1.0, step=0.05, key=session.AXIS_STRENGTH_WIDGET,
+        "Popularity axis: share of ⟨e_u, e_i⟩ along it removed", 0.0, 1.0, session.axis_strength(), step=0.05, key=session.AXIS_STRENGTH_WIDGET,
         on_change=session.keep_axis_strength,
         help=f"Most of a list's popularity comes through ⟨e_u, e_i⟩, not b_i: the {NOUNS}' vectors have one direction that "
         "predicts how popular they are. This removes that share of the dot product along it, shown as its own term "

@@ -159,6 +159,19 @@ def test_arrows_follow_the_popularity_pull_and_then_a_like(app, explorer):
     assert f"👍 like {first.title}" in shown(change_caption(at)) and "popularity" not in change_caption(at)
 
 
+def test_the_popularity_sliders_drawn_anew_hold_the_sessions_setting_as_their_default(app):
+    """A slider the browser draws anew (another page and back) starts from its default: that must be the kept setting,
+    or the next click (a 👍) sends the minimum and silently turns the popularity pull off."""
+    at = make_persona(app, "space operas and alien worlds", "Held")
+    at.slider(key="item_bias_scale_widget").set_value(0.35).run()
+    at.slider(key="axis_strength_widget").set_value(0.4).run()
+    open_page(at, "app_pages/score_anatomy.py")
+    open_page(at, "app_pages/new_user.py")
+    pull, axis = at.slider(key="item_bias_scale_widget"), at.slider(key="axis_strength_widget")
+    assert (pull.value, axis.value) == (pytest.approx(0.35), pytest.approx(0.4))
+    assert [list(pull.proto.default), list(axis.proto.default)] == [pytest.approx([0.35]), pytest.approx([0.4])]
+
+
 def formula(latex: str) -> tuple[list[float], float]:
     """The terms and the total of a formula drawn as ``\\underbrace{(x)}_{label} + … = total``."""
     values = [float(v) for v in re.findall(r"\\underbrace\{\(?(-?\d+\.\d+)\)?\}", latex)]

@@ -14,7 +14,21 @@ from attitude_spy import Spy
 
 from recsys.reading import ProfileReader
 
-GENRES = ["Western", "Comedy", "Crime", "Animation", "Horror", "Sci-Fi", "Poetry", "Science", "Business", "Thriller", "Travel"]
+GENRES = [
+    "Western",
+    "Comedy",
+    "Crime",
+    "Animation",
+    "Horror",
+    "Sci-Fi",
+    "Poetry",
+    "Science",
+    "Business",
+    "Thriller",
+    "Travel",
+    "Romance",
+    "Cookery",
+]
 ITEMS = pd.DataFrame(
     {
         "item_id": list(range(1, len(GENRES) + 1)),
@@ -111,3 +125,54 @@ def test_everyday_words_for_genres(text: str, genre: str | None) -> None:
 def test_someone_elses_dislike_or_a_shared_taste_is_left_to_the_other_rules(text: str, wants: tuple, rules_out: tuple) -> None:
     reading = read(text)
     assert set(reading.wants) == set(wants) and set(reading.rules_out) == set(rules_out)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My dad loves westerns, I'm buying him a present and want a comedy.",  # the writer chooses for them
+        "My wife loves westerns; we watch a comedy every Friday.",  # they watch together
+        "My husband loves westerns, I'll watch whatever comedy he picks.",
+        "My husband loves westerns, and so do I, with a comedy now and then.",  # the writer agrees
+        "My partner loves westerns, me too, and comedies.",
+        "My partner and I love westerns, but I want comedy.",  # the writer is in their clause
+    ],
+)
+def test_their_genre_stays_wanted_when_the_writer_shares_it_or_chooses_for_them(text: str) -> None:
+    reading = read(text)
+    assert "Western" in reading.wants and "Comedy" in reading.wants and reading.rules_out == ()
+
+
+def test_their_genre_stays_wanted_when_the_writer_names_no_genre_of_their_own() -> None:
+    reading = read("The kids love cartoons and I need something for the weekend.")
+    assert reading.wants == ("Animation",) and reading.rules_out == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "rules_out"),
+    [
+        ("My husband can't stand westerns, but I want comedy.", ("Western",)),  # their dislike: left to the negation rules
+        ("My partner never watches horror, I want comedy.", ("Horror",)),
+    ],
+)
+def test_a_dislike_in_their_clause_is_still_read_as_one(text: str, rules_out: tuple) -> None:
+    reading = read(text)
+    assert reading.wants == ("Comedy",) and reading.rules_out == rules_out
+
+
+@pytest.mark.parametrize(
+    ("text", "wants"),
+    [
+        ("I've hardly seen any westerns, I'd like to try some.", ("Western",)),  # "hardly" is no exclusion
+        ("Thrillers that make me want to scream are the best.", ("Thriller",)),
+        ("I would never decline a comedy.", ("Comedy",)),  # litotes
+        ("Comedies I would never decline.", ("Comedy",)),
+        ("I like romance, just not too much kissing.", ("Romance",)),  # a wish about the romance, not against it
+        ("I love to cook, but I want thrillers.", ("Thriller",)),  # the everyday sense of a word is no genre
+        ("I'm a lab technician who loves crime.", ("Crime",)),
+        ("It's half term and the kids want cartoons.", ("Animation",)),
+    ],
+)
+def test_ordinary_words_are_not_read_as_exclusions_or_genres(text: str, wants: tuple) -> None:
+    reading = read(text)
+    assert reading.wants == wants and reading.rules_out == ()

@@ -16,6 +16,8 @@ from recsys.reading.lexicon import (
     _RELATIVES,
     _SELF_ADVERBS,
     _SELF_VERBS,
+    _SHARED,
+    _SHARED_PHRASES,
     _SUBJECTS,
 )
 from recsys.reading.negation import _Negation
@@ -172,7 +174,9 @@ class _Units(_Negation):
         horror, but I want something funny"): such a genre is neither asked for nor ruled out.
 
         A clause is someone else's when a possessive and a relative ("my partner", "the kids", "my sister's") open it
-        before any genre and before the writer appears in it; the writer must speak in another clause ("I", "for me").
+        before any genre and before the writer appears in it; the writer must speak in another clause ("I", "for me"),
+        a genre must be named outside theirs, and the writer's clauses must not bring the other person's taste in
+        ("we", "for him", "so do I", "them").
         """
         folds = self.fold
         bounds = self.segment_bounds()
@@ -182,26 +186,41 @@ class _Units(_Negation):
             first_genre = min((h.first for h in self.genre_hits if a <= h.first < b), default=b)
             lead = range(a, min(first_genre, a + 5))
             owner = next(
-                (v for v in lead if folds[v] in _POSSESSIVES and any(_relative(folds[w]) for w in range(v + 1, min(b, v + 3)))), None
+                (
+                    v
+                    for v in lead
+                    if folds[v] in _POSSESSIVES and any(_relative(folds[w], folds[w - 1]) for w in range(v + 1, min(b, v + 3)))
+                ),
+                None,
             )  # "my partner", "my other half", "my little sister's"
             if owner is None or any(folds[v] in _SUBJECTS or folds[v] == "me" for v in range(a, first_genre)):
                 continue
             if self.has_cue(a, b, liking=False):
                 continue  # "My husband can't stand westerns": a dislike of theirs, read by the negation rules
             others = [t for t in range(len(bounds)) if t != s and writer[t]]
-            if not others or any(folds[v] in _POINTERS for t in others for v in range(*bounds[t])):
-                continue  # nothing of the writer's own, or the writer points back to it ("... and I love them too")
+            if not others or all(a <= h.first < b for h in self.genre_hits):
+                continue  # the writer names no genre of their own ("The kids love cartoons and I need something for Sunday")
+            if any(self._shares(*bounds[t]) for t in others):
+                continue  # the writer shares it ("... and I love them too", "we watch …", "I'm buying him a present")
             out |= {v for h in self.genre_hits if a <= h.first < b for v in range(h.first, h.last + 1)}
         return out
+
+    def _shares(self, a: int, b: int) -> bool:
+        """Does the clause ``[a, b)`` point back to another clause or bring the other person in ("them", "for him", "so do I")?"""
+        if any(f in _POINTERS or f in _SHARED for f in self.fold[a:b]):
+            return True
+        near = self.fold[max(0, a - 2) : b + 2]  # a phrase may straddle the break ("and so do | I")
+        return any(tuple(near[v : v + len(p)]) == p for p in _SHARED_PHRASES for v in range(len(near)))
 
     def relative_after(self, u: int, relatives: frozenset[str] = _RELATIVES) -> bool:
         """Is the word followed by a relative ("a 70-year-old woman's son")?"""
         return u + 1 < len(self.fold) and self.same_segment(u, u + 1) and self.fold[u + 1] in relatives
 
 
-def _relative(fold: str) -> bool:
-    """A relative or housemate, also as a possessive with its apostrophe dropped ("sisters" of "my sister's")."""
-    return fold in _RELATIVES or (fold.endswith("s") and fold[:-1] in _RELATIVES)
+def _relative(fold: str, before: str = "") -> bool:
+    """A relative or housemate, also as a possessive with its apostrophe dropped ("sisters" of "my sister's"), or
+    "my other half" (``before`` is the word before; "half" alone is a half term, a half hour)."""
+    return fold in _RELATIVES or (fold.endswith("s") and fold[:-1] in _RELATIVES) or (fold == "half" and before == "other")
 
 
 def _unit_text(units: _Units) -> tuple[str, list[int]]:

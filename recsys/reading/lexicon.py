@@ -53,6 +53,9 @@ _SOFTENERS = _words(_NEGATION, "softeners")
 _ANSWER_WORDS = _words(_NEGATION, "answer_words")
 #: Words that point back to something named in an earlier clause.
 _POINTERS = _words(_NEGATION, "pointers")
+#: Words and phrases of the writer's clause that share the other person's taste ("we watch …", "so do I").
+_SHARED = _words(_NEGATION, "shared")
+_SHARED_PHRASES = _phrases(_NEGATION, "shared_phrases")
 #: Words that compare two things, the second losing ("a western over a musical", "sci-fi beats fantasy").
 _COMPARATIVES = _words(_NEGATION, "comparatives")
 _RATHER = _words(_NEGATION, "rather")
