@@ -7,7 +7,8 @@ catalogue and ``N`` the number of onboarding likes, so the prior fades as the pe
 validation splits only (:func:`recsys_bench.tune.score`), never on test.
 
 Run: ``python -m recsys_bench.prior_blend [--weights 0.25 0.5 1 2] [--seeds 0 1 2]`` (about 25 minutes for three
-seeds on two cores).
+seeds on two cores). ``--overlap [--data FOLDER]`` instead measures what the same prior does to the creators check
+(:mod:`recsys_bench.creators`): the mean pairwise Jaccard of ten different profiles' top-20 at each weight.
 """
 
 from __future__ import annotations
@@ -35,13 +36,48 @@ class PriorBlend(Method):
         return np.asarray(self.model.scores(request), dtype=np.float64) + self.weight * z / (1 + len(request.onboarding))
 
 
+def overlap(explorer, profiles, weights, k: int = 20) -> dict[float, float]:
+    """Mean pairwise Jaccard of ``profiles``' top-``k`` with the prior at each weight (text only: the segment is everyone)."""
+    from recsys import columns as C
+    from recsys_bench.creators import mean_pairwise_jaccard
+
+    ids = explorer.dataset.items[C.ITEM].to_numpy()
+    counts = np.log1p(explorer.liked_popularity())
+    z = (counts - counts.mean()) / (counts.std() + 1e-9)
+    scores = []
+    for text in profiles:
+        listed = explorer.recommend(explorer.new_user(text), k=len(ids)).set_index(C.ITEM)["score"]
+        scores.append(listed.reindex(ids).to_numpy(dtype=np.float64))  # NaN: a second entry of a title, never listed
+    out = {}
+    for w in weights:
+        lists = [ids[np.argsort(-np.where(np.isnan(s), -np.inf, s + w * z))[:k]].tolist() for s in scores]
+        out[w] = mean_pairwise_jaccard(lists)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     from recsys_bench import tune
 
     parser = argparse.ArgumentParser(prog="python -m recsys_bench.prior_blend", description=__doc__.splitlines()[0])
     parser.add_argument("--weights", type=float, nargs="+", default=[0.25, 0.5, 1.0, 2.0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--overlap", action="store_true", help="the creators check's list overlap at each weight instead")
+    parser.add_argument("--data", help="with --overlap: a catalogue folder (default: the packaged MovieLens-100k)")
     args = parser.parse_args(argv)
+    if args.overlap:
+        from recsys import Explorer
+        from recsys.data import load_path
+        from recsys_bench.creators import PROFILES
+
+        dataset = load_path(args.data) if args.data else None
+        weights = [0.0, *args.weights]
+        by_seed = []
+        for seed in args.seeds:
+            explorer = Explorer.load(dataset=dataset, config=TrainConfig(seed=seed))
+            by_seed.append(overlap(explorer, PROFILES["film" if explorer.dataset.noun == "film" else "book"], weights))
+            print(f"seed {seed}: " + ", ".join(f"w {w:g}: {j:.4f}" for w, j in by_seed[-1].items()), flush=True)
+        print("mean: " + ", ".join(f"w {w:g}: {np.mean([b[w] for b in by_seed]):.4f}" for w in weights))
+        return 0
 
     def methods(block: str, path) -> list[Method]:
         if block != "user_cold":

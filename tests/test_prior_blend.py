@@ -29,3 +29,12 @@ def test_the_prior_is_added_standardised_and_fades_with_each_like() -> None:
     assert blend.scores(request(0)) == pytest.approx([1.0, 2.0, 3.0] + 2.0 * z)
     assert blend.scores(request(3)) == pytest.approx([1.0, 2.0, 3.0] + 2.0 * z / 4)
     assert PriorBlend(model, Fixed(counts), 0.0).scores(request(0)) == pytest.approx([1.0, 2.0, 3.0])
+
+
+def test_the_overlap_of_identical_profiles_is_one_and_a_heavy_prior_makes_different_ones_alike(small_explorer) -> None:
+    from recsys_bench.prior_blend import overlap
+
+    same = overlap(small_explorer, ["space adventures", "space adventures"], [0.0], k=5)
+    assert same == {0.0: 1.0}
+    apart = overlap(small_explorer, ["space adventures with aliens", "romantic love stories", "scary horror"], [0.0, 1000.0], k=5)
+    assert apart[1000.0] > apart[0.0]  # popularity all but alone: the lists become alike
