@@ -130,9 +130,9 @@ def test_someone_elses_dislike_or_a_shared_taste_is_left_to_the_other_rules(text
 @pytest.mark.parametrize(
     "text",
     [
-        "My dad loves westerns, I'm buying him a present and want a comedy.",  # the writer chooses for them
-        "My wife loves westerns; we watch a comedy every Friday.",  # they watch together
-        "My husband loves westerns, I'll watch whatever comedy he picks.",
+        "My dad loves westerns, I'm buying him a present. I like comedy myself.",  # the writer chooses for them
+        "My wife loves westerns; we watch a film every Friday. I like comedy too.",  # they watch together
+        "My husband loves westerns, I'll watch whatever he picks. I like comedy.",
         "My husband loves westerns, and so do I, with a comedy now and then.",  # the writer agrees
         "My partner loves westerns, me too, and comedies.",
         "My partner and I love westerns, but I want comedy.",  # the writer is in their clause
@@ -141,6 +141,20 @@ def test_someone_elses_dislike_or_a_shared_taste_is_left_to_the_other_rules(text
 def test_their_genre_stays_wanted_when_the_writer_shares_it_or_chooses_for_them(text: str) -> None:
     reading = read(text)
     assert "Western" in reading.wants and "Comedy" in reading.wants and reading.rules_out == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My husband loves westerns, but I want comedy when he's out.",  # "he" in a clause with a genre of its own
+        "My husband loves westerns, but I want comedy for both of us.",
+        "My wife loves westerns, but we agreed on comedy tonight.",
+        "My dad is into westerns, whereas I also enjoy a comedy.",
+    ],
+)
+def test_a_contrast_keeps_their_genre_theirs_even_with_a_shared_word(text: str) -> None:
+    reading = read(text)
+    assert reading.wants == ("Comedy",) and reading.rules_out == ()
 
 
 def test_their_genre_stays_wanted_when_the_writer_names_no_genre_of_their_own() -> None:

@@ -206,8 +206,12 @@ class _Units(_Negation):
         return out
 
     def _shares(self, a: int, b: int) -> bool:
-        """Does the clause ``[a, b)`` point back to another clause or bring the other person in ("them", "for him", "so do I")?"""
-        if any(f in _POINTERS or f in _SHARED for f in self.fold[a:b]):
+        """Does the clause ``[a, b)`` point back to another clause or bring the other person in ("them", "so do I", and
+        "for him", "we watch …" when the clause names no genre of its own)?"""
+        if any(f in _POINTERS for f in self.fold[a:b]):
+            return True
+        own_genre = any(a <= h.first < b for h in self.genre_hits)  # "but I want comedy when he's out": a contrast
+        if not own_genre and any(f in _SHARED for f in self.fold[a:b]):
             return True
         near = self.fold[max(0, a - 2) : b + 2]  # a phrase may straddle the break ("and so do | I")
         return any(tuple(near[v : v + len(p)]) == p for p in _SHARED_PHRASES for v in range(len(near)))
