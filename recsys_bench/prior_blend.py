@@ -23,6 +23,12 @@ from recsys_bench.evaluation import OursMethod
 from recsys_bench.splits import Request
 
 
+def standardised_log(counts) -> np.ndarray:
+    """``log(1 + counts)`` standardised over the catalogue: the prior's shape, whatever the catalogue's size."""
+    logged = np.log1p(np.asarray(counts, dtype=np.float64))
+    return (logged - logged.mean()) / (logged.std() + 1e-9)
+
+
 class PriorBlend(Method):
     """``model``'s scores plus ``weight`` times the standardised log segment popularity, divided by 1 + N."""
 
@@ -31,8 +37,7 @@ class PriorBlend(Method):
         self.name = f"ours + prior {weight:g}"
 
     def scores(self, request: Request) -> np.ndarray:
-        counts = np.log1p(np.asarray(self.prior.scores(request), dtype=np.float64))
-        z = (counts - counts.mean()) / (counts.std() + 1e-9)
+        z = standardised_log(self.prior.scores(request))
         return np.asarray(self.model.scores(request), dtype=np.float64) + self.weight * z / (1 + len(request.onboarding))
 
 
@@ -42,8 +47,7 @@ def overlap(explorer, profiles, weights, k: int = 20) -> dict[float, float]:
     from recsys_bench.creators import mean_pairwise_jaccard
 
     ids = explorer.dataset.items[C.ITEM].to_numpy()
-    counts = np.log1p(explorer.liked_popularity())
-    z = (counts - counts.mean()) / (counts.std() + 1e-9)
+    z = standardised_log(explorer.liked_popularity())
     scores = []
     for text in profiles:
         listed = explorer.recommend(explorer.new_user(text), k=len(ids)).set_index(C.ITEM)["score"]

@@ -198,20 +198,22 @@ class _Units(_Negation):
             if self.has_cue(a, b, liking=False):
                 continue  # "My husband can't stand westerns": a dislike of theirs, read by the negation rules
             others = [t for t in range(len(bounds)) if t != s and writer[t]]
-            if not others or all(a <= h.first < b for h in self.genre_hits):
+            if not others or not any(self._names_genre(*bounds[t]) for t in range(len(bounds)) if t != s):
                 continue  # the writer names no genre of their own ("The kids love cartoons and I need something for Sunday")
             if any(self._shares(*bounds[t]) for t in others):
                 continue  # the writer shares it ("... and I love them too", "we watch …", "I'm buying him a present")
             out |= {v for h in self.genre_hits if a <= h.first < b for v in range(h.first, h.last + 1)}
         return out
 
+    def _names_genre(self, a: int, b: int) -> bool:
+        return any(a <= h.first < b for h in self.genre_hits)
+
     def _shares(self, a: int, b: int) -> bool:
         """Does the clause ``[a, b)`` point back to another clause or bring the other person in ("them", "so do I", and
         "for him", "we watch …" when the clause names no genre of its own)?"""
         if any(f in _POINTERS for f in self.fold[a:b]):
             return True
-        own_genre = any(a <= h.first < b for h in self.genre_hits)  # "but I want comedy when he's out": a contrast
-        if not own_genre and any(f in _SHARED for f in self.fold[a:b]):
+        if not self._names_genre(a, b) and any(f in _SHARED for f in self.fold[a:b]):  # "but I want comedy when he's out"
             return True
         near = self.fold[max(0, a - 2) : b + 2]  # a phrase may straddle the break ("and so do | I")
         return any(tuple(near[v : v + len(p)]) == p for p in _SHARED_PHRASES for v in range(len(near)))
