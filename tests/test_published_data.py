@@ -401,3 +401,17 @@ def test_items_listed_twice_are_found_when_title_or_creator_cells_are_empty(dtyp
     same = _same_as(SimpleNamespace(items=items, creator_column="author"), np.array([1, 5, 2, 3, 4]))
     # Rows 0 and 1: one title, no author → the busier row 1 stands for both; rows 2 and 4 differ by author.
     assert same.tolist() == [1, 1, 2, 3, 4]
+
+
+def test_the_widedeep_wheels_movielens_files_in_a_folder_of_their_own_read_as_the_packaged_default(tmp_path) -> None:
+    import shutil
+
+    from recsys.data.grouplens import WIDEDEEP_FILES, _widedeep_data_dir, load_movielens_100k
+
+    for name in WIDEDEEP_FILES:  # the three files as the wheel publishes them, nothing renamed or added
+        shutil.copy(_widedeep_data_dir() / name, tmp_path / name)
+    assert check_path(tmp_path) == []
+    read, packaged = load_path(tmp_path), load_movielens_100k()
+    assert (read.n_users, read.n_items, len(read.ratings)) == (943, 1682, 100_000)
+    pd.testing.assert_frame_equal(read.ratings, packaged.ratings)
+    assert read.items.title.tolist() == packaged.items.title.tolist()

