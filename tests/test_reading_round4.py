@@ -190,3 +190,22 @@ def test_a_dislike_in_their_clause_is_still_read_as_one(text: str, rules_out: tu
 def test_ordinary_words_are_not_read_as_exclusions_or_genres(text: str, wants: tuple) -> None:
     reading = read(text)
     assert reading.wants == wants and reading.rules_out == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "wants", "rules_out"),
+    [
+        ("I refuse to sit through a western.", (), ("Western",)),
+        ("She refuses romance of any kind.", (), ("Romance",)),
+        ("I'd politely decline poetry, thank you.", (), ("Poetry",)),
+        ("I must decline anything about business.", (), ("Business",)),
+        ("I refused horror for years and still do; comedy suits me.", ("Comedy",), ("Horror",)),
+        ("I'd never refuse a travel book.", ("Travel",), ()),
+        ("I refuse to give up on crime novels.", ("Crime",), ()),
+        ("I have never once refused a travel book.", ("Travel",), ()),
+        ("It's not as if I'd refuse a good travel book.", ("Travel",), ()),
+    ],
+)
+def test_a_refusal_rules_out_what_follows_and_a_refusal_denied_or_reversed_is_a_wish(text: str, wants: tuple, rules_out: tuple) -> None:
+    reading = read(text)
+    assert (set(reading.wants), set(reading.rules_out)) == (set(wants), set(rules_out))

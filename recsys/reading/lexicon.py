@@ -63,6 +63,7 @@ _MORE = _words(_NEGATION, "more")
 #: "too"/"overly" said of a genre, and what after them means "also" instead.
 _EXCESS = _words(_NEGATION, "excess")
 _NOT_EXCESS = _words(_NEGATION, "not_excess")
+_DOUBLE_NEGATIONS = _words(_NEGATION, "double")
 #: Words that put a dislike in the past, and words that say it has changed since.
 _PAST = _words(_NEGATION, "past")
 #: People other than the writer whose dislikes are theirs ("everyone hates musicals, but I love them").

@@ -12,6 +12,7 @@ from recsys.reading.lexicon import (
     _COMPARATIVES,
     _COPULAS,
     _DISMISSIVE,
+    _DOUBLE_NEGATIONS,
     _ERA_WORDS,
     _EXCESS,
     _FOND_OF,
@@ -97,8 +98,8 @@ class _Negation(_Scores):
                 # "Why not?", "I never say no to ...": a cue answered or negated is no cue.
                 answered = u > a and folds[u - 1] == "why"
                 denied = u > a + 1 and folds[u - 1] == "say" and folds[u - 2] in ("never", "cant", "wont", "dont", "couldnt")
-                if pre and folds[u] == "without" and negated[u]:
-                    # "No holiday is complete without a fantasy novel": two negations make a wish.
+                if pre and folds[u] in _DOUBLE_NEGATIONS and (negated[u] or self._dangling(bounds, s, negated)):
+                    # "No holiday is complete without a fantasy novel", "not as if I'd refuse a memoir": two negations make a wish.
                     for v in range(u, b):
                         negated[v] = False
                     u += pre
@@ -133,6 +134,13 @@ class _Negation(_Scores):
                     "If that is wrong, flip it under Correct the reading."
                 )
         return negated
+
+    def _dangling(self, bounds: list[tuple[int, int]], s: int, negated: list[bool]) -> bool:
+        """Does clause ``s`` follow, in the same sentence, a negation that ruled nothing out ("It's not as if | I'd ...")?"""
+        if s == 0 or self.hard_before[self.segment[bounds[s][0]]]:
+            return False
+        a, b = bounds[s - 1]
+        return negated[b - 1] and not any(negated[v] and self._is_content(v) for v in range(a, b))
 
     def _unplaced(
         self, bounds: list[tuple[int, int]], negated: list[bool], attitude: Callable[[Sequence[str]], Sequence[float]]
