@@ -204,6 +204,10 @@ def test_ordinary_words_are_not_read_as_exclusions_or_genres(text: str, wants: t
         ("I refuse to give up on crime novels.", ("Crime",), ()),
         ("I have never once refused a travel book.", ("Travel",), ()),
         ("It's not as if I'd refuse a good travel book.", ("Travel",), ()),
+        ("Not that I would refuse a comedy.", ("Comedy",), ()),
+        ("No, I refuse westerns.", (), ("Western",)),
+        ("Not really, I refuse horror.", (), ("Horror",)),
+        ("Never again, I refuse horror.", (), ("Horror",)),
     ],
 )
 def test_a_refusal_rules_out_what_follows_and_a_refusal_denied_or_reversed_is_a_wish(text: str, wants: tuple, rules_out: tuple) -> None:

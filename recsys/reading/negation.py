@@ -98,7 +98,7 @@ class _Negation(_Scores):
                 # "Why not?", "I never say no to ...": a cue answered or negated is no cue.
                 answered = u > a and folds[u - 1] == "why"
                 denied = u > a + 1 and folds[u - 1] == "say" and folds[u - 2] in ("never", "cant", "wont", "dont", "couldnt")
-                if pre and folds[u] in _DOUBLE_NEGATIONS and (negated[u] or self._dangling(bounds, s, negated)):
+                if pre and folds[u] in _DOUBLE_NEGATIONS and (self._negated_here(a, u, negated) or self._dangling(bounds, s, negated)):
                     # "No holiday is complete without a fantasy novel", "not as if I'd refuse a memoir": two negations make a wish.
                     for v in range(u, b):
                         negated[v] = False
@@ -135,12 +135,22 @@ class _Negation(_Scores):
                 )
         return negated
 
+    def _negated_here(self, a: int, u: int, negated: list[bool]) -> bool:
+        """Is unit ``u`` negated by a cue of its own clause ("I have never once refused", "No holiday is complete
+        without")? A negation the clause before carries into it ("No, | I refuse westerns") stands on its own."""
+        for v in range(u - 1, a - 1, -1):
+            if _match_at(self.fold, v, u, _PRE_NEGATIONS):
+                return negated[u]
+        return False
+
     def _dangling(self, bounds: list[tuple[int, int]], s: int, negated: list[bool]) -> bool:
-        """Does clause ``s`` follow, in the same sentence, a negation that ruled nothing out ("It's not as if | I'd ...")?"""
+        """Is clause ``s`` the complement of a negation just before it that ruled nothing out ("It's not as if | I'd ...",
+        "not that | I would ...")? A negation that stands on its own ("No, | I refuse westerns") is not."""
         if s == 0 or self.hard_before[self.segment[bounds[s][0]]]:
             return False
         a, b = bounds[s - 1]
-        return negated[b - 1] and not any(negated[v] and self._is_content(v) for v in range(a, b))
+        opens = self.fold[b - 1] in ("if", "that", "like")
+        return opens and negated[b - 1] and not any(negated[v] and self._is_content(v) for v in range(a, b))
 
     def _unplaced(
         self, bounds: list[tuple[int, int]], negated: list[bool], attitude: Callable[[Sequence[str]], Sequence[float]]
