@@ -208,6 +208,8 @@ def test_ordinary_words_are_not_read_as_exclusions_or_genres(text: str, wants: t
         ("No, I refuse westerns.", (), ("Western",)),
         ("Not really, I refuse horror.", (), ("Horror",)),
         ("Never again, I refuse horror.", (), ("Horror",)),
+        ("I hate horror and refuse romance.", (), ("Horror", "Romance")),
+        ("I don't like westerns and refuse to watch horror.", (), ("Western", "Horror")),
     ],
 )
 def test_a_refusal_rules_out_what_follows_and_a_refusal_denied_or_reversed_is_a_wish(text: str, wants: tuple, rules_out: tuple) -> None:

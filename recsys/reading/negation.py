@@ -139,6 +139,8 @@ class _Negation(_Scores):
         """Is unit ``u`` negated by a cue of its own clause ("I have never once refused", "No holiday is complete
         without")? A negation the clause before carries into it ("No, | I refuse westerns") stands on its own."""
         for v in range(u - 1, a - 1, -1):
+            if self._is_content(v) or self.fold[v] in ("and", "or", "but"):
+                return False  # "I hate horror and refuse romance": that negation is about horror, not the refusal
             if _match_at(self.fold, v, u, _PRE_NEGATIONS):
                 return negated[u]
         return False
