@@ -135,7 +135,8 @@ def asked_clauses() -> tuple[list[str], np.ndarray]:
             reader.read(sentence.text)
             wants, rules = sentence.wants | sentence.wants_optional, sentence.rules_out | sentence.rules_out_optional
             for clause in list(asked):
-                said = set(reader.read(clause, judge=False).wants) | set(reader.read(clause, judge=False).rules_out)
+                alone = reader.read(clause, judge=False)
+                said = set(alone.wants) | set(alone.rules_out)
                 if said and said <= rules and not said & wants:
                     texts.append(clause), labels.append(1)
                 elif said and said <= wants and not said & rules:

@@ -64,6 +64,7 @@ _MORE = _words(_NEGATION, "more")
 _EXCESS = _words(_NEGATION, "excess")
 _NOT_EXCESS = _words(_NEGATION, "not_excess")
 _DOUBLE_NEGATIONS = _words(_NEGATION, "double")
+_COMPLEMENT_OPENERS = _words(_NEGATION, "complement_openers")
 #: Words that put a dislike in the past, and words that say it has changed since.
 _PAST = _words(_NEGATION, "past")
 #: People other than the writer whose dislikes are theirs ("everyone hates musicals, but I love them").

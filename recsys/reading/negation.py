@@ -10,6 +10,8 @@ from recsys.reading.lexicon import (
     _CANCELS,
     _CHANGE,
     _COMPARATIVES,
+    _COMPLEMENT_OPENERS,
+    _CONTRASTS,
     _COPULAS,
     _DISMISSIVE,
     _DOUBLE_NEGATIONS,
@@ -139,7 +141,7 @@ class _Negation(_Scores):
         """Is unit ``u`` negated by a cue of its own clause ("I have never once refused", "No holiday is complete
         without")? A negation the clause before carries into it ("No, | I refuse westerns") stands on its own."""
         for v in range(u - 1, a - 1, -1):
-            if self._is_content(v) or self.fold[v] in ("and", "or", "but"):
+            if self._is_content(v) or self.fold[v] in ("and", "or") or self.fold[v] in _CONTRASTS:
                 return False  # "I hate horror and refuse romance": that negation is about horror, not the refusal
             if _match_at(self.fold, v, u, _PRE_NEGATIONS):
                 return negated[u]
@@ -151,8 +153,9 @@ class _Negation(_Scores):
         if s == 0 or self.hard_before[self.segment[bounds[s][0]]]:
             return False
         a, b = bounds[s - 1]
-        opens = self.fold[b - 1] in ("if", "that", "like")
-        return opens and negated[b - 1] and not any(negated[v] and self._is_content(v) for v in range(a, b))
+        return (
+            self.fold[b - 1] in _COMPLEMENT_OPENERS and negated[b - 1] and not any(negated[v] and self._is_content(v) for v in range(a, b))
+        )
 
     def _unplaced(
         self, bounds: list[tuple[int, int]], negated: list[bool], attitude: Callable[[Sequence[str]], Sequence[float]]
