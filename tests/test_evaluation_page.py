@@ -326,7 +326,16 @@ def test_evaluation_in_a_browser(app_server, browser):
     assert page.get_by_text("Calibration makes this split").count() == 1
     # The warm-up curve's ticks sit where the numbers put them: 10 → 20 twice as far as 5 → 10.
     warmup = page.locator(".js-plotly-plot").first
-    ticks = {t.text_content(): t.bounding_box()["x"] for t in warmup.locator(".xtick text").all()}
+    # Read every tick in one call: Plotly may redraw the axis between separate reads (a resize after the last run),
+    # and a tick located before the redraw is gone after it.
+    read = "el => Object.fromEntries([...el.querySelectorAll('.xtick text')].map(t => [t.textContent, t.getBoundingClientRect().x]))"
+    ticks = warmup.evaluate(read)
+    for _ in range(10):  # until two reads a moment apart agree: the axis has settled
+        page.wait_for_timeout(300)
+        again = warmup.evaluate(read)
+        if again == ticks:
+            break
+        ticks = again
     assert set(ticks) == {"0", "1", "2", "5", "10", "20"}, ticks
     assert ticks["20"] - ticks["10"] == pytest.approx(2 * (ticks["10"] - ticks["5"]), rel=0.05)
     page.screenshot(path=str(SHOTS / "evaluation_page.png"), full_page=True)
@@ -366,7 +375,11 @@ def test_map_tags_and_legend_in_a_browser(app_server, browser):
     idle(page)
     page.wait_for_timeout(1500)
     assert page.locator("[data-testid='stException']").count() == 0
-    boxes = [b.bounding_box() for b in page.locator(".js-plotly-plot .annotation .bg").all()]
+    # One read for all boxes (Plotly may redraw between separate reads).
+    boxes = page.evaluate(
+        "() => [...document.querySelectorAll('.js-plotly-plot .annotation .bg')].map(b => "
+        "{ const r = b.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; })"
+    )
     assert len(boxes) == 6, boxes
     clashes = [
         (i, j) for (i, a), (j, b) in combinations(enumerate(boxes), 2)
@@ -374,7 +387,7 @@ def test_map_tags_and_legend_in_a_browser(app_server, browser):
     ]  # fmt: skip
     page.screenshot(path=str(SHOTS / "embedding_map_tags.png"))
     assert not clashes, (clashes, boxes)
-    legend = [t.text_content() for t in page.locator(".js-plotly-plot .legendtext").all()]
+    legend = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot .legendtext')].map(t => t.textContent)")
     ages = [name for name in legend if name.startswith("users: age")]
     assert ages and ages[0] == "users: age <18" and ages[-1] == "users: age 56+", ages
     page.close()
