@@ -215,3 +215,43 @@ def test_ordinary_words_are_not_read_as_exclusions_or_genres(text: str, wants: t
 def test_a_refusal_rules_out_what_follows_and_a_refusal_denied_or_reversed_is_a_wish(text: str, wants: tuple, rules_out: tuple) -> None:
     reading = read(text)
     assert (set(reading.wants), set(reading.rules_out)) == (set(wants), set(rules_out))
+
+
+@pytest.mark.parametrize(
+    ("text", "wants", "rules_out"),
+    [
+        ("I decline to read poetry.", (), ("Poetry",)),
+        ("She declined every western we offered.", (), ("Western",)),
+        ("I turn down anything with romance in it.", (), ("Romance",)),
+        ("I always turned down horror as a teenager and I still do.", (), ("Horror",)),
+        ("I'd never turn down a good crime novel.", ("Crime",), ()),
+        ("It's not as if I'd decline a cookery book.", ("Cookery",), ()),
+        ("I hardly ever refuse a thriller.", ("Thriller",), ()),
+        ("I hardly ever read business books.", (), ("Business",)),
+        ("I can hardly stand westerns.", (), ("Western",)),
+        ("I can hardly wait for the next sci-fi film.", ("Sci-Fi",), ()),
+        ("I could hardly put down that travel book.", ("Travel",), ()),
+        ("I love comedy but I decline to watch horror.", ("Comedy",), ("Horror",)),
+    ],
+)
+def test_declining_and_turning_down_rule_out_and_hardly_is_a_negation_that_can_be_denied(text: str, wants: tuple, rules_out: tuple) -> None:
+    reading = read(text)
+    assert (set(reading.wants), set(reading.rules_out)) == (set(wants), set(rules_out))
+
+
+@pytest.mark.parametrize(
+    ("text", "wants", "rules_out"),
+    [
+        ("Horror I can't stand.", (), ("Horror",)),
+        ("Romance I refuse to read.", (), ("Romance",)),
+        ("Westerns I just don't get.", (), ("Western",)),
+        ("Poetry I will always skip.", (), ("Poetry",)),
+        ("Crime I could read forever, romance I can't stand.", ("Crime",), ("Romance",)),
+        ("Comedy I don't mind.", ("Comedy",), ()),
+        ("Thrillers I never tire of.", ("Thriller",), ()),
+        ("I think horror isn't for me.", (), ("Horror",)),
+    ],
+)
+def test_a_genre_put_before_the_writers_own_clause_is_what_that_clause_rules_out(text: str, wants: tuple, rules_out: tuple) -> None:
+    reading = read(text)
+    assert (set(reading.wants), set(reading.rules_out)) == (set(wants), set(rules_out))

@@ -63,7 +63,7 @@ _MORE = _words(_NEGATION, "more")
 #: "too"/"overly" said of a genre, and what after them means "also" instead.
 _EXCESS = _words(_NEGATION, "excess")
 _NOT_EXCESS = _words(_NEGATION, "not_excess")
-_DOUBLE_NEGATIONS = _words(_NEGATION, "double")
+_DOUBLE_NEGATIONS = frozenset(_phrases(_NEGATION, "double"))
 _COMPLEMENT_OPENERS = _words(_NEGATION, "complement_openers")
 #: Words that put a dislike in the past, and words that say it has changed since.
 _PAST = _words(_NEGATION, "past")

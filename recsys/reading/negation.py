@@ -100,7 +100,11 @@ class _Negation(_Scores):
                 # "Why not?", "I never say no to ...": a cue answered or negated is no cue.
                 answered = u > a and folds[u - 1] == "why"
                 denied = u > a + 1 and folds[u - 1] == "say" and folds[u - 2] in ("never", "cant", "wont", "dont", "couldnt")
-                if pre and folds[u] in _DOUBLE_NEGATIONS and (self._negated_here(a, u, negated) or self._dangling(bounds, s, negated)):
+                if (
+                    pre
+                    and tuple(folds[u : u + pre]) in _DOUBLE_NEGATIONS
+                    and (self._negated_here(a, u, negated) or self._dangling(bounds, s, negated))
+                ):
                     # "No holiday is complete without a fantasy novel", "not as if I'd refuse a memoir": two negations make a wish.
                     for v in range(u, b):
                         negated[v] = False
@@ -278,8 +282,13 @@ class _Negation(_Scores):
         a, b = bounds[s]
         before = range(a, cue)
         if any(self._is_content(v) and self.fold[v] not in ("the", "age") for v in before):
-            # "Horror isn't really my thing": the subject, unless the writer likes it ("I love comedies that ...").
-            if not any(self.fold[v] in _LIKING or self.fold[v] in _SUBJECTS or self.fold[v] in ("that", "which", "who") for v in before):
+            # "Horror isn't really my thing", "Horror I can't stand" (the object put first): what comes before the cue,
+            # unless the writer likes it ("I love comedies that ...") or is its subject ("I think horror isn't ...").
+            last = max(v for v in before if self._is_content(v))
+            if not any(
+                self.fold[v] in _LIKING or (self.fold[v] in _SUBJECTS and v < last) or self.fold[v] in ("that", "which", "who")
+                for v in before
+            ):
                 for v in before:
                     if self._is_content(v):
                         negated[v] = True
@@ -287,7 +296,9 @@ class _Negation(_Scores):
         if any(self._is_content(v) and self.fold[v] not in ("the", "age") for v in range(end, b)):
             return
         pointer = any(self.fold[v] in _POINTERS for v in range(a, b))
-        if not (pointer or fragment):
+        # "Horror I can't stand", "Romance I refuse to watch": the object put first, before the writer's own clause.
+        fronted = s > 0 and self.fold[a] in _SUBJECTS and not self.hard_before[self.segment[a]]
+        if not (pointer or fragment or fronted):
             return
         for t in range(s - 1, max(-1, s - 3), -1):
             ta, tb = bounds[t]
