@@ -227,6 +227,8 @@ def test_a_refusal_rules_out_what_follows_and_a_refusal_denied_or_reversed_is_a_
         ("I'd never turn down a good crime novel.", ("Crime",), ()),
         ("It's not as if I'd decline a cookery book.", ("Cookery",), ()),
         ("I hardly ever refuse a thriller.", ("Thriller",), ()),
+        ("I never pass up a western.", ("Western",), ()),
+        ("I hardly ever pass up a crime novel.", ("Crime",), ()),
         ("I hardly ever read business books.", (), ("Business",)),
         ("I can hardly stand westerns.", (), ("Western",)),
         ("I can hardly wait for the next sci-fi film.", ("Sci-Fi",), ()),
@@ -253,5 +255,22 @@ def test_declining_and_turning_down_rule_out_and_hardly_is_a_negation_that_can_b
     ],
 )
 def test_a_genre_put_before_the_writers_own_clause_is_what_that_clause_rules_out(text: str, wants: tuple, rules_out: tuple) -> None:
+    reading = read(text)
+    assert (set(reading.wants), set(reading.rules_out)) == (set(wants), set(rules_out))
+
+
+@pytest.mark.parametrize(
+    ("text", "wants", "rules_out"),
+    [
+        ("I hate horror but not thrillers.", ("Thriller",), ("Horror",)),
+        ("I'd decline romance but never a good crime novel.", ("Crime",), ("Romance",)),
+        ("Poetry bores me, though not travel writing.", ("Travel",), ("Poetry",)),
+        ("I'm tired of westerns but not of comedy.", ("Comedy",), ("Western",)),
+        ("I like comedy but never horror.", ("Comedy",), ("Horror",)),  # the clause before wants: "never" rules out
+        ("No horror. Not thrillers either.", (), ("Horror", "Thriller")),  # no contrast: a second exclusion
+        ("I hate horror but not as much as romance.", (), ("Horror", "Romance")),  # not verbless: a comparison
+    ],
+)
+def test_but_not_after_an_exclusion_denies_the_dislike_not_the_genre(text: str, wants: tuple, rules_out: tuple) -> None:
     reading = read(text)
     assert (set(reading.wants), set(reading.rules_out)) == (set(wants), set(rules_out))

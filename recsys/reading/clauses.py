@@ -52,10 +52,12 @@ class _Units(_Negation):
         self.title: list[int] = []  # index into found, or -1
         self.segment: list[int] = []
         self.hard_before: list[bool] = []  # per segment: did a hard break start it
+        self.contrast_before: list[bool] = []  # per segment: did a contrast word ("but", "though") start it
         self.title_unit = [0] * len(found)
         self.scores_of: dict[tuple[int, int], list] = {}  # the scores of each clause read so far (scores.py)
         segment = -1
         pending = _HARD
+        contrasted = False
         w = 0
         n_words = len(doc.fold)
         while w < n_words:
@@ -67,12 +69,15 @@ class _Units(_Negation):
             subject = fold in _SUBJECTS and title_of[w] < 0 and segment >= 0 and self.segment and self.segment[-1] == segment
             if contrast:
                 pending = _HARD
+                contrasted = True
                 w += 1
                 continue
             if pending or segment < 0 or subject:
                 segment += 1
                 self.hard_before.append(pending == _HARD or segment == 0)
+                self.contrast_before.append(contrasted)
                 pending = _NONE
+            contrasted = False
             if title_of[w] >= 0:
                 n = title_of[w]
                 self.title_unit[n] = len(self.fold)

@@ -53,6 +53,7 @@ class _Negation(_Scores):
     title: list[int]
     segment: list[int]
     hard_before: list[bool]
+    contrast_before: list[bool]
     filler: frozenset[str]
     genre_hits: list
     _genre_units: set[int]
@@ -110,6 +111,9 @@ class _Negation(_Scores):
                         negated[v] = False
                     u += pre
                     continue
+                if pre == 1 and u == a and self._elided_denial(bounds, s, negated):
+                    u += 1  # "I hate horror but not thrillers": not hated, so not ruled out
+                    continue
                 cancel = _match_at(folds, u + pre, b, _CANCELS) if pre else 0
                 if cancel and not answered and not denied:
                     u += pre + cancel  # "never get tired of westerns": the cue and its cancelling words are spent
@@ -150,6 +154,17 @@ class _Negation(_Scores):
             if _match_at(self.fold, v, u, _PRE_NEGATIONS):
                 return negated[u]
         return False
+
+    def _elided_denial(self, bounds: list[tuple[int, int]], s: int, negated: list[bool]) -> bool:
+        """Is clause ``s`` a verbless "but not <genre>" after a clause that ruled something out ("I hate horror but not
+        thrillers", "I'd decline horror but never a thriller")? It denies the dislike, not the genre."""
+        a, b = bounds[s]
+        if s == 0 or self.fold[a] not in ("not", "never") or not self.contrast_before[self.segment[a]]:
+            return False
+        if b - a > 6 or any(self.fold[v] in _SUBJECTS or self.fold[v] in ("as", "than", "either", "even") for v in range(a + 1, b)):
+            return False  # a clause of its own ("but never I ..."), a comparison, or "not thrillers either"
+        pa, pb = bounds[s - 1]
+        return any(self._is_content(v) for v in range(a + 1, b)) and any(negated[v] and self._is_content(v) for v in range(pa, pb))
 
     def _dangling(self, bounds: list[tuple[int, int]], s: int, negated: list[bool]) -> bool:
         """Is clause ``s`` the complement of a negation just before it that ruled nothing out ("It's not as if | I'd ...",
