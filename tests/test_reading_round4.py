@@ -266,6 +266,8 @@ def test_a_genre_put_before_the_writers_own_clause_is_what_that_clause_rules_out
         ("I'd decline romance but never a good crime novel.", ("Crime",), ("Romance",)),
         ("Poetry bores me, though not travel writing.", ("Travel",), ("Poetry",)),
         ("I'm tired of westerns but not of comedy.", ("Comedy",), ("Western",)),
+        ("Horror I can't stand, but not thrillers.", ("Thriller",), ("Horror",)),
+        ("I love comedy. I hate westerns, but not horror.", ("Comedy", "Horror"), ("Western",)),
         ("I like comedy but never horror.", ("Comedy",), ("Horror",)),  # the clause before wants: "never" rules out
         ("No horror. Not thrillers either.", (), ("Horror", "Thriller")),  # no contrast: a second exclusion
         ("I hate horror but not as much as romance.", (), ("Horror", "Romance")),  # not verbless: a comparison

@@ -163,8 +163,17 @@ class _Negation(_Scores):
             return False
         if b - a > 6 or any(self.fold[v] in _SUBJECTS or self.fold[v] in ("as", "than", "either", "even") for v in range(a + 1, b)):
             return False  # a clause of its own ("but never I ..."), a comparison, or "not thrillers either"
-        pa, pb = bounds[s - 1]
-        return any(self._is_content(v) for v in range(a + 1, b)) and any(negated[v] and self._is_content(v) for v in range(pa, pb))
+        if not any(self._is_content(v) for v in range(a + 1, b)):
+            return False
+        t = s - 1
+        while t >= 0:  # the clauses of the sentence before it ("Horror | I can't stand, but not thrillers")
+            ta, tb = bounds[t]
+            if any(negated[v] and self._is_content(v) for v in range(ta, tb)):
+                return True
+            if self.hard_before[self.segment[ta]]:
+                return False
+            t -= 1
+        return False
 
     def _dangling(self, bounds: list[tuple[int, int]], s: int, negated: list[bool]) -> bool:
         """Is clause ``s`` the complement of a negation just before it that ruled nothing out ("It's not as if | I'd ...",
