@@ -276,3 +276,10 @@ def test_a_genre_put_before_the_writers_own_clause_is_what_that_clause_rules_out
 def test_but_not_after_an_exclusion_denies_the_dislike_not_the_genre(text: str, wants: tuple, rules_out: tuple) -> None:
     reading = read(text)
     assert (set(reading.wants), set(reading.rules_out)) == (set(wants), set(rules_out))
+
+
+def test_the_text_model_reads_the_denied_genre_without_the_not_that_denied_the_dislike() -> None:
+    # What the language model embeds (and the page lists as interests) must not say "not thrillers" for a wanted genre.
+    assert read("I hate horror but not thrillers.").kept_text.rstrip(".") == "thrillers"
+    assert read("Horror I can't stand, but not thrillers; a clever comedy please").kept_text == "thrillers; a clever comedy please"
+    assert read("I love comedy but not romance.").kept_text.rstrip(".") == "I love comedy"

@@ -53,6 +53,7 @@ class _Units(_Negation):
         self.segment: list[int] = []
         self.hard_before: list[bool] = []  # per segment: did a hard break start it
         self.contrast_before: list[bool] = []  # per segment: did a contrast word ("but", "though") start it
+        self.elided: set[int] = set()  # the "not" of each "but not <genre>" that denies a dislike (negation.py)
         self.title_unit = [0] * len(found)
         self.scores_of: dict[tuple[int, int], list] = {}  # the scores of each clause read so far (scores.py)
         segment = -1
@@ -305,6 +306,9 @@ def _kept_text(doc: _Doc, units: _Units, negated: list[bool], found: list) -> st
             for u in range(a, b):
                 for w in span(u):
                     drop[w] = True
+    for u in units.elided:  # "I hate horror but not thrillers" keeps "thrillers", which it wants, not "not thrillers"
+        for w in span(u):
+            drop[w] = True
     for w, fold in enumerate(doc.fold):
         if fold in _CONTRASTS and ((w + 1 < len(drop) and drop[w + 1]) or (w > 0 and drop[w - 1])):
             drop[w] = True

@@ -54,6 +54,7 @@ class _Negation(_Scores):
     segment: list[int]
     hard_before: list[bool]
     contrast_before: list[bool]
+    elided: set[int]
     filler: frozenset[str]
     genre_hits: list
     _genre_units: set[int]
@@ -112,6 +113,7 @@ class _Negation(_Scores):
                     u += pre
                     continue
                 if pre == 1 and u == a and self._elided_denial(bounds, s, negated):
+                    self.elided.add(u)
                     u += 1  # "I hate horror but not thrillers": not hated, so not ruled out
                     continue
                 cancel = _match_at(folds, u + pre, b, _CANCELS) if pre else 0
