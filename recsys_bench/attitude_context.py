@@ -59,24 +59,11 @@ class PairAttitude:
         from transformers import AutoModel, AutoTokenizer
 
         torch.manual_seed(seed)
-        order = random.Random(seed)
         path = str(get_model_path())
         encoder = AutoModel.from_pretrained(path)
         encoder.encoder.layer = encoder.encoder.layer[:layers]
         model = cls(AutoTokenizer.from_pretrained(path), encoder, torch.nn.Linear(384, 1))
-        optimiser = torch.optim.AdamW([{"params": model.encoder.parameters(), "lr": 3e-5}, {"params": model.head.parameters(), "lr": 1e-3}])
-        model.encoder.train()
-        rows = list(range(len(pairs)))
-        for _ in range(epochs):
-            order.shuffle(rows)
-            for start in range(0, len(rows), 32):
-                batch = rows[start : start + 32]
-                target = torch.tensor(labels[batch], dtype=torch.float32)
-                loss = torch.nn.functional.binary_cross_entropy_with_logits(model._logits([pairs[i] for i in batch]), target)
-                optimiser.zero_grad()
-                loss.backward()
-                optimiser.step()
-        model.encoder.eval()
+        T.fine_tune(model, pairs, labels, epochs, seed)
         return model
 
     def _logits(self, pairs: Sequence[tuple[str, str]]):

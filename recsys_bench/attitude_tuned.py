@@ -57,6 +57,27 @@ def _examples(names: Sequence[str]) -> tuple[list[str], np.ndarray]:
     return texts, labels
 
 
+def fine_tune(model, inputs: Sequence, labels: np.ndarray, epochs: int, seed: int) -> None:
+    """Fine-tune a model with ``encoder``, ``head`` and ``_logits(inputs)`` in place: AdamW, batches of 32, binary
+    cross-entropy against ``labels`` (1 = rules its genre out)."""
+    import torch
+
+    order = random.Random(seed)
+    optimiser = torch.optim.AdamW([{"params": model.encoder.parameters(), "lr": 3e-5}, {"params": model.head.parameters(), "lr": 1e-3}])
+    model.encoder.train()
+    rows = list(range(len(inputs)))
+    for _ in range(epochs):
+        order.shuffle(rows)
+        for start in range(0, len(rows), 32):
+            batch = rows[start : start + 32]
+            target = torch.tensor(labels[batch], dtype=torch.float32)
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(model._logits([inputs[i] for i in batch]), target)
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+    model.encoder.eval()
+
+
 @dataclass
 class TunedAttitude:
     """All-MiniLM-L6-v2 fine-tuned to say whether a clause rules its genre out (callable like the shipped model)."""
@@ -72,22 +93,9 @@ class TunedAttitude:
         from transformers import AutoModel, AutoTokenizer
 
         torch.manual_seed(seed)
-        order = random.Random(seed)
         path = str(get_model_path())
         model = cls(AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path), torch.nn.Linear(384, 1))
-        optimiser = torch.optim.AdamW([{"params": model.encoder.parameters(), "lr": 3e-5}, {"params": model.head.parameters(), "lr": 1e-3}])
-        model.encoder.train()
-        rows = list(range(len(texts)))
-        for _ in range(epochs):
-            order.shuffle(rows)
-            for start in range(0, len(rows), 32):
-                batch = rows[start : start + 32]
-                target = torch.tensor(labels[batch], dtype=torch.float32)
-                loss = torch.nn.functional.binary_cross_entropy_with_logits(model._logits([texts[i] for i in batch]), target)
-                optimiser.zero_grad()
-                loss.backward()
-                optimiser.step()
-        model.encoder.eval()
+        fine_tune(model, texts, labels, epochs, seed)
         return model
 
     def _logits(self, texts: Sequence[str]):

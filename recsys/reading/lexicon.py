@@ -65,6 +65,8 @@ _EXCESS = _words(_NEGATION, "excess")
 _NOT_EXCESS = _words(_NEGATION, "not_excess")
 _DOUBLE_NEGATIONS = frozenset(_phrases(_NEGATION, "double"))
 _COMPLEMENT_OPENERS = _words(_NEGATION, "complement_openers")
+_ELIDED_DENIALS = _words(_NEGATION, "elided_denials")
+_NOT_ELIDED = _words(_NEGATION, "not_elided")
 #: Words that put a dislike in the past, and words that say it has changed since.
 _PAST = _words(_NEGATION, "past")
 #: People other than the writer whose dislikes are theirs ("everyone hates musicals, but I love them").

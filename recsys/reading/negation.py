@@ -15,11 +15,13 @@ from recsys.reading.lexicon import (
     _COPULAS,
     _DISMISSIVE,
     _DOUBLE_NEGATIONS,
+    _ELIDED_DENIALS,
     _ERA_WORDS,
     _EXCESS,
     _FOND_OF,
     _LIKING,
     _MORE,
+    _NOT_ELIDED,
     _NOT_EXCESS,
     _OTHERS,
     _PAST,
@@ -161,9 +163,9 @@ class _Negation(_Scores):
         """Is clause ``s`` a verbless "but not <genre>" after a clause that ruled something out ("I hate horror but not
         thrillers", "I'd decline horror but never a thriller")? It denies the dislike, not the genre."""
         a, b = bounds[s]
-        if s == 0 or self.fold[a] not in ("not", "never") or not self.contrast_before[self.segment[a]]:
+        if s == 0 or self.fold[a] not in _ELIDED_DENIALS or not self.contrast_before[self.segment[a]]:
             return False
-        if b - a > 6 or any(self.fold[v] in _SUBJECTS or self.fold[v] in ("as", "than", "either", "even") for v in range(a + 1, b)):
+        if b - a > 6 or any(self.fold[v] in _SUBJECTS or self.fold[v] in _NOT_ELIDED for v in range(a + 1, b)):
             return False  # a clause of its own ("but never I ..."), a comparison, or "not thrillers either"
         if not any(self._is_content(v) for v in range(a + 1, b)):
             return False
