@@ -93,6 +93,7 @@ bench-reading: setup
 	$(BIN)/python -m recsys_bench.reading_eval --folder bench/reading/round2 --json bench-results/reading-round2.json
 	$(BIN)/python -m recsys_bench.reading_eval --folder bench/reading/round3 --json bench-results/reading-round3.json
 	$(BIN)/python -m recsys_bench.reading_eval --folder bench/reading/round4 --by-kind --json bench-results/reading-round4.json
+	$(BIN)/python -m recsys_bench.reading_eval --folder bench/reading/round5 --by-kind --json bench-results/reading-round5.json
 
 # Refuses to run (exit 1, with the reason) when a peer environment is missing; `make bench-peers` creates them.
 bench: prepare

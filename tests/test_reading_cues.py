@@ -6,23 +6,15 @@ the attitude model is a spy here, so what is tested is which clauses the rules p
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
-from attitude_spy import Spy
+from attitude_spy import Spy, one_item_per_genre
 
 from recsys.reading import ProfileReader
 from recsys.reading.clauses import _Units
 from recsys.reading.text import _Doc
 
 GENRES = ["Western", "Musical", "Documentary", "Horror", "Romance", "Self-help", "History", "Poetry", "Thriller", "Film-Noir"]
-ITEMS = pd.DataFrame(
-    {
-        "item_id": list(range(1, len(GENRES) + 1)),
-        "title": [f"Item number {n} ({1950 + n})" for n in range(1, len(GENRES) + 1)],
-        "year": [1950.0 + n for n in range(1, len(GENRES) + 1)],
-        "genres": [[g] for g in GENRES],
-    }
-)
+ITEMS = one_item_per_genre(GENRES)
 
 
 def reader(p: float = 0.0) -> tuple[ProfileReader, Spy]:

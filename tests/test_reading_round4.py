@@ -8,9 +8,8 @@ rules alone.
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
-from attitude_spy import Spy
+from attitude_spy import Spy, one_item_per_genre
 
 from recsys.reading import ProfileReader
 
@@ -29,14 +28,7 @@ GENRES = [
     "Romance",
     "Cookery",
 ]
-ITEMS = pd.DataFrame(
-    {
-        "item_id": list(range(1, len(GENRES) + 1)),
-        "title": [f"Item number {n} ({1950 + n})" for n in range(1, len(GENRES) + 1)],
-        "year": [1950.0 + n for n in range(1, len(GENRES) + 1)],
-        "genres": [[g] for g in GENRES],
-    }
-)
+ITEMS = one_item_per_genre(GENRES)
 
 
 def read(text: str):

@@ -37,6 +37,11 @@ How the reader decides, in the order it works:
    rules out its loser ("a western over a musical", "rather X than Y", "prefer X to Y");
    a dislike the writer has come round to, or that was someone else's, is a wish ("I
    used to hate westerns but now I love them", "my wife hates horror, but I love it").
+   Some cues are no dislike (:mod:`~recsys.reading.denials`): two negations ("not as if I'd
+   refuse a memoir"), a question expecting yes ("Who doesn't love a heist movie?"), a boast
+   ("Nobody loves a whodunnit more than me"), a dislike of an event ("I hate it when a love
+   story gets ruined"), and not having seen a genre ("I've never seen a western"), which is
+   neither wanted nor ruled out unless the sentence asks to try it or refuses to.
 3. **Genres.** A lexicon maps everyday words to catalogue genre labels; a catalogue keeps
    only the labels it has, and a genre it names differently ("Science Fiction") takes the
    words of the entry it matches by name. What the catalogue calls its items ("books",
@@ -61,6 +66,9 @@ The package, each module importing only the ones listed before it:
 - :mod:`~recsys.reading.serialisation`: a reading's parts to and from plain JSON values, checked.
 - :mod:`~recsys.reading.titles`: the catalogue's title index and the title-match thresholds.
 - :mod:`~recsys.reading.title_search`: where one text names films, and which films.
+- :mod:`~recsys.reading.scores`: a score placed on a genre ("Romance: 2/10", "zero stars").
+- :mod:`~recsys.reading.denials`: cues that are no dislike (two negations, a question, a boast, an event, not having
+  seen a genre).
 - :mod:`~recsys.reading.negation`: negation scope, comparisons and changed minds over clause units.
 - :mod:`~recsys.reading.clauses`: the text as clause units, genre hits, the text kept after negation.
 - :mod:`~recsys.reading.eras`: era phrases as windows of years.

@@ -13,6 +13,7 @@ from recsys.reading.lexicon import (
     _NOUN_PHRASE,
     _POINTERS,
     _POSSESSIVES,
+    _QUESTION_VERBS,
     _RELATIVES,
     _SELF_ADVERBS,
     _SELF_VERBS,
@@ -54,6 +55,8 @@ class _Units(_Negation):
         self.hard_before: list[bool] = []  # per segment: did a hard break start it
         self.contrast_before: list[bool] = []  # per segment: did a contrast word ("but", "though") start it
         self.elided: set[int] = set()  # the "not" of each "but not <genre>" that denies a dislike (negation.py)
+        self.untried: set[int] = set()  # genres the writer has not seen and does not ask to try (negation.py)
+        self.untried_scope: set[int] = set()  # the clauses that say so
         self.title_unit = [0] * len(found)
         self.scores_of: dict[tuple[int, int], list] = {}  # the scores of each clause read so far (scores.py)
         segment = -1
@@ -64,10 +67,21 @@ class _Units(_Negation):
         while w < n_words:
             fold = doc.fold[w]
             contrast = (
-                fold in _CONTRASTS and title_of[w] < 0 and not (self.fold and self.fold[-1] in ("anything", "everything", "all", "nothing"))
+                fold in _CONTRASTS
+                and title_of[w] < 0
+                and not (self.fold and self.fold[-1] in ("anything", "everything", "all", "nothing"))
+                and not (fold == "yet" and doc.fold[w + 1 : w + 2] in (["another"], ["more"], ["again"]))  # "yet another"
             )
-            # A new subject starts a new clause: "I don't like horror and I love comedy".
-            subject = fold in _SUBJECTS and title_of[w] < 0 and segment >= 0 and self.segment and self.segment[-1] == segment
+            # A new subject starts a new clause: "I don't like horror and I love comedy"; not after the verb of a
+            # question ("Why would I buy a cookbook?").
+            subject = (
+                fold in _SUBJECTS
+                and title_of[w] < 0
+                and segment >= 0
+                and self.segment
+                and self.segment[-1] == segment
+                and self.fold[-1] not in _QUESTION_VERBS
+            )
             if contrast:
                 pending = _HARD
                 contrasted = True

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 
 from recsys.reading.attitude import THRESHOLD
+from recsys.reading.denials import _Denials, _match_at
 from recsys.reading.lexicon import (
     _ANSWER_WORDS,
     _CANCELS,
     _CHANGE,
     _COMPARATIVES,
-    _COMPLEMENT_OPENERS,
-    _CONTRASTS,
     _COPULAS,
     _DISMISSIVE,
     _DOUBLE_NEGATIONS,
-    _ELIDED_DENIALS,
     _ERA_WORDS,
     _EXCESS,
     _FOND_OF,
     _LIKING,
     _MORE,
-    _NOT_ELIDED,
     _NOT_EXCESS,
     _OTHERS,
     _PAST,
@@ -36,11 +33,10 @@ from recsys.reading.lexicon import (
     _SOFTENERS,
     _SUBJECTS,
 )
-from recsys.reading.scores import _Scores
 from recsys.reading.text import _Doc
 
 
-class _Negation(_Scores):
+class _Negation(_Denials):
     """The negation rules of :class:`recsys.reading.clauses._Units`, which they are mixed into.
 
     They read the units' folded words (``fold``), found titles (``title``), segments
@@ -57,6 +53,8 @@ class _Negation(_Scores):
     hard_before: list[bool]
     contrast_before: list[bool]
     elided: set[int]
+    untried: set[int]
+    untried_scope: set[int]
     filler: frozenset[str]
     genre_hits: list
     _genre_units: set[int]
@@ -82,6 +80,10 @@ class _Negation(_Scores):
         for s, (a, b) in enumerate(bounds):
             u = a
             while u < b:
+                untried = self._untried(bounds, s, u)
+                if untried:
+                    u = untried  # "I've never seen a western": not a dislike
+                    continue
                 post, post_end = _match_soft(folds, u, b, _POST_NEGATIONS)
                 if post and _match_at(folds, u, b, _PRE_NEGATIONS) <= post:  # "pass on musicals" leads
                     scope = self._post_scope(a, u)
@@ -101,6 +103,8 @@ class _Negation(_Scores):
                             negated[v] = True
                     u += pre
                     continue
+                if pre and self._event_dislike(u, pre, b):
+                    break  # "I hate it when a love story gets ruined": the event is disliked, not the love story
                 # "Why not?", "I never say no to ...": a cue answered or negated is no cue.
                 answered = u > a and folds[u - 1] == "why"
                 denied = u > a + 1 and folds[u - 1] == "say" and folds[u - 2] in ("never", "cant", "wont", "dont", "couldnt")
@@ -119,6 +123,12 @@ class _Negation(_Scores):
                     u += 1  # "I hate horror but not thrillers": not hated, so not ruled out
                     continue
                 cancel = _match_at(folds, u + pre, b, _CANCELS) if pre else 0
+                if pre and self._superlative(a, b, u):
+                    u += pre  # "Nobody loves a cosy whodunnit more than me": the rest of the clause says how the writer feels
+                    continue
+                if pre and not cancel and self._rhetorical(a, b, u, pre):
+                    u = b  # "Who doesn't love a heist movie?", "No one here ever says no to a comedy": a wish
+                    continue
                 if cancel and not answered and not denied:
                     u += pre + cancel  # "never get tired of westerns": the cue and its cancelling words are spent
                     continue
@@ -129,7 +139,9 @@ class _Negation(_Scores):
                         negated[v] = True
                     if scope is None:
                         if not any(self._is_content(v) and folds[v] not in ("the", "age") for v in range(u + pre, end)):
-                            self._point_back(bounds, s, u, end, negated, fragment=self._answer(a, b, u, u + pre))
+                            # "Scary movies? Why would I pay to be terrified.": a rhetorical question answers one too.
+                            fragment = self._answer(a, b, u, u + pre) or folds[u] in ("who", "why")
+                            self._point_back(bounds, s, u, end, negated, fragment=fragment)
                         self._continue_list(bounds, s, u + pre == b, negated)
                     u += pre
                     continue
@@ -149,46 +161,6 @@ class _Negation(_Scores):
                 )
         return negated
 
-    def _negated_here(self, a: int, u: int, negated: list[bool]) -> bool:
-        """Is unit ``u`` negated by a cue of its own clause ("I have never once refused", "No holiday is complete
-        without")? A negation the clause before carries into it ("No, | I refuse westerns") stands on its own."""
-        for v in range(u - 1, a - 1, -1):
-            if self._is_content(v) or self.fold[v] in ("and", "or") or self.fold[v] in _CONTRASTS:
-                return False  # "I hate horror and refuse romance": that negation is about horror, not the refusal
-            if _match_at(self.fold, v, u, _PRE_NEGATIONS):
-                return negated[u]
-        return False
-
-    def _elided_denial(self, bounds: list[tuple[int, int]], s: int, negated: list[bool]) -> bool:
-        """Is clause ``s`` a verbless "but not <genre>" after a clause that ruled something out ("I hate horror but not
-        thrillers", "I'd decline horror but never a thriller")? It denies the dislike, not the genre."""
-        a, b = bounds[s]
-        if s == 0 or self.fold[a] not in _ELIDED_DENIALS or not self.contrast_before[self.segment[a]]:
-            return False
-        if b - a > 6 or any(self.fold[v] in _SUBJECTS or self.fold[v] in _NOT_ELIDED for v in range(a + 1, b)):
-            return False  # a clause of its own ("but never I ..."), a comparison, or "not thrillers either"
-        if not any(self._is_content(v) for v in range(a + 1, b)):
-            return False
-        t = s - 1
-        while t >= 0:  # the clauses of the sentence before it ("Horror | I can't stand, but not thrillers")
-            ta, tb = bounds[t]
-            if any(negated[v] and self._is_content(v) for v in range(ta, tb)):
-                return True
-            if self.hard_before[self.segment[ta]]:
-                return False
-            t -= 1
-        return False
-
-    def _dangling(self, bounds: list[tuple[int, int]], s: int, negated: list[bool]) -> bool:
-        """Is clause ``s`` the complement of a negation just before it that ruled nothing out ("It's not as if | I'd ...",
-        "not that | I would ...")? A negation that stands on its own ("No, | I refuse westerns") is not."""
-        if s == 0 or self.hard_before[self.segment[bounds[s][0]]]:
-            return False
-        a, b = bounds[s - 1]
-        return (
-            self.fold[b - 1] in _COMPLEMENT_OPENERS and negated[b - 1] and not any(negated[v] and self._is_content(v) for v in range(a, b))
-        )
-
     def _unplaced(
         self, bounds: list[tuple[int, int]], negated: list[bool], attitude: Callable[[Sequence[str]], Sequence[float]]
     ) -> list[tuple[list, str]]:
@@ -205,6 +177,8 @@ class _Negation(_Scores):
             hits = [h for h in self.genre_hits if a <= h.first < b and not h.rule_out]
             if not hits or any(negated[v] for v in range(a, b) if self._is_content(v)) or self.has_cue(a, b):
                 continue
+            if a in self.untried_scope:
+                continue  # "Haven't watched many documentaries yet": placed by the rules
             # "Musicals: 10/10": a score on its own after the clause says how the writer feels about it.
             if s + 1 < len(bounds) and not self.hard_before[self.segment[bounds[s + 1][0]]] and self._bare_score(*bounds[s + 1]):
                 continue
@@ -415,14 +389,6 @@ class _Negation(_Scores):
             for c in chain:
                 for u in range(*bounds[c]):
                     negated[u] = True
-
-
-def _match_at(folds: list[str], u: int, end: int, phrases: Mapping | frozenset | tuple) -> int:
-    """Length of the longest phrase starting at unit ``u`` (within ``end``), or 0."""
-    for length in (5, 4, 3, 2, 1):
-        if u + length <= end and tuple(folds[u : u + length]) in phrases:
-            return length
-    return 0
 
 
 def _match_soft(folds: list[str], u: int, end: int, phrases: frozenset) -> tuple[int, int]:

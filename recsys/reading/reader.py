@@ -179,6 +179,8 @@ class ProfileReader:
                 continue  # "I don't scare easily"
             if hit.first in theirs and not negated[hit.first]:
                 continue  # "My partner loves horror, but I ...": someone else's taste
+            if hit.first in units.untried and not negated[hit.first]:
+                continue  # "I've never seen a western": neither wanted nor ruled out
             strong = len(hit.labels) == 1
             side = rules if hit.rule_out or negated[hit.first] else wants
             for label in hit.labels:

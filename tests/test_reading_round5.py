@@ -1,0 +1,112 @@
+"""What the fifth round of sentences taught the rules: not having seen a genre, negations carried by a question or by
+the subject, rare habits, and dislikes of an event rather than a genre.
+
+Found on the first writer's sentences of ``bench/reading/round5/built.jsonl``; the sentences here are new wordings of
+the same constructions. The attitude model is a spy that never rules anything out, so what is tested is the rules
+alone.
+"""
+
+from __future__ import annotations
+
+import pytest
+from attitude_spy import Spy, one_item_per_genre
+
+from recsys.reading import ProfileReader
+
+GENRES = ["Western", "Comedy", "Crime", "Horror", "Musical", "Documentary", "Thriller", "Romance", "Poetry", "Sci-Fi", "War"]
+ITEMS = one_item_per_genre(GENRES)
+
+
+def read(text: str):
+    return ProfileReader(ITEMS, attitude=Spy(0.0)).read(text)
+
+
+def assert_reads(text: str, wants: tuple, rules_out: tuple) -> None:
+    reading = read(text)
+    assert (set(reading.wants), set(reading.rules_out)) == (set(wants), set(rules_out)), text
+
+
+@pytest.mark.parametrize(
+    ("text", "wants", "rules_out"),
+    [
+        ("I've never seen a western.", (), ()),
+        ("I haven't tried sci-fi yet, not sure about it.", (), ()),
+        ("Westerns I've never seen, so recommend me one", ("Western",), ()),
+        ("I've hardly seen any westerns, I'd like to try some", ("Western",), ()),
+        ("Haven't watched a single musical yet, but I'm curious.", ("Musical",), ()),
+        ("I've never read any poetry and I'd love to start.", ("Poetry",), ()),
+        # Refusing to try, or a habit, is still a dislike.
+        ("I have never seen a horror film and never will.", (), ("Horror",)),
+        ("I've never watched a documentary in my life and I'm not about to start.", (), ("Documentary",)),
+        ("I never watch horror.", (), ("Horror",)),
+        ("I never read romance.", (), ("Romance",)),
+    ],
+)
+def test_not_having_seen_a_genre_is_no_dislike_and_asking_to_try_it_is_a_wish(text: str, wants: tuple, rules_out: tuple) -> None:
+    assert_reads(text, wants, rules_out)
+
+
+@pytest.mark.parametrize(
+    ("text", "wants", "rules_out"),
+    [
+        ("Who doesn't love a good western?", ("Western",), ()),
+        ("What's not to like about a creepy horror film?", ("Horror",), ()),
+        ("Why would anyone refuse a musical?", ("Musical",), ()),
+        ("Who needs horror when you have real life?", (), ("Horror",)),
+        ("Why would I watch a musical?", (), ("Musical",)),
+        ("Honestly, who needs yet another romance?", (), ("Romance",)),
+        ("Documentaries? Why would I want homework on a Friday night.", (), ("Documentary",)),
+    ],
+)
+def test_a_rhetorical_question_reads_as_the_answer_it_expects(text: str, wants: tuple, rules_out: tuple) -> None:
+    assert_reads(text, wants, rules_out)
+
+
+@pytest.mark.parametrize(
+    ("text", "wants", "rules_out"),
+    [
+        ("Nobody in this house would ever refuse a comedy", ("Comedy",), ()),
+        ("No one can resist a good comedy.", ("Comedy",), ()),
+        ("No one here ever says no to a thriller.", ("Thriller",), ()),
+        ("Nobody loves a gritty crime film more than me.", ("Crime",), ()),
+        ("Nobody hates musicals more than I do.", (), ("Musical",)),
+        ("Nobody at home can stand westerns.", (), ("Western",)),
+        ("No one in my family likes horror.", (), ("Horror",)),
+    ],
+)
+def test_a_negation_carried_by_the_subject_is_undone_by_a_second_one_or_a_boast(text: str, wants: tuple, rules_out: tuple) -> None:
+    assert_reads(text, wants, rules_out)
+
+
+@pytest.mark.parametrize(
+    ("text", "wants", "rules_out"),
+    [
+        ("I rarely watch comedies.", (), ("Comedy",)),
+        ("I seldom enjoy musicals but love a good war film.", ("War",), ("Musical",)),
+        ("I barely tolerate musicals.", (), ("Musical",)),
+        ("I rarely miss a new thriller.", ("Thriller",), ()),
+        ("I barely watch anything other than westerns.", ("Western",), ()),
+        ("I don't like anything except westerns.", ("Western",), ()),
+        ("I could hardly believe how good that crime movie was", ("Crime",), ()),
+        ("I can't believe how good westerns are", ("Western",), ()),
+    ],
+)
+def test_rare_habits_rule_out_and_a_second_negation_after_them_is_a_wish(text: str, wants: tuple, rules_out: tuple) -> None:
+    assert_reads(text, wants, rules_out)
+
+
+@pytest.mark.parametrize(
+    ("text", "wants", "rules_out"),
+    [
+        ("I hate it when horror films rely on jump scares, I want proper slow-burn horror.", ("Horror",), ()),
+        ("I can't stand it when a romance ends badly, so happy ones please.", ("Romance",), ()),
+        ("I hate when people talk during comedies, but I love comedies.", ("Comedy",), ()),
+        ("I hate horror when it's gory.", (), ("Horror",)),
+    ],
+)
+def test_a_dislike_of_an_event_is_not_a_dislike_of_the_genre_it_happens_in(text: str, wants: tuple, rules_out: tuple) -> None:
+    assert_reads(text, wants, rules_out)
+
+
+def test_predictable_is_a_complaint_about_what_the_pronoun_points_back_to() -> None:
+    assert_reads("People rave about romance novels but I find them really predictable.", (), ("Romance",))
