@@ -110,3 +110,10 @@ def test_a_dislike_of_an_event_is_not_a_dislike_of_the_genre_it_happens_in(text:
 
 def test_predictable_is_a_complaint_about_what_the_pronoun_points_back_to() -> None:
     assert_reads("People rave about romance novels but I find them really predictable.", (), ("Romance",))
+
+
+def test_the_text_model_does_not_read_a_clause_about_a_genre_the_writer_has_not_seen() -> None:
+    reading = read("I haven't tried sci-fi yet. I love comedies.")
+    assert reading.wants == ("Comedy",) and reading.kept_text == "I love comedies."
+    # All of it about a genre not seen: nothing else to read, so the text is embedded as typed.
+    assert read("I've never seen a western.").kept_text == ""

@@ -133,7 +133,11 @@ class ProfileReader:
         wants, rules_out = self._genres(units, negated, notes)
         era = self._era(doc, units, negated, notes)
         demographics = self._demographics(units, negated)
-        kept = _kept_text(doc, units, negated, found) if any(negated) else ""
+        # Not the clauses that rule things out, nor those about a genre the writer has not seen ("Never watched a film
+        # noir, but mostly I want comedies" embeds "mostly I want comedies"); a text that is all such clauses is embedded
+        # as typed.
+        dropped = [n or u in units.untried for u, n in enumerate(negated)]
+        kept = _kept_text(doc, units, dropped, found) if any(dropped) else ""
         return Reading(wants, rules_out, titles, era, demographics, tuple(dict.fromkeys(notes)), kept)
 
     # --- from found parts to the reading -----------------------------------------------
