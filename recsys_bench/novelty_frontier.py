@@ -6,8 +6,9 @@ measures the control that trades the two *exactly*: with calibrated probabilitie
 person's held-out likes (the event recall counts, fitted on validation), the top-20 of ``p_i + λ · bits_i`` is the
 list of greatest expected hits for its total novelty (a Lagrangian of the knapsack "most hits for this many bits"),
 ``bits_i = −log2 p(i)`` being the item's self-information, as the novelty measure computes it. If that list misses
-the target, no re-ranking of this model's scores meets it. ``--cap`` also tries the bits capped (so the far tail,
-where p is near 0, cannot flood the list).
+the target, a re-ranking of this model's scores is unlikely to meet it (the bound holds in expectation, as far as the
+probabilities are calibrated item by item, and for the points on the frontier the λ sweep reaches). Three settings
+also cap the bits (so the far tail, where p is near 0, cannot flood the list).
 
 Run: ``python -m recsys_bench.novelty_frontier [--validation] [--seed 0]`` (about 4 minutes on two cores: the
 calibration and the model are trained on the seed's validation split, the model again on its test split unless

@@ -40,6 +40,7 @@ def assert_reads(text: str, wants: tuple, rules_out: tuple) -> None:
         ("I've never watched a documentary in my life and I'm not about to start.", (), ("Documentary",)),
         ("I never watch horror.", (), ("Horror",)),
         ("I never read romance.", (), ("Romance",)),
+        ("I haven't watched a musical in years and don't plan to.", (), ("Musical",)),
     ],
 )
 def test_not_having_seen_a_genre_is_no_dislike_and_asking_to_try_it_is_a_wish(text: str, wants: tuple, rules_out: tuple) -> None:
@@ -56,6 +57,11 @@ def test_not_having_seen_a_genre_is_no_dislike_and_asking_to_try_it_is_a_wish(te
         ("Why would I watch a musical?", (), ("Musical",)),
         ("Honestly, who needs yet another romance?", (), ("Romance",)),
         ("Documentaries? Why would I want homework on a Friday night.", (), ("Documentary",)),
+        ("Who has time for a three-hour musical?", (), ("Musical",)),
+        ("Isn't a good western the best way to spend a Sunday?", ("Western",), ()),
+        ("Isn't horror the worst?", (), ("Horror",)),
+        ("Don't you love a good comedy?", ("Comedy",), ()),
+        ("Don't you hate musicals?", (), ("Musical",)),
     ],
 )
 def test_a_rhetorical_question_reads_as_the_answer_it_expects(text: str, wants: tuple, rules_out: tuple) -> None:
@@ -69,6 +75,7 @@ def test_a_rhetorical_question_reads_as_the_answer_it_expects(text: str, wants: 
         ("No one can resist a good comedy.", ("Comedy",), ()),
         ("No one here ever says no to a thriller.", ("Thriller",), ()),
         ("Nobody loves a gritty crime film more than me.", ("Crime",), ()),
+        ("Nobody dislikes a good western.", ("Western",), ()),
         ("Nobody hates musicals more than I do.", (), ("Musical",)),
         ("Nobody at home can stand westerns.", (), ("Western",)),
         ("No one in my family likes horror.", (), ("Horror",)),
@@ -115,5 +122,34 @@ def test_predictable_is_a_complaint_about_what_the_pronoun_points_back_to() -> N
 def test_the_text_model_does_not_read_a_clause_about_a_genre_the_writer_has_not_seen() -> None:
     reading = read("I haven't tried sci-fi yet. I love comedies.")
     assert reading.wants == ("Comedy",) and reading.kept_text == "I love comedies."
-    # All of it about a genre not seen: nothing else to read, so the text is embedded as typed.
-    assert read("I've never seen a western.").kept_text == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "wants", "rules_out"),
+    [
+        # A relative "who" is no question.
+        ("I'm someone who doesn't like horror", (), ("Horror",)),
+        ("I'm someone who wants a good thriller", ("Thriller",), ()),
+        # Not seen is said of what follows it, not of a genre liked before it, nor across to a clause of its own.
+        ("I love comedies and have never seen a western", ("Comedy",), ()),
+        ("I've never seen a western, but I'd like to try more comedies", ("Comedy",), ()),
+        ("I've never seen a western, but I won't watch horror", (), ("Horror",)),
+        # Idioms of dislike with "seen", and a complaint after it.
+        ("I've never seen the point of horror", (), ("Horror",)),
+        ("I've never seen a horror film I enjoyed", (), ("Horror",)),
+        ("I've never tried sci-fi because it bores me", (), ("Sci-Fi",)),
+        # An event's genre is neutral, and a cue after the event still counts.
+        ("I hate it when apps recommend me horror films", (), ()),
+        ("I hate it when romances end badly and westerns bore me", (), ("Western",)),
+        ("Who doesn't love a western and who needs musicals?", ("Western",), ("Musical",)),
+        # "when" opening the next sentence is not the event of this one.
+        ("Horror I hate. When I want to relax I watch comedies.", ("Comedy",), ("Horror",)),
+        # Boasts and comparisons after a subject negation; "believe" alone cancels nothing.
+        ("Nobody does comedy like the British", ("Comedy",), ()),
+        ("Nobody in my house likes horror except me", ("Horror",), ()),
+        ("No one in my family would like horror.", (), ("Horror",)),
+        ("I don't believe romance films are worth it", (), ("Romance",)),
+    ],
+)
+def test_what_a_review_of_the_fifth_round_rules_found(text: str, wants: tuple, rules_out: tuple) -> None:
+    assert_reads(text, wants, rules_out)

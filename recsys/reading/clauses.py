@@ -55,8 +55,8 @@ class _Units(_Negation):
         self.hard_before: list[bool] = []  # per segment: did a hard break start it
         self.contrast_before: list[bool] = []  # per segment: did a contrast word ("but", "though") start it
         self.elided: set[int] = set()  # the "not" of each "but not <genre>" that denies a dislike (negation.py)
-        self.untried: set[int] = set()  # genres the writer has not seen and does not ask to try (negation.py)
-        self.untried_scope: set[int] = set()  # the clauses that say so
+        self.neutral: set[int] = set()  # genres neither wanted nor ruled out: not seen, or in a disliked event (denials.py)
+        self.untried_scope: set[int] = set()  # the clauses that say so, which the attitude model is not asked about
         self.title_unit = [0] * len(found)
         self.scores_of: dict[tuple[int, int], list] = {}  # the scores of each clause read so far (scores.py)
         segment = -1

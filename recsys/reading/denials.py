@@ -11,16 +11,24 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from recsys.reading.lexicon import (
+    _BOASTS,
     _CANCELS,
     _COMPLEMENT_OPENERS,
     _CONTRASTS,
+    _DISMISSIVE,
     _DOUBLE_NEGATIONS,
     _ELIDED_DENIALS,
     _EVENT_DISLIKES,
     _EXPERIENCE,
+    _LIKED_PAST,
     _LIKING,
+    _MODAL_BEFORE_LIKE,
+    _NEGATED_BE,
     _NOT_ELIDED,
+    _NOT_EXPERIENCED,
     _PERFECT,
+    _POST_NEGATIONS,
+    _PRAISE,
     _PRE_NEGATIONS,
     _QUANTITIES,
     _REFUSE_TRYING,
@@ -40,18 +48,19 @@ class _Denials(_Scores):
     segment: list[int]
     hard_before: list[bool]
     contrast_before: list[bool]
-    untried: set[int]
+    neutral: set[int]
     untried_scope: set[int]
     genre_hits: list
 
     _is_content: Callable[[int], bool]  # is unit u a genre, title or era word (defined by _Negation)
 
-    def _untried(self, bounds: list[tuple[int, int]], s: int, u: int) -> int:
+    def _untried(self, bounds: list[tuple[int, int]], s: int, u: int, negated: list[bool]) -> int:
         """If unit ``u`` starts a negated experience ("never seen", "haven't read much"), the unit after it, else 0.
 
-        Not having seen a genre is not a dislike: the clause's genres are neither wanted nor ruled out (``untried``),
-        or wanted when the sentence goes on to ask for one ("so show me a good one"). A sentence that refuses to try
-        ("... and I don't plan to start now") is left to the negation rules.
+        Not having seen a genre is not a dislike: the genres it is said of are neither wanted nor ruled out
+        (``neutral``), wanted when the sentence goes on to ask for one ("so show me a good one"), and ruled out when it
+        refuses to try or complains ("… and I don't plan to start now", "… because it bores me", "never seen a horror
+        film I enjoyed"). "Never seen the point of" is no experience.
         """
         folds = self.fold
         a, b = bounds[s]
@@ -61,43 +70,76 @@ class _Denials(_Scores):
         while v < b and folds[v] in _UNTRIED_FILLERS:
             v += 1
         length = _match_at(folds, v, b, _EXPERIENCE)
-        if not length:
+        if not length or _match_at(folds, v + length, b, _NOT_EXPERIENCED):
             return 0
         if folds[v] == "read" and not (any(folds[w] in _PERFECT for w in range(a, u + 1)) or (v + 1 < b and folds[v + 1] in _QUANTITIES)):
             return 0  # "I never read romance" is a habit, a dislike
-        end = self._sentence_end(bounds, s)
-        rest = range(v + length, end)
-        if any(_match_at(folds, w, end, _REFUSE_TRYING) for w in rest):
-            return 0
+        # What it is said of: the genres after it, and one put before it ("Westerns I've never seen"), not one the
+        # writer likes first ("I love comedies and have never seen a western").
+        before = range(a, u)
+        fronted = not any(folds[w] in _LIKING or folds[w] in ("and", "or") for w in before)
+        said = [h for h in self.genre_hits if (v + length <= h.first < b) or (fronted and a <= h.first < u)]
         self.untried_scope.update(range(a, b))
-        if not any(_match_at(folds, w, end, _TRY_WISHES) for w in (*range(a, u), *rest)):
-            self.untried.update(w for h in self.genre_hits if a <= h.first < b for w in range(h.first, h.last + 1))
+        rest = self._said_after(bounds, s, v + length)
+        if any(_match_at(folds, w, len(folds), _REFUSE_TRYING) for w in rest) or self._complains(rest):
+            for h in said:
+                negated[h.first : h.last + 1] = [True] * (h.last + 1 - h.first)
+        elif not any(_match_at(folds, w, len(folds), _TRY_WISHES) for w in (*before, *rest)):
+            self.neutral.update(w for h in said for w in range(h.first, h.last + 1))
         return v + length
+
+    def _said_after(self, bounds: list[tuple[int, int]], s: int, start: int) -> list[int]:
+        """The units after ``start`` that can still be about clause ``s``'s genre: the rest of the clause and the clauses
+        of the sentence after it, up to one that names a genre of its own ("…, but I'd like to try more comedies")."""
+        units = list(range(start, bounds[s][1]))
+        for t in range(s + 1, len(bounds)):
+            ta, tb = bounds[t]
+            if any(ta <= h.first < tb for h in self.genre_hits):
+                break
+            if self.hard_before[self.segment[ta]] and not self.contrast_before[self.segment[ta]]:
+                break
+            units.extend(range(ta, tb))
+        return units
+
+    def _complains(self, units: list[int]) -> bool:
+        """Do ``units`` hold a complaint or a past liking ("… because it bores me", "… a horror film I enjoyed")?"""
+        folds = self.fold
+        return any(folds[w] in _DISMISSIVE or folds[w] in _LIKED_PAST or _match_at(folds, w, len(folds), _POST_NEGATIONS) for w in units)
 
     def _event_dislike(self, u: int, pre: int, b: int) -> bool:
         """Is the cue at ``u`` a dislike of an event ("I hate when …", "I can't stand it when …"), not of a genre?"""
         folds = self.fold
-        if folds[u] in ("not", "no", "never"):
+        if folds[u] in ("not", "no", "never") or u + pre >= b:
             return False
-        return folds[u + pre : u + pre + 1] == ["when"] or any(_match_at(folds, v, b, _EVENT_DISLIKES) for v in (u + pre, u + pre + 1))
+        return folds[u + pre] == "when" or any(_match_at(folds, v, b, _EVENT_DISLIKES) for v in (u + pre, u + pre + 1))
 
-    def _sentence_end(self, bounds: list[tuple[int, int]], s: int) -> int:
-        """The unit after the last of clause ``s``'s sentence (up to the next hard break)."""
-        t = s + 1
-        while t < len(bounds) and (not self.hard_before[self.segment[bounds[t][0]]] or self.contrast_before[self.segment[bounds[t][0]]]):
-            t += 1
-        return bounds[t - 1][1]
+    def _part_end(self, u: int, b: int) -> int:
+        """The end of the part of a clause that starts at ``u``: the next "and"/"or", or the clause's end."""
+        return next((v for v in range(u + 1, b) if self.fold[v] in ("and", "or")), b)
 
     def _rhetorical(self, a: int, b: int, u: int, pre: int) -> bool:
         """Is the cue at ``u`` a negation that a question or its subject turns into a wish: "Who doesn't love …?",
         "What's not to like about …?", "No one here ever says no to a comedy", "Nobody can resist a thriller"?"""
         folds = self.fold
         first = min((v for v in range(u + pre, b) if self._is_content(v)), default=b)
-        if u > a and folds[u - 1] in _RHETORICAL_OPENERS:
+        if u == a + 1 and folds[a] in _RHETORICAL_OPENERS:  # not a relative: "I'm someone who doesn't like horror"
             return any(folds[v] in _LIKING for v in range(u + pre, first))
+        if u == a and self.hard_before[self.segment[a]]:
+            # "Isn't a good thriller the best way to spend a weekend?", "Don't you love a western?"
+            if folds[u] in _NEGATED_BE and any(folds[v] in _PRAISE for v in range(u + pre, b)):
+                return True
+            if folds[u + pre : u + pre + 1] == ["you"] and folds[u + pre + 1 : u + pre + 2] and folds[u + pre + 1] in _LIKING:
+                return True
         if not self._subject_negation(a, u):
             return False
-        return any(_match_at(folds, v, first, _CANCELS) or _match_at(folds, v, first, _DOUBLE_NEGATIONS) for v in range(u + pre + 1, first))
+        # "No one here ever says no to a comedy", "Nobody dislikes a good thriller": two negations.
+        return any(
+            _match_at(folds, v, first, _CANCELS)
+            or _match_at(folds, v, first, _DOUBLE_NEGATIONS)
+            or _match_at(folds, v, first, _PRE_NEGATIONS)
+            for v in range(u + pre, first)
+            if folds[v] not in ("one", "a", "of")
+        )
 
     def _subject_negation(self, a: int, u: int) -> bool:
         """Does the cue at ``u`` open its clause as its subject ("No one here …", "Nobody I know …", "Not one of us …")?"""
@@ -105,11 +147,17 @@ class _Denials(_Scores):
         return u == a and (folds[u : u + 2] in (["no", "one"], ["not", "one"], ["not", "a"]) or folds[u] in ("nobody", "noone", "none"))
 
     def _superlative(self, a: int, b: int, u: int) -> bool:
-        """Does a subject negation at ``u`` only say the writer is first ("Nobody loves a whodunnit more than me")?"""
+        """Does a subject negation at ``u`` only boast ("Nobody loves a whodunnit more than me", "… except me", "Nobody
+        does comedy like the British")? Then the rest of the clause says how the writer feels."""
         folds = self.fold
-        return self._subject_negation(a, u) and any(
-            folds[v : v + 2] == ["more", "than"] and folds[v + 2 : v + 3] in (["me"], ["i"], ["myself"]) for v in range(u, b)
-        )
+        if not self._subject_negation(a, u):
+            return False
+        for v in range(u + 1, b):
+            if folds[v] == "like" and folds[v - 1] not in _MODAL_BEFORE_LIKE and v + 1 < b:
+                return True
+            if _match_at(folds, v, b, _BOASTS):
+                return True
+        return False
 
     def _negated_here(self, a: int, u: int, negated: list[bool]) -> bool:
         """Is unit ``u`` negated by a cue of its own clause ("I have never once refused", "No holiday is complete

@@ -53,7 +53,7 @@ class _Negation(_Denials):
     hard_before: list[bool]
     contrast_before: list[bool]
     elided: set[int]
-    untried: set[int]
+    neutral: set[int]
     untried_scope: set[int]
     filler: frozenset[str]
     genre_hits: list
@@ -80,7 +80,7 @@ class _Negation(_Denials):
         for s, (a, b) in enumerate(bounds):
             u = a
             while u < b:
-                untried = self._untried(bounds, s, u)
+                untried = self._untried(bounds, s, u, negated)
                 if untried:
                     u = untried  # "I've never seen a western": not a dislike
                     continue
@@ -95,6 +95,8 @@ class _Negation(_Denials):
                     u = post_end
                     continue
                 pre = _match_at(folds, u, b, _PRE_NEGATIONS)
+                if pre and folds[u] in ("who", "why") and u != a and folds[u - 1] not in ("and", "so"):
+                    pre = 0  # a relative ("someone who wants a thriller") or a reported question, not a rhetorical one
                 if pre and folds[u] == "too" and any(h.rule_out and h.first == u + 1 for h in self.genre_hits):
                     # "far too squeamish for slasher movies": more squeamish, not less, and what it is about is ruled out.
                     said = {v for h in self.genre_hits if h.rule_out for v in range(h.first, h.last + 1)}
@@ -104,7 +106,12 @@ class _Negation(_Denials):
                     u += pre
                     continue
                 if pre and self._event_dislike(u, pre, b):
-                    break  # "I hate it when a love story gets ruined": the event is disliked, not the love story
+                    # "I hate it when a love story gets ruined": the event is disliked, not the love story.
+                    end = self._part_end(u, b)
+                    self.untried_scope.update(range(a, b))
+                    self.neutral.update(w for h in self.genre_hits if u < h.first < end for w in range(h.first, h.last + 1))
+                    u = end
+                    continue
                 # "Why not?", "I never say no to ...": a cue answered or negated is no cue.
                 answered = u > a and folds[u - 1] == "why"
                 denied = u > a + 1 and folds[u - 1] == "say" and folds[u - 2] in ("never", "cant", "wont", "dont", "couldnt")
@@ -127,7 +134,7 @@ class _Negation(_Denials):
                     u += pre  # "Nobody loves a cosy whodunnit more than me": the rest of the clause says how the writer feels
                     continue
                 if pre and not cancel and self._rhetorical(a, b, u, pre):
-                    u = b  # "Who doesn't love a heist movie?", "No one here ever says no to a comedy": a wish
+                    u = self._part_end(u, b)  # "Who doesn't love a heist movie?", "No one here ever says no to a comedy": a wish
                     continue
                 if cancel and not answered and not denied:
                     u += pre + cancel  # "never get tired of westerns": the cue and its cancelling words are spent

@@ -136,7 +136,7 @@ class ProfileReader:
         # Not the clauses that rule things out, nor those about a genre the writer has not seen ("Never watched a film
         # noir, but mostly I want comedies" embeds "mostly I want comedies"); a text that is all such clauses is embedded
         # as typed.
-        dropped = [n or u in units.untried for u, n in enumerate(negated)]
+        dropped = [n or u in units.neutral for u, n in enumerate(negated)]
         kept = _kept_text(doc, units, dropped, found) if any(dropped) else ""
         return Reading(wants, rules_out, titles, era, demographics, tuple(dict.fromkeys(notes)), kept)
 
@@ -183,8 +183,8 @@ class ProfileReader:
                 continue  # "I don't scare easily"
             if hit.first in theirs and not negated[hit.first]:
                 continue  # "My partner loves horror, but I ...": someone else's taste
-            if hit.first in units.untried and not negated[hit.first]:
-                continue  # "I've never seen a western": neither wanted nor ruled out
+            if hit.first in units.neutral and not negated[hit.first]:
+                continue  # "I've never seen a western", "I hate it when horror films …": neither wanted nor ruled out
             strong = len(hit.labels) == 1
             side = rules if hit.rule_out or negated[hit.first] else wants
             for label in hit.labels:
