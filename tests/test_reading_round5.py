@@ -153,3 +153,17 @@ def test_the_text_model_does_not_read_a_clause_about_a_genre_the_writer_has_not_
 )
 def test_what_a_review_of_the_fifth_round_rules_found(text: str, wants: tuple, rules_out: tuple) -> None:
     assert_reads(text, wants, rules_out)
+
+
+@pytest.mark.parametrize(
+    ("text", "wants", "rules_out"),
+    [
+        ("I loved westerns as a kid, no longer though.", (), ("Western",)),
+        ("Horror? Not anymore.", (), ("Horror",)),
+        ("Comedies were my thing once, not any more, documentaries are what I want now.", ("Documentary",), ("Comedy",)),
+        ("Westerns never did anything for me until recently, now I can't get enough.", ("Western",), ()),
+        ("I used to hate westerns but now I can't get enough.", ("Western",), ()),
+    ],
+)
+def test_a_taste_that_ended_or_began_reads_as_it_is_now(text: str, wants: tuple, rules_out: tuple) -> None:
+    assert_reads(text, wants, rules_out)

@@ -88,6 +88,8 @@ _PAST = _words(_NEGATION, "past")
 #: People other than the writer whose dislikes are theirs ("everyone hates musicals, but I love them").
 _OTHERS = _words(_NEGATION, "others")
 _CHANGE = _words(_NEGATION, "change")
+#: Words that say a taste has ended ("not anymore"): a cue holding them points back to it.
+_NO_LONGER = _phrases(_NEGATION, "no_longer")
 _PREFER = _words(_NEGATION, "prefer")
 #: After these a negation cue means the opposite ("I don't mind horror", "nothing but comedies").
 _CANCELS = _phrases(_NEGATION, "cancels")

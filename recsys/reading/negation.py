@@ -19,6 +19,7 @@ from recsys.reading.lexicon import (
     _FOND_OF,
     _LIKING,
     _MORE,
+    _NO_LONGER,
     _NOT_EXCESS,
     _OTHERS,
     _PAST,
@@ -271,6 +272,15 @@ class _Negation(_Denials):
             # "... until I saw Scream": a film since liked points back too.
             # "I love it when ..." points forward, not back.
             pointer = any((folds[v] in _POINTERS and folds[v + 1 : v + 2] != ["when"]) or self.title[v] >= 0 for v in later)
+            # "... until recently, now I can't get enough": a change of heart that names nothing is about what came before.
+            # Only right after the dislike: "documentaries are what | I want now" is about documentaries.
+            pointer = pointer or (
+                changed
+                and not any(self._is_content(v) for v in later)
+                and s > 0
+                and any(negated[v] and self._is_content(v) for v in range(*bounds[s - 2 if lead < a and s > 1 else s - 1]))
+                and self._positive(a, b)
+            )
             labels = {label for h in self.genre_hits if a <= h.first < b for label in h.labels}
             for t in range(s - 1, max(-1, s - 4), -1):
                 ta, tb = bounds[t]
@@ -285,6 +295,17 @@ class _Negation(_Denials):
                         negated[v] = False
                 if hits:
                     break
+
+    def _positive(self, a: int, b: int) -> bool:
+        """Does the clause ``a:b`` say something warm: a liking word, praise, or a negation cancelled ("can't get enough")?"""
+        folds = self.fold
+        for u in range(a, b):
+            if folds[u] in _LIKING or folds[u] in _PRAISE:
+                return True
+            pre = _match_at(folds, u, b, _PRE_NEGATIONS)
+            if pre and _match_at(folds, u + pre, b, _CANCELS):
+                return True
+        return False
 
     def _point_back(self, bounds: list[tuple[int, int]], s: int, cue: int, end: int, negated: list[bool], fragment: bool) -> None:
         """Rule out what a cue with nothing after it is about: its clause's subject, a pronoun's antecedent, or the question it answers."""
@@ -304,7 +325,8 @@ class _Negation(_Denials):
             return
         if any(self._is_content(v) and self.fold[v] not in ("the", "age") for v in range(end, b)):
             return
-        pointer = any(self.fold[v] in _POINTERS for v in range(a, b))
+        # "Animated films were my thing once, not anymore": a taste that ended points back like a pronoun.
+        pointer = any(self.fold[v] in _POINTERS for v in range(a, b)) or any(_match_at(self.fold, v, b, _NO_LONGER) for v in range(a, b))
         # "Horror I can't stand", "Romance I refuse to watch": the object put first, before the writer's own clause.
         fronted = s > 0 and self.fold[a] in _SUBJECTS and not self.hard_before[self.segment[a]]
         if not (pointer or fragment or fronted):
