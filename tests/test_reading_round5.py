@@ -167,3 +167,23 @@ def test_what_a_review_of_the_fifth_round_rules_found(text: str, wants: tuple, r
 )
 def test_a_taste_that_ended_or_began_reads_as_it_is_now(text: str, wants: tuple, rules_out: tuple) -> None:
     assert_reads(text, wants, rules_out)
+
+
+@pytest.mark.parametrize(
+    ("text", "wants", "rules_out"),
+    [
+        ("Romance used to grab me, but these days I find it too soppy.", (), ("Romance",)),
+        ("I used to hate westerns, these days I love them.", ("Western",), ()),
+        ("Musicals too would be nice.", ("Musical",), ()),
+        ("I love comedies, musicals too.", ("Comedy", "Musical"), ()),
+    ],
+)
+def test_too_and_a_time_of_life_point_where_they_should(text: str, wants: tuple, rules_out: tuple) -> None:
+    assert_reads(text, wants, rules_out)
+
+
+@pytest.mark.parametrize("text", ["Give me real westerns instead.", "Thrillers, on the other hand, I devour."])
+def test_a_request_or_a_hungry_verb_is_a_wish_the_rules_place_without_asking_the_attitude_model(text: str) -> None:
+    spy = Spy(1.0)  # an attitude model that would rule everything out
+    reading = ProfileReader(ITEMS, attitude=spy).read(text)
+    assert reading.wants and reading.rules_out == () and spy.asked == []

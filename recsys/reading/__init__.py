@@ -68,7 +68,7 @@ The package, each module importing only the ones listed before it:
 - :mod:`~recsys.reading.title_search`: where one text names films, and which films.
 - :mod:`~recsys.reading.scores`: a score placed on a genre ("Romance: 2/10", "zero stars").
 - :mod:`~recsys.reading.denials`: cues that are no dislike (two negations, a question, a boast, an event, not having
-  seen a genre).
+  seen a genre) and dislikes the writer no longer holds.
 - :mod:`~recsys.reading.negation`: negation scope, comparisons and changed minds over clause units.
 - :mod:`~recsys.reading.clauses`: the text as clause units, genre hits, the text kept after negation.
 - :mod:`~recsys.reading.eras`: era phrases as windows of years.

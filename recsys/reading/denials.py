@@ -1,9 +1,11 @@
-"""Negations that mean something else: a second negation, a question, a boast, an event, not having seen a genre.
+"""Negations that mean something else: a second negation, a question, a boast, an event, not having seen a genre, and a
+dislike the writer no longer holds.
 
 The rules of :class:`recsys.reading.negation._Negation` ask these whether a cue they met is really a dislike: "It's not
 as if I'd refuse a memoir" (two negations), "Who doesn't love a heist movie?" (a question expecting yes), "Nobody
 loves a whodunnit more than me" (a boast), "I hate it when a love story gets ruined" (an event), "I've never seen a
-western" (inexperience), "I hate horror but not thrillers" (a denied dislike).
+western" (inexperience), "I hate horror but not thrillers" (a denied dislike), "I used to hate westerns but now I love
+them" (a changed mind).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable, Mapping
 from recsys.reading.lexicon import (
     _BOASTS,
     _CANCELS,
+    _CHANGE,
     _COMPLEMENT_OPENERS,
     _CONTRASTS,
     _DISMISSIVE,
@@ -26,12 +29,17 @@ from recsys.reading.lexicon import (
     _NEGATED_BE,
     _NOT_ELIDED,
     _NOT_EXPERIENCED,
+    _OTHERS,
+    _PAST,
     _PERFECT,
+    _POINTERS,
+    _POSSESSIVES,
     _POST_NEGATIONS,
     _PRAISE,
     _PRE_NEGATIONS,
     _QUANTITIES,
     _REFUSE_TRYING,
+    _RELATIVES,
     _RHETORICAL_OPENERS,
     _SUBJECTS,
     _TRY_WISHES,
@@ -51,6 +59,7 @@ class _Denials(_Scores):
     neutral: set[int]
     untried_scope: set[int]
     genre_hits: list
+    title: list[int]
 
     _is_content: Callable[[int], bool]  # is unit u a genre, title or era word (defined by _Negation)
 
@@ -198,6 +207,66 @@ class _Denials(_Scores):
         return (
             self.fold[b - 1] in _COMPLEMENT_OPENERS and negated[b - 1] and not any(negated[v] and self._is_content(v) for v in range(a, b))
         )
+
+    def _changed_mind(self, bounds: list[tuple[int, int]], negated: list[bool]) -> None:
+        """A dislike that is not the writer's now is wanted when the writer then likes it.
+
+        Either the writer has come round ("I used to hate westerns but now I love them") or the
+        dislike was someone else's ("My wife hates horror, but I love it").
+        """
+        folds = self.fold
+        for s, (a, b) in enumerate(bounds):
+            later = range(a, b)
+            # "... but now I love them": the change may sit in a short clause of its own.
+            lead = a
+            if s > 0 and (bounds[s - 1][1] - bounds[s - 1][0] <= 2 or folds[bounds[s - 1][1] - 1] in _CHANGE):
+                lead = bounds[s - 1][0] if bounds[s - 1][1] - bounds[s - 1][0] <= 2 else bounds[s - 1][1] - 1
+            if any(negated[v] for v in later):
+                continue
+            changed = any(folds[v] in _CHANGE for v in range(lead, b))
+            mine = "i" in folds[a:b] and any(folds[v] in _LIKING for v in later)
+            if not (changed or mine):
+                continue
+            # "... until I saw Scream": a film since liked points back too.
+            # "I love it when ..." points forward, not back.
+            # "these days" is a time, not a pointer.
+            pointer = any(
+                (folds[v] in _POINTERS and folds[v + 1 : v + 2] not in (["when"], ["days"], ["times"])) or self.title[v] >= 0 for v in later
+            )
+            # "... until recently, now I can't get enough": a change of heart that names nothing is about what came before.
+            # Only right after the dislike: "documentaries are what | I want now" is about documentaries.
+            pointer = pointer or (
+                changed
+                and not any(self._is_content(v) for v in later)
+                and s > 0
+                and any(negated[v] and self._is_content(v) for v in range(*bounds[s - 2 if lead < a and s > 1 else s - 1]))
+                and self._positive(a, b)
+            )
+            labels = {label for h in self.genre_hits if a <= h.first < b for label in h.labels}
+            for t in range(s - 1, max(-1, s - 4), -1):
+                ta, tb = bounds[t]
+                past = changed and any(folds[v] in _PAST for v in range(ta, lead))
+                others = mine and (folds[ta] in _OTHERS or (folds[ta] in _POSSESSIVES and ta + 1 < tb and folds[ta + 1] in _RELATIVES))
+                # "Musicals aren't cool, I know, but I adore them": the writer's own liking has the last word.
+                if not (past or others or (mine and pointer)):
+                    continue
+                hits = [h for h in self.genre_hits if ta <= h.first < tb and negated[h.first] and (pointer or labels & set(h.labels))]
+                for h in hits:
+                    for v in range(h.first, h.last + 1):
+                        negated[v] = False
+                if hits:
+                    break
+
+    def _positive(self, a: int, b: int) -> bool:
+        """Does the clause ``a:b`` say something warm: a liking word, praise, or a negation cancelled ("can't get enough")?"""
+        folds = self.fold
+        for u in range(a, b):
+            if folds[u] in _LIKING or folds[u] in _PRAISE:
+                return True
+            pre = _match_at(folds, u, b, _PRE_NEGATIONS)
+            if pre and _match_at(folds, u + pre, b, _CANCELS):
+                return True
+        return False
 
 
 def _match_at(folds: list[str], u: int, end: int, phrases: Mapping | frozenset | tuple) -> int:

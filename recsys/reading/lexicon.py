@@ -95,6 +95,8 @@ _PREFER = _words(_NEGATION, "prefer")
 _CANCELS = _phrases(_NEGATION, "cancels")
 _COPULAS = _words(_NEGATION, "copulas")
 _LIKING = _words(_NEGATION, "liking")
+#: Requests: a clause that asks for something is a wish the rules read ("give me real history instead").
+_REQUESTS = _phrases(_NEGATION, "requests")
 #: Scores: number words and their values, the words of a star rating, the words that make a score negative, and
 #: the shares of the scale (0–1) at or below which a score rules its genre out and at or above which it is a wish.
 _SCORE_NUMBERS: dict[str, float] = {word: float(value) for word, value in _NEGATION["score_numbers"].items()}

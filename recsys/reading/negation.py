@@ -9,7 +9,6 @@ from recsys.reading.denials import _Denials, _match_at
 from recsys.reading.lexicon import (
     _ANSWER_WORDS,
     _CANCELS,
-    _CHANGE,
     _COMPARATIVES,
     _COPULAS,
     _DISMISSIVE,
@@ -21,16 +20,13 @@ from recsys.reading.lexicon import (
     _MORE,
     _NO_LONGER,
     _NOT_EXCESS,
-    _OTHERS,
-    _PAST,
     _POINTERS,
-    _POSSESSIVES,
     _POST_NEGATIONS,
     _PRAISE,
     _PRE_NEGATIONS,
     _PREFER,
     _RATHER,
-    _RELATIVES,
+    _REQUESTS,
     _SOFTENERS,
     _SUBJECTS,
 )
@@ -151,6 +147,13 @@ class _Negation(_Denials):
                             fragment = self._answer(a, b, u, u + pre) or folds[u] in ("who", "why")
                             self._point_back(bounds, s, u, end, negated, fragment=fragment)
                         self._continue_list(bounds, s, u + pre == b, negated)
+                    elif (
+                        folds[u] in _EXCESS
+                        and u + pre < b
+                        and folds[u + pre] not in _NOT_EXCESS
+                        and not any(self._is_content(v) for v in range(u + pre, end))
+                    ):
+                        self._point_back(bounds, s, u, end, negated, fragment=False)  # "… I find them too dry"
                     u += pre
                     continue
                 if folds[u] in _DISMISSIVE and not (u > a and folds[u - 1] in ("not", "never", "isnt", "arent", "rarely")):
@@ -193,6 +196,8 @@ class _Negation(_Denials):
             # "I don't think | I've ever disliked a cookbook": a negation in the clause before may reach into this one.
             if s > 0 and not self.hard_before[self.segment[a]] and self.has_cue(*bounds[s - 1], liking=False):
                 continue
+            if self._liked_after(bounds, s):
+                continue
             # "Musicals, honestly, a chore": what follows after commas, naming nothing else, is said of it too.
             e = s
             while e + 1 < len(bounds) and not self.hard_before[self.segment[bounds[e + 1][0]]]:
@@ -225,6 +230,17 @@ class _Negation(_Denials):
             judged.append((hits, text))
         return judged
 
+    def _liked_after(self, bounds: list[tuple[int, int]], s: int) -> bool:
+        """Is clause ``s``'s genre the object of the writer's liking clause after it ("Mysteries, on the other hand, I
+        still devour")? Then it is a wish the rules place."""
+        for e in range(s + 1, len(bounds)):
+            ea, eb = bounds[e]
+            if self.hard_before[self.segment[ea]] or self._names_genre(ea, eb):
+                return False
+            if self.fold[ea] in _SUBJECTS and any(self.fold[v] in _LIKING and self.fold[v] != "of" for v in range(ea, eb)):
+                return not self.has_cue(ea, eb, liking=False)
+        return False
+
     def has_cue(self, a: int, b: int, liking: bool = True) -> bool:
         """Does the clause ``a:b`` hold a cue the rules read — a negation (even one answered or cancelled: "don't mind"),
         a dismissive word, a comparison (a genre after "than" included), a score that says which way, a liking word ("of"
@@ -237,8 +253,8 @@ class _Negation(_Denials):
             fold = folds[u]
             if liking and fold in _LIKING and (fold != "of" or (u > a and folds[u - 1] in _FOND_OF)):
                 return True
-            if liking and fold in _PRAISE:
-                return True
+            if liking and (fold in _PRAISE or _match_at(folds, u, b, _REQUESTS)):
+                return True  # praise, or a request ("give me real history instead")
             if fold in _DISMISSIVE or fold in _COMPARATIVES or fold in _RATHER or fold in _PREFER:
                 return True
             if fold == "than" and any(v in self._genre_units for v in range(u + 1, b)):  # not "more than enough"
@@ -247,63 +263,6 @@ class _Negation(_Denials):
                 return True
             pre = _match_at(folds, u, b, _PRE_NEGATIONS)
             if pre and _PRE_NEGATIONS[tuple(folds[u : u + pre])] is None:
-                return True
-        return False
-
-    def _changed_mind(self, bounds: list[tuple[int, int]], negated: list[bool]) -> None:
-        """A dislike that is not the writer's now is wanted when the writer then likes it.
-
-        Either the writer has come round ("I used to hate westerns but now I love them") or the
-        dislike was someone else's ("My wife hates horror, but I love it").
-        """
-        folds = self.fold
-        for s, (a, b) in enumerate(bounds):
-            later = range(a, b)
-            # "... but now I love them": the change may sit in a short clause of its own.
-            lead = a
-            if s > 0 and (bounds[s - 1][1] - bounds[s - 1][0] <= 2 or folds[bounds[s - 1][1] - 1] in _CHANGE):
-                lead = bounds[s - 1][0] if bounds[s - 1][1] - bounds[s - 1][0] <= 2 else bounds[s - 1][1] - 1
-            if any(negated[v] for v in later):
-                continue
-            changed = any(folds[v] in _CHANGE for v in range(lead, b))
-            mine = "i" in folds[a:b] and any(folds[v] in _LIKING for v in later)
-            if not (changed or mine):
-                continue
-            # "... until I saw Scream": a film since liked points back too.
-            # "I love it when ..." points forward, not back.
-            pointer = any((folds[v] in _POINTERS and folds[v + 1 : v + 2] != ["when"]) or self.title[v] >= 0 for v in later)
-            # "... until recently, now I can't get enough": a change of heart that names nothing is about what came before.
-            # Only right after the dislike: "documentaries are what | I want now" is about documentaries.
-            pointer = pointer or (
-                changed
-                and not any(self._is_content(v) for v in later)
-                and s > 0
-                and any(negated[v] and self._is_content(v) for v in range(*bounds[s - 2 if lead < a and s > 1 else s - 1]))
-                and self._positive(a, b)
-            )
-            labels = {label for h in self.genre_hits if a <= h.first < b for label in h.labels}
-            for t in range(s - 1, max(-1, s - 4), -1):
-                ta, tb = bounds[t]
-                past = changed and any(folds[v] in _PAST for v in range(ta, lead))
-                others = mine and (folds[ta] in _OTHERS or (folds[ta] in _POSSESSIVES and ta + 1 < tb and folds[ta + 1] in _RELATIVES))
-                # "Musicals aren't cool, I know, but I adore them": the writer's own liking has the last word.
-                if not (past or others or (mine and pointer)):
-                    continue
-                hits = [h for h in self.genre_hits if ta <= h.first < tb and negated[h.first] and (pointer or labels & set(h.labels))]
-                for h in hits:
-                    for v in range(h.first, h.last + 1):
-                        negated[v] = False
-                if hits:
-                    break
-
-    def _positive(self, a: int, b: int) -> bool:
-        """Does the clause ``a:b`` say something warm: a liking word, praise, or a negation cancelled ("can't get enough")?"""
-        folds = self.fold
-        for u in range(a, b):
-            if folds[u] in _LIKING or folds[u] in _PRAISE:
-                return True
-            pre = _match_at(folds, u, b, _PRE_NEGATIONS)
-            if pre and _match_at(folds, u + pre, b, _CANCELS):
                 return True
         return False
 
