@@ -187,3 +187,16 @@ def test_a_request_or_a_hungry_verb_is_a_wish_the_rules_place_without_asking_the
     spy = Spy(1.0)  # an attitude model that would rule everything out
     reading = ProfileReader(ITEMS, attitude=spy).read(text)
     assert reading.wants and reading.rules_out == () and spy.asked == []
+
+
+@pytest.mark.parametrize(
+    ("text", "wants", "rules_out"),
+    [
+        ("I used to love westerns but I've gone off them, these days it's comedies.", ("Comedy",), ("Western",)),
+        ("Was really into musicals once, these days I find them tiresome.", (), ("Musical",)),
+        ("Is there anything more tedious than a musical?", (), ("Musical",)),
+        ("I'd happily watch a thriller, but horror is a bit much for me", ("Thriller",), ("Horror",)),
+    ],
+)
+def test_what_a_second_blind_review_found(text: str, wants: tuple, rules_out: tuple) -> None:
+    assert_reads(text, wants, rules_out)

@@ -221,8 +221,8 @@ class _Denials(_Scores):
             lead = a
             if s > 0 and (bounds[s - 1][1] - bounds[s - 1][0] <= 2 or folds[bounds[s - 1][1] - 1] in _CHANGE):
                 lead = bounds[s - 1][0] if bounds[s - 1][1] - bounds[s - 1][0] <= 2 else bounds[s - 1][1] - 1
-            if any(negated[v] for v in later):
-                continue
+            if any(negated[v] or folds[v] in _DISMISSIVE for v in later):
+                continue  # "… these days I find them tiresome" is no change of heart
             changed = any(folds[v] in _CHANGE for v in range(lead, b))
             mine = "i" in folds[a:b] and any(folds[v] in _LIKING for v in later)
             if not (changed or mine):
@@ -231,7 +231,9 @@ class _Denials(_Scores):
             # "I love it when ..." points forward, not back.
             # "these days" is a time, not a pointer.
             pointer = any(
-                (folds[v] in _POINTERS and folds[v + 1 : v + 2] not in (["when"], ["days"], ["times"])) or self.title[v] >= 0 for v in later
+                (folds[v] in _POINTERS and folds[v + 1 : v + 2] not in (["when"], ["days"], ["times"]) and not self._says_own(v))
+                or self.title[v] >= 0
+                for v in later
             )
             # "... until recently, now I can't get enough": a change of heart that names nothing is about what came before.
             # Only right after the dislike: "documentaries are what | I want now" is about documentaries.
@@ -256,6 +258,10 @@ class _Denials(_Scores):
                         negated[v] = False
                 if hits:
                     break
+
+    def _says_own(self, v: int) -> bool:
+        """Is the pointer at ``v`` "it's" before a genre of its own ("these days it's dramas"), pointing at nothing before?"""
+        return self.fold[v] in ("its", "theyre") and v + 1 < len(self.fold) and self._is_content(v + 1)
 
     def _positive(self, a: int, b: int) -> bool:
         """Does the clause ``a:b`` say something warm: a liking word, praise, or a negation cancelled ("can't get enough")?"""

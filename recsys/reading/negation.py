@@ -318,6 +318,13 @@ class _Negation(_Denials):
                 if u > a and folds[u - 1] in ("so", "im", "all", "and", "over"):
                     continue
                 winner = any(v in self._genre_units for v in range(a, u))
+            elif fold == "than" and u > a and folds[u - 1] in _DISMISSIVE:
+                # "anything more boring than a business book?": what is compared for dullness loses — the genre before
+                # "than" when there is one ("westerns are more boring than musicals"), else the one after.
+                before = [v for v in range(a, u) if v in self._genre_units]
+                for v in before or [v for v in range(u + 1, b) if v in self._genre_units]:
+                    negated[v] = True
+                return
             elif fold == "than":
                 # "rather X than Y"; "X appeals to me far more than Y", "I like X better than Y" (a genre before "more").
                 winner = any(folds[v] in _RATHER for v in range(a, u)) or (
