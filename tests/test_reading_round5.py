@@ -200,3 +200,10 @@ def test_a_request_or_a_hungry_verb_is_a_wish_the_rules_place_without_asking_the
 )
 def test_what_a_second_blind_review_found(text: str, wants: tuple, rules_out: tuple) -> None:
     assert_reads(text, wants, rules_out)
+
+
+def test_a_genre_read_as_neither_wanted_nor_ruled_out_is_named_in_a_note() -> None:
+    reading = read("I've never seen a western.")
+    assert (reading.wants, reading.rules_out) == ((), ())
+    assert any(note.startswith("Western: read as neither wanted nor ruled out") for note in reading.notes)
+    assert not any("neither wanted" in note for note in read("I've never seen a western, so show me one.").notes)

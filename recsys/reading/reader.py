@@ -178,12 +178,14 @@ class ProfileReader:
         wants: dict[str, bool] = {}
         rules: dict[str, bool] = {}
         theirs = units.theirs()
+        neutral: dict[str, None] = {}
         for hit in units.genre_hits:
             if hit.rule_out and negated[hit.first]:
                 continue  # "I don't scare easily"
             if hit.first in theirs and not negated[hit.first]:
                 continue  # "My partner loves horror, but I ...": someone else's taste
             if hit.first in units.neutral and not negated[hit.first]:
+                neutral.update(dict.fromkeys(hit.labels))
                 continue  # "I've never seen a western", "I hate it when horror films …": neither wanted nor ruled out
             strong = len(hit.labels) == 1
             side = rules if hit.rule_out or negated[hit.first] else wants
@@ -196,6 +198,12 @@ class ProfileReader:
                 if wants[label] and rules[label]:
                     notes.append(f"You both asked for and ruled out {label}; it is kept as ruled out.")
                 del wants[label]
+        said = [label for label in neutral if label not in wants and label not in rules]
+        if said:
+            notes.append(
+                f"{', '.join(said)}: read as neither wanted nor ruled out (not seen yet, or part of something you dislike). "
+                "To ask for it, add it under Correct the reading."
+            )
         return tuple(wants), tuple(rules)
 
     # --- era --------------------------------------------------------------------------
