@@ -56,7 +56,7 @@ class _Units(_Negation):
         self.contrast_before: list[bool] = []  # per segment: did a contrast word ("but", "though") start it
         self.elided: set[int] = set()  # the "not" of each "but not <genre>" that denies a dislike (negation.py)
         self.neutral: set[int] = set()  # genres neither wanted nor ruled out: not seen, or in a disliked event (denials.py)
-        self.untried_scope: set[int] = set()  # the clauses that say so, which the attitude model is not asked about
+        self.placed_by_rules: set[int] = set()  # clauses saying so (or naming an event): the attitude model is not asked
         self.title_unit = [0] * len(found)
         self.scores_of: dict[tuple[int, int], list] = {}  # the scores of each clause read so far (scores.py)
         segment = -1

@@ -23,6 +23,7 @@ from recsys.reading.lexicon import (
     _ELIDED_DENIALS,
     _EVENT_DISLIKES,
     _EXPERIENCE,
+    _FOND_OF,
     _LIKED_PAST,
     _LIKING,
     _MODAL_BEFORE_LIKE,
@@ -57,7 +58,7 @@ class _Denials(_Scores):
     hard_before: list[bool]
     contrast_before: list[bool]
     neutral: set[int]
-    untried_scope: set[int]
+    placed_by_rules: set[int]
     genre_hits: list
     title: list[int]
 
@@ -86,9 +87,9 @@ class _Denials(_Scores):
         # What it is said of: the genres after it, and one put before it ("Westerns I've never seen"), not one the
         # writer likes first ("I love comedies and have never seen a western").
         before = range(a, u)
-        fronted = not any(folds[w] in _LIKING or folds[w] in ("and", "or") for w in before)
+        fronted = not any(self._liking_at(w) or folds[w] in ("and", "or") for w in before)
         said = [h for h in self.genre_hits if (v + length <= h.first < b) or (fronted and a <= h.first < u)]
-        self.untried_scope.update(range(a, b))
+        self.placed_by_rules.update(range(a, b))
         rest = self._said_after(bounds, s, v + length)
         if any(_match_at(folds, w, len(folds), _REFUSE_TRYING) for w in rest) or self._complains(rest):
             for h in said:
@@ -132,12 +133,12 @@ class _Denials(_Scores):
         folds = self.fold
         first = min((v for v in range(u + pre, b) if self._is_content(v)), default=b)
         if u == a + 1 and folds[a] in _RHETORICAL_OPENERS:  # not a relative: "I'm someone who doesn't like horror"
-            return any(folds[v] in _LIKING for v in range(u + pre, first))
+            return any(self._liking_at(v) for v in range(u + pre, first))
         if u == a and self.hard_before[self.segment[a]]:
             # "Isn't a good thriller the best way to spend a weekend?", "Don't you love a western?"
             if folds[u] in _NEGATED_BE and any(folds[v] in _PRAISE for v in range(u + pre, b)):
                 return True
-            if folds[u + pre : u + pre + 1] == ["you"] and folds[u + pre + 1 : u + pre + 2] and folds[u + pre + 1] in _LIKING:
+            if folds[u + pre : u + pre + 1] == ["you"] and u + pre + 1 < b and self._liking_at(u + pre + 1):
                 return True
         if not self._subject_negation(a, u):
             return False
@@ -224,17 +225,13 @@ class _Denials(_Scores):
             if any(negated[v] or folds[v] in _DISMISSIVE for v in later):
                 continue  # "… these days I find them tiresome" is no change of heart
             changed = any(folds[v] in _CHANGE for v in range(lead, b))
-            mine = "i" in folds[a:b] and any(folds[v] in _LIKING for v in later)
+            mine = "i" in folds[a:b] and any(self._liking_at(v) for v in later)
             if not (changed or mine):
                 continue
             # "... until I saw Scream": a film since liked points back too.
             # "I love it when ..." points forward, not back.
             # "these days" is a time, not a pointer.
-            pointer = any(
-                (folds[v] in _POINTERS and folds[v + 1 : v + 2] not in (["when"], ["days"], ["times"]) and not self._says_own(v))
-                or self.title[v] >= 0
-                for v in later
-            )
+            pointer = any(self._pointer_at(v) or self.title[v] >= 0 for v in later)
             # "... until recently, now I can't get enough": a change of heart that names nothing is about what came before.
             # Only right after the dislike: "documentaries are what | I want now" is about documentaries.
             pointer = pointer or (
@@ -259,15 +256,24 @@ class _Denials(_Scores):
                 if hits:
                     break
 
-    def _says_own(self, v: int) -> bool:
-        """Is the pointer at ``v`` "it's" before a genre of its own ("these days it's dramas"), pointing at nothing before?"""
-        return self.fold[v] in ("its", "theyre") and v + 1 < len(self.fold) and self._is_content(v + 1)
+    def _liking_at(self, v: int) -> bool:
+        """Is unit ``v`` a liking word ("of" only as in "fan of", "fond of")?"""
+        fold = self.fold[v]
+        return fold in _LIKING and (fold != "of" or (v > 0 and self.fold[v - 1] in _FOND_OF))
+
+    def _pointer_at(self, v: int) -> bool:
+        """Does unit ``v`` point back to something named before? Not "these days" (a time), not "it when" (what follows),
+        and not "it's" before a genre of its own ("these days it's dramas")."""
+        folds = self.fold
+        if folds[v] not in _POINTERS or folds[v + 1 : v + 2] in (["when"], ["days"], ["times"]):
+            return False
+        return not (folds[v] in ("its", "theyre") and v + 1 < len(folds) and self._is_content(v + 1))
 
     def _positive(self, a: int, b: int) -> bool:
         """Does the clause ``a:b`` say something warm: a liking word, praise, or a negation cancelled ("can't get enough")?"""
         folds = self.fold
         for u in range(a, b):
-            if folds[u] in _LIKING or folds[u] in _PRAISE:
+            if self._liking_at(u) or folds[u] in _PRAISE:
                 return True
             pre = _match_at(folds, u, b, _PRE_NEGATIONS)
             if pre and _match_at(folds, u + pre, b, _CANCELS):

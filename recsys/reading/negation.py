@@ -15,12 +15,10 @@ from recsys.reading.lexicon import (
     _DOUBLE_NEGATIONS,
     _ERA_WORDS,
     _EXCESS,
-    _FOND_OF,
     _LIKING,
     _MORE,
     _NO_LONGER,
     _NOT_EXCESS,
-    _POINTERS,
     _POST_NEGATIONS,
     _PRAISE,
     _PRE_NEGATIONS,
@@ -51,7 +49,7 @@ class _Negation(_Denials):
     contrast_before: list[bool]
     elided: set[int]
     neutral: set[int]
-    untried_scope: set[int]
+    placed_by_rules: set[int]
     filler: frozenset[str]
     genre_hits: list
     _genre_units: set[int]
@@ -105,7 +103,7 @@ class _Negation(_Denials):
                 if pre and self._event_dislike(u, pre, b):
                     # "I hate it when a love story gets ruined": the event is disliked, not the love story.
                     end = self._part_end(u, b)
-                    self.untried_scope.update(range(a, b))
+                    self.placed_by_rules.update(range(a, b))
                     self.neutral.update(w for h in self.genre_hits if u < h.first < end for w in range(h.first, h.last + 1))
                     u = end
                     continue
@@ -188,7 +186,7 @@ class _Negation(_Denials):
             hits = [h for h in self.genre_hits if a <= h.first < b and not h.rule_out]
             if not hits or any(negated[v] for v in range(a, b) if self._is_content(v)) or self.has_cue(a, b):
                 continue
-            if a in self.untried_scope:
+            if a in self.placed_by_rules:
                 continue  # "Haven't watched many documentaries yet": placed by the rules
             # "Musicals: 10/10": a score on its own after the clause says how the writer feels about it.
             if s + 1 < len(bounds) and not self.hard_before[self.segment[bounds[s + 1][0]]] and self._bare_score(*bounds[s + 1]):
@@ -237,7 +235,7 @@ class _Negation(_Denials):
             ea, eb = bounds[e]
             if self.hard_before[self.segment[ea]] or self._names_genre(ea, eb):
                 return False
-            if self.fold[ea] in _SUBJECTS and any(self.fold[v] in _LIKING and self.fold[v] != "of" for v in range(ea, eb)):
+            if self.fold[ea] in _SUBJECTS and any(self._liking_at(v) for v in range(ea, eb)):
                 return not self.has_cue(ea, eb, liking=False)
         return False
 
@@ -251,7 +249,7 @@ class _Negation(_Denials):
             return True
         for u in range(a, b):
             fold = folds[u]
-            if liking and fold in _LIKING and (fold != "of" or (u > a and folds[u - 1] in _FOND_OF)):
+            if liking and self._liking_at(u):
                 return True
             if liking and (fold in _PRAISE or _match_at(folds, u, b, _REQUESTS)):
                 return True  # praise, or a request ("give me real history instead")
@@ -285,7 +283,7 @@ class _Negation(_Denials):
         if any(self._is_content(v) and self.fold[v] not in ("the", "age") for v in range(end, b)):
             return
         # "Animated films were my thing once, not anymore": a taste that ended points back like a pronoun.
-        pointer = any(self.fold[v] in _POINTERS for v in range(a, b)) or any(_match_at(self.fold, v, b, _NO_LONGER) for v in range(a, b))
+        pointer = any(self._pointer_at(v) or _match_at(self.fold, v, b, _NO_LONGER) for v in range(a, b))
         # "Horror I can't stand", "Romance I refuse to watch": the object put first, before the writer's own clause.
         fronted = s > 0 and self.fold[a] in _SUBJECTS and not self.hard_before[self.segment[a]]
         if not (pointer or fragment or fronted):
