@@ -86,7 +86,7 @@ format: setup
 bench-speed: prepare
 	$(BIN)/python -m recsys speed
 
-# Profile reading on the hand-labelled sentences of bench/reading and its second, third and fourth rounds (built and
+# Profile reading on the hand-labelled sentences of bench/reading and its rounds two to six (built and
 # held-out, MovieLens and the bookshop); no model is trained: bench-results/reading*.json.
 bench-reading: setup
 	$(BIN)/python -m recsys_bench.reading_eval --json bench-results/reading.json
@@ -94,6 +94,7 @@ bench-reading: setup
 	$(BIN)/python -m recsys_bench.reading_eval --folder bench/reading/round3 --json bench-results/reading-round3.json
 	$(BIN)/python -m recsys_bench.reading_eval --folder bench/reading/round4 --by-kind --json bench-results/reading-round4.json
 	$(BIN)/python -m recsys_bench.reading_eval --folder bench/reading/round5 --by-kind --json bench-results/reading-round5.json
+	$(BIN)/python -m recsys_bench.reading_eval --folder bench/reading/round6 --by-kind --json bench-results/reading-round6.json
 
 # Refuses to run (exit 1, with the reason) when a peer environment is missing; `make bench-peers` creates them.
 bench: prepare

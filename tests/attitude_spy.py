@@ -27,3 +27,20 @@ def one_item_per_genre(genres: list[str]) -> pd.DataFrame:
             "genres": [[g] for g in genres],
         }
     )
+
+
+#: The genres of the rules-only reading tests (rounds 5 and 6): both catalogues' labels those sentences use.
+RULES_GENRES = ["Western", "Comedy", "Crime", "Horror", "Musical", "Documentary", "Thriller", "Romance", "Poetry", "Sci-Fi", "War"]
+
+
+def read_by_rules(text: str, genres: list[str] = RULES_GENRES):
+    """``text`` read by the rules alone: the attitude model is a spy that never rules anything out."""
+    from recsys.reading import ProfileReader
+
+    return ProfileReader(one_item_per_genre(genres), attitude=Spy(0.0)).read(text)
+
+
+def assert_reads(text: str, wants: tuple, rules_out: tuple) -> None:
+    """The rules read exactly ``wants`` and ``rules_out`` in ``text``."""
+    reading = read_by_rules(text)
+    assert (set(reading.wants), set(reading.rules_out)) == (set(wants), set(rules_out)), text

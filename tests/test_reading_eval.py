@@ -192,7 +192,7 @@ def test_the_third_rounds_heldout_file_matches_the_hash_in_its_readme(catalogues
     assert [p for split in RE.SPLITS for s in sentences[split] for p in RE.label_problems(s, catalogues[s.catalogue])] == []
 
 
-@pytest.mark.parametrize("round_name", ["round4", "round5"])
+@pytest.mark.parametrize("round_name", ["round4", "round5", "round6"])
 def test_the_two_writer_rounds_heldout_files_match_the_hashes_in_their_readmes(catalogues, round_name):
     folder = RE.FOLDER / round_name
     recorded = re.search(r"heldout\.jsonl[^\n]*?([0-9a-f]{64})", (folder / "README.md").read_text(encoding="utf-8"))

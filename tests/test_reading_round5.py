@@ -9,21 +9,12 @@ alone.
 from __future__ import annotations
 
 import pytest
-from attitude_spy import Spy, one_item_per_genre
+from attitude_spy import RULES_GENRES, Spy, assert_reads, one_item_per_genre, read_by_rules
 
 from recsys.reading import ProfileReader
 
-GENRES = ["Western", "Comedy", "Crime", "Horror", "Musical", "Documentary", "Thriller", "Romance", "Poetry", "Sci-Fi", "War"]
-ITEMS = one_item_per_genre(GENRES)
-
-
-def read(text: str):
-    return ProfileReader(ITEMS, attitude=Spy(0.0)).read(text)
-
-
-def assert_reads(text: str, wants: tuple, rules_out: tuple) -> None:
-    reading = read(text)
-    assert (set(reading.wants), set(reading.rules_out)) == (set(wants), set(rules_out)), text
+ITEMS = one_item_per_genre(RULES_GENRES)
+read = read_by_rules
 
 
 @pytest.mark.parametrize(

@@ -81,6 +81,7 @@ class _Units(_Negation):
                 and self.segment
                 and self.segment[-1] == segment
                 and self.fold[-1] not in _QUESTION_VERBS
+                and self.fold[-1] != "what"  # "not what I'm after", "what I love is horror": one clause
                 and not (fold == "were" and self.fold[-1].endswith("s"))  # "Animated films were my thing": a verb, not "we're"
             )
             if contrast:

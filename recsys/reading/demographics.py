@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from recsys.reading.clauses import _unit_at, _unit_text, _Units
-from recsys.reading.lexicon import _DECADE_WORDS, _GENDER_WORDS, _JOB_WORDS, _OFFSPRING, _POSSESSIVES, _RELATIVES
+from recsys.reading.lexicon import _DECADE_WORDS, _GENDER_WORDS, _JOB_WORDS, _LIKED_PAST, _OFFSPRING, _PAST, _POSSESSIVES, _RELATIVES
 
 _TEEN_AGE = 16
 
@@ -49,13 +49,22 @@ def _stated_age(units: _Units, negated: list[bool]) -> int | None:
                 decade = _DECADE_WORDS[word] if word else int(digit)
                 age = 10 * decade + {"early": 2, "mid": 5, "late": 8}.get(m.group(1) or "", 5)
             else:
-                if not units.is_self(u):
+                if not units.is_self(u) or _looking_back(units, u):
                     continue
                 age = _TEEN_AGE
             if 3 <= age <= 110:
                 found.append((m.start(), age))
     found.extend(_listed_age(units, negated, offsets))
     return min(found)[1] if found else None
+
+
+def _looking_back(units: _Units, u: int) -> bool:
+    """Is the writer looking back at a time they were this ("as a teen I loved horror", "when I was a teenager")?"""
+    folds = units.fold
+    near = [v for v in range(max(0, u - 3), min(len(folds), u + 7)) if units.same_segment(v, u) or v > u]
+    return any(folds[v] in ("was", "were") for v in near if v < u) or (
+        folds[max(0, u - 2) : u] in (["as", "a"], ["as", "an"]) and any(folds[v] in _PAST | _LIKED_PAST for v in near if v > u)
+    )
 
 
 def _listed_age(units: _Units, negated: list[bool], offsets: list[int]) -> list[tuple[int, int]]:

@@ -222,8 +222,8 @@ class _Denials(_Scores):
             lead = a
             if s > 0 and (bounds[s - 1][1] - bounds[s - 1][0] <= 2 or folds[bounds[s - 1][1] - 1] in _CHANGE):
                 lead = bounds[s - 1][0] if bounds[s - 1][1] - bounds[s - 1][0] <= 2 else bounds[s - 1][1] - 1
-            if any(negated[v] or folds[v] in _DISMISSIVE for v in later):
-                continue  # "… these days I find them tiresome" is no change of heart
+            if any(negated[v] or folds[v] in _DISMISSIVE or _match_at(folds, v, b, _POST_NEGATIONS) for v in later):
+                continue  # "… these days I find them tiresome", "… I can't stand them these days" is no change of heart
             changed = any(folds[v] in _CHANGE for v in range(lead, b))
             mine = "i" in folds[a:b] and any(self._liking_at(v) for v in later)
             if not (changed or mine):

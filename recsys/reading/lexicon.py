@@ -90,6 +90,8 @@ _OTHERS = _words(_NEGATION, "others")
 _CHANGE = _words(_NEGATION, "change")
 #: Words that say a taste has ended ("not anymore"): a cue holding them points back to it.
 _NO_LONGER = _phrases(_NEGATION, "no_longer")
+#: "Not really what I'm after": said of what came before.
+_WHAT_IM_AFTER = _phrases(_NEGATION, "what_im_after")
 _PREFER = _words(_NEGATION, "prefer")
 #: After these a negation cue means the opposite ("I don't mind horror", "nothing but comedies").
 _CANCELS = _phrases(_NEGATION, "cancels")
@@ -113,6 +115,17 @@ _CONTRASTS = _words(_NEGATION, "contrasts")
 _SUBJECTS = _words(_NEGATION, "subjects")
 #: Verbs a question puts before its subject ("why *would* I"): the subject does not open a clause there.
 _QUESTION_VERBS = _words(_NEGATION, "question_verbs")
+#: Sentences whose frame turns their words around, and questions the writer answers (frames.py).
+_SARCASM = _phrases(_NEGATION, "sarcasm")
+_SARCASM_BECAUSE = _words(_NEGATION, "sarcasm_because")
+_SINCERE = _phrases(_NEGATION, "sincere")
+_ANSWER_NO = _words(_NEGATION, "answer_no")
+_ANSWER_YES = _words(_NEGATION, "answer_yes")
+_ANSWER_ECHO = _words(_NEGATION, "answer_echo")
+_ANSWER_UNSURE = _phrases(_NEGATION, "answer_unsure")
+#: A liking put in the past, and the words that say it lasts.
+_PAST_FRAMES = _phrases(_NEGATION, "past_frames")
+_STILL = _phrases(_NEGATION, "still")
 #: Words that may sit in a comma list of genres without ending the list.
 _LIST_FILLER = _words(_NEGATION, "list_filler")
 

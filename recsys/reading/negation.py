@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 
 from recsys.reading.attitude import THRESHOLD
 from recsys.reading.denials import _Denials, _match_at
+from recsys.reading.frames import _Frames
 from recsys.reading.lexicon import (
     _ANSWER_WORDS,
     _CANCELS,
@@ -27,11 +28,12 @@ from recsys.reading.lexicon import (
     _REQUESTS,
     _SOFTENERS,
     _SUBJECTS,
+    _WHAT_IM_AFTER,
 )
 from recsys.reading.text import _Doc
 
 
-class _Negation(_Denials):
+class _Negation(_Denials, _Frames):
     """The negation rules of :class:`recsys.reading.clauses._Units`, which they are mixed into.
 
     They read the units' folded words (``fold``), found titles (``title``), segments
@@ -78,6 +80,9 @@ class _Negation(_Denials):
                 untried = self._untried(bounds, s, u, negated)
                 if untried:
                     u = untried  # "I've never seen a western": not a dislike
+                    continue
+                if folds[u] == "nothing" and u > a and folds[u - 1] == "or":
+                    u = b  # "sci-fi or nothing for me": that or none, a wish
                     continue
                 post, post_end = _match_soft(folds, u, b, _POST_NEGATIONS)
                 if post and _match_at(folds, u, b, _PRE_NEGATIONS) <= post:  # "pass on musicals" leads
@@ -159,6 +164,7 @@ class _Negation(_Denials):
                 u += 1
             self._rate(bounds, s, negated)
             self._compare(a, b, negated)
+        self.frames(bounds, negated)  # sarcasm, a question the writer answers, a liking in the past
         judged = self._unplaced(bounds, negated, attitude) if attitude is not None else []
         self._changed_mind(bounds, negated)
         for hits, text in judged:
@@ -230,12 +236,12 @@ class _Negation(_Denials):
 
     def _liked_after(self, bounds: list[tuple[int, int]], s: int) -> bool:
         """Is clause ``s``'s genre the object of the writer's liking clause after it ("Mysteries, on the other hand, I
-        still devour")? Then it is a wish the rules place."""
+        still devour", "horror I could binge all night")? Then it is a wish the rules place."""
         for e in range(s + 1, len(bounds)):
             ea, eb = bounds[e]
             if self.hard_before[self.segment[ea]] or self._names_genre(ea, eb):
                 return False
-            if self.fold[ea] in _SUBJECTS and any(self._liking_at(v) for v in range(ea, eb)):
+            if self.fold[ea] in _SUBJECTS and any(self._liking_at(v) or _match_at(self.fold, v, eb, _REQUESTS) for v in range(ea, eb)):
                 return not self.has_cue(ea, eb, liking=False)
         return False
 
@@ -284,9 +290,13 @@ class _Negation(_Denials):
             return
         # "Animated films were my thing once, not anymore": a taste that ended points back like a pronoun.
         pointer = any(self._pointer_at(v) or _match_at(self.fold, v, b, _NO_LONGER) for v in range(a, b))
+        # "... but not really what I'm after": said of what came before, like a pronoun.
+        pointer = pointer or any(_match_at(self.fold, v, b, _WHAT_IM_AFTER) for v in range(cue, b))
         # "Horror I can't stand", "Romance I refuse to watch": the object put first, before the writer's own clause.
         fronted = s > 0 and self.fold[a] in _SUBJECTS and not self.hard_before[self.segment[a]]
         if not (pointer or fragment or fronted):
+            return
+        if fragment and self._answers_sentence(bounds, s, negated):
             return
         for t in range(s - 1, max(-1, s - 3), -1):
             ta, tb = bounds[t]
@@ -303,6 +313,22 @@ class _Negation(_Denials):
                 negated[v] = True
             return
 
+    def _answers_sentence(self, bounds: list[tuple[int, int]], s: int, negated: list[bool]) -> bool:
+        """Rule out what the sentence before a one-cue sentence describes, when it says nothing of liking ("Business
+        books, the thrilling world of synergy and quarterly targets. Hard pass."). Returns whether it did."""
+        a = bounds[s][0]
+        if s == 0 or not self.hard_before[self.segment[a]]:
+            return False
+        first = s - 1
+        while first > 0 and not self.hard_before[self.segment[bounds[first][0]]]:
+            first -= 1
+        content = [v for v in range(bounds[first][0], bounds[s - 1][1]) if self._is_content(v)]
+        if not content or any(negated[v] for v in content) or any(self.has_cue(*bounds[t]) for t in range(first, s)):
+            return False
+        for v in content:
+            negated[v] = True
+        return True
+
     def _answer(self, a: int, b: int, cue: int, end: int) -> bool:
         """Is the clause ``a:b`` only its cue and words of a short answer ("Ugh, no", "Absolutely not")?"""
         return all(self.fold[v] in _ANSWER_WORDS for v in (*range(a, cue), *range(end, b)))
@@ -316,6 +342,13 @@ class _Negation(_Denials):
                 if u > a and folds[u - 1] in ("so", "im", "all", "and", "over"):
                     continue
                 winner = any(v in self._genre_units for v in range(a, u))
+            elif fold == "<":
+                # "westerns < war films": the genre before the sign loses (the tokenizer reads ">" as "over").
+                if any(v in self._genre_units for v in range(u + 1, b)):
+                    for v in range(a, u):
+                        if v in self._genre_units:
+                            negated[v] = True
+                return
             elif fold == "than" and u > a and folds[u - 1] in _DISMISSIVE:
                 # "anything more boring than a business book?": what is compared for dullness loses — the genre before
                 # "than" when there is one ("westerns are more boring than musicals"), else the one after.

@@ -52,6 +52,17 @@ def _fold_word(raw: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().replace("'", "").replace("’", "").replace(".", "")
 
 
+#: Signs that compare the words either side ("comedies > dramas", "westerns < war films"), read as these words: ">" as
+#: "over" (the first wins), "<" as itself (the second wins; see ``negation._Negation._compare``).
+_COMPARISON_SIGNS = {">": "over", "<": "<"}
+
+
+def _between_words(text: str, start: int, end: int) -> bool:
+    """Does the sign at ``text[start:end]`` stand between two words (not in "<3" or an arrow "->")?"""
+    before, after = text[:start].rstrip()[-1:], text[end:].lstrip()[:1]
+    return before.isalpha() and after.isalpha()
+
+
 def _tokenize(text: str) -> list[_Token]:
     """Words (folded; "&" reads as "and") and single punctuation marks, each with its kind."""
     tokens = []
@@ -59,6 +70,8 @@ def _tokenize(text: str) -> list[_Token]:
         raw, group = m.group(), m.lastgroup
         if group == "amp":
             fold, kind = "and", "word"
+        elif raw in _COMPARISON_SIGNS and _between_words(text, m.start(), m.end()):
+            fold, kind = _COMPARISON_SIGNS[raw], "word"  # "comedies > dramas": a comparison word, not punctuation
         elif group in ("word", "init", "abbr"):
             fold, kind = _fold_word(raw), "word"
         elif group == "nl":

@@ -1,0 +1,225 @@
+"""Sentences whose frame turns their words around: sarcasm, a question the writer answers, a liking put in the past.
+
+The rules of :class:`recsys.reading.negation._Negation` read cues clause by clause. These read a frame around the
+clauses, after those rules and before the attitude model: "Oh great, another musical" is no wish (sarcasm), "Do I like
+horror? No." rules horror out and "Fantasy? Always." wants it (the answer decides), and "I went through a western phase
+years ago" wants nothing now (a past liking). A clause one of them places is not given to the attitude model.
+"""
+
+from __future__ import annotations
+
+from recsys.reading.denials import _match_at
+from recsys.reading.lexicon import (
+    _ANSWER_ECHO,
+    _ANSWER_NO,
+    _ANSWER_UNSURE,
+    _ANSWER_YES,
+    _CANCELS,
+    _PAST_FRAMES,
+    _REQUESTS,
+    _SARCASM,
+    _SARCASM_BECAUSE,
+    _SINCERE,
+    _STILL,
+    _SUBJECTS,
+)
+from recsys.reading.text import _Doc
+
+#: A question's answer is read only when it is this short ("honestly yes, all the time" is one clause of two words).
+ANSWER_WORDS = 6
+#: Marks a writer puts on irony: eye-rolls and an unamused face ("/s" at the end of a sentence is read too).
+_IRONY_MARKS = ("🙄", "😒", "🙃", "/sarcasm")
+#: Words of a question that point back to the genre of the question before ("Do I want one anyway? Yes").
+_QUESTION_POINTERS = frozenset({"it", "them", "one", "ones", "some", "any", "that", "those", "these"})
+
+
+class _Frames:
+    """Mixed into :class:`recsys.reading.negation._Negation`; reads the same unit attributes."""
+
+    doc: _Doc
+    fold: list[str]
+    segment: list[int]
+    contrast_before: list[bool]
+    word: list[int]
+    last_word: list[int]
+    genre_hits: list
+    neutral: set[int]
+    placed_by_rules: set[int]
+    sarcastic: set[int]  # the clauses of sarcastic sentences
+
+    def frames(self, bounds: list[tuple[int, int]], negated: list[bool]) -> None:
+        """Apply the three frames to ``negated`` (and ``neutral``), in this order: a later one wins."""
+        self._past_likings(bounds, negated)
+        self._sarcasm(bounds, negated)
+        self._answered_questions(bounds, negated)
+
+    # --- where clauses and sentences end -------------------------------------------------------------------------
+    def _gap_after(self, b: int) -> str:
+        """The text between the clause ending before unit ``b`` and the next word."""
+        end = self.doc.end[self.last_word[b - 1]]
+        nxt = self.word[b] if b < len(self.word) else None
+        return self.doc.text[end : self.doc.start[nxt] if nxt is not None else len(self.doc.text)]
+
+    def _asks(self, b: int) -> bool:
+        return "?" in self._gap_after(b)
+
+    def _sentences(self, bounds: list[tuple[int, int]]) -> list[list[int]]:
+        """The clauses of each sentence, as the punctuation typed ends them ("?" before a lower-case word included)."""
+        if not bounds:
+            return []
+        sentences: list[list[int]] = [[]]
+        for s, (_, b) in enumerate(bounds):
+            sentences[-1].append(s)
+            if any(mark in self._gap_after(b) for mark in ".!?…;") and s + 1 < len(bounds):
+                sentences.append([])
+        return sentences
+
+    def _genres_in(self, bounds: list[tuple[int, int]], clauses: list[int]) -> list[int]:
+        return [
+            v for s in clauses for h in self.genre_hits if not h.rule_out and bounds[s][0] <= h.first < bounds[s][1]
+            for v in range(h.first, h.last + 1)
+        ]  # fmt: skip
+
+    def _holds(self, bounds: list[tuple[int, int]], clauses: list[int], phrases) -> bool:
+        folds = self.fold
+        return any(_match_at(folds, u, bounds[s][1], phrases) for s in clauses for u in range(*bounds[s]))
+
+    def _set(self, units: list[int], bounds: list[tuple[int, int]], clauses: list[int], negated: list[bool], out: bool) -> None:
+        for v in units:
+            negated[v] = out
+            self.neutral.discard(v)
+        self.placed_by_rules.update(bounds[s][0] for s in clauses)
+
+    # --- the three frames ----------------------------------------------------------------------------------------
+    def _sarcasm(self, bounds: list[tuple[int, int]], negated: list[bool]) -> None:
+        """Rule out the genres of a sarcastic sentence, or of the sentence beside it when it names none."""
+        sentences = self._sentences(bounds)
+        folds = self.fold
+        sarcastic = [
+            (
+                self._holds(bounds, sentence, _SARCASM)
+                or self._marked_ironic(bounds, sentence)
+                or (folds[bounds[sentence[0]][0]] in _SARCASM_BECAUSE and any(folds[u] == "because" for s in sentence for u in range(*bounds[s])))
+            )
+            and not any(self._holds(bounds, sentences[j], _SINCERE) for j in (i, i + 1) if j < len(sentences))
+            for i, sentence in enumerate(sentences)
+        ]  # fmt: skip
+        self.sarcastic = {s for sentence, marked in zip(sentences, sarcastic) if marked for s in sentence}
+        for i in range(len(sentences)):
+            if not sarcastic[i]:
+                continue
+            for j in (i, i - 1, i + 1):
+                if not 0 <= j < len(sentences):
+                    continue
+                if j != i and sarcastic[j]:
+                    break  # "Oh joy, poetry. Said no one ever.": the sentence before is sarcastic itself
+                units = self._genres_in(bounds, sentences[j])
+                if units and (j == i or not self._placed_as_wish(bounds, sentences[j], negated)):
+                    self._set(units, bounds, sentences[j], negated, True)
+                    break
+
+    def _marked_ironic(self, bounds: list[tuple[int, int]], sentence: list[int]) -> bool:
+        """Is the sentence marked as irony by the writer: an eye-roll, or "/s" after it?"""
+        start = self.doc.start[self.word[bounds[sentence[0]][0]]]
+        b = bounds[sentence[-1]][1]
+        end = self.doc.start[self.word[b]] if b < len(self.word) else len(self.doc.text)
+        text = self.doc.text[start:end]
+        return any(mark in text for mark in _IRONY_MARKS) or text.rstrip(" .!?").endswith("/s")
+
+    def _placed_as_wish(self, bounds: list[tuple[int, int]], clauses: list[int], negated: list[bool]) -> bool:
+        """Does a neighbouring sentence say what it wants in words of its own ("I'll take an action movie thanks")?"""
+        return any(
+            self._liking_at(u) or _match_at(self.fold, u, bounds[s][1], _REQUESTS) or negated[u]
+            for s in clauses for u in range(*bounds[s])
+        )  # fmt: skip
+
+    def _answered_questions(self, bounds: list[tuple[int, int]], negated: list[bool]) -> None:
+        """A question about a genre and the writer's own short answer: "Do I like horror? No.", "X or Y? Y"."""
+        asked: list[int] = []
+        sentences = self._sentences(bounds)
+        for s, (a, b) in enumerate(bounds):
+            if not self._asks(b) or s + 1 >= len(bounds):
+                continue
+            units = self._genres_in(bounds, [s]) or (asked if any(self.fold[u] in _QUESTION_POINTERS for u in range(a, b)) else [])
+            if not units:
+                continue
+            if s + 1 in self.sarcastic:
+                continue  # "Romance novels? Oh sure, because …": no answer
+            na, nb = bounds[s + 1]
+            # "Am I a poetry person? Turns out I am": the answer runs to the end of its sentence.
+            nb = bounds[max(next((sentence for sentence in sentences if s + 1 in sentence), [s + 1]))][1]
+            if any(na <= h.first < nb and not h.rule_out for h in self.genre_hits):
+                # "Poetry vs travel writing? Poetry, easily": the genre named in the answer wins, the others lose.
+                chosen = {label for h in self.genre_hits if na <= h.first < nb for label in h.labels}
+                hits = [h for h in self.genre_hits if a <= h.first < b and not h.rule_out]
+                if len({label for h in hits for label in h.labels}) >= 2 and nb - na <= ANSWER_WORDS and not self.has_cue(na, nb):
+                    for h in hits:
+                        if not chosen & set(h.labels):
+                            self._set(list(range(h.first, h.last + 1)), bounds, [s], negated, True)
+                continue
+            way = self._answer_way(na, nb)
+            if way is not None:
+                self._set(units, bounds, [s, s + 1], negated, way == "no")
+                asked = units
+
+    def _answer_way(self, a: int, b: int) -> str | None:
+        """ "no", "yes" or None (not a short answer, or one that does not say)."""
+        folds = self.fold[a:b]
+        if len(folds) > ANSWER_WORDS:
+            return None
+        if any(_match_at(self.fold, u, b, _ANSWER_UNSURE) for u in range(a, b)):
+            return None
+        if folds[:2] == ["why", "not"]:
+            return "yes"
+        said_no = [n for n, f in enumerate(folds) if f in _ANSWER_NO]
+        if any(_match_at(folds, n + 1, len(folds), _CANCELS) for n in said_no):
+            return "yes"  # "Not bad at all", "never get tired of them"
+        if said_no or ("rather" in folds and "than" not in folds):
+            return "no"  # "... never", "Cookbooks? I'd rather chew the pages"
+        if (
+            any(f in _ANSWER_YES for f in folds)
+            or any(self._liking_at(u) for u in range(a, b))
+            or any(f in _SUBJECTS and n + 1 < len(folds) and folds[n + 1] in _ANSWER_ECHO for n, f in enumerate(folds))
+        ):
+            return "yes"
+        return None
+
+    def _past_likings(self, bounds: list[tuple[int, int]], negated: list[bool]) -> None:
+        """A genre liked in the past and nothing said of now ("I used to devour fantasy", "As a teen I loved horror")
+        is neither wanted nor ruled out. The frame covers its sentence up to a contrast ("... but these days it's
+        biographies" is now). A clause of the sentence that names no genre of its own and says it lasts or asks for it
+        ("... and I still do", "... show me some") keeps it a wish; a dislike is left to the rules."""
+        folds = self.fold
+        for sentence in self._sentences(bounds):
+            framed = [
+                k for k, s in enumerate(sentence)
+                if any(
+                    _match_at(folds, u, bounds[s][1], _PAST_FRAMES) and not (folds[u] == "used" and u > 0 and folds[u - 1] in ("im", "am", "get", "got"))
+                    for u in range(*bounds[s])
+                )
+            ]  # fmt: skip
+            if not framed:
+                continue
+            k = framed[0]
+            start = max([j for j in range(k + 1) if self.contrast_before[self.segment[bounds[sentence[j]][0]]]], default=0)
+            end = next(
+                (j for j in range(k + 1, len(sentence)) if self.contrast_before[self.segment[bounds[sentence[j]][0]]]), len(sentence)
+            )
+            scope = sentence[start:end]
+            units = [v for v in self._genres_in(bounds, scope) if not negated[v]]
+            if not units:
+                continue
+            # Later clauses that say it lasts ("... and I still do"), not the lead of a new taste ("but now | I watch X").
+            later = sentence[end:]
+            others = scope + [
+                t for n, t in enumerate(later)
+                if not self._genres_in(bounds, [t])
+                and not (n + 1 < len(later) and bounds[t][1] - bounds[t][0] <= 2 and self._genres_in(bounds, [later[n + 1]]))
+            ]  # fmt: skip
+            if self._holds(bounds, others, _STILL) or any(
+                _match_at(folds, u, bounds[t][1], _REQUESTS) or (t not in scope and self._liking_at(u))
+                for t in others for u in range(*bounds[t])
+            ):  # fmt: skip
+                continue
+            self.neutral.update(units)
+            self.placed_by_rules.update(bounds[t][0] for t in scope)

@@ -1,0 +1,111 @@
+"""What the sixth round of sentences taught the rules: sarcasm, a question the writer answers, a liking put in the past,
+comparison signs, hyperbole, "not just X", and a one-cue sentence after a description.
+
+Found on the first writer's sentences of ``bench/reading/round6/built.jsonl``; the sentences here are new wordings of
+the same constructions, with look-alikes that must not flip. The attitude model is a spy that never rules anything
+out, so what is tested is the rules alone.
+"""
+
+from __future__ import annotations
+
+import pytest
+from attitude_spy import assert_reads, read_by_rules
+
+
+@pytest.mark.parametrize(
+    ("text", "wants", "rules_out"),
+    [
+        ("Oh great, a three-hour musical. Just what I needed.", (), ("Musical",)),
+        ("oh goody, more romance. give me a thriller", ("Thriller",), ("Romance",)),
+        ("Westerns, said nobody ever.", (), ("Western",)),
+        ("Musicals, because I love people singing at me for three hours 🙄", (), ("Musical",)),
+        ("war films, my favourite way to ruin a weekend /s", (), ("War",)),
+        ("Horror? Oh sure, because I love being scared out of my wits. Comedy please.", ("Comedy",), ("Horror",)),
+        ("yeah because what I want on a Friday is a four-hour lecture. documentaries, no", (), ("Documentary",)),
+        # Sincere look-alikes: no sarcasm marker, or the writer says they mean it.
+        ("Great, more westerns please!", ("Western",), ()),
+        ("Oh great, another musical! And no, that's not sarcasm, I genuinely love them.", ("Musical",), ()),
+        ("Nothing says a cosy Sunday like a good thriller.", ("Thriller",), ()),
+    ],
+)
+def test_a_sarcastic_sentence_rules_out_what_it_names_or_the_sentence_beside_it(text: str, wants: tuple, rules_out: tuple) -> None:
+    assert_reads(text, wants, rules_out)
+
+
+@pytest.mark.parametrize(
+    ("text", "wants", "rules_out"),
+    [
+        ("Do I enjoy musicals? Nope.", (), ("Musical",)),
+        ("would i watch a western? absolutely not", (), ("Western",)),
+        ("Crime? Always.", ("Crime",), ()),
+        ("Do I like war films? Yes, all the time.", ("War",), ()),
+        ("Am I a horror person? Turns out I am.", ("Horror",), ()),
+        ("Do I need more poetry? No. Do I want some anyway? Yes.", ("Poetry",), ()),
+        ("Comedy or romance? Comedy, easily.", ("Comedy",), ("Romance",)),
+        ("Documentaries? Not bad at all.", ("Documentary",), ()),
+        ("Would I sit through a western? Absolutely, love them.", ("Western",), ()),
+        ("would i watch a musical? in a heartbeat", ("Musical",), ()),
+        ("Thrillers? I'd rather watch paint dry.", (), ("Thriller",)),
+        # An answer that does not say, or a question that is a request, leaves the reading to the other rules.
+        ("Possibly a musical? Not sure.", ("Musical",), ()),
+        ("Any good westerns? Thanks!", ("Western",), ()),
+    ],
+)
+def test_a_question_the_writer_answers_is_read_by_the_answer(text: str, wants: tuple, rules_out: tuple) -> None:
+    assert_reads(text, wants, rules_out)
+
+
+@pytest.mark.parametrize(
+    ("text", "wants", "rules_out"),
+    [
+        ("I used to watch a lot of westerns.", (), ()),
+        ("Went through a massive horror phase in my twenties. These days it's comedies.", ("Comedy",), ()),
+        ("As a kid I loved musicals, but now I mostly watch documentaries.", ("Documentary",), ()),
+        # Still liked, or asked for again: a wish.
+        ("As a kid I loved musicals and I still do.", ("Musical",), ()),
+        ("I used to love westerns, show me some good ones.", ("Western",), ()),
+        # A past dislike is left to the rules: gone off it, or come round to it.
+        ("I used to love horror but I've gone right off it.", (), ("Horror",)),
+        ("used to love comedies, can't stand them these days", (), ("Comedy",)),
+        ("I never used to like musicals but they've grown on me lately.", ("Musical",), ()),
+        ("I'm used to westerns and I love them.", ("Western",), ()),
+    ],
+)
+def test_a_liking_in_the_past_is_no_wish_now(text: str, wants: tuple, rules_out: tuple) -> None:
+    assert_reads(text, wants, rules_out)
+
+
+def test_a_past_teen_is_not_the_writers_age() -> None:
+    assert read_by_rules("As a teen I loved horror.").demographics == {}
+    assert read_by_rules("When I was a teenager I watched westerns.").demographics == {}
+    assert read_by_rules("I'm a teen who loves horror.").demographics == {"age": 16}
+
+
+@pytest.mark.parametrize(
+    ("text", "wants", "rules_out"),
+    [
+        ("comedies > romance", ("Comedy",), ("Romance",)),
+        ("westerns < war films", ("War",), ("Western",)),
+        ("crime>horror", ("Crime",), ("Horror",)),
+        ("I <3 westerns", ("Western",), ()),
+        # Hyperbole both ways.
+        ("Musicals make me want to scream.", (), ("Musical",)),
+        ("Romance? I'm looking for the nearest exit.", (), ("Romance",)),
+        ("I could watch crime films all night.", ("Crime",), ()),
+        # "not just X": X too.
+        ("Not just comedies, I love a good thriller too.", ("Comedy", "Thriller"), ()),
+        ("I'm never not watching a western.", ("Western",), ()),
+        ("Never met a war film I didn't like.", ("War",), ()),
+        ("I never don't enjoy a good crime film.", ("Crime",), ()),
+        ("I never dislike a clever thriller.", ("Thriller",), ()),
+        ("It's not like I don't enjoy westerns, I watch them all the time.", ("Western",), ()),
+        ("I'd never pass on a good western.", ("Western",), ()),
+        ("Musicals are fine I guess, but not really what I'm after.", (), ("Musical",)),
+        ("Sci-fi or nothing for me.", ("Sci-Fi",), ()),
+        # A one-cue sentence after a description rules out what the description is about.
+        ("Musicals, all those people singing at each other in the street. Hard pass.", (), ("Musical",)),
+        ("I love westerns. Musicals? Not for me.", ("Western",), ("Musical",)),
+    ],
+)
+def test_signs_hyperbole_and_double_negations(text: str, wants: tuple, rules_out: tuple) -> None:
+    assert_reads(text, wants, rules_out)
