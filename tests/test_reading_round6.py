@@ -109,3 +109,10 @@ def test_a_past_teen_is_not_the_writers_age() -> None:
 )
 def test_signs_hyperbole_and_double_negations(text: str, wants: tuple, rules_out: tuple) -> None:
     assert_reads(text, wants, rules_out)
+
+
+def test_the_text_model_never_reads_a_sarcastic_sentence() -> None:
+    """What the language model embeds drops the sarcastic sentence whole, its "great" and "needed" included."""
+    reading = read_by_rules("Oh great, another musical. Just what I needed. Westerns please.")
+    assert reading.kept_text == "Westerns please."
+    assert read_by_rules("Do I like westerns? Always. I hate musicals.").kept_text == "Do I like westerns? Always."

@@ -57,6 +57,7 @@ class _Units(_Negation):
         self.elided: set[int] = set()  # the "not" of each "but not <genre>" that denies a dislike (negation.py)
         self.neutral: set[int] = set()  # genres neither wanted nor ruled out: not seen, or in a disliked event (denials.py)
         self.placed_by_rules: set[int] = set()  # clauses saying so (or naming an event): the attitude model is not asked
+        self.sarcastic: set[int] = set()  # the clauses of sarcastic sentences, by position (frames.py)
         self.title_unit = [0] * len(found)
         self.scores_of: dict[tuple[int, int], list] = {}  # the scores of each clause read so far (scores.py)
         segment = -1
@@ -322,6 +323,10 @@ def _kept_text(doc: _Doc, units: _Units, negated: list[bool], found: list) -> st
             for u in range(a, b):
                 for w in span(u):
                     drop[w] = True
+    for n in units.sarcastic:  # "Oh great, another musical. Just what I needed.": no word of it means what it says
+        for u in range(*segments[n]):
+            for w in span(u):
+                drop[w] = True
     for u in units.elided:  # "I hate horror but not thrillers" keeps "thrillers", which it wants, not "not thrillers"
         for w in span(u):
             drop[w] = True
@@ -338,6 +343,7 @@ def _kept_text(doc: _Doc, units: _Units, negated: list[bool], found: list) -> st
     kept = re.sub(r"\s+", " ", "".join(pieces))
     kept = re.sub(r"\s+([,.;:!?])", r"\1", kept)
     kept = re.sub(r"([,;:])(\s*[,.;:!?])+", r"\2", kept)
+    kept = re.sub(r"([.!?])(\s*\.)+", r"\1", kept)  # "Always. [dropped sentence]." leaves one stop, not two
     kept = re.sub(r"^[\s,.;:!?]+", "", kept).strip()
     kept = kept.rstrip(",;:").strip()
     return kept if any(c.isalpha() for c in kept) else ""

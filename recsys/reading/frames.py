@@ -45,7 +45,7 @@ class _Frames:
     genre_hits: list
     neutral: set[int]
     placed_by_rules: set[int]
-    sarcastic: set[int]  # the clauses of sarcastic sentences
+    sarcastic: set[int]
 
     def frames(self, bounds: list[tuple[int, int]], negated: list[bool]) -> None:
         """Apply the three frames to ``negated`` (and ``neutral``), in this order: a later one wins."""

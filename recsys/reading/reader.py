@@ -201,7 +201,7 @@ class ProfileReader:
         said = [label for label in neutral if label not in wants and label not in rules]
         if said:
             notes.append(
-                f"{', '.join(said)}: read as neither wanted nor ruled out (not seen yet, or part of something you dislike). "
+                f"{', '.join(said)}: read as neither wanted nor ruled out (not seen yet, liked only in the past, or part of something you dislike). "
                 "To ask for it, add it under Correct the reading."
             )
         return tuple(wants), tuple(rules)
