@@ -3,7 +3,8 @@
 The rules of :class:`recsys.reading.negation._Negation` read cues clause by clause. These read a frame around the
 clauses, after those rules and before the attitude model: "Oh great, another musical" is no wish (sarcasm), "Do I like
 horror? No." rules horror out and "Fantasy? Always." wants it (the answer decides), and "I went through a western phase
-years ago" wants nothing now (a past liking). A clause one of them places is not given to the attitude model.
+years ago" wants nothing now (a past liking). A clause one of them places is not given to the attitude model. A
+sentence that is one cue ("Hard pass.") rules out what the sentence before it describes (asked by the negation rules).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class _Frames:
     doc: _Doc
     fold: list[str]
     segment: list[int]
+    hard_before: list[bool]
     contrast_before: list[bool]
     word: list[int]
     last_word: list[int]
@@ -223,3 +225,19 @@ class _Frames:
                 continue
             self.neutral.update(units)
             self.placed_by_rules.update(bounds[t][0] for t in scope)
+
+    def _answers_sentence(self, bounds: list[tuple[int, int]], s: int, negated: list[bool]) -> bool:
+        """Rule out what the sentence before a one-cue sentence describes, when it says nothing of liking ("Business
+        books, the thrilling world of synergy and quarterly targets. Hard pass."). Returns whether it did."""
+        a = bounds[s][0]
+        if s == 0 or not self.hard_before[self.segment[a]]:
+            return False
+        first = s - 1
+        while first > 0 and not self.hard_before[self.segment[bounds[first][0]]]:
+            first -= 1
+        content = [v for v in range(bounds[first][0], bounds[s - 1][1]) if self._is_content(v)]
+        if not content or any(negated[v] for v in content) or any(self.has_cue(*bounds[t]) for t in range(first, s)):
+            return False
+        for v in content:
+            negated[v] = True
+        return True

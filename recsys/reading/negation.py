@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from recsys.reading.attitude import THRESHOLD
+from recsys.reading.comparisons import _Comparisons
 from recsys.reading.denials import _Denials, _match_at
 from recsys.reading.frames import _Frames
 from recsys.reading.lexicon import (
@@ -17,7 +18,6 @@ from recsys.reading.lexicon import (
     _ERA_WORDS,
     _EXCESS,
     _LIKING,
-    _MORE,
     _NO_LONGER,
     _NOT_EXCESS,
     _POST_NEGATIONS,
@@ -33,7 +33,7 @@ from recsys.reading.lexicon import (
 from recsys.reading.text import _Doc
 
 
-class _Negation(_Denials, _Frames):
+class _Negation(_Denials, _Frames, _Comparisons):
     """The negation rules of :class:`recsys.reading.clauses._Units`, which they are mixed into.
 
     They read the units' folded words (``fold``), found titles (``title``), segments
@@ -313,63 +313,9 @@ class _Negation(_Denials, _Frames):
                 negated[v] = True
             return
 
-    def _answers_sentence(self, bounds: list[tuple[int, int]], s: int, negated: list[bool]) -> bool:
-        """Rule out what the sentence before a one-cue sentence describes, when it says nothing of liking ("Business
-        books, the thrilling world of synergy and quarterly targets. Hard pass."). Returns whether it did."""
-        a = bounds[s][0]
-        if s == 0 or not self.hard_before[self.segment[a]]:
-            return False
-        first = s - 1
-        while first > 0 and not self.hard_before[self.segment[bounds[first][0]]]:
-            first -= 1
-        content = [v for v in range(bounds[first][0], bounds[s - 1][1]) if self._is_content(v)]
-        if not content or any(negated[v] for v in content) or any(self.has_cue(*bounds[t]) for t in range(first, s)):
-            return False
-        for v in content:
-            negated[v] = True
-        return True
-
     def _answer(self, a: int, b: int, cue: int, end: int) -> bool:
         """Is the clause ``a:b`` only its cue and words of a short answer ("Ugh, no", "Absolutely not")?"""
         return all(self.fold[v] in _ANSWER_WORDS for v in (*range(a, cue), *range(end, b)))
-
-    def _compare(self, a: int, b: int, negated: list[bool]) -> None:
-        """Rule out the loser of a comparison: "a western over a musical", "rather X than Y", "prefer X to Y"."""
-        folds = self.fold
-        for u in range(a, b):
-            fold = folds[u]
-            if fold in _COMPARATIVES:
-                if u > a and folds[u - 1] in ("so", "im", "all", "and", "over"):
-                    continue
-                winner = any(v in self._genre_units for v in range(a, u))
-            elif fold == "<":
-                # "westerns < war films": the genre before the sign loses (the tokenizer reads ">" as "over").
-                if any(v in self._genre_units for v in range(u + 1, b)):
-                    for v in range(a, u):
-                        if v in self._genre_units:
-                            negated[v] = True
-                return
-            elif fold == "than" and u > a and folds[u - 1] in _DISMISSIVE:
-                # "anything more boring than a business book?": what is compared for dullness loses — the genre before
-                # "than" when there is one ("westerns are more boring than musicals"), else the one after.
-                before = [v for v in range(a, u) if v in self._genre_units]
-                for v in before or [v for v in range(u + 1, b) if v in self._genre_units]:
-                    negated[v] = True
-                return
-            elif fold == "than":
-                # "rather X than Y"; "X appeals to me far more than Y", "I like X better than Y" (a genre before "more").
-                winner = any(folds[v] in _RATHER for v in range(a, u)) or (
-                    any(folds[v] in _MORE for v in range(a, u)) and any(v in self._genre_units for v in range(a, u))
-                )
-            elif fold == "to":
-                winner = any(folds[v] in _PREFER for v in range(a, u)) and any(v in self._genre_units for v in range(a, u))
-            else:
-                continue
-            loser = [v for v in range(u + 1, b) if v in self._genre_units]
-            if winner and loser:
-                for v in loser:
-                    negated[v] = True
-                return
 
     def _is_content(self, u: int) -> bool:
         """Is unit ``u`` something a negation can rule out: a genre, a title or an era word?"""

@@ -53,7 +53,7 @@ def _fold_word(raw: str) -> str:
 
 
 #: Signs that compare the words either side ("comedies > dramas", "westerns < war films"), read as these words: ">" as
-#: "over" (the first wins), "<" as itself (the second wins; see ``negation._Negation._compare``).
+#: "over" (the first wins), "<" as itself (the second wins; see ``comparisons._Comparisons._compare``).
 _COMPARISON_SIGNS = {">": "over", "<": "<"}
 
 
