@@ -25,7 +25,11 @@ from attitude_spy import assert_reads, read_by_rules
         # Sincere look-alikes: no sarcasm marker, or the writer says they mean it.
         ("Great, more westerns please!", ("Western",), ()),
         ("Oh great, another musical! And no, that's not sarcasm, I genuinely love them.", ("Musical",), ()),
-        ("Nothing says a cosy Sunday like a good thriller.", ("Thriller",), ()),
+        ("Oh great, you have westerns! I've been looking for them.", ("Western",), ()),
+        ("A good comedy is just what I need after work.", ("Comedy",), ()),
+        ("Oh, I love westerns because of the landscapes.", ("Western",), ()),
+        ("Sure, I'll watch horror because my partner loves it.", ("Horror",), ()),
+        ("I love westerns, said no one ever... just kidding, I really do.", ("Western",), ()),
     ],
 )
 def test_a_sarcastic_sentence_rules_out_what_it_names_or_the_sentence_beside_it(text: str, wants: tuple, rules_out: tuple) -> None:
@@ -48,6 +52,15 @@ def test_a_sarcastic_sentence_rules_out_what_it_names_or_the_sentence_beside_it(
         ("Thrillers? I'd rather watch paint dry.", (), ("Thriller",)),
         # An answer that does not say, or a question that is a request, leaves the reading to the other rules.
         ("Possibly a musical? Not sure.", ("Musical",), ()),
+        # An answer that goes on about something is no yes or no; a question asked the other way round is no question.
+        ("Any good westerns? Not seen many but keen to try.", ("Western",), ()),
+        ("Any thrillers? Not the really violent ones.", ("Thriller",), ()),
+        ("Is it wrong that I love musicals? No!", ("Musical",), ()),
+        ("Am I too old for westerns? Not at all!", ("Western",), ()),
+        ("Who doesn't love a good western? Not me!", ("Western",), ()),
+        ("Musicals? Nope, not for me.", (), ("Musical",)),
+        ("Westerns? No, just not my thing.", (), ("Western",)),
+        ("Do I like horror? Yes. I also watch a lot of TV. Is it any good? No.", ("Horror",), ()),
         ("Any good westerns? Thanks!", ("Western",), ()),
     ],
 )
@@ -69,6 +82,12 @@ def test_a_question_the_writer_answers_is_read_by_the_answer(text: str, wants: t
         ("used to love comedies, can't stand them these days", (), ("Comedy",)),
         ("I never used to like musicals but they've grown on me lately.", ("Musical",), ()),
         ("I'm used to westerns and I love them.", ("Western",), ()),
+        # A present liking, or a frame word that is no past: a wish.
+        ("I'm in a big horror phase at the moment.", ("Horror",), ()),
+        ("I'm going through a western phase and loving it.", ("Western",), ()),
+        ("I discovered sci-fi years ago and never looked back.", ("Sci-Fi",), ()),
+        ("I love classic westerns, the ones made 50 years ago.", ("Western",), ()),
+        ("Growing up with sci-fi, I adore it.", ("Sci-Fi",), ()),
     ],
 )
 def test_a_liking_in_the_past_is_no_wish_now(text: str, wants: tuple, rules_out: tuple) -> None:
@@ -88,6 +107,7 @@ def test_a_past_teen_is_not_the_writers_age() -> None:
         ("westerns < war films", ("War",), ("Western",)),
         ("crime>horror", ("Crime",), ("Horror",)),
         ("I <3 westerns", ("Western",), ()),
+        ("I like sci-fi > crime > romance", ("Sci-Fi", "Crime", "Romance"), ()),
         # Hyperbole both ways.
         ("Musicals make me want to scream.", (), ("Musical",)),
         ("Romance? I'm looking for the nearest exit.", (), ("Romance",)),
@@ -95,7 +115,9 @@ def test_a_past_teen_is_not_the_writers_age() -> None:
         # "not just X": X too.
         ("Not just comedies, I love a good thriller too.", ("Comedy", "Thriller"), ()),
         ("I'm never not watching a western.", ("Western",), ()),
-        ("Never met a war film I didn't like.", ("War",), ()),
+        ("I've never met a musical I liked.", (), ("Musical",)),
+        ("I'd never just watch horror for fun.", (), ("Horror",)),
+        ("I'm a sucker for a good western.", ("Western",), ()),
         ("I never don't enjoy a good crime film.", ("Crime",), ()),
         ("I never dislike a clever thriller.", ("Thriller",), ()),
         ("It's not like I don't enjoy westerns, I watch them all the time.", ("Western",), ()),

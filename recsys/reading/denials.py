@@ -257,8 +257,10 @@ class _Denials(_Scores):
                     break
 
     def _liking_at(self, v: int) -> bool:
-        """Is unit ``v`` a liking word ("of" only as in "fan of", "fond of")?"""
+        """Is unit ``v`` a liking word ("of" only as in "fan of", "fond of"; "sucker" only before "for")?"""
         fold = self.fold[v]
+        if fold == "sucker":
+            return self.fold[v + 1 : v + 2] == ["for"]  # "a sucker for action", not "only a sucker would …"
         return fold in _LIKING and (fold != "of" or (v > 0 and self.fold[v - 1] in _FOND_OF))
 
     def _pointer_at(self, v: int) -> bool:

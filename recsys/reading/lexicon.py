@@ -117,15 +117,20 @@ _SUBJECTS = _words(_NEGATION, "subjects")
 _QUESTION_VERBS = _words(_NEGATION, "question_verbs")
 #: Sentences whose frame turns their words around, and questions the writer answers (frames.py).
 _SARCASM = _phrases(_NEGATION, "sarcasm")
-_SARCASM_BECAUSE = _words(_NEGATION, "sarcasm_because")
+_SARCASM_OPENERS = _phrases(_NEGATION, "sarcasm_openers")
+_SARCASM_ECHOES = _phrases(_NEGATION, "sarcasm_echoes")
 _SINCERE = _phrases(_NEGATION, "sincere")
 _ANSWER_NO = _words(_NEGATION, "answer_no")
 _ANSWER_YES = _words(_NEGATION, "answer_yes")
 _ANSWER_ECHO = _words(_NEGATION, "answer_echo")
 _ANSWER_UNSURE = _phrases(_NEGATION, "answer_unsure")
+_ANSWER_VOCABULARY = _words(_NEGATION, "answer_vocabulary")
+_QUESTION_TURNED = _phrases(_NEGATION, "question_turned")
 #: A liking put in the past, and the words that say it lasts.
 _PAST_FRAMES = _phrases(_NEGATION, "past_frames")
 _STILL = _phrases(_NEGATION, "still")
+_PAST_VERBS = _words(_NEGATION, "past_verbs")
+_USED_TO_NOT_PAST = _words(_NEGATION, "used_to_not_past")
 #: Words that may sit in a comma list of genres without ending the list.
 _LIST_FILLER = _words(_NEGATION, "list_filler")
 

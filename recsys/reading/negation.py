@@ -81,6 +81,9 @@ class _Negation(_Denials, _Frames, _Comparisons):
                 if untried:
                     u = untried  # "I've never seen a western": not a dislike
                     continue
+                if u + 1 < b and (folds[u : u + 2] in (["not", "just"], ["not", "only"], ["never", "not"])):
+                    u += 2  # "not just comedies, thrillers too", "I'm never not reading a biography": no negation
+                    continue
                 if folds[u] == "nothing" and u > a and folds[u - 1] == "or":
                     u = b  # "sci-fi or nothing for me": that or none, a wish
                     continue

@@ -63,6 +63,12 @@ def _between_words(text: str, start: int, end: int) -> bool:
     return before.isalpha() and after.isalpha()
 
 
+def _signs(text: str) -> int:
+    """How many comparison signs stand between words: one compares; a chain ("sci-fi > fantasy > romance") ranks
+    things the writer may like all of, and is read as punctuation."""
+    return sum(_between_words(text, m.start(), m.end()) for m in re.finditer("[<>]", text))
+
+
 def _tokenize(text: str) -> list[_Token]:
     """Words (folded; "&" reads as "and") and single punctuation marks, each with its kind."""
     tokens = []
@@ -70,7 +76,7 @@ def _tokenize(text: str) -> list[_Token]:
         raw, group = m.group(), m.lastgroup
         if group == "amp":
             fold, kind = "and", "word"
-        elif raw in _COMPARISON_SIGNS and _between_words(text, m.start(), m.end()):
+        elif raw in _COMPARISON_SIGNS and _between_words(text, m.start(), m.end()) and _signs(text) == 1:
             fold, kind = _COMPARISON_SIGNS[raw], "word"  # "comedies > dramas": a comparison word, not punctuation
         elif group in ("word", "init", "abbr"):
             fold, kind = _fold_word(raw), "word"
