@@ -55,9 +55,10 @@ class _Frames:
 
     def frames(self, bounds: list[tuple[int, int]], negated: list[bool]) -> None:
         """Apply the three frames to ``negated`` (and ``neutral``), in this order: a later one wins."""
-        self._past_likings(bounds, negated)
-        self._sarcasm(bounds, negated)
-        self._answered_questions(bounds, negated)
+        sentences = self._sentences(bounds)  # read once: every frame works sentence by sentence
+        self._past_likings(bounds, sentences, negated)
+        self._sarcasm(bounds, sentences, negated)
+        self._answered_questions(bounds, sentences, negated)
 
     # --- where clauses and sentences end -------------------------------------------------------------------------
     def _gap_after(self, b: int) -> str:
@@ -99,9 +100,8 @@ class _Frames:
         self.placed_by_rules.update(bounds[s][0] for s in clauses)
 
     # --- the three frames ----------------------------------------------------------------------------------------
-    def _sarcasm(self, bounds: list[tuple[int, int]], negated: list[bool]) -> None:
+    def _sarcasm(self, bounds: list[tuple[int, int]], sentences: list[list[int]], negated: list[bool]) -> None:
         """Rule out the genres of a sarcastic sentence, or of the sentence beside it when it names none."""
-        sentences = self._sentences(bounds)
         opens = [self._says_any(bounds, sentence, _SARCASM_OPENERS) for sentence in sentences]
         echoes = [self._says_any(bounds, sentence, _SARCASM_ECHOES) for sentence in sentences]
         paired = [
@@ -142,7 +142,7 @@ class _Frames:
             for s in clauses for u in range(*bounds[s])
         )  # fmt: skip
 
-    def _answered_questions(self, bounds: list[tuple[int, int]], negated: list[bool]) -> None:
+    def _answered_questions(self, bounds: list[tuple[int, int]], sentences: list[list[int]], negated: list[bool]) -> None:
         """A question about a genre and the writer's own short answer: "Do I like horror? No.", "X or Y? Y".
 
         A question asked the other way round ("Is it wrong that I love musicals? No!", "Am I too old for cartoons?")
@@ -150,7 +150,6 @@ class _Frames:
         the question answered just before it."""
         asked: list[int] = []
         answered_at = -2  # the answer clause of the last question read
-        sentences = self._sentences(bounds)
         for s, (a, b) in enumerate(bounds):
             if not self._asks(b) or s + 1 >= len(bounds) or s + 1 in self.sarcastic:
                 continue  # "Romance novels? Oh sure, because …": no answer
@@ -201,7 +200,7 @@ class _Frames:
             return "yes"
         return None
 
-    def _past_likings(self, bounds: list[tuple[int, int]], negated: list[bool]) -> None:
+    def _past_likings(self, bounds: list[tuple[int, int]], sentences: list[list[int]], negated: list[bool]) -> None:
         """A genre liked in the past and nothing said of now ("I used to devour fantasy", "As a teen I loved horror",
         "I went through a western phase") is neither wanted nor ruled out.
 
@@ -210,7 +209,7 @@ class _Frames:
         sentence ("I love classic westerns, the ones made 50 years ago"), or words that say it lasts ("… and I still
         do", "never looked back"), or a request keep it a wish; a dislike is left to the rules."""
         folds = self.fold
-        for sentence in self._sentences(bounds):
+        for sentence in sentences:
             for k, s in enumerate(sentence):
                 framed = any(
                     _match_at(folds, u, bounds[s][1], _PAST_FRAMES) and not (folds[u] == "used" and u > 0 and folds[u - 1] in _USED_TO_NOT_PAST)
