@@ -147,6 +147,8 @@ _SEPARATORS = _words(_TITLES, "separators")
 _COMMON = _words(_TITLES, "common")
 #: Capitalised single words that are rarely meant as film titles without quotes.
 _NOT_TITLES_ALONE = _words(_TITLES, "not_titles_alone")
+#: Numbers as words or Roman numerals → digits, for matching titles ("twelve" → "12", "ii" → "2").
+_NUMERALS: Mapping[str, str] = _TITLES["numerals"]
 #: Words after which a capitalised word is a person, not a film ("my name is Laura").
 _NAME_CUES = _words(_TITLES, "name_cues")
 #: Phrases after which a clause names films ("films like", "such as", "loved"), tried in order.

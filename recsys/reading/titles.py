@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 
 from recsys import columns as C
 from recsys.reading.chips import TitleMatch
-from recsys.reading.lexicon import _ARTICLES, _TITLE_STOP
+from recsys.reading.lexicon import _ARTICLES, _NUMERALS, _TITLE_STOP
 from recsys.reading.serialisation import _plain
 from recsys.reading.text import _tokenize
 
@@ -56,6 +56,9 @@ class _TitleIndex:
         self._alias_row: list[int] = []
         self._alias_penalty: list[float] = []
         self._row_words: list[frozenset[str]] = []
+        #: The words of every whole name of two or more words (no penalty) → its row: a phrase spelt exactly so.
+        self.exact: dict[tuple[str, ...], int] = {}
+        self._names: list[tuple[tuple[str, ...], int]] = []  # every whole name's words and its row
         self._canonical: list[int] = []
         first_row: dict[str, int] = {}
         index: dict[str, list[int]] = {}
@@ -68,7 +71,7 @@ class _TitleIndex:
             row_words: set[str] = set()
             seen: set[str] = set()
             for name, penalty in _alias_names(title):
-                words = [t.fold for t in _tokenize(name) if t.kind == "word"]
+                words = numerals([t.fold for t in _tokenize(name) if t.kind == "word"])
                 variants = [words]
                 if len(words) > 1 and words[0] in _ARTICLES:
                     variants.append(words[1:])
@@ -82,11 +85,23 @@ class _TitleIndex:
                     self._alias_row.append(row)
                     self._alias_penalty.append(penalty)
                     row_words.update(variant)
+                    if penalty == 0.0:
+                        self._names.append((tuple(variant), row))
+                        if len(variant) > 1:
+                            self.exact.setdefault(tuple(variant), row)
                     keys = [w for w in variant if w not in _TITLE_STOP] or variant
                     for word in set(keys):
                         index.setdefault(word, []).append(alias)
             self._row_words.append(frozenset(row_words))
         self._index = index
+        #: The lengths of the whole names starting with each word, longest first.
+        self.exact_lengths: dict[str, tuple[int, ...]] = {}
+        for key in self.exact:
+            self.exact_lengths[key[0]] = tuple(sorted({*self.exact_lengths.get(key[0], ()), len(key)}, reverse=True))
+        self._names_with: dict[str, list[int]] = {}  # word → the whole names holding it
+        for n, (words, _) in enumerate(self._names):
+            for word in set(words):
+                self._names_with.setdefault(word, []).append(n)
         # Typos rarely hit the first letter, so a word is compared only with words sharing it.
         self._vocabulary: dict[str, list[str]] = {}
         for word in index:
@@ -109,6 +124,7 @@ class _TitleIndex:
         more than a year away from ``year``. Only films scoring :data:`CANDIDATE` or more
         are returned, as ``(score, row)``.
         """
+        words = numerals(words)
         query = " ".join(words)
         aliases: set[int] = set()
         for word in {w for w in words if w not in _TITLE_STOP} or set(words):
@@ -143,6 +159,21 @@ class _TitleIndex:
         ranked.sort(key=lambda sr: (-sr[0], sr[1]))
         return ranked
 
+    def holding(self, words: Sequence[str]) -> list[int]:
+        """The films (first rows) whose whole name holds ``words`` in a run ("death at fenwick" of "Death at Fenwick St
+        Mary", "shawshank" of "The Shawshank Redemption"), in catalogue order."""
+        words = tuple(numerals(words))
+        if not words or any(w not in self._names_with for w in words):
+            return []
+        k = len(words)
+        rows = {
+            self._canonical[row]
+            for n in min((self._names_with[w] for w in words), key=len)
+            for name, row in [self._names[n]]
+            if any(name[i : i + k] == words for i in range(len(name) - k + 1))
+        }
+        return sorted(rows)
+
     def judge(self, query: str, ranked: list[tuple[float, int]]) -> TitleMatch:
         """Turn ranked candidates into a match: confident, ambiguous, low-confidence or none."""
         if not ranked:
@@ -154,6 +185,16 @@ class _TitleIndex:
             return TitleMatch(query, self._ids[row], self._titles[row], top, alternatives)
         every = tuple((self._ids[r], self._titles[r], s) for s, r in ranked[: 1 + MAX_ALTERNATIVES])
         return TitleMatch(query, None, None, top, every)
+
+
+def numerals(words: Sequence[str]) -> list[str]:
+    """Folded words with the numbers written as words or Roman numerals as digits (the lexicon's ``numerals``).
+
+    Example:
+        >>> numerals(["godfather", "part", "ii"]), numerals(["twelve", "monkeys"])
+        (['godfather', 'part', '2'], ['12', 'monkeys'])
+    """
+    return [_NUMERALS.get(w, w) for w in words]
 
 
 def _alias_names(title: str) -> list[tuple[str, float]]:
