@@ -10,6 +10,8 @@ from recsys.personas import OtherCatalogue, Persona, text_model_note
 from ui import keeping, literal, nouns, resources, session, switching
 
 st.set_page_config(page_title="Cold-start explorer", page_icon="🧭", layout="wide")
+# Chips (st.pills) keep to one row and hide what does not fit; a profile read into a dozen chips must show them all.
+st.html("<style>[data-testid='stButtonGroup'] [role='toolbar'] { flex-wrap: wrap; row-gap: 0.4rem; }</style>")
 
 keeping.restore_catalogue()  # a reload (F5) brings back this browser's catalogue and personas
 explorer = resources.explorer()

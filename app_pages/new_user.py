@@ -244,7 +244,8 @@ def reading_section(name: str, user) -> None:
         f"How the profile was read — wants, no (rules out), ♥ named {NOUNS} (? unsure), era, what they say about themselves. "
         "Click a chip to drop it from the model, again to bring it back.",
         list(chips), selection_mode="multi", key=widget_key, on_change=session.apply_chips, args=(explorer, name, widget_key),
-        help=f"Ruled-out genres and the era enter the score as their own terms (dot_avoid, dot_era); named {NOUNS} become onboarding "
+        help=f"Ruled-out genres and the era enter the score as their own terms (dot_avoid, dot_era); a wanted genre is read by the "
+        f"language model, so dropping it takes the clauses that name it out of what the model reads; named {NOUNS} become onboarding "
         "likes and are never recommended back; what the person says about themselves fills in the demographics the form leaves empty.",
     )  # fmt: skip
     correction_section(name, user)

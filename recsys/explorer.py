@@ -41,7 +41,7 @@ from recsys.states import Explanation, Feedback, ItemState, UserState, frozen
 from recsys.towers import Towers, reweighted
 from recsys.training import TrainConfig
 
-_NO_TEXT = "I watch a movie now and then."
+NEUTRAL_TEXT = "I watch a movie now and then."
 
 
 class Explorer:
@@ -346,8 +346,8 @@ class Explorer:
 
     def _canonical_inputs(self, rows: Sequence[int]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Tower inputs of dataset users: canonical profile text, demographics, id rows, has-id, history."""
-        canonical = [self.profiles.canonical(r) if self.profiles.texts[r] else (_NO_TEXT, []) for r in rows]
-        texts = [text or _NO_TEXT for text, _ in canonical]
+        canonical = [self.profiles.canonical(r) if self.profiles.texts[r] else (NEUTRAL_TEXT, []) for r in rows]
+        texts = [text or NEUTRAL_TEXT for text, _ in canonical]
         demo = self.user_space.encode_frame(self.dataset.users.iloc[list(rows)]).astype(np.float32)
         has_id = np.array([self.dataset.user_ids.external(r) in self._seen for r in rows])
         return texts, demo, np.asarray(rows, dtype=np.int64), has_id, _history([chosen for _, chosen in canonical])
@@ -743,7 +743,7 @@ def model_text(text: str, reading: Reading | None) -> str:
     """What the language model embeds of a profile: sentence embeddings cannot read negation, so the text
     without the clauses that rule things out (those enter the score as the ``avoid`` term instead)."""
     if reads_no_words(text, reading):
-        return _NO_TEXT
+        return NEUTRAL_TEXT
     return reading.kept_text if reading is not None and reading.kept_text else text
 
 

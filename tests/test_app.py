@@ -459,6 +459,27 @@ def test_the_reading_shows_as_chips_and_dropping_one_reranks(app):
     assert at.pills[0].value == [o for o in chips.options if o != "no Romance"]
 
 
+def test_dropping_a_wanted_genre_takes_it_out_of_what_the_model_reads_and_bringing_it_back_restores_the_list(app):
+    """A wish has no term of its own: its chip drops the clauses naming the genre from the text the model embeds."""
+    at = make_persona(app, "I love old westerns but can't stand musicals", "Wish")
+    chips = at.pills[0]
+
+    def listed() -> list[str]:  # each row's title and genres (not its rank column)
+        return [m.value for m in at.markdown if "<small>" in m.value and not m.value.startswith("**")]
+
+    def westerns() -> int:
+        return sum("Western" in row for row in listed())
+
+    before = listed()
+    assert westerns() >= 10, before
+    chips.set_value([o for o in chips.options if o != "wants Western"]).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert westerns() <= 2, listed()
+    at.pills[0].set_value(list(chips.options)).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert listed() == before  # the text's own reading again, the same list
+
+
 def test_an_unsure_title_offers_its_alternatives(app):
     at = make_persona(app, "I liked Sabrina", "Unsure")
     choices = [b for b in at.button if b.key and b.key.startswith("alt-Unsure-")]

@@ -12,6 +12,7 @@ here that writes one (``put``, ``clear_form``, ``load_form``) is meant for a but
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import streamlit as st
@@ -510,14 +511,17 @@ def corrected_text(explorer: Explorer, text: str, reading: Reading, kind: str, g
     from recsys.reading import reads_no_words
 
     before = "" if reads_no_words(text, reading) else model_text(text, reading)
-    wants = [g for g in reading.wants if g != genre] + ([genre] if kind == "wants" else [])
     if kind == "wants":
         return f"{before} {genre}".strip() if genre not in _named(explorer, before) else before
-    clauses = [c for c in _CLAUSES.split(before) if c and c.strip()]
-    kept = [c.strip() for c in clauses if genre not in _named(explorer, c)]
-    read = " ".join(kept)
-    missing = [g for g in wants if g not in _named(explorer, read)]
-    return " ".join([read, *missing]).strip()
+    return _without_genre(explorer, before, [g for g in reading.wants if g != genre], genre)
+
+
+def _without_genre(explorer: Explorer, read: str, wants: Sequence[str], genre: str) -> str:
+    """``read`` without its clauses that name ``genre``, plus the names of the genres in ``wants`` that went with them."""
+    clauses = [c for c in _CLAUSES.split(read) if c and c.strip()]
+    kept = " ".join(c.strip() for c in clauses if genre not in _named(explorer, c))
+    missing = [g for g in wants if g not in _named(explorer, kept)]
+    return " ".join([kept, *missing]).strip()
 
 
 _CLAUSES = re.compile(r"[.,;:!?]+\s*|\s+(?:but|and|though|although|yet|while)\s+", re.IGNORECASE)
@@ -561,7 +565,35 @@ def apply_chips(explorer: Explorer, name: str, widget_key: str) -> None:
     for label, (kind, value) in labels.items():
         if label not in kept:
             reading = reading.without(kind, value)
+            if kind == "wants" and label in dropped:
+                reading = replace(reading, kept_text=_read_without(explorer, entry.persona.text, reading, value))
+        elif kind == "wants" and label in returned:
+            reading = replace(reading, kept_text=_read_with(explorer, entry.persona.text, reading, value))
+    original = explorer.read(entry.persona.text)
+    if (set(reading.wants), set(reading.rules_out)) == (set(original.wants), set(original.rules_out)):
+        reading = replace(reading, kept_text=original.kept_text)  # every genre as the text itself reads it
     _rebuild(explorer, name, reading, change or "the reading changed")
+
+
+# A wish is read by the language model, not a term of its own: dropping its chip takes the clauses naming the genre out
+# of what the model reads (a neutral sentence when nothing is left), or the list would not move; bringing it back
+# gives the model the genre's name again.
+def _read_without(explorer: Explorer, text: str, reading: Reading, genre: str) -> str:
+    from recsys.explorer import NEUTRAL_TEXT, model_text
+    from recsys.reading import reads_no_words
+
+    read = "" if reads_no_words(text, reading) else model_text(text, reading)
+    return _without_genre(explorer, read, reading.wants, genre) or NEUTRAL_TEXT
+
+
+def _read_with(explorer: Explorer, text: str, reading: Reading, genre: str) -> str:
+    from recsys.explorer import NEUTRAL_TEXT, model_text
+    from recsys.reading import reads_no_words
+
+    read = "" if reads_no_words(text, reading) else model_text(text, reading)
+    if read == NEUTRAL_TEXT:
+        return genre
+    return read if genre in _named(explorer, read) else f"{read} {genre}".strip()
 
 
 def choose_title(explorer: Explorer, name: str, query: str, item_id, title: str) -> None:
