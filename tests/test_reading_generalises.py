@@ -208,6 +208,46 @@ def test_named_periods_are_eras_not_genres(text: str, start: int, end: int) -> N
     assert reading.wants == (), text
 
 
+@pytest.mark.parametrize(
+    ("text", "era"),
+    [
+        # The writer's own life in a decade: a leaning towards it, not a window every other film pays for.
+        ("I grew up in the 1960s watching war films and westerns with my father.", (1960, 1969, False)),
+        ("As a kid in the 90s I watched cartoons every morning.", (1990, 1999, False)),
+        ("A child of the 80s who still loves a good action film.", (1980, 1989, False)),
+        ("I came of age in the seventies; thrillers are my thing.", (1970, 1979, False)),
+        # Being born in a decade says nothing of taste.
+        ("I was born in the 1970s and love comedies.", None),
+        # The decade as what is asked for stays firm, beside a life in it too.
+        ("Films from the 1960s, please.", (1960, 1969, True)),
+        ("I grew up on 80s action films.", (1980, 1989, True)),
+        ("I grew up in the 60s, and I want films from the 1960s.", (1960, 1969, True)),
+    ],
+)
+def test_a_decade_of_the_writers_life_is_a_leaning_and_a_birth_decade_no_era(text: str, era: tuple | None) -> None:
+    reader = ProfileReader(_items(["War", "Drama"]), year_range=(1920, 2020))
+    window = reader.read(text).era
+    assert (None if window is None else (window.start, window.end, window.firm)) == era, text
+
+
+@pytest.mark.parametrize(
+    ("text", "wants", "rules_out"),
+    [
+        # An emoji, a run of signs or a chat interjection ends a negation's reach like a comma.
+        ("no rom-coms 😂 scifi please", {"Sci-Fi"}, {"Romance", "Comedy"}),
+        (">>> NOT rom-coms <<< #scifi", {"Sci-Fi"}, {"Romance", "Comedy"}),
+        ("not rom-coms lol sci-fi please", {"Sci-Fi"}, {"Romance", "Comedy"}),
+        ("no horror 🙅 but comedies yes", {"Comedy"}, {"Horror"}),
+        # Signs that say something stay words: a comparison, "=" as "is", a heart as a liking.
+        ("comedies > dramas", {"Comedy"}, {"Drama"}),
+        ("horror = instant skip for me", set(), {"Horror"}),
+        ("I ❤️ westerns", {"Western"}, set()),
+    ],
+)
+def test_emoji_signs_and_interjections_pause_like_a_comma(films: ProfileReader, text: str, wants: set, rules_out: set) -> None:
+    assert _read(films, text) == (wants, rules_out)
+
+
 def test_too_squeamish_rules_out_what_it_is_about_without_a_contradiction(films: ProfileReader) -> None:
     reading = films.read("I'm far too squeamish for slasher movies.")
     assert reading.rules_out == ("Horror",) and reading.notes == () and "slasher" not in reading.kept_text

@@ -10,7 +10,7 @@ import pandas as pd
 
 from recsys import columns as C
 from recsys.reading.clauses import _unit_at, _unit_text, _Units
-from recsys.reading.lexicon import _CONSUMED, _DECADE_WORDS
+from recsys.reading.lexicon import _BORN, _CONSUMED, _DECADE_WORDS, _LIVED
 from recsys.reading.titles import _FIRST_FILM_YEAR, _YEAR_IN_TITLE
 
 #: Era windows (see :meth:`ProfileReader.read`): last year of black and white, silent, "classic" films.
@@ -85,13 +85,13 @@ _ERA_PATTERNS: tuple[tuple[str, re.Pattern], ...] = ((("period", _PERIOD),) + tu
 
 
 #: How a negated era inverts: "before" windows become "after" ones and vice versa; closed ones cannot.
-_ERA_SHAPES = {"period": "closed", "range": "closed", "decade": "closed", "year": "closed", "since": "after", "after": "after",
+_ERA_SHAPES = {"period": "closed", "range": "closed", "decade": "closed", "lived": "closed", "year": "closed", "since": "after", "after": "after",
                "recent": "after", "until": "before", "before": "before", "bw": "before", "silent": "before",
                "classic": "before"}  # fmt: skip
 #: Windows that describe a kind of film more than a period; a precise period narrows them.
 _VAGUE_ERAS = frozenset({"bw", "silent", "classic", "recent"})
 #: Taste words rather than periods: a window set only by these is a leaning (``EraWindow.firm`` False).
-_TASTE_ERAS = frozenset({"classic", "recent"})
+_TASTE_ERAS = frozenset({"classic", "recent", "lived"})
 
 
 def _hull(windows: Sequence[tuple[int, int, int, int]]) -> tuple[int, int]:
@@ -140,6 +140,9 @@ def _era_matches(units: _Units, first_year: int, last_year: int) -> list[tuple[i
                 continue  # "in my thirties" is an age
             if kind == "year" and before and before[-1] == "born":
                 continue
+            life = _life(text[max(0, m.start() - 30) : m.start()].split()) if kind == "decade" else None
+            if life == "born":
+                continue  # "born in the 70s" is when, not what
             if kind == "recent" and m.group().endswith("year") and set(before[-2:]) & _CONSUMED:
                 continue  # "the best thing I read this year" says when it was read, not when it came out
             window = _window(kind, m, first_year, last_year)
@@ -147,9 +150,19 @@ def _era_matches(units: _Units, first_year: int, last_year: int) -> list[tuple[i
                 continue
             for c in range(m.start(), m.end()):
                 used[c] = True
-            out.append((window[0], window[1], u_first, u_last, kind))
+            out.append((window[0], window[1], u_first, u_last, "lived" if life == "lived" else kind))  # "grew up in the 60s": a leaning
     out.sort(key=lambda e: e[2])
     return out
+
+
+def _life(before: list[str]) -> str | None:
+    """Whether the words before a decade place the writer's own life in it: "born" ("born in"), "lived" ("grew up in the",
+    "child of the") or None."""
+    words = [w for w in before if w not in ("the", "early", "mid", "late")]
+    for name, phrases in (("lived", _LIVED), ("born", _BORN)):
+        if any(len(words) >= len(p) and tuple(words[-len(p) :]) == p for p in phrases):
+            return name
+    return None
 
 
 def _is_age_decade(before: list[str]) -> bool:

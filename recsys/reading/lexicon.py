@@ -162,6 +162,11 @@ _FAVOURITE_VERBS = _words(_TITLES, "favourite_verbs")
 # --- eras -----------------------------------------------------------------------------
 #: Verbs of reading or watching: a time after them is when, not what ("I read this year").
 _CONSUMED = _words(_ERAS, "consumed")
+#: "lol", "haha": a clause of their own (the text's breaks).
+_INTERJECTIONS = _words(_NEGATION, "interjections")
+#: "grew up in", "child of" before a decade: when the writer lived (a leaning); "born in": no taste at all.
+_LIVED = _phrases(_ERAS, "lived")
+_BORN = _phrases(_ERAS, "born")
 #: Decade words and their digit ("the forties" → 4).
 _DECADE_WORDS: dict[str, int] = dict(_ERAS["decade_words"])
 

@@ -14,6 +14,7 @@ from recsys.reading.lexicon import (
     _FAVOURITE,
     _FAVOURITE_FILLER,
     _FAVOURITE_VERBS,
+    _INTERJECTIONS,
     _POST_CUE_NOUNS,
     _SUBJECTS,
 )
@@ -162,7 +163,15 @@ class _Doc:
                     self.glued_after[-1] = True
                 else:
                     self.brk[-1] = max(self.brk[-1], _SOFT)
+            elif unicodedata.category(t.raw)[:2] in ("So", "Sm", "Sk") and t.raw != "=":  # "horror = instant skip": a verb
+                # An emoji or a run of signs between words ("no rom-coms 😂 sci-fi", ">>> NOT rom-coms <<<") pauses
+                # like a comma.
+                self.brk[-1] = max(self.brk[-1], _SOFT)
         n_words = len(self.fold)
+        for w in range(n_words - 1):
+            if self.fold[w] in _INTERJECTIONS:
+                # "NOT rom-coms lol sci-fi please": "lol" pauses like a comma.
+                self.brk[w] = max(self.brk[w], _SOFT)
         self.cap = [False] * n_words
         if not shouting:
             for w, raw in enumerate(self.raw):
