@@ -42,7 +42,7 @@ from recsys import columns as C
 from recsys.analysis.pull import percentiles
 from recsys.data import known
 from recsys.data.checks import CANONICAL_INTEGER
-from recsys.explorer import Explorer, model_text
+from recsys.explorer import Explorer
 from recsys.modalities import USER_TERMS
 
 #: Column names of a cohort file (matched with case and surrounding spaces ignored).
@@ -355,7 +355,7 @@ def _run(explorer: Explorer, cohort: Cohort, k: int, progress: Progress | None) 
         reading = explorer.read(shown)
         readings.append(reading)
         if shown:
-            texts.append(model_text(shown, reading))
+            texts.append(explorer.model_input(shown, reading))
     say(f"Embedding {len(texts):,} profile texts", 0.1)
     explorer.encoder.encode(texts)
     say("Ranking", 0.2)

@@ -207,6 +207,13 @@ class CachedEncoder:
     def english_only(self) -> bool:
         return False
 
+    def reads_script(self, text: str) -> bool:
+        """Can the model read ``text``'s script? An English-only model cannot read a text whose letters are mostly (more
+        than 30%) not Latin: a Chinese profile."""
+        letters = [ch for ch in text if ch.isalpha()]
+        foreign = sum(1 for ch in letters if not unicodedata.name(ch, "").startswith("LATIN"))
+        return not (self.english_only and letters and foreign / len(letters) > 0.3)
+
     def key(self, text: str) -> str:
         return hashlib.sha1(f"{self.model_id}\0{text}".encode()).hexdigest()
 
@@ -291,8 +298,7 @@ class CachedEncoder:
                 f"first {self.max_tokens} tokens, so it was truncated."
             )
         letters = [ch for ch in clean if ch.isalpha()]
-        foreign = sum(1 for ch in letters if not unicodedata.name(ch, "").startswith("LATIN"))
-        if letters and foreign / len(letters) > 0.3 and self.english_only:
+        if letters and not self.reads_script(clean):
             warnings.append(f"{self.model_id} was trained on English text; results for other scripts are unreliable.")
         elif not letters:
             warnings.append(f"{what} has no letters (only symbols or emoji); the model can read little from it.")

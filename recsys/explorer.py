@@ -301,8 +301,17 @@ class Explorer:
         return self.reader.read(text, judge=judge) if isinstance(text, str) and text.strip() else Reading()
 
     def embedded_text(self, user: UserState) -> str:
-        """The text the language model embedded for ``user``: :func:`model_text` of its profile and reading."""
-        return model_text(user.text, user.reading)
+        """The text the language model embedded for ``user``: :meth:`model_input` of its profile and reading."""
+        return self.model_input(user.text, user.reading)
+
+    def model_input(self, text: str, reading: Reading | None) -> str:
+        """What the language model embeds of a profile: :func:`model_text`, or, when the model cannot read the text's
+        script (a Chinese profile and the English-only MiniLM), the reading's wanted genres in English ("Sci-Fi films"),
+        so that what the reader understood reaches the model instead of characters it cannot read."""
+        read = model_text(text, reading)
+        if read == NEUTRAL_TEXT or self.encoder.reads_script(read) or reading is None or not reading.wants:
+            return read
+        return f"{_listed(reading.wants)} {self.dataset.nouns}"
 
     def new_user(
         self, text: str, demographics: Mapping[str, Any] | None = None, liked: Sequence = (), reading: Reading | None = None
@@ -331,12 +340,15 @@ class Explorer:
         rows = self._item_rows(liked, "liked item")
         if not has_text and not clean_demo and not liked:
             raise ValueError("the persona is empty: describe the person with profile text, demographics or liked items")
-        text_vector = self.encoder.encode([model_text(shown, reading)])[0]
+        embedded = self.model_input(shown, reading)
+        text_vector = self.encoder.encode([embedded])[0]
         demo = self.user_space.encode(clean_demo)[None, :].astype(np.float32)
         h, beta, alpha = self._user_parts(
             text_vector[None, :], demo, np.zeros(1, np.int64), np.zeros(1, bool), _history([rows]), has_text=np.array([has_text])
         )
         warnings = (*(prepared.warnings if prepared else ()), *reading.notes)
+        if has_text and embedded != model_text(shown, reading):
+            warnings += (f"The text model reads English only, so it was given what the reader understood, in English: “{embedded}”.",)
         return UserState(
             text=shown, demographics=clean_demo, liked=liked, h=frozen(h[0]), beta=frozen(beta[0]),
             alpha=frozen(alpha[0]), text_vector=frozen(text_vector), delta_e=frozen(np.zeros(h.shape[2])),
@@ -737,6 +749,11 @@ def _cosine(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     """Cosine of each row of ``matrix`` with ``vector`` (0 where either is the zero vector)."""
     norms = np.linalg.norm(matrix, axis=1) * float(np.linalg.norm(vector))
     return matrix @ vector / np.maximum(norms, 1e-9)
+
+
+def _listed(words: Sequence[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def model_text(text: str, reading: Reading | None) -> str:

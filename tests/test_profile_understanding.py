@@ -84,3 +84,20 @@ def test_fifty_named_titles(explorer):
     user = explorer.new_user("I liked " + ", ".join(f"'{t}'" for t in titles))
     assert 1 <= len(user.liked) <= 20
     assert not set(user.liked) & set(explorer.recommend(user, k=20)[C.ITEM])
+
+
+def test_a_chinese_profile_reaches_the_english_text_model_as_its_reading(explorer):
+    """The English-only MiniLM cannot read Chinese: it is given the reading's wishes in English, so the list follows the
+    chips ("wants Sci-Fi") instead of whatever the characters embed to; an English profile is embedded as before."""
+    from recsys.explorer import model_text
+
+    user = explorer.new_user("我喜欢科幻电影，不喜欢恐怖片")
+    assert user.reading.wants == ("Sci-Fi",) and user.reading.rules_out == ("Horror",)
+    assert explorer.embedded_text(user) == "Sci-Fi films"
+    assert any("reads English only" in w and "“Sci-Fi films”" in w for w in user.warnings), user.warnings
+    recs = explorer.recommend(user, k=20)
+    genres = recs[C.GENRES].tolist()
+    assert sum("Sci-Fi" in g for g in genres) >= 10, recs["title"].tolist()
+    assert not any("Horror" in g for g in genres)
+    english = explorer.new_user("I like sci-fi films but not horror")
+    assert explorer.embedded_text(english) == model_text(english.text, english.reading)
