@@ -258,7 +258,7 @@ def open_another() -> None:
     if source == EXAMPLE:
         st.caption(
             "Written by `python -m recsys.examples` (this project's own script): made-up books with blurbs, formats and "
-            "languages, readers with an age and a region, and 5,000 implicit interactions (no star ratings). Nothing in it is real."
+            "languages, readers with an age and a region, and about 5,000 implicit interactions (no star ratings). Nothing in it is real."
         )
     elif source == PUBLISHED:
         st.caption(

@@ -100,89 +100,98 @@ if go_clicked:
     if people is not None:
         run_cohort(people, k, label)
 
-kept = st.session_state.get(session.COHORT_RESULT)
-if kept is None or kept[0] != explorer.fingerprint:
-    st.info("Upload a file of profiles or pick a sample, then **Run the cohort**.")
-    st.stop()
-_, label, run, view = kept
-problems = cohort.problems_frame(run.problems)
-skipped = problems[problems["skipped"]]
-st.subheader(f"{literal.md(label)}: {view.n_people:,} people, top-{run.k} each")
-if len(skipped):
-    left_out = skipped["line"].nunique()
-    st.warning(f"{left_out:,} {'row was' if left_out == 1 else 'rows were'} left out; everyone else ran. Fix the rows below and run again.")
-    st.dataframe(skipped[["line", "person", "column", "message"]], hide_index=True, width="stretch", key="cohort_problems")
-for note in problems[~problems["skipped"]]["message"]:
-    st.info(literal.md(note))
-if not view.n_people:
-    st.stop()
 
-cols = st.columns(5)
-cols[0].metric(
-    "People ranked", f"{view.n_people:,}", f"in {resources.duration(run.seconds, tenths=True)}", delta_color="off", delta_arrow="off"
-)
-cols[1].metric(f"Coverage of the {NOUNS}", f"{view.coverage:.1%}", f"{view.distinct_items:,} distinct {NOUNS}", delta_color="off", delta_arrow="off",
-               help=f"Share of the catalogue's {NOUNS} shown to at least one person.")  # fmt: skip
-cols[2].metric(
-    "Gini of exposure", f"{view.gini:.3f}", help=f"0: every {NOUN} shown equally often; towards 1: a few {NOUNS} take every slot."
-)
-cols[3].metric("Popularity percentile", f"{view.popularity['p50']:.0f}", f"median · p10 {view.popularity['p10']:.0f} · p90 {view.popularity['p90']:.0f}",
-               delta_color="off", delta_arrow="off", help=f"Where the shown {NOUNS} sit in the catalogue's popularity (training interactions); the median {NOUN} is at 50.")  # fmt: skip
-cols[4].metric("Near-identical groups", f"{len(view.clusters):,}", f"{int(view.clusters['size'].sum()) if len(view.clusters) else 0:,} people in them",
-               delta_color="off", delta_arrow="off", help=f"People whose lists share at least {cohort.NEAR_IDENTICAL:.0%} of their {NOUNS} (Jaccard), grouped.")  # fmt: skip
+def results(kept) -> None:
+    """The kept run, all in one block: a new run's progress bar takes its place at once, so no old number stays on screen
+    while the next run works."""
+    if kept is None or kept[0] != explorer.fingerprint:
+        st.info("Upload a file of profiles or pick a sample, then **Run the cohort**.")
+        return
+    _, label, run, view = kept
+    problems = cohort.problems_frame(run.problems)
+    skipped = problems[problems["skipped"]]
+    st.subheader(f"{literal.md(label)}: {view.n_people:,} people, top-{run.k} each")
+    if len(skipped):
+        left_out = skipped["line"].nunique()
+        st.warning(
+            f"{left_out:,} {'row was' if left_out == 1 else 'rows were'} left out; everyone else ran. Fix the rows below and run again."
+        )
+        st.dataframe(skipped[["line", "person", "column", "message"]], hide_index=True, width="stretch", key="cohort_problems")
+    for note in problems[~problems["skipped"]]["message"]:
+        st.info(literal.md(note))
+    if not view.n_people:
+        return
 
-mix_tab, popularity_tab = st.tabs(["What is shown, against the catalogue", "How popular"])
-with mix_tab:
-    attributes = list(dict.fromkeys(view.mix["attribute"]))
-    for column, attribute in zip(st.columns(max(1, len(attributes))), attributes):
-        part = view.mix[view.mix["attribute"] == attribute]
-        name = "decade" if attribute == C.YEAR else attribute.replace("_", " ")
-        column.plotly_chart(shares_figure(part, f"{name.capitalize()}: shown vs catalogue", f"share of shown slots / of {NOUNS}"),
-                            width="stretch", key=f"cohort_mix_{attribute}")  # fmt: skip
-    st.caption(f"{NOUNS.capitalize()} with several genres count in each, so the genre shares can add up to more than 100%.")
-with popularity_tab:
-    candidates = np.setdiff1d(np.arange(explorer.dataset.n_items), explorer.second_entries())
-    edges = np.linspace(0, 100, 11)
-    shown = np.histogram(run.recommendations["popularity_percentile"], edges)[0]
-    catalogue = np.histogram(percentiles(np.asarray(explorer.popularity, float))[candidates], edges)[0]
-    bins = pd.DataFrame({"value": [f"{a:.0f}–{b:.0f}" for a, b in zip(edges[:-1], edges[1:])][::-1],
-                         "shown": (shown / max(1, shown.sum()))[::-1], "catalogue": (catalogue / max(1, catalogue.sum()))[::-1]})  # fmt: skip
-    st.plotly_chart(shares_figure(bins, "Popularity percentile of what is shown", "share of shown slots / of the catalogue"),
-                    width="stretch", key="cohort_popularity")  # fmt: skip
+    cols = st.columns(5)
+    cols[0].metric(
+        "People ranked", f"{view.n_people:,}", f"in {resources.duration(run.seconds, tenths=True)}", delta_color="off", delta_arrow="off"
+    )
+    cols[1].metric(f"Coverage of the {NOUNS}", f"{view.coverage:.1%}", f"{view.distinct_items:,} distinct {NOUNS}", delta_color="off", delta_arrow="off",
+                   help=f"Share of the catalogue's {NOUNS} shown to at least one person.")  # fmt: skip
+    cols[2].metric(
+        "Gini of exposure", f"{view.gini:.3f}", help=f"0: every {NOUN} shown equally often; towards 1: a few {NOUNS} take every slot."
+    )
+    cols[3].metric("Popularity percentile", f"{view.popularity['p50']:.0f}", f"median · p10 {view.popularity['p10']:.0f} · p90 {view.popularity['p90']:.0f}",
+                   delta_color="off", delta_arrow="off", help=f"Where the shown {NOUNS} sit in the catalogue's popularity (training interactions); the median {NOUN} is at 50.")  # fmt: skip
+    cols[4].metric("Near-identical groups", f"{len(view.clusters):,}", f"{int(view.clusters['size'].sum()) if len(view.clusters) else 0:,} people in them",
+                   delta_color="off", delta_arrow="off", help=f"People whose lists share at least {cohort.NEAR_IDENTICAL:.0%} of their {NOUNS} (Jaccard), grouped.")  # fmt: skip
 
-st.markdown(f"#### The {NOUNS} that reach the most people")
-st.dataframe(
-    view.reach, hide_index=True, width="stretch", key="cohort_reach",
-    column_config={"share": st.column_config.ProgressColumn("share of people", format="percent", min_value=0.0, max_value=1.0),
-                   "mean_rank": st.column_config.NumberColumn("mean rank", format="%.1f"),
-                   "popularity_percentile": st.column_config.NumberColumn("popularity percentile", format="%.0f")},
-)  # fmt: skip
+    mix_tab, popularity_tab = st.tabs(["What is shown, against the catalogue", "How popular"])
+    with mix_tab:
+        attributes = list(dict.fromkeys(view.mix["attribute"]))
+        for column, attribute in zip(st.columns(max(1, len(attributes))), attributes):
+            part = view.mix[view.mix["attribute"] == attribute]
+            name = "decade" if attribute == C.YEAR else attribute.replace("_", " ")
+            column.plotly_chart(shares_figure(part, f"{name.capitalize()}: shown vs catalogue", f"share of shown slots / of {NOUNS}"),
+                                width="stretch", key=f"cohort_mix_{attribute}")  # fmt: skip
+        st.caption(f"{NOUNS.capitalize()} with several genres count in each, so the genre shares can add up to more than 100%.")
+    with popularity_tab:
+        candidates = np.setdiff1d(np.arange(explorer.dataset.n_items), explorer.second_entries())
+        edges = np.linspace(0, 100, 11)
+        shown = np.histogram(run.recommendations["popularity_percentile"], edges)[0]
+        catalogue = np.histogram(percentiles(np.asarray(explorer.popularity, float))[candidates], edges)[0]
+        bins = pd.DataFrame({"value": [f"{a:.0f}–{b:.0f}" for a, b in zip(edges[:-1], edges[1:])][::-1],
+                             "shown": (shown / max(1, shown.sum()))[::-1], "catalogue": (catalogue / max(1, catalogue.sum()))[::-1]})  # fmt: skip
+        st.plotly_chart(shares_figure(bins, "Popularity percentile of what is shown", "share of shown slots / of the catalogue"),
+                        width="stretch", key="cohort_popularity")  # fmt: skip
 
-st.markdown("#### Profiles the engine could not read")
-if len(view.unread):
-    st.caption("Text read as nothing (no genre, title, era or self-description found) or naming titles it was unsure of: their lists "
-               "rest on the raw text embedding alone, or miss the titles meant.")  # fmt: skip
-    st.dataframe(view.unread, hide_index=True, width="stretch", key="cohort_unread")
-else:
-    st.caption("Every profile text was read (or the people had none).")
+    st.markdown(f"#### The {NOUNS} that reach the most people")
+    st.dataframe(
+        view.reach, hide_index=True, width="stretch", key="cohort_reach",
+        column_config={"share": st.column_config.ProgressColumn("share of people", format="percent", min_value=0.0, max_value=1.0),
+                       "mean_rank": st.column_config.NumberColumn("mean rank", format="%.1f"),
+                       "popularity_percentile": st.column_config.NumberColumn("popularity percentile", format="%.0f")},
+    )  # fmt: skip
 
-st.markdown("#### People who get near-identical lists")
-if len(view.clusters):
-    shown_clusters = view.clusters.assign(items=view.clusters["items"].map("; ".join), people=view.clusters["people"].map(", ".join))
-    st.dataframe(shown_clusters, hide_index=True, width="stretch", key="cohort_clusters",
-                 column_config={"items": f"{NOUNS} most of them get", "shared_items": f"{NOUNS} in every list"})  # fmt: skip
-else:
-    st.caption(f"No two people share {cohort.NEAR_IDENTICAL:.0%} of their lists.")
+    st.markdown("#### Profiles the engine could not read")
+    if len(view.unread):
+        st.caption("Text read as nothing (no genre, title, era or self-description found) or naming titles it was unsure of: their lists "
+                   "rest on the raw text embedding alone, or miss the titles meant.")  # fmt: skip
+        st.dataframe(view.unread, hide_index=True, width="stretch", key="cohort_unread")
+    else:
+        st.caption("Every profile text was read (or the people had none).")
 
-st.markdown("#### Downloads")
-st.caption("One row per person and rank: the item, its score and every term of it (score = mu + b_u + b_i + Σ dot_*).")
-recommendations = run.recommendations
-buttons = st.columns(4)
-buttons[0].download_button("Recommendations (CSV)", lambda: cohort.csv_bytes(recommendations), file_name="recommendations.csv",
-                           mime="text/csv", on_click="ignore", width="stretch")  # fmt: skip
-buttons[1].download_button("Recommendations (Parquet)", lambda: cohort.parquet_bytes(recommendations), file_name="recommendations.parquet",
-                           mime="application/vnd.apache.parquet", on_click="ignore", width="stretch")  # fmt: skip
-buttons[2].download_button("Summary (JSON)", lambda: cohort.summary_json(run, view), file_name="summary.json", mime="application/json",
-                           on_click="ignore", width="stretch")  # fmt: skip
-buttons[3].download_button("Problems (CSV)", lambda: cohort.csv_bytes(problems), file_name="problems.csv", mime="text/csv",
-                           on_click="ignore", width="stretch")  # fmt: skip
+    st.markdown("#### People who get near-identical lists")
+    if len(view.clusters):
+        shown_clusters = view.clusters.assign(items=view.clusters["items"].map("; ".join), people=view.clusters["people"].map(", ".join))
+        st.dataframe(shown_clusters, hide_index=True, width="stretch", key="cohort_clusters",
+                     column_config={"items": f"{NOUNS} most of them get", "shared_items": f"{NOUNS} in every list"})  # fmt: skip
+    else:
+        st.caption(f"No two people share {cohort.NEAR_IDENTICAL:.0%} of their lists.")
+
+    st.markdown("#### Downloads")
+    st.caption("One row per person and rank: the item, its score and every term of it (score = mu + b_u + b_i + Σ dot_*).")
+    recommendations = run.recommendations
+    buttons = st.columns(4)
+    buttons[0].download_button("Recommendations (CSV)", lambda: cohort.csv_bytes(recommendations), file_name="recommendations.csv",
+                               mime="text/csv", on_click="ignore", width="stretch")  # fmt: skip
+    buttons[1].download_button("Recommendations (Parquet)", lambda: cohort.parquet_bytes(recommendations), file_name="recommendations.parquet",
+                               mime="application/vnd.apache.parquet", on_click="ignore", width="stretch")  # fmt: skip
+    buttons[2].download_button("Summary (JSON)", lambda: cohort.summary_json(run, view), file_name="summary.json", mime="application/json",
+                               on_click="ignore", width="stretch")  # fmt: skip
+    buttons[3].download_button("Problems (CSV)", lambda: cohort.csv_bytes(problems), file_name="problems.csv", mime="text/csv",
+                               on_click="ignore", width="stretch")  # fmt: skip
+
+
+with st.container():
+    results(st.session_state.get(session.COHORT_RESULT))

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from recsys.results import schema_problems
+from recsys.results import item_cold_ties, schema_problems
 from ui import charts, resources
 
 st.title("📊 Evaluation")
@@ -139,6 +139,9 @@ if results.get("item_cold"):
         width="stretch",
     )  # fmt: skip
     st.dataframe(frame, width="stretch")
+    notes = item_cold_ties(block)
+    if notes:
+        st.caption(" ".join(notes))
 
 st.subheader("Feedback loop: show 10, reveal likes, update, repeat")
 loop = results.get("feedback_loop", {})

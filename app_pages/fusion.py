@@ -9,6 +9,7 @@ import streamlit as st
 from recsys import columns as C
 from recsys.modalities import ITEM_NAMES as ITEM_MODALITIES
 from recsys.modalities import USER_NAMES as USER_MODALITIES
+from recsys.results import ablation_by_split
 from ui import charts, resources, session
 
 explorer = resources.explorer()
@@ -109,9 +110,10 @@ else:
         + "."
     )
     rows = [{"setting": setting, "split": split, **{k: v for k, v in metrics.items() if k in ("recall@20", "ndcg@20")}}
-            for split, table in results["ablation"].items() for setting, metrics in table.items()]  # fmt: skip
+            for split, table in ablation_by_split(results).items() for setting, metrics in table.items()]  # fmt: skip
     frame = pd.DataFrame(rows)
-    fig = px.bar(frame, x="setting", y="recall@20", color="split", barmode="group", title="Recall@20 by modality set")
+    fig = px.bar(frame, x="setting", y="recall@20", color="split", barmode="group", title="Recall@20 by modality set",
+                 category_orders={"split": list(dict.fromkeys(frame["split"]))})  # fmt: skip
     fig.update_layout(height=360)
     st.plotly_chart(fig, width="stretch")
     st.dataframe(frame, hide_index=True, width="stretch")

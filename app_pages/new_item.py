@@ -157,11 +157,13 @@ for col, column in zip(segment_cols, [c for c in (C.AGE, C.GENDER, C.OCCUPATION)
         order = list(explorer.user_space.block(C.AGE).labels)
         segments = segments.assign(_o=segments[column].map(order.index)).sort_values("_o").drop(columns="_o")
         segments[column] = segments[column].str.removeprefix("age").str.replace("<", "under ")
-    else:
+    groups = len(segments)
+    if column != C.AGE:
         segments = segments.sort_values(value, ascending=value == "median_position").head(12)
+    title = f"{measure.capitalize()} by {column}" + (f" (the best 12 of {groups})" if len(segments) < groups else "")
     fmt = "{:,.0f}" if value == "median_position" else "{:.1%}" if value == "share_in_top" else "{:.3f}"
     with col:
-        fig = charts.bars(segments.assign(label=segments[column].astype(str)), "label", value, f"{measure.capitalize()} by {column}",
+        fig = charts.bars(segments.assign(label=segments[column].astype(str)), "label", value, title,
                           height=340, colour=SEGMENT_COLOUR, text_format=fmt)  # fmt: skip
         fig.update_traces(
             customdata=segments[["share_in_top", "median_position", "mean_p_like", "users"]].to_numpy(),

@@ -442,7 +442,7 @@ def top_score_terms(recs: pd.DataFrame, scale: float) -> None:
     with st.container():
         top = recs.iloc[0]
         on = abs(float(top[C.POP])) > 0.0
-        mu, b_u, b_i, dot, pop = charts.rounded([top["mu"], top["b_u"], top["b_i"], top["dot"], top[C.POP]], 2)
+        mu, b_u, b_i, dot, pop = charts.rounded([top["mu"], top["b_u"], top["b_i"], top["dot"], top[C.POP]], 2, fixed=(0, 1))
         st.markdown(f"**Score terms of the #1 item, {literal.md(top['title'])}**")
         axis = rf" + \underbrace{{({pop:.2f})}}_{{\text{{pop. axis}}}}" if on else ""
         st.latex(
@@ -466,11 +466,13 @@ def online_update_section(entry: session.SessionPersona) -> None:
         st.latex(r"e \leftarrow e - \eta\Big[\sum_j (\sigma(\hat r_{uj}) - y_j)\,e_j + \lambda (e - e^0)\Big]")
         st.latex(r"b \leftarrow b - \eta\Big[\sum_j (\sigma(\hat r_{uj}) - y_j) + \lambda_b (b - b^0)\Big]")
         c = st.columns(3)
-        c[0].metric("b_u", f"{trace.b_after:.2f}", f"{trace.b_after - trace.b_before:+.3f} in the last update")
+        c[0].metric("b_u · change in the last update", f"{trace.b_after:.2f}", f"{trace.b_after - trace.b_before:+.3f}")
         c[1].metric(
             "‖e_u − e⁰‖", f"{np.linalg.norm(user.delta_e):.3f}", help="Distance of the user's vector from its prior (before feedback)"
         )
-        c[2].metric("loss", f"{trace.loss[-1]:.3f}", f"{trace.loss[-1] - trace.loss[0]:+.3f} in the last update", delta_color="inverse")
+        c[2].metric(
+            "loss · change in the last update", f"{trace.loss[-1]:.3f}", f"{trace.loss[-1] - trace.loss[0]:+.3f}", delta_color="inverse"
+        )
         st.caption(
             f"Each update runs K = {trace.config.steps} steps (η = {trace.config.lr}, λ = {trace.config.reg}, "
             f"λ_b = {trace.config.reg_bias}) over all {len(user.feedback)} feedback so far, so one rating can move "
@@ -490,6 +492,7 @@ def online_update_section(entry: session.SessionPersona) -> None:
         st.dataframe(
             frame, hide_index=True, width="stretch",
             column_config={
+                "item": st.column_config.TextColumn(NOUN, width="large"),
                 "profile": p("p: profile", format="%.3f", help="σ(r̂) before any feedback: text, demographics and onboarding likes alone"),
                 "before": p("p: before", format="%.3f", help="σ(r̂) before the last update"), "now": p("p: now", format="%.3f"),
                 "change": p("Δp", format="%+.3f", help="p now − p from the profile alone: the cumulative effect of all feedback"),
@@ -509,10 +512,11 @@ def ranked_list(name: str, user, recs: pd.DataFrame, shown: session.ShownList) -
     if previous:
         listed = set(recs[C.ITEM])
         dropped = [TITLES.get(i, i) for i, rank in previous.items() if rank <= k and i not in listed and i not in user.seen]
-        st.caption(
-            f"▲▼🆕 compare with the list before the latest change: **{literal.md(shown.change)}**."
-            + (" Dropped out of the list: " + "; ".join(literal.md(str(t)) for t in dropped[:10]) + "." if dropped else "")
-        )
+        gone = ""
+        if dropped:  # every one counted, the first ten named
+            more = f"; and {len(dropped) - 10} more" if len(dropped) > 10 else ""
+            gone = f" Dropped out of the list ({len(dropped)}): " + "; ".join(literal.md(str(t)) for t in dropped[:10]) + more + "."
+        st.caption(f"▲▼🆕 compare with the list before the latest change: **{literal.md(shown.change)}**.{gone}")
     widths = [0.09, 0.34, 0.10, 0.09, 0.09, 0.29]
     header = st.columns(widths, gap="small")
     for col, label in zip(header, ["rank", "title", "score", "", "", "rate"]):
@@ -737,7 +741,13 @@ with cols[1]:
                      help="Personas made on another catalogue say which; opening one offers to switch to it.")  # fmt: skip
         b = st.columns(2)
         b[0].button("Open", key="open_saved", on_click=session.open_saved, args=(explorer, store), width="stretch")
-        b[1].button("🗑 Delete", key="delete_saved", on_click=session.delete_saved, args=(store,), width="stretch")
+        b[1].button("🗑 Delete", key="delete_saved", on_click=session.ask_delete, width="stretch")
+        pending = st.session_state.get(session.DELETE_PENDING)
+        if pending is not None and pending == st.session_state.get(session.SAVED_PICK):
+            st.warning(f"Delete “{literal.md(pending)}” from the saved list? Everyone who opens it loses it.")
+            c = st.columns(2)
+            c[0].button("Delete it", key="delete_confirm", type="primary", on_click=session.delete_saved, args=(store,), width="stretch")
+            c[1].button("Keep it", key="delete_cancel", on_click=session.keep_saved, width="stretch")
         switching.offer(explorer, "saved")  # one made on another catalogue: switch to it here, or why not
     show_message(session.SAVE_MESSAGE)
 with cols[2]:

@@ -81,13 +81,16 @@ def simulation_section() -> None:
     rows = [
         {"questions": w["questions"], "best": labels[w["best"]], "recall@20": w["value"],
          "not distinguishable from it": ", ".join(labels[t] for t in w["tied"]) or "— (ahead of every other)"}
+        if w["questions"] else  # before the first question every strategy shows the same list: none is best
+        {"questions": 0, "best": "— (nothing asked yet: every strategy shows the same list)", "recall@20": w["value"],
+         "not distinguishable from it": "every strategy"}
         for w in data["winners"]
     ]  # fmt: skip
     st.markdown("**The best strategy at each number of questions**")
     st.dataframe(
         pd.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 3,
         column_config={"recall@20": st.column_config.NumberColumn(format="%.3f"),
-                       "not distinguishable from it": st.column_config.TextColumn(
+                       "not distinguishable from it": st.column_config.TextColumn(width="large",
                            help="Strategies whose per-person difference from the best (the same people, paired) has a 95% interval reaching 0.")},
     )  # fmt: skip
     answered = pd.DataFrame(

@@ -71,7 +71,7 @@ st.markdown(f"**{literal.md(label)}** × **{literal.md(TITLES[item_id])}**")
 # One rounding for the whole page, top down: the four terms to the rounded score, the user terms of ⟨e_u, e_i⟩ to
 # the ⟨e_u, e_i⟩ shown, each row of the modality matrix to its term. The formula and every figure below draw these
 # numbers, so a term reads the same everywhere and every list of parts adds up to the total shown for it.
-mu, b_u, b_i, dot, pop = charts.rounded([anatomy.mu, anatomy.b_u, anatomy.b_i, anatomy.dot, anatomy.pop], DECIMALS)
+mu, b_u, b_i, dot, pop = charts.rounded([anatomy.mu, anatomy.b_u, anatomy.b_i, anatomy.dot, anatomy.pop], DECIMALS, fixed=(0, 1))
 dot_terms = dict(zip(anatomy.dot_by_user_term, charts.rounded(list(anatomy.dot_by_user_term.values()), DECIMALS, dot)))
 cross = charts.rounded_table(anatomy.cross, [dot_terms.get(m, 0.0) for m in anatomy.cross.index], DECIMALS)
 score = round(mu + b_u + b_i + dot + (pop if axis else 0.0), DECIMALS) + 0.0

@@ -126,3 +126,59 @@ def onboarding(dataset: str) -> BenchResults | None:
             if run is not None and run.data.get("dataset") == dataset and all(k in run.data for k in ONBOARDING_KEYS):
                 return run
     return None
+
+
+def ablation_by_split(results: dict) -> dict[str, dict]:
+    """The ablation per split in the benchmark's order (user cold start by number of likes, then item cold start), the full
+    model filled in from the main results where the ablation did not repeat it (it is the same run: ``ours``).
+
+    Example:
+        >>> runs = {"ablation": {"user_cold_5": {"text_only": {}}, "item_cold": {}, "user_cold_1": {"text_only": {}}},
+        ...         "user_cold": {"1": {"ours": {"recall@20": 0.2}}}}
+        >>> {split: list(table) for split, table in ablation_by_split(runs).items()}
+        {'user_cold_1': ['text+attributes+collaborative', 'text_only'], 'user_cold_5': ['text_only'], 'item_cold': []}
+    """
+    full = "text+attributes+collaborative"
+
+    def order(split: str) -> tuple[int, int]:
+        head, _, n = split.rpartition("_")
+        return (0, int(n)) if head == "user_cold" and n.isdigit() else (1, 0)
+
+    tables = {}
+    for split in sorted(results["ablation"], key=order):
+        table = dict(results["ablation"][split])
+        head, _, n = split.rpartition("_")
+        ours = results.get("user_cold", {}).get(n, {}).get("ours") if head == "user_cold" else results.get("item_cold", {}).get("ours")
+        if full not in table and ours:
+            table = {full: ours, **table}
+        tables[split] = table
+    return tables
+
+
+def item_cold_ties(block: dict[str, dict]) -> list[str]:
+    """Why methods tie on held-out items, in words: those with the same recall@20 and NDCG@20 cannot tell one unseen item
+    from another, and a novelty the same for every method measures training counts that are zero for every such item.
+
+    Example:
+        >>> item_cold_ties({"ours": {"recall@20": 0.3, "ndcg@20": 0.2, "novelty": 9.9},
+        ...                 "popularity": {"recall@20": 0.1, "ndcg@20": 0.1, "novelty": 9.9},
+        ...                 "implicit_als": {"recall@20": 0.1, "ndcg@20": 0.1, "novelty": 9.9}})[0][:40]
+        'popularity and implicit_als tie on every'
+    """
+    groups: dict[tuple, list[str]] = {}
+    for method, summary in block.items():
+        key = (round(float(summary.get("recall@20", float("nan"))), 6), round(float(summary.get("ndcg@20", float("nan"))), 6))
+        groups.setdefault(key, []).append(method)
+    notes = [
+        f"{', '.join(tied[:-1])} and {tied[-1]} tie on every measure: none of them can score an item it never saw in "
+        "training, so each ranks the held-out items the same way."
+        for tied in groups.values()
+        if len(tied) > 1
+    ]
+    novelty = {round(float(s["novelty"]), 6) for s in block.values() if "novelty" in s}
+    if len(novelty) == 1 and len(block) > 1:
+        notes.append(
+            "Novelty is the same for every method here: it counts how rarely an item was interacted with in training, "
+            "and none of the held-out items was."
+        )
+    return notes

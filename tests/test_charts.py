@@ -78,6 +78,26 @@ def test_validating_the_embedding_map_changes_nothing(dims, colour):
             assert as_sent(figure) == as_sent(go.Figure(figure.to_dict()))
 
 
+@pytest.mark.parametrize("dims", [2, 3])
+def test_every_persona_on_the_map_has_its_own_colour_and_shape(dims):
+    """Six personas showed two colours twice (four colours in a cycle); twelve must all differ."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(1)
+    axes = ["x", "y", "z"][:dims]
+    items = pd.DataFrame(rng.normal(size=(40, dims)), columns=axes).assign(id=range(40), genre="Drama", popularity=1, label="f")
+    extra = [
+        dict(zip(axes, rng.normal(size=dims))) | {"name": f"Persona ({n})", "targets": rng.normal(size=(3, dims)).tolist()}
+        for n in range(12)
+    ]
+    figure = charts.embedding_map(items, None, "genre", dims, extra, categorical=True)
+    stars = [t for t in figure.to_dict()["data"] if str(t.get("name", "")).startswith("Persona (")]
+    assert len(stars) == 12
+    assert len({(t["marker"]["color"], t["marker"]["symbol"]) for t in stars}) == 12
+    assert len({t["marker"]["color"] for t in stars[:8]}) == 8  # the first eight by colour alone
+
+
 def test_many_unnamed_methods_still_differ_by_colour_and_by_line_and_marker():
     names = ["ours", *(f"axis:{k}" for k in range(30))]
     styles = charts.method_styles(names)

@@ -60,3 +60,26 @@ def test_the_report_prints_the_reference_tables_and_answers_help(capsys):
     with pytest.raises(SystemExit) as stopped:
         report.main(["--help"])
     assert stopped.value.code == 0 and "usage: python -m recsys_bench.report" in capsys.readouterr().out
+
+
+def test_the_ablation_lists_every_split_in_order_with_the_full_model_in_each(reference):
+    """The Fusion page's ablation: user cold start by number of likes, then item cold start, and the full model beside
+    every split (the ablation ran it only at N = 0, 5 and item cold; elsewhere it is the main results' ``ours``)."""
+    tables = results.ablation_by_split(reference)
+    assert list(tables) == ["user_cold_0", "user_cold_1", "user_cold_2", "user_cold_5", "user_cold_10", "user_cold_20", "item_cold"]
+    full = "text+attributes+collaborative"
+    assert all(full in table for table in tables.values())
+    assert tables["user_cold_1"][full]["recall@20"] == reference["user_cold"]["1"]["ours"]["recall@20"]
+    assert tables["user_cold_0"][full] == reference["ablation"]["user_cold_0"][full]  # run by the ablation: kept as run
+
+
+def test_the_item_cold_ties_are_explained_by_name(reference):
+    """Four methods show the same numbers on held-out items and every method the same novelty: the page says why."""
+    notes = results.item_cold_ties(reference["item_cold"])
+    tied = [n for n in notes if "tie on every measure" in n]
+    assert len(tied) == 1 and all(m in tied[0] for m in ("popularity,", "popularity_demographic", "implicit_als", "cornac_bpr"))
+    assert "ours" not in tied[0] and "lightfm" not in tied[0]
+    assert any(n.startswith("Novelty is the same for every method") for n in notes)
+    changed = {m: dict(v) for m, v in reference["item_cold"].items()}
+    changed["ours"]["novelty"] += 1.0
+    assert not any(n.startswith("Novelty") for n in results.item_cold_ties(changed))

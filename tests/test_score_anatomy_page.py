@@ -69,6 +69,18 @@ def test_parts_add_up_to_their_rounded_total_or_to_a_given_one():
     assert rounded(shown, 3) == shown
 
 
+def test_mu_reads_the_same_for_every_item_while_the_parts_still_add_up():
+    """μ is the same number for every item and b_u for every item of one person: rounded plainly, never taking the
+    difference (by largest remainder alone μ = −0.41643 showed as −0.41 beside one item and −0.42 beside another)."""
+    mu, b_u = -0.41643, -1.99521
+    for b_i, dot in ((0.101, 1.201), (0.109, 1.209), (-0.3333, 2.5555)):
+        total = round(mu + b_u + b_i + dot, 2)
+        shown = rounded([mu, b_u, b_i, dot], 2, fixed=(0, 1))
+        assert shown[:2] == [-0.42, -2.0]
+        assert sum(units(shown, 2)) == round(total * 100)
+    assert rounded([mu, 0.101, 1.201], 2)[0] == -0.41  # without ``fixed``: the difference lands on μ
+
+
 def test_a_table_keeps_its_row_totals_and_its_columns_near_their_sums():
     # Rows rounded alone: each row's largest remainder lands in column a (0.0004 + 0.0004 → +2 units on 0.0008).
     table = pd.DataFrame([[0.0004, 0.0003, 0.0003], [0.0004, 0.0003, 0.0003]], columns=list("abc"))

@@ -298,6 +298,16 @@ def test_cli_check_summarises_a_good_catalogue(tmp_path, capsys):
     assert any(line.startswith("  positives: rating ≥ ") for line in out)
 
 
+def test_cli_check_says_every_interaction_is_a_positive_without_ratings(tmp_path, capsys):
+    """Implicit feedback (no rating column) is not "rating ≥ 4 of 1–5": the rule says what it is."""
+    tables = frames()
+    tables["interactions"] = tables["interactions"].drop(columns="rating")
+    folder = write(tmp_path / "shop", tables, {"name": "Corner shop", "noun": "book", "nouns": "books"})
+    assert cli.main(["--data", str(folder), "check"]) == 0
+    n = N_USERS * PER_USER
+    assert f"  positives: every interaction (no ratings) — {n:,} of {n:,} interactions" in capsys.readouterr().out.splitlines()
+
+
 @pytest.mark.parametrize("command", [["check"], ["recommend", "--profile", "cosy mysteries", "--quiet"]])
 def test_cli_prints_one_error_line_per_problem_and_exits_2(tmp_path, capsys, command):
     tables = frames()

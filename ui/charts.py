@@ -40,7 +40,9 @@ POSITIVE, NEGATIVE = "#2563eb", "#ef4444"  # blue raises a score, red lowers it,
 #: Twelve colours far apart from each other (categorical groups; more groups are folded by the page).
 PALETTE = ["#2f6db5", "#f28e2b", "#d62728", "#ff9da7", "#59a14f", "#3a3a3a", "#9b59b6", "#8c564b", "#e6c229", "#5fb7b2",
            "#8c8c3c", "#b9b2ab"]  # fmt: skip
-PERSONA_COLOURS = ["#111827", "#c2410c", "#6d28d9", "#047857"]
+#: Personas on a map: eight dark colours apart from the item palettes; the ninth persona on takes another star shape.
+PERSONA_COLOURS = ["#111827", "#c2410c", "#6d28d9", "#047857", "#be185d", "#1d4ed8", "#854d0e", "#0e7490"]
+PERSONA_STARS = ["star", "star-square", "star-diamond", "star-triangle-up"]
 
 
 def sequential(n: int) -> list[str]:
@@ -58,28 +60,33 @@ def short(text: str, n: int = 38) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def rounded(values: Sequence[float], decimals: int = 2, total: float | None = None) -> list[float]:
+def rounded(values: Sequence[float], decimals: int = 2, total: float | None = None, fixed: Sequence[int] = ()) -> list[float]:
     """Round ``values`` so the rounded parts add up to their rounded total (largest remainder).
 
     Plain rounding of −0.434, −1.444, −0.354 and 2.904 gives parts summing to 0.67 under a
     total of 0.67 or 0.68 depending on luck; here the parts always sum to ``round(sum, d)``,
     or to ``total`` when it is given: the number already shown for the whole (the parts of
     ⟨e_u, e_i⟩ add up to the ⟨e_u, e_i⟩ of the formula). Each part is its value rounded down
-    or up, the ones with the largest remainders up.
+    or up, the ones with the largest remainders up. The parts at ``fixed`` are rounded plainly and never take the
+    difference: a number the page shows in several places (μ, the same for every item; b_u, the same for every item of
+    one person) must read the same in each.
 
     Example:
         >>> rounded([-0.434, -1.444, -0.354, 2.904])
         [-0.43, -1.45, -0.35, 2.9]
         >>> rounded([0.3333, 0.3333, 0.3334], 2, total=1.0)
         [0.33, 0.33, 0.34]
+        >>> rounded([-0.41643, 0.101, 1.201], 2), rounded([-0.41643, 0.101, 1.201], 2, fixed=[0])
+        ([-0.41, 0.1, 1.2], [-0.42, 0.1, 1.21])
     """
     scale = 10**decimals
     scaled = [float(v) * scale for v in values]
-    units = [math.floor(v) for v in scaled]
+    units = [round(v) if i in fixed else math.floor(v) for i, v in enumerate(scaled)]
     missing = round(sum(scaled) if total is None else float(total) * scale) - sum(units)
     # Units go to the largest remainders (a given total just below the floors' sum, float noise, takes from the smallest);
     # a part that is exactly 0, a term the entity lacks, never gets one while another part can.
-    candidates = [i for i, v in enumerate(scaled) if v != 0] or list(range(len(scaled)))
+    free = [i for i in range(len(scaled)) if i not in fixed] or list(range(len(scaled)))
+    candidates = [i for i in free if scaled[i] != 0] or free
     order = sorted(candidates, key=lambda i: scaled[i] - units[i], reverse=missing > 0)
     for n in range(abs(missing) if order else 0):
         units[order[n % len(order)]] += 1 if missing > 0 else -1
@@ -389,7 +396,8 @@ def embedding_map(
                          "marker": {"size": size + 4, "symbol": TOP_K_SYMBOL, "color": "rgba(0,0,0,0)", "line": {"color": colour_n, "width": 2}}}
                         | ({"hovertext": point["target_labels"]} if point.get("target_labels") is not None else {}))  # fmt: skip
         here = {axis: [point[axis]] for axis in ("x", "y", "z")[:dims]}
-        symbol = point.get("symbol", "star") if dims == 2 else "diamond"
+        star = PERSONA_STARS[(n // len(PERSONA_COLOURS)) % len(PERSONA_STARS)]
+        symbol = point.get("symbol", star) if dims == 2 else ["diamond", "square", "cross", "circle"][(n // len(PERSONA_COLOURS)) % 4]
         data.append({"type": kind, **here, "mode": "markers", "name": short(point["name"], 30),
                      "marker": {"size": 18 if dims == 2 else 8, "color": colour_n, "symbol": symbol, "line": {"color": "white", "width": 1.5}},
                      "hovertext": html.escape(point.get("hover", point["name"])), "hoverinfo": "text"})  # fmt: skip
@@ -474,7 +482,7 @@ def popularity_pull(pull, scale: float, events: str = "ratings", axis: float = 0
 
     ``pull`` is a :class:`recsys.analysis.pull.PopularityPull`; the dashed line is the median catalogue item.
     """
-    label = f"this list (b_i × {scale:g}" + (f", axis −{axis:g})" if axis else ")")
+    label = f"this list (b_i × {scale:g}" + (f", popularity axis removed {axis:g})" if axis else ")")
     rows = [(label, pull.items, POSITIVE), ("most popular", pull.popular, TERM_COLOURS["b_i"])]
     data = [
         {"type": "scatter", "x": frame["percentile"].to_numpy(), "y": [name] * len(frame), "mode": "markers", "name": name,

@@ -37,6 +37,7 @@ FORM_MESSAGE = "persona_form_message"  # (kind, text) shown beside the Recommend
 SAVE_MESSAGE = "persona_save_message"  # (kind, text) shown beside the save / open / rename controls
 SAVED_PICK = "saved_pick"  # the Saved personas selector
 SAVE_PENDING = "persona_save_pending"  # (name, version) of a saved persona a Save would replace: asks first
+DELETE_PENDING = "persona_delete_pending"  # the saved persona a Delete would remove for everyone: asks first
 SEEN_VERSIONS = "saved_persona_versions"  # name -> version of each saved persona this session opened or saved
 FORM_GENERATION = "persona_form_generation"  # bumped whenever the form is emptied or reloaded
 BIAS_SCALE = "item_bias_scale"  # the popularity-pull control: scale on b_i, shared by New user and Score anatomy
@@ -788,8 +789,20 @@ def open_saved(explorer: Explorer, store: PersonaStore) -> None:
     st.session_state[SAVE_MESSAGE] = ("success", f"Opened “{entry.persona.name}”; it is shown above and loaded in the form.")
 
 
+def ask_delete() -> None:
+    """Callback of Delete: the saved list is the team's, so the page asks before anything is removed."""
+    st.session_state[DELETE_PENDING] = st.session_state.get(SAVED_PICK)
+
+
+def keep_saved() -> None:
+    st.session_state.pop(DELETE_PENDING, None)
+
+
 def delete_saved(store: PersonaStore) -> None:
-    pick = st.session_state.get(SAVED_PICK)
+    """Callback of the confirmed Delete: removes the persona asked about (not whatever is picked by then)."""
+    pick = st.session_state.pop(DELETE_PENDING, None)
+    if pick is None:
+        return
     try:
         store.delete(pick)
     except ValueError as err:

@@ -163,7 +163,10 @@ class Dataset:
         return ratings[positive]
 
     def positive_rule(self) -> str:
-        """The positive rule in words, e.g. ``"rating ≥ 8 of 1–10 (0 = interacted, not rated)"``."""
+        """The positive rule in words, e.g. ``"rating ≥ 8 of 1–10 (0 = interacted, not rated)"``, or ``"every interaction
+        (no ratings)"`` for implicit feedback (every row the same value)."""
+        if not self.unrated and self.ratings[C.RATING].nunique() <= 1:
+            return "every interaction (no ratings)"
         low, high = self.rating_scale
         rule = f"rating ≥ {self.positive_threshold:g} of {low:g}–{high:g}"
         if self.unrated:
