@@ -529,3 +529,32 @@ def test_a_product_managers_views_compare_onboarding_and_a_cohort_upload(server,
     assert_no_exception(page)
     page.screenshot(path=str(SHOTS / "cohort_upload.png"), full_page=True)
     page.close()
+
+
+def test_every_chip_of_a_long_reading_is_on_screen(server, browser):
+    """Streamlit keeps chips to one row and hides the rest past the right edge: a profile read into eleven chips (the era
+    and the occupation last) must show every one inside the page."""
+    page = new_session(browser, 1200)
+    try:
+        open_new_user(page, server)
+        fill_persona(page, LONG_PROFILE, "Long reading")
+        page.get_by_text("Top-20").wait_for(timeout=60_000)
+        wait_idle(page)
+        chips = page.locator("[data-testid='stButtonGroup']").first.locator("button")
+        assert chips.count() >= 10, chips.all_inner_texts()
+        main = page.locator("[data-testid='stMain']").bounding_box()
+        for n in range(chips.count()):
+            box = chips.nth(n).bounding_box()
+            assert box and box["x"] + box["width"] <= main["x"] + main["width"], (chips.nth(n).inner_text(), box, main)
+        assert any(t.startswith("era 1960") for t in chips.all_inner_texts())
+        page.locator("[data-testid='stButtonGroup']").first.screenshot(path=str(SHOTS / "chips-long-reading.png"))
+    finally:
+        page.close()
+
+
+LONG_PROFILE = (
+    "I am a retired history teacher who grew up in the 1960s watching war films and westerns with my father. These days I "
+    "enjoy thoughtful dramas, period pieces and documentaries about the Second World War, and I have a soft spot for "
+    "Hitchcock thrillers. I really cannot stand slapstick comedies or anything with zombies, and horror films give me "
+    "nightmares. My wife likes romantic comedies so we sometimes watch those."
+)
