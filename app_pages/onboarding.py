@@ -82,8 +82,8 @@ def simulation_section() -> None:
         {"questions": w["questions"], "best": labels[w["best"]], "recall@20": w["value"],
          "not distinguishable from it": ", ".join(labels[t] for t in w["tied"]) or "— (ahead of every other)"}
         if w["questions"] else  # before the first question every strategy shows the same list: none is best
-        {"questions": 0, "best": "— (nothing asked yet: every strategy shows the same list)", "recall@20": w["value"],
-         "not distinguishable from it": "every strategy"}
+        {"questions": 0, "best": "— (none: nothing asked)", "recall@20": w["value"],
+         "not distinguishable from it": "every strategy (all show the same list)"}
         for w in data["winners"]
     ]  # fmt: skip
     st.markdown("**The best strategy at each number of questions**")

@@ -19,8 +19,8 @@ def test_the_page_shows_the_run_it_read_and_the_questions_each_strategy_asks(app
     winners = next(d.value for d in at.dataframe if "best" in d.value.columns)
     # Before the first question every strategy shows the same list: none is named best there.
     assert winners["best"].tolist() == [labels[w["best"]] if w["questions"] else winners["best"][0] for w in data["winners"]]
-    assert data["winners"][0]["questions"] == 0 and winners["best"][0].startswith("— (nothing asked yet")
-    assert winners["not distinguishable from it"][0] == "every strategy"
+    assert data["winners"][0]["questions"] == 0 and winners["best"][0] == "— (none: nothing asked)"
+    assert winners["not distinguishable from it"][0].startswith("every strategy")
     assert winners["recall@20"].tolist() == pytest.approx([w["value"] for w in data["winners"]])
     # The sentence under the tables names the strategy best with the most questions, and its numbers.
     last, curve = data["winners"][-1], data["strategies"][data["winners"][-1]["best"]]["recall@20"]
