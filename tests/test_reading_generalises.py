@@ -248,6 +248,23 @@ def test_emoji_signs_and_interjections_pause_like_a_comma(films: ProfileReader, 
     assert _read(films, text) == (wants, rules_out)
 
 
+@pytest.mark.parametrize(
+    ("text", "wants", "rules_out"),
+    [
+        # "Either" closing a clause after an exclusion is "not … either" without its "not".
+        ("No horror. Thrillers either.", set(), {"Horror", "Thriller"}),
+        ("Horror bores me. Musicals either.", set(), {"Horror", "Musical"}),
+        ("I hate horror. War films either, to be honest.", set(), {"Horror", "War"}),
+        # Look-alikes: "either" opening a choice, "either way", nothing ruled out before, a cue of its own.
+        ("Either comedy or drama is fine.", {"Comedy", "Drama"}, set()),
+        ("I love comedies. Either way, westerns are fine too.", {"Comedy", "Western"}, set()),
+        ("No horror, but I love thrillers and I'd watch westerns either way.", {"Thriller", "Western"}, {"Horror"}),
+    ],
+)
+def test_either_after_an_exclusion_carries_it(films: ProfileReader, text: str, wants: set, rules_out: set) -> None:
+    assert _read(films, text) == (wants, rules_out)
+
+
 def test_too_squeamish_rules_out_what_it_is_about_without_a_contradiction(films: ProfileReader) -> None:
     reading = films.read("I'm far too squeamish for slasher movies.")
     assert reading.rules_out == ("Horror",) and reading.notes == () and "slasher" not in reading.kept_text

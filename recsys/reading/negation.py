@@ -167,6 +167,7 @@ class _Negation(_Denials, _Frames, _Comparisons):
                 u += 1
             self._rate(bounds, s, negated)
             self._compare(a, b, negated)
+        self._either(bounds, negated)
         self.frames(bounds, negated)  # sarcasm, a question the writer answers, a liking in the past
         judged = self._unplaced(bounds, negated, attitude) if attitude is not None else []
         self._changed_mind(bounds, negated)
@@ -236,6 +237,20 @@ class _Negation(_Denials, _Frames, _Comparisons):
                     negated[v] = True
             judged.append((hits, text))
         return judged
+
+    def _either(self, bounds: list[tuple[int, int]], negated: list[bool]) -> None:
+        """ "No horror. Thrillers either.": "either" closing a clause that names a genre, after a clause that ruled one
+        out, is "not … either" without its "not"; the clause is placed, so the attitude model is not asked."""
+        ruled = False
+        for a, b in bounds:
+            closing = ruled and self.fold[b - 1] == "either" and self._names_genre(a, b)
+            if closing and not self.has_cue(a, b) and not any(negated[u] for u in range(a, b)):
+                for h in self.genre_hits:
+                    if a <= h.first < b:
+                        for u in range(h.first, h.last + 1):
+                            negated[u] = True
+                self.placed_by_rules.add(a)
+            ruled = ruled or any(negated[u] for u in range(a, b) if u in self._genre_units)
 
     def _liked_after(self, bounds: list[tuple[int, int]], s: int) -> bool:
         """Is clause ``s``'s genre the object of the writer's liking clause after it ("Mysteries, on the other hand, I
