@@ -508,13 +508,24 @@ def corrected_text(explorer: Explorer, text: str, reading: Reading, kind: str, g
     """What the language model reads once ``genre`` is corrected to ``kind``: the text it read before, without the
     clauses that name a genre now ruled out (the rules-out term carries them), plus the names of genres still wanted
     whose words went with those clauses, or of a genre now wanted."""
-    from recsys.explorer import model_text
+    before = _words_read(text, reading)
+    if kind == "wants":
+        return _with_genre(explorer, before, genre)
+    return _without_genre(explorer, before, [g for g in reading.wants if g != genre], genre)
+
+
+def _words_read(text: str, reading: Reading) -> str:
+    """The profile's words the language model reads now ("" when it reads the neutral placeholder instead)."""
+    from recsys.explorer import NEUTRAL_TEXT, model_text
     from recsys.reading import reads_no_words
 
-    before = "" if reads_no_words(text, reading) else model_text(text, reading)
-    if kind == "wants":
-        return f"{before} {genre}".strip() if genre not in _named(explorer, before) else before
-    return _without_genre(explorer, before, [g for g in reading.wants if g != genre], genre)
+    read = "" if reads_no_words(text, reading) else model_text(text, reading)
+    return "" if read == NEUTRAL_TEXT else read
+
+
+def _with_genre(explorer: Explorer, read: str, genre: str) -> str:
+    """``read`` naming ``genre``: as it is when it does, else with the genre's name added."""
+    return read if genre in _named(explorer, read) else f"{read} {genre}".strip()
 
 
 def _without_genre(explorer: Explorer, read: str, wants: Sequence[str], genre: str) -> str:
@@ -567,34 +578,18 @@ def apply_chips(explorer: Explorer, name: str, widget_key: str) -> None:
         if label not in kept:
             reading = reading.without(kind, value)
             if kind == "wants" and label in dropped:
-                reading = replace(reading, kept_text=_read_without(explorer, entry.persona.text, reading, value))
-        elif kind == "wants" and label in returned:
-            reading = replace(reading, kept_text=_read_with(explorer, entry.persona.text, reading, value))
+                # A wish is read by the language model, not a term of its own: dropping its chip takes the clauses
+                # naming the genre out of what the model reads (a neutral sentence when nothing is left).
+                from recsys.explorer import NEUTRAL_TEXT
+
+                read = _without_genre(explorer, _words_read(entry.persona.text, reading), reading.wants, value)
+                reading = replace(reading, kept_text=read or NEUTRAL_TEXT)
+        elif kind == "wants" and label in returned:  # the model reads the genre's name again
+            reading = replace(reading, kept_text=_with_genre(explorer, _words_read(entry.persona.text, reading), value))
     original = explorer.read(entry.persona.text)
     if (set(reading.wants), set(reading.rules_out)) == (set(original.wants), set(original.rules_out)):
         reading = replace(reading, kept_text=original.kept_text)  # every genre as the text itself reads it
     _rebuild(explorer, name, reading, change or "the reading changed")
-
-
-# A wish is read by the language model, not a term of its own: dropping its chip takes the clauses naming the genre out
-# of what the model reads (a neutral sentence when nothing is left), or the list would not move; bringing it back
-# gives the model the genre's name again.
-def _read_without(explorer: Explorer, text: str, reading: Reading, genre: str) -> str:
-    from recsys.explorer import NEUTRAL_TEXT, model_text
-    from recsys.reading import reads_no_words
-
-    read = "" if reads_no_words(text, reading) else model_text(text, reading)
-    return _without_genre(explorer, read, reading.wants, genre) or NEUTRAL_TEXT
-
-
-def _read_with(explorer: Explorer, text: str, reading: Reading, genre: str) -> str:
-    from recsys.explorer import NEUTRAL_TEXT, model_text
-    from recsys.reading import reads_no_words
-
-    read = "" if reads_no_words(text, reading) else model_text(text, reading)
-    if read == NEUTRAL_TEXT:
-        return genre
-    return read if genre in _named(explorer, read) else f"{read} {genre}".strip()
 
 
 def choose_title(explorer: Explorer, name: str, query: str, item_id, title: str) -> None:
