@@ -160,7 +160,8 @@ for col, column in zip(segment_cols, [c for c in (C.AGE, C.GENDER, C.OCCUPATION)
     groups = len(segments)
     if column != C.AGE:
         segments = segments.sort_values(value, ascending=value == "median_position").head(12)
-    title = f"{measure.capitalize()} by {column}" + (f" (the best 12 of {groups})" if len(segments) < groups else "")
+    # A column is a third of the page: what is left out goes on a line of its own, or the title runs off the chart.
+    title = f"{measure.capitalize()} by {column}" + (f"<br><sup>the best 12 of {groups}</sup>" if len(segments) < groups else "")
     fmt = "{:,.0f}" if value == "median_position" else "{:.1%}" if value == "share_in_top" else "{:.3f}"
     with col:
         fig = charts.bars(segments.assign(label=segments[column].astype(str)), "label", value, title,
