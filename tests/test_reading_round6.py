@@ -138,3 +138,20 @@ def test_the_text_model_never_reads_a_sarcastic_sentence() -> None:
     reading = read_by_rules("Oh great, another musical. Just what I needed. Westerns please.")
     assert reading.kept_text == "Westerns please."
     assert read_by_rules("Do I like westerns? Always. I hate musicals.").kept_text == "Do I like westerns? Always."
+
+
+@pytest.mark.parametrize(
+    ("text", "wants", "rules_out"),
+    [
+        # A bare "no" opening a sentence answers something unsaid; the wish after it is the writer's own.
+        ("no, I want something funny from the 80s", ("Comedy",), ()),
+        ("Nope, give me thrillers", ("Thriller",), ()),
+        ("No thanks, comedies are what I like", ("Comedy",), ()),
+        # An empty cue before a bare list still carries over it.
+        ("I hate: horror, westerns", (), ("Horror", "Western")),
+        ("no, horror.", (), ("Horror",)),
+        ("No, I refuse westerns", (), ("Western",)),
+    ],
+)
+def test_a_bare_no_before_a_wish_of_its_own_rules_nothing_out(text: str, wants: tuple, rules_out: tuple) -> None:
+    assert_reads(text, wants, rules_out)

@@ -288,6 +288,14 @@ class _Negation(_Denials, _Frames, _Comparisons):
                 return True
         return False
 
+    def _own_wish(self, a: int, b: int) -> bool:
+        """Is the clause ``a:b`` the writer asking for something in their own words: "I want …", "give me …", "… is what I
+        like"? (A liking word alone is not enough: "anything with singing, like musicals"; nor one beside a negation.)"""
+        folds = self.fold
+        own = any(folds[v] in _SUBJECTS or folds[v] in ("me", "my") for v in range(a, b))
+        wish = any(self._liking_at(u) or folds[u] in _PRAISE or _match_at(folds, u, b, _REQUESTS) for u in range(a, b))
+        return own and wish and not self.has_cue(a, b, liking=False)
+
     def _point_back(self, bounds: list[tuple[int, int]], s: int, cue: int, end: int, negated: list[bool], fragment: bool) -> None:
         """Rule out what a cue with nothing after it is about: its clause's subject, a pronoun's antecedent, or the question it answers."""
         a, b = bounds[s]
@@ -359,7 +367,8 @@ class _Negation(_Denials, _Frames, _Comparisons):
         """Carry a negation over commas through a genre list ending in "or"/"and" (or after "I hate:")."""
         chain: list[int] = []
         t = s + 1
-        if empty and t < len(bounds) and not self.hard_before[self.segment[bounds[t][0]]]:
+        if empty and t < len(bounds) and not self.hard_before[self.segment[bounds[t][0]]] and not self._own_wish(*bounds[t]):
+            # "I hate: horror, westerns" carries on; "no, I want something funny" is a wish of its own after a bare "no".
             chain.append(t)
             t += 1
         while t < len(bounds) and not self.hard_before[self.segment[bounds[t][0]]]:
