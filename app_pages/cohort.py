@@ -126,8 +126,11 @@ def results(kept) -> None:
     cols[0].metric(
         "People ranked", f"{view.n_people:,}", f"in {resources.duration(run.seconds, tenths=True)}", delta_color="off", delta_arrow="off"
     )
-    cols[1].metric(f"Coverage of the {NOUNS}", f"{view.coverage:.1%}", f"{view.distinct_items:,} distinct {NOUNS}", delta_color="off", delta_arrow="off",
-                   help=f"Share of the catalogue's {NOUNS} shown to at least one person.")  # fmt: skip
+    listed = explorer.dataset.n_items - len(explorer.second_entries())  # the coverage's denominator
+    merged = explorer.dataset.n_items - listed
+    cols[1].metric(f"Coverage of the {NOUNS}", f"{view.coverage:.1%}", f"{view.distinct_items:,} of {listed:,} {NOUNS}", delta_color="off", delta_arrow="off",
+                   help=f"Share of the catalogue's {NOUNS} shown to at least one person"
+                   + (f" ({listed:,}: the {merged:,} second entries of a title listed twice count once)." if merged else "."))  # fmt: skip
     cols[2].metric(
         "Gini of exposure", f"{view.gini:.3f}", help=f"0: every {NOUN} shown equally often; towards 1: a few {NOUNS} take every slot."
     )
@@ -163,11 +166,15 @@ def results(kept) -> None:
                        "popularity_percentile": st.column_config.NumberColumn("popularity percentile", format="%.0f")},
     )  # fmt: skip
 
-    st.markdown("#### Profiles the engine could not read")
+    st.markdown("#### Profiles read as nothing, or with titles the reader was unsure of")
     if len(view.unread):
         st.caption("Text read as nothing (no genre, title, era or self-description found) or naming titles it was unsure of: their lists "
                    "rest on the raw text embedding alone, or miss the titles meant.")  # fmt: skip
-        st.dataframe(view.unread, hide_index=True, width="stretch", key="cohort_unread")
+        unread = view.unread.assign(why=view.unread["reading"].map(lambda r: "read as nothing" if r == "empty" else "unsure titles"))
+        order = [c for c in unread.columns if c not in ("reading", "unsure", "why")] + ["why", "unsure"]
+        unread = unread[[c for c in order if not (c == "line" and not unread["line"].any())]]  # a sample has no file lines
+        st.dataframe(unread, hide_index=True, width="stretch", key="cohort_unread",
+                     column_config={"unsure": "titles it was unsure of", "line": "line of the file"})  # fmt: skip
     else:
         st.caption("Every profile text was read (or the people had none).")
 

@@ -174,8 +174,12 @@ if results.get("user_cold", {}).get("0"):
         title="N = 0: accuracy vs average popularity of what is recommended (size = coverage)",
     )
     fig.update_layout(height=420)
+    fig.update_traces(marker=dict(opacity=0.8, line=dict(width=1.5, color="white")))  # a point under another still shows
     fig.update_xaxes(title="average popularity of recommended items (ratings)")
     st.plotly_chart(fig, width="stretch")
+    together = charts.coinciding(frame, "method", "avg_popularity", "recall@20")
+    if together:
+        st.caption("Drawn on top of each other (within 2% of each axis): " + "; ".join(" and ".join(g) for g in together) + ".")
 
 st.subheader("Popularity pull: the item-bias control, measured")
 pull = results.get("popularity_pull", {})

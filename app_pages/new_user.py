@@ -111,11 +111,12 @@ with left:
     )  # fmt: skip
 
 
-def rank_change(item_id, rank: int, previous: dict) -> str:
-    """▲/▼ places, = or 🆕 against ``previous`` (item id → rank in the list before the latest change)."""
+def rank_change(item_id, rank: int, previous: dict, k: int) -> str:
+    """▲/▼ places, = or 🆕 against ``previous`` (item id → rank in the list before the latest change): 🆕 for an item
+    that was not among the ``k`` shown then, as the "dropped out" line counts only those ``k``."""
     if not previous:
         return ""
-    if item_id not in previous:
+    if previous.get(item_id, k + 1) > k:
         return "🆕 new"
     moved = previous[item_id] - rank
     return f"▲ {moved}" if moved > 0 else f"▼ {-moved}" if moved < 0 else "="
@@ -133,8 +134,13 @@ def highlighted(influence: pd.DataFrame, text: str) -> str:
         return literal.md(text)
     limit = max(1e-6, float(influence["delta"].abs().max()))
     spans = []
-    for word, delta in zip(influence["word"], influence["delta"]):
-        spans.append(f"<span title='{delta:+.3f}' style='{shade(delta, limit)}padding:1px 3px;border-radius:3px'>{literal.md(word)}</span>")
+    for word, delta, read in zip(influence["word"], influence["delta"], influence["read"]):
+        style = f"{shade(delta, limit)}padding:1px 3px;border-radius:3px"
+        tip = f"{delta:+.3f}"
+        if not read:  # a word of a clause the reading took out: the model never embedded it
+            style += ";text-decoration:line-through;color:#64748b"
+            tip = "not read by the model (taken out before embedding)"
+        spans.append(f"<span title='{tip}' style='{style}'>{literal.md(word)}</span>")
     return " ".join(spans)
 
 
@@ -390,7 +396,8 @@ def comparison_section(entry: session.SessionPersona, k: int, scale: float, axis
         for col, (name, items), only in zip(cols, named[start : start + per_row], table["only_here"][start : start + per_row]):
             with col:
                 st.markdown(f"**{literal.md(name)}**")
-                st.markdown("  \n".join(f"{r}. " + (f"**{literal.md(charts.short(TITLES[i], 28))}**" if i in only else literal.md(charts.short(TITLES[i], 28)))
+                # Whole titles, wrapping in the narrow column: a cut title ("Snow White and the Seven Dw…") names no film.
+                st.markdown("  \n".join(f"{r}. " + (f"**{literal.md(TITLES[i])}**" if i in only else literal.md(TITLES[i]))
                                          for r, i in enumerate(items, 1)))  # fmt: skip
     absent = [why for why in (
         None if "popular in segment" in lists else "popular in segment (no demographics)",
@@ -466,13 +473,19 @@ def online_update_section(entry: session.SessionPersona) -> None:
         st.latex(r"e \leftarrow e - \eta\Big[\sum_j (\sigma(\hat r_{uj}) - y_j)\,e_j + \lambda (e - e^0)\Big]")
         st.latex(r"b \leftarrow b - \eta\Big[\sum_j (\sigma(\hat r_{uj}) - y_j) + \lambda_b (b - b^0)\Big]")
         c = st.columns(3)
-        c[0].metric("b_u · change in the last update", f"{trace.b_after:.2f}", f"{trace.b_after - trace.b_before:+.3f}")
+        c[0].metric(
+            "b_u",
+            f"{trace.b_after:.2f}",
+            f"{trace.b_after - trace.b_before:+.3f}",
+            help="The user's bias now; below it, its change in the last update",
+        )
         c[1].metric(
             "‖e_u − e⁰‖", f"{np.linalg.norm(user.delta_e):.3f}", help="Distance of the user's vector from its prior (before feedback)"
         )
         c[2].metric(
-            "loss · change in the last update", f"{trace.loss[-1]:.3f}", f"{trace.loss[-1] - trace.loss[0]:+.3f}", delta_color="inverse"
-        )
+            "loss", f"{trace.loss[-1]:.3f}", f"{trace.loss[-1] - trace.loss[0]:+.3f}", delta_color="inverse",
+            help="The update's loss at its last step; below it, its change over the last update's steps",
+        )  # fmt: skip
         st.caption(
             f"Each update runs K = {trace.config.steps} steps (η = {trace.config.lr}, λ = {trace.config.reg}, "
             f"λ_b = {trace.config.reg_bias}) over all {len(user.feedback)} feedback so far, so one rating can move "
@@ -492,7 +505,7 @@ def online_update_section(entry: session.SessionPersona) -> None:
         st.dataframe(
             frame, hide_index=True, width="stretch",
             column_config={
-                "item": st.column_config.TextColumn(NOUN, width="large"),
+                "item": st.column_config.TextColumn(NOUN, width="medium"),
                 "profile": p("p: profile", format="%.3f", help="σ(r̂) before any feedback: text, demographics and onboarding likes alone"),
                 "before": p("p: before", format="%.3f", help="σ(r̂) before the last update"), "now": p("p: now", format="%.3f"),
                 "change": p("Δp", format="%+.3f", help="p now − p from the profile alone: the cumulative effect of all feedback"),
@@ -523,7 +536,7 @@ def ranked_list(name: str, user, recs: pd.DataFrame, shown: session.ShownList) -
         col.caption(label)
     for row in recs.itertuples():
         cols = st.columns(widths, vertical_alignment="center", gap="small")
-        cols[0].markdown(f"**{row.rank}**  \n<small>{rank_change(row.item_id, row.rank, previous)}</small>", unsafe_allow_html=True)
+        cols[0].markdown(f"**{row.rank}**  \n<small>{rank_change(row.item_id, row.rank, previous, k)}</small>", unsafe_allow_html=True)
         cols[1].markdown(f"{literal.md(row.title)}  \n<small>{literal.md(', '.join(row.genres))}</small>", unsafe_allow_html=True)
         cols[2].write(f"{row.score:.2f}")
         args = (explorer, name, row.item_id)
@@ -550,7 +563,7 @@ def words_section(name: str, user, recs: pd.DataFrame, scale: float) -> None:
         whole = "integrated gradients (token level)" if graph else "leave-one-out over words, adding up to the score"
         method = st.radio(
             "Method", ["leave one word out", whole], horizontal=True, key=f"why-method-{name}",
-            help="Leave-one-word-out re-embeds the profile without each word. Integrated gradients runs the language model "
+            help="Leave-one-word-out re-embeds the text the model read without each word, the reading held as it is. Integrated gradients runs the language model "
             "token by token (transformers) and follows the gradient of r̂ from a neutral [MASK] profile to the real one.",
         )  # fmt: skip
         if choice is not None:
@@ -558,7 +571,9 @@ def words_section(name: str, user, recs: pd.DataFrame, scale: float) -> None:
                 influence = explorer.word_influence(user, choice)
                 st.markdown(highlighted(influence, user.text), unsafe_allow_html=True)
                 st.caption(
-                    "Blue words raise this item's score, red words lower it (hover a word for the change in r̂ when it is left out)."
+                    "Blue words raise this item's score, red words lower it (hover a word for the change in r̂ when it is left out "
+                    "of the text the model read; the reading — what is ruled out, the era, the titles — stays as it is). "
+                    "Struck-through words were never read by the model."
                     + (" Computed on the model's score, without the popularity-axis term." if session.axis_strength() else "")
                 )
             elif session.axis_strength() > 0.0:
@@ -645,7 +660,7 @@ else:
                     lists[n][["rank", C.TITLE, C.SCORE]], hide_index=True, width="stretch",
                     column_config={
                         "rank": st.column_config.NumberColumn("#", width=36),
-                        C.TITLE: st.column_config.TextColumn("title", width="medium"),
+                        C.TITLE: st.column_config.TextColumn("title", width="large"),
                         C.SCORE: st.column_config.NumberColumn("score", format="%.2f", width=64),
                     },
                 )  # fmt: skip

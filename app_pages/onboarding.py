@@ -17,11 +17,23 @@ NOUN, NOUNS = explorer.dataset.noun, explorer.dataset.nouns
 TITLES = explorer.titles()
 ANSWER_AS = {"haven't seen it": "unseen", "liked it": "like", "didn't like it": "dislike"}
 
+STATS = resources.derived(("onboarding stats",), lambda: onboarding.CatalogueStats.of(explorer))
+#: A catalogue of interactions without rating values (a purchase log, a bookshop's loans): no entropy to rank by.
+UNRATED = float(STATS.entropy.max()) == 0.0
+
 st.title("🧩 Onboarding designer")
 st.caption(
-    f"A sign-up screen can ask a new person to rate a few {NOUNS}. Which ones, and how many questions are worth it? "
-    "Five ways to choose the questions, measured on people the model never saw, and the questions each would ask."
+    f"A sign-up screen can ask a new person {'about' if UNRATED else 'to rate'} a few {NOUNS}. Which ones, and how many "
+    "questions are worth it? Five ways to choose the questions, measured on people the model never saw, and the questions "
+    "each would ask."
 )
+if UNRATED:
+    st.info(
+        f"This catalogue records interactions without rating values, so every {NOUN}'s rating entropy is 0: "
+        f"**{onboarding.LABELS['entropy']}** and **{onboarding.LABELS['pop_entropy']}** ask exactly what "
+        f"**{onboarding.LABELS['popular']}** asks, and the charts draw the three as one line. A question is answered "
+        f"*liked it* when the person interacted with the {NOUN}, *haven't seen it* otherwise (there are no dislikes)."
+    )
 with st.expander("The five strategies"):
     st.markdown(
         f"- **{onboarding.LABELS['popular']}**: the {NOUNS} most people rated — everyone can answer, but they tell people apart little.\n"
@@ -67,16 +79,24 @@ def simulation_section() -> None:
         return
     data = found.data
     strategies = data["strategies"]
+    answers = (
+        "liked it when they interacted with it, *haven't seen it* otherwise"
+        if UNRATED
+        else "like when the rating counts as positive, dislike otherwise, *haven't seen it* when there is none"
+    )
     st.caption(
         f"From the {literal.md(found.label)} (`{resources.shown_path(found.path)}`): {data['users']:,} held-out people "
         f"(seeds {', '.join(map(str, data['seeds']))}) start from their demographics and a profile written from them, and "
-        f"are asked 0–{data['budget']} questions. Each answer comes from their own held-out ratings (like when the rating counts "
-        "as positive, dislike otherwise, *haven't seen it* when there is none); recall@20 and NDCG@10 are measured on their "
-        "positives that no strategy asked about. Bands: 95% intervals."
+        f"are asked 0–{data['budget']} questions. Each answer comes from their own held-out {'interactions' if UNRATED else 'ratings'} "
+        f"({answers}); recall@20 and NDCG@10 are measured on their positives that no strategy asked about. Bands: 95% intervals."
     )
+    drawn = charts.merged_curves(strategies)
+    if len(drawn) < len(strategies):
+        same = [row["label"] for row in drawn.values() if " = " in row["label"]]
+        st.caption("Strategies with identical curves are drawn as one line: " + "; ".join(literal.md(s) for s in same) + ".")
     cols = st.columns(2)
-    cols[0].plotly_chart(charts.onboarding_curves(strategies, "recall@20", "recall@20 after each question"), width="stretch")
-    cols[1].plotly_chart(charts.onboarding_curves(strategies, "ndcg@10", "NDCG@10 after each question"), width="stretch")
+    cols[0].plotly_chart(charts.onboarding_curves(drawn, "recall@20", "recall@20 after each question"), width="stretch")
+    cols[1].plotly_chart(charts.onboarding_curves(drawn, "ndcg@10", "NDCG@10 after each question"), width="stretch")
     labels = {name: row["label"] for name, row in strategies.items()}
     rows = [
         {"questions": w["questions"], "best": labels[w["best"]], "recall@20": w["value"],
@@ -89,7 +109,8 @@ def simulation_section() -> None:
     st.markdown("**The best strategy at each number of questions**")
     st.dataframe(
         pd.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 3,
-        column_config={"recall@20": st.column_config.NumberColumn(format="%.3f"),
+        column_config={"questions": st.column_config.NumberColumn(width="small"), "best": st.column_config.TextColumn(width="medium"),
+                       "recall@20": st.column_config.NumberColumn(format="%.3f", width="small"),
                        "not distinguishable from it": st.column_config.TextColumn(width="large",
                            help="Strategies whose per-person difference from the best (the same people, paired) has a 95% interval reaching 0.")},
     )  # fmt: skip
@@ -138,7 +159,7 @@ def questions_section() -> None:
     except ValueError as err:
         st.error(literal.md(err))
         return
-    stats = resources.derived(("onboarding stats",), lambda: onboarding.CatalogueStats.of(explorer))
+    stats = STATS
     given = ANSWER_AS[reply]
     table = {}
     with st.spinner("Asking…"):
@@ -152,8 +173,7 @@ def questions_section() -> None:
     st.caption(
         f"Asked by the model this session explores (trained on every user), to the person the text describes, each answer "
         f"“{reply}”. A {NOUN}'s number of ratings and its rating entropy come from the training ratings"
-        + (" (this catalogue records interactions without rating values: every entropy is 0, so both entropy strategies "
-           "ask in order of popularity)." if float(stats.entropy.max()) == 0.0 else ".")
+        + (" (every entropy is 0 here: both entropy strategies ask in order of popularity)." if UNRATED else ".")
     )  # fmt: skip
 
 

@@ -349,7 +349,7 @@ def _run(explorer: Explorer, cohort: Cohort, k: int, progress: Progress | None) 
         if n % 50 == 0:
             say(f"Reading profiles ({n:,} of {len(people):,})", 0.1 * n / max(1, len(people)))
         try:
-            shown = explorer.encoder.prepare(person.text).text if person.text.strip() else ""
+            shown = explorer.encoder.prepare(person.text).whole if person.text.strip() else ""
         except ValueError:
             shown = ""
         reading = explorer.read(shown)
@@ -495,6 +495,8 @@ def attribute_mix(explorer: Explorer, shown_rows: np.ndarray, candidates: np.nda
         shown = _shares(labels.iloc[shown_rows]) if len(shown_rows) else pd.Series(dtype=float)
         frame = pd.DataFrame({"shown": shown, "catalogue": catalogue}).fillna(0.0)
         frame = frame.loc[frame.max(axis=1).sort_values(ascending=False).index[:top]]
+        if column == C.YEAR:  # decades are an ordered axis: oldest first, the same order in every run
+            frame = frame.loc[sorted(frame.index, key=lambda decade: int(decade[:-1]))]
         parts.append(frame.rename_axis("value").reset_index().assign(attribute=column))
     if not parts:
         return pd.DataFrame(columns=["attribute", "value", "shown", "catalogue"])

@@ -167,10 +167,12 @@ def clean_text(text: str) -> str:
 
 @dataclass
 class PreparedText:
-    """A user-supplied text after validation: what is encoded, and what the user should be told."""
+    """A user-supplied text after validation: what is encoded, what the user should be told, and the whole text before
+    the cut to the model's tokens (what the profile reader reads: it has no token limit)."""
 
     text: str
     warnings: list[str] = field(default_factory=list)
+    whole: str = ""
 
 
 class CachedEncoder:
@@ -213,6 +215,11 @@ class CachedEncoder:
         letters = [ch for ch in text if ch.isalpha()]
         foreign = sum(1 for ch in letters if not unicodedata.name(ch, "").startswith("LATIN"))
         return not (self.english_only and letters and foreign / len(letters) > 0.3)
+
+    @property
+    def script_warning(self) -> str:
+        """What :meth:`prepare` says of a text whose script the model cannot read."""
+        return f"{self.model_id} was trained on English text; results for other scripts are unreliable."
 
     def key(self, text: str) -> str:
         return hashlib.sha1(f"{self.model_id}\0{text}".encode()).hexdigest()
@@ -286,6 +293,7 @@ class CachedEncoder:
         cut = len(clean) > MAX_INPUT_CHARS
         if cut:
             clean = clean[:MAX_INPUT_CHARS]
+        whole = clean
         n_tokens = self._count_tokens(clean)
         if cut and n_tokens <= self.max_tokens:  # few, very long "words": the cut is by characters
             warnings.append(
@@ -294,12 +302,13 @@ class CachedEncoder:
         if n_tokens > self.max_tokens:
             clean = self._cut_to_tokens(clean)
             warnings.append(
-                f"{what} is long ({len(text):,} characters, {n_tokens:,}+ tokens); the model reads only the "
-                f"first {self.max_tokens} tokens, so it was truncated."
+                f"{what} is long ({len(text):,} characters, {n_tokens:,}+ tokens); the language model reads only the "
+                f"first {self.max_tokens} tokens, so it was truncated (the reading — what is wanted and ruled out, titles, "
+                "era, age — covers all of it)."
             )
         letters = [ch for ch in clean if ch.isalpha()]
         if letters and not self.reads_script(clean):
-            warnings.append(f"{self.model_id} was trained on English text; results for other scripts are unreliable.")
+            warnings.append(self.script_warning)
         elif not letters:
             warnings.append(f"{what} has no letters (only symbols or emoji); the model can read little from it.")
         else:
@@ -309,7 +318,7 @@ class CachedEncoder:
                     f"Almost no words of the {what} are known to the model ({known} of {total}); "
                     "it reads them as fragments, so the results are close to arbitrary. Try plain words."
                 )
-        return PreparedText(clean, warnings)
+        return PreparedText(clean, warnings, whole)
 
     def known_words(self, text: str) -> tuple[int, int]:
         """(known, total) Latin-letter words of ``text``."""

@@ -330,7 +330,9 @@ class Explorer:
         """
         has_text = isinstance(text, str) and bool(text.strip())
         prepared = self.encoder.prepare(text) if has_text else None
-        shown = prepared.text if prepared else ""
+        # The reader reads every word (a long profile's exclusions and age come last); the model's own cut to its
+        # tokens happens when the text is embedded.
+        shown = prepared.whole if prepared else ""
         reading = self.read(shown) if reading is None else reading
         stated = {k: v for k, v in reading.demographics.items() if k in self.user_space.columns}
         given = {k: v for k, v in dict(demographics or {}).items() if v not in (None, "")}
@@ -339,7 +341,7 @@ class Explorer:
         liked = tuple(dict.fromkeys([*liked, *(i for i in reading.liked_ids if i in self.dataset.item_ids)]))
         rows = self._item_rows(liked, "liked item")
         if not has_text and not clean_demo and not liked:
-            raise ValueError("the persona is empty: describe the person with profile text, demographics or liked items")
+            raise ValueError(f"the persona is empty: describe the person with profile text, demographics or liked {self.dataset.nouns}")
         embedded = self.model_input(shown, reading)
         text_vector = self.encoder.encode([embedded])[0]
         demo = self.user_space.encode(clean_demo)[None, :].astype(np.float32)
@@ -348,6 +350,8 @@ class Explorer:
         )
         warnings = (*(prepared.warnings if prepared else ()), *reading.notes)
         if has_text and embedded != model_text(shown, reading):
+            # Said instead of "results are unreliable": the model was not given the script it cannot read.
+            warnings = tuple(w for w in warnings if w != self.encoder.script_warning)
             warnings += (f"The text model reads English only, so it was given what the reader understood, in English: “{embedded}”.",)
         return UserState(
             text=shown, demographics=clean_demo, liked=liked, h=frozen(h[0]), beta=frozen(beta[0]),

@@ -321,7 +321,7 @@ def test_a_persona_needs_no_text(app, form, expected):
 
 def test_an_empty_persona_is_refused_beside_the_button(app):
     at = make_persona(app, "  ", "Nobody")
-    assert any("persona is empty: describe the person with profile text, demographics or liked items" in shown(e.value) for e in at.error)
+    assert any("persona is empty: describe the person with profile text, demographics or liked films" in shown(e.value) for e in at.error)
     assert not at.session_state["personas"]
 
 

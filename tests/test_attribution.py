@@ -18,6 +18,27 @@ def test_keywords_are_the_content_words(explorer):
     assert keywords.relevance.is_monotonic_decreasing
 
 
+def test_keywords_share_no_word_and_leave_out_liking_words(explorer):
+    keywords = list(interest_keywords(explorer, "loved Heat and Fargo, Fargo most of all, and Heat again")["keyword"])
+    assert keywords and not {"loved", "Loved"} & set(keywords)
+    words = [w.lower() for k in keywords for w in k.split()]
+    assert len(words) == len(set(words)), keywords  # "Heat Fargo" never follows "Fargo": no word twice
+
+
+def test_leaving_a_word_out_holds_the_reading(explorer):
+    """Leaving out "horror" in "no horror, I want something funny" must not re-read the rest as "no … funny" (which
+    would rule comedies out): the reading stays, only what the model read varies, and the ruled-out clause it never
+    read changes nothing."""
+    user = explorer.new_user("no horror, I want something funny from the 80s")
+    assert user.reading.rules_out == ("Horror",) and "Comedy" in user.reading.wants
+    top = explorer.recommend(user, k=1)["item_id"].iloc[0]
+    influence = word_influence(explorer, user, top).set_index("word")
+    assert influence.loc["horror", "delta"] == 0.0 and not influence.loc["horror", "read"]
+    assert influence.loc["no", "delta"] == 0.0
+    assert influence.loc["funny", "delta"] > 0 and bool(influence.loc["funny", "read"])
+    assert influence["delta"].abs().max() < 10  # a word's share of a score near 0, not the cost of a re-read exclusion
+
+
 def test_genre_words_drive_a_genre_recommendation(explorer):
     user = explorer.new_user("gory slasher films and romantic comedies")
     recs = explorer.recommend(user, k=50)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
@@ -104,3 +105,24 @@ def test_many_unnamed_methods_still_differ_by_colour_and_by_line_and_marker():
     assert len({s["colour"] for s in styles.values()}) == len(names)
     assert len({(s["dash"], s["symbol"]) for s in styles.values()}) == len(names)
     assert all(s["colour"].startswith("#") and len(s["colour"]) == 7 for s in styles.values())  # hex, as the fixed ones
+
+
+def test_strategies_with_identical_curves_are_drawn_as_one_line():
+    """On a catalogue without rating values three strategies ask the same questions: one line named for all three."""
+    same = {"recall@20": [0.1, 0.2], "ndcg@10": [0.3, 0.4], "recall@20_ci95": [0.0, 0.0], "ndcg@10_ci95": [0.0, 0.0]}
+    other = {**same, "recall@20": [0.1, 0.25]}
+    strategies = {"popular": {**same, "label": "most popular"}, "entropy": {**same, "label": "most polarising"},
+                  "coverage": {**other, "label": "coverage"}, "pop_entropy": {**same, "label": "pop × entropy"}}  # fmt: skip
+    merged = charts.merged_curves(strategies)
+    assert {name: row["label"] for name, row in merged.items()} == {
+        "popular": "most popular = most polarising = pop × entropy", "coverage": "coverage"
+    }  # fmt: skip
+    names = [trace.name for trace in charts.onboarding_curves(merged, "recall@20", "t").data if trace.showlegend is not False]
+    assert names == ["most popular = most polarising = pop × entropy", "coverage"]
+
+
+def test_points_drawn_on_top_of_each_other_are_named():
+    frame = pd.DataFrame({"method": ["ours", "ours_unread", "popularity"], "x": [195.0, 195.5, 420.0], "y": [0.152, 0.152, 0.10]})
+    assert charts.coinciding(frame, "method", "x", "y") == [["ours", "ours_unread"]]
+    frame.loc[1, "y"] = 0.14  # far apart on one axis (20% of its range): both visible
+    assert charts.coinciding(frame, "method", "x", "y") == []

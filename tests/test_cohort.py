@@ -114,6 +114,17 @@ def test_the_view_counts_exposure_over_the_whole_catalogue(small_explorer, bad_f
     assert top["people"] == shown.value_counts().max() and top["share"] == pytest.approx(top["people"] / 3)
 
 
+def test_decades_are_listed_oldest_first(small_explorer):
+    """Decades are an ordered axis: the chart reads them in time order, whatever their shares (not by share)."""
+    every_row = np.arange(small_explorer.dataset.n_items)
+    shown = np.array([r for r in every_row if small_explorer.items[C.YEAR].iloc[r] >= 1970] * 5 + list(every_row))
+    mix = cohort.attribute_mix(small_explorer, shown, every_row)
+    decades = mix[mix["attribute"] == C.YEAR]["value"].tolist()
+    assert len(decades) >= 2 and decades == sorted(decades, key=lambda d: int(d[:-1])), decades
+    by_share = mix[mix["attribute"] == C.YEAR].sort_values("shown", ascending=False)["value"].tolist()
+    assert by_share != decades  # the test is only worth something when share order and time order differ
+
+
 def test_clusters_group_identical_and_near_identical_lists():
     ten = tuple(range(10))
     lists = {"a": ten, "b": ten[::-1], "c": (*ten[:9], 99), "d": tuple(range(50, 60)), "e": (*range(50, 55), *range(70, 75))}

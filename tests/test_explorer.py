@@ -150,6 +150,16 @@ def test_very_long_text_is_truncated_with_a_warning(explorer):
     assert len(explorer.recommend(user, k=5)) == 5
 
 
+def test_a_long_profile_is_read_to_its_last_word(explorer):
+    """The language model reads the first 256 tokens; the reader reads every word, so what comes last still counts."""
+    wish = "I love slow-burning thrillers set in cities at night, heist films with good dialogue, and crime dramas. "
+    user = explorer.new_user(wish * 30 + "But absolutely no musicals. I am a 34-year-old programmer.")
+    assert any("truncated" in w for w in user.warnings)
+    assert "Musical" in user.reading.rules_out
+    assert user.demographics.get("age") == 34 and user.demographics.get("occupation") == "programmer"
+    assert not any("Musical" in g for g in explorer.recommend(user, k=20)["genres"])
+
+
 @pytest.mark.parametrize("text", ["🚀🚀👽🌌", "我喜欢太空歌剧和科幻电影"])
 def test_emoji_and_chinese_text_work_with_a_warning(explorer, text):
     user = explorer.new_user(text)

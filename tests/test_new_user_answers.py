@@ -148,7 +148,8 @@ def test_arrows_follow_the_popularity_pull_and_then_a_like(app, explorer):
     after = explorer.recommend(explorer.new_user("space operas and alien worlds"), k=20, item_bias_scale=0.0)
     was = dict(zip(before.item_id, before["rank"]))
     expected = {
-        str(r): ("🆕 new" if i not in was else "=" if was[i] == r else f"▲ {was[i] - r}" if was[i] > r else f"▼ {r - was[i]}")
+        # New to the list: not among the 20 shown before (rank 21–50 then is new, as the "dropped out" line counts 20).
+        str(r): ("🆕 new" if was.get(i, 99) > 20 else "=" if was[i] == r else f"▲ {was[i] - r}" if was[i] > r else f"▼ {r - was[i]}")
         for i, r in zip(after.item_id, after["rank"])
     }
     assert arrows(at) == expected
@@ -215,10 +216,10 @@ def test_the_comparison_with_what_we_would_ship_otherwise(app, explorer):
         assert table.loc[name, "rbo"] == pytest.approx(rbo(items, lists["this model"]))
     assert table.loc["most popular", "jaccard"] < 1.0
     # Each column lists its top-10, in order, with the titles only it has in bold.
-    from ui import charts, literal
+    from ui import literal
 
     titles = explorer.titles()
-    top = literal.md(charts.short(titles[lists["most popular"][0]], 28))
+    top = literal.md(titles[lists["most popular"][0]])  # the whole title, never cut
     column = next(m.value for m in at.markdown if m.value.startswith(("1. " + top, "1. **" + top)))
     others = set().union(*(set(v) for n, v in lists.items() if n != "most popular"))
     bold = [i for i in lists["most popular"] if i not in others]
@@ -406,3 +407,18 @@ def test_a_genre_ruled_out_by_correction_leaves_the_text_the_model_reads(app, ex
     assert not words.loc[["gory", "horror"], "read"].any()
     assert words["credit"].sum() == pytest.approx(explorer.explain(user, scream).dot_by_user_term["avoid"], abs=1e-6)
     assert words.loc[["gory", "horror"], "credit"].sum() < -1  # the penalty sits on the words that named the genre
+
+
+def test_ruling_out_a_genre_the_text_never_names_changes_only_that_genres_scores(app, explorer):
+    """Adding "rules out Comedy" to a profile that never mentions comedy leaves what the model reads word for word, so
+    every film without Comedy keeps its score; only the rules-out term moves the comedies."""
+    at = make_persona(app, "loved Heat and Fargo, no romance please", "Aside")
+    before = at.session_state["personas"]["Aside"].state
+    at = correct(at, "Aside", "Comedy", "rules out")
+    after = at.session_state["personas"]["Aside"].state
+    assert after.reading.rules_out == ("Romance", "Comedy")
+    assert explorer.embedded_text(after) == explorer.embedded_text(before)
+    was = explorer.recommend(before, k=50).set_index("item_id")
+    now = explorer.recommend(after, k=100).set_index("item_id")
+    kept = [i for i in was.index if "Comedy" not in was.loc[i, "genres"]]
+    assert kept and now.loc[kept, "score"].to_dict() == pytest.approx(was.loc[kept, "score"].to_dict(), abs=1e-6)

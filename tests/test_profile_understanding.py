@@ -95,6 +95,7 @@ def test_a_chinese_profile_reaches_the_english_text_model_as_its_reading(explore
     assert user.reading.wants == ("Sci-Fi",) and user.reading.rules_out == ("Horror",)
     assert explorer.embedded_text(user) == "Sci-Fi films"
     assert any("reads English only" in w and "“Sci-Fi films”" in w for w in user.warnings), user.warnings
+    assert explorer.encoder.script_warning not in user.warnings  # it was not given the script: no "unreliable" beside it
     recs = explorer.recommend(user, k=20)
     genres = recs[C.GENRES].tolist()
     assert sum("Sci-Fi" in g for g in genres) >= 10, recs["title"].tolist()

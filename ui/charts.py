@@ -641,6 +641,39 @@ ONBOARDING_COLOURS = {
 }
 
 
+def coinciding(frame: pd.DataFrame, label: str, x: str, y: str, within: float = 0.02) -> list[list[str]]:
+    """Groups of rows (named by ``label``) whose points lie within ``within`` of each axis's range of each other: on a
+    scatter they hide one another, so the page says which they are.
+
+    Example:
+        >>> coinciding(pd.DataFrame({"m": ["a", "b", "c"], "x": [0.0, 0.001, 1.0], "y": [0.0, 0.0, 1.0]}), "m", "x", "y")
+        [['a', 'b']]
+    """
+    span = [max(float(frame[c].max() - frame[c].min()), 1e-12) for c in (x, y)]
+    groups: list[list[int]] = []
+    rows = list(range(len(frame)))
+    for i in rows:
+        for group in groups:
+            j = group[0]
+            if all(abs(float(frame[c].iloc[i] - frame[c].iloc[j])) <= within * s for c, s in zip((x, y), span)):
+                group.append(i)
+                break
+        else:
+            groups.append([i])
+    return [[str(frame[label].iloc[i]) for i in g] for g in groups if len(g) > 1]
+
+
+def merged_curves(strategies: Mapping[str, Mapping]) -> dict[str, dict]:
+    """The strategies whose curves are identical (every point of recall@20 and NDCG@10) as one entry labelled
+    "a = b = c", so that no line hides under another; each group keeps its first strategy's name and colour."""
+    groups: dict[tuple, list[str]] = {}
+    for name, row in strategies.items():
+        groups.setdefault((tuple(row["recall@20"]), tuple(row["ndcg@10"])), []).append(name)
+    return {
+        names[0]: {**strategies[names[0]], "label": " = ".join(str(strategies[n]["label"]) for n in names)} for names in groups.values()
+    }
+
+
 def onboarding_curves(strategies: Mapping[str, Mapping], metric: str, title: str) -> go.Figure:
     """One line per onboarding strategy over the number of questions asked (0…budget), with its 95% interval as a
     band of the same colour; the labels are the strategies' own (``label``)."""

@@ -529,7 +529,11 @@ def _with_genre(explorer: Explorer, read: str, genre: str) -> str:
 
 
 def _without_genre(explorer: Explorer, read: str, wants: Sequence[str], genre: str) -> str:
-    """``read`` without its clauses that name ``genre``, plus the names of the genres in ``wants`` that went with them."""
+    """``read`` without its clauses that name ``genre``, plus the names of the genres in ``wants`` that went with them;
+    ``read`` itself, word for word, when none names it (ruling out a genre the text never mentions changes only the
+    rules-out term, never what the model reads)."""
+    if genre not in _named(explorer, read):
+        return read
     clauses = [c for c in _CLAUSES.split(read) if c and c.strip()]
     kept = " ".join(c.strip() for c in clauses if genre not in _named(explorer, c))
     missing = [g for g in wants if g not in _named(explorer, kept)]

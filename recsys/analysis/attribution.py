@@ -122,6 +122,67 @@ STOPWORDS = frozenset(
         "something",
         "things",
         "thing",
+        # Liking and disliking words say how the writer feels, not what about; the bookshop's nouns are its "films".
+        "loved",
+        "loves",
+        "liked",
+        "likes",
+        "adore",
+        "adored",
+        "enjoys",
+        "hate",
+        "hated",
+        "hates",
+        "wants",
+        "prefer",
+        "dislike",
+        "don't",
+        "dont",
+        "can't",
+        "cant",
+        "not",
+        "never",
+        "book",
+        "books",
+        "novel",
+        "novels",
+        "read",
+        "reading",
+        # Function words: with one keyword per word, the list reaches far enough down to meet them.
+        "after",
+        "again",
+        "against",
+        "before",
+        "between",
+        "because",
+        "been",
+        "could",
+        "during",
+        "each",
+        "have",
+        "has",
+        "had",
+        "here",
+        "only",
+        "other",
+        "over",
+        "than",
+        "then",
+        "their",
+        "there",
+        "these",
+        "they",
+        "those",
+        "through",
+        "under",
+        "were",
+        "when",
+        "where",
+        "which",
+        "while",
+        "will",
+        "without",
+        "would",
     ]
 )
 _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
@@ -197,11 +258,11 @@ def _content_word(word: str) -> bool:
     return word not in STOPWORDS and len(word) > 2
 
 
-def _inside(phrase: str, other: str) -> bool:
-    """Are the words of ``phrase`` all inside ``other`` (Chinese: its characters, as a substring)?"""
-    if has_chinese(phrase):
-        return phrase in other
-    return set(phrase.lower().split()) <= set(other.lower().split())
+def _overlaps(phrase: str, other: str) -> bool:
+    """Do ``phrase`` and ``other`` share a word (Chinese: is one inside the other, as a substring)?"""
+    if has_chinese(phrase) or has_chinese(other):
+        return phrase in other or other in phrase
+    return bool(set(phrase.lower().split()) & set(other.lower().split()))
 
 
 def interest_keywords(engine: Engine, text: str, k: int = 6) -> pd.DataFrame:
@@ -231,8 +292,8 @@ def interest_keywords(engine: Engine, text: str, k: int = 6) -> pd.DataFrame:
     order = np.argsort(-relevance)
     chosen: list[int] = []
     for i in order:
-        # Skip a phrase whose words are all inside one already chosen (keeps the list varied).
-        if any(_inside(candidates[i], candidates[j]) for j in chosen):
+        # Skip a phrase sharing a word with one already chosen ("Heat Fargo" after "Fargo Romance"): a varied list.
+        if any(_overlaps(candidates[i], candidates[j]) for j in chosen):
             continue
         chosen.append(int(i))
         if len(chosen) == k:
@@ -241,28 +302,38 @@ def interest_keywords(engine: Engine, text: str, k: int = 6) -> pd.DataFrame:
 
 
 def word_influence(engine: Engine, user: UserState, item_id) -> pd.DataFrame:
-    """Score change of ``item_id`` when each word of the profile is left out.
+    """Score change of ``item_id`` when each word the language model read is left out, everything else held.
 
-    Positive ``delta`` means the word pushes the item up. The session's feedback offsets
-    are kept, so only the text's contribution varies.
+    Only the text vector varies: the reading (its ``avoid`` and ``era`` terms, the titles it found), the
+    demographics, the likes and the session's feedback stay as they are, so a word's ``delta`` is what that
+    word does through the text the model embedded — never what re-reading a shorter profile would do (left
+    out, "horror" in "no horror, I want something funny" would turn the sentence into "no ... funny").
+    Positive ``delta`` means the word pushes the item up. One row per word of the profile as typed (``read``:
+    the model embedded it; a word of a ruled-out clause is not read and has ``delta`` 0); when none of the
+    typed words reached the model (a Chinese profile given to it in English), the rows are the words it read.
     """
-    if has_chinese(user.text):  # no spaces between words: each variant is the text without one segmented word
-        spans = segmented_words(user.text)[:MAX_WORDS]
-        tokens = [w for w, _, _ in spans]
-        variants = [user.text[:a] + user.text[b:] for _, a, b in spans]
+    typed = segmented_words(user.text)[:MAX_WORDS]
+    read = "" if reads_no_words(user.text, user.reading) else engine.embedded_text(user)
+    spans = segmented_words(read)[:MAX_WORDS]
+    if len(typed) < 2 or not spans:
+        return pd.DataFrame({"position": [], "word": [], "delta": [], "read": []})
+    vectors = engine.encoder.encode([read, *(_without(read, a, b) for _, a, b in spans)])
+    with torch.no_grad():
+        scores = _text_scores(engine, user, item_id, vectors, 1.0)
+    deltas = scores[0] - scores[1:]
+    # Each typed word is matched, in order, to the next word the model read with the same spelling.
+    matched, at = [], 0
+    for word, _, _ in typed:
+        hit = next((j for j in range(at, len(spans)) if spans[j][0].lower() == word.lower()), None)
+        matched.append(hit)
+        at = hit + 1 if hit is not None else at
+    if all(hit is None for hit in matched):
+        words_, shown, flags = [w for w, _, _ in spans], list(deltas), [True] * len(spans)
     else:
-        tokens = words(user.text)[:MAX_WORDS]
-        variants = [" ".join(tokens[:i] + tokens[i + 1 :]) for i in range(len(tokens))]
-    if len(tokens) < 2:
-        return pd.DataFrame({"position": [], "word": [], "delta": []})
-    base = engine.explain(user, item_id).score
-    deltas = []
-    engine.encoder.encode(variants)  # one batch; the per-variant calls below hit the cache
-    for text in variants:
-        other = engine.new_user(text, user.demographics, liked=user.liked)
-        other = replace(other, delta_e=user.delta_e, delta_b=user.delta_b)
-        deltas.append(base - engine.explain(other, item_id).score)
-    return pd.DataFrame({"position": range(len(tokens)), "word": tokens, "delta": deltas})
+        words_ = [w for w, _, _ in typed]
+        shown = [float(deltas[hit]) if hit is not None else 0.0 for hit in matched]
+        flags = [hit is not None for hit in matched]
+    return pd.DataFrame({"position": range(len(words_)), "word": words_, "delta": shown, "read": flags})
 
 
 IG_STEPS = 24
