@@ -151,6 +151,11 @@ def test_the_text_model_never_reads_a_sarcastic_sentence() -> None:
         ("I hate: horror, westerns", (), ("Horror", "Western")),
         ("no, horror.", (), ("Horror",)),
         ("No, I refuse westerns", (), ("Western",)),
+        # A trailing cue standing as a clause of its own, with nothing before it to point back to, leads the list after.
+        ("Not for me: horror or westerns", (), ("Horror", "Western")),
+        ("I love westerns. Not for me: musicals", ("Western",), ("Musical",)),
+        ("Westerns? Not for me. Comedies please", ("Comedy",), ("Western",)),
+        ("Not for me, I want comedies", ("Comedy",), ()),
     ],
 )
 def test_a_bare_no_before_a_wish_of_its_own_rules_nothing_out(text: str, wants: tuple, rules_out: tuple) -> None:

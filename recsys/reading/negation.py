@@ -94,7 +94,12 @@ class _Negation(_Denials, _Frames, _Comparisons):
                         for v in scope:
                             negated[v] = True
                     else:
+                        pointed = sum(negated)
                         self._point_back(bounds, s, u, post_end, negated, fragment=True)
+                        if u == a and post_end == b and sum(negated) == pointed:
+                            # "Not for me: horror or westerns": a trailing cue that is a clause of its own, with nothing
+                            # before it to point back to, leads the list after it instead.
+                            self._continue_list(bounds, s, True, negated)
                     u = post_end
                     continue
                 pre = _match_at(folds, u, b, _PRE_NEGATIONS)
