@@ -128,6 +128,10 @@ def shade(value: float, limit: float) -> str:
     return f"background:rgba(37,99,235,{alpha:.2f});" if value > 0 else f"background:rgba(239,68,68,{alpha:.2f});"
 
 
+#: How a word the language model never read (a ruled-out clause's) is drawn, in both attribution views.
+UNREAD_STYLE = ";text-decoration:line-through;color:#64748b"
+
+
 def highlighted(influence: pd.DataFrame, text: str) -> str:
     """The profile with each word shaded by how much it pushes the chosen item up (blue) or down (red)."""
     if influence.empty:
@@ -138,7 +142,7 @@ def highlighted(influence: pd.DataFrame, text: str) -> str:
         style = f"{shade(delta, limit)}padding:1px 3px;border-radius:3px"
         tip = f"{delta:+.3f}"
         if not read:  # a word of a clause the reading took out: the model never embedded it
-            style += ";text-decoration:line-through;color:#64748b"
+            style += UNREAD_STYLE
             tip = "not read by the model (taken out before embedding)"
         spans.append(f"<span title='{tip}' style='{style}'>{literal.md(word)}</span>")
     return " ".join(spans)
@@ -161,7 +165,7 @@ def attributed(words: pd.DataFrame, text: str) -> str:
             tip = "not read by the model (taken out before embedding); " + (
                 f"carries {row.credit:+.3f} of {how}" if how else "adds nothing to this score"
             )
-            style += ";text-decoration:line-through;color:#64748b"
+            style += UNREAD_STYLE
         spans.append(f"<span title=\"{html.escape(tip)}\" style='{style}'>{literal.md(text[row.start : row.end])}</span>")
         at = row.end
     spans.append(literal.md(text[at:]))
