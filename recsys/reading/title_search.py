@@ -72,6 +72,7 @@ class _TitleSearch:
             found.append(_Found(first, last, match))
             for w in range(first, last + 1):
                 taken[w] = True
+        self._across_own_punctuation()
         for first, last in doc.cue_regions(taken):
             self._region(first, last, "cue")
         for first, last in doc.capital_runs(taken):
@@ -79,6 +80,33 @@ class _TitleSearch:
         self._spelt_out()
         found.sort(key=lambda f: f.first)
         return found
+
+    def _across_own_punctuation(self) -> None:
+        """Whole titles typed as the catalogue spells them across a sentence break of their own ("To Wong Foo, Thanks for
+        Everything! Julie Newmar", "Tie Me Up! Tie Me Down!"): the regions below end at a "!" or "?", which would cut
+        such a title in pieces. Three words or more, the first capitalised, an exact match; longest first."""
+        doc, exact = self.doc, self.index.exact
+        words = numerals(doc.fold)
+        w = 0
+        while w < len(words):
+            step = 1
+            for length in self.index.exact_lengths.get(words[w], ()):
+                span = range(w, w + length)
+                if length < 3 or w + length > len(words) or tuple(words[w : w + length]) not in exact:
+                    continue
+                if any(self.taken[v] for v in span) or not any(doc.brk[v] == _HARD for v in span[:-1]):
+                    continue
+                if not doc.span_text(w, w)[:1].isupper():
+                    continue
+                match = self.index.judge(doc.span_text(w, w + length - 1), self._rank(list(words[w : w + length]), None))
+                if not match.confident:
+                    continue
+                self.found.append(_Found(w, w + length - 1, match))
+                for v in span:
+                    self.taken[v] = True
+                step = length
+                break
+            w += step
 
     def _spelt_out(self) -> None:
         """Lower-case words, where nothing else looked, that spell a whole catalogue title of several words.
