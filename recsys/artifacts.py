@@ -25,6 +25,7 @@ from recsys.cache import atomic_write_bytes, atomic_write_json, cache_root, code
 from recsys.data import Dataset
 from recsys.encoder import TextEncoder
 from recsys.features import FeatureSpace
+from recsys.item_text import ItemReading
 from recsys.model import FusionScorer
 from recsys.training import Profiles, TrainConfig, anchor_rows, build_training_data, fit, write_profiles
 
@@ -57,6 +58,10 @@ class Trained:
     info: dict[str, Any]
     #: Item rows the users' text readout attends over; ``None``: every item (see :func:`recsys.training.anchor_rows`).
     anchors: np.ndarray | None = None
+    #: What the item tower reads of each item's text (``item_text_vectors``, then the item text model's vectors) and
+    #: the reading that makes it for a new item (:mod:`recsys.item_text`).
+    item_tower_text: np.ndarray | None = None
+    item_reading: ItemReading | None = None
 
 
 def model_key(
@@ -71,13 +76,20 @@ def model_key(
     )
 
 
+def item_reading(dataset: Dataset, config: TrainConfig, cache_dir: Path | None = None) -> ItemReading:
+    """How the item tower reads ``dataset``'s item texts: with ``config.item_text_model`` too, up to ``config.item_text_max_items``."""
+    return ItemReading(config.item_text_model if dataset.n_items <= config.item_text_max_items else "", cache_dir)
+
+
 def _layout(dataset: Dataset, encoder: TextEncoder, ratings, items, config: TrainConfig, cache_dir: Path | None):
     """The feature spaces, an untrained model and the cache path of the model for these inputs (no text is embedded)."""
     user_space = FeatureSpace.fit(dataset.users, dataset.user_attributes)
     item_space = FeatureSpace.fit(dataset.items, dataset.item_attributes)
+    item_dim = item_reading(dataset, config, cache_dir).width(encoder.dim)
     model = FusionScorer(
-        encoder.dim, user_space.dim, item_space.dim, dataset.n_users, dataset.n_items, dim=config.dim, text_hidden=config.text_hidden
-    )
+        encoder.dim, user_space.dim, item_space.dim, dataset.n_users, dataset.n_items,
+        dim=config.dim, text_hidden=config.text_hidden, item_text_dim=item_dim,
+    )  # fmt: skip
     key = model_key(dataset, encoder, ratings, items, config, model, (user_space, item_space))
     return user_space, item_space, model, key, (cache_dir or cache_root()) / "models" / key / "model.pt"
 
@@ -110,8 +122,15 @@ def train_or_load(
     # Reported as it goes: on a large catalogue this is the longest step, and a cancel takes effect at the next report.
     item_vectors = encoder.encode(
         dataset.items[C.TEXT].tolist(),
-        progress=lambda done, total: say(f"Embedding item texts ({done:,} of {total:,} not cached)", 0.05 + 0.1 * done / total),
+        progress=lambda done, total: say(f"Embedding item texts ({done:,} of {total:,} not cached)", 0.05 + 0.05 * done / total),
     )
+    reading = item_reading(dataset, config, cache_dir)
+    if reading.model:
+        say(f"Reading item texts with {reading.model}", 0.1)
+    tower_text = reading.tower_input(
+        dataset.items[C.TEXT].tolist(), item_vectors,
+        progress=lambda done, total: say(f"Reading item texts with {reading.model} ({done:,} of {total:,} not cached)", 0.1 + 0.05 * done / total),
+    )  # fmt: skip
     user_space, item_space, model, key, path = _layout(dataset, encoder, ratings, items, config, cache_dir)
 
     # Another process (a server's other worker, a second test worker) may be training this very model: wait for it, then load.
@@ -133,7 +152,7 @@ def train_or_load(
             written, misses = time.perf_counter(), encoder.misses
             data = build_training_data(
                 dataset, encoder, user_space, item_space, item_vectors,
-                ratings, profiles, users, items, progress=lambda m, f: say(m, 0.15 + 0.35 * f),
+                ratings, profiles, users, items, progress=lambda m, f: say(m, 0.15 + 0.35 * f), item_input=tower_text,
             )  # fmt: skip
             laid_out = time.perf_counter()
             anchors = anchor_rows(data.item_counts, items, config)
@@ -156,4 +175,4 @@ def train_or_load(
     model.eval()
     for parameter in model.parameters():
         parameter.requires_grad_(False)
-    return Trained(model, profiles, item_vectors, user_space, item_space, info, anchors)
+    return Trained(model, profiles, item_vectors, user_space, item_space, info, anchors, tower_text, reading)

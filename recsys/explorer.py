@@ -31,6 +31,7 @@ from recsys.data import Dataset, known, load_movielens_100k
 from recsys.encoder import CachedEncoder, TextEncoder
 from recsys.encoders import make_encoder
 from recsys.features import demographic_bucket
+from recsys.item_text import ItemReading
 from recsys.modalities import USER_NAMES, USER_TERMS
 from recsys.model import Parts, predict, score_terms, scores
 from recsys.online import OnlineConfig, update
@@ -77,13 +78,16 @@ class Explorer:
         ratings = dataset.ratings if train_ratings is None else train_ratings
         self.mu = float(self.model.mu)
         self.item_text_vectors = frozen(trained.item_text_vectors)
+        # What the item tower reads: the vectors above, then the item text model's (recsys.item_text).
+        self.item_tower_text = frozen(trained.item_text_vectors if trained.item_tower_text is None else trained.item_tower_text)
+        self.item_reading = trained.item_reading or ItemReading("")
         self._item_attr = self.item_space.encode_frame(dataset.items)
         warm = np.zeros(dataset.n_items, dtype=bool)
         warm[dataset.item_ids.indices(ratings[C.ITEM].unique())] = True
         self.item_warm = warm
         self.towers = Towers(self.model, config)
         self.item_h, self.item_beta, self.item_alpha = self._item_parts(
-            self.item_text_vectors, self._item_attr, np.arange(dataset.n_items), warm
+            self.item_tower_text, self._item_attr, np.arange(dataset.n_items), warm
         )
         self.item_vectors = frozen(np.einsum("nm,nmd->nd", self.item_alpha, self.item_h))
         self.item_bias = frozen((self.item_alpha * self.item_beta).sum(1))
@@ -420,7 +424,7 @@ class Explorer:
         if item_weights is None:
             return self.item_full, self.item_bias
         h, beta, alpha = self._item_parts(
-            self.item_text_vectors, self._item_attr, np.arange(self.dataset.n_items), self.item_warm, item_weights
+            self.item_tower_text, self._item_attr, np.arange(self.dataset.n_items), self.item_warm, item_weights
         )
         return np.hstack([np.einsum("nm,nmd->nd", alpha, h), self.item_explicit]), (alpha * beta).sum(1)
 
@@ -674,7 +678,9 @@ class Explorer:
         full = prepared.text + (f" Genres: {', '.join(genres)}." if genres else "")
         text_vector = self.encoder.encode([full])[0]
         attr = self.item_space.encode(attributes)[None, :]
-        h, beta, alpha = self._item_parts(text_vector[None, :], attr, np.zeros(1, np.int64), np.zeros(1, bool))
+        h, beta, alpha = self._item_parts(
+            self.item_reading.tower_input([full], text_vector[None, :]), attr, np.zeros(1, np.int64), np.zeros(1, bool)
+        )
         record = pd.DataFrame([{C.GENRES: genres, C.YEAR: attributes.get(C.YEAR, np.nan)}])
         return ItemState(
             text=full, attributes=attributes, h=frozen(h[0]), beta=frozen(beta[0]), alpha=frozen(alpha[0]),
@@ -725,7 +731,7 @@ class Explorer:
         shared = {
             "model": [t for _, t in sorted(self.model.state_dict().items())],
             "text encoder": self.encoder.weight_arrays(),
-            "catalogue": [self.item_text_vectors, self._item_attr, self.item_h, self.item_beta, self.item_alpha, self.item_vectors,
+            "catalogue": [self.item_text_vectors, self.item_tower_text, self._item_attr, self.item_h, self.item_beta, self.item_alpha, self.item_vectors,
                           self.item_bias, self.item_explicit, self.item_full, self.item_warm, self.popularity, *self.towers.catalog],
         }  # fmt: skip
         out = {}

@@ -241,12 +241,22 @@ class FusionScorer(nn.Module):
     """:math:`\\hat r(u,i) = \\mu + b_u + b_i + \\langle e_u, e_i\\rangle` with fused towers (see module docstring)."""
 
     def __init__(
-        self, text_dim: int, user_attr_dim: int, item_attr_dim: int, n_users: int, n_items: int, dim: int = 32, text_hidden: int = 128
+        self,
+        text_dim: int,
+        user_attr_dim: int,
+        item_attr_dim: int,
+        n_users: int,
+        n_items: int,
+        dim: int = 32,
+        text_hidden: int = 128,
+        item_text_dim: int | None = None,
     ):
+        """``item_text_dim``: the width of the item tower's text input (default ``text_dim``; wider when items are also
+        read by a second text model, :mod:`recsys.item_text`)."""
         super().__init__()
         self.mu = nn.Parameter(torch.zeros(()))
         self.users = Tower(USER_NAMES, text_dim, user_attr_dim, n_users, dim, text_hidden)
-        self.items = Tower(ITEM_NAMES, text_dim, item_attr_dim, n_items, dim, text_hidden)
+        self.items = Tower(ITEM_NAMES, item_text_dim or text_dim, item_attr_dim, n_items, dim, text_hidden)
 
     def score(self, user: Parts, item: Parts) -> torch.Tensor:
         """All pairwise scores (n_users, n_items) of fused users and items."""

@@ -34,6 +34,7 @@ from recsys import columns as C
 from recsys.data import Dataset
 from recsys.encoder import TextEncoder
 from recsys.features import FeatureSpace
+from recsys.item_text import ITEM_TEXT_MODEL
 from recsys.jobs import Step
 from recsys.modalities import ITEM_NAMES, USER_NAMES, availability, enabled_mask
 from recsys.model import FusionScorer, Parts
@@ -90,6 +91,12 @@ class TrainConfig:
     sampled_updates: int = 600
     user_modalities: tuple[str, ...] = USER_NAMES
     item_modalities: tuple[str, ...] = ITEM_NAMES
+    #: The item tower reads this packaged text model's vectors beside the users' model's (recsys.item_text); ""
+    #: reads the users' model only. Item cold start +0.05 on every validation split (docs/tuning.md).
+    item_text_model: str = ITEM_TEXT_MODEL
+    #: ... on catalogues of at most this many items: it costs about eight times MiniLM's encode (a 50,000-item
+    #: catalogue would take an hour more to prepare), and its gain is measured on full-path catalogues only.
+    item_text_max_items: int = 4096
 
     def enabled(self, side: str) -> torch.Tensor:
         """Boolean mask over the side's modalities that this configuration uses (for ablations)."""
@@ -256,7 +263,8 @@ class Positives:
 class TrainingData:
     """Tensors the training loop reads; rows are dataset users, columns dataset items."""
 
-    item_text: torch.Tensor
+    item_text: torch.Tensor  # the users' text model's item vectors: what the users' readout attends over
+    item_input: torch.Tensor  # what the item tower reads: item_text, then the item text model's vectors
     item_attr: torch.Tensor
     item_warm: torch.Tensor
     user_text: torch.Tensor  # (n_users, V, T)
@@ -296,8 +304,10 @@ def build_training_data(
     train_users: Sequence[int],
     train_items: Sequence[int],
     progress: Callable[[str, float], None] | None = None,
+    item_input: np.ndarray | None = None,
 ) -> TrainingData:
-    """Embed every profile (cached on disk) and lay out the training tensors."""
+    """Embed every profile (cached on disk) and lay out the training tensors; ``item_input`` is what the item tower
+    reads (default: ``item_vectors``, the users' text model's)."""
     train_users = np.asarray(train_users)
     n_variants = N_VARIANTS
     flat = [t for row in train_users for t in profiles.texts[row]]
@@ -334,6 +344,7 @@ def build_training_data(
         focus=torch.from_numpy(focus),
         item_genres=torch.from_numpy(item_genres),
         item_text=torch.tensor(np.asarray(item_vectors, dtype=np.float32)),
+        item_input=torch.tensor(np.asarray(item_vectors if item_input is None else item_input, dtype=np.float32)),
         item_attr=torch.from_numpy(item_space.encode_frame(dataset.items)),
         item_warm=torch.from_numpy(warm),
         user_text=torch.from_numpy(user_text),
@@ -429,7 +440,7 @@ def fit(
     n_items = data.item_text.shape[0]
     model = FusionScorer(
         data.item_text.shape[1], data.user_demo.shape[1], data.item_attr.shape[1],
-        n_users, n_items, dim=config.dim, text_hidden=config.text_hidden,
+        n_users, n_items, dim=config.dim, text_hidden=config.text_hidden, item_text_dim=data.item_input.shape[1],
     )  # fmt: skip
     if config.weight_decay:
         optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
@@ -474,7 +485,7 @@ def _fit_full(model, optimizer, data: TrainingData, config: TrainConfig, gen, lo
             n = len(users)
             item_keeps_id = data.item_warm & (torch.rand(n_items, generator=gen) >= config.item_id_drop)
             item_avail = _mask("item", n_items, has_text=True, has_attr=has_attr, has_id=item_keeps_id)
-            items = model.items(data.item_text, data.item_attr, item_ids, item_avail & item_enabled)
+            items = model.items(data.item_input, data.item_attr, item_ids, item_avail & item_enabled)
             item_vec = items.vector
             variant = torch.randint(n_variants, (n,), generator=gen)
             hist_idx = data.user_history[users, variant]
@@ -538,7 +549,7 @@ def _fit_sampled(model, optimizer, data: TrainingData, config: TrainConfig, gen,
         local[rows] = torch.arange(len(rows))
         item_keeps_id = data.item_warm[rows] & (torch.rand(len(rows), generator=gen) >= config.item_id_drop)
         item_avail = _mask("item", len(rows), has_text=True, has_attr=has_attr, has_id=item_keeps_id)
-        items = model.items(data.item_text[rows], data.item_attr[rows], rows, item_avail & item_enabled)
+        items = model.items(data.item_input[rows], data.item_attr[rows], rows, item_avail & item_enabled)
         item_vec = items.vector
         hist_vec, has_hist = history_vectors(torch.where(hist_idx >= 0, local[hist_idx.clamp(min=0)], -1), item_vec)
         user = _user_batch(

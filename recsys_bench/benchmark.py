@@ -464,6 +464,7 @@ def measure_speed(timings: dict, encoder_name: str | None = None) -> dict:
     data = build_training_data(
         dataset, encoder, FeatureSpace.fit(dataset.users, dataset.user_attributes), FeatureSpace.fit(dataset.items, dataset.item_attributes),
         np.asarray(explorer.item_text_vectors), dataset.ratings, profiles, rows, range(dataset.n_items),
+        item_input=np.asarray(explorer.item_tower_text),
     )  # fmt: skip
     t0 = time.perf_counter()
     fit(data, TrainConfig())

@@ -57,7 +57,7 @@ def tiny_data(n_users: int = 40, n_items: int = 60, seed: int = 0) -> TrainingDa
     focus[:, -3, rng.integers(4)] = 1.0
     train_items = np.arange(n_items - 5)  # five cold items
     return TrainingData(
-        item_text=text, item_attr=torch.from_numpy((rng.random((n_items, 3)) < 0.3).astype(np.float32)),
+        item_text=text, item_input=text, item_attr=torch.from_numpy((rng.random((n_items, 3)) < 0.3).astype(np.float32)),
         item_warm=torch.from_numpy(np.isin(np.arange(n_items), train_items)),
         user_text=torch.from_numpy(rng.normal(size=(n_users, N_VARIANTS, 16)).astype(np.float32)),
         user_demo=torch.from_numpy((rng.random((n_users, 2)) < 0.5).astype(np.float32)),
