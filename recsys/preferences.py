@@ -42,10 +42,12 @@ class PreferenceConfig:
     outside it, and the cap in decades."""
 
     avoid: float = 10.0
-    era_edge: float = 2.0
+    #: 3.0 and 0.2 since the items are also read by a second text model (2026-12-06), whose sharper text term kept
+    #: 1950s westerns above the 1960s films a "westerns from the sixties" profile asks for (docs/benchmark.md).
+    era_edge: float = 3.0
     era: float = 5.0
     era_cap: int = 3
-    leaning: float = 0.1  # scales the era term when only a taste word set it ("I prefer recent releases")
+    leaning: float = 0.2  # scales the era term when only a taste word set it ("I prefer recent releases")
 
 
 @dataclass(frozen=True)
