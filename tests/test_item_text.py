@@ -95,3 +95,38 @@ def test_a_new_item_is_read_exactly_as_the_catalogue_was(explorer):
     mixed = np.hstack([explorer.item_text_vectors[0], explorer.item_tower_text[1000][explorer.encoder.dim :]])[None, :]
     h, _, _ = explorer.towers.item_parts(mixed, explorer._item_attr[:1], np.zeros(1, np.int64), np.zeros(1, bool))
     assert not np.allclose(h[0][text_part], explorer.item_h[0][text_part], atol=1e-3)
+
+
+def test_the_item_model_reads_only_catalogues_it_can_read_at_a_size_it_can_afford(tmp_path):
+    english = [f"A quiet drama number {k}." for k in range(10)]
+    assert ItemReading.of(english, ITEM_TEXT_MODEL, 4096, tmp_path).model == ITEM_TEXT_MODEL
+    assert ItemReading.of(english, ITEM_TEXT_MODEL, 9, tmp_path).model == ""  # more items than it reads
+    assert ItemReading.of(english, "", 4096, tmp_path).model == ""
+    chinese = ["一部关于两兄弟的安静剧情片。"] * 2 + english[:8]
+    assert ItemReading.of(chinese, ITEM_TEXT_MODEL, 4096, tmp_path).model == ""  # a fifth in Chinese: English only model
+    assert ItemReading.of(chinese[:1] + english, ITEM_TEXT_MODEL, 4096, tmp_path).model == ITEM_TEXT_MODEL  # one in eleven
+
+
+def test_a_catalogue_small_explorer_reads_with_both_models_and_plans_the_step(small_explorer):
+    """The tiny catalogue is read by both models (its tower input is 384 + 768 wide), and the Catalogue page's time-left
+    plan has a step for the item model's reading, named as its progress messages name it."""
+    from recsys.training import planned_steps
+
+    assert small_explorer.item_reading.model == ITEM_TEXT_MODEL
+    assert small_explorer.item_tower_text.shape == (small_explorer.dataset.n_items, small_explorer.encoder.dim + 768)
+    steps = planned_steps(small_explorer.dataset, small_explorer.encoder, trained=True)
+    assert [s.name for s in steps][:2] == ["Embedding item texts", f"Reading the catalogue with {ITEM_TEXT_MODEL}"]
+    assert steps[1].units == 0  # its vectors are cached: nothing left to read
+
+
+def test_a_read_only_install_unpacks_into_the_artifact_cache(tmp_path, monkeypatch):
+    import os
+    import sys
+
+    from recsys.cache import cache_root
+    from recsys.item_text import _unpacked_root
+
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / "venv"))
+    assert _unpacked_root() == tmp_path / "venv" / "share" / "coldstart-text-models"
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    assert _unpacked_root() == cache_root() / "text-models"

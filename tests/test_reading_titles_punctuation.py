@@ -49,3 +49,25 @@ def test_a_title_typed_whole_across_its_own_exclamation_is_one_film(films: Profi
 def test_an_exclamation_between_ordinary_words_names_no_film(films: ProfileReader) -> None:
     reading = films.read("I hate horror! Love comedies, and compassion matters to me.")
     assert not [t for t in reading.titles if t.confident]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Westerns? I like it. Like that one with the duel.",
+        "Westerns? I like it! Like that one.",
+        "I Like It; Like That is what my kids say",
+    ],
+)
+def test_two_sentences_that_spell_a_title_without_its_punctuation_name_no_film(text: str) -> None:
+    reader = ProfileReader(
+        pd.DataFrame(
+            {
+                "item_id": ["a", "b"],
+                "title": ["I Like It Like That (1994)", "Heat (1995)"],
+                "year": [1994.0, 1995.0],
+                "genres": [["Comedy"], ["Crime"]],
+            }
+        )
+    )
+    assert not [t for t in reader.read(text).titles if t.confident]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,6 +41,11 @@ class _Found:
     first: int
     last: int
     match: TitleMatch
+
+
+def _spelling(text: str) -> str:
+    """A title as typed, its punctuation kept: case, runs of spaces and closing punctuation aside."""
+    return " ".join(text.casefold().split()).rstrip("!?.…")
 
 
 class _TitleSearch:
@@ -84,7 +90,8 @@ class _TitleSearch:
     def _across_own_punctuation(self) -> None:
         """Whole titles typed as the catalogue spells them across a sentence break of their own ("To Wong Foo, Thanks for
         Everything! Julie Newmar", "Tie Me Up! Tie Me Down!"): the regions below end at a "!" or "?", which would cut
-        such a title in pieces. Three words or more, the first capitalised, an exact match; longest first."""
+        such a title in pieces. Three words or more, the first capitalised, typed with the title's own punctuation at
+        its own places; longest first."""
         doc, exact = self.doc, self.index.exact
         words = numerals(doc.fold)
         w = 0
@@ -98,9 +105,10 @@ class _TitleSearch:
                     continue
                 if not doc.span_text(w, w)[:1].isupper():
                     continue
-                match = self.index.judge(doc.span_text(w, w + length - 1), self._rank(list(words[w : w + length]), None))
-                if not match.confident:
-                    continue
+                typed = doc.span_text(w, w + length - 1)
+                match = self.index.judge(typed, self._rank(list(words[w : w + length]), None))
+                if not match.confident or _spelling(typed) != _spelling(re.sub(r"\s*\(\d{4}\)$", "", match.title or "")):
+                    continue  # "Westerns? I like it. Like that one" is two sentences, not the film "I Like It Like That"
                 self.found.append(_Found(w, w + length - 1, match))
                 for v in span:
                     self.taken[v] = True
