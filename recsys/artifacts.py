@@ -129,10 +129,10 @@ def train_or_load(
     )
     reading = item_reading(dataset, encoder, config)
     if reading.model:
-        say(f"Reading the catalogue with {reading.model}", 0.1)
+        say(f"Reading the items with {reading.model}", 0.1)
     tower_text = reading.tower_input(
         dataset.items[C.TEXT].tolist(), item_vectors,
-        progress=lambda done, total: say(f"Reading the catalogue with {reading.model} ({done:,} of {total:,} not cached)", 0.1 + 0.05 * done / total),
+        progress=lambda done, total: say(f"Reading the items with {reading.model} ({done:,} of {total:,} not cached)", 0.1 + 0.05 * done / total),
     )  # fmt: skip
     user_space, item_space, model, key, path = _layout(dataset, encoder, ratings, items, config, cache_dir)
 

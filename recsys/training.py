@@ -381,7 +381,7 @@ def planned_steps(dataset: Dataset, encoder: TextEncoder, config: TrainConfig = 
     if reading.encoder is not None:
         _, unread = reading.encoder.store.lookup([reading.encoder.key(t) for t in texts])
         seconds = ITEM_MODEL_COST * TEXT_SECONDS_PER_CHAR * sum(len(texts[i]) for i in unread)
-        steps.append(Step(f"Reading the catalogue with {reading.model}", "Reading the catalogue with", seconds, len(unread), "item model"))
+        steps.append(Step(f"Reading the items with {reading.model}", "Reading the items with", seconds, len(unread), "item model"))
     if trained:
         return [*steps, Step("Loading the trained model", "Loading the trained model", 1.0)]
     n_users, n_items = dataset.ratings[C.USER].nunique(), dataset.n_items

@@ -179,6 +179,7 @@ def counts(messages: list[str], pattern: str) -> list[tuple[int, int]]:
 def test_a_real_training_counts_its_steps_and_home_reports_its_real_time(small_catalogue, explorer, tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
+    from recsys.item_text import ITEM_TEXT_MODEL
     from ui import resources, session
 
     monkeypatch.setitem(resources._FOR_GOOD, "engine", explorer)  # the server's engine: the test run's model
@@ -205,7 +206,8 @@ def test_a_real_training_counts_its_steps_and_home_reports_its_real_time(small_c
     # Every message belongs to a planned step (a renamed message would silently fall out of the estimate).
     says = [step.says for step in job.estimate.steps]
     assert [m for m in messages if not any(s in m for s in says)] == ["Reading the catalogue", "Map ready"], messages
-    names = ["Embedding item texts", "Writing user profiles", "Embedding user profiles", "Training the model", "Fitting the map"]
+    names = ["Embedding item texts", f"Reading the items with {ITEM_TEXT_MODEL}", "Writing user profiles", "Embedding user profiles",
+             "Training the model", "Fitting the map"]  # fmt: skip
     assert [name for name, _ in job.durations()] == names
     # The bar never goes back.
     assert all(b[2] >= a[2] for a, b in zip(left, left[1:])), left

@@ -115,7 +115,7 @@ def test_a_catalogue_small_explorer_reads_with_both_models_and_plans_the_step(sm
     assert small_explorer.item_reading.model == ITEM_TEXT_MODEL
     assert small_explorer.item_tower_text.shape == (small_explorer.dataset.n_items, small_explorer.encoder.dim + 768)
     steps = planned_steps(small_explorer.dataset, small_explorer.encoder, trained=True)
-    assert [s.name for s in steps][:2] == ["Embedding item texts", f"Reading the catalogue with {ITEM_TEXT_MODEL}"]
+    assert [s.name for s in steps][:2] == ["Embedding item texts", f"Reading the items with {ITEM_TEXT_MODEL}"]
     assert steps[1].units == 0  # its vectors are cached: nothing left to read
 
 
