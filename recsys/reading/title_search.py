@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from recsys.reading.chips import TitleMatch
@@ -92,25 +92,36 @@ class _TitleSearch:
         Everything! Julie Newmar", "Tie Me Up! Tie Me Down!"): the regions below end at a "!" or "?", which would cut
         such a title in pieces. Three words or more, the first capitalised, typed with the title's own punctuation at
         its own places; longest first."""
-        doc, exact = self.doc, self.index.exact
-        words = numerals(doc.fold)
+        doc = self.doc
+
+        def accept(w: int, folds: tuple[str, ...]) -> TitleMatch | None:
+            span = range(w, w + len(folds))
+            if len(folds) < 3 or not any(doc.brk[v] == _HARD for v in span[:-1]) or not doc.span_text(w, w)[:1].isupper():
+                return None
+            typed = doc.span_text(w, span[-1])
+            match = self.index.judge(typed, self._rank(list(folds), None))
+            if not match.confident or _spelling(typed) != _spelling(re.sub(r"\s*\(\d{4}\)$", "", match.title or "")):
+                return None  # "Westerns? I like it. Like that one" is two sentences, not the film "I Like It Like That"
+            return match
+
+        self._exact_titles(accept)
+
+    def _exact_titles(self, accept: Callable[[int, tuple[str, ...]], TitleMatch | None]) -> None:
+        """Runs of words that spell a whole catalogue title, longest first, left to right, on words not taken yet: each
+        is a found title when ``accept(first word, the run's folded words)`` gives its match."""
+        words = numerals(self.doc.fold)
         w = 0
         while w < len(words):
             step = 1
             for length in self.index.exact_lengths.get(words[w], ()):
-                span = range(w, w + length)
-                if length < 3 or w + length > len(words) or tuple(words[w : w + length]) not in exact:
+                folds = tuple(words[w : w + length])
+                if w + length > len(words) or folds not in self.index.exact or any(self.taken[v] for v in range(w, w + length)):
                     continue
-                if any(self.taken[v] for v in span) or not any(doc.brk[v] == _HARD for v in span[:-1]):
+                match = accept(w, folds)
+                if match is None:
                     continue
-                if not doc.span_text(w, w)[:1].isupper():
-                    continue
-                typed = doc.span_text(w, w + length - 1)
-                match = self.index.judge(typed, self._rank(list(words[w : w + length]), None))
-                if not match.confident or _spelling(typed) != _spelling(re.sub(r"\s*\(\d{4}\)$", "", match.title or "")):
-                    continue  # "Westerns? I like it. Like that one" is two sentences, not the film "I Like It Like That"
                 self.found.append(_Found(w, w + length - 1, match))
-                for v in span:
+                for v in range(w, w + length):
                     self.taken[v] = True
                 step = length
                 break
@@ -124,34 +135,21 @@ class _TitleSearch:
         ("dead man walking"); one of fewer ("home alone", "the game") or with a genre word ("true crime") is left
         alone, as an everyday phrase more often than a film. Longest first, left to right.
         """
-        doc, exact = self.doc, self.index.exact
-        words = numerals(doc.fold)
-        n = len(words)
-        w = 0
-        while w < n:
-            step = 1
-            for length in self.index.exact_lengths.get(words[w], ()):
-                if w + length > n:
-                    continue
-                span = range(w, w + length)
-                folds = tuple(words[w : w + length])
-                if folds not in exact or any(self.taken[v] for v in span) or any(doc.brk[v] == _HARD for v in span[:-1]):
-                    continue
-                content = [f for f in folds if f not in _TITLE_STOP and not f.isdigit()]
-                rare = self._rare_word(folds)
-                if not rare and (len(set(content)) < 3 or any(f in self.genre_words for f in content)):
-                    continue
-                match = self.index.judge(doc.span_text(w, w + length - 1), self._rank(list(folds), None))
-                if match.score < _LOWER_CASE_EXACT:
-                    continue
-                if match.confident and not rare:
-                    match = _offered(match)
-                self.found.append(_Found(w, w + length - 1, match))
-                for v in span:
-                    self.taken[v] = True
-                step = length
-                break
-            w += step
+        doc = self.doc
+
+        def accept(w: int, folds: tuple[str, ...]) -> TitleMatch | None:
+            if any(doc.brk[v] == _HARD for v in range(w, w + len(folds) - 1)):
+                return None
+            content = [f for f in folds if f not in _TITLE_STOP and not f.isdigit()]
+            rare = self._rare_word(folds)
+            if not rare and (len(set(content)) < 3 or any(f in self.genre_words for f in content)):
+                return None
+            match = self.index.judge(doc.span_text(w, w + len(folds) - 1), self._rank(list(folds), None))
+            if match.score < _LOWER_CASE_EXACT:
+                return None
+            return _offered(match) if match.confident and not rare else match
+
+        self._exact_titles(accept)
 
     def _part_of_title(self, words: list[int]) -> TitleMatch | None:
         """The film whose name holds ``words`` as a run, one of them a rare word ("Fenwick", "Shawshank", "Raiders"): the
