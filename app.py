@@ -89,6 +89,7 @@ with st.sidebar:
         + (" *(opened in this session)*" if resources.opened() else "")
         + f"  \nmodel **{status['model']}** on **{status['device']}** · d = {status['dimension']}"
         + f"  \ntext model reads **{'Chinese, English and mixed text' if status.get('multilingual') else 'English only'}**"
+        + (f"  \n{dataset.nouns} also read by **{explorer.item_reading.model}**" if explorer.item_reading.model else "")
     )
     if dataset.noun == "film":
         st.caption("Data: MovieLens © GroupLens Research, University of Minnesota.")
