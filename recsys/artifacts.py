@@ -27,7 +27,7 @@ from recsys.encoder import TextEncoder
 from recsys.features import FeatureSpace
 from recsys.item_text import ItemReading
 from recsys.model import FusionScorer
-from recsys.training import Profiles, TrainConfig, anchor_rows, build_training_data, fit, write_profiles
+from recsys.training import Profiles, TrainConfig, anchor_rows, build_training_data, fit, item_reading, write_profiles
 
 Progress = Callable[[str, float], None]
 
@@ -75,13 +75,6 @@ def model_key(
     return stable_hash(
         dataset.fingerprint(), encoder.model_id, config.to_dict(), split, features, architecture, code_fingerprint(*TRAINING_CODE)
     )
-
-
-def item_reading(dataset: Dataset, encoder: TextEncoder, config: TrainConfig) -> ItemReading:
-    """How the item tower reads ``dataset``'s item texts (:meth:`recsys.item_text.ItemReading.of`); its vectors are cached
-    beside the users' model's, wherever the model itself is kept."""
-    texts = dataset.items[C.TEXT].tolist()
-    return ItemReading.of(texts, config.item_text_model, config.item_text_max_items, encoder.store.path.parents[1])
 
 
 def _layout(dataset: Dataset, encoder: TextEncoder, ratings, items, config: TrainConfig, cache_dir: Path | None):

@@ -368,6 +368,13 @@ FIT_BATCH_SECONDS = (5e-3, 4e-5, 2e-8)  # one full-path batch: fixed, per item, 
 SAMPLED_UPDATE_SECONDS = 0.2
 
 
+def item_reading(dataset: Dataset, encoder: TextEncoder, config: TrainConfig) -> ItemReading:
+    """How the item tower reads ``dataset``'s item texts (:meth:`recsys.item_text.ItemReading.of`); its vectors are cached
+    beside the users' model's, wherever the model itself is kept."""
+    texts = dataset.items[C.TEXT].tolist()
+    return ItemReading.of(texts, config.item_text_model, config.item_text_max_items, encoder.store.path.parents[1])
+
+
 def planned_steps(dataset: Dataset, encoder: TextEncoder, config: TrainConfig = TrainConfig(), trained: bool = False) -> list[Step]:
     """The steps :func:`recsys.artifacts.train_or_load` reports for ``dataset`` (all of it), as they are
     named in its progress messages, each with its expected length (see :class:`recsys.jobs.Step`).
@@ -377,7 +384,7 @@ def planned_steps(dataset: Dataset, encoder: TextEncoder, config: TrainConfig = 
     texts = dataset.items[C.TEXT].tolist()
     _, missing = encoder.store.lookup([encoder.key(t) for t in texts])
     steps = [Step("Embedding item texts", "item texts", TEXT_SECONDS_PER_CHAR * sum(len(texts[i]) for i in missing), len(missing), "text")]
-    reading = ItemReading.of(texts, config.item_text_model, config.item_text_max_items, encoder.store.path.parents[1])
+    reading = item_reading(dataset, encoder, config)
     if reading.encoder is not None:
         _, unread = reading.encoder.store.lookup([reading.encoder.key(t) for t in texts])
         seconds = ITEM_MODEL_COST * TEXT_SECONDS_PER_CHAR * sum(len(texts[i]) for i in unread)
