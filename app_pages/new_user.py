@@ -616,7 +616,8 @@ def results(k: int) -> None:
     # Keywords of what the model embeds: the text without the clauses that rule things out — and none when every
     # clause rules something out ("no horror, please"), where the model reads a neutral placeholder instead.
     read_words = "" if reads_no_words(user.text, user.reading) else explorer.embedded_text(user)
-    keywords = explorer.interest_keywords(read_words) if read_words else pd.DataFrame({"keyword": []})
+    titles = [match.query for match in (user.reading.titles if user.reading else ())]
+    keywords = explorer.interest_keywords(read_words, names=titles) if read_words else pd.DataFrame({"keyword": []})
     if len(keywords):
         # Code spans show their text literally: no HTML escaping here, or apostrophes would read &#x27;.
         st.markdown("**Interests the text expresses:** " + " ".join(f"`{w.replace('`', '')}`" for w in keywords["keyword"]))

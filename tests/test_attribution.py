@@ -25,6 +25,20 @@ def test_keywords_share_no_word_and_leave_out_liking_words(explorer):
     assert len(words) == len(set(words)), keywords  # "Heat Fargo" never follows "Fargo": no word twice
 
 
+def test_keywords_leave_out_the_words_of_named_titles(explorer):
+    """A named film is read by the model but is not an interest: "Casino" is not gambling, "Heat" not the weather."""
+    text = "Casino and Heat, over and over; gritty crime dramas about gangsters"
+    user = explorer.new_user(text)
+    names = [match.query for match in user.reading.titles]
+    assert {"Casino", "Heat"} <= {n.strip() for n in names}, names
+    keywords = list(interest_keywords(explorer, explorer.embedded_text(user), names=names)["keyword"])
+    words = {w.lower() for k in keywords for w in k.split()}
+    assert keywords and not {"casino", "heat"} & words, keywords
+    assert {"crime", "gangsters", "gritty"} & words, keywords
+    everything = {w.lower() for k in interest_keywords(explorer, explorer.embedded_text(user))["keyword"] for w in k.split()}
+    assert {"casino", "heat"} & everything  # without the names they would be offered
+
+
 def test_leaving_a_word_out_holds_the_reading(explorer):
     """Leaving out "horror" in "no horror, I want something funny" must not re-read the rest as "no … funny" (which
     would rule comedies out): the reading stays, only what the model read varies, and the ruled-out clause it never

@@ -161,6 +161,18 @@ def test_everyday_word_title_opening_a_sentence_is_offered(films: ProfileReader)
     assert 2 in [a[0] for a in title.alternatives]
 
 
+def test_title_opening_a_list_of_titles(films: ProfileReader) -> None:
+    """The first of "X and Y" opening a sentence is a title when Y is one: taken when distinctive, offered when it is
+    also an everyday word (its capital only says the sentence starts there)."""
+    titles = films.read("Zardoz and Casino, over and over.").titles
+    assert [(t.item_id, t.confident) for t in titles] == [(1, True), (4, True)]
+    if _english_words():
+        first, second = films.read("Jaws and Zardoz, again and again.").titles
+        assert not first.confident and first.alternatives[0][0] == 2
+        assert (second.item_id, second.confident) == (1, True)
+    assert films.read("Mother and I love comedies.").titles == ()  # no title after the "and": not a list of titles
+
+
 def test_opening_word_about_the_writer_is_not_a_title(films: ProfileReader) -> None:
     reading = films.read("Mother of three, I like comedies.")
     assert reading.titles == ()

@@ -265,16 +265,21 @@ def _overlaps(phrase: str, other: str) -> bool:
     return bool(set(phrase.lower().split()) & set(other.lower().split()))
 
 
-def interest_keywords(engine: Engine, text: str, k: int = 6) -> pd.DataFrame:
+def interest_keywords(engine: Engine, text: str, k: int = 6, names: Sequence[str] = ()) -> pd.DataFrame:
     """The phrases of ``text`` closest in meaning to the whole profile (KeyBERT-style).
 
     Candidates are single words and two-word phrases without stop words; each is embedded
     by the same language model and ranked by cosine similarity to the profile's embedding.
+    ``names``: the words of ``text`` that name items (the titles the reader found): they are read with the rest
+    but are not interests ("Casino" in "Heat and Casino, over and over"), so no candidate comes from them.
     """
     candidates: list[str] = []
     chinese = has_chinese(text)
-    # Two-word phrases never cross punctuation ("space operas: epic" is not a phrase).
-    for clause in re.split(r"[.,;:!?()\[\]\n。，；：！？、]+", text)[: MAX_WORDS * 2]:
+    said = text
+    for name in sorted(filter(None, names), key=len, reverse=True):
+        said = re.sub(re.escape(name), ".", said, flags=re.IGNORECASE)
+    # Two-word phrases never cross punctuation ("space operas: epic" is not a phrase), nor a name left out.
+    for clause in re.split(r"[.,;:!?()\[\]\n。，；：！？、]+", said)[: MAX_WORDS * 2]:
         # Chinese has no spaces: its words come from the segmenter, and a two-word phrase is written without one.
         tokens = [w for w, _, _ in segmented_words(clause)] if chinese else words(clause)
         lowered = [w.lower() for w in tokens]

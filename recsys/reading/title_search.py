@@ -207,7 +207,7 @@ class _TitleSearch:
                 pieces.append([])
                 joins.append([])
             pieces[-1].append(w)
-        i = 0
+        i, found_before, opening_left = 0, len(self.found), None
         while i < len(pieces):
             done = False
             for k in range(min(i + 3, len(pieces) - 1), i, -1):
@@ -223,8 +223,22 @@ class _TitleSearch:
             if not done:
                 listed = bool(pieces[i]) and len(pieces) > 1 and (doc.brk[pieces[i][-1]] == _SOFT or (i > 0 and not joins[i - 1]))
                 if pieces[i] and not self._take(pieces[i], mode, report=True, listed=listed):
+                    if i == 0 and len(pieces) > 1 and len(pieces[0]) == 1 and doc.initial[pieces[0][0]]:
+                        opening_left = pieces[0][0]
                     self._within(pieces[i], mode)
                 i += 1
+        if opening_left is not None and len(self.found) > found_before and not self.taken[opening_left]:
+            self._opening_in_list(opening_left, mode)
+
+    def _opening_in_list(self, w: int, mode: str) -> None:
+        """A lone word opening a sentence before "and"/"or" and another title ("Heat and Casino, over and over") is the
+        first of a list of titles: taken as one when it is a title, and offered as unsure when it is also an everyday
+        word, since its capital only says the sentence starts there."""
+        if self._take([w], mode, listed=True):
+            english = _english_words()
+            last = self.found[-1]
+            if last.match.confident and (not english or self.doc.fold[w] in english):
+                self.found[-1] = _Found(last.first, last.last, _offered(last.match))
 
     def _best(self, words: list[int]) -> float:
         ranked = self._interpret(words)[2] if words else []
