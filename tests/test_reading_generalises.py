@@ -169,6 +169,8 @@ def test_title_opening_a_list_of_titles(films: ProfileReader) -> None:
     if _english_words():
         first, second = films.read("Jaws and Zardoz, again and again.").titles
         assert not first.confident and first.alternatives[0][0] == 2
+        note = films.read("Jaws and Zardoz, again and again.").notes[0]
+        assert "may mean the film Jaws (1975) or the word" in note and "several" not in note
         assert (second.item_id, second.confident) == (1, True)
     assert films.read("Mother and I love comedies.").titles == ()  # no title after the "and": not a list of titles
 
