@@ -126,7 +126,8 @@ def simulation_section() -> None:
                        f"recall@20 gained by {data['budget']} questions": st.column_config.NumberColumn(format="%+.3f")},
     )  # fmt: skip
     last = data["winners"][-1]
-    best = strategies[last["best"]]["recall@20"]
+    # Rounded as shown before subtracting, so the start and the two gains add up to the end as displayed.
+    best = [round(value, 3) for value in strategies[last["best"]]["recall@20"]]
     half = data["budget"] // 2
     st.markdown(
         f"**Reading it:** with {data['budget']} questions, **{literal.md(labels[last['best']])}** reaches recall@20 "

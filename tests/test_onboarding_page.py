@@ -29,6 +29,12 @@ def test_the_page_shows_the_run_it_read_and_the_questions_each_strategy_asks(app
     reading = next(m.value for m in at.markdown if m.value.startswith("**Reading it:**"))
     assert f"**{literal.md(labels[last['best']])}**" in reading and f"{curve[-1]:.3f} from {curve[0]:.3f}" in reading
     assert ("ahead of every other" in reading) == (not last["tied"])
+    # The start and the two gains add up to the end, as displayed.
+    import re
+
+    end, start = (float(x) for x in re.search(r"recall@20 (\d+\.\d+) from (\d+\.\d+)", reading).groups())
+    first, second = (float(x) for x in re.search(r"gain ([+-]\d+\.\d+), the next \d+ ([+-]\d+\.\d+)", reading).groups())
+    assert round(start + first + second, 3) == end, reading
     # The questions: "most popular" asks the most-rated films, in order.
     stats = onboarding.CatalogueStats.of(explorer)
     popular = [explorer.titles()[stats.ids[r]] for r in sorted(range(len(stats.raters)), key=lambda r: -stats.raters[r])[:5]]
