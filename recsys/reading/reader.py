@@ -162,7 +162,9 @@ class ProfileReader:
             options = "; ".join(f"{t} ({s:.0f})" for _, t, s in match.alternatives[:3])
             if match.score >= CONFIDENT and len(match.alternatives) == 1:
                 # One film, offered because the word is also an everyday word ("Heat and Casino": is "Heat" the film?).
-                notes.append(f"'{match.query}' may mean the film {match.alternatives[0][1]} or the word itself. Pick it if you meant the film.")
+                notes.append(
+                    f"'{match.query}' may mean the film {match.alternatives[0][1]} or the word itself. Pick it if you meant the film."
+                )
             elif match.score >= CONFIDENT:
                 notes.append(f"'{match.query}' could be several films: {options}. Pick one or add the year.")
             elif match.alternatives:
