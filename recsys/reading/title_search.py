@@ -234,11 +234,7 @@ class _TitleSearch:
         """A lone word opening a sentence before "and"/"or" and another title ("Heat and Casino, over and over") is the
         first of a list of titles: taken as one when it is a title, and offered as unsure when it is also an everyday
         word, since its capital only says the sentence starts there."""
-        if self._take([w], mode, listed=True):
-            english = _english_words()
-            last = self.found[-1]
-            if last.match.confident and (not english or self.doc.fold[w] in english):
-                self.found[-1] = _Found(last.first, last.last, _offered(last.match))
+        self._take([w], mode, listed=True, leading=True)
 
     def _best(self, words: list[int]) -> float:
         ranked = self._interpret(words)[2] if words else []
@@ -251,12 +247,13 @@ class _TitleSearch:
         floor: float = CONFIDENT,
         report: bool = False,
         listed: bool = False,
+        leading: bool = False,
     ) -> bool:
         """Match one span; record it and return True if it names a film.
 
         ``floor`` is the score a match needs; with ``report``, a capitalised span in a cue
         position that matches nothing is recorded too, so the person hears about it;
-        ``listed`` says the span is one item of a list of titles.
+        ``listed`` says the span is one item of a list of titles; ``leading``, that it is the first and opens a sentence.
         """
         doc = self.doc
         if not words:
@@ -266,8 +263,8 @@ class _TitleSearch:
         if not capitalised and (all(f in _TITLE_STOP for f in folds) or not self._lowercase_ok(folds)):
             return False
         core, year, ranked = self._interpret(words)
-        opening = mode == "caps" and len(core) == 1 and year is None and doc.initial[core[0]] and not listed
-        if opening:
+        opening = mode == "caps" and len(core) == 1 and year is None and doc.initial[core[0]] and (leading or not listed)
+        if opening and not leading:
             if not self._opening_ok(core[0], ranked) and not (doc.fold[core[0]] not in _english_words() and self._part_of_title(core)):
                 return False  # "Shawshank is my comfort film" opens with a word of a title, and no English word
         elif mode == "caps" and len(core) == 1 and year is None and not self._single_ok(core[0], listed):
