@@ -54,10 +54,17 @@ def load_persona_link() -> None:
         st.error(f"This persona link could not be opened: {literal.md(err)}")
         return
     session.put(entry)
+    try:
+        settings = session.open_popularity_query(st.query_params)
+    except ValueError as err:
+        settings = []
+        st.error(
+            f"This persona link's popularity setting was not applied ({literal.md(err)}); the popularity controls keep their settings."
+        )
     if st.query_params.get("compare") == "1":
         st.session_state[session.comparison_key(entry.persona.name)] = True
     session.load_form(entry.persona)  # before any page draws the form, so its widgets start from these values
-    st.toast(f"Loaded shared persona “{literal.md(entry.persona.name)}”")
+    st.toast(f"Loaded shared persona “{literal.md(entry.persona.name)}”" + (f" with {' and '.join(settings)}" if settings else ""))
     note = text_model_note(persona, explorer)
     if note:
         st.warning(literal.md(note))

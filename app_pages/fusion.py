@@ -80,9 +80,20 @@ else:
             if items_off:
                 st.warning("All item sliders are at 0: nothing is left to weight, so the **learned** item weights are used below.")
         session.keep_fusion_setting(user_factors, item_factors)  # New user's comparison lists the model at these weights
-        base = explorer.recommend(user, k=10)
+        # At New user's popularity controls: the learned list here is the one New user shows, and the re-weighted one is
+        # its comparison's "Fusion page weights" row.
+        scale, axis = session.bias_scale(), session.axis_strength()
+        base = explorer.recommend(user, k=10, item_bias_scale=scale, axis_strength=axis)
         adjusted_user = explorer.reweight(user, user_factors)
-        changed = explorer.recommend(adjusted_user, k=10, item_weights=None if items_off else item_factors)
+        changed = explorer.recommend(adjusted_user, k=10, item_weights=None if items_off else item_factors,
+                                     item_bias_scale=scale, axis_strength=axis)  # fmt: skip
+        controls = session.popularity_query()
+        if controls:
+            st.caption(
+                "Both lists use New user's popularity controls ("
+                + ", ".join({"pull": "b_i scaled by", "axis": "popularity axis removed"}[k] + f" {v}" for k, v in controls.items())
+                + ")."
+            )
         c = st.columns(3)
         title = "User α: learned (all sliders at 0)" if users_off else "User α after re-weighting"
         c[0].plotly_chart(charts.weights_bar(adjusted_user.weights, title), width="stretch")

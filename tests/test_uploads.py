@@ -101,3 +101,36 @@ def test_a_damaged_member_is_named_not_a_crash(tmp_path):
     payload[200:210] = b"\x00" * 10  # inside the stored data: its CRC no longer matches
     result = uploads.collect([("broken.zip", bytes(payload))], root=tmp_path)
     assert result.folder is None and any("cannot be unpacked" in line for line in result.skipped), result.skipped
+
+
+def test_a_catalogue_as_published_is_read_by_the_names_its_catalogue_json_gives(tmp_path):
+    """Book-Crossing style: Books.csv, Ratings.csv, Users.csv and a catalogue.json naming them under "files". The app's
+    upload used to skip all three ("not a catalogue file") and then fail "file Ratings.csv: file not found"."""
+    from recsys.bookratings import write_bookratings
+
+    published = write_bookratings(tmp_path / "published", n_books=60, n_readers=40)
+    sent = sorted((p.name, p.read_bytes()) for p in published.iterdir())
+    assert {name for name, _ in sent} == {"Books.csv", "Ratings.csv", "Users.csv", "catalogue.json"}
+    expected = load_path(published)
+    for files in (sent, list(reversed(sent)), [("books-export.zip", _zip({f"export/{n}": d for n, d in sent}))]):
+        result = uploads.collect(files, root=tmp_path / "uploads")
+        assert result.skipped == () and result.folder is not None
+        assert sorted(p.name for p in result.folder.iterdir()) == ["catalogue.json", "interactions.csv", "items.csv", "users.csv"]
+        read = load_path(result.folder)
+        assert read.name == expected.name and (read.n_users, read.n_items) == (expected.n_users, expected.n_items)
+        pd.testing.assert_frame_equal(read.ratings, expected.ratings)
+    # A file the settings name but that was not sent is still asked for by that name.
+    partial = uploads.collect([s for s in sent if s[0] != "Users.csv"], root=tmp_path / "uploads")
+    from recsys.data import check_path
+
+    assert any("Users.csv" in str(problem) for problem in check_path(partial.folder))
+
+
+def test_pytorch_widedeeps_movielens_files_upload_under_their_names(tmp_path):
+    from recsys.data.grouplens import WIDEDEEP_FILES, _widedeep_data_dir
+
+    sent = [(name, (_widedeep_data_dir() / name).read_bytes()) for name in WIDEDEEP_FILES]
+    result = uploads.collect(sent, root=tmp_path)
+    assert result.skipped == ()
+    assert sorted(p.name for p in result.folder.iterdir()) == sorted(WIDEDEEP_FILES)
+    assert load_path(result.folder).n_items == 1682

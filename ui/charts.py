@@ -219,9 +219,11 @@ def waterfall(terms: dict[str, float], title: str, decimals: int = 3) -> go.Figu
 
 
 def weights_bar(weights: Mapping[str, float], title: str, height: int = 180, side: str = "user") -> go.Figure:
+    """One bar per modality, each labelled with its weight rounded so the labels add up as their total does (1.00)."""
     names = list(weights)
+    labels = rounded([weights[m] for m in names], 2, total=sum(weights.values()))
     bar = {"type": "bar", "x": [weights[m] for m in names], "y": [modality_label(m, side) for m in names], "orientation": "h",
-           "text": [f"{weights[m]:.2f}" for m in names], "textposition": "outside", "cliponaxis": False,
+           "text": [f"{v:.2f}" for v in labels], "textposition": "outside", "cliponaxis": False,
            "marker": {"color": [MODALITY_COLOURS.get(m, "#64748b") for m in names]}}  # fmt: skip
     return _figure([bar], {
         "height": height, "margin": _margin(), "title": {"text": title}, "showlegend": False,

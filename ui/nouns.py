@@ -1,4 +1,4 @@
-"""How the app names a catalogue's items: the icon of its noun (🎬 film, 📚 book, … 🆕 anything else)."""
+"""How the app names things: the icon of a catalogue's item noun (🎬 film, 📚 book, … 🆕 anything else), a count."""
 
 from __future__ import annotations
 
@@ -9,3 +9,13 @@ ICONS = {"film": "🎬", "movie": "🎬", "book": "📚", "novel": "📚", "tale
 def item_icon(noun: str) -> str:
     """The icon of a catalogue's item noun; 🆕 for nouns without one (📦 is the Catalogue page's)."""
     return ICONS.get(str(noun).lower(), "🆕")
+
+
+def plural(count: int | str, noun: str) -> str:
+    """A count with its noun, in the plural unless the count is one.
+
+    Example:
+        >>> plural(1, "like"), plural("3", "onboarding like")
+        ('1 like', '3 onboarding likes')
+    """
+    return f"{count} {noun}" + ("" if str(count) == "1" else "s")

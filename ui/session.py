@@ -12,7 +12,7 @@ here that writes one (``put``, ``clear_form``, ``load_form``) is meant for a but
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import streamlit as st
@@ -199,6 +199,37 @@ def axis_strength() -> float:
 def keep_axis_strength() -> None:
     """Slider callback: keep the chosen strength where pages that do not draw the slider can read it."""
     st.session_state[AXIS_STRENGTH] = float(st.session_state[AXIS_STRENGTH_WIDGET])
+
+
+def popularity_query() -> dict[str, str]:
+    """The popularity controls as link parameters (``pull``, ``axis``), each only when it is off the model as trained."""
+    query = {}
+    if bias_scale() != 1.0:
+        query["pull"] = f"{bias_scale():g}"
+    if axis_strength() != 0.0:
+        query["axis"] = f"{axis_strength():g}"
+    return query
+
+
+def open_popularity_query(params: Mapping[str, str]) -> list[str]:
+    """Set the popularity controls from a link's ``pull`` and ``axis`` (absent: the model as trained); returns what was
+    set, in words. Raises ``ValueError`` naming a value that is not a number from 0 to 1, and then sets nothing."""
+    read = {}
+    for name, default in (("pull", 1.0), ("axis", 0.0)):
+        raw = params.get(name)
+        try:
+            value = default if raw is None else float(raw)
+        except ValueError:
+            value = float("nan")
+        if not 0.0 <= value <= 1.0:  # NaN fails too
+            raise ValueError(f"its {name}={raw!r} is not a number from 0 to 1")
+        read[name] = value
+    st.session_state[BIAS_SCALE], st.session_state[AXIS_STRENGTH] = read["pull"], read["axis"]
+    for widget in (BIAS_SCALE_WIDGET, AXIS_STRENGTH_WIDGET):  # a slider already drawn this session starts from the link's
+        st.session_state.pop(widget, None)
+    return ([f"popularity pull {read['pull']:g}"] if read["pull"] != 1.0 else []) + (
+        [f"popularity axis removed {read['axis']:g}"] if read["axis"] != 0.0 else []
+    )
 
 
 def comparison_key(name: str) -> str:
@@ -500,8 +531,14 @@ def chip_reading(explorer: Explorer, entry: SessionPersona) -> Reading:
         rules_out=current.rules_out + tuple(g for g in original.rules_out if g not in placed),
         titles=current.titles + tuple(m for m in original.titles if m.query not in queries),
         era=current.era if current.era is not None else original.era,
-        demographics={**original.demographics, **current.demographics},
+        # A field the form fills is the form's: the text's statement of it reaches nothing, so it is no chip to drop.
+        demographics={k: v for k, v in {**original.demographics, **current.demographics}.items() if k not in form_given(entry.persona)},
     )
+
+
+def form_given(persona: Persona) -> dict:
+    """The demographics the form gave ``persona`` (empty fields left out): they win over what its text says."""
+    return {k: v for k, v in (persona.demographics or {}).items() if v not in (None, "")}
 
 
 def corrected_text(explorer: Explorer, text: str, reading: Reading, kind: str, genre: str) -> str:
@@ -590,6 +627,9 @@ def apply_chips(explorer: Explorer, name: str, widget_key: str) -> None:
                 reading = replace(reading, kept_text=read or NEUTRAL_TEXT)
         elif kind == "wants" and label in returned:  # the model reads the genre's name again
             reading = replace(reading, kept_text=_with_genre(explorer, _words_read(entry.persona.text, reading), value))
+    current = entry.state.reading if entry.state.reading is not None else explorer.read(entry.persona.text)
+    given = form_given(entry.persona)  # what the text says of a field the form fills: no chip, still on the card
+    reading = replace(reading, demographics={**reading.demographics, **{k: v for k, v in current.demographics.items() if k in given}})
     original = explorer.read(entry.persona.text)
     if (set(reading.wants), set(reading.rules_out)) == (set(original.wants), set(original.rules_out)):
         reading = replace(reading, kept_text=original.kept_text)  # every genre as the text itself reads it
