@@ -120,6 +120,39 @@ def test_delimiter_and_encoding_are_detected_and_stated(tmp_path, sep, encoding,
     assert f"items.csv: {stated}" in summary(dataset)
 
 
+GENRE_LISTS = [["Mystery", "Romance"], ["Travel"], ["Romance", "Travel", "Mystery"], [], ["Science fiction"]]
+
+
+@pytest.mark.parametrize(
+    ("spelled", "stated"),
+    [(lambda g: "|".join(g), None), (lambda g: ", ".join(g), "genres: separated by ','"), (lambda g: ";".join(g), "genres: separated by ';'"),
+     (json.dumps, "genres: written as lists"), (lambda g: str(g) if g else "", "genres: written as lists")],
+    ids=["pipe", "comma", "semicolon", "json-list", "python-list"],
+)  # fmt: skip
+def test_genres_as_published_are_split_into_genres_and_the_reading_is_stated(tmp_path, spelled, stated):
+    """ "Mystery, Romance" was one compound genre (and a chip, a colour, a popular-in-genre list of its own), silently."""
+    tables = catalogue(numbered(N_ITEMS), numbered(N_USERS))
+    tables["items"]["genres"] = [spelled(GENRE_LISTS[i % len(GENRE_LISTS)]) for i in range(N_ITEMS)]
+    dataset = load_path(write(tmp_path / "shop", tables), require_trainable=False)
+    assert [list(g) for g in dataset.items.genres] == [GENRE_LISTS[i % len(GENRE_LISTS)] for i in range(N_ITEMS)]
+    genre_notes = [n for n in dataset.notes if n.startswith("genres:")]
+    assert genre_notes == [] if stated is None else len(genre_notes) == 1 and genre_notes[0].startswith(stated)
+    if stated is not None:
+        assert any(line.startswith(stated) for line in summary(dataset))
+
+
+def test_catalogue_json_pins_the_genre_separator(tmp_path):
+    tables = catalogue(numbered(N_ITEMS), numbered(N_USERS))
+    tables["items"]["genres"] = ["Arts, Crafts & Sewing" if i % 2 else "Books" for i in range(N_ITEMS)]  # one genre with a comma
+    detected = load_path(write(tmp_path / "a", tables), require_trainable=False)
+    assert ["Arts", "Crafts & Sewing"] in [list(g) for g in detected.items.genres]  # what detection reads, and says
+    pinned = load_path(write(tmp_path / "b", tables, {"genre_separator": "|"}), require_trainable=False)
+    assert {tuple(g) for g in pinned.items.genres} == {("Arts, Crafts & Sewing",), ("Books",)}
+    assert not [n for n in pinned.notes if n.startswith("genres:")]
+    problems = [str(p) for p in check_path(write(tmp_path / "c", tables, {"genre_separator": ""}), require_trainable=False)]
+    assert any("genre_separator" in p and "e.g." in p for p in problems)
+
+
 def test_catalogue_json_pins_the_delimiter_and_a_wrong_pin_is_a_clear_error(tmp_path):
     folder = write(tmp_path / "shop", catalogue(numbered(N_ITEMS), numbered(N_USERS)), {"delimiter": ";"})
     problems = [str(p) for p in check_path(folder, require_trainable=False)]

@@ -40,7 +40,11 @@ from recsys.data.grouplens import RATINGS_FILES, WIDEDEEP_FILES, load_widedeep_f
 #: ``catalogue.json``'s text keys and the longest value of each.
 CATALOGUE_JSON_KEYS = {"name": 80, "noun": 40, "nouns": 40}
 #: Its other keys, each checked by :func:`_catalogue_json`.
-CATALOGUE_JSON_OTHER = ("encoding", "delimiter", "files", "columns", "unrated", "positive_from", "min_interactions", "genre_flags")
+CATALOGUE_JSON_OTHER = (
+    "encoding", "delimiter", "files", "columns", "unrated", "positive_from", "min_interactions", "genre_flags", "genre_separator",
+)  # fmt: skip
+#: What separates an item's genres in one cell, when the file has no ``|`` (the documented separator), by preference.
+GENRE_SEPARATORS = ("|", ";", ",", "/")
 #: Years outside this range (a 0 for "unknown", a typo like 20004) are read as unknown, with a note.
 YEARS = (1000, 2100)
 _ROLES = ("items", "interactions", "users")
@@ -65,6 +69,8 @@ class Meta:
     min_interactions: int | None = None
     #: Item columns of 0/1 flags, one per genre (MovieLens' own layout): an item's genres are the flags set to 1.
     genre_flags: tuple[str, ...] = ()
+    #: What separates the genres of one cell; ``None``: detected (:func:`genre_separator`).
+    genre_separator: str | None = None
 
 
 def _is_link_column(name: str, values: pd.Series) -> bool:
@@ -141,7 +147,17 @@ def open_catalog(
         return None
 
     frame = items.frame
-    frame[C.GENRES] = [_genres(v) for v in frame.get(C.GENRES, [None] * len(frame))]
+    cells = frame[C.GENRES] if C.GENRES in frame else pd.Series([None] * len(frame), index=frame.index)
+    separator, how = (meta.genre_separator, "as catalogue.json says") if meta.genre_separator else genre_separator(cells)
+    if separator != "|":
+        column = items.renamed.get(C.GENRES, C.GENRES)
+        notes.append(
+            f"{column}: written as lists ({how}), each entry one genre" if separator == "[]" else
+            f"{column}: separated by {separator!r} ({how}): "
+            f"{'Comedy' + separator + (' ' if separator in ',;' else '') + 'Drama'!r} is two genres"
+            + ("" if meta.genre_separator else ' (set "genre_separator" in catalogue.json to change it)')
+        )  # fmt: skip
+    frame[C.GENRES] = [_genres(v, separator) for v in cells]
     for genre, flag in flags.items():
         frame[C.GENRES] = [[*genres, genre] if on == 1 else genres for genres, on in zip(frame[C.GENRES], flag)]
     values = ratings.frame[C.RATING].to_numpy(dtype=float)
@@ -171,9 +187,43 @@ def open_catalog(
     return trim(dataset, k, report, ratings.path, require_trainable)
 
 
-def _genres(value: object) -> list[str]:
+def _is_list_cell(value: object) -> bool:
+    return isinstance(value, str) and value.strip().startswith("[") and value.strip().endswith("]")
+
+
+def genre_separator(cells: pd.Series) -> tuple[str, str]:
+    """How the genre cells of a file are separated, and in words how that was found: ``"[]"`` for cells written as
+    lists (``["Comedy", "Drama"]``, JSON or Python), ``"|"`` (the documented separator) whenever any cell has one, else
+    the first of ``;``, ``,``, ``/`` in at least 5% of the cells, else ``"|"`` (one genre per cell).
+
+    Example:
+        >>> genre_separator(pd.Series(["Comedy, Drama", "Horror", None]))
+        (',', 'detected: the file has no "|"')
+        >>> genre_separator(pd.Series(['["Comedy", "Drama"]', "[]"]))[0], genre_separator(pd.Series(["Sci-Fi|Horror", "Rock/Pop"]))[0]
+        ('[]', '|')
+    """
+    given = [str(v).strip() for v in cells if isinstance(v, str) and v.strip()]
+    if not given:
+        return "|", "no genres"
+    if sum(map(_is_list_cell, given)) >= 0.5 * len(given):
+        return "[]", "detected"
+    if any("|" in v for v in given):
+        return "|", "the documented separator"
+    for separator in GENRE_SEPARATORS[1:]:
+        if sum(separator in v for v in given) >= 0.05 * len(given):
+            return separator, 'detected: the file has no "|"'
+    return "|", "one genre per cell"
+
+
+def _genres(value: object, separator: str = "|") -> list[str]:
+    if isinstance(value, str) and separator == "[]" and _is_list_cell(value):
+        try:
+            entries = json.loads(value)
+        except ValueError:  # Python's spelling, ['Comedy', 'Drama']: its quotes are not JSON's
+            entries = [part.strip().strip("'\"") for part in value.strip()[1:-1].split(",")]
+        return _genres(entries if isinstance(entries, list) else str(entries))
     if isinstance(value, str):
-        return [g.strip() for g in value.split("|") if g.strip()]
+        return [g.strip() for g in value.split("|" if separator == "[]" else separator) if g.strip()]
     if isinstance(value, (list, tuple, np.ndarray)):
         return [str(g).strip() for g in value if str(g).strip()]
     return []
@@ -320,6 +370,11 @@ def _other_key(key: str, value: object, folder: Path, found: dict) -> str | None
             if outside:
                 return f"{outside[0][:40]!r} must be a file name inside the catalogue folder"
         found[key] = dict(value)
+        return None
+    if key == "genre_separator":
+        if not isinstance(value, str) or not value.strip() or len(value) > 3:
+            return 'must be the text between two genres of one cell, e.g. "," or ";" ("|" by default)'
+        found[key] = value
         return None
     if key == "genre_flags":
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
