@@ -81,11 +81,20 @@ ISBNS = [isbn10(n) for n in (19515344, 51513290, 2005018, 60973129, 374157065 //
             [str(uuid.UUID(int=i + 1)) for i in range(N_ITEMS)], [str(uuid.UUID(int=10**6 + u)) for u in range(N_USERS)], id="uuid"
         ),
         pytest.param(numbered(N_ITEMS), [f"u{u}" for u in range(N_USERS)], id="numeric-items-text-users"),
+        # Snowflake-style ids: as numbers a browser (the map's box select) and JSON readers round them to another id.
+        pytest.param(
+            [str(1_500_000_000_000_000_000 + 7 * i) for i in range(N_ITEMS)],
+            [str(9_007_199_254_740_993 + u) for u in range(N_USERS)],
+            id="19-and-16-digit-numbers",
+        ),  # fmt: skip
     ],
 )
 def test_ids_are_labels_kept_byte_for_byte(tmp_path, item_ids, user_ids):
     tables = catalogue(item_ids, user_ids)
     dataset = load_path(write(tmp_path / "shop", tables), require_trainable=False)
+    if item_ids[0].isdigit() and len(item_ids[0]) >= 16:
+        assert "ids: item ids are text labels, kept as written (some are 16 digits or longer" in " ".join(dataset.notes)
+        assert json.loads(dataset.items[["item_id"]].to_json(orient="records"))[0]["item_id"] == item_ids[0]  # exact, as text
     numeric_items = item_ids == numbered(N_ITEMS)
     assert list(dataset.item_ids.ids) == ([int(i) for i in item_ids] if numeric_items else item_ids)
     numeric_users = user_ids == numbered(N_USERS)

@@ -24,6 +24,7 @@ from recsys.data.checks import (
     blank,
     build,
     canonical_integers,
+    long_numbers,
     cross_check,
     ids,
     is_number_column,
@@ -104,8 +105,12 @@ def open_catalog(
     notes = [f"{t.path.name}: {t.how}" for t in tables.values() if t is not None]
 
     # One type per kind of id: numbers only when every id of that kind, in every table, is a canonical integer.
-    numeric_items = canonical_integers(*(t.frame[C.ITEM] for t in (items, ratings) if t is not None))
-    numeric_users = canonical_integers(*(t.frame[C.USER] for t in (users, ratings) if t is not None))
+    item_columns = [t.frame[C.ITEM] for t in (items, ratings) if t is not None]
+    user_columns = [t.frame[C.USER] for t in (users, ratings) if t is not None]
+    numeric_items, numeric_users = canonical_integers(*item_columns), canonical_integers(*user_columns)
+    # Said where it is why whole numbers are labels: an id the browser would round is never one.
+    long_items = not numeric_items and long_numbers(*item_columns)
+    long_users = not numeric_users and long_numbers(*user_columns)
     unknown_years = 0
     if items is not None:
         items.frame[C.ITEM] = ids(items, C.ITEM, numeric_items, "item", report)
@@ -163,9 +168,10 @@ def open_catalog(
     values = ratings.frame[C.RATING].to_numpy(dtype=float)
     rated = values[~np.isin(values, meta.unrated)] if meta.unrated else values
     low, high = (float(rated.min()), float(rated.max())) if len(rated) else (1.0, 5.0)
+    long = " (some are 16 digits or longer, which browsers and JSON readers would round)"
     notes.append(
-        f"ids: item ids are {'whole numbers' if numeric_items else 'text labels, kept as written'}, "
-        f"user ids are {'whole numbers' if numeric_users else 'text labels, kept as written'}"
+        f"ids: item ids are {'whole numbers' if numeric_items else 'text labels, kept as written' + (long if long_items else '')}, "
+        f"user ids are {'whole numbers' if numeric_users else 'text labels, kept as written' + (long if long_users else '')}"
     )
     if unknown_years:
         notes.append(

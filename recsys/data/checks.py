@@ -27,7 +27,10 @@ MIN_USERS = 20
 MIN_ITEMS = 20
 #: The long-tail line of the check summary counts items and users with fewer interactions than this.
 LONG_TAIL = 5
-CANONICAL_INTEGER = re.compile(r"(0|[1-9][0-9]{0,17})")
+#: A whole-number id: digits only, no leading zero, at most 15 digits. Longer ones (Twitter-style 18-digit ids) stay
+#: text: a browser and most JSON readers hold whole numbers exactly only below 2**53, and would round them.
+CANONICAL_INTEGER = re.compile(r"(0|[1-9][0-9]{0,14})")
+LONG_NUMBER = re.compile(r"[1-9][0-9]{15,}")
 #: Two or three characters that UTF-8 text turns into when it is decoded as cp1252 or latin-1 once too often.
 _MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
 
@@ -48,7 +51,8 @@ def blank(series: pd.Series) -> np.ndarray:
 
 def canonical_integers(*columns: pd.Series) -> bool:
     """Whether one kind of id is numeric: every given id, in every table, is a canonical integer
-    (digits only, no leading zero, no sign). One ISBN ending in X or one ``007`` makes them all text."""
+    (digits only, no leading zero, no sign, at most 15 digits). One ISBN ending in X, one ``007`` or one 18-digit id
+    makes them all text."""
     seen = False
     for series in columns:
         values = series[~blank(series)]
@@ -56,6 +60,11 @@ def canonical_integers(*columns: pd.Series) -> bool:
             return False
         seen = seen or len(values) > 0
     return seen
+
+
+def long_numbers(*columns: pd.Series) -> bool:
+    """Whether some id of one kind is a whole number of 16 or more digits (kept as text: :data:`CANONICAL_INTEGER`)."""
+    return any(series[~blank(series)].astype(str).str.fullmatch(LONG_NUMBER).any() for series in columns)
 
 
 def ids(table: Table, column: str, numeric: bool, what: str, report: Report) -> pd.Series:
