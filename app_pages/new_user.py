@@ -26,7 +26,7 @@ TITLES = explorer.titles()
 PRESETS = session.ready_made(explorer)
 IMPLICIT = explorer.ratings[C.RATING].nunique() == 1  # interactions without ratings (purchases, reads, clicks)
 EVENTS = "interactions" if IMPLICIT else "ratings"
-LIKES = "picks *{}*" if IMPLICIT else "rates *{}* 4–5 stars"
+LIKES = explorer.dataset.liking().replace("{}", "*{}*")  # what the calibrated p is the probability of
 PLACEHOLDER = (
     "e.g. “cartoons with my kids”, “gory slasher films”, “I love space operas”"
     if NOUN == "film"

@@ -457,3 +457,16 @@ def test_the_widedeep_wheels_movielens_files_in_a_folder_of_their_own_read_as_th
     assert (read.n_users, read.n_items, len(read.ratings)) == (943, 1682, 100_000)
     pd.testing.assert_frame_equal(read.ratings, packaged.ratings)
     assert read.items.title.tolist() == packaged.items.title.tolist()
+
+
+def test_what_a_like_is_named_by_the_catalogues_own_positive_rule(tmp_path):
+    """New user's "p = …: the probability that this person rates X 4–5 stars" said 4–5 stars on every catalogue."""
+    from recsys.data import load_movielens_100k
+
+    assert load_movielens_100k().liking().format("Heat") == "rates Heat 4–5 stars"
+    books = load_path(write_bookratings(tmp_path / "books", n_books=60, n_readers=40), require_trainable=False)
+    assert books.positive_rule().startswith("rating ≥ 8 of 1–10")
+    assert books.liking().format("Emma") == "rates Emma 8 or more of 10"
+    tables = catalogue(numbered(N_ITEMS), numbered(N_USERS))
+    tables["interactions"] = tables["interactions"].drop(columns=["rating"])
+    assert load_path(write(tmp_path / "clicks", tables), require_trainable=False).liking().format("Emma") == "picks Emma"

@@ -173,6 +173,16 @@ class Dataset:
             rule += f" ({', '.join(f'{v:g}' for v in self.unrated)} = interacted, not rated)"
         return rule
 
+    def liking(self) -> str:
+        """What a positive is, as "the person ___" with ``{}`` for the item: ``"picks {}"`` (no ratings), ``"rates {} 4–5
+        stars"`` on MovieLens' scale, ``"rates {} 8 or more of 10"`` on any other (the positive rule's own numbers)."""
+        if self.positive_rule() == "every interaction (no ratings)":
+            return "picks {}"
+        low, high = self.rating_scale
+        if (low, high) == (1.0, 5.0) and self.positive_threshold == C.POSITIVE_STARS:
+            return f"rates {{}} {C.POSITIVE_STARS:g}–5 stars"
+        return f"rates {{}} {self.positive_threshold:g} or more of {high:g}"
+
     def genre_vocabulary(self) -> list[str]:
         seen = sorted({g for genres in self.items[C.GENRES] for g in genres})
         return [g for g in seen if g != "unknown"] or seen
