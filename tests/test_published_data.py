@@ -466,7 +466,52 @@ def test_what_a_like_is_named_by_the_catalogues_own_positive_rule(tmp_path):
     assert load_movielens_100k().liking().format("Heat") == "rates Heat 4–5 stars"
     books = load_path(write_bookratings(tmp_path / "books", n_books=60, n_readers=40), require_trainable=False)
     assert books.positive_rule().startswith("rating ≥ 8 of 1–10")
-    assert books.liking().format("Emma") == "rates Emma 8 or more of 10"
+    assert books.liking().format("Emma") == "rates Emma 8 or more (of 1–10)"
     tables = catalogue(numbered(N_ITEMS), numbered(N_USERS))
     tables["interactions"] = tables["interactions"].drop(columns=["rating"])
     assert load_path(write(tmp_path / "clicks", tables), require_trainable=False).liking().format("Emma") == "picks Emma"
+
+
+@pytest.mark.parametrize(
+    ("values", "scale", "rule", "liking"),
+    [([0, 1], (0.0, 1.0), "rating ≥ 0.75 of 0–1", "rates X 1 (of 0–1)"),
+     ([1, 2, 3], (1.0, 3.0), "rating ≥ 2.5 of 1–3", "rates X 3 (of 1–3)"),
+     ([1], (1.0, 1.0), "every interaction (no ratings)", "picks X"),
+     ([2, 3, 4, 5], (1.0, 5.0), "rating ≥ 4 of 1–5", "rates X 4–5 stars"),  # a small 1–5 file that holds no 1
+     ([1, 4, 8, 10], (1.0, 10.0), "rating ≥ 7.75 of 1–10", "rates X 7.75 or more (of 1–10)")],
+    ids=["zero-one", "one-to-three", "all-one", "stars-without-a-one", "one-to-ten"],
+)  # fmt: skip
+def test_the_rating_scale_is_the_files_own(tmp_path, values, scale, rule, liking):
+    """0/1 data read as 0–5 had no positive (≥ 3.75), 1–3 as 1–5 none either (≥ 4), and an all-1 column said "no
+    interaction is a positive under the rule every interaction" — refused, each of them."""
+    tables = catalogue(numbered(N_ITEMS), numbered(N_USERS))
+    tables["interactions"]["rating"] = [values[i % len(values)] for i in range(len(tables["interactions"]))]
+    folder = write(tmp_path / "shop", tables)
+    assert check_path(folder, require_trainable=False) == []
+    dataset = load_path(folder, require_trainable=False)
+    assert (dataset.rating_scale, dataset.positive_rule(), dataset.liking().format("X")) == (scale, rule, liking)
+    assert 0 < len(dataset.positives()) <= len(dataset.ratings)
+
+
+def test_ratings_on_another_scale_are_refused_with_the_setting_that_reads_them(tmp_path):
+    tables = catalogue(numbered(N_ITEMS), numbered(N_USERS))
+    tables["interactions"]["rating"] = [(-10, -2.5, 0, 4, 7.5, 10)[i % 6] for i in range(len(tables["interactions"]))]  # Jester's
+    folder = write(tmp_path / "jokes", tables)
+    problems = [str(p) for p in check_path(folder, require_trainable=False)]
+    advice = 'the ratings run from -10 to 10, not 0–10: if that is their scale, say so in catalogue.json ("rating_scale": [-10, 10])'
+    assert problems[-1] == f"file interactions.csv, column 'rating': {advice}"
+    unpinned = load_path(write(tmp_path / "typo", catalogue(numbered(N_ITEMS), numbered(N_USERS))), require_trainable=False)
+    pinned = load_path(write(tmp_path / "jokes", tables, {"rating_scale": [-10, 10]}), require_trainable=False)
+    assert pinned.rating_scale == (-10.0, 10.0) and pinned.positive_rule() == "rating ≥ 5 of -10 to 10"
+    assert set(pinned.positives()["rating"]) == {7.5, 10.0}
+    # The pin moves the positives, so it is part of the catalogue's identity (its cached model, its links).
+    again = load_path(write(tmp_path / "jokes", tables, {"rating_scale": [-10, 20]}), require_trainable=False)
+    assert again.fingerprint() != pinned.fingerprint() and unpinned.fingerprint() != pinned.fingerprint()
+    # One typo among 1–5 ratings is that row's problem alone.
+    typo = catalogue(numbered(N_ITEMS), numbered(N_USERS))
+    typo["interactions"].loc[0, "rating"] = "44"
+    assert [str(p) for p in check_path(write(tmp_path / "typo", typo), require_trainable=False)] == [
+        "file interactions.csv, row 2, column 'rating': rating 44 is outside 0–10"
+    ]
+    bad = write(tmp_path / "bad", tables, {"rating_scale": [10, -10]})
+    assert any("rating_scale" in str(p) and "e.g. [0, 100]" in str(p) for p in check_path(bad, require_trainable=False))

@@ -34,7 +34,7 @@ from recsys.data.checks import (
     require,
     trim,
 )
-from recsys.data.dataset import Dataset, Problem
+from recsys.data.dataset import Dataset, Problem, rating_scale
 from recsys.data.files import DELIMITERS, Report, Table, fits, read_table
 from recsys.data.grouplens import RATINGS_FILES, WIDEDEEP_FILES, load_widedeep_folder, open_grouplens
 
@@ -43,6 +43,7 @@ CATALOGUE_JSON_KEYS = {"name": 80, "noun": 40, "nouns": 40}
 #: Its other keys, each checked by :func:`_catalogue_json`.
 CATALOGUE_JSON_OTHER = (
     "encoding", "delimiter", "files", "columns", "unrated", "positive_from", "min_interactions", "genre_flags", "genre_separator",
+    "rating_scale",
 )  # fmt: skip
 #: What separates an item's genres in one cell, when the file has no ``|`` (the documented separator), by preference.
 GENRE_SEPARATORS = ("|", ";", ",", "/")
@@ -72,6 +73,8 @@ class Meta:
     genre_flags: tuple[str, ...] = ()
     #: What separates the genres of one cell; ``None``: detected (:func:`genre_separator`).
     genre_separator: str | None = None
+    #: The ratings' (lowest, highest); ``None``: ratings within :data:`recsys.data.RATING_RANGE`, scale from the data.
+    rating_scale: tuple[float, float] | None = None
 
 
 def _is_link_column(name: str, values: pd.Series) -> bool:
@@ -123,7 +126,8 @@ def open_catalog(
         frame = ratings.frame
         frame[C.USER] = ids(ratings, C.USER, numeric_users, "user", report)
         frame[C.ITEM] = ids(ratings, C.ITEM, numeric_items, "item", report)
-        frame[C.RATING] = ratings_column(ratings, report) if C.RATING in frame else 5.0  # implicit feedback: every row a positive
+        # Implicit feedback (no rating column): every row a positive.
+        frame[C.RATING] = ratings_column(ratings, report, meta.rating_scale) if C.RATING in frame else 5.0
         if C.TIMESTAMP in frame:
             frame[C.TIMESTAMP] = numbers(ratings, C.TIMESTAMP, report, required=True)
     if users is not None:
@@ -184,7 +188,7 @@ def open_catalog(
         )
     dataset = build(
         meta.name or items_path.stem, frame, users.frame if users is not None else None, ratings.frame,
-        numeric_ids=(numeric_items, numeric_users), scale=(min(low, 1.0), max(high, 5.0)),
+        numeric_ids=(numeric_items, numeric_users), scale=rating_scale(low, high, meta.rating_scale),
         user_attributes=tuple(c for c in users.frame.columns if c != C.USER) if users is not None else (),
         item_attributes=(C.GENRES, C.YEAR, *text_columns, *numeric_extra), text_columns=text_columns,
         noun=meta.noun, nouns=meta.nouns, unrated=meta.unrated, positive_from=meta.positive_from, notes=notes,
@@ -376,6 +380,15 @@ def _other_key(key: str, value: object, folder: Path, found: dict) -> str | None
             if outside:
                 return f"{outside[0][:40]!r} must be a file name inside the catalogue folder"
         found[key] = dict(value)
+        return None
+    if key == "rating_scale":
+        if (
+            not isinstance(value, list) or len(value) != 2
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v) for v in value)
+            or not value[0] < value[1]
+        ):  # fmt: skip
+            return "must be the lowest and the highest rating, e.g. [0, 100] or [-10, 10]"
+        found[key] = (float(value[0]), float(value[1]))
         return None
     if key == "genre_separator":
         if not isinstance(value, str) or not value.strip() or len(value) > 3:

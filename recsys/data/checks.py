@@ -6,6 +6,7 @@ clean column; :func:`build` turns checked tables into a :class:`~recsys.data.dat
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -16,7 +17,7 @@ import pandas as pd
 
 from recsys import columns as C
 from recsys.data.dataset import Dataset, finish_items
-from recsys.data.files import NO_NUMBER, Report, Table
+from recsys.data.files import MAX_ROWS_PER_PROBLEM, NO_NUMBER, Report, Table
 
 #: Ratings must be finite numbers in this closed range (NaN, inf, negatives and more than 10 are errors).
 RATING_RANGE = (0.0, 10.0)
@@ -89,13 +90,26 @@ def numbers(table: Table, column: str, report: Report, required: bool = False) -
     return values.astype(float)
 
 
-def ratings_column(table: Table, report: Report) -> pd.Series:
-    """Ratings: finite numbers within :data:`RATING_RANGE`."""
+def ratings_column(table: Table, report: Report, scale: tuple[float, float] | None = None) -> pd.Series:
+    """Ratings: finite numbers within ``scale`` (catalogue.json's ``rating_scale``), by default :data:`RATING_RANGE`.
+
+    A few ratings outside are typos, each reported; when many are (a tenth of them, or more than the rows listed), the
+    file is on another scale, and one more problem says which range the ratings run over and how to say so.
+    """
     values_series = numbers(table, C.RATING, report, required=True)
     values = values_series.to_numpy(dtype=float, na_value=np.nan)
-    low, high = RATING_RANGE
+    low, high = scale or RATING_RANGE
     outside = ~np.isnan(values) & ~(np.isfinite(values) & (values >= low) & (values <= high))
     report.rows(table, outside, lambda p: f"rating {values[p]:g} is outside {low:g}–{high:g}", C.RATING)
+    finite = values[np.isfinite(values)]
+    if scale is None and outside.sum() > max(MAX_ROWS_PER_PROBLEM, 0.1 * len(finite)):
+        span = f"[{math.floor(finite.min()):g}, {math.ceil(finite.max()):g}]"
+        report.add(
+            table.path,
+            f"the ratings run from {finite.min():g} to {finite.max():g}, not {low:g}–{high:g}: if that is their scale, "
+            f'say so in catalogue.json ("rating_scale": {span})',
+            column=table.label(C.RATING),
+        )
     return values_series
 
 

@@ -42,6 +42,22 @@ def known(record: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in record.items() if not is_missing(value)}
 
 
+def rating_scale(low: float, high: float, pinned: tuple[float, float] | None = None) -> tuple[float, float]:
+    """The scale of ratings that run from ``low`` to ``high`` (the rated values): ``pinned`` when catalogue.json says;
+    one value alone, every interaction alike; stars (a top of 4–5) are 1–5 whatever the lowest given (a small file may
+    hold no 1); a top of 3 or less (0/1, 1–3) is its own range, as is one above 5 (from at most 1: 1–10, 0–100).
+
+    Example:
+        >>> rating_scale(2, 5), rating_scale(0, 1), rating_scale(1, 3), rating_scale(1, 1), rating_scale(1, 10)
+        ((1.0, 5.0), (0.0, 1.0), (1.0, 3.0), (1.0, 1.0), (1.0, 10.0))
+    """
+    if pinned is not None:
+        return float(pinned[0]), float(pinned[1])
+    if low == high or high <= 3:
+        return float(low), float(high)
+    return min(float(low), 1.0), max(float(high), 5.0)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a data file, located as precisely as the check allows.
@@ -142,6 +158,9 @@ class Dataset:
         digest.update("|".join(",".join(g) for g in self.items[C.GENRES]).encode())
         if self.unrated or self.positive_from is not None:
             digest.update(repr((self.unrated, self.positive_from)).encode())
+        rated = self.ratings[C.RATING][~self.ratings[C.RATING].isin(self.unrated)] if self.unrated else self.ratings[C.RATING]
+        if len(rated) and self.rating_scale != rating_scale(rated.min(), rated.max()):  # pinned: it moves the positives
+            digest.update(repr(self.rating_scale).encode())
         return digest.hexdigest()[:16]
 
     @property
@@ -167,21 +186,30 @@ class Dataset:
         (no ratings)"`` for implicit feedback (every row the same value)."""
         if not self.unrated and self.ratings[C.RATING].nunique() <= 1:
             return "every interaction (no ratings)"
-        low, high = self.rating_scale
-        rule = f"rating ≥ {self.positive_threshold:g} of {low:g}–{high:g}"
+        rule = f"rating ≥ {self.positive_threshold:g} of {self.scale_text()}"
         if self.unrated:
             rule += f" ({', '.join(f'{v:g}' for v in self.unrated)} = interacted, not rated)"
         return rule
 
+    def scale_text(self) -> str:
+        """The rating scale in words: ``"1–5"``, ``"-10 to 10"`` (a dash beside a minus sign reads as neither)."""
+        low, high = self.rating_scale
+        return f"{low:g} to {high:g}" if low < 0 else f"{low:g}–{high:g}"
+
     def liking(self) -> str:
         """What a positive is, as "the person ___" with ``{}`` for the item: ``"picks {}"`` (no ratings), ``"rates {} 4–5
-        stars"`` on MovieLens' scale, ``"rates {} 8 or more of 10"`` on any other (the positive rule's own numbers)."""
+        stars"`` on MovieLens' scale, ``"rates {} 8 or more (of 1–10)"`` or ``"rates {} 1 (of 0–1)"`` on any other (the
+        positive rule's own numbers)."""
         if self.positive_rule() == "every interaction (no ratings)":
             return "picks {}"
         low, high = self.rating_scale
-        if (low, high) == (1.0, 5.0) and self.positive_threshold == C.POSITIVE_STARS:
+        threshold = self.positive_threshold
+        if (low, high) == (1.0, 5.0) and threshold == C.POSITIVE_STARS:
             return f"rates {{}} {C.POSITIVE_STARS:g}–5 stars"
-        return f"rates {{}} {self.positive_threshold:g} or more of {high:g}"
+        given = self.positives()[C.RATING].unique()
+        if len(given) == 1:
+            return f"rates {{}} {given[0]:g} (of {self.scale_text()})"
+        return f"rates {{}} {threshold:g} or more (of {self.scale_text()})"
 
     def genre_vocabulary(self) -> list[str]:
         seen = sorted({g for genres in self.items[C.GENRES] for g in genres})
