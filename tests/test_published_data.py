@@ -117,7 +117,9 @@ def test_one_id_that_is_not_a_canonical_integer_makes_that_kind_of_id_text(tmp_p
 @pytest.mark.parametrize(
     ("sep", "encoding", "stated"),
     [(",", "utf-8", "UTF-8, comma-separated"), (";", "cp1252", "cp1252, semicolon-separated"),
-     ("\t", "utf-16", "UTF-16, tab-separated"), ("|", "utf-8-sig", "UTF-8 with BOM, pipe-separated")],
+     ("\t", "utf-16", "UTF-16, tab-separated"), ("|", "utf-8-sig", "UTF-8 with BOM, pipe-separated"),
+     # Without a byte-order mark it also decodes as UTF-8, into text with a NUL after every letter.
+     (",", "utf-16-le", "UTF-16 LE without BOM, comma-separated"), (";", "utf-16-be", "UTF-16 BE without BOM, semicolon-separated")],
 )  # fmt: skip
 def test_delimiter_and_encoding_are_detected_and_stated(tmp_path, sep, encoding, stated):
     tables = catalogue(numbered(N_ITEMS), numbered(N_USERS))

@@ -128,6 +128,12 @@ def decode(raw: bytes, path: Path, report: Report, pinned: str | None = None) ->
                 return raw.decode(encoding), encoding_name(encoding)
             except UnicodeDecodeError:
                 break
+    wide = utf16_without_bom(raw)
+    if wide is not None:  # it decodes as UTF-8 too (a NUL is valid UTF-8), into text with a NUL after every letter
+        try:
+            return raw.decode(wide), f"UTF-16 {wide[-2:].upper()} without BOM"
+        except UnicodeDecodeError:
+            pass
     try:
         return raw.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError as err:
@@ -149,6 +155,20 @@ def decode(raw: bytes, path: Path, report: Report, pinned: str | None = None) ->
         'save the file as UTF-8 or name its encoding in catalogue.json ("encoding": "cp1252")',
         row=line,
     )
+    return None
+
+
+def utf16_without_bom(raw: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` for UTF-16 text written without a byte-order mark, else ``None``: mostly
+    Latin text, so one byte of each pair is 0 far more often than the other (a CSV's commas, digits and letters)."""
+    sample = raw[: 2**16 - (len(raw[: 2**16]) % 2)]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2].count(0) / (len(sample) // 2), sample[1::2].count(0) / (len(sample) // 2)
+    if odd > 0.6 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.6 and odd < 0.05:
+        return "utf-16-be"
     return None
 
 
