@@ -517,3 +517,22 @@ def test_ratings_on_another_scale_are_refused_with_the_setting_that_reads_them(t
     ]
     bad = write(tmp_path / "bad", tables, {"rating_scale": [10, -10]})
     assert any("rating_scale" in str(p) and "e.g. [0, 100]" in str(p) for p in check_path(bad, require_trainable=False))
+
+
+def test_a_repeated_interaction_is_kept_once_the_latest_and_said(tmp_path):
+    """The same user and item twice were two interactions: a double positive, and a pair that could sit on both sides
+    of a split. The latest (by timestamp) is kept, and the summary says how many were repeats."""
+    tables = catalogue(numbered(N_ITEMS), numbered(N_USERS))
+    interactions = tables["interactions"].assign(timestamp=range(1000, 1000 + len(tables["interactions"])))
+    first = interactions.iloc[0]
+    earlier = first.copy()
+    earlier["rating"], earlier["timestamp"] = ("5" if str(first["rating"]) != "5" else "1"), 10  # older, another rating
+    tables["interactions"] = pd.concat([interactions, interactions.iloc[1:3], earlier.to_frame().T], ignore_index=True)
+    dataset = load_path(write(tmp_path / "shop", tables), require_trainable=False)
+    assert len(dataset.ratings) == len(interactions) and not dataset.ratings.duplicated(["user_id", "item_id"]).any()
+    kept = dataset.ratings[(dataset.ratings.user_id == int(first.user_id)) & (dataset.ratings.item_id == int(first.item_id))]
+    assert kept.rating.tolist() == [float(first.rating)]  # the later one, though it comes first in the file
+    assert (
+        "interactions.csv: 3 repeated interactions (a user and an item paired again) — the latest by timestamp of each pair kept"
+        in dataset.notes
+    )

@@ -169,6 +169,13 @@ def open_catalog(
     frame[C.GENRES] = [_genres(v, separator) for v in cells]
     for genre, flag in flags.items():
         frame[C.GENRES] = [[*genres, genre] if on == 1 else genres for genres, on in zip(frame[C.GENRES], flag)]
+    repeated = _keep_latest(ratings)
+    if repeated:
+        notes.append(
+            f"{ratings.path.name}: {repeated:,} repeated interactions (a user and {'an' if meta.noun[:1].lower() in 'aeiou' else 'a'} {meta.noun} paired again) — the "
+            + ("latest by timestamp" if C.TIMESTAMP in ratings.frame else "last in the file")
+            + " of each pair kept"
+        )
     values = ratings.frame[C.RATING].to_numpy(dtype=float)
     rated = values[~np.isin(values, meta.unrated)] if meta.unrated else values
     low, high = (float(rated.min()), float(rated.max())) if len(rated) else (1.0, 5.0)
@@ -195,6 +202,18 @@ def open_catalog(
     )  # fmt: skip
     k = min_interactions if min_interactions is not None else meta.min_interactions
     return trim(dataset, k, report, ratings.path, require_trainable)
+
+
+def _keep_latest(ratings: Table) -> int:
+    """Keep one interaction per (user, item): the latest by timestamp (the last in the file among equal times, or
+    without timestamps). A repeat would count twice as a positive, and could sit on both sides of a split. Returns
+    how many were dropped."""
+    frame = ratings.frame
+    order = frame.sort_values(C.TIMESTAMP, kind="stable") if C.TIMESTAMP in frame else frame
+    repeated = order.duplicated([C.USER, C.ITEM], keep="last")
+    if repeated.any():
+        ratings.frame = frame.drop(index=order.index[repeated.to_numpy()])
+    return int(repeated.sum())
 
 
 def _is_list_cell(value: object) -> bool:
