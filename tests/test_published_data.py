@@ -536,3 +536,13 @@ def test_a_repeated_interaction_is_kept_once_the_latest_and_said(tmp_path):
         "interactions.csv: 3 repeated interactions (a user and an item paired again) — the latest by timestamp of each pair kept"
         in dataset.notes
     )
+
+
+def test_an_impossible_age_is_unknown_and_said(tmp_path):
+    """Book-Crossing's users include ages 0 and 244: read as ages, they made an age bucket of their own."""
+    tables = catalogue(numbered(N_ITEMS), numbered(N_USERS))
+    tables["users"].loc[0, "age"], tables["users"].loc[1, "age"] = "0", "244"
+    dataset = load_path(write(tmp_path / "shop", tables), require_trainable=False)
+    ages = dataset.users.set_index("user_id").age
+    assert ages.loc[[1, 2]].isna().all() and ages.loc[3] == 22
+    assert "age: 2 users with an age outside 1–110 (such as 0 or 244) read as unknown" in dataset.notes

@@ -49,6 +49,8 @@ CATALOGUE_JSON_OTHER = (
 GENRE_SEPARATORS = ("|", ";", ",", "/")
 #: Years outside this range (a 0 for "unknown", a typo like 20004) are read as unknown, with a note.
 YEARS = (1000, 2100)
+#: Ages outside this range (a 0 for "not given", Book-Crossing's 244) are read as unknown, with a note.
+AGES = (1, 110)
 _ROLES = ("items", "interactions", "users")
 #: Item columns that are never attributes or text: the fixed ones, and pictures.
 _NOT_ATTRIBUTES = {C.ITEM, C.TITLE, C.TEXT, C.GENRES, C.YEAR, "image_path"}
@@ -114,7 +116,7 @@ def open_catalog(
     # Said where it is why whole numbers are labels: an id the browser would round is never one.
     long_items = not numeric_items and long_numbers(*item_columns)
     long_users = not numeric_users and long_numbers(*user_columns)
-    unknown_years = 0
+    unknown_years = unknown_ages = 0
     if items is not None:
         items.frame[C.ITEM] = ids(items, C.ITEM, numeric_items, "item", report)
         if C.YEAR in items.frame:
@@ -135,6 +137,11 @@ def open_catalog(
         for column in users.frame.columns:
             if column == C.AGE or (column != C.USER and is_number_column(users.frame[column])):
                 users.frame[column] = numbers(users, column, report)
+        if C.AGE in users.frame:
+            ages = users.frame[C.AGE]
+            impossible = ages.notna() & ((ages < AGES[0]) | (ages > AGES[1]))
+            unknown_ages = int(impossible.sum())
+            users.frame[C.AGE] = ages.where(~impossible)
     text_columns: list[str] = []
     numeric_extra: list[str] = []
     flags: dict[str, pd.Series] = {}
@@ -187,6 +194,11 @@ def open_catalog(
     if unknown_years:
         notes.append(
             f"year: {unknown_years:,} {meta.nouns if unknown_years > 1 else meta.noun} with a year outside {YEARS[0]}–{YEARS[1]} (such as 0) read as unknown"
+        )
+    if unknown_ages:
+        column = users.renamed.get(C.AGE, C.AGE)
+        notes.append(
+            f"{column}: {unknown_ages:,} {'users' if unknown_ages > 1 else 'user'} with an age outside {AGES[0]}–{AGES[1]} (such as 0 or 244) read as unknown"
         )
     if not meta.unrated and C.RATING in ratings.frame and (values == 0).mean() >= 0.2:
         notes.append(
