@@ -166,7 +166,7 @@ def questions_section() -> None:
     with st.spinner("Asking…"):
         for name in onboarding.STRATEGIES:
             asked = onboarding.questions(explorer, user, onboarding.make(name), stats, n, answer=lambda item: given)
-            table[onboarding.LABELS[name]] = [charts.short(TITLES[i], 34) for i in asked]
+            table[onboarding.LABELS[name]] = [TITLES[i] for i in asked]  # whole, wrapping: a cut title names no film
     for col, (label, titles) in zip(st.columns(len(table)), table.items()):
         with col:
             st.markdown(f"**{literal.md(label)}**")

@@ -24,7 +24,7 @@ def test_the_page_shows_the_run_it_read_and_the_questions_each_strategy_asks(app
     assert winners["recall@20"].tolist() == pytest.approx([w["value"] for w in data["winners"]])
     # The sentence under the tables names the strategy best with the most questions, and its numbers.
     last, curve = data["winners"][-1], data["strategies"][data["winners"][-1]["best"]]["recall@20"]
-    from ui import charts, literal
+    from ui import literal
 
     reading = next(m.value for m in at.markdown if m.value.startswith("**Reading it:**"))
     assert f"**{literal.md(labels[last['best']])}**" in reading and f"{curve[-1]:.3f} from {curve[0]:.3f}" in reading
@@ -38,9 +38,15 @@ def test_the_page_shows_the_run_it_read_and_the_questions_each_strategy_asks(app
     # The questions: "most popular" asks the most-rated films, in order.
     stats = onboarding.CatalogueStats.of(explorer)
     popular = [explorer.titles()[stats.ids[r]] for r in sorted(range(len(stats.raters)), key=lambda r: -stats.raters[r])[:5]]
-    shown = [literal.md(charts.short(t, 34)) for t in popular]
+    shown = [literal.md(t) for t in popular]
     column = next(m.value for m in at.markdown if m.value.startswith("1. " + shown[0]))
     assert [line.split(". ", 1)[1] for line in column.split("  \n")] == shown
+    # Every strategy's questions name whole titles (they were cut at 34 characters: "Snow White and the Seven Dw…").
+    whole = {literal.md(t) for t in explorer.titles().values()}
+    columns = [m.value for m in at.markdown if m.value.startswith("1. ")]
+    asked = [line.split(". ", 1)[1] for column in columns for line in column.split("  \n")]
+    assert len(columns) >= 4 and set(asked) <= whole
+    assert any(len(title) > 34 for title in asked)  # a title the cut used to shorten
 
 
 def test_without_a_run_the_page_says_how_to_make_one(app, monkeypatch, tmp_path):
