@@ -72,9 +72,23 @@ def load_explorer(args: argparse.Namespace):
     )
 
 
+def _demographics(args: argparse.Namespace, columns: list[str]) -> dict:
+    """``--age``/``--gender``/``--occupation`` and every ``--user COLUMN=VALUE``, checked against the catalogue's user columns."""
+    given = {k: v for k, v in {C.AGE: args.age, C.GENDER: args.gender, C.OCCUPATION: args.occupation}.items() if v is not None}
+    for pair in args.user or []:
+        column, equals, value = pair.partition("=")
+        if not equals or not column.strip():
+            raise ValueError(f"--user {pair!r}: write it as COLUMN=VALUE, e.g. --user location=spain")
+        given[column.strip()] = value.strip()
+    unknown = [k for k in given if k not in columns]
+    if unknown:
+        raise ValueError(f"this catalogue's users have no {unknown[0]!r}; their columns: {', '.join(columns) or 'none'}")
+    return given
+
+
 def cmd_recommend(args: argparse.Namespace) -> int:
-    demographics = {k: v for k, v in {C.AGE: args.age, C.GENDER: args.gender, C.OCCUPATION: args.occupation}.items() if v is not None}
     explorer = load_explorer(args)
+    demographics = _demographics(args, explorer.user_space.columns)
     user = explorer.new_user(args.profile, demographics, liked=_labels(explorer, args.liked or []))
     for warning in user.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -255,8 +269,10 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--profile", required=True, help="free text describing the person's tastes")
     rec.add_argument("-k", type=int, default=20)
     rec.add_argument("--age", type=int)
-    rec.add_argument("--gender", choices=["M", "F"])
+    rec.add_argument("--gender", help="as the catalogue writes it (MovieLens: M or F)")
     rec.add_argument("--occupation")
+    rec.add_argument("--user", action="append", metavar="COLUMN=VALUE",
+                     help="any user column of the catalogue, e.g. --user location=spain (repeatable)")  # fmt: skip
     rec.add_argument("--liked", nargs="*", help="onboarding item ids the person likes, as the catalogue writes them")
     rec.add_argument("--json", action="store_true", help="print JSON instead of a table")
     rec.add_argument("--quiet", action="store_true", help="no progress lines")

@@ -81,3 +81,20 @@ def test_bench_refuses_to_run_without_a_reported_peer(monkeypatch, capsys):
     assert cli.main(["bench", "--quick"]) == 1
     error = capsys.readouterr().err
     assert "implicit_als, cornac_bpr" in error and "make bench-peers" in error and "--no-peers" in error
+
+
+def test_any_user_column_is_a_demographic_and_an_unknown_one_is_named(explorer, capsys):
+    """--gender took M or F only, and a catalogue's other user columns (a book catalogue's location) none at all."""
+    result = run_here(capsys, "recommend", "--profile", "space operas", "-k", "5", "--json", "--quiet",
+                      "--user", "age=30", "--user", "occupation=writer", "--gender", "F")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    got = [r["item_id"] for r in json.loads(result.stdout)["recommendations"]]
+    expected = explorer.recommend(explorer.new_user("space operas", {"age": 30, "occupation": "writer", "gender": "F"}), k=5)
+    assert got == expected.item_id.tolist()
+    weights = json.loads(result.stdout)["weights"]
+    assert weights["demo"] > 0  # the demographics reached the model
+    unknown = run_here(capsys, "recommend", "--profile", "x", "--quiet", "--user", "location=spain")
+    assert unknown.returncode == 2
+    assert "error: this catalogue's users have no 'location'; their columns: age, gender, occupation" in unknown.stderr
+    malformed = run_here(capsys, "recommend", "--profile", "x", "--quiet", "--user", "spain")
+    assert "write it as COLUMN=VALUE" in malformed.stderr and malformed.returncode == 2
