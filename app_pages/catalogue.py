@@ -10,7 +10,7 @@ import streamlit as st
 
 from recsys import columns as C
 from recsys.cache import cache_root
-from recsys.data import LONG_TAIL, MAX_UPLOAD_BYTES, DataError, Dataset, is_missing, load_path, long_tail, settings, summary
+from recsys.data import LONG_TAIL, MAX_UPLOAD_BYTES, DataError, Dataset, load_path, long_tail, settings, summary
 from recsys.uploads import Collected, collect, size
 from ui import literal, resources, session, switching
 
@@ -37,7 +37,7 @@ cols[1].metric(dataset.nouns.capitalize(), f"{dataset.n_items:,}")
 cols[2].metric("Users", f"{dataset.n_users:,}")
 cols[3].metric("Interactions", f"{len(dataset.ratings):,}")
 st.caption(
-    f"{dataset.noun.capitalize()} attributes: {', '.join(dataset.item_attributes) or 'none'} · "
+    f"{dataset.noun.capitalize()} attributes: {', '.join(dataset.described_attributes()) or 'none'} · "
     f"user attributes: {', '.join(dataset.user_attributes) or 'none'} · "
     + ("implicit interactions (no ratings)" if dataset.ratings[C.RATING].nunique() == 1 else f"rating scale {dataset.scale_text()}")
 )
@@ -141,14 +141,6 @@ def uploaded_folder() -> Path | None:
             "None of these files is a catalogue file yet: send items + interactions (and optionally users), or a GroupLens folder's files."
         )
     return result.folder
-
-
-def described(dataset: Dataset) -> list[str]:
-    """The item attributes at least one item has a value of (a catalogue without genres does not list "genres")."""
-    return [
-        a for a in dataset.item_attributes
-        if a in dataset.items and dataset.items[a].map(lambda v: len(v) > 0 if isinstance(v, list) else not is_missing(v)).any()
-    ]  # fmt: skip
 
 
 def show_problems(problems: list) -> None:
@@ -291,7 +283,7 @@ def open_another() -> None:
 
     st.success(
         f"**{literal.md(candidate.name)}** looks good: {candidate.n_items:,} {literal.md(candidate.nouns)}, {candidate.n_users:,} users, "
-        f"{len(candidate.ratings):,} interactions; {literal.md(candidate.noun)} attributes: {literal.md(', '.join(described(candidate)) or 'none')}."
+        f"{len(candidate.ratings):,} interactions; {literal.md(candidate.noun)} attributes: {literal.md(', '.join(candidate.described_attributes()) or 'none')}."
     )
     with st.expander("How the files were read", expanded=True):
         st.markdown("\n".join(f"- {literal.md(line)}" for line in summary(candidate)))

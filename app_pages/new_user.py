@@ -412,7 +412,8 @@ def comparison_section(entry: session.SessionPersona, k: int, scale: float, axis
                                          for r, i in enumerate(items, 1)))  # fmt: skip
     absent = [why for why in (
         None if "popular in segment" in lists else "popular in segment (no demographics)",
-        None if "text similarity" in lists else "text similarity (no profile text)",
+        None if "text similarity" in lists else
+        "text similarity (the model reads none of the text's words)" if user.text.strip() else "text similarity (no profile text)",
         None if "model, text ignored" in lists or not user.text.strip() else "model, text ignored (nothing but the text)",
         None if "model, Fusion page weights" in lists else "the model at Fusion page weights (none set there)",
     ) if why]  # fmt: skip
@@ -424,7 +425,9 @@ def comparison_section(entry: session.SessionPersona, k: int, scale: float, axis
         "shown. Run `make bench` on this catalogue to measure it."
         if elsewhere else
         f"recall@20 is what `make bench` measured ({literal.md(source)}) for the same method on held-out new users with "
-        f"{plural(segment, 'onboarding like') if segment else 'this many onboarding likes'} (— where it did not measure "
+        f"{plural(segment, 'onboarding like') if segment else 'this many onboarding likes'}"
+        + (f", the nearest it measured at or below this persona's {likes}," if segment and int(segment) != likes else "")
+        + " (— where it did not measure "
         "that method or setting). Text similarity is measured there as content kNN, which also averages the onboarding "
         "likes' texts."
     )  # fmt: skip
@@ -633,8 +636,9 @@ def results(k: int) -> None:
         # Code spans show their text literally: no HTML escaping here, or apostrophes would read &#x27;.
         st.markdown("**Interests the text expresses:** " + " ".join(f"`{w.replace('`', '')}`" for w in keywords["keyword"]))
     elif user.text and not read_words:
-        st.caption("**Interests the text expresses:** none — all of it rules something out, which the score carries as "
-                   "the rules-out term; the language model reads a neutral placeholder instead.")  # fmt: skip
+        why = ("all of it rules something out, which the score carries as the rules-out term" if user.reading and user.reading.rules_out
+               else "the chips dropped take every clause it read")  # fmt: skip
+        st.caption(f"**Interests the text expresses:** none — {why}; the language model reads a neutral placeholder instead.")
     st.plotly_chart(charts.weights_bar(user.weights, "Fusion weights α of this user"), width="stretch")
     top_score_terms(recs, scale)
     pull_section(user, recs, scale, axis)

@@ -37,12 +37,10 @@ from recsys.model import Parts, predict, score_terms, scores
 from recsys.online import OnlineConfig, update
 from recsys.preferences import ExplicitLayout, PreferenceConfig
 from recsys.ranking import top_k
-from recsys.reading import AttitudeModel, ProfileReader, Reading, reads_no_words
+from recsys.reading import NEUTRAL_TEXT, AttitudeModel, ProfileReader, Reading, reads_no_words
 from recsys.states import Explanation, Feedback, ItemState, UserState, frozen
 from recsys.towers import Towers, reweighted
 from recsys.training import TrainConfig
-
-NEUTRAL_TEXT = "I watch a movie now and then."
 
 
 class Explorer:
@@ -550,7 +548,7 @@ class Explorer:
         ``this model`` is the list at the given settings; ``most popular`` ranks by training likes
         and ``popular in segment`` by those of users of the person's age group and gender (only with
         demographics; :meth:`liked_popularity`); ``text similarity`` by the cosine of the text the model read
-        with each item's text (no training; only with profile text); ``model, text ignored`` is the
+        with each item's text (no training; only when it reads some of the profile's words); ``model, text ignored`` is the
         same model given the person without the text (only with text and something else);
         ``model, b_i × 0`` and ``model, axis removed 0.5`` are the same model with less popularity
         (:meth:`score_terms`), and ``model, Fusion page weights`` the list with ``fusion``'s (user, item)
@@ -568,8 +566,9 @@ class Explorer:
         if demographic_bucket(user.demographics) != (-1, None):  # an age or a gender: a segment narrower than everyone
             lists["popular in segment"] = ids[top_k(self.liked_popularity(user.demographics), k, hidden)].tolist()
         if user.text.strip():
-            cosine = _cosine(self.item_text_vectors, self.encoder.encode([self.embedded_text(user)])[0])
-            lists["text similarity"] = ids[top_k(cosine, k, hidden)].tolist()
+            if not reads_no_words(user.text, user.reading):  # never the similarity to the neutral placeholder
+                cosine = _cosine(self.item_text_vectors, self.encoder.encode([self.embedded_text(user)])[0])
+                lists["text similarity"] = ids[top_k(cosine, k, hidden)].tolist()
             rest = self.without_text(user)
             if rest is not None:
                 lists["model, text ignored"] = model(rest)

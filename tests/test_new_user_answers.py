@@ -283,6 +283,26 @@ def test_the_share_link_carries_the_popularity_controls_and_every_page_uses_them
     assert listed(broken, "Shared") == list(explorer.recommend(explorer.new_user(text), k=20).item_id)
 
 
+def test_the_comparison_says_when_its_recall_is_of_fewer_likes_than_the_persona_gave(explorer):
+    """A persona with a number of likes the benchmark did not measure reads the nearest group below, and says so (the
+    header said "(2 likes)" for a persona with 3, and nothing said why)."""
+    from recsys.personas import catalogue_of
+    from recsys.results import latest
+
+    groups = sorted(int(g) for g in latest().data["user_cold"] if g.isdigit())
+    likes = next(n for n in range(1, 12) if n not in groups and any(g < n for g in groups))
+    nearest = max(g for g in groups if g < likes)
+    liked = tuple(int(i) for i in explorer.items.item_id[:likes])
+    at = link_app(Persona("Likes", "space operas", liked=liked, catalogue=catalogue_of(explorer)).to_token())
+    at.switch_page("app_pages/new_user.py")
+    at.run()
+    at.toggle(key="compare-on-Likes").set_value(True).run()
+    assert not at.exception, [e.message for e in at.exception]
+    caption = shown(next(c.value for c in at.caption if c.value.startswith("Top-")))
+    likes_said = f"{nearest} onboarding like{'' if nearest == 1 else 's'}, the nearest it measured at or below this persona's {likes},"
+    assert likes_said in caption, caption
+
+
 def test_the_comparison_on_another_catalogue_says_whose_benchmark_it_found(small_explorer, small_catalogue):
     """The benchmark results are of ml-100k: on another catalogue no recall is shown, and the caption says why (it cited
     the ml-100k run as the measure and called each — "not measured")."""
@@ -318,6 +338,19 @@ def test_interests_are_of_the_words_the_model_read(app):
     at = make_persona(at, "No horror please", "Only no")
     line = interests(at)
     assert line.startswith("**Interests the text expresses:** none") and "`" not in line, line
+    assert "all of it rules something out" in line
+
+
+def test_dropping_the_only_wish_leaves_no_words_and_no_interest(app):
+    """Dropping "wants Musical" left the model the neutral placeholder, and the page then listed `now` (from "I watch a
+    movie now and then.") as the person's interest."""
+    at = make_persona(app, "A retired nurse who loves musicals", "Dropped")
+    at.pills[0].set_value([o for o in at.pills[0].options if o != "wants Musical"]).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "dropped the chip “wants Musical”" in shown(change_caption(at))
+    line = interests(at)
+    assert line.startswith("**Interests the text expresses:** none") and "`" not in line, line
+    assert "the chips dropped take every clause it read" in line and "rules something out" not in line
 
 
 # ---------------------------------------------------------------- the card shows what the model was given

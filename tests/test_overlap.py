@@ -63,8 +63,21 @@ def test_the_alternatives_for_one_person(small_explorer):
     cosine = dict(zip(small_explorer.items[C.ITEM], vectors @ query / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(query))))
     best = sorted((i for i in cosine if i != first), key=lambda i: -cosine[i])[:5]
     assert lists["text similarity"] == best
-    # No text, no text-similarity list.
+    # No text, no text-similarity list; nor when the model reads none of its words (the similarity was to the neutral
+    # placeholder "I watch a movie now and then.": Now and Then, Apocalypse Now…).
     assert "text similarity" not in small_explorer.alternatives(small_explorer.new_user("", liked=[first]), k=5)
+    from dataclasses import replace
+
+    from recsys.reading import NEUTRAL_TEXT
+
+    excluded = small_explorer.new_user("no horror please", liked=[first])
+    assert small_explorer.embedded_text(excluded) == NEUTRAL_TEXT
+    assert "text similarity" not in small_explorer.alternatives(excluded, k=5)
+    dropped = small_explorer.new_user(
+        "comedies", liked=[first], reading=replace(small_explorer.read("comedies"), wants=(), kept_text=NEUTRAL_TEXT)
+    )
+    assert small_explorer.embedded_text(dropped) == NEUTRAL_TEXT
+    assert "text similarity" not in small_explorer.alternatives(dropped, k=5)
 
 
 def test_the_segment_the_text_left_out_and_the_fusion_setting(small_explorer):

@@ -546,3 +546,11 @@ def test_an_impossible_age_is_unknown_and_said(tmp_path):
     ages = dataset.users.set_index("user_id").age
     assert ages.loc[[1, 2]].isna().all() and ages.loc[3] == 22
     assert "age: 2 users with an age outside 1–110 (such as 0 or 244) read as unknown" in dataset.notes
+
+
+def test_the_attributes_described_are_the_ones_an_item_has(tmp_path):
+    """The Catalogue page's "Now exploring" listed "genres" for Book-Crossing, which has none (its check did not)."""
+    books = load_path(write_bookratings(tmp_path / "books", n_books=60, n_readers=40), require_trainable=False)
+    assert "genres" in books.item_attributes and books.described_attributes() == ["year", "author", "publisher"]
+    tables = catalogue(numbered(N_ITEMS), numbered(N_USERS))
+    assert "genres" in load_path(write(tmp_path / "shop", tables), require_trainable=False).described_attributes()

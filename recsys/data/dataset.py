@@ -211,6 +211,13 @@ class Dataset:
             return f"rates {{}} {given[0]:g} (of {self.scale_text()})"
         return f"rates {{}} {threshold:g} or more (of {self.scale_text()})"
 
+    def described_attributes(self) -> list[str]:
+        """The item attributes at least one item has a value of (a catalogue without genres does not list "genres")."""
+        return [
+            a for a in self.item_attributes
+            if a in self.items and self.items[a].map(lambda v: len(v) > 0 if isinstance(v, list) else not is_missing(v)).any()
+        ]  # fmt: skip
+
     def genre_vocabulary(self) -> list[str]:
         seen = sorted({g for genres in self.items[C.GENRES] for g in genres})
         return [g for g in seen if g != "unknown"] or seen

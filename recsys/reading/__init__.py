@@ -84,7 +84,7 @@ from recsys.reading.chips import CHIP_KINDS, DEMOGRAPHIC_KEYS, MAX_CHARS, MAX_LI
 from recsys.reading.eras import BLACK_AND_WHITE_END, CLASSIC_END, RECENT_YEARS, SILENT_END
 from recsys.reading.lexicon import DEFAULT_GENRE_LEXICON
 from recsys.reading.reader import ProfileReader
-from recsys.reading.result import Reading, reads_no_words
+from recsys.reading.result import NEUTRAL_TEXT, Reading, reads_no_words
 from recsys.reading.text import _english_words as _english_words
 from recsys.reading.titles import AMBIGUOUS_MARGIN, CANDIDATE, CONFIDENT, MAX_ALTERNATIVES, PREFIX_PENALTY, YEAR_PENALTY
 
@@ -100,6 +100,7 @@ __all__ = [
     "MAX_ALTERNATIVES",
     "MAX_CHARS",
     "MAX_LIKED",
+    "NEUTRAL_TEXT",
     "NOTE_TRUNCATED",
     "PREFIX_PENALTY",
     "RECENT_YEARS",

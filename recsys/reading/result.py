@@ -161,8 +161,13 @@ def _drop_notes(notes: tuple[str, ...], *needles: str) -> tuple[str, ...]:
     return tuple(n for n in notes if not any(needle and needle in n for needle in needles))
 
 
+#: What the language model reads for a profile none of whose words it reads (:func:`reads_no_words`).
+NEUTRAL_TEXT = "I watch a movie now and then."
+
+
 def reads_no_words(text: str, reading: Reading | None) -> bool:
     """Whether the language model reads none of the profile's words but a neutral placeholder: there is no text,
-    or all of it rules something out ("no horror, please") — the ``avoid`` term carries it instead."""
-    kept = reading is not None and bool(reading.kept_text)
-    return not kept and (not text or (reading is not None and bool(reading.rules_out)))
+    all of it rules something out ("no horror, please") — the ``avoid`` term carries it instead — or the person
+    dropped every clause it read (the chip of its only wish)."""
+    kept = reading is not None and bool(reading.kept_text) and reading.kept_text != NEUTRAL_TEXT
+    return not kept and (not text or (reading is not None and (bool(reading.rules_out) or reading.kept_text == NEUTRAL_TEXT)))
