@@ -58,9 +58,7 @@ def load_persona_link() -> None:
         settings = session.open_popularity_query(st.query_params)
     except ValueError as err:
         settings = []
-        st.error(
-            f"This persona link's popularity setting was not applied ({literal.md(err)}); the popularity controls keep their settings."
-        )
+        st.error(f"This persona link's popularity settings were not applied ({literal.md(err)}): neither control was set from it.")
     if st.query_params.get("compare") == "1":
         st.session_state[session.comparison_key(entry.persona.name)] = True
     session.load_form(entry.persona)  # before any page draws the form, so its widgets start from these values
