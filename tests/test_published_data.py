@@ -554,3 +554,33 @@ def test_the_attributes_described_are_the_ones_an_item_has(tmp_path):
     assert "genres" in books.item_attributes and books.described_attributes() == ["year", "author", "publisher"]
     tables = catalogue(numbered(N_ITEMS), numbered(N_USERS))
     assert "genres" in load_path(write(tmp_path / "shop", tables), require_trainable=False).described_attributes()
+
+
+@pytest.mark.parametrize(
+    ("spelled", "said"),
+    [("%Y-%m-%d", "'2021-03-13' read as 2021-03-13 00:00 UTC"), ("%Y-%m-%dT%H:%M:%SZ", "read as 2021-03-13"),
+     ("%m/%d/%Y", "'03/13/2021' read as 2021-03-13 00:00 UTC"), ("%d/%m/%Y", "'13/03/2021' read as 2021-03-13 00:00 UTC")],
+    ids=["iso-date", "iso-datetime", "month-first", "day-first"],
+)  # fmt: skip
+def test_dates_as_timestamps_are_read_in_order_and_said(tmp_path, spelled, said):
+    """Times written as dates were "not a number" on every row. A day-first file is read day first throughout (cell by
+    cell, 12/03 would have read as December 3rd beside 13/03 as March 13th)."""
+    tables = catalogue(numbered(N_ITEMS), numbered(N_USERS))
+    days = pd.Timestamp("2021-03-01", tz="UTC") + pd.to_timedelta(np.arange(len(tables["interactions"])) % 28, unit="D")
+    tables["interactions"]["timestamp"] = days.strftime(spelled)
+    dataset = load_path(write(tmp_path / "shop", tables), require_trainable=False)
+    got = pd.to_datetime(dataset.ratings.timestamp, unit="s", utc=True).dt.normalize()
+    assert sorted(got) == sorted(days.normalize())
+    note = next(n for n in dataset.notes if "timestamp: dates" in n)
+    assert note.startswith("interactions.csv: timestamp: dates, read as seconds since 1970") and said in note
+
+
+def test_decimal_commas_are_read_and_said_and_a_word_is_still_a_problem(tmp_path):
+    tables = catalogue(numbered(N_ITEMS), numbered(N_USERS))
+    tables["interactions"]["rating"] = [("3,5", "4", "4,5", "2")[i % 4] for i in range(len(tables["interactions"]))]
+    dataset = load_path(write(tmp_path / "shop", tables, sep=";"), require_trainable=False)
+    assert dataset.ratings.rating.tolist()[:4] == [3.5, 4.0, 4.5, 2.0]
+    assert "interactions.csv: rating: decimal commas (3,5 read as 3.5)" in dataset.notes
+    tables["interactions"].loc[1, "timestamp"] = "soon"
+    problems = [str(p) for p in check_path(write(tmp_path / "later", tables, sep=";"), require_trainable=False)]
+    assert problems == ["file interactions.csv, row 3, column 'timestamp': not a number: 'soon'"]

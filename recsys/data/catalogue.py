@@ -32,6 +32,7 @@ from recsys.data.checks import (
     numbers,
     ratings_column,
     require,
+    timestamps,
     trim,
 )
 from recsys.data.dataset import Dataset, Problem, rating_scale
@@ -131,7 +132,7 @@ def open_catalog(
         # Implicit feedback (no rating column): every row a positive.
         frame[C.RATING] = ratings_column(ratings, report, meta.rating_scale) if C.RATING in frame else 5.0
         if C.TIMESTAMP in frame:
-            frame[C.TIMESTAMP] = numbers(ratings, C.TIMESTAMP, report, required=True)
+            frame[C.TIMESTAMP] = timestamps(ratings, report)
     if users is not None:
         users.frame[C.USER] = ids(users, C.USER, numeric_users, "user", report)
         for column in users.frame.columns:
@@ -176,6 +177,7 @@ def open_catalog(
     frame[C.GENRES] = [_genres(v, separator) for v in cells]
     for genre, flag in flags.items():
         frame[C.GENRES] = [[*genres, genre] if on == 1 else genres for genres, on in zip(frame[C.GENRES], flag)]
+    notes += [f"{t.path.name}: {how}" for t in tables.values() if t is not None for how in t.read_as]
     repeated = _keep_latest(ratings)
     if repeated:
         notes.append(

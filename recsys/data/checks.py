@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -32,6 +33,8 @@ LONG_TAIL = 5
 #: text: a browser and most JSON readers hold whole numbers exactly only below 2**53, and would round them.
 CANONICAL_INTEGER = re.compile(r"(0|[1-9][0-9]{0,14})")
 LONG_NUMBER = re.compile(r"[1-9][0-9]{15,}")
+#: A number with a decimal comma (``3,5``); three digits after it would be a thousands separator, and are not read.
+DECIMAL_COMMA = re.compile(r"-?[0-9]+,[0-9]{1,2}")
 #: Two or three characters that UTF-8 text turns into when it is decoded as cp1252 or latin-1 once too often.
 _MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
 
@@ -80,14 +83,55 @@ def ids(table: Table, column: str, numeric: bool, what: str, report: Report) -> 
 
 def numbers(table: Table, column: str, report: Report, required: bool = False) -> pd.Series:
     """The column as numbers; ``NULL``-like cells are missing, other text that is not a number is
-    reported, and so are missing cells when ``required``."""
+    reported, and so are missing cells when ``required``. A column whose every fraction has a decimal comma and none
+    a decimal point (``3,5``: a European export) is read with it, and the table says so (:attr:`Table.read_as`)."""
     raw = table.frame[column]
     missing = raw.isna().to_numpy() | raw.astype(str).str.strip().str.lower().isin(NO_NUMBER).to_numpy()
     values = pd.to_numeric(raw.where(~missing), errors="coerce")
+    text = raw[~missing].astype(str).str.strip()
+    commas = text.str.fullmatch(DECIMAL_COMMA)
+    if commas.any() and not text.str.contains(".", regex=False).any():
+        example = text[commas].iloc[0]
+        raw = raw.where(missing, raw.astype(str).str.strip().str.replace(",", ".", regex=False))
+        values = pd.to_numeric(raw.where(~missing), errors="coerce")
+        table.read_as.append(f"{table.label(column)}: decimal commas ({example} read as {example.replace(',', '.')})")
     report.rows(table, ~missing & values.isna().to_numpy(), lambda p: f"not a number: {shown(raw.iloc[p])}", column)
     if required:
         report.rows(table, missing, f"{column} is empty or NaN", column)
     return values.astype(float)
+
+
+def timestamps(table: Table, report: Report) -> pd.Series:
+    """The interactions' times as numbers (seconds, as MovieLens writes them). A column of dates or date-times
+    (``2003-05-01``, ``2003-05-01T10:20:00Z``, ``05/01/2003``) is read as seconds since 1970, and the table says so
+    with the first date and how it was read; a date that does not read is reported with its row."""
+    raw = table.frame[C.TIMESTAMP]
+    missing = raw.isna().to_numpy() | raw.astype(str).str.strip().str.lower().isin(NO_NUMBER).to_numpy()
+    text = raw[~missing].astype(str).str.strip()
+    if not len(text) or pd.to_numeric(text, errors="coerce").notna().mean() >= 0.5:  # numbers, maybe with a typo
+        return numbers(table, C.TIMESTAMP, report, required=True)
+    # 13/01/2022 can only be day first: then every slashed date is (cell by cell, 12/01 would read as December 1st).
+    slashed = text.str.extract(r"^(\d{1,2})[/.](\d{1,2})[/.]\d{2,4}").dropna().astype(int)
+    day_first = bool(len(slashed)) and bool((slashed[0] > 12).any())
+    try:
+        with warnings.catch_warnings():  # "could not infer format": the per-cell reading is the one wanted
+            warnings.simplefilter("ignore", UserWarning)
+            dates = pd.to_datetime(raw.where(~missing).astype(object), errors="coerce", utc=True, format="mixed", dayfirst=day_first)
+    except (ValueError, OverflowError):  # a date out of pandas' range (the year 1010): not a column of dates
+        return numbers(table, C.TIMESTAMP, report, required=True)
+    if dates[~missing].notna().mean() < 0.5:  # not dates at all: say which cells are not numbers
+        return numbers(table, C.TIMESTAMP, report, required=True)
+    report.rows(table, ~missing & dates.isna().to_numpy(), lambda p: f"not a date or a number: {shown(raw.iloc[p])}", C.TIMESTAMP)
+    report.rows(table, missing, f"{C.TIMESTAMP} is empty or NaN", C.TIMESTAMP)
+    read = dates.notna().to_numpy()
+    telling = read & (dates.dt.day > 12).to_numpy()  # a day past 12 shows which of 05/13 and 13/05 was read as the day
+    first = int(np.flatnonzero(telling if telling.any() else read)[0])
+    table.read_as.append(
+        f"{table.label(C.TIMESTAMP)}: dates, read as seconds since 1970 ({shown(raw.iloc[first])} read as "
+        f"{dates.iloc[first]:%Y-%m-%d %H:%M} UTC)"
+    )
+    seconds = (dates - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(seconds=1)
+    return seconds.astype(float)
 
 
 def ratings_column(table: Table, report: Report, scale: tuple[float, float] | None = None) -> pd.Series:

@@ -47,6 +47,8 @@ class Table:
     renamed: dict[str, str] = field(default_factory=dict)
     #: How the file was read, in words ("UTF-8, semicolon-separated").
     how: str = ""
+    #: How a column was read when not plainly, in words ("rating: decimal commas, 3,5 read as 3.5").
+    read_as: list[str] = field(default_factory=list)
 
     def row(self, position: int) -> int:
         if self.lines is None:
