@@ -584,3 +584,15 @@ def test_decimal_commas_are_read_and_said_and_a_word_is_still_a_problem(tmp_path
     tables["interactions"].loc[1, "timestamp"] = "soon"
     problems = [str(p) for p in check_path(write(tmp_path / "later", tables, sep=";"), require_trainable=False)]
     assert problems == ["file interactions.csv, row 3, column 'timestamp': not a number: 'soon'"]
+
+
+def test_age_groups_are_read_as_their_middle_and_said(tmp_path):
+    """Surveys publish ages as groups ("25-34", "55+"): each was "not a number", on every row."""
+    tables = catalogue(numbered(N_ITEMS), numbered(N_USERS))
+    tables["users"]["age"] = [("18-24", "25–34", "55+", "", "40")[i % 5] for i in range(N_USERS)]
+    dataset = load_path(write(tmp_path / "shop", tables), require_trainable=False)
+    assert dataset.users.age.tolist()[:5] == [21.0, 29.5, 55.0, pytest.approx(float("nan"), nan_ok=True), 40.0]
+    assert "users.csv: age: age groups read as their middle (18-24 read as 21)" in dataset.notes
+    tables["users"].loc[0, "age"] = "old"
+    problems = [str(p) for p in check_path(write(tmp_path / "typo", tables), require_trainable=False)]
+    assert problems == ["file users.csv, row 2, column 'age': not a number: 'old'"]

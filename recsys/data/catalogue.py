@@ -21,6 +21,7 @@ import pandas as pd
 from recsys import columns as C
 from recsys.data.checks import (
     MAP_HINT,
+    ages,
     blank,
     build,
     canonical_integers,
@@ -136,13 +137,15 @@ def open_catalog(
     if users is not None:
         users.frame[C.USER] = ids(users, C.USER, numeric_users, "user", report)
         for column in users.frame.columns:
-            if column == C.AGE or (column != C.USER and is_number_column(users.frame[column])):
+            if column == C.AGE:
+                users.frame[column] = ages(users, report)
+            elif column != C.USER and is_number_column(users.frame[column]):
                 users.frame[column] = numbers(users, column, report)
         if C.AGE in users.frame:
-            ages = users.frame[C.AGE]
-            impossible = ages.notna() & ((ages < AGES[0]) | (ages > AGES[1]))
+            stated = users.frame[C.AGE]
+            impossible = stated.notna() & ((stated < AGES[0]) | (stated > AGES[1]))
             unknown_ages = int(impossible.sum())
-            users.frame[C.AGE] = ages.where(~impossible)
+            users.frame[C.AGE] = stated.where(~impossible)
     text_columns: list[str] = []
     numeric_extra: list[str] = []
     flags: dict[str, pd.Series] = {}

@@ -134,6 +134,22 @@ def timestamps(table: Table, report: Report) -> pd.Series:
     return seconds.astype(float)
 
 
+def ages(table: Table, report: Report) -> pd.Series:
+    """The users' ages as numbers; age groups (``25-34``, ``18–24``, ``55+``, as surveys publish them) as their middle
+    (``55+``: 55), and the table says so (:attr:`Table.read_as`). Anything else that is not a number is reported."""
+    raw = table.frame[C.AGE]
+    text = raw.astype(str).str.strip()
+    groups = text.str.extract(r"^(\d{1,3})\s*(?:[-–]\s*(\d{1,3})|(\+))$")
+    grouped = groups[0].notna().to_numpy() & raw.notna().to_numpy()
+    if grouped.any():
+        low, high = groups[0].astype(float), groups[1].astype(float)
+        middle = ((low + high.fillna(low)) / 2).where(grouped)
+        table.frame[C.AGE] = raw.where(~grouped, middle)
+        example = text[grouped].iloc[0]
+        table.read_as.append(f"{table.label(C.AGE)}: age groups read as their middle ({example} read as {middle[grouped].iloc[0]:g})")
+    return numbers(table, C.AGE, report)
+
+
 def ratings_column(table: Table, report: Report, scale: tuple[float, float] | None = None) -> pd.Series:
     """Ratings: finite numbers within ``scale`` (catalogue.json's ``rating_scale``), by default :data:`RATING_RANGE`.
 
