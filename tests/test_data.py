@@ -91,7 +91,7 @@ def test_generic_catalog(tmp_path):
 
 def test_generic_catalog_missing_column(tmp_path):
     items = tmp_path / "items.csv"
-    pd.DataFrame({"item_id": [1], "name": ["x"]}).to_csv(items, index=False)
+    pd.DataFrame({"item_id": [1], "heading": ["x"]}).to_csv(items, index=False)
     interactions = tmp_path / "i.csv"
     pd.DataFrame({"user_id": [1], "item_id": [1]}).to_csv(interactions, index=False)
     with pytest.raises(DataError, match=r"items\.csv, column 'title': missing required column"):

@@ -596,3 +596,29 @@ def test_age_groups_are_read_as_their_middle_and_said(tmp_path):
     tables["users"].loc[0, "age"] = "old"
     problems = [str(p) for p in check_path(write(tmp_path / "typo", tables), require_trainable=False)]
     assert problems == ["file users.csv, row 2, column 'age': not a number: 'old'"]
+
+
+def test_columns_published_under_other_names_are_recognised_and_said(tmp_path):
+    """ "Genre" or "categories" was read as a text attribute and the catalogue had no genres, silently; "movieId",
+    "Title" and "userId" were refused as missing columns."""
+    tables = catalogue(numbered(N_ITEMS), numbered(N_USERS))
+    tables["items"] = tables["items"].rename(columns={"item_id": "movieId", "title": "Title", "genres": "Genre", "year": "Year"})
+    tables["interactions"] = tables["interactions"].rename(columns={"user_id": "userId", "item_id": "movieId", "rating": "Rating"})
+    tables["users"] = tables["users"].rename(columns={"user_id": "userId", "age": "Age", "gender": "Sex"})
+    expected = load_path(write(tmp_path / "ours", catalogue(numbered(N_ITEMS), numbered(N_USERS))), require_trainable=False)
+    read = load_path(write(tmp_path / "theirs", tables), require_trainable=False)
+    assert [list(g) for g in read.items.genres] == [list(g) for g in expected.items.genres] and read.text_columns == ("author",)
+    assert read.items.year.tolist() == expected.items.year.tolist()
+    assert read.users.age.tolist() == expected.users.age.tolist() and "gender" in read.user_attributes
+    pd.testing.assert_frame_equal(read.ratings, expected.ratings)
+    assert "items.csv: columns read as ours: 'movieId' as item_id, 'Title' as title, 'Genre' as genres, 'Year' as year" in read.notes
+    # A problem names the column as the file does; two columns answering to one of ours are left as they are.
+    tables["interactions"].loc[0, "Rating"] = "five"
+    assert [str(p) for p in check_path(write(tmp_path / "typo", tables), require_trainable=False)] == [
+        "file interactions.csv, row 2, column 'Rating': not a number: 'five'"
+    ]
+    tables["items"]["category"] = "Books"
+    both = load_path(
+        write(tmp_path / "both", {**tables, "interactions": tables["interactions"].assign(Rating="4")}), require_trainable=False
+    )
+    assert not any(both.items.genres) and "Genre" in both.text_columns

@@ -104,9 +104,10 @@ def open_catalog(
         "interactions": read_table(interactions_path, report, **read),
         "users": read_table(users_path, report, **read) if users_path is not None else None,
     }
-    required = {"items": [C.ITEM, C.TITLE], "interactions": [C.USER, C.ITEM], "users": [C.USER]}
     for role, table in tables.items():
-        if table is not None and (not _rename(table, meta.columns, report) or not require(table, required[role], report, MAP_HINT)):
+        if table is not None and (
+            not _rename(table, meta.columns, report) or not require(table, _recognise(table, role), report, MAP_HINT)
+        ):
             tables[role] = None
     items, ratings, users = tables["items"], tables["interactions"], tables["users"]
     notes = [f"{t.path.name}: {t.how}" for t in tables.values() if t is not None]
@@ -273,6 +274,47 @@ def _genres(value: object, separator: str = "|") -> list[str]:
     if isinstance(value, (list, tuple, np.ndarray)):
         return [str(g).strip() for g in value if str(g).strip()]
     return []
+
+
+#: Each table's columns, the ones it must have first, and the other names they are published under (compared in lower
+#: case without spaces or punctuation: "movieId", "Item ID" and "item-id" are one): MovieLens' own, surveys', shops'.
+KNOWN_COLUMNS = {
+    "items": {C.ITEM: ("itemid", "id", "movieid", "bookid", "productid", "trackid", "songid", "articleid"),
+              C.TITLE: ("title", "name", "movietitle", "booktitle"),
+              C.GENRES: ("genres", "genre", "category", "categories"),
+              C.YEAR: ("year", "releaseyear", "publicationyear", "yearofpublication"),
+              C.TEXT: ("text", "description", "overview", "summary", "synopsis", "plot")},
+    "interactions": {C.USER: ("userid", "customerid", "readerid", "reviewerid"),
+                     C.ITEM: ("itemid", "movieid", "bookid", "productid", "trackid", "songid", "articleid"),
+                     C.RATING: ("rating", "score", "stars"),
+                     C.TIMESTAMP: ("timestamp", "time", "date", "datetime", "ratedat", "createdat")},
+    "users": {C.USER: ("userid", "id", "customerid", "readerid", "reviewerid"),
+              C.AGE: ("age",), C.GENDER: ("gender", "sex"), C.OCCUPATION: ("occupation", "job")},
+}  # fmt: skip
+_REQUIRED = {"items": 2, "interactions": 2, "users": 1}
+
+
+def _folded(name: str) -> str:
+    return "".join(c for c in str(name).lower() if c.isalnum())
+
+
+def _recognise(table: Table, role: str) -> list[str]:
+    """Name as ours the columns of ``table`` published under another name (``movieId`` → ``item_id``, ``Genre`` →
+    ``genres``), where ours is absent and exactly one column answers to it; the table says so (:attr:`Table.read_as`).
+    Returns the columns the table must have."""
+    known = KNOWN_COLUMNS[role]
+    mapping = {}
+    for ours, names in known.items():
+        if ours in table.frame.columns:
+            continue
+        found = [c for c in table.frame.columns if _folded(c) in names and c not in mapping and c not in known]
+        if len(found) == 1:
+            mapping[found[0]] = ours
+    if mapping:
+        table.frame = table.frame.rename(columns=mapping)
+        table.renamed = {**table.renamed, **{ours: table.renamed.get(theirs, theirs) for theirs, ours in mapping.items()}}
+        table.read_as.append("columns read as ours: " + ", ".join(f"{theirs!r} as {ours}" for theirs, ours in mapping.items()))
+    return list(known)[: _REQUIRED[role]]
 
 
 def _rename(table: Table, columns: dict[str, str], report: Report) -> bool:
