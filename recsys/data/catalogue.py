@@ -172,7 +172,7 @@ def open_catalog(
     separator, how = (meta.genre_separator, "as catalogue.json says") if meta.genre_separator else genre_separator(cells)
     if separator != "|":
         column = items.renamed.get(C.GENRES, C.GENRES)
-        notes.append(
+        items.read_as.append(
             f"{column}: written as lists ({how}), each entry one genre" if separator == "[]" else
             f"{column}: separated by {separator!r} ({how}): "
             f"{'Comedy' + separator + (' ' if separator in ',;' else '') + 'Drama'!r} is two genres"
