@@ -324,7 +324,10 @@ def pull_section(user, recs: pd.DataFrame, scale: float, axis: float = 0.0) -> N
     without = (
         pull if scale == 0.0 else explorer.popularity_pull(explorer.recommend(user, k=len(recs), item_bias_scale=0.0, axis_strength=axis))
     )
-    if without.list_percentile > pull.list_percentile - 5:
+    if pull.list_percentile <= 55 and without.list_percentile <= 55:  # no popularity to explain
+        where = (f"This list sits near or below the median {NOUN} (percentile {pull.list_percentile:.0f}; "
+                 f"{without.list_percentile:.0f} with b_i removed entirely): popularity does not drive it.")  # fmt: skip
+    elif without.list_percentile > pull.list_percentile - 5:
         where = (f"With b_i removed entirely this list would still sit at percentile {without.list_percentile:.0f}: its popularity comes "
                  f"through ⟨e_u, e_i⟩ — the fused vectors of popular {NOUNS} point where most people's do — not through the bias.")  # fmt: skip
     else:

@@ -464,6 +464,23 @@ def test_every_user_column_is_in_the_form_and_a_stated_region_is_read(monkeypatc
     assert at.session_state["personas"]["Welsh"].persona.demographics == {"age": 44, "region": "Wales"}
 
 
+def test_the_popularity_caption_explains_no_popularity_a_list_does_not_have(monkeypatch, bookshop_explorer):
+    """A bookshop list at percentile 46 read "its popularity comes through ⟨e_u, e_i⟩ … not through the bias": there was
+    none to explain."""
+    from ui import resources
+
+    monkeypatch.setitem(resources._FOR_GOOD, "engine", bookshop_explorer)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at = make_persona(at, "cosy village mysteries, nothing too dark", "Cosy")
+    shown_percentile = float(next(m.value for m in at.metric if m.label == "This list"))
+    user = at.session_state["personas"]["Cosy"].state
+    pull = bookshop_explorer.popularity_pull(bookshop_explorer.recommend(user, k=20))
+    assert shown_percentile == round(pull.list_percentile) and shown_percentile <= 55  # the case this test is about
+    caption = next(c.value for c in at.caption if "popularity percentile" in c.value)
+    assert "popularity does not drive it" in caption and "its popularity comes through" not in caption
+
+
 # ---------------------------------------------------------------- one click to correct the reading
 def genres_listed(at: AppTest) -> list[str]:
     """The genre line under each listed title."""

@@ -172,10 +172,12 @@ def open_catalog(
     separator, how = (meta.genre_separator, "as catalogue.json says") if meta.genre_separator else genre_separator(cells)
     if separator != "|":
         column = items.renamed.get(C.GENRES, C.GENRES)
+        # The first cell of this file that holds several genres: an example of the reading in its own words.
+        example = next((v for v in cells if isinstance(v, str) and len(_genres(v, separator)) > 1), None)
+        said = f": {example!r} is {len(_genres(example, separator))} genres" if example else ""
         items.read_as.append(
-            f"{column}: written as lists ({how}), each entry one genre" if separator == "[]" else
-            f"{column}: separated by {separator!r} ({how}): "
-            f"{'Comedy' + separator + (' ' if separator in ',;' else '') + 'Drama'!r} is two genres"
+            f"{column}: written as lists ({how}), each entry one genre{said}" if separator == "[]" else
+            f"{column}: separated by {separator!r} ({how}){said}"
             + ("" if meta.genre_separator else ' (set "genre_separator" in catalogue.json to change it)')
         )  # fmt: skip
     frame[C.GENRES] = [_genres(v, separator) for v in cells]

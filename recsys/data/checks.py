@@ -126,9 +126,9 @@ def timestamps(table: Table, report: Report) -> pd.Series:
     read = dates.notna().to_numpy()
     telling = read & (dates.dt.day > 12).to_numpy()  # a day past 12 shows which of 05/13 and 13/05 was read as the day
     first = int(np.flatnonzero(telling if telling.any() else read)[0])
+    order = ", day first" if day_first else ", month first" if len(slashed) else ""
     table.read_as.append(
-        f"{table.label(C.TIMESTAMP)}: dates, read as seconds since 1970 ({shown(raw.iloc[first])} read as "
-        f"{dates.iloc[first]:%Y-%m-%d %H:%M} UTC)"
+        f"{table.label(C.TIMESTAMP)}: dates{order} ({shown(raw.iloc[first])} read as {dates.iloc[first]:%-d %B %Y, %H:%M} UTC)"
     )
     seconds = (dates - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(seconds=1)
     return seconds.astype(float)
@@ -145,8 +145,10 @@ def ages(table: Table, report: Report) -> pd.Series:
         low, high = groups[0].astype(float), groups[1].astype(float)
         middle = ((low + high.fillna(low)) / 2).where(grouped)
         table.frame[C.AGE] = raw.where(~grouped, middle)
-        example = text[grouped].iloc[0]
-        table.read_as.append(f"{table.label(C.AGE)}: age groups read as their middle ({example} read as {middle[grouped].iloc[0]:g})")
+        # One example of each form the file uses ("40-49 read as 44.5, 60+ as 60").
+        forms = text[grouped].groupby(groups[2][grouped].notna()).first()
+        examples = ", ".join(f"{v} {'read ' if n == 0 else ''}as {middle[text == v].iloc[0]:g}" for n, v in enumerate(forms))
+        table.read_as.append(f"{table.label(C.AGE)}: age groups read as their middle, a group with no end as its start ({examples})")
     return numbers(table, C.AGE, report)
 
 
