@@ -241,7 +241,7 @@ def upload(page, files: list[Path]) -> None:
 def test_malformed_upload_lists_every_problem_with_file_row_and_column(server, browser, tmp_path):
     from playwright.sync_api import expect
 
-    (tmp_path / "items.csv").write_text("item_id,name\n1,Red shoes\n1,Blue shoes\n")
+    (tmp_path / "items.csv").write_text("item_id,heading\n1,Red shoes\n1,Blue shoes\n")
     (tmp_path / "interactions.csv").write_text("user_id,item_id,rating\n1,1,five\n")
     page = browser.new_page(viewport={"width": 1440, "height": 1600})
     page.goto(server)
