@@ -314,8 +314,10 @@ def build_training_data(
 
     def report(done: int, total: int) -> None:
         if progress is not None:
-            cached = f" ({len(flat) - total:,} more were embedded before)" if total < len(flat) else ""
-            progress(f"Embedding user profiles: {done:,} of {total:,}{cached}", done / max(total, 1))
+            # Several profiles per user (the 800 users of a small catalogue are thousands of profiles): said, or the
+            # count reads as a count of users.
+            cached = f"; {len(flat) - total:,} more were embedded before" if total < len(flat) else ""
+            progress(f"Embedding user profiles: {done:,} of {total:,} ({n_variants} written per user{cached})", done / max(total, 1))
 
     if progress is not None:
         progress("Embedding user profiles", 0.0)  # the step starts here, before its first count

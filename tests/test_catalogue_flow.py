@@ -201,6 +201,9 @@ def test_a_real_training_counts_its_steps_and_home_reports_its_real_time(small_c
     profiles = counts(messages, r"Embedding user profiles: ([\d,]+) of ([\d,]+)")
     assert len(profiles) == math.ceil(profiles[-1][1] / 512), messages  # one report per chunk of 8 × 64 texts
     assert all(b[0] > a[0] for a, b in zip(profiles, profiles[1:])) and profiles[-1][0] == profiles[-1][1], profiles
+    # The count is of profiles, several per user, and says so (5,073 profiles for 800 users read as a count of users).
+    counted = [m for m in messages if m.startswith("Embedding user profiles: ")]
+    assert counted and all(re.search(r"\((\d+) written per user", m) for m in counted), counted
     steps = counts(messages, r"Training the fusion model: step ([\d,]+) of ([\d,]+)")
     assert [s for s, _ in steps] == sorted({s for s, _ in steps}) and steps[-1] == (250, 250), steps
     # Every message belongs to a planned step (a renamed message would silently fall out of the estimate).
