@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from recsys.data import MOVIELENS_CREDIT
 from recsys.personas import OtherCatalogue, Persona, text_model_note
 from ui import keeping, literal, nouns, resources, session, switching
 
@@ -96,9 +97,9 @@ with st.sidebar:
         + f"  \ntext model reads **{'Chinese, English and mixed text' if status.get('multilingual') else 'English only'}**"
         + (f"  \n{dataset.nouns} also read by **{explorer.item_reading.model}**" if explorer.item_reading.model else "")
     )
-    if dataset.noun == "film":
-        st.caption("Data: MovieLens © GroupLens Research, University of Minnesota.")
-    else:
+    if dataset.credit:
+        st.caption(f"Data: {literal.md(dataset.credit)}.")
+    if dataset.credit != MOVIELENS_CREDIT:
         st.caption("MovieLens data (the packaged default catalogue) © GroupLens Research, University of Minnesota.")
     counter = st.empty()
 

@@ -110,6 +110,25 @@ def _renamed_settings(settings: bytes, written: set[str]) -> bytes:
     return json.dumps(data, indent=2, ensure_ascii=False).encode()
 
 
+def _name_it(chosen: dict[str, tuple[bytes, int, str]], origin: tuple[str, str] | None) -> None:
+    """Name a generic upload whose ``catalogue.json`` gives no name after where its items file came from
+    (``origin``: its path inside a ``.zip`` and the ``.zip``'s name): the folder holding it (``shop/items.csv`` →
+    ``shop``), else the ``.zip``'s own name. The folder on disk is named by a hash, which is no name to show;
+    loose files say nothing of a name. GroupLens files are left alone: a ``catalogue.json`` beside them would make
+    them a generic catalogue."""
+    if origin is None:
+        return
+    inner, archive = PurePosixPath(origin[0].replace("\\", "/")), PurePosixPath(_base(origin[1]))
+    name = " ".join("".join(ch for ch in inner.parent.name or archive.stem if ch.isprintable()).split())[:80]
+    data, position, label = chosen.get(SETTINGS, (b"{}", -1, SETTINGS))
+    try:
+        settings = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return  # the loader reports what is wrong with it
+    if name and isinstance(settings, dict) and "name" not in settings:
+        chosen[SETTINGS] = (json.dumps({"name": name, **settings}, indent=2, ensure_ascii=False).encode(), position, label)
+
+
 def _slot(role: str) -> str:
     """What a file is for: ``items.csv`` and ``items.parquet`` are both the items table."""
     stem = role.rpartition(".")[0]
@@ -173,6 +192,7 @@ def collect(files: list[tuple[str, bytes]], root: Path | None = None) -> Collect
     """
     chosen: dict[str, tuple[bytes, int, str]] = {}  # role → (bytes, which upload, name as shown)
     renamed: set[str] = set()  # the roles written from a file catalogue.json names
+    origin: tuple[str, str] | None = None  # where the items file came from: (its path inside a .zip, the .zip)
     skipped: list[str] = []
     replaced: list[str] = []
     budget = MAX_UPLOAD_BYTES
@@ -208,6 +228,8 @@ def collect(files: list[tuple[str, bytes]], root: Path | None = None) -> Collect
                 renamed.discard(_slot(earlier))
                 budget += len(old_data)
             chosen[role] = (data, position, label)
+            if _slot(role) == "items":
+                origin = (inner_name, name) if inner_name != name else None
             if _base(inner_name).lower() in named:
                 renamed.add(_slot(role))
             budget -= len(data)
@@ -217,6 +239,7 @@ def collect(files: list[tuple[str, bytes]], root: Path | None = None) -> Collect
     if SETTINGS in chosen and renamed:  # the files it names were written under their roles' names: it says so now
         data, position, label = chosen[SETTINGS]
         chosen[SETTINGS] = (_renamed_settings(data, renamed), position, label)
+    _name_it(chosen, origin)
     digest = hashlib.sha1()
     for role in sorted(chosen):
         digest.update(role.encode() + b"\0" + hashlib.sha1(chosen[role][0]).digest())

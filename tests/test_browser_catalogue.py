@@ -97,7 +97,9 @@ def _small_zip(folder: Path, noun: str, extra_title: str) -> Path:
         archive.writestr("shop/items.csv", items.to_csv(index=False))
         for name in ("interactions.csv", "users.csv"):
             archive.writestr(f"shop/{name}", (folder / name).read_bytes())
-        archive.writestr("shop/catalogue.json", f'{{"name": "Story shelf", "noun": "{noun}", "nouns": "{noun}s"}}')
+        archive.writestr(
+            "shop/catalogue.json", f'{{"name": "Story shelf", "noun": "{noun}", "nouns": "{noun}s", "credit": "Story shelf sample data"}}'
+        )
     path = folder.parent / f"shelf-{uuid.uuid4().hex[:6]}.zip"
     path.write_bytes(buffer.getvalue())
     return path
@@ -111,6 +113,7 @@ def test_an_upload_trains_with_progress_and_cancel_and_then_opens(default_server
     page = browser.new_page(viewport={"width": 1440, "height": 1800})
     page.goto(default_server)
     page.get_by_text("Users × films").wait_for(timeout=300_000)
+    expect(page.locator("[data-testid='stSidebar']")).to_contain_text("Data: MovieLens © GroupLens Research")
     upload(page, [archive])
     expect(page.get_by_text("looks good")).to_contain_text("61 tales", timeout=60_000)
     page.get_by_role("button", name="Train and open").click()
@@ -145,6 +148,10 @@ def test_an_upload_trains_with_progress_and_cancel_and_then_opens(default_server
     page.get_by_role("button", name="Train and open").click()
     expect(page.get_by_text("Now exploring Story shelf")).to_be_visible(timeout=600_000)
     expect(page.locator("[data-testid='stSidebar']")).to_contain_text("61 tales")
+    # Whose data is open: the catalogue's own credit; GroupLens only for the packaged default it also serves.
+    sidebar = page.locator("[data-testid='stSidebar']").inner_text()
+    assert "Data: Story shelf sample data." in sidebar and "Data: MovieLens" not in sidebar, sidebar
+    assert "MovieLens data (the packaged default catalogue)" in sidebar
     page.get_by_role("link", name="New user").first.click()
     page.get_by_role("textbox", name="Profile text").wait_for(timeout=120_000)
     assert "tales they like" in main_text(page)

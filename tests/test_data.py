@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from recsys import columns as C
-from recsys.data import DataError, load_catalog, load_grouplens_folder, load_movielens_100k
+from recsys.data import MOVIELENS_CREDIT, DataError, load_catalog, load_grouplens_folder, load_movielens_100k, load_path
 from recsys.identifiers import IdMap
 
 
@@ -48,6 +48,23 @@ def test_grouplens_ml100k_folder(tmp_path):
     assert (ds.n_users, ds.n_items, len(ds.ratings)) == (2, 2, 3)
     assert ds.items.iloc[0][C.GENRES] == ["Animation"]
     assert ds.items.iloc[0][C.YEAR] == 1995
+
+
+def test_movielens_is_credited_to_grouplens_and_a_catalogue_by_its_own_words(tmp_path):
+    """The sidebar says whose data is open: GroupLens for MovieLens however it came in, else what catalogue.json says."""
+    assert load_movielens_100k().credit == MOVIELENS_CREDIT == "MovieLens © GroupLens Research, University of Minnesota"
+    assert load_grouplens_folder(write_ml100k(tmp_path / "ml-100k"), require_trainable=False).credit == MOVIELENS_CREDIT
+    shop = tmp_path / "films"
+    shop.mkdir()
+    pd.DataFrame({"item_id": [1, 2], "title": ["Red", "Blue"]}).to_csv(shop / "items.csv", index=False)
+    pd.DataFrame({"user_id": [1, 2], "item_id": [1, 2]}).to_csv(shop / "interactions.csv", index=False)
+    (shop / "catalogue.json").write_text('{"noun": "film"}')
+    assert load_path(shop, require_trainable=False).credit == ""  # films, but not MovieLens: no GroupLens credit
+    (shop / "catalogue.json").write_text('{"noun": "film", "credit": "Data © Harbour Cinema Club"}')
+    assert load_path(shop, require_trainable=False).credit == "Data © Harbour Cinema Club"
+    (shop / "catalogue.json").write_text('{"credit": "' + "x" * 201 + '"}')
+    with pytest.raises(DataError, match=r"column 'credit': longer than 200 characters"):
+        load_path(shop, require_trainable=False)
 
 
 def test_bad_row_is_named(tmp_path):

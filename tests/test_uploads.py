@@ -64,6 +64,22 @@ def test_a_zip_of_a_nested_folder_is_unpacked_and_junk_is_named(small_catalogue,
     assert not any("._items" in line for line in result.skipped)
 
 
+def test_a_zip_without_a_name_in_its_settings_is_named_after_its_folder_or_itself(small_catalogue, tmp_path):
+    """The folder on disk is named by a hash: the catalogue is called what the .zip calls it, never that hash."""
+    files = _catalogue_files(small_catalogue)
+    nested = uploads.collect([("export-2024.zip", _zip({f"Harbour films/{n}": d for n, d in files.items()}))], root=tmp_path)
+    assert load_path(nested.folder).name == "Harbour films"
+    flat = uploads.collect([("Story shelf.zip", _zip(files))], root=tmp_path)
+    assert load_path(flat.folder).name == "Story shelf"
+    noun_only = {**files, "catalogue.json": b'{"noun": "film"}'}
+    said = load_path(uploads.collect([("films.zip", _zip(noun_only))], root=tmp_path).folder)
+    assert (said.name, said.noun) == ("films", "film")
+    named = {**files, "catalogue.json": b'{"name": "Corner shop"}'}
+    assert load_path(uploads.collect([("films.zip", _zip(named))], root=tmp_path).folder).name == "Corner shop"
+    grouplens = uploads.collect([("ml.zip", _zip({"ml-100k/u.data": b"1\t1\t5\t1\n"}))], root=tmp_path)
+    assert sorted(p.name for p in grouplens.folder.iterdir()) == ["u.data"]  # no catalogue.json: it stays a GroupLens folder
+
+
 def test_unknown_files_and_broken_zips_are_reported_not_written(tmp_path):
     result = uploads.collect([("photo.png", b"\x89PNG"), ("data.zip", b"not a zip")], root=tmp_path)
     assert result.folder is None

@@ -18,11 +18,18 @@ from recsys.data.catalogue import CATALOGUE_JSON_KEYS, Meta, check_catalog, chec
 from recsys.data.checks import LONG_TAIL, MIN_INTERACTIONS, MIN_ITEMS, MIN_USERS, RATING_RANGE, k_core, long_tail, summary
 from recsys.data.dataset import CREATOR_COLUMNS, DataError, DataProblems, Dataset, Problem, is_missing, item_text, known
 from recsys.data.files import MAX_ROWS_PER_PROBLEM, MAX_UPLOAD_BYTES
-from recsys.data.grouplens import ML1M_OCCUPATIONS, ML100K_GENRES, ML100K_OCCUPATIONS, load_grouplens_folder, load_movielens_100k
+from recsys.data.grouplens import (
+    ML1M_OCCUPATIONS,
+    ML100K_GENRES,
+    ML100K_OCCUPATIONS,
+    MOVIELENS_CREDIT,
+    load_grouplens_folder,
+    load_movielens_100k,
+)
 
 __all__ = [
     "CATALOGUE_JSON_KEYS", "CREATOR_COLUMNS", "LONG_TAIL", "MAX_ROWS_PER_PROBLEM", "MAX_UPLOAD_BYTES", "MIN_INTERACTIONS",
-    "MIN_ITEMS", "MIN_USERS", "ML1M_OCCUPATIONS", "ML100K_GENRES", "ML100K_OCCUPATIONS", "RATING_RANGE", "DataError",
+    "MIN_ITEMS", "MIN_USERS", "ML1M_OCCUPATIONS", "MOVIELENS_CREDIT", "ML100K_GENRES", "ML100K_OCCUPATIONS", "RATING_RANGE", "DataError",
     "DataProblems", "Dataset", "Meta", "Problem", "check_catalog", "check_path", "is_missing", "item_text", "k_core", "known",
     "load_catalog", "load_grouplens_folder", "load_movielens_100k", "load_path", "long_tail", "settings", "summary",
 ]  # fmt: skip

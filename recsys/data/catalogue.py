@@ -41,7 +41,7 @@ from recsys.data.files import DELIMITERS, Report, Table, fits, read_table
 from recsys.data.grouplens import RATINGS_FILES, WIDEDEEP_FILES, load_widedeep_folder, open_grouplens
 
 #: ``catalogue.json``'s text keys and the longest value of each.
-CATALOGUE_JSON_KEYS = {"name": 80, "noun": 40, "nouns": 40}
+CATALOGUE_JSON_KEYS = {"name": 80, "noun": 40, "nouns": 40, "credit": 200}
 #: Its other keys, each checked by :func:`_catalogue_json`.
 CATALOGUE_JSON_OTHER = (
     "encoding", "delimiter", "files", "columns", "unrated", "positive_from", "min_interactions", "genre_flags", "genre_separator",
@@ -66,6 +66,8 @@ class Meta:
     name: str | None = None
     noun: str = "item"
     nouns: str = "items"
+    #: Whose data it is ("Data © Example Books Ltd."), said on every page beside the catalogue's name.
+    credit: str = ""
     encoding: str | None = None
     delimiter: str | None = None
     files: dict[str, str] = field(default_factory=dict)
@@ -219,6 +221,7 @@ def open_catalog(
         user_attributes=tuple(c for c in users.frame.columns if c != C.USER) if users is not None else (),
         item_attributes=(C.GENRES, C.YEAR, *text_columns, *numeric_extra), text_columns=text_columns,
         noun=meta.noun, nouns=meta.nouns, unrated=meta.unrated, positive_from=meta.positive_from, notes=notes,
+        credit=meta.credit,
     )  # fmt: skip
     k = min_interactions if min_interactions is not None else meta.min_interactions
     return trim(dataset, k, report, ratings.path, require_trainable)

@@ -349,6 +349,7 @@ def build(
     unrated: tuple[float, ...] = (),
     positive_from: float | None = None,
     notes: Sequence[str] = (),
+    credit: str = "",
 ) -> Dataset:
     """The :class:`Dataset` of checked tables; ``numeric_ids`` says (items, users) ids are whole numbers."""
     numeric_items, numeric_users = numeric_ids
@@ -382,6 +383,7 @@ def build(
         unrated=tuple(unrated),
         positive_from=positive_from,
         notes=tuple(notes),
+        credit=credit,
     )
 
 

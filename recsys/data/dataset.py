@@ -118,7 +118,8 @@ class Dataset:
     each item's ``text``, in that order. ``unrated`` are rating values that record an
     interaction without a rating (never a positive); ``positive_from`` pins where positives
     start (default: 4 stars of 5, scaled). ``notes`` say how the files were read (encoding,
-    delimiter, trims); they are not part of the content.
+    delimiter, trims); they are not part of the content. ``credit`` names whose data it is, for
+    the pages to say (MovieLens: GroupLens); empty for a catalogue that says nothing of its source.
     """
 
     name: str
@@ -135,6 +136,7 @@ class Dataset:
     unrated: tuple[float, ...] = ()
     positive_from: float | None = None
     notes: tuple[str, ...] = field(default=(), compare=False)
+    credit: str = field(default="", compare=False)
     item_ids: IdMap = field(init=False, repr=False)
     user_ids: IdMap = field(init=False, repr=False)
 

