@@ -25,6 +25,9 @@ from recsys.reading.negation import _Negation
 from recsys.reading.text import _HARD, _NONE, _Doc
 from recsys.reading.title_search import _Found
 
+#: Words that stand for a genre named before ("not the violent *ones*").
+_ONES = frozenset({"one", "ones", "kind", "kinds", "sort", "sorts", "type", "types", "bits"})
+
 
 @dataclass
 class _GenreHit:
@@ -32,6 +35,7 @@ class _GenreHit:
     last: int
     labels: tuple[str, ...]
     rule_out: bool = False
+    denied_only: bool = False  # names its genres only when ruled out ("nothing violent")
 
 
 class _Units(_Negation):
@@ -139,6 +143,8 @@ class _Units(_Negation):
                 key = tuple(folds[u : u + length])
                 if key in lexicon.rule_outs:
                     hits.append(_GenreHit(u, u + length - 1, (lexicon.rule_outs[key],), rule_out=True))
+                elif key in lexicon.denied_only:
+                    hits.append(_GenreHit(u, u + length - 1, lexicon.denied_only[key], denied_only=True))
                 elif key in lexicon.phrases:
                     if lexicon.phrases[key]:  # a neutral phrase ("star wars") only uses up its words
                         hits.append(_GenreHit(u, u + length - 1, lexicon.phrases[key]))
@@ -147,7 +153,19 @@ class _Units(_Negation):
                 step = length
                 break
             u += step
-        return hits
+        # A word that names genres only when ruled out says nothing of its own when it describes a genre: one named
+        # before it in its clause ("Crime dramas are too violent"), right after it ("no violent action films") or
+        # earlier, pointed back to ("Any thrillers? Not the really violent ones."). Listed beside one, it names its own
+        # ("nothing violent or scary").
+        named = [h for h in hits if not h.denied_only]
+
+        def describes(d: _GenreHit) -> bool:
+            after = d.last + 1
+            if after < n and self.same_segment(d.last, after) and folds[after] in _ONES:
+                return True
+            return any(self.same_segment(h.first, d.first) and (h.first < d.first or h.first == after) for h in named)
+
+        return [h for h in hits if not (h.denied_only and describes(h))]
 
     def segment_bounds(self) -> list[tuple[int, int]]:
         bounds = []

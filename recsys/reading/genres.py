@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from rapidfuzz.distance import OSA
 
 from recsys import columns as C
-from recsys.reading.lexicon import _ITEM_NOUNS, _LIST_FILLER, _NEUTRAL_PHRASES, _RULE_OUT_PHRASES
+from recsys.reading.lexicon import _CONTENT_NOUNS, _DENIED_ONLY, _ITEM_NOUNS, _LIST_FILLER, _NEUTRAL_PHRASES, _RULE_OUT_PHRASES
 from recsys.reading.text import _english_words, _tokenize
 
 
@@ -35,6 +35,7 @@ class _Lexicon:
     Attributes:
         phrases: phrase → labels (empty for a neutral phrase like "star wars").
         rule_outs: things said about oneself that rule a genre out ("scare easily").
+        denied_only: words that name genres only when ruled out ("nothing violent"): phrase → labels.
         words: every word of a phrase with labels (a quoted genre is not a title).
         longest: words in the longest phrase.
         filler: words that may sit in a list of genres, the catalogue's item nouns among them.
@@ -45,6 +46,7 @@ class _Lexicon:
     words: frozenset[str]
     longest: int
     filler: frozenset[str] = _LIST_FILLER
+    denied_only: Mapping[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
 
     def spelt(self, word: str) -> str:
         """``word``, or the lexicon word it misspells ("horor", "westrens", "histroical").
@@ -93,9 +95,11 @@ def _build_lexicon(lexicon: Mapping[str, Sequence[str]], catalogue_genres: tuple
         for last in _plurals(head[-1]):
             phrases[(*head[:-1], last)] = ()
     rule_outs = {_phrase_words(p): label for p, label in _RULE_OUT_PHRASES.items() if label in keep}
-    longest = max((len(k) for k in [*phrases, *rule_outs]), default=1)
+    denied = {_phrase_words(p): tuple(g for g in catalogue_genres if g in labels) for p, labels in _DENIED_ONLY.items()}
+    denied = {k: v for k, v in denied.items() if v}
+    longest = max((len(k) for k in [*phrases, *rule_outs, *denied]), default=1)
     nouns = {w for noun in item_nouns for w in _phrase_words(str(noun))}
-    return _Lexicon(phrases, rule_outs, words, longest, _LIST_FILLER | _ITEM_NOUNS | nouns)
+    return _Lexicon(phrases, rule_outs, words, longest, _LIST_FILLER | _CONTENT_NOUNS | _ITEM_NOUNS | nouns, denied)
 
 
 def _same_genres(label: str, phrases: Sequence[str], catalogue_genres: tuple[str, ...]) -> list[str]:

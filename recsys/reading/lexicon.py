@@ -36,6 +36,11 @@ DEFAULT_GENRE_LEXICON: Mapping[str, tuple[str, ...]] = {
 _NEUTRAL_PHRASES: tuple[str, ...] = tuple(_GENRES["other"]["neutral"])
 #: Things people say about themselves that rule a genre out, and the genre.
 _RULE_OUT_PHRASES: dict[str, str] = {phrase: label for label, phrases in _GENRES["ruled_out_by_saying"].items() for phrase in phrases}
+#: Words that name genres only when ruled out ("nothing violent"), and the genres: phrase → labels.
+_DENIED_ONLY: dict[str, tuple[str, ...]] = {}
+for _label, _phrases_of in _GENRES["named_when_ruled_out"].items():
+    for _phrase in _phrases_of:
+        _DENIED_ONLY[_phrase] = (*_DENIED_ONLY.get(_phrase, ()), _label)
 
 # --- negation -------------------------------------------------------------------------
 #: Cues whose scope runs forward to the end of the clause; value = scope length (None: to the end).
@@ -56,6 +61,8 @@ _POINTERS = _words(_NEGATION, "pointers")
 #: Words and phrases of the writer's clause that share the other person's taste ("we watch …", "so do I").
 _SHARED = _words(_NEGATION, "shared")
 _SHARED_PHRASES = _phrases(_NEGATION, "shared_phrases")
+#: Words that open a clause singling out part of the clause before ("…, especially the slasher ones").
+_SINGLING_OUT = frozenset(_phrases(_NEGATION, "singling_out"))
 #: Words that compare two things, the second losing ("a western over a musical", "sci-fi beats fantasy").
 _COMPARATIVES = _words(_NEGATION, "comparatives")
 _RATHER = _words(_NEGATION, "rather")
@@ -133,6 +140,8 @@ _PAST_VERBS = _words(_NEGATION, "past_verbs")
 _USED_TO_NOT_PAST = _words(_NEGATION, "used_to_not_past")
 #: Words that may sit in a comma list of genres without ending the list.
 _LIST_FILLER = _words(_NEGATION, "list_filler")
+#: What a cue can be about that is no genre: it sits in a list of genres ("no swearing, sex or horror").
+_CONTENT_NOUNS = _words(_NEGATION, "content_nouns")
 
 # --- titles ---------------------------------------------------------------------------
 _ARTICLES = _words(_TITLES, "articles")

@@ -12,6 +12,7 @@ from recsys.reading.lexicon import (
     _ANSWER_WORDS,
     _CANCELS,
     _COMPARATIVES,
+    _CONTENT_NOUNS,
     _COPULAS,
     _DISMISSIVE,
     _DOUBLE_NEGATIONS,
@@ -26,6 +27,7 @@ from recsys.reading.lexicon import (
     _PREFER,
     _RATHER,
     _REQUESTS,
+    _SINGLING_OUT,
     _SOFTENERS,
     _SUBJECTS,
     _WHAT_IM_AFTER,
@@ -153,7 +155,12 @@ class _Negation(_Denials, _Frames, _Comparisons):
                     for v in range(u + pre, end):
                         negated[v] = True
                     if scope is None:
-                        if not any(self._is_content(v) and folds[v] not in ("the", "age") for v in range(u + pre, end)):
+                        # Nothing after the cue to rule out ("the kids are watching, so nothing with swearing" has:
+                        # content that is no genre).
+                        if not any(
+                            (self._is_content(v) and folds[v] not in ("the", "age")) or folds[v] in _CONTENT_NOUNS
+                            for v in range(u + pre, end)
+                        ):
                             # "Scary movies? Why would I pay to be terrified.": a rhetorical question answers one too.
                             fragment = self._answer(a, b, u, u + pre) or folds[u] in ("who", "why")
                             self._point_back(bounds, s, u, end, negated, fragment=fragment)
@@ -173,6 +180,7 @@ class _Negation(_Denials, _Frames, _Comparisons):
             self._rate(bounds, s, negated)
             self._compare(a, b, negated)
         self._either(bounds, negated)
+        self._singled_out(bounds, negated)
         self.frames(bounds, negated)  # sarcasm, a question the writer answers, a liking in the past
         judged = self._unplaced(bounds, negated, attitude) if attitude is not None else []
         self._changed_mind(bounds, negated)
@@ -256,6 +264,21 @@ class _Negation(_Denials, _Frames, _Comparisons):
                             negated[u] = True
                 self.placed_by_rules.add(a)
             ruled = ruled or any(negated[u] for u in range(a, b) if u in self._genre_units)
+
+    def _singled_out(self, bounds: list[tuple[int, int]], negated: list[bool]) -> None:
+        """ "I can't handle torture, especially the serial-killer ones": a clause opened by a word singling out part of
+        what the clause before disliked (:data:`_SINGLING_OUT`), with no cue of its own, shares that dislike; the clause
+        is placed, so the attitude model is not asked."""
+        for s in range(1, len(bounds)):
+            a, b = bounds[s]
+            pa, pb = bounds[s - 1]
+            if not _match_at(self.fold, a, b, _SINGLING_OUT) or self.has_cue(a, b) or not any(negated[u] for u in range(pa, pb)):
+                continue
+            for h in self.genre_hits:
+                if a <= h.first < b:
+                    for u in range(h.first, h.last + 1):
+                        negated[u] = True
+            self.placed_by_rules.add(a)
 
     def _liked_after(self, bounds: list[tuple[int, int]], s: int) -> bool:
         """Is clause ``s``'s genre the object of the writer's liking clause after it ("Mysteries, on the other hand, I
@@ -381,7 +404,9 @@ class _Negation(_Denials, _Frames, _Comparisons):
             units = range(a, b)
             if not any(u in self._genre_units for u in units):
                 break
-            if not all(u in self._genre_units or self.fold[u] in self.filler for u in units):
+            last = max(u for u in units if u in self._genre_units)
+            # "nothing with horror, westerns or war in it": a list's last item may end with a word or two about it.
+            if not all(u in self._genre_units or self.fold[u] in self.filler or (u > last and self.fold[u] in _LIST_TAIL) for u in units):
                 break
             chain.append(t)
             t += 1
@@ -393,6 +418,10 @@ class _Negation(_Denials, _Frames, _Comparisons):
             for c in chain:
                 for u in range(*bounds[c]):
                     negated[u] = True
+
+
+#: Words that may end the last item of a list of genres ("… or war in it, please").
+_LIST_TAIL = frozenset({"in", "it", "them", "please", "pls", "thanks", "thank", "you", "either"})
 
 
 def _match_soft(folds: list[str], u: int, end: int, phrases: frozenset) -> tuple[int, int]:

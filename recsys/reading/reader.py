@@ -187,6 +187,8 @@ class ProfileReader:
         for hit in units.genre_hits:
             if hit.rule_out and negated[hit.first]:
                 continue  # "I don't scare easily"
+            if hit.denied_only and not negated[hit.first]:
+                continue  # "a violent revenge thriller" asks for a thriller, not for every violent genre
             if hit.first in theirs and not negated[hit.first]:
                 continue  # "My partner loves horror, but I ...": someone else's taste
             if hit.first in units.neutral and not negated[hit.first]:
