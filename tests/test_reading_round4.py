@@ -128,6 +128,8 @@ def test_someone_elses_dislike_or_a_shared_taste_is_left_to_the_other_rules(text
         "My husband loves westerns, and so do I, with a comedy now and then.",  # the writer agrees
         "My partner loves westerns, me too, and comedies.",
         "My partner and I love westerns, but I want comedy.",  # the writer is in their clause
+        "Something for my dad, who loves westerns; I like comedy.",  # asked for them: "for my dad"
+        "a present for my son who's into westerns, and I like comedies",
     ],
 )
 def test_their_genre_stays_wanted_when_the_writer_shares_it_or_chooses_for_them(text: str) -> None:

@@ -236,6 +236,8 @@ class _Units(_Negation):
             )  # "my partner", "my other half", "my little sister's"
             if owner is None or any(folds[v] in _SUBJECTS or folds[v] == "me" for v in range(a, first_genre)):
                 continue
+            if owner > a and folds[owner - 1] == "for":
+                continue  # "something for my kids, I love cosy mysteries": the writer asks for it, for them
             if self.has_cue(a, b, liking=False):
                 continue  # "My husband can't stand westerns": a dislike of theirs, read by the negation rules
             others = [t for t in range(len(bounds)) if t != s and writer[t]]
