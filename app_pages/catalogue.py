@@ -13,6 +13,7 @@ from recsys.cache import cache_root
 from recsys.data import LONG_TAIL, MAX_UPLOAD_BYTES, DataError, Dataset, load_path, long_tail, settings, summary
 from recsys.uploads import Collected, collect, size
 from ui import literal, resources, session, switching
+from ui.nouns import plural
 
 explorer = resources.explorer()
 dataset = explorer.dataset
@@ -170,10 +171,18 @@ def show_problems(problems: list) -> None:
 def open_engine(opened: resources.Opened, took: str = "") -> None:
     """The trained catalogue becomes this session's (personas made on the previous one are cleared); ``took``: how long it took."""
     st.session_state.pop(session.CATALOGUE_PENDING, None)
+    made = list(session.personas())
     switching.open_catalogue(opened)
+    cleared = (
+        f" The {plural(len(made), 'persona')} made on the previous catalogue ({', '.join(literal.md(n) for n in made[:3])}"
+        f"{', …' if len(made) > 3 else ''}) {'was' if len(made) == 1 else 'were'} cleared with that catalogue's model; saved "
+        "personas stay under *Saved personas*."
+        if made
+        else ""
+    )
     st.session_state[session.CATALOGUE_NOTICE] = (
         "success",
-        f"Now exploring **{literal.md(opened.label)}**{f' ({took})' if took else ''}: every page uses it. Start on **New user**.",
+        f"Now exploring **{literal.md(opened.label)}**{f' ({took})' if took else ''}: every page uses it. Start on **New user**.{cleared}",
     )
 
 

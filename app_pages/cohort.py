@@ -145,7 +145,9 @@ def results(kept) -> None:
         for column, attribute in zip(st.columns(max(1, len(attributes))), attributes):
             part = view.mix[view.mix["attribute"] == attribute]
             name = "decade" if attribute == C.YEAR else attribute.replace("_", " ")
-            column.plotly_chart(shares_figure(part, f"{name.capitalize()}: shown vs catalogue", f"share of shown slots / of {NOUNS}"),
+            total = int(part["values"].iloc[0])
+            some = f" (the {len(part)} largest of {total})" if len(part) < total else ""
+            column.plotly_chart(shares_figure(part, f"{name.capitalize()}: shown vs catalogue{some}", f"share of shown slots / of {NOUNS}"),
                                 width="stretch", key=f"cohort_mix_{attribute}")  # fmt: skip
         st.caption(f"{NOUNS.capitalize()} with several genres count in each, so the genre shares can add up to more than 100%.")
     with popularity_tab:
@@ -160,8 +162,8 @@ def results(kept) -> None:
 
     st.markdown(f"#### The {NOUNS} that reach the most people")
     st.dataframe(
-        view.reach, hide_index=True, width="stretch", key="cohort_reach",
-        column_config={"share": st.column_config.ProgressColumn("share of people", format="percent", min_value=0.0, max_value=1.0),
+        view.reach.assign(share=view.reach["share"] * 100), hide_index=True, width="stretch", key="cohort_reach",
+        column_config={"share": st.column_config.ProgressColumn("share of people", format="%.0f%%", min_value=0.0, max_value=100.0),
                        "mean_rank": st.column_config.NumberColumn("mean rank", format="%.1f"),
                        "popularity_percentile": st.column_config.NumberColumn("popularity percentile", format="%.0f")},
     )  # fmt: skip

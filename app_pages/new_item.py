@@ -122,7 +122,7 @@ with cols[0]:
     st.metric(f"Median rank among each user's unseen {NOUNS}", f"{int(audience['position'].median()):,}",
               help="1 = it would top the person's list. Half of the users would rank it here or better.")  # fmt: skip
     best = audience.iloc[0]
-    st.metric("Best rank for anyone", f"{int(audience['position'].min()):,}", f"p(like) of the most likely user {best['p_like']:.2f}",
+    st.metric("Best rank for anyone", f"{int(audience['position'].min()):,}", f"p(like) of the most likely user {charts.probability(best['p_like'])}",
               delta_color="off", delta_arrow="off")  # fmt: skip
     st.latex(
         rf"\hat r = \mu + b_u + (\underbrace{{{item.bias:.2f}}}_{{b_i}} + \underbrace{{{boost:.2f}}}_{{\text{{boost}}}}) + \langle e_u, e_i\rangle"
@@ -132,7 +132,7 @@ with cols[1]:
 if share == 0:
     st.info(
         f"At boost +{boost:g} nobody gets it in their top-{length}: even the users who like it most (p(like) up to "
-        f"{audience['p_like'].max():.2f}) have catalogue {NOUNS} they would like more. Raise the boost to see how large a "
+        f"{charts.probability(audience['p_like'].max())}) have catalogue {NOUNS} they would like more. Raise the boost to see how large a "
         "push it needs, or look at where it ranks in each segment below."
     )
 

@@ -479,9 +479,23 @@ def top_score_terms(recs: pd.DataFrame, scale: float) -> None:
             rf"{mu + b_u + b_i + dot + (pop if on else 0.0):.2f}"
         )
         st.caption(
-            f"p = {top['p_like']:.2f}: the {probability_wording()} that this person {LIKES.format(literal.md(top['title']))}. "
+            f"p = {charts.probability(top['p_like'])}: the {probability_wording()} that this person "
+            f"{LIKES.format(literal.md(top['title']))}. {small_p_note(float(top['p_like']))}"
             "Terms are rounded so that they add up to the rounded total."
         )
+
+
+def small_p_note(p: float) -> str:
+    """Why the #1 item's p can be small, when it is: every p is small where people pick few of many items."""
+    if p >= 0.05:
+        return ""
+    positives = explorer.dataset.positives()
+    per_person = len(positives) / max(explorer.dataset.n_users, 1)
+    calibrated = "" if not explorer.calibration.identity else " σ(r̂) is not calibrated on this catalogue (no benchmark run of it)."
+    return (
+        f"A small p is usual here: on average a person {explorer.dataset.liking().format(f'{per_person:.1f} of the {explorer.dataset.n_items:,} {NOUNS}')}"
+        f", so any one {NOUN} is unlikely; the list is ranked by r̂, and what counts is its order.{calibrated} "
+    )
 
 
 def online_update_section(entry: session.SessionPersona) -> None:

@@ -20,6 +20,7 @@ ANSWER_AS = {"haven't seen it": "unseen", "liked it": "like", "didn't like it": 
 STATS = resources.derived(("onboarding stats",), lambda: onboarding.CatalogueStats.of(explorer))
 #: A catalogue of interactions without rating values (a purchase log, a bookshop's loans): no entropy to rank by.
 UNRATED = float(STATS.entropy.max()) == 0.0
+EVENTS = "interactions" if UNRATED else "ratings"  # what a catalogue without rating values records
 
 st.title("🧩 Onboarding designer")
 st.caption(
@@ -36,12 +37,12 @@ if UNRATED:
     )
 with st.expander("The five strategies"):
     st.markdown(
-        f"- **{onboarding.LABELS['popular']}**: the {NOUNS} most people rated — everyone can answer, but they tell people apart little.\n"
+        f"- **{onboarding.LABELS['popular']}**: the {NOUNS} with the most {EVENTS} — everyone can answer, but they tell people apart little.\n"
         f"- **{onboarding.LABELS['entropy']}**: the {NOUNS} whose ratings are most spread out (Shannon entropy of the rating "
         "values; Rashid et al., 2002) — they split people, but few have seen them.\n"
-        f"- **{onboarding.LABELS['pop_entropy']}**: log(number of ratings) × entropy, Rashid et al.'s balance of the two.\n"
-        f"- **{onboarding.LABELS['coverage']}**: the {onboarding.POOL} most-rated {NOUNS} (at least {onboarding.MIN_RATERS} "
-        "ratings each), picked so that each question is as far as possible (cosine distance of the item vectors) from those "
+        f"- **{onboarding.LABELS['pop_entropy']}**: log(number of {EVENTS}) × entropy, Rashid et al.'s balance of the two.\n"
+        f"- **{onboarding.LABELS['coverage']}**: the {onboarding.POOL} {NOUNS} with the most {EVENTS} (at least {onboarding.MIN_RATERS} "
+        f"{EVENTS} each), picked so that each question is as far as possible (cosine distance of the item vectors) from those "
         "already asked.\n"
         f"- **{onboarding.LABELS['expected_change']}**: adaptive — after each answer, the {NOUN} whose answer would move the "
         "person's vector e_u most: one step of the online update moves it by (y − p)·e_i, so the expected move is "
@@ -173,7 +174,7 @@ def questions_section() -> None:
             st.markdown("  \n".join(f"{r}. {literal.md(title)}" for r, title in enumerate(titles, 1)))
     st.caption(
         f"Asked by the model this session explores (trained on every user), to the person the text describes, each answer "
-        f"“{reply}”. A {NOUN}'s number of ratings and its rating entropy come from the training ratings"
+        f"“{reply}”. A {NOUN}'s number of {EVENTS} and its rating entropy come from the training {EVENTS}"
         + (" (every entropy is 0 here: both entropy strategies ask in order of popularity)." if UNRATED else ".")
     )  # fmt: skip
 

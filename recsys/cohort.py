@@ -474,9 +474,10 @@ def gini(exposure: Sequence[float]) -> float:
     return float((2 * np.arange(1, n + 1) - n - 1) @ x / (n * x.sum()))
 
 
-def attribute_mix(explorer: Explorer, shown_rows: np.ndarray, candidates: np.ndarray, top: int = 12) -> pd.DataFrame:
+def attribute_mix(explorer: Explorer, shown_rows: np.ndarray, candidates: np.ndarray, top: int = 20) -> pd.DataFrame:
     """For each item attribute (genres; year as decades; any other label column but the creator), the share of
-    shown slots with each value next to the share of catalogue items with it: the ``top`` values by either share."""
+    shown slots with each value next to the share of catalogue items with it: the ``top`` values by either share, and
+    in ``values`` how many the attribute has (a chart of fewer says so)."""
     items = explorer.items
     parts = []
     for column in explorer.dataset.item_attributes:
@@ -494,13 +495,14 @@ def attribute_mix(explorer: Explorer, shown_rows: np.ndarray, candidates: np.nda
         catalogue = _shares(labels.iloc[candidates])
         shown = _shares(labels.iloc[shown_rows]) if len(shown_rows) else pd.Series(dtype=float)
         frame = pd.DataFrame({"shown": shown, "catalogue": catalogue}).fillna(0.0)
+        n_values = len(frame)
         frame = frame.loc[frame.max(axis=1).sort_values(ascending=False).index[:top]]
         if column == C.YEAR:  # decades are an ordered axis: oldest first, the same order in every run
             frame = frame.loc[sorted(frame.index, key=lambda decade: int(decade[:-1]))]
-        parts.append(frame.rename_axis("value").reset_index().assign(attribute=column))
+        parts.append(frame.rename_axis("value").reset_index().assign(attribute=column, values=n_values))
     if not parts:
-        return pd.DataFrame(columns=["attribute", "value", "shown", "catalogue"])
-    return pd.concat(parts, ignore_index=True)[["attribute", "value", "shown", "catalogue"]]
+        return pd.DataFrame(columns=["attribute", "value", "shown", "catalogue", "values"])
+    return pd.concat(parts, ignore_index=True)[["attribute", "value", "shown", "catalogue", "values"]]
 
 
 def _shares(labels: pd.Series) -> pd.Series:

@@ -79,6 +79,8 @@ def test_a_server_on_the_bookshop_speaks_of_books_on_every_page(bookshop, browse
             assert_no_exception(page)
             text = main_text(page)
             page.screenshot(path=str(SHOTS / f"bookshop_{title.lower().replace(' ', '_')}.png"), full_page=True)
+            if title == "Home":  # GroupLens is credited for the packaged default, not for the open catalogue
+                assert "MovieLens data (the packaged default catalogue) © GroupLens" in text, text[-800:]
             if title in ("New user", "New book", "Embedding map", "Score anatomy", "Catalogue", "Home"):
                 assert "book" in text.lower(), (title, text[:400])
             words = [w for w in text.lower().split() if w.startswith("film")]
@@ -147,6 +149,8 @@ def test_an_upload_trains_with_progress_and_cancel_and_then_opens(default_server
     page.locator("input[type=file]").first.set_input_files(str(archive))
     page.get_by_role("button", name="Train and open").click()
     expect(page.get_by_text("Now exploring Story shelf")).to_be_visible(timeout=600_000)
+    # The persona made on ml-100k above is cleared with its model, and the notice says so.
+    expect(page.get_by_text("Now exploring Story shelf")).to_contain_text("1 persona made on the previous catalogue")
     expect(page.locator("[data-testid='stSidebar']")).to_contain_text("61 tales")
     # Whose data is open: the catalogue's own credit; GroupLens only for the packaged default it also serves.
     sidebar = page.locator("[data-testid='stSidebar']").inner_text()

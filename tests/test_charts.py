@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
+from recsys import onboarding
 from recsys.analysis.pull import popularity_pull
 from ui import charts
 
@@ -134,3 +135,20 @@ def test_points_drawn_on_top_of_each_other_are_named():
     assert charts.coinciding(frame, "method", "x", "y") == [["ours", "ours_unread"]]
     frame.loc[1, "y"] = 0.14  # far apart on one axis (20% of its range): both visible
     assert charts.coinciding(frame, "method", "x", "y") == []
+
+
+def test_a_small_probability_is_printed_with_its_digits_never_as_a_flat_zero():
+    """The #1 book of a sparse catalogue had p = σ(−6.56) ≈ 0.0014 and the page said "p = 0.00"."""
+    assert charts.probability(0.2345) == "0.23" and charts.probability(0.996) == "1.00"
+    assert charts.probability(0.00141) == "0.0014" and charts.probability(0.0049) == "0.0049"
+    assert charts.probability(0.00001) == "< 0.0001" and charts.probability(0.0) == "0"
+
+
+def test_every_onboarding_strategy_has_its_own_colour_marker_and_dash():
+    """'most popular' and 'largest expected change of e_u' were two orange star lines that cross often."""
+    row = {"recall@20": [0.1, 0.2], "recall@20_ci95": [0.0, 0.0]}
+    strategies = {name: {**row, "recall@20": [0.1, 0.2 + k / 100], "label": name} for k, name in enumerate(onboarding.STRATEGIES)}
+    lines = [t for t in charts.onboarding_curves(strategies, "recall@20", "t").data if t.showlegend is not False]
+    assert len(lines) == len(onboarding.STRATEGIES)
+    for attribute in (lambda t: t.line.color, lambda t: t.marker.symbol, lambda t: t.line.dash):
+        assert len({attribute(t) for t in lines}) == len(lines)

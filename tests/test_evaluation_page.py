@@ -214,6 +214,12 @@ def test_evaluation_page_on_the_reference_run(explorer, monkeypatch):
     row = steps.set_index("step").loc["new user: embed the profile text, rank the top-20"]
     assert row["median (ms)"] == round(speed["new_user_top20"]["p50_ms"], 1)
     assert f"{row['× bare encode (median)']:.2f} ×" in " ".join(m.value for m in at.markdown)
+    # Each target's measured value in the target's own terms: the warm-items drop of −0.0307 is 3.1% *above*.
+    targets = next(d.value for d in at.dataframe if "measured" in d.value.columns).set_index("target")
+    assert targets.loc["warm items: at most 3% below ours_no_content", "measured"] == "3.1% above ours_no_content"
+    assert targets.loc["item_cold recall@20 >= 1.2 x best peer", "measured"] == "1.58× (target 1.2×)"
+    assert targets.loc["user_cold N=1: ours > best other (cornac_bpr) + its CI", "met"] == "✗"
+    assert len(targets) == len(results["targets"])
     # Calibration that hurts is said in words, with the numbers of the table.
     splits = results["calibration"]["splits"]
     hurt = [n for n, r in splits.items() if round(r["ece_calibrated"], 4) > round(r["ece_raw"], 4)]

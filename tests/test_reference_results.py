@@ -83,3 +83,29 @@ def test_the_item_cold_ties_are_explained_by_name(reference):
     changed = {m: dict(v) for m, v in reference["item_cold"].items()}
     changed["ours"]["novelty"] += 1.0
     assert not any(n.startswith("Novelty") for n in results.item_cold_ties(changed))
+
+
+def test_every_target_is_said_in_its_own_terms(reference):
+    """A drop, a ratio, a difference and a margin over a CI each read as what they are, and every target has a row."""
+    rows = {r["target"]: r for r in results.target_rows(reference["targets"])}
+    assert set(rows) == set(reference["targets"])
+    for name, entry in reference["targets"].items():
+        assert rows[name]["met"] == ("✓" if entry["met"] else "✗")
+    assert results.target_rows({"warm: at most 3% below x": {"value": 0.05, "target": 0.03, "met": False}})[0]["measured"] == "5.0% below x"
+    assert results.target_rows({"a >= 1.3 x b": {"value": 1.25, "target": 1.3, "met": False}})[0]["measured"] == "1.25× (target 1.3×)"
+    assert results.target_rows({"a: ours > b": {"value": -0.0439, "target": 0.0, "met": False}})[0]["measured"] == (
+        "-0.0439 recall@20 (ours minus it)"
+    )
+    assert results.target_rows({"recall@20 >= 0.34": {"value": 0.3433, "target": 0.34, "met": True}})[0]["measured"] == "0.343 recall@20"
+
+
+def test_the_label_says_how_far_behind_the_running_code_the_numbers_are(reference, tmp_path):
+    import subprocess
+
+    commit = reference["run"]["commit"]
+    behind = int(subprocess.run(["git", "rev-list", "--count", f"{commit}..HEAD"], capture_output=True, text=True, check=True).stdout)
+    label = results.BenchResults(reference, tmp_path / "results.json", reference=True).label
+    assert label.endswith(f"(commit {commit[:7]}, {behind} commit{'s' if behind != 1 else ''} before the code running now)") or (
+        behind == 0 and label.endswith(f"(commit {commit[:7]}, the code running now)")
+    ), label
+    assert results.commits_since("0" * 40) is None  # not a commit of this history: nothing said

@@ -93,6 +93,22 @@ def rounded(values: Sequence[float], decimals: int = 2, total: float | None = No
     return [u / scale for u in units]
 
 
+def probability(p: float) -> str:
+    """A probability as the pages print it: two decimals, or two significant digits below 0.01 ("0.0014"), so that a
+    small but ranked probability never reads as a flat 0.
+
+    Example:
+        >>> probability(0.2345), probability(0.00141), probability(0.0), probability(0.996)
+        ('0.23', '0.0014', '0', '1.00')
+    """
+    p = float(p)
+    if p <= 0.0:
+        return "0"
+    if p >= 0.005:
+        return f"{p:.2f}"
+    return f"{p:.2g}" if p >= 1e-4 else "< 0.0001"
+
+
 def rounded_table(table: pd.DataFrame, row_totals: Sequence[float], decimals: int = 2) -> pd.DataFrame:
     """Round a table's cells so each row adds up exactly to its shown total, and each column near its own sum.
 
@@ -635,11 +651,20 @@ TOP_K_SYMBOL = "circle"  # drawn hollow: a transparent fill inside the persona's
 
 #: The onboarding strategies' colours (recsys.onboarding.STRATEGIES).
 ONBOARDING_COLOURS = {
-    "popular": "#e69f00",
+    "popular": "#000000",
     "entropy": "#56b4e9",
     "pop_entropy": "#009e73",
     "coverage": "#cc79a7",
     "expected_change": "#d55e00",
+}
+#: Each strategy's own marker and dash, so lines that cross stay apart without colour: popularity dotted and open
+#: like the popularity baseline elsewhere, the model-based strategy solid like ``ours``.
+ONBOARDING_MARKS = {
+    "popular": ("circle-open", "dot"),
+    "entropy": ("diamond", "dash"),
+    "pop_entropy": ("square", "dashdot"),
+    "coverage": ("triangle-up", "longdash"),
+    "expected_change": ("circle", "solid"),
 }
 
 
@@ -683,6 +708,7 @@ def onboarding_curves(strategies: Mapping[str, Mapping], metric: str, title: str
     styles = method_styles(list(strategies))
     for name in strategies:  # Okabe–Ito colours that stay apart for colour-blind readers, the model-based one vermilion
         styles[name]["colour"] = ONBOARDING_COLOURS.get(name, styles[name]["colour"])
+        styles[name]["symbol"], styles[name]["dash"] = ONBOARDING_MARKS.get(name, (styles[name]["symbol"], styles[name]["dash"]))
     for name, row in strategies.items():
         mean, half = np.asarray(row[metric], dtype=float), np.asarray(row[f"{metric}_ci95"], dtype=float)
         x = np.arange(len(mean), dtype=float)
