@@ -94,16 +94,20 @@ else:
                 + ", ".join({"pull": "b_i scaled by", "axis": "popularity axis removed"}[k] + f" {v}" for k, v in controls.items())
                 + ")."
             )
-        c = st.columns(3)
+        c = st.columns([1.0, 1.5, 1.5])  # the lists wider than the chart: whole titles, not cut ones
         title = "User α: learned (all sliders at 0)" if users_off else "User α after re-weighting"
         c[0].plotly_chart(charts.weights_bar(adjusted_user.weights, title), width="stretch")
+        ranked = {
+            "rank": st.column_config.NumberColumn("rank", width="small"),
+            C.TITLE: st.column_config.TextColumn(C.TITLE, width="large"),
+        }
         with c[1]:
             st.markdown("**Learned weights**")
-            st.dataframe(base[["rank", C.TITLE]], hide_index=True, width="stretch")
+            st.dataframe(base[["rank", C.TITLE]], hide_index=True, width="stretch", column_config=ranked)
         with c[2]:
             shared = len(set(base[C.ITEM]) & set(changed[C.ITEM]))
             st.markdown(f"**Re-weighted** — {shared}/10 items in common")
-            st.dataframe(changed[["rank", C.TITLE]], hide_index=True, width="stretch")
+            st.dataframe(changed[["rank", C.TITLE]], hide_index=True, width="stretch", column_config=ranked)
 
     sliders()
 
