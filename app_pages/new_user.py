@@ -489,8 +489,7 @@ def small_p_note(p: float) -> str:
     """Why the #1 item's p can be small, when it is: every p is small where people pick few of many items."""
     if p >= 0.05:
         return ""
-    positives = explorer.dataset.positives()
-    per_person = len(positives) / max(explorer.dataset.n_users, 1)
+    per_person = resources.derived(("positives per person",), lambda: len(explorer.dataset.positives()) / max(explorer.dataset.n_users, 1))
     calibrated = "" if not explorer.calibration.identity else " σ(r̂) is not calibrated on this catalogue (no benchmark run of it)."
     return (
         f"A small p is usual here: on average a person {explorer.dataset.liking().format(f'{per_person:.1f} of the {explorer.dataset.n_items:,} {NOUNS}')}"

@@ -53,6 +53,11 @@ def blank(series: pd.Series) -> np.ndarray:
     return (series.isna() | (series.astype(str).str.strip() == "")).to_numpy()
 
 
+def no_number(series: pd.Series) -> np.ndarray:
+    """Cells that stand for no value where a number is expected: missing, or a ``NULL``-like word (:data:`NO_NUMBER`)."""
+    return series.isna().to_numpy() | series.astype(str).str.strip().str.lower().isin(NO_NUMBER).to_numpy()
+
+
 def canonical_integers(*columns: pd.Series) -> bool:
     """Whether one kind of id is numeric: every given id, in every table, is a canonical integer
     (digits only, no leading zero, no sign, at most 15 digits). One ISBN ending in X, one ``007`` or one 18-digit id
@@ -86,7 +91,7 @@ def numbers(table: Table, column: str, report: Report, required: bool = False) -
     reported, and so are missing cells when ``required``. A column whose every fraction has a decimal comma and none
     a decimal point (``3,5``: a European export) is read with it, and the table says so (:attr:`Table.read_as`)."""
     raw = table.frame[column]
-    missing = raw.isna().to_numpy() | raw.astype(str).str.strip().str.lower().isin(NO_NUMBER).to_numpy()
+    missing = no_number(raw)
     values = pd.to_numeric(raw.where(~missing), errors="coerce")
     text = raw[~missing].astype(str).str.strip()
     commas = text.str.fullmatch(DECIMAL_COMMA)
@@ -106,7 +111,7 @@ def timestamps(table: Table, report: Report) -> pd.Series:
     (``2003-05-01``, ``2003-05-01T10:20:00Z``, ``05/01/2003``) is read as seconds since 1970, and the table says so
     with the first date and how it was read; a date that does not read is reported with its row."""
     raw = table.frame[C.TIMESTAMP]
-    missing = raw.isna().to_numpy() | raw.astype(str).str.strip().str.lower().isin(NO_NUMBER).to_numpy()
+    missing = no_number(raw)
     text = raw[~missing].astype(str).str.strip()
     if not len(text) or pd.to_numeric(text, errors="coerce").notna().mean() >= 0.5:  # numbers, maybe with a typo
         return numbers(table, C.TIMESTAMP, report, required=True)
@@ -178,7 +183,7 @@ def ratings_column(table: Table, report: Report, scale: tuple[float, float] | No
 def is_number_column(series: pd.Series) -> bool:
     """Every given cell of an optional column reads as a finite number (then it is bucketed, not one-hot)."""
     raw = series[~blank(series)]
-    raw = raw[~raw.astype(str).str.strip().str.lower().isin(NO_NUMBER)]
+    raw = raw[~no_number(raw)]
     if not len(raw):
         return False
     values = pd.to_numeric(raw, errors="coerce")

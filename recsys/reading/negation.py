@@ -258,11 +258,7 @@ class _Negation(_Denials, _Frames, _Comparisons):
         for a, b in bounds:
             closing = ruled and self.fold[b - 1] == "either" and self._names_genre(a, b)
             if closing and not self.has_cue(a, b) and not any(negated[u] for u in range(a, b)):
-                for h in self.genre_hits:
-                    if a <= h.first < b:
-                        for u in range(h.first, h.last + 1):
-                            negated[u] = True
-                self.placed_by_rules.add(a)
+                self._rule_out_clause(a, b, negated)
             ruled = ruled or any(negated[u] for u in range(a, b) if u in self._genre_units)
 
     def _singled_out(self, bounds: list[tuple[int, int]], negated: list[bool]) -> None:
@@ -274,11 +270,15 @@ class _Negation(_Denials, _Frames, _Comparisons):
             pa, pb = bounds[s - 1]
             if not _match_at(self.fold, a, b, _SINGLING_OUT) or self.has_cue(a, b) or not any(negated[u] for u in range(pa, pb)):
                 continue
-            for h in self.genre_hits:
-                if a <= h.first < b:
-                    for u in range(h.first, h.last + 1):
-                        negated[u] = True
-            self.placed_by_rules.add(a)
+            self._rule_out_clause(a, b, negated)
+
+    def _rule_out_clause(self, a: int, b: int, negated: list[bool]) -> None:
+        """Rule out every genre the clause ``[a, b)`` names, and place it, so the attitude model is not asked."""
+        for h in self.genre_hits:
+            if a <= h.first < b:
+                for u in range(h.first, h.last + 1):
+                    negated[u] = True
+        self.placed_by_rules.add(a)
 
     def _liked_after(self, bounds: list[tuple[int, int]], s: int) -> bool:
         """Is clause ``s``'s genre the object of the writer's liking clause after it ("Mysteries, on the other hand, I
