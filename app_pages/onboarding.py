@@ -53,8 +53,8 @@ with st.expander("The five strategies"):
 
 
 @st.cache_data(show_spinner=False)
-def _run(name: str, stamp: tuple) -> results.BenchResults | None:
-    return results.onboarding(name)
+def _run(name: str, fingerprint: str, stamp: tuple) -> results.BenchResults | None:
+    return results.onboarding(name, fingerprint)
 
 
 def measured() -> results.BenchResults | None:
@@ -62,7 +62,7 @@ def measured() -> results.BenchResults | None:
     override = os.environ.get("COLDSTART_BENCH_RESULTS")
     folders = (Path(override).parent,) if override else (results.LOCAL.parent, results.REFERENCE.parent)
     stamp = tuple((str(p), p.stat().st_mtime) for f in folders if f.exists() for p in sorted(f.glob(results.ONBOARDING_GLOB)))
-    return _run(explorer.dataset.name, stamp)
+    return _run(explorer.dataset.name, explorer.fingerprint, stamp)
 
 
 def simulation_section() -> None:

@@ -89,9 +89,17 @@ class BenchResults:
         later = "the code running now" if since == 0 else f"{since} commit{'s' if since != 1 else ''} before the code running now"
         return f"{kind} of {date} on {where} (commit {commit}, {later})"
 
-    def calibration(self, dataset: str) -> Calibration:
-        """The like-probability calibration this run fitted, when it was run on ``dataset``; else the identity."""
-        if self.data.get("dataset") != dataset:
+    def ran_on(self, dataset: str, fingerprint: str | None = None) -> bool:
+        """Was this run made on this catalogue? By its content ``fingerprint`` when the run recorded one (two
+        uploads may share a name: "ml-100k" in a catalogue.json is not MovieLens); by name for runs that predate it."""
+        recorded = self.data.get("fingerprint")
+        if recorded is not None and fingerprint is not None:
+            return recorded == fingerprint
+        return self.data.get("dataset") == dataset
+
+    def calibration(self, dataset: str, fingerprint: str | None = None) -> Calibration:
+        """The like-probability calibration this run fitted, when it was run on this catalogue (:meth:`ran_on`); else the identity."""
+        if not self.ran_on(dataset, fingerprint):
             return Calibration()
         return Calibration.from_dict(self.data.get("calibration", {}).get("fit"))
 
@@ -134,8 +142,9 @@ ONBOARDING_GLOB = "onboarding*.json"
 ONBOARDING_KEYS = ("dataset", "seeds", "budget", "users", "run", "strategies", "winners")
 
 
-def onboarding(dataset: str) -> BenchResults | None:
-    """The onboarding simulation run on catalogue ``dataset`` (its ``name``): the newest local one
+def onboarding(dataset: str, fingerprint: str | None = None) -> BenchResults | None:
+    """The onboarding simulation run on catalogue ``dataset`` (its ``name`` and content ``fingerprint``, as
+    :meth:`BenchResults.ran_on` compares them): the newest local one
     (``bench-results/onboarding*.json``), else the shipped reference (``bench/reference``); None without one.
     With ``$COLDSTART_BENCH_RESULTS`` set, only the folder of that file is read."""
     override = os.environ.get("COLDSTART_BENCH_RESULTS")
@@ -143,7 +152,7 @@ def onboarding(dataset: str) -> BenchResults | None:
     for folder, reference in folders or ((LOCAL.parent, False), (REFERENCE.parent, True)):
         found = [read(path, reference) for path in sorted(folder.glob(ONBOARDING_GLOB), key=lambda p: -p.stat().st_mtime)]
         for run in found:
-            if run is not None and run.data.get("dataset") == dataset and all(k in run.data for k in ONBOARDING_KEYS):
+            if run is not None and run.ran_on(dataset, fingerprint) and all(k in run.data for k in ONBOARDING_KEYS):
                 return run
     return None
 

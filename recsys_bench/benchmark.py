@@ -229,7 +229,9 @@ def run_benchmark(
                     for name, mean in method.learned_weights(block.name, block.groups(requests), split).items():
                         weights.setdefault(name, []).append(mean)
     say("summarising", 0.99)
-    results = _assemble(collector, loops, weights, seeds, quick, validation, peer_names, time.perf_counter() - started, dataset.name)
+    results = _assemble(
+        collector, loops, weights, seeds, quick, validation, peer_names, time.perf_counter() - started, dataset.name, dataset.fingerprint()
+    )
     results["run"] = run_record(command, encoder.device)
     results["encoder"] = {"name": encoder.name, "model": encoder.model_id}
     results["calibration"] = calibration_summary(calibration, fitted_pairs, reliability)
@@ -302,9 +304,20 @@ def calibration_summary(calibration: Calibration, fitted_pairs: int, reliability
     return {"fit": calibration.to_dict() | {"n_pairs": fitted_pairs}, "splits": splits}
 
 
-def _assemble(collector: Collector, loops, weights, seeds, quick, validation, peers, seconds, dataset_name: str = "ml-100k") -> dict:
+def _assemble(
+    collector: Collector,
+    loops,
+    weights,
+    seeds,
+    quick,
+    validation,
+    peers,
+    seconds,
+    dataset_name: str = "ml-100k",
+    fingerprint: str | None = None,
+) -> dict:
     results: dict = {
-        "dataset": dataset_name, "seeds": seeds, "quick": quick, "validation": validation,
+        "dataset": dataset_name, "fingerprint": fingerprint, "seeds": seeds, "quick": quick, "validation": validation,
         "date": dt.date.today().isoformat(), "seconds": round(seconds, 1), "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "item_cold": {}, "user_cold": {}, "feedback_loop": {}, "warm_items": {}, "ablation": {}, "fusion_weights": {}, "popularity_pull": {},
         "popularity_axis": {},

@@ -173,7 +173,7 @@ def run(
         explorer = Explorer.train(dataset, encoder, ratings=split.train)
         people += [dict(person, seed=seed) for person in simulate(explorer, dataset, split, requests, budget=budget, progress=step)]
     return {
-        "dataset": dataset.name, "seeds": list(seeds), "budget": budget, "users": len(people), "date": dt.date.today().isoformat(),
+        "dataset": dataset.name, "fingerprint": dataset.fingerprint(), "seeds": list(seeds), "budget": budget, "users": len(people), "date": dt.date.today().isoformat(),
         "seconds": round(time.perf_counter() - began, 1), "run": run_record(command, encoder.device),
         "strategies": summarise(people, STRATEGIES, budget), "winners": winners(people, STRATEGIES, budget),
     }  # fmt: skip

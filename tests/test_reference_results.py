@@ -51,6 +51,22 @@ def test_a_local_run_replaces_the_reference(tmp_path, monkeypatch, reference):
     assert not found.calibration("ml-100k").identity and found.calibration("books").identity
 
 
+def test_runs_are_matched_to_a_catalogue_by_its_content_not_its_name(reference):
+    """An upload whose catalogue.json calls it "ml-100k" is not MovieLens: the calibration and the onboarding run of
+    the shipped reference apply only to the catalogue they were measured on, by fingerprint."""
+    from recsys.data import load_movielens_100k
+
+    fingerprint = load_movielens_100k().fingerprint()
+    assert reference["fingerprint"] == fingerprint, "the reference run no longer names the packaged MovieLens' fingerprint"
+    found = results.BenchResults(reference, results.REFERENCE, reference=True)
+    assert not found.calibration("ml-100k", fingerprint).identity
+    assert found.calibration("ml-100k", "0123456789abcdef").identity  # same name, other content
+    assert results.onboarding("ml-100k", fingerprint) is not None and results.onboarding("ml-100k", "0123456789abcdef") is None
+    # A run from before fingerprints were recorded is matched by name, as it always was.
+    older = results.BenchResults({k: v for k, v in reference.items() if k != "fingerprint"}, results.REFERENCE, reference=True)
+    assert not older.calibration("ml-100k", "0123456789abcdef").identity
+
+
 def test_the_report_prints_the_reference_tables_and_answers_help(capsys):
     from recsys_bench import report
 

@@ -116,7 +116,7 @@ def duration(seconds: float, tenths: bool = False) -> str:
 def _calibrated(engine: Explorer) -> Explorer:
     """Read the like-probability through the calibration of the latest benchmark run of this catalogue (if any)."""
     found = results.latest()
-    return engine.calibrated(found.calibration(engine.dataset.name)) if found else engine
+    return engine.calibrated(found.calibration(engine.dataset.name, engine.fingerprint)) if found else engine
 
 
 def settle_long_lived() -> None:
