@@ -20,6 +20,7 @@ from recsys.reading.lexicon import (
     _SHARED,
     _SHARED_PHRASES,
     _SUBJECTS,
+    _relative,
 )
 from recsys.reading.negation import _Negation
 from recsys.reading.text import _HARD, _NONE, _Doc
@@ -264,12 +265,6 @@ class _Units(_Negation):
     def relative_after(self, u: int, relatives: frozenset[str] = _RELATIVES) -> bool:
         """Is the word followed by a relative ("a 70-year-old woman's son")?"""
         return u + 1 < len(self.fold) and self.same_segment(u, u + 1) and self.fold[u + 1] in relatives
-
-
-def _relative(fold: str, before: str = "") -> bool:
-    """A relative or housemate, also as a possessive with its apostrophe dropped ("sisters" of "my sister's"), or
-    "my other half" (``before`` is the word before; "half" alone is a half term, a half hour)."""
-    return fold in _RELATIVES or (fold.endswith("s") and fold[:-1] in _RELATIVES) or (fold == "half" and before == "other")
 
 
 def _unit_text(units: _Units) -> tuple[str, list[int]]:

@@ -42,12 +42,16 @@ from recsys.reading.lexicon import (
     _REFUSE_TRYING,
     _RELATIVES,
     _RHETORICAL_OPENERS,
+    _SOFTENERS,
     _SUBJECTS,
     _TRY_WISHES,
     _UNTRIED_FILLERS,
     _UNTRIED_NEGATIONS,
 )
 from recsys.reading.scores import _Scores
+
+#: Verbs after which "like" says what something resembles ("feels like homework", "sounds like a chore").
+_SEEMING = frozenset({"feel", "feels", "felt", "look", "looks", "looked", "sound", "sounds", "sounded", "seem", "seems", "seemed"})
 
 
 class _Denials(_Scores):
@@ -261,7 +265,17 @@ class _Denials(_Scores):
         fold = self.fold[v]
         if fold == "sucker":
             return self.fold[v + 1 : v + 2] == ["for"]  # "a sucker for action", not "only a sucker would …"
+        if fold in ("like", "likes") and v > 0 and self.fold[v - 1] in _SEEMING and self._seeming(v - 1):
+            return False  # "documentaries always feel like a lecture": a likeness, not a liking
         return fold in _LIKING and (fold != "of" or (v > 0 and self.fold[v - 1] in _FOND_OF))
+
+    def _seeming(self, v: int) -> bool:
+        """Is the verb at ``v`` ("feel", "sounds") said of a thing ("documentaries always feel like a lecture"), not by the
+        writer ("I feel like a western tonight", "feel like laughing"), where "like" is a wish?"""
+        w = v - 1
+        while w >= 0 and self.fold[w] in _SOFTENERS and self.segment[w] == self.segment[v]:
+            w -= 1
+        return w >= 0 and self.segment[w] == self.segment[v] and self.fold[w] not in _SUBJECTS and self.fold[w] != "really"
 
     def _pointer_at(self, v: int) -> bool:
         """Does unit ``v`` point back to something named before? Not "these days" (a time), not "it when" (what follows),

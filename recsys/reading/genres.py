@@ -10,7 +10,7 @@ import pandas as pd
 from rapidfuzz.distance import OSA
 
 from recsys import columns as C
-from recsys.reading.lexicon import _CONTENT_NOUNS, _DENIED_ONLY, _ITEM_NOUNS, _LIST_FILLER, _NEUTRAL_PHRASES, _RULE_OUT_PHRASES
+from recsys.reading.lexicon import _CONTENT_NOUNS, _DENIED_ONLY, _ITEM_NOUNS, _LIST_FILLER, _NEUTRAL_PHRASES, _RULE_OUT_PHRASES, _SHELVED_AS
 from recsys.reading.text import _english_words, _tokenize
 
 
@@ -57,6 +57,8 @@ class _Lexicon:
         english = _english_words()
         if not english or len(word) < 5 or not word.isalpha() or word in self.words or word in english:
             return word  # without the vocabulary nothing is known to be a misspelling
+        if any(stem in english for stem in _stems(word)):
+            return word  # "stabbings", "massacres": the plural of a word the vocabulary has is no misspelling of "sobbing"
         limit = 1 if len(word) < 8 else 2
         best, best_distance = word, limit + 1
         for known in self.words:
@@ -66,6 +68,18 @@ class _Lexicon:
             if distance < best_distance:
                 best, best_distance = known, distance
         return best
+
+
+def _stems(word: str) -> list[str]:
+    """What ``word`` may be the plural of: "stabbings" → "stabbing", "massacres" → "massacre", "stories" → "story"."""
+    if not word.endswith("s"):
+        return []
+    stems = [word[:-1]]
+    if word.endswith("es"):
+        stems.append(word[:-2])
+    if word.endswith("ies"):
+        stems.append(word[:-3] + "y")
+    return stems
 
 
 def _build_lexicon(lexicon: Mapping[str, Sequence[str]], catalogue_genres: tuple[str, ...], item_nouns: Sequence[str] = ()) -> _Lexicon:
@@ -82,10 +96,20 @@ def _build_lexicon(lexicon: Mapping[str, Sequence[str]], catalogue_genres: tuple
             if label not in labels:
                 labels.append(label)
 
+    shelved: dict[tuple[str, ...], tuple[str, ...]] = {}
     for label, phrases in lexicon.items():
-        for target in _same_genres(label, phrases, catalogue_genres):
+        targets = _same_genres(label, phrases, catalogue_genres)
+        for target in targets:
             for phrase in phrases:
                 add(str(phrase), target)
+        if not targets:
+            # A genre the catalogue shelves elsewhere is read only where it is ruled out ("nothing gory" on a bookshop
+            # rules out its thrillers; "the creepier the murder mystery the better" asks for no thriller).
+            for phrase in phrases:
+                words = _phrase_words(str(phrase))
+                for last in _plurals(words[-1]) if words else ():
+                    key = (*words[:-1], last)
+                    shelved[key] = tuple(dict.fromkeys((*shelved.get(key, ()), *_shelves(label, catalogue_genres))))
     for label in catalogue_genres:
         add(label.lower(), label)
     phrases: dict[tuple[str, ...], tuple[str, ...]] = {k: tuple(v) for k, v in table.items()}
@@ -94,9 +118,18 @@ def _build_lexicon(lexicon: Mapping[str, Sequence[str]], catalogue_genres: tuple
         head = _phrase_words(phrase)
         for last in _plurals(head[-1]):
             phrases[(*head[:-1], last)] = ()
-    rule_outs = {_phrase_words(p): label for p, label in _RULE_OUT_PHRASES.items() if label in keep}
-    denied = {_phrase_words(p): tuple(g for g in catalogue_genres if g in labels) for p, labels in _DENIED_ONLY.items()}
-    denied = {k: v for k, v in denied.items() if v}
+    rule_outs = {
+        _phrase_words(p): label if label in keep else _shelves(label, catalogue_genres)[0]
+        for p, label in _RULE_OUT_PHRASES.items()
+        if label in keep or _shelves(label, catalogue_genres)
+    }
+    denied = {
+        _phrase_words(p): tuple(
+            dict.fromkeys(g for label in labels for g in ((label,) if label in keep else _shelves(label, catalogue_genres)))
+        )
+        for p, labels in _DENIED_ONLY.items()
+    }
+    denied = {k: v for k, v in {**{k: v for k, v in shelved.items() if k not in table}, **denied}.items() if v}
     longest = max((len(k) for k in [*phrases, *rule_outs, *denied]), default=1)
     nouns = {w for noun in item_nouns for w in _phrase_words(str(noun))}
     return _Lexicon(phrases, rule_outs, words, longest, _LIST_FILLER | _CONTENT_NOUNS | _ITEM_NOUNS | nouns, denied)
@@ -111,6 +144,14 @@ def _same_genres(label: str, phrases: Sequence[str], catalogue_genres: tuple[str
     """
     names = {_phrase_words(label), *(_phrase_words(str(p)) for p in phrases)}
     return [g for g in catalogue_genres if g == label or _phrase_words(g) in names]
+
+
+def _shelves(label: str, catalogue_genres: tuple[str, ...]) -> list[str]:
+    """The catalogue's genres that hold what ``label`` describes when it has no ``label`` of its own (a bookshop's
+    Thriller shelf for Horror's words); empty when it has the label, or none of those genres."""
+    if label in catalogue_genres:
+        return []
+    return [g for g in _SHELVED_AS.get(label, ()) if g in catalogue_genres]
 
 
 def _catalogue_genres(items: pd.DataFrame) -> tuple[str, ...]:

@@ -34,6 +34,8 @@ DEFAULT_GENRE_LEXICON: Mapping[str, tuple[str, ...]] = {
 }
 #: Phrases that contain genre words but name no genre.
 _NEUTRAL_PHRASES: tuple[str, ...] = tuple(_GENRES["other"]["neutral"])
+#: Where a catalogue without a genre shelves what its words describe: label → the labels read instead.
+_SHELVED_AS: dict[str, tuple[str, ...]] = {label: tuple(shelves) for label, shelves in _GENRES["shelved_as"].items()}
 #: Things people say about themselves that rule a genre out, and the genre.
 _RULE_OUT_PHRASES: dict[str, str] = {phrase: label for label, phrases in _GENRES["ruled_out_by_saying"].items() for phrase in phrases}
 #: Words that name genres only when ruled out ("nothing violent"), and the genres: phrase → labels.
@@ -190,6 +192,14 @@ _RELATIVES = _words(_DEMOGRAPHICS, "relatives")
 _OFFSPRING = _words(_DEMOGRAPHICS, "offspring")
 _POSSESSIVES = _words(_DEMOGRAPHICS, "possessives")
 _SELF_VERBS = _words(_DEMOGRAPHICS, "self_verbs")
+
+
+def _relative(fold: str, before: str = "") -> bool:
+    """A relative or housemate, also as a possessive with its apostrophe dropped ("sisters" of "my sister's"), or
+    "my other half" (``before`` is the word before; "half" alone is a half term, a half hour)."""
+    return fold in _RELATIVES or (fold.endswith("s") and fold[:-1] in _RELATIVES) or (fold == "half" and before == "other")
+
+
 #: Words that may sit inside a noun phrase describing oneself ("a busy 45-year-old single mom").
 _NOUN_PHRASE = _words(_DEMOGRAPHICS, "noun_phrase")
 _SELF_ADVERBS = _words(_DEMOGRAPHICS, "self_adverbs")

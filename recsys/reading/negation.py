@@ -9,6 +9,7 @@ from recsys.reading.comparisons import _Comparisons
 from recsys.reading.denials import _Denials, _match_at
 from recsys.reading.frames import _Frames
 from recsys.reading.lexicon import (
+    _ANSWER_NO,
     _ANSWER_WORDS,
     _CANCELS,
     _COMPARATIVES,
@@ -31,6 +32,7 @@ from recsys.reading.lexicon import (
     _SOFTENERS,
     _SUBJECTS,
     _WHAT_IM_AFTER,
+    _relative,
 )
 from recsys.reading.text import _Doc
 
@@ -171,7 +173,17 @@ class _Negation(_Denials, _Frames, _Comparisons):
                         and folds[u + pre] not in _NOT_EXCESS
                         and not any(self._is_content(v) for v in range(u + pre, end))
                     ):
-                        self._point_back(bounds, s, u, end, negated, fragment=False)  # "… I find them too dry"
+                        # "… I find them too dry"; "Musicals, way too cheesy for me": a complaint that is its clause's
+                        # whole say answers like a fragment, and with nothing before it ("Too bleak: war films") it leads
+                        # what comes after.
+                        if any(self._liking_at(v) for v in range(a, u)):
+                            u += pre
+                            continue  # "westerns, I love them way too much": too much of a liking, no complaint
+                        complaint = self._complaint(a, b, u, end)
+                        pointed = sum(negated)
+                        self._point_back(bounds, s, u, end, negated, fragment=complaint)
+                        if complaint and sum(negated) == pointed:
+                            self._lead_after(bounds, s, negated)
                     u += pre
                     continue
                 if folds[u] in _DISMISSIVE and not (u > a and folds[u - 1] in ("not", "never", "isnt", "arent", "rarely")):
@@ -226,6 +238,11 @@ class _Negation(_Denials, _Frames, _Comparisons):
                 if any(na <= h.first < nb for h in self.genre_hits) or self.has_cue(na, nb):
                     break
                 e += 1
+            t = e + 1
+            while t < len(bounds) and self._bare(*bounds[t]):
+                t += 1  # "Gory? Bloody? Fine by me": the approval answers every bare question before it
+            if t < len(bounds) and self._approves(*bounds[t]):
+                continue
             whole = s == 0 and e == len(bounds) - 1
             text = self.doc.text if whole else self.span(a, bounds[e][1] - 1)
             unplaced.append((a, b, hits, text))
@@ -291,6 +308,26 @@ class _Negation(_Denials, _Frames, _Comparisons):
                 return not self.has_cue(ea, eb, liking=False)
         return False
 
+    def _approves(self, a: int, b: int) -> bool:
+        """Is the clause ``a:b`` an approval of what was named before it, with no negation ("fine by me", "the gorier
+        the better", "exactly what I'm after")?"""
+        if self.has_cue(a, b, liking=False):
+            return False
+        if self._names_genre(a, b):  # "… science fiction is my favourite" praises its own genre; "the gorier the better" not
+            return any(self._the_better(v, b) for v in range(a, b))
+        return any(self.fold[v] in _PRAISE or self._the_better(v, b) or _match_at(self.fold, v, b, _WHAT_IM_AFTER) for v in range(a, b))
+
+    def _bare(self, a: int, b: int) -> bool:
+        """Is the clause ``a:b`` a bare mention: a word or two, or only genres and list words ("Bloody?", "Westerns?")?"""
+        return not self.has_cue(a, b) and (b - a <= 2 or all(self._is_content(v) or self.fold[v] in self.filler for v in range(a, b)))
+
+    def _the_better(self, v: int, b: int) -> bool:
+        """Does "the <more> the better" start at unit ``v`` ("the messier the better", "the more unsettling the better")?"""
+        folds = self.fold
+        return folds[v] == "the" and any(
+            folds[w] == "the" and folds[w + 1 : w + 2] in (["better"], ["more"]) for w in range(v + 2, min(v + 4, b - 1))
+        )
+
     def has_cue(self, a: int, b: int, liking: bool = True) -> bool:
         """Does the clause ``a:b`` hold a cue the rules read — a negation (even one answered or cancelled: "don't mind"),
         a dismissive word, a comparison (a genre after "than" included), a score that says which way, a liking word ("of"
@@ -303,8 +340,10 @@ class _Negation(_Denials, _Frames, _Comparisons):
             fold = folds[u]
             if liking and self._liking_at(u):
                 return True
-            if liking and (fold in _PRAISE or _match_at(folds, u, b, _REQUESTS)):
-                return True  # praise, or a request ("give me real history instead")
+            if liking and (fold in _PRAISE or _match_at(folds, u, b, _REQUESTS) or self._the_better(u, b)):
+                return True  # praise, a request ("give me real history instead"), "the scarier the better"
+            if liking and _match_at(folds, u, b, _WHAT_IM_AFTER) and not any(f in _ANSWER_NO for f in folds[a:u]):
+                return True  # "creepy slow-burn dread is exactly what I'm after" (not "not really what I'm after")
             if fold in _DISMISSIVE or fold in _COMPARATIVES or fold in _RATHER or fold in _PREFER:
                 return True
             if fold == "than" and any(v in self._genre_units for v in range(u + 1, b)):  # not "more than enough"
@@ -359,13 +398,60 @@ class _Negation(_Denials, _Frames, _Comparisons):
                 if tb - ta <= 2:
                     continue  # "Romance? Ugh, no.": skip the interjection
                 return
-            if not pointer and not all(
-                self._is_content(v) or self.fold[v] in self.filler or self.fold[v] in _COPULAS for v in range(ta, tb)
+            if (
+                not pointer
+                and not self._for_others(ta, tb)
+                and not all(self._is_content(v) or self.fold[v] in self.filler or self.fold[v] in _COPULAS for v in range(ta, tb))
             ):
                 return  # a fragment answers a bare question ("Horror?"), not a whole clause
             for v in content:
                 negated[v] = True
             return
+
+    def _complaint(self, a: int, b: int, cue: int, end: int) -> bool:
+        """Is the clause ``a:b`` only complaints of excess ("way too cheesy for me", "too childish and too silly",
+        "far too bleak for my taste") around the one at ``cue:end``?"""
+        folds = self.fold
+        for v in (*range(a, cue), *range(end + 1, b)):
+            fold = folds[v]
+            if fold in _ANSWER_NO:
+                return False  # "something romantic but not too soppy": a wish for less of it, not a complaint
+            if fold in _EXCESS or (v > a and folds[v - 1] in _EXCESS and fold not in _NOT_EXCESS):
+                continue
+            if fold not in _ANSWER_WORDS and fold not in _SOFTENERS and fold not in _COMPLAINT_WORDS:
+                return False
+        return end < b or cue + 1 < b
+
+    def _lead_after(self, bounds: list[tuple[int, int]], s: int, negated: list[bool]) -> None:
+        """A complaint with nothing before it rules out what follows it: after a colon, every genre the next clauses
+        name until one says how the writer feels ("way too cheesy for me: big dance numbers, people bursting into
+        song"); else a list of genres ("too childish and too silly, all that singing and dancing")."""
+        a, b = bounds[s]
+        if any(self._is_content(v) for v in range(a, b)) or s + 1 >= len(bounds):
+            return
+        na = bounds[s + 1][0]
+        between = self.doc.text[self.doc.end[self.last_word[b - 1]] : self.doc.start[self.word[na]]]
+        if ":" not in between:
+            self._continue_list(bounds, s, True, negated)
+            return
+        for t in range(s + 1, len(bounds)):
+            ta, tb = bounds[t]
+            if (t > s + 1 and self.hard_before[self.segment[ta]]) or self.has_cue(ta, tb, liking=False) or self._own_wish(ta, tb):
+                return
+            for v in range(ta, tb):
+                if v in self._genre_units:
+                    negated[v] = True
+
+    def _for_others(self, a: int, b: int) -> bool:
+        """Does the clause ``a:b`` say what it names is meant for someone else ("Picture books are for my nephew", "romance
+        novels are for my sister"), so that a "not me" after it rules it out?"""
+        folds = self.fold
+        return any(
+            folds[v] in ("is", "are")
+            and folds[v + 1 : v + 2] == ["for"]
+            and any(_relative(folds[w], folds[w - 1]) for w in range(v + 2, min(b, v + 5)))
+            for v in range(a, b - 2)
+        )
 
     def _answer(self, a: int, b: int, cue: int, end: int) -> bool:
         """Is the clause ``a:b`` only its cue and words of a short answer ("Ugh, no", "Absolutely not")?"""
@@ -419,6 +505,9 @@ class _Negation(_Denials, _Frames, _Comparisons):
                 for u in range(*bounds[c]):
                     negated[u] = True
 
+
+#: Words that may sit in a complaint of excess beside "too" and its word ("far too bleak for my taste").
+_COMPLAINT_WORDS = frozenset({"and", "far", "for", "my", "our", "taste", "liking", "much", "bit", "little", "waaay", "waay", "way", "ways"})
 
 #: Words that may end the last item of a list of genres ("… or war in it, please").
 _LIST_TAIL = frozenset({"in", "it", "them", "please", "pls", "thanks", "thank", "you", "either"})
