@@ -16,7 +16,7 @@ from recsys.analysis.overlap import compare_lists
 from recsys.analysis.pull import percentiles
 from recsys.online import sigmoid
 from recsys.persona_store import StoreUnavailable
-from recsys.reading import reads_no_words
+from recsys.reading import reads_no_words, self_description_words
 from ui import charts, literal, resources, session, switching
 from ui.nouns import plural
 
@@ -647,7 +647,9 @@ def results(k: int) -> None:
     # clause rules something out ("no horror, please"), where the model reads a neutral placeholder instead.
     read_words = "" if reads_no_words(user.text, user.reading) else explorer.embedded_text(user)
     titles = [match.query for match in (user.reading.titles if user.reading else ())]
-    keywords = explorer.interest_keywords(read_words, names=titles) if read_words else pd.DataFrame({"keyword": []})
+    # Not the words that describe the writer ("70-year-old retired nurse", "mostly"): the model reads them, but they are no interest.
+    about_self = self_description_words(read_words, user.reading.demographics) if user.reading else frozenset()
+    keywords = explorer.interest_keywords(read_words, names=titles, about_self=about_self) if read_words else pd.DataFrame({"keyword": []})
     if len(keywords):
         # Code spans show their text literally: no HTML escaping here, or apostrophes would read &#x27;.
         st.markdown("**Interests the text expresses:** " + " ".join(f"`{w.replace('`', '')}`" for w in keywords["keyword"]))

@@ -13,7 +13,7 @@ import copy
 import hashlib
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -591,10 +591,10 @@ class Explorer:
         """How popular a list from :meth:`recommend` is, and the share of its scores that is b_i (:func:`recsys.analysis.pull.popularity_pull`)."""
         return pull.popularity_pull(self, recs)
 
-    def interest_keywords(self, text: str, k: int = 6, names: Sequence[str] = ()) -> pd.DataFrame:
-        """The phrases of ``text`` closest in meaning to the whole profile, none from the item ``names`` in it
-        (:func:`recsys.analysis.attribution.interest_keywords`)."""
-        return attribution.interest_keywords(self, text, k, names)
+    def interest_keywords(self, text: str, k: int = 6, names: Sequence[str] = (), about_self: Collection[str] = ()) -> pd.DataFrame:
+        """The phrases of ``text`` closest in meaning to the whole profile, none from the item ``names`` in it nor holding
+        a word ``about_self`` (:func:`recsys.analysis.attribution.interest_keywords`)."""
+        return attribution.interest_keywords(self, text, k, names, about_self)
 
     def word_influence(self, user: UserState, item_id: Any) -> pd.DataFrame:
         """Score change of ``item_id`` when each word of the profile is left out (:func:`recsys.analysis.attribution.word_influence`)."""

@@ -341,6 +341,19 @@ def test_interests_are_of_the_words_the_model_read(app):
     assert "all of it rules something out" in line
 
 
+def test_interests_leave_out_the_words_that_describe_the_writer(app):
+    """ "A 70-year-old retired nurse who loves musicals" listed `retired nurse` and `70-year-old` as interests, and "As a
+    student I mostly watch sci-fi" listed `student` and `mostly`: the model reads them, but they are about the writer."""
+    for text, interest, about_self in (
+        ("A 70-year-old retired nurse who loves musicals", "musicals", ("70", "retired", "nurse")),
+        ("As a student I mostly watch sci-fi", "sci-fi", ("student", "mostly")),
+    ):
+        at = make_persona(app, text, interest)
+        chosen = re.findall(r"`([^`]+)`", interests(at))
+        assert any(interest in c.lower() for c in chosen), (text, chosen)
+        assert not [c for c in chosen if any(w in c.lower() for w in about_self)], (text, chosen)
+
+
 def test_dropping_the_only_wish_leaves_no_words_and_no_interest(app):
     """Dropping "wants Musical" left the model the neutral placeholder, and the page then listed `now` (from "I watch a
     movie now and then.") as the person's interest."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -265,13 +265,15 @@ def _overlaps(phrase: str, other: str) -> bool:
     return bool(set(phrase.lower().split()) & set(other.lower().split()))
 
 
-def interest_keywords(engine: Engine, text: str, k: int = 6, names: Sequence[str] = ()) -> pd.DataFrame:
+def interest_keywords(engine: Engine, text: str, k: int = 6, names: Sequence[str] = (), about_self: Collection[str] = ()) -> pd.DataFrame:
     """The phrases of ``text`` closest in meaning to the whole profile (KeyBERT-style).
 
     Candidates are single words and two-word phrases without stop words; each is embedded
     by the same language model and ranked by cosine similarity to the profile's embedding.
     ``names``: the words of ``text`` that name items (the titles the reader found): they are read with the rest
     but are not interests ("Casino" in "Heat and Casino, over and over"), so no candidate comes from them.
+    ``about_self``: lower-cased words that describe the writer, not a taste ("70-year-old", "retired", "mostly";
+    :func:`recsys.reading.self_description_words`): no candidate holds one.
     """
     candidates: list[str] = []
     chinese = has_chinese(text)
@@ -289,6 +291,8 @@ def interest_keywords(engine: Engine, text: str, k: int = 6, names: Sequence[str
                 if i + 1 < len(lowered) and _content_word(lowered[i + 1]):
                     joiner = "" if has_chinese(tokens[i]) and has_chinese(tokens[i + 1]) else " "
                     candidates.append(f"{tokens[i]}{joiner}{tokens[i + 1]}")
+    if about_self:
+        candidates = [c for c in candidates if not {p for w in c.lower().split() for p in (w, *w.split("-"))} & set(about_self)]
     candidates = list(dict.fromkeys(candidates))[: MAX_WORDS * 2]
     if not candidates:
         return pd.DataFrame({"keyword": [], "relevance": []})

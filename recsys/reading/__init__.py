@@ -72,7 +72,7 @@ The package, each module importing only the ones listed before it:
 - :mod:`~recsys.reading.negation`: negation scope, comparisons and changed minds over clause units.
 - :mod:`~recsys.reading.clauses`: the text as clause units, genre hits, the text kept after negation.
 - :mod:`~recsys.reading.eras`: era phrases as windows of years.
-- :mod:`~recsys.reading.demographics`: the writer's stated age and place.
+- :mod:`~recsys.reading.demographics`: the writer's stated age and place, and the words that describe the writer.
 - :mod:`~recsys.reading.result`: :class:`Reading`, the structure a read returns.
 - :mod:`~recsys.reading.reader`: :class:`ProfileReader`, which composes them.
 """
@@ -81,6 +81,7 @@ from __future__ import annotations
 
 from recsys.reading.attitude import AttitudeModel
 from recsys.reading.chips import CHIP_KINDS, DEMOGRAPHIC_KEYS, MAX_CHARS, MAX_LIKED, NOTE_TRUNCATED, EraWindow, TitleMatch
+from recsys.reading.demographics import self_description_words
 from recsys.reading.eras import BLACK_AND_WHITE_END, CLASSIC_END, RECENT_YEARS, SILENT_END
 from recsys.reading.lexicon import DEFAULT_GENRE_LEXICON
 from recsys.reading.reader import ProfileReader
@@ -112,4 +113,5 @@ __all__ = [
     "Reading",
     "TitleMatch",
     "reads_no_words",
+    "self_description_words",
 ]

@@ -3,11 +3,43 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from recsys.reading.clauses import _unit_at, _unit_text, _Units
 from recsys.reading.lexicon import _DECADE_WORDS, _GENDER_WORDS, _JOB_WORDS, _LIKED_PAST, _OFFSPRING, _PAST, _POSSESSIVES, _RELATIVES
 
 _TEEN_AGE = 16
+
+#: Words that say how often or how much, never what: "As a student I *mostly* watch sci-fi".
+_HOW_OFTEN = frozenset({"mostly", "mainly", "usually", "generally", "normally", "often", "sometimes", "always", "typically", "largely"})
+#: Words of a stated age ("a 70-year-old", "aged 45", "in my sixties").
+_AGE_WORDS = frozenset({"year", "years", "yr", "yrs", "old", "yo", "aged", "age", "teen", "teenager", "twenties", "thirties",
+                        "forties", "fifties", "sixties", "seventies", "eighties", "nineties"})  # fmt: skip
+
+
+def self_description_words(text: str, demographics: Mapping[str, Any]) -> frozenset[str]:
+    """The words of ``text`` that describe the writer rather than a taste, lower-cased: the words of the age, job and
+    gender the reader took from it (``demographics``: :attr:`Reading.demographics`), and words of how often.
+
+    "A 70-year-old retired nurse who mostly watches musicals" → 70-year-old, retired, nurse, mostly: the model reads
+    them (they move the profile vector), but a list of the interests the text expresses should not show them.
+
+    Example:
+        >>> sorted(self_description_words("A 70-year-old retired nurse who mostly watches musicals", {"age": 70, "occupation": "retired"}))
+        ['70', '70-year-old', 'mostly', 'nurse', 'old', 'retired', 'year']
+    """
+    tokens = re.findall(r"[\w'-]+", text.lower())
+    parts = {p for t in tokens for p in (t, *t.split("-"))}
+    out = {p for p in parts if p in _HOW_OFTEN}
+    if "age" in demographics:
+        out |= {t for t in tokens if any(c.isdigit() for c in t) or set(t.split("-")) & _AGE_WORDS} | (parts & _AGE_WORDS)
+        out |= {p for p in parts if p.isdigit()}
+    if "occupation" in demographics:
+        out |= {w for phrase in _JOB_WORDS for w in phrase if w in parts}
+    if "gender" in demographics:
+        out |= {w for w in _GENDER_WORDS if w in parts}
+    return frozenset(out)
 
 
 _AGE_PATTERNS = (
