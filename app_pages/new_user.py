@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import time
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -274,6 +275,27 @@ def reading_section(name: str, user) -> None:
                 for item_id, title, score in match.alternatives[:3]:
                     st.button(literal.md(title), key=f"alt-{name}-{match.query}-{item_id}", help=f"match score {score:.0f}/100", width="content",
                               on_click=session.choose_title, args=(explorer, name, match.query, item_id, title))  # fmt: skip
+
+
+def unshown_wishes(name: str, user, recs: pd.DataFrame) -> None:
+    """A wanted genre that none of the list has: the chip is the reader's, the list the language model's, which reads the
+    words themselves. Say so, and offer to name the genre for the model when the words it reads never do."""
+    if user.reading is None or not len(recs):
+        return
+    read = explorer.embedded_text(user).lower()
+    for genre in user.reading.wants:
+        if any(genre in genres for genres in recs[C.GENRES]):
+            continue
+        named = re.search(rf"(?<![\w-]){re.escape(genre.lower())}", read) is not None
+        cols = st.columns([0.72, 0.28], vertical_alignment="center")
+        cols[0].caption(
+            f"None of these {len(recs)} {NOUNS} is {literal.md(genre)}, though the reading wants it: a wish reaches the score "
+            f"through the language model, which reads the words themselves"
+            + ("." if named else f", and they never name {literal.md(genre)}.")
+        )
+        if not named:
+            cols[1].button(f"Name {genre} for the model", key=f"name-genre-{name}-{genre}", width="stretch",
+                           on_click=session.name_genre, args=(explorer, name, genre))  # fmt: skip
 
 
 def correction_section(name: str, user) -> None:
@@ -657,6 +679,7 @@ def results(k: int) -> None:
         why = ("all of it rules something out, which the score carries as the rules-out term" if user.reading and user.reading.rules_out
                else "the chips dropped take every clause it read")  # fmt: skip
         st.caption(f"**Interests the text expresses:** none — {why}; the language model reads a neutral placeholder instead.")
+    unshown_wishes(name, user, recs)
     st.plotly_chart(charts.weights_bar(user.weights, "Fusion weights α of this user"), width="stretch")
     top_score_terms(recs, scale)
     pull_section(user, recs, scale, axis)

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from test_app import APP, TIMEOUT, card, click, make_persona, open_page, shown
 
+from recsys import columns as C
 from recsys.personas import OtherCatalogue, Persona, catalogue_of
 
 pytestmark = pytest.mark.slow
@@ -515,6 +516,28 @@ def test_flipping_a_wanted_genre_rules_it_out_and_the_list_follows(app):
     assert any(o.endswith("no Romance") for o in at.pills[0].options)
     persona = at.session_state["personas"]["Flip"].persona
     assert Persona.from_token(persona.to_token()).reading["rules_out"] == ["Romance"]  # travels in links and saves
+
+
+def test_a_wish_the_list_does_not_show_is_said_and_can_be_named_for_the_model(app, explorer):
+    """ "bring on the blood and guts" reads as wanting Horror, but the language model reads the words, and the first ten
+    held no horror film: a chip promising what the list does not show. The page says so and names it for the model."""
+    candidates = ["bring on the blood and guts", "guts and gore please", "blood and guts, the more the better"]
+    genres = dict(zip(explorer.items[C.ITEM], explorer.items[C.GENRES]))
+    text = next(
+        (t for t in candidates if not any("Horror" in genres[i] for i in explorer.recommend(explorer.new_user(t), k=10)[C.ITEM])), None
+    )
+    assert text is not None, "every candidate lists a horror film in its first ten: write one whose words do not lead there"
+    at = make_persona(app, text, "Guts")
+    at.slider(key="k").set_value(10).run()
+    assert "wants Horror" in at.pills[0].value and not any("Horror" in g for g in genres_listed(at))
+    said = next((c.value for c in at.caption if c.value.startswith("None of these")), "")
+    assert "None of these 10 films is Horror, though the reading wants it" in shown(said) and "never name Horror" in shown(said), said
+    at = click(at, "name-genre-Guts-Horror")
+    assert any("Horror" in g for g in genres_listed(at))
+    assert "named Horror for the language model" in shown(change_caption(at))
+    assert not any(c.value.startswith("None of these") for c in at.caption)
+    persona = at.session_state["personas"]["Guts"].persona
+    assert Persona.from_token(persona.to_token()).reading["kept_text"].endswith("Horror")  # travels in links and saves
 
 
 def test_a_genre_the_reading_missed_can_be_added(app):

@@ -599,6 +599,15 @@ def correct_genre(explorer: Explorer, name: str, kind: str, genre: str) -> None:
     _rebuild(explorer, name, corrected, f"{genre}: {was} → {now}" if was else f"added {genre} as {now}")
 
 
+def name_genre(explorer: Explorer, name: str, genre: str) -> None:
+    """Callback: the language model reads ``genre``'s own name beside the words it read. A wish said only through other
+    words ("Gory? Fine by me") is a chip the reader shows, but the model reads the words, and they may not lead to it."""
+    entry = personas()[name]
+    reading = entry.state.reading if entry.state.reading is not None else explorer.read(entry.persona.text)
+    read = f"{_words_read(entry.persona.text, reading)} {genre}".strip()
+    _rebuild(explorer, name, replace(reading, kept_text=read), f"named {genre} for the language model")
+
+
 def chips_key(name: str, text: str, chips) -> str:
     """The chips widget's key: new chips (another text, a chosen title) make a new widget, never stale labels."""
     return f"chips-{name}-{hash((text, tuple(chips))) & 0xFFFFFF}"
