@@ -9,7 +9,7 @@ import plotly.express as px
 import streamlit as st
 
 from recsys.results import item_cold_ties, schema_problems, target_rows
-from ui import charts, resources
+from ui import charts, literal, resources
 
 st.title("📊 Evaluation")
 found = resources.bench_results()
@@ -29,10 +29,13 @@ st.caption(
     f"dataset {results.get('dataset')} · seeds {results.get('seeds')} · command `{run.get('command', 'python -m recsys bench')}` · "
     "implicit positives = rating ≥ 4 · full candidate set · mean over seeds, ± 95% CI over users"
 )
-if results.get("dataset") != resources.explorer().dataset.name:
+# Measured on this session's catalogue? By content, not name (recsys.results.BenchResults.ran_on).
+HERE = found.ran_on(resources.explorer().dataset.name, resources.explorer().fingerprint)
+if not HERE:
     st.warning(
         f"These results are for **{results.get('dataset')}**, not the catalogue this session explores "
-        f"(**{resources.explorer().dataset.name}**). Benchmark yours with `python -m recsys --data PATH bench --no-peers "
+        f"(**{resources.explorer().dataset.name}**): every number on this page is {results.get('dataset')}'s. "
+        "Benchmark yours with `python -m recsys --data PATH bench --no-peers "
         "--json bench-results/results.json` and reload.",
         icon="📦",
     )
@@ -234,10 +237,16 @@ if calibration.get("splits"):
     ece["effect"] = [
         "worse" if after > before else "better" if after < before else "no change" for before, after in zip(ece["ECE of σ(r̂)"], ece["ECE calibrated"])
     ]  # fmt: skip
+    where = "The pages show" if HERE else f"On {literal.md(str(results.get('dataset')))}, where this run measured it, the pages show"
     st.markdown(
-        f"The pages show a like-probability for every score. Raw σ(r̂) is checked against what held-out users actually rated "
+        f"{where} a like-probability for every score. Raw σ(r̂) is checked against what held-out users actually rated "
         f"4–5★, then recalibrated with **p = σ({fit['a']:.3f} · r̂ + ({fit['c']:.3f}))** — {fit['source']}. "
         "The calibration changes the probability shown, never the score or the ranking."
+        + (
+            ""
+            if HERE
+            else f" On **{literal.md(resources.explorer().dataset.name)}** this fit does not apply: its pages show σ(r̂) as trained."
+        )
     )
     worse = ece[ece["effect"] == "worse"]
     if len(worse):
@@ -247,7 +256,7 @@ if calibration.get("splits"):
             + " **worse**: "
             + "; ".join(f"**{r['split']}**, ECE {r['ECE of σ(r̂)']:.{ECE_DECIMALS}f} → {r['ECE calibrated']:.{ECE_DECIMALS}f}" for _, r in worse.iterrows())
             + ". The fit was made on cold users; here the raw σ(r̂) is closer to what users rated, "
-            "yet the pages show the calibrated probability.",
+            + ("yet the pages show the calibrated probability." if HERE else f"yet the pages of {literal.md(str(results.get('dataset')))} show the calibrated probability."),
             icon="⚠️",
         )  # fmt: skip
     cols = st.columns([0.5, 0.5])

@@ -676,7 +676,9 @@ def results(k: int) -> None:
         # Code spans show their text literally: no HTML escaping here, or apostrophes would read &#x27;.
         st.markdown("**Interests the text expresses:** " + " ".join(f"`{w.replace('`', '')}`" for w in keywords["keyword"]))
     elif user.text and not read_words:
-        why = ("all of it rules something out, which the score carries as the rules-out term" if user.reading and user.reading.rules_out
+        # Whose doing: the text itself (every clause rules something out) or the chips the person dropped.
+        own = explorer.read(user.text)
+        why = ("all of it rules something out, which the score carries as the rules-out term" if reads_no_words(user.text, own)
                else "the chips dropped take every clause it read")  # fmt: skip
         st.caption(f"**Interests the text expresses:** none — {why}; the language model reads a neutral placeholder instead.")
     unshown_wishes(name, user, recs)

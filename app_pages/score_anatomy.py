@@ -40,7 +40,9 @@ st.latex(r"\hat r(u,i) = \mu + b_u + b_i + \langle e_u, e_i \rangle, \qquad e = 
 cols = st.columns(2)
 EXISTING = f"existing {explorer.dataset.name} user"
 sources = [f"persona: {n}" for n in session.personas()] + [EXISTING]
-source = cols[0].selectbox("User", sources)
+# The persona on screen on New user (the active one) first: a demo clicks through from it.
+active = st.session_state.get(session.ACTIVE)
+source = cols[0].selectbox("User", sources, index=sources.index(f"persona: {active}") if f"persona: {active}" in sources else 0)
 if source == EXISTING:
     if NUMERIC_IDS:
         low, high = int(USER_IDS.min()), int(USER_IDS.max())

@@ -127,6 +127,14 @@ def test_score_anatomy_page(app):
     assert any("1.45" in i.value and "1.25" in i.value for i in at.info)
 
 
+def test_score_anatomy_opens_on_the_persona_new_user_shows(app):
+    """Three personas made in turn, the last on screen: Score anatomy opened on the first ("bed × Miss Nightingale")."""
+    at = make_persona(app, "cosy mysteries", "First")
+    at = make_persona(at, "space operas", "Second")
+    at = open_page(at, "app_pages/score_anatomy.py")
+    assert at.selectbox[0].value == "persona: Second"
+
+
 def test_the_popularity_pull_control_re_ranks_and_scales_b_i(app):
     at = make_persona(app, "I like films", "Anyone")
     charts = " ".join(c.proto.spec for c in at.get("plotly_chart"))

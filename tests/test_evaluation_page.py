@@ -257,6 +257,25 @@ def test_the_calibration_warning_follows_the_numbers(explorer, monkeypatch, tmp_
 
 
 @pytest.mark.slow
+def test_a_run_of_another_catalogue_says_its_calibration_is_not_this_ones(explorer, monkeypatch, tmp_path):
+    """Opened on the bookshop, the page said "The pages show a like-probability … recalibrated with p = σ(0.604 · r̂ …)"
+    under MovieLens' run, while the bookshop's pages show σ(r̂) as trained."""
+    results = reference() | {"dataset": "books", "fingerprint": "0123456789abcdef"}
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(results))
+    at = evaluation_page(monkeypatch, path)
+    assert any("every number on this page is books's" in w.value for w in at.warning)
+    said = next(m.value for m in at.markdown if "like-probability for every score" in m.value)
+    assert said.startswith("On books, where this run measured it, the pages show") and "this fit does not apply" in said, said
+    # On its own catalogue (same content, any name) the page speaks of the pages as they are.
+    path.write_text(json.dumps(reference() | {"dataset": "renamed"}))
+    at = evaluation_page(monkeypatch, path)
+    said = next(m.value for m in at.markdown if "like-probability for every score" in m.value)
+    assert said.startswith("The pages show") and "does not apply" not in said
+    assert not any("not the catalogue this session explores" in w.value for w in at.warning)
+
+
+@pytest.mark.slow
 def test_the_age_legend_runs_youngest_first(explorer):
     from streamlit.testing.v1 import AppTest
 

@@ -348,6 +348,8 @@ def test_interests_leave_out_the_words_that_describe_the_writer(app):
     for text, interest, about_self in (
         ("A 70-year-old retired nurse who loves musicals", "musicals", ("70", "retired", "nurse")),
         ("As a student I mostly watch sci-fi", "sci-fi", ("student", "mostly")),
+        # Nor the words of asking and judging ("heist give", "Gory Bloody messier better Fine").
+        ("give me a heist film, fine by me if it's twisty, the twistier the better", "heist", ("give", "fine", "better")),
     ):
         at = make_persona(app, text, interest)
         chosen = re.findall(r"`([^`]+)`", interests(at))
@@ -365,6 +367,12 @@ def test_dropping_the_only_wish_leaves_no_words_and_no_interest(app):
     line = interests(at)
     assert line.startswith("**Interests the text expresses:** none") and "`" not in line, line
     assert "the chips dropped take every clause it read" in line and "rules something out" not in line
+    # With an exclusion beside the wish, the reason is still the dropped chip, not the exclusion (it said "all of it
+    # rules something out" of "musicals, way too cheesy for me. I want a good western").
+    at = make_persona(at, "musicals, way too cheesy for me. I want a good western", "Both")
+    at.pills[0].set_value([o for o in at.pills[0].options if o != "wants Western"]).run()
+    line = interests(at)
+    assert "the chips dropped take every clause it read" in line and "rules something out" not in line, line
 
 
 # ---------------------------------------------------------------- the card shows what the model was given

@@ -252,6 +252,34 @@ _ZH_STOPWORDS = frozenset(
 )
 
 
+#: Words of asking and judging, never an interest themselves: "give me a heist film", "fine by me, the messier the better".
+NOT_INTERESTS = frozenset(
+    [
+        "give",
+        "gimme",
+        "bring",
+        "show",
+        "find",
+        "want",
+        "wants",
+        "wanted",
+        "need",
+        "needs",
+        "fine",
+        "better",
+        "best",
+        "okay",
+        "please",
+        "pls",
+        "stuff",
+        "something",
+        "anything",
+        "thing",
+        "things",
+    ]
+)
+
+
 def _content_word(word: str) -> bool:
     if has_chinese(word):  # the stop words are written in simplified characters: 喜歡 is 喜欢
         return len(word) >= 2 and simplified(word) not in _ZH_STOPWORDS
@@ -291,8 +319,8 @@ def interest_keywords(engine: Engine, text: str, k: int = 6, names: Sequence[str
                 if i + 1 < len(lowered) and _content_word(lowered[i + 1]):
                     joiner = "" if has_chinese(tokens[i]) and has_chinese(tokens[i + 1]) else " "
                     candidates.append(f"{tokens[i]}{joiner}{tokens[i + 1]}")
-    if about_self:
-        candidates = [c for c in candidates if not {p for w in c.lower().split() for p in (w, *w.split("-"))} & set(about_self)]
+    left_out = NOT_INTERESTS | set(about_self)
+    candidates = [c for c in candidates if not {p for w in c.lower().split() for p in (w, *w.split("-"))} & left_out]
     candidates = list(dict.fromkeys(candidates))[: MAX_WORDS * 2]
     if not candidates:
         return pd.DataFrame({"keyword": [], "relevance": []})
