@@ -70,6 +70,8 @@ The package, each module importing only the ones listed before it:
 - :mod:`~recsys.reading.denials`: cues that are no dislike (two negations, a question, a boast, an event, not having
   seen a genre) and dislikes the writer no longer holds.
 - :mod:`~recsys.reading.negation`: negation scope, comparisons and changed minds over clause units.
+- :mod:`~recsys.reading.relations`: how a clause bears on its neighbours (a complaint that answers or leads, an
+  approval that answers, "either", "especially", "is for my nephew, not me").
 - :mod:`~recsys.reading.clauses`: the text as clause units, genre hits, the text kept after negation.
 - :mod:`~recsys.reading.eras`: era phrases as windows of years.
 - :mod:`~recsys.reading.demographics`: the writer's stated age and place, and the words that describe the writer.
