@@ -287,15 +287,14 @@ def unshown_wishes(name: str, user, recs: pd.DataFrame) -> None:
         if any(genre in genres for genres in recs[C.GENRES]):
             continue
         named = re.search(rf"(?<![\w-]){re.escape(genre.lower())}", read) is not None
-        cols = st.columns([0.72, 0.28], vertical_alignment="center")
-        cols[0].caption(
+        st.caption(
             f"None of these {len(recs)} {NOUNS} is {literal.md(genre)}, though the reading wants it: a wish reaches the score "
             f"through the language model, which reads the words themselves"
             + ("." if named else f", and they never name {literal.md(genre)}.")
         )
-        if not named:
-            cols[1].button(f"Name {genre} for the model", key=f"name-genre-{name}-{genre}", width="stretch",
-                           on_click=session.name_genre, args=(explorer, name, genre))  # fmt: skip
+        if not named:  # below the sentence, as wide as its label: a narrow column cut it to "Name Horror for th…"
+            st.button(f"Name {genre} for the model", key=f"name-genre-{name}-{genre}", width="content",
+                      on_click=session.name_genre, args=(explorer, name, genre))  # fmt: skip
 
 
 def correction_section(name: str, user) -> None:
