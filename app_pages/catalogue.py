@@ -40,7 +40,7 @@ cols[3].metric("Interactions", f"{len(dataset.ratings):,}")
 st.caption(
     f"{dataset.noun.capitalize()} attributes: {', '.join(dataset.described_attributes()) or 'none'} · "
     f"user attributes: {', '.join(dataset.user_attributes) or 'none'} · "
-    + ("implicit interactions (no ratings)" if dataset.ratings[C.RATING].nunique() == 1 else f"rating scale {dataset.scale_text()}")
+    + ("implicit interactions (no ratings)" if dataset.implicit else f"rating scale {dataset.scale_text()}")
 )
 if resources.opened():
     st.button("↩ Back to the server's catalogue", on_click=switching.open_catalogue, args=(None,),

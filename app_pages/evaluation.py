@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from recsys.results import item_cold_ties, schema_problems, target_rows
+from recsys.results import item_cold_ties, schema_problems, target_notes, target_rows
 from ui import charts, literal, resources
 
 st.title("📊 Evaluation")
@@ -110,6 +110,8 @@ if results.get("targets"):
     st.subheader("Targets")
     rows = target_rows(results["targets"])
     st.dataframe(pd.DataFrame(rows), width="stretch", hide_index=True, height=35 * (len(rows) + 1) + 3)  # every row, no scrolling
+    for note in target_notes(results["targets"]):
+        st.caption(note)
 
 st.subheader("User cold-start: the warm-up curve")
 rows = [{"N": n, "method": m, **v} for n, block in results.get("user_cold", {}).items() for m, v in block.items()]

@@ -25,7 +25,7 @@ explorer = resources.explorer()
 NOUN, NOUNS = explorer.dataset.noun, explorer.dataset.nouns
 TITLES = explorer.titles()
 PRESETS = session.ready_made(explorer)
-IMPLICIT = explorer.ratings[C.RATING].nunique() == 1  # interactions without ratings (purchases, reads, clicks)
+IMPLICIT = explorer.dataset.implicit  # interactions without ratings (purchases, reads, clicks)
 EVENTS = "interactions" if IMPLICIT else "ratings"
 LIKES = explorer.dataset.liking().replace("{}", "*{}*")  # what the calibrated p is the probability of
 PLACEHOLDER = (
@@ -338,9 +338,11 @@ def pull_section(user, recs: pd.DataFrame, scale: float, axis: float = 0.0) -> N
     cols[0].metric("This list", f"{pull.list_percentile:.0f}",
                    help=f"Percentile of each recommended {NOUN}'s number of {EVENTS} in the catalogue, averaged over the list.")  # fmt: skip
     cols[1].metric("Most-popular list", f"{pull.popular_percentile:.0f}", help="The same for the plain popularity top list of this length.")
-    cols[2].metric("b_i's share", f"{pull.bias_share:.0%}",
+    mean_bias = float(pull.items[C.B_ITEM].mean()) if len(pull.items) else 0.0
+    cols[2].metric("b_i's share", f"{pull.bias_share:.0%}", delta=f"mean b_i {mean_bias:+.2f}", delta_color="off",
                    help=f"μ and b_u are the same for every {NOUN}, so the order is decided by b_i + ⟨e_u, e_i⟩; this is |b_i| ÷ "
-                   "(|b_i| + |⟨e_u, e_i⟩|), averaged over the list. Popularity can also come through ⟨e_u, e_i⟩ itself.")  # fmt: skip
+                   "(|b_i| + |⟨e_u, e_i⟩|), averaged over the list: how much of the order b_i decides, in either direction. "
+                   f"A negative b_i holds a {NOUN} back. Popularity can also come through ⟨e_u, e_i⟩ itself.")  # fmt: skip
     st.plotly_chart(charts.popularity_pull(pull, scale, EVENTS, axis), width="stretch")
     without = (
         pull if scale == 0.0 else explorer.popularity_pull(explorer.recommend(user, k=len(recs), item_bias_scale=0.0, axis_strength=axis))
@@ -348,6 +350,9 @@ def pull_section(user, recs: pd.DataFrame, scale: float, axis: float = 0.0) -> N
     if pull.list_percentile <= 55 and without.list_percentile <= 55:  # no popularity to explain
         where = (f"This list sits near or below the median {NOUN} (percentile {pull.list_percentile:.0f}; "
                  f"{without.list_percentile:.0f} with b_i removed entirely): popularity does not drive it.")  # fmt: skip
+        if mean_bias < 0 and pull.bias_share >= 0.5:
+            where += (f" b_i's large share is no pull towards popularity: it is negative here (mean {mean_bias:+.2f}), "
+                      f"holding these {NOUNS} back.")  # fmt: skip
     elif without.list_percentile > pull.list_percentile - 5:
         where = (f"With b_i removed entirely this list would still sit at percentile {without.list_percentile:.0f}: its popularity comes "
                  f"through ⟨e_u, e_i⟩ — the fused vectors of popular {NOUNS} point where most people's do — not through the bias.")  # fmt: skip
@@ -574,9 +579,10 @@ def online_update_section(entry: session.SessionPersona) -> None:
 
 
 def ranked_list(name: str, user, recs: pd.DataFrame, shown: session.ShownList) -> None:
-    """The top-k with rank arrows against the list before the latest change, and a like, dislike and stars per row."""
+    """The top-k with rank arrows against the list before the latest change, and a like, dislike and (rated catalogues) stars per row."""
     k, previous = len(recs), shown.previous
-    st.markdown(f"#### Top-{k} — like, dislike or rate to update the user online")
+    stars = not IMPLICIT  # a catalogue without ratings has no stars to give: a like or a dislike is all
+    st.markdown(f"#### Top-{k} — {'like, dislike or rate' if stars else 'like or dislike'} to update the user online")
     if previous:
         listed = set(recs[C.ITEM])
         dropped = [TITLES.get(i, i) for i, rank in previous.items() if rank <= k and i not in listed and i not in user.seen]
@@ -584,10 +590,12 @@ def ranked_list(name: str, user, recs: pd.DataFrame, shown: session.ShownList) -
         if dropped:  # every one counted, the first ten named
             more = f"; and {len(dropped) - 10} more" if len(dropped) > 10 else ""
             gone = f" Dropped out of the list ({len(dropped)}): " + "; ".join(literal.md(str(t)) for t in dropped[:10]) + more + "."
+        if not dropped and all(previous.get(i) == r for i, r in zip(recs[C.ITEM], recs["rank"])):
+            gone = f" No {NOUN} of the top-{k} moved: the change reaches none of them, or not enough to change their order."
         st.caption(f"▲▼🆕 compare with the list before the latest change: **{literal.md(shown.change)}**.{gone}")
     widths = [0.09, 0.34, 0.10, 0.09, 0.09, 0.29]
     header = st.columns(widths, gap="small")
-    for col, label in zip(header, ["rank", "title", "score", "", "", "rate"]):
+    for col, label in zip(header, ["rank", "title", "score", "", "", "rate" if stars else ""]):
         col.caption(label)
     for row in recs.itertuples():
         cols = st.columns(widths, vertical_alignment="center", gap="small")
@@ -599,10 +607,10 @@ def ranked_list(name: str, user, recs: pd.DataFrame, shown: session.ShownList) -
         cols[4].button(
             "👎", key=f"dislike-{name}-{row.item_id}", help="Dislike (y = 0)", on_click=session.give_feedback, args=(*args, "dislike")
         )
-        # Five stars to click (st.feedback), one click instead of opening a drop-down; the star's index is 0 for 1★.
-        key = f"stars-{name}-{row.item_id}-{len(user.feedback)}"
-        with cols[5]:
-            st.feedback("stars", key=key, on_change=rate, args=(*args, key))
+        if stars:  # five stars to click (st.feedback), one click instead of a drop-down; the star's index is 0 for 1★
+            key = f"stars-{name}-{row.item_id}-{len(user.feedback)}"
+            with cols[5]:
+                st.feedback("stars", key=key, on_change=rate, args=(*args, key))
 
 
 def words_section(name: str, user, recs: pd.DataFrame, scale: float) -> None:

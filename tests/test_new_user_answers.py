@@ -501,6 +501,26 @@ def test_the_popularity_caption_explains_no_popularity_a_list_does_not_have(monk
     assert shown_percentile == round(pull.list_percentile) and shown_percentile <= 55  # the case this test is about
     caption = next(c.value for c in at.caption if "popularity percentile" in c.value)
     assert "popularity does not drive it" in caption and "its popularity comes through" not in caption
+    # b_i decides most of this order and is negative: its share is said with its sign, not read as a pull to popularity.
+    share = next(m for m in at.metric if m.label == "b_i's share")
+    mean_bias = pull.items["b_i"].mean()
+    assert pull.bias_share >= 0.5 and mean_bias < 0  # the case this part is about
+    assert share.delta == f"mean b_i {mean_bias:+.2f}"
+    assert f"it is negative here (mean {mean_bias:+.2f}), holding these books back" in caption
+
+
+def test_a_catalogue_without_ratings_offers_a_like_and_a_dislike_and_no_stars(monkeypatch, bookshop_explorer):
+    """The bookshop records reads, not ratings: a 2★ there would mean nothing, so the list offers no stars."""
+    from ui import resources
+
+    monkeypatch.setitem(resources._FOR_GOOD, "engine", bookshop_explorer)
+    assert bookshop_explorer.dataset.implicit
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at = make_persona(at, "cosy village mysteries", "Cosy")
+    assert any(m.value == "#### Top-20 — like or dislike to update the user online" for m in at.markdown)
+    assert len(at.feedback) == 0 and "rate" not in [c.value for c in at.caption]
+    assert sum(b.label == "👍" for b in at.button) == 20
 
 
 # ---------------------------------------------------------------- one click to correct the reading

@@ -473,7 +473,9 @@ def test_what_a_like_is_named_by_the_catalogues_own_positive_rule(tmp_path):
     assert books.liking().format("Emma") == "rates Emma 8 or more (of 1–10)"
     tables = catalogue(numbered(N_ITEMS), numbered(N_USERS))
     tables["interactions"] = tables["interactions"].drop(columns=["rating"])
-    assert load_path(write(tmp_path / "clicks", tables), require_trainable=False).liking().format("Emma") == "picks Emma"
+    clicks = load_path(write(tmp_path / "clicks", tables), require_trainable=False)
+    assert clicks.liking().format("Emma") == "picks Emma" and clicks.implicit
+    assert not books.implicit and not load_movielens_100k().implicit  # 0 = "interacted, not rated" beside rated rows is rated
 
 
 @pytest.mark.parametrize(

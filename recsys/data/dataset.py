@@ -183,10 +183,15 @@ class Dataset:
             positive &= ~ratings[C.RATING].isin(self.unrated)
         return ratings[positive]
 
+    @property
+    def implicit(self) -> bool:
+        """Whether the interactions carry no rating at all (every row the same value): a like is all a person can say."""
+        return not self.unrated and self.ratings[C.RATING].nunique() <= 1
+
     def positive_rule(self) -> str:
         """The positive rule in words, e.g. ``"rating ≥ 8 of 1–10 (0 = interacted, not rated)"``, or ``"every interaction
         (no ratings)"`` for implicit feedback (every row the same value)."""
-        if not self.unrated and self.ratings[C.RATING].nunique() <= 1:
+        if self.implicit:
             return "every interaction (no ratings)"
         rule = f"rating ≥ {self.positive_threshold:g} of {self.scale_text()}"
         if self.unrated:
@@ -202,7 +207,7 @@ class Dataset:
         """What a positive is, as "the person ___" with ``{}`` for the item: ``"picks {}"`` (no ratings), ``"rates {} 4–5
         stars"`` on MovieLens' scale, ``"rates {} 8 or more (of 1–10)"`` or ``"rates {} 1 (of 0–1)"`` on any other (the
         positive rule's own numbers)."""
-        if self.positive_rule() == "every interaction (no ratings)":
+        if self.implicit:
             return "picks {}"
         low, high = self.rating_scale
         threshold = self.positive_threshold
