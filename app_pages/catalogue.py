@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from recsys import columns as C
 from recsys.cache import cache_root
 from recsys.data import LONG_TAIL, MAX_UPLOAD_BYTES, DataError, Dataset, load_path, long_tail, settings, summary
 from recsys.uploads import Collected, collect, size
