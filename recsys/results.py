@@ -238,7 +238,9 @@ def target_rows(targets: dict[str, dict]) -> list[dict[str, str]]:
             measured = f"{value:.3f} recall@20"
         else:
             measured = f"{value:+.4f} recall@20 (ours minus it)"
-        rows.append({"target": name.removesuffix(PEERS_SUFFIX), "goal": goal_of(name), "measured": measured, "met": "✓" if entry["met"] else "✗"})
+        rows.append(
+            {"target": name.removesuffix(PEERS_SUFFIX), "goal": goal_of(name), "measured": measured, "met": "✓" if entry["met"] else "✗"}
+        )
     return rows
 
 

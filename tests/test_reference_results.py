@@ -107,7 +107,10 @@ def test_every_target_is_said_in_its_own_terms(reference):
     assert len(rows) == len(reference["targets"])
     for name, entry in reference["targets"].items():
         assert rows[(name.removesuffix(results.PEERS_SUFFIX), results.goal_of(name))]["met"] == ("✓" if entry["met"] else "✗")
-    assert rows[("item_cold recall@20 >= 0.34", "ahead of every peer")]["measured"] == rows[("item_cold recall@20 >= 0.36", "first benchmark")]["measured"]
+    assert (
+        rows[("item_cold recall@20 >= 0.34", "ahead of every peer")]["measured"]
+        == rows[("item_cold recall@20 >= 0.36", "first benchmark")]["measured"]
+    )
     assert results.target_rows({"warm: at most 3% below x": {"value": 0.05, "target": 0.03, "met": False}})[0]["measured"] == "5.0% below x"
     assert results.target_rows({"a >= 1.3 x b": {"value": 1.25, "target": 1.3, "met": False}})[0]["measured"] == "1.25× (target 1.3×)"
     assert results.target_rows({"a: ours > b": {"value": -0.0439, "target": 0.0, "met": False}})[0]["measured"] == (
