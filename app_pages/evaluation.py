@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from recsys.results import item_cold_ties, schema_problems, target_notes, target_rows
+from recsys.results import feedback_loop_note, item_cold_ties, schema_problems, target_notes, target_rows
 from ui import charts, literal, resources
 
 st.title("📊 Evaluation")
@@ -159,6 +159,9 @@ if loop:
         charts.curves(frame, "round", "ndcg@10", "method", "NDCG@10 of the next list after r rounds", "rounds of feedback", "NDCG@10"),
         width="stretch",
     )
+    note = feedback_loop_note(loop)
+    if note:
+        st.caption(note)
 
 st.subheader("Popularity bias")
 if results.get("user_cold", {}).get("0"):

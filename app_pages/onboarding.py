@@ -86,7 +86,8 @@ def simulation_section() -> None:
         else "like when the rating counts as positive, dislike otherwise, *haven't seen it* when there is none"
     )
     st.caption(
-        f"From the {literal.md(found.label)} (`{resources.shown_path(found.path)}`): {data['users']:,} held-out people "
+        f"From the {literal.md(found.label)} on **{literal.md(explorer.dataset.name)}** (`{resources.shown_path(found.path)}`): "
+        f"{data['users']:,} held-out people "
         f"(seeds {', '.join(map(str, data['seeds']))}) start from their demographics and a profile written from them, and "
         f"are asked 0–{data['budget']} questions. Each answer comes from their own held-out {'interactions' if UNRATED else 'ratings'} "
         f"({answers}); recall@20 and NDCG@10 are measured on their positives that no strategy asked about. Bands: 95% intervals."

@@ -7,6 +7,7 @@ import base64
 import colorsys
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -220,6 +221,15 @@ def test_evaluation_page_on_the_reference_run(explorer, monkeypatch):
     assert targets.loc["item_cold recall@20 >= 1.2 x best peer", "measured"] == "1.58× (target 1.2×)"
     assert targets.loc["user_cold N=1: ours > best other (cornac_bpr) + its CI", "met"] == "✗"
     assert len(targets) == len(results["targets"])
+    # One item-cold value against two goals' bars is said once, with the value the table shows and each outcome.
+    item = targets.loc["item_cold recall@20 >= 0.36", "measured"].split()[0]
+    assert targets.loc["item_cold recall@20 >= 0.34", "goal"] == "ahead of every peer"
+    assert any(c.value.startswith(f"item_cold recall@20 is one measured value, {item}, against two bars") for c in at.caption)
+    # The feedback loop's curves all fall: the caption says why, with our gap over popularity as drawn at each round.
+    drawn = {t["name"]: dict(zip(values(t["x"]), values(t["y"]))) for t in loop["data"]}
+    gaps = ", ".join(f"{drawn['ours'][r] - drawn['popularity'][r]:+.3f}".replace("-", "−") for r in sorted(drawn["ours"]))
+    said = next(c.value for c in at.caption if c.value.startswith("Every curve falls"))
+    assert re.sub(r" (before any feedback|after \d+ rounds?)", "", said.split("ours minus popularity: ")[1]) == gaps + ".", said
     # Calibration that hurts is said in words, with the numbers of the table.
     splits = results["calibration"]["splits"]
     hurt = [n for n, r in splits.items() if round(r["ece_calibrated"], 4) > round(r["ece_raw"], 4)]

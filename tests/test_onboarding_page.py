@@ -15,6 +15,11 @@ def test_the_page_shows_the_run_it_read_and_the_questions_each_strategy_asks(app
     found = results.onboarding(explorer.dataset.name)
     assert found is not None, "no onboarding run for MovieLens: the shipped reference is bench/reference/onboarding.json"
     data = found.data
+    from ui import literal
+
+    # The run is named with the catalogue it was run on, not only by its file.
+    said = next(c.value for c in at.caption if c.value.startswith("From the "))
+    assert f" on **{literal.md(explorer.dataset.name)}** (`" in said and f"{data['users']:,} held-out people" in said, said
     labels = {name: row["label"] for name, row in data["strategies"].items()}
     winners = next(d.value for d in at.dataframe if "best" in d.value.columns)
     # Before the first question every strategy shows the same list: none is named best there.
@@ -24,7 +29,6 @@ def test_the_page_shows_the_run_it_read_and_the_questions_each_strategy_asks(app
     assert winners["recall@20"].tolist() == pytest.approx([w["value"] for w in data["winners"]])
     # The sentence under the tables names the strategy best with the most questions, and its numbers.
     last, curve = data["winners"][-1], data["strategies"][data["winners"][-1]["best"]]["recall@20"]
-    from ui import literal
 
     reading = next(m.value for m in at.markdown if m.value.startswith("**Reading it:**"))
     assert f"**{literal.md(labels[last['best']])}**" in reading and f"{curve[-1]:.3f} from {curve[0]:.3f}" in reading
