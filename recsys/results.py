@@ -299,7 +299,8 @@ def feedback_loop_note(loop: dict[str, dict[str, float]]) -> str | None:
         return None
     rounds = sorted((r for r in ours if r in popular), key=int)
     gaps = [
-        f"{ours[r] - popular[r]:+.3f}".replace("-", "−") + (" before any feedback" if r == "0" else f" after {r} round{'' if r == '1' else 's'}")
+        f"{ours[r] - popular[r]:+.3f}".replace("-", "−")
+        + (" before any feedback" if r == "0" else f" after {r} round{'' if r == '1' else 's'}")
         for r in rounds
         if ours[r] == ours[r] and popular[r] == popular[r]  # a round no user reached is NaN: not measured
     ]
