@@ -170,6 +170,7 @@ def show_problems(problems: list) -> None:
 def open_engine(opened: resources.Opened, took: str = "") -> None:
     """The trained catalogue becomes this session's (personas made on the previous one are cleared); ``took``: how long it took."""
     st.session_state.pop(session.CATALOGUE_PENDING, None)
+    resources.ask_for(opened.job_key)  # opened at once: asked now (a training it followed was asked for at its start)
     made = list(session.personas())
     switching.open_catalogue(opened)
     cleared = (
@@ -203,8 +204,8 @@ def follow(opened: resources.Opened) -> None:
         return
     st.session_state.pop(session.CATALOGUE_PENDING, None)
     if job.state == "ready":
-        trained = job.result.info.get("trained_now")
-        open_engine(opened, f"{'trained' if trained else 'loaded from the cache'} in {resources.duration(job.wall_seconds)}")
+        seconds, note = resources.waited_for(job)
+        open_engine(opened, f"ready {resources.duration(seconds)} after you asked: {note}" if note else resources.job_summary(job))
     elif job.state == "cancelled":
         resources.training_jobs().forget(key)
         st.session_state[session.CATALOGUE_NOTICE] = (
@@ -309,10 +310,12 @@ def open_another() -> None:
     elif job is None or job.state in ("cancelled", "failed"):
         if st.button(f"Train and open {literal.md(candidate.name)}", type="primary",
                      help="Trains the model in the background (a model trained before on the same files loads from the cache in seconds)."):  # fmt: skip
+            resources.ask_for(opened.job_key)
             resources.start_training(fingerprint, candidate.name, lambda: candidate, model)
             st.session_state[session.CATALOGUE_PENDING] = opened
             st.rerun()
-    else:
+    else:  # under way, started by another session or an earlier visit of this one
+        resources.ask_for(opened.job_key)
         st.session_state[session.CATALOGUE_PENDING] = opened
         follow(opened)
 

@@ -51,8 +51,8 @@ cols[0].metric(
 cols[1].metric(
     "Engine ready in",
     "—" if ready.ready_seconds is None else resources.duration(ready.ready_seconds, tenths=True),
-    help="From asking for this catalogue to being able to use it: the training you waited for (waiting for a turn to train "
-    "included), or the server's start-up.",
+    help="From this session asking for this catalogue to being able to use it: the training it waited for (waiting for a turn "
+    "to train included; none when it was ready on the server already), or the server's start-up.",
 )
 cols[2].metric(
     "Embedding cache",
@@ -62,7 +62,9 @@ cols[2].metric(
     delta_arrow="off",
 )
 cols[3].metric("Max profile length", f"{status['max_tokens']} tokens")
-if ready.steps and ready.ready_seconds is not None:
+if ready.note:
+    st.caption(f"This session's catalogue was {ready.note}.")
+elif ready.steps and ready.ready_seconds is not None:
     # Whole seconds that add up to the total as shown: the largest remainders get the rounding.
     parts = [*ready.steps, ("reading the files, waiting for a turn and the rest", ready.ready_seconds - sum(t for _, t in ready.steps))]
     total = round(ready.ready_seconds)

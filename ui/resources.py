@@ -251,20 +251,61 @@ class Readiness:
     #: From asking for the engine to being able to use it: the training job the person waited for (a turn to train
     #: included), or the server's start-up load.
     ready_seconds: float | None
-    #: What each step of that job took, in order (empty for the server's own engine).
+    #: What each step of that job took, in order (empty for the server's own engine, or a job this session joined late).
     steps: tuple[tuple[str, float], ...] = ()
+    #: How this session came by a job it did not wait for from the start (empty otherwise).
+    note: str = ""
+
+
+def ask_for(job_key: str) -> None:
+    """Note when this session first asked for a catalogue's engine (training it, joining its training or opening it), so
+    the times it is shown are its own wait, not another session's."""
+    st.session_state.setdefault(session.CATALOGUE_ASKED, {}).setdefault(job_key, time.perf_counter())
 
 
 def readiness() -> Readiness:
-    """The real times behind this session's engine: its training job's, or the server's load."""
+    """The real times behind this session's engine: the part of its training job this session waited for, or the server's load.
+
+    A job another session started is counted from when this session asked; one that was ready before it asked took it
+    no time, and its steps are not this session's to show.
+    """
     engine = explorer()
     trained_now = bool(engine.info.get("trained_now"))
     chosen = opened()
     job = training_jobs().get(chosen.job_key) if chosen is not None else None
     if job is not None and job.result is engine:
-        return Readiness(trained_now, job.seconds if trained_now else None, job.wall_seconds, tuple(job.durations()))
+        seconds, note = waited_for(job)
+        return Readiness(trained_now, job.seconds if trained_now else None, seconds, () if note else tuple(job.durations()), note)
     load = engine.info.get("load_seconds")
     return Readiness(trained_now, load if trained_now else None, load)
+
+
+def waited_for(job: TrainingJob) -> tuple[float, str]:
+    """How long this session waited for a finished job, and how it came by it when not from the start ("" when it did).
+
+    Counted from when it asked (:func:`ask_for`): a job ready before took it no time, one under way the rest of its run.
+    """
+    asked = st.session_state.get(session.CATALOGUE_ASKED, {}).get(job.key, job.started)
+    finished = job.finished or time.perf_counter()
+    if asked >= finished:
+        return 0.0, f"ready on this server before this session asked for it ({job_summary(job)})"
+    if asked > job.started + 1.0:
+        return finished - asked, f"joined a job already under way ({job_summary(job)})"
+    return job.wall_seconds, ""
+
+
+def job_summary(job: TrainingJob) -> str:
+    """What a finished job's wall time went to, in words: trained or loaded from the cache, the wait for a turn, the longest step.
+
+    Example: ``"loaded from the cache in 1 min 32 s: 1 min 10 s waiting for another training, reading the items with
+    all-mpnet-base-v2 20 s"``.
+    """
+    done = "trained" if job.result is not None and job.result.info.get("trained_now") else "loaded from the cache"
+    parts = [f"{duration(job.waited)} waiting for another training"] if job.waited >= 0.5 else []
+    steps = sorted(job.durations(), key=lambda step: -step[1])
+    if steps and steps[0][1] >= 5.0 and steps[0][1] >= 0.2 * job.wall_seconds:
+        parts.append(f"{steps[0][0][0].lower()}{steps[0][0][1:]} {duration(steps[0][1])}")
+    return f"{done} in {duration(job.wall_seconds)}" + (": " + ", ".join(parts) if parts else "")
 
 
 def engine_key(engine: Explorer) -> str:

@@ -51,6 +51,7 @@ RENAME_OLD, RENAME_NEW = "rename_old", "rename_new"  # the New user page's renam
 CATALOGUE = "catalogue"  # the ui.resources.Opened catalogue this session explores, absent for the server default
 CATALOGUE_PENDING = "catalogue_pending"  # the Opened this session trains: leaving the page and coming back follows it
 CATALOGUE_NOTICE = "catalogue_notice"  # (kind, text) said once after a training ends
+CATALOGUE_ASKED = "catalogue_asked"  # job key → when (time.perf_counter) this session asked for that catalogue
 # What the person chose on the Catalogue page, kept while its widgets are not drawn (during a training, on another page
 # or source): a widget drawn again starts from its default, and the page must show what it still uses.
 CATALOGUE_UPLOAD = "catalogue_upload"  # the last upload (an Upload)
