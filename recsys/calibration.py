@@ -22,7 +22,7 @@ class Calibration:
     """:math:`p = \\sigma(a\\,\\hat r + c)`; the identity (``a = 1, c = 0``) is σ(r̂) itself.
 
     Example:
-        >>> Calibration().probability(np.array([0.0]))[0]
+        >>> float(Calibration().probability(np.array([0.0]))[0])
         0.5
         >>> round(float(Calibration(a=2.0, c=-1.0).probability(np.array([0.5]))[0]), 3)
         0.5

@@ -231,6 +231,7 @@ class CachedEncoder:
         """One uncached, L2-normalised encode of ``texts``: (n, dim) float32, the speed floor of any encode.
 
         Example:
+            >>> from recsys.encoders import make_encoder
             >>> make_encoder("minilm").bare_encode(["a quiet drama"]).shape
             (1, 384)
         """

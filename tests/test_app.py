@@ -462,6 +462,14 @@ def test_interest_chips_show_apostrophes_and_gibberish_is_flagged(app):
     assert any("Almost no words" in w.value for w in at.warning)
 
 
+def test_a_persona_given_no_name_is_named_by_the_start_of_its_text(app):
+    """Unnamed personas were all "Persona", "Persona (2)"…: a card titled "Persona" under a picker labelled "Persona"."""
+    at = make_persona(app, "musicals, way too cheesy for me. I want a good western", "")
+    assert at.selectbox(key="shown_persona").value == "musicals, way too cheesy for…"
+    at = make_persona(at, "musicals, way too cheesy for me. I want a good western", "")
+    assert at.selectbox(key="shown_persona").value == "musicals, way too cheesy for… (2)"
+
+
 def test_the_reading_shows_as_chips_and_dropping_one_reranks(app):
     at = make_persona(app, "I love comedies but I hate romance", "Chips")
     chips = at.pills[0]

@@ -346,6 +346,20 @@ def new_items() -> list[ItemState]:
     return st.session_state.setdefault(NEW_ITEMS, [])
 
 
+def default_name(text: str, width: int = 28) -> str:
+    """The name of a persona given none: the start of its profile text, cut at a word ("Persona" without text).
+
+    Example:
+        >>> default_name("musicals, way too cheesy for me. I want a good western"), default_name("  "), default_name("noir")
+        ('musicals, way too cheesy for…', 'Persona', 'noir')
+    """
+    words = " ".join(text.split())
+    if len(words) <= width:
+        return words or "Persona"
+    cut = words[: width + 1].rsplit(" ", 1)[0] if " " in words[:width] else words[:width]
+    return cut.rstrip(",.;:!?-–— ") + "…"
+
+
 def unique_name(base: str) -> str:
     name, n = base, 2
     while name in personas():
@@ -466,7 +480,7 @@ def submit_form(explorer: Explorer) -> None:
         typed = clean_name(st.session_state.get(key(NAME)) or "", shorten=True)
     except ValueError:  # nothing visible was typed
         typed = ""
-    name = typed or editing or unique_name("Persona")
+    name = typed or editing or unique_name(default_name(st.session_state.get(key(TEXT)) or ""))
     notes = []
     if name in personas() and name != editing:
         taken, name = name, unique_name(name)

@@ -563,7 +563,9 @@ def load_path(path: str | Path, *, require_trainable: bool = True, min_interacti
     ``min_interactions`` keeps only the k-core (overrides ``catalogue.json``'s).
 
     Example:
-        >>> ds = load_path("data/examples/bookshop")  # doctest: +SKIP
+        >>> import tempfile
+        >>> from recsys.examples import write_bookshop
+        >>> ds = load_path(write_bookshop(f"{tempfile.mkdtemp()}/bookshop"))
         >>> ds.name, ds.noun, ds.nouns
         ('Bookshop (example)', 'book', 'books')
 
