@@ -533,6 +533,11 @@ def _rebuild(explorer: Explorer, name: str, reading: Reading, change: str) -> No
     personas()[name] = build(explorer, replace(entry.persona, reading=reading.to_dict()), change)
 
 
+def current_reading(explorer: Explorer, entry: SessionPersona) -> Reading:
+    """The reading a persona's scores use now: as the person corrected it, else the text's own."""
+    return entry.state.reading if entry.state.reading is not None else explorer.read(entry.persona.text)
+
+
 def chip_reading(explorer: Explorer, entry: SessionPersona) -> Reading:
     """The reading the chips offer: the persona's reading as it stands (titles chosen, genres corrected or added),
     plus every chip of the text's own reading the person dropped (shown unselected, to bring back)."""
@@ -603,7 +608,7 @@ def _named(explorer: Explorer, text: str) -> set[str]:
 def correct_genre(explorer: Explorer, name: str, kind: str, genre: str) -> None:
     """Callback of the reading's corrections: ``genre`` is wanted or ruled out from now on, however it was read."""
     entry = personas()[name]
-    reading = entry.state.reading if entry.state.reading is not None else explorer.read(entry.persona.text)
+    reading = current_reading(explorer, entry)
     was = "wanted" if genre in reading.wants else "ruled out" if genre in reading.rules_out else None
     wants = tuple(g for g in reading.wants if g != genre) + ((genre,) if kind == "wants" else ())
     rules_out = tuple(g for g in reading.rules_out if g != genre) + ((genre,) if kind == "rules_out" else ())
@@ -618,7 +623,7 @@ def name_genre(explorer: Explorer, name: str, genre: str) -> None:
     """Callback: the language model reads ``genre``'s own name beside the words it read. A wish said only through other
     words ("Gory? Fine by me") is a chip the reader shows, but the model reads the words, and they may not lead to it."""
     entry = personas()[name]
-    reading = entry.state.reading if entry.state.reading is not None else explorer.read(entry.persona.text)
+    reading = current_reading(explorer, entry)
     read = f"{_words_read(entry.persona.text, reading)} {genre}".strip()
     _rebuild(explorer, name, replace(reading, kept_text=read), f"named {genre} for the language model")
 
@@ -651,7 +656,7 @@ def apply_chips(explorer: Explorer, name: str, widget_key: str) -> None:
                 reading = replace(reading, kept_text=read or NEUTRAL_TEXT)
         elif kind == "wants" and label in returned:  # the model reads the genre's name again
             reading = replace(reading, kept_text=_with_genre(explorer, _words_read(entry.persona.text, reading), value))
-    current = entry.state.reading if entry.state.reading is not None else explorer.read(entry.persona.text)
+    current = current_reading(explorer, entry)
     given = form_given(entry.persona)  # what the text says of a field the form fills: no chip, still on the card
     reading = replace(reading, demographics={**reading.demographics, **{k: v for k, v in current.demographics.items() if k in given}})
     original = explorer.read(entry.persona.text)
@@ -663,7 +668,7 @@ def apply_chips(explorer: Explorer, name: str, widget_key: str) -> None:
 def choose_title(explorer: Explorer, name: str, query: str, item_id, title: str) -> None:
     """Callback of an alternative's button: the unsure title becomes that catalogue item."""
     entry = personas()[name]
-    reading = entry.state.reading or explorer.read(entry.persona.text)
+    reading = current_reading(explorer, entry)
     titles = tuple(
         replace(m, item_id=item_id, title=title, alternatives=()) if m.query == query and not m.confident else m for m in reading.titles
     )
