@@ -119,8 +119,8 @@ def decimal(text: str) -> Decimal:
 
 
 def term(label: str) -> str:
-    """The user term a label names: "⟨·⟩ from profile text", "profile text · Σ 1.310" → "profile text"."""
-    return label.removeprefix("⟨·⟩ from ").split(" · Σ")[0]
+    """The user term a label names: "⟨e_u, e_i⟩ from profile text", "profile text · Σ 1.310" → "profile text"."""
+    return label.removeprefix("⟨e_u, e_i⟩ from ").split(" · Σ")[0]
 
 
 def check_adds_up(shown: dict) -> None:
@@ -135,7 +135,7 @@ def check_adds_up(shown: dict) -> None:
     assert sum(values.values()) == w["total"] == f["score"], w
     for name, label in (("mu", TERM_LABELS["mu"]), ("b_u", TERM_LABELS["b_u"]), ("b_i", TERM_LABELS["b_i"])):
         assert values[label] == f[name], (name, values[label], f[name])
-    dot_terms = {term(label): v for label, v in values.items() if label.startswith("⟨·⟩")}
+    dot_terms = {term(label): v for label, v in values.items() if label.startswith("⟨e_u, e_i⟩")}
     assert sum(dot_terms.values()) == f["dot"], (dot_terms, f["dot"])
     # The modality matrix: rows and columns add up to their Σ, all cells to ⟨e_u, e_i⟩, each row Σ to its waterfall term.
     for row, total in m["rows"].items():

@@ -35,7 +35,7 @@ TERM_LABELS = {
     "b_i": "b_i (item bias)",
     "boost": "new-item boost",
     "pop": "popularity axis removed",
-} | {f"dot_{m}": f"⟨·⟩ from {label}" for m, label in USER_MODALITY_LABELS.items()}
+} | {f"dot_{m}": f"⟨e_u, e_i⟩ from {label}" for m, label in USER_MODALITY_LABELS.items()}
 POSITIVE, NEGATIVE = "#2563eb", "#ef4444"  # blue raises a score, red lowers it, on every chart
 #: Twelve colours far apart from each other (categorical groups; more groups are folded by the page).
 PALETTE = ["#2f6db5", "#f28e2b", "#d62728", "#ff9da7", "#59a14f", "#3a3a3a", "#9b59b6", "#8c564b", "#e6c229", "#5fb7b2",
