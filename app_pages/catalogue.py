@@ -303,6 +303,14 @@ def open_another() -> None:
         st.info("This is the catalogue this session already explores, with this text model.")
         return
 
+    made = list(session.personas())
+    if made:  # said before the click, not only after it
+        st.warning(
+            f"Opening it clears the {plural(len(made), 'persona')} made on **{literal.md(dataset.name)}** "
+            f"({', '.join(literal.md(n) for n in made[:3])}{', …' if len(made) > 3 else ''}): a persona is read by its "
+            "catalogue's model. Save any you want to keep on **New user** first; saved personas stay under *Saved personas*.",
+            icon="⚠️",
+        )
     job = resources.training_jobs().get(opened.job_key)
     if job is not None and job.state == "ready":
         st.button(f"Open {literal.md(job.label)}", type="primary", on_click=open_engine, args=(opened,),

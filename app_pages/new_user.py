@@ -327,7 +327,8 @@ def probability_wording() -> str:
     """What the p next to a score is: calibrated on held-out users, or σ(r̂) as trained."""
     if explorer.calibration.identity:
         return "model's probability σ(r̂)"
-    return f"calibrated probability σ({explorer.calibration.a:.2f}·r̂ + ({explorer.calibration.c:.2f})) (see Evaluation)"
+    # Three decimals, as Score anatomy prints them: two reproduce the shown p only up to a hundredth (σ(0.60·0.73 − 0.62) ≠ 0.46).
+    return f"calibrated probability σ({explorer.calibration.a:.3f}·r̂ + ({explorer.calibration.c:.3f})) (see Evaluation)"
 
 
 def pull_section(user, recs: pd.DataFrame, scale: float, axis: float = 0.0) -> None:
@@ -339,7 +340,7 @@ def pull_section(user, recs: pd.DataFrame, scale: float, axis: float = 0.0) -> N
                    help=f"Percentile of each recommended {NOUN}'s number of {EVENTS} in the catalogue, averaged over the list.")  # fmt: skip
     cols[1].metric("Most-popular list", f"{pull.popular_percentile:.0f}", help="The same for the plain popularity top list of this length.")
     mean_bias = float(pull.items[C.B_ITEM].mean()) if len(pull.items) else 0.0
-    cols[2].metric("b_i's share", f"{pull.bias_share:.0%}", delta=f"mean b_i {mean_bias:+.2f}", delta_color="off",
+    cols[2].metric("b_i's share", f"{pull.bias_share:.0%}", delta=f"mean b_i {mean_bias:+.2f}", delta_color="off", delta_arrow="off",
                    help=f"μ and b_u are the same for every {NOUN}, so the order is decided by b_i + ⟨e_u, e_i⟩; this is |b_i| ÷ "
                    "(|b_i| + |⟨e_u, e_i⟩|), averaged over the list: how much of the order b_i decides, in either direction. "
                    f"A negative b_i holds a {NOUN} back. Popularity can also come through ⟨e_u, e_i⟩ itself.")  # fmt: skip

@@ -284,11 +284,12 @@ def target_notes(targets: dict[str, dict]) -> list[str]:
 
 
 def feedback_loop_note(loop: dict[str, dict[str, float]]) -> str | None:
-    """Why every curve of the feedback loop falls, and what to read instead: our model's gap over popularity per round.
+    """What the feedback loop's curves say: when popularity's falls though it learns nothing, why; and what to read
+    instead, our model's gap over popularity at each round.
 
     Each round takes the shown items out of the pool, and with them the positives easiest to find, so the next list is
-    judged against fewer, harder ones: popularity, which learns nothing from the likes, falls too. None when the run has
-    no popularity or no model curve to compare.
+    judged against fewer, harder ones: a curve can fall while the feedback helps. None when the run has no popularity
+    or no model curve to compare.
 
     Example:
         >>> feedback_loop_note({"ours": {"0": 0.36, "1": 0.37, "10": 0.20}, "popularity": {"0": 0.39, "1": 0.28, "10": 0.15}}).split(" — ")[1]
@@ -297,15 +298,20 @@ def feedback_loop_note(loop: dict[str, dict[str, float]]) -> str | None:
     ours, popular = loop.get("ours"), loop.get("popularity")
     if not ours or not popular:
         return None
-    rounds = sorted((r for r in ours if r in popular), key=int)
+    rounds = [r for r in sorted((r for r in ours if r in popular), key=int) if ours[r] == ours[r] and popular[r] == popular[r]]
+    if not rounds:  # no round any user reached (NaN everywhere): nothing measured
+        return None
     gaps = [
         f"{ours[r] - popular[r]:+.3f}".replace("-", "−")
         + (" before any feedback" if r == "0" else f" after {r} round{'' if r == '1' else 's'}")
         for r in rounds
-        if ours[r] == ours[r] and popular[r] == popular[r]  # a round no user reached is NaN: not measured
     ]
-    return (
-        "Every curve falls, popularity's too, though it learns nothing from the likes: each round takes the shown items out "
-        "of the pool, and with them the positives easiest to find, so the next list is judged against fewer and harder ones. "
-        "What the feedback buys is the gap over popularity at each round — ours minus popularity: " + ", ".join(gaps) + "."
-    )
+    first, last = rounds[0], rounds[-1]
+    why = ""
+    if popular[last] < popular[first]:
+        why = (
+            f"Popularity learns nothing from the likes, yet its NDCG@10 falls from {popular[first]:.3f} to {popular[last]:.3f}: "
+            "each round takes the shown items out of the pool, and with them the positives easiest to find, so the next "
+            "list is judged against fewer and harder ones. "
+        )
+    return why + "What the feedback buys is the gap over popularity at each round — ours minus popularity: " + ", ".join(gaps) + "."

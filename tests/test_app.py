@@ -462,12 +462,19 @@ def test_interest_chips_show_apostrophes_and_gibberish_is_flagged(app):
     assert any("Almost no words" in w.value for w in at.warning)
 
 
-def test_a_persona_given_no_name_is_named_by_the_start_of_its_text(app):
+def test_a_persona_given_no_name_is_named_by_the_start_of_its_text(app, explorer):
     """Unnamed personas were all "Persona", "Persona (2)"…: a card titled "Persona" under a picker labelled "Persona"."""
     at = make_persona(app, "musicals, way too cheesy for me. I want a good western", "")
     assert at.selectbox(key="shown_persona").value == "musicals, way too cheesy for…"
     at = make_persona(at, "musicals, way too cheesy for me. I want a good western", "")
     assert at.selectbox(key="shown_persona").value == "musicals, way too cheesy for… (2)"
+    # The p under the #1 item names its calibration as Score anatomy does, to three decimals (two did not give the p back).
+    from recsys import results
+
+    fitted = results.latest().calibration(explorer.dataset.name, explorer.fingerprint)
+    assert fitted is not None and not fitted.identity  # the shipped run calibrates MovieLens: the case this part is about
+    a, c = fitted.a, fitted.c
+    assert any(f"the calibrated probability σ({a:.3f}·r̂ + ({c:.3f}))" in m.value for m in at.caption), a
 
 
 def test_the_reading_shows_as_chips_and_dropping_one_reranks(app):
@@ -536,6 +543,12 @@ def test_catalogue_page_checks_the_example_and_offers_to_train_it(app):
     assert at.radio[0].value.startswith("Example")
     assert any("looks good: 300 books, 800 users" in s.value for s in at.success), [s.value for s in at.success]
     assert any(b.label.startswith("Train and open") or b.label.startswith("Open") for b in at.button), [b.label for b in at.button]
+    assert not [w for w in at.warning if "Opening it clears" in w.value]  # no persona yet: nothing to lose
+    # With personas made, the page says before the click that opening another catalogue clears them.
+    at = make_persona(at, "space operas", "Spacer")
+    at = open_page(at, "app_pages/catalogue.py")
+    said = next(w.value for w in at.warning if "Opening it clears" in w.value)
+    assert said.startswith(r"Opening it clears the 1 persona made on **ml\-100k** (Spacer)"), said
     at.radio[0].set_value("Your own files").run()
     assert not at.exception and not at.success  # nothing uploaded yet: nothing checked
 
