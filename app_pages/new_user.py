@@ -334,7 +334,7 @@ def probability_wording() -> str:
 def pull_section(user, recs: pd.DataFrame, scale: float, axis: float = 0.0) -> None:
     """How popular this list is next to the catalogue and the plain popularity list, and how much of it is b_i."""
     pull = explorer.popularity_pull(recs)
-    st.markdown(f"**Popularity pull** — mean popularity percentile of the {NOUNS} (50 = the median {NOUN})")
+    st.markdown(f"**Popularity pull** — mean popularity percentile of the {len(recs)} {NOUNS} (50 = the median {NOUN})")
     cols = st.columns(3)
     cols[0].metric("This list", f"{pull.list_percentile:.0f}",
                    help=f"Percentile of each recommended {NOUN}'s number of {EVENTS} in the catalogue, averaged over the list.")  # fmt: skip
@@ -351,14 +351,14 @@ def pull_section(user, recs: pd.DataFrame, scale: float, axis: float = 0.0) -> N
     if pull.list_percentile <= 55 and without.list_percentile <= 55:  # no popularity to explain
         where = (f"This list sits near or below the median {NOUN} (percentile {pull.list_percentile:.0f}; "
                  f"{without.list_percentile:.0f} with b_i removed entirely): popularity does not drive it.")  # fmt: skip
-        if mean_bias < 0 and pull.bias_share >= 0.5:
-            where += (f" b_i's large share is no pull towards popularity: it is negative here (mean {mean_bias:+.2f}), "
-                      f"holding these {NOUNS} back.")  # fmt: skip
     elif without.list_percentile > pull.list_percentile - 5:
         where = (f"With b_i removed entirely this list would still sit at percentile {without.list_percentile:.0f}: its popularity comes "
                  f"through ⟨e_u, e_i⟩ — the fused vectors of popular {NOUNS} point where most people's do — not through the bias.")  # fmt: skip
     else:
         where = f"With b_i removed entirely this list would sit at percentile {without.list_percentile:.0f}."
+    if mean_bias < 0 and pull.bias_share >= 0.5:
+        where += (f" b_i's large share is no pull towards popularity: it is negative here (mean {mean_bias:+.2f}), "
+                  f"holding these {NOUNS} back.")  # fmt: skip
     correlation = explorer.popularity_axis[1]
     st.caption(
         f"Each dot is a {NOUN} at its popularity percentile (median catalogue {NOUN}: {pull.catalogue_median:.0f} {EVENTS}). {where} "
@@ -418,13 +418,16 @@ def comparison_section(entry: session.SessionPersona, k: int, scale: float, axis
     segment = segment_of(data or {}, likes)
     table["recall"] = [measured_recall(data, name, segment, scale, axis) for name in table["list"]]
     table["only here"] = [len(v) for v in table["only_here"]]
+    # Named with its depth: Popularity pull above averages the whole list (top-20), this the top-10 of each list.
+    pct = f"popularity pct. (top-{depth})"
+    table = table.rename(columns={"percentile": pct})
     st.dataframe(
-        table[["list", "jaccard", "rbo", "only here", "percentile", "genres", "recall"]], hide_index=True, width="stretch",
+        table[["list", "jaccard", "rbo", "only here", pct, "genres", "recall"]], hide_index=True, width="stretch",
         column_config={
             "jaccard": st.column_config.NumberColumn("Jaccard", format="%.2f", help="Shared items over all items of the two lists (vs this model)."),
             "rbo": st.column_config.NumberColumn("RBO", format="%.2f", help="Rank-biased overlap with this model's list (p = 0.9): agreement at the top counts most."),
             "only here": st.column_config.NumberColumn("only here", help=f"{NOUNS.capitalize()} no other list has (bold below)."),
-            "percentile": st.column_config.NumberColumn("popularity pct.", format="%.0f", help="Mean popularity percentile of the list's items in the catalogue."),
+            pct: st.column_config.NumberColumn(format="%.0f", help=f"Mean popularity percentile of each list's first {depth} {NOUNS} in the catalogue (Popularity pull above averages all {k} of this model's)."),
             "genres": st.column_config.TextColumn("top genres", help="The two most frequent genres, as the share of the list's items."),
             "recall": st.column_config.TextColumn(f"recall@20 ({plural(segment, 'like') if segment else '? likes'})",
                                                   help="What the benchmark measured for the same method on held-out new users who gave this many onboarding likes."),

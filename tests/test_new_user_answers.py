@@ -216,6 +216,11 @@ def test_the_comparison_with_what_we_would_ship_otherwise(app, explorer):
         assert table.loc[name, "jaccard"] == pytest.approx(jaccard(items, lists["this model"]))
         assert table.loc[name, "rbo"] == pytest.approx(rbo(items, lists["this model"]))
     assert table.loc["most popular", "jaccard"] < 1.0
+    # The popularity of each list is of the 10 shown, and its column says so (Popularity pull averages the top-20).
+    from recsys.analysis.pull import percentiles
+
+    ranks = dict(zip(explorer.items["item_id"], percentiles(np.asarray(explorer.popularity, dtype=np.float64))))
+    assert table.loc["this model", "popularity pct. (top-10)"] == pytest.approx(np.mean([ranks[i] for i in lists["this model"]]))
     # Each column lists its top-10, in order, with the titles only it has in bold.
     from ui import literal
 
@@ -488,21 +493,31 @@ def test_every_user_column_is_in_the_form_and_a_stated_region_is_read(monkeypatc
 
 def test_the_popularity_caption_explains_no_popularity_a_list_does_not_have(monkeypatch, bookshop_explorer):
     """A bookshop list at percentile 46 read "its popularity comes through ⟨e_u, e_i⟩ … not through the bias": there was
-    none to explain."""
+    none to explain. And a b_i that decides most of the order by holding books back is not read as a pull to popularity."""
     from ui import resources
 
     monkeypatch.setitem(resources._FOR_GOOD, "engine", bookshop_explorer)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
-    at = make_persona(at, "cosy village mysteries, nothing too dark", "Cosy")
-    shown_percentile = float(next(m.value for m in at.metric if m.label == "This list"))
-    user = at.session_state["personas"]["Cosy"].state
-    pull = bookshop_explorer.popularity_pull(bookshop_explorer.recommend(user, k=20))
-    assert shown_percentile == round(pull.list_percentile) and shown_percentile <= 55  # the case this test is about
-    caption = next(c.value for c in at.caption if "popularity percentile" in c.value)
+
+    def shown(text: str, name: str):
+        nonlocal at
+        at = make_persona(at, text, name)
+        user = at.session_state["personas"][name].state
+        pull = bookshop_explorer.popularity_pull(bookshop_explorer.recommend(user, k=20))
+        caption = next(c.value for c in at.caption if "popularity percentile" in c.value)
+        return (
+            float(next(m.value for m in at.metric if m.label == "This list")),
+            next(m for m in at.metric if m.label == "b_i's share"),
+            pull,
+            caption,
+        )
+
+    percentile, _, pull, caption = shown("poetry", "Verse")
+    assert percentile == round(pull.list_percentile) and percentile <= 55  # the case this part is about
     assert "popularity does not drive it" in caption and "its popularity comes through" not in caption
     # b_i decides most of this order and is negative: its share is said with its sign, not read as a pull to popularity.
-    share = next(m for m in at.metric if m.label == "b_i's share")
+    _, share, pull, caption = shown("cosy village mysteries, nothing too dark", "Cosy")
     mean_bias = pull.items["b_i"].mean()
     assert pull.bias_share >= 0.5 and mean_bias < 0  # the case this part is about
     assert share.delta == f"mean b_i {mean_bias:+.2f}"
