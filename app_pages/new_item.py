@@ -104,7 +104,7 @@ cols[1].caption(
 
 st.subheader(f"Does anyone see it? A new item competes with every {NOUN} in each person's list")
 st.markdown(
-    f"To reach a person, the item must outscore every {NOUN} they have not {'rated' if NOUN == 'film' else 'picked'} yet — {explorer.dataset.n_items:,} candidates, "
+    f"To reach a person, the item must outscore every {NOUN} they have not {'rated' if NOUN == 'film' else 'picked'} yet — up to {explorer.dataset.n_items:,} candidates, "
     "most of them with a collaborative part and a bias learned from their interactions. Below: where it would rank, and how "
     "a **new-item boost** (a logit added to b_i, shown as its own term) changes who sees it."
 )
@@ -121,9 +121,12 @@ with cols[0]:
     )  # fmt: skip
     st.metric(f"Median rank among each user's unseen {NOUNS}", f"{int(audience['position'].median()):,}",
               help="1 = it would top the person's list. Half of the users would rank it here or better.")  # fmt: skip
-    best = audience.iloc[0]
-    st.metric("Best rank for anyone", f"{int(audience['position'].min()):,}", f"p(like) of the most likely user {charts.probability(best['p_like'])}",
-              delta_color="off", delta_arrow="off")  # fmt: skip
+    # The best-ranked user and the most likely one can differ (a person with few films they would like more): the card
+    # names the user it ranks best for, with that user's p.
+    nearest = audience.loc[audience["position"].idxmin()]
+    st.metric("Best rank for anyone", f"{int(nearest['position']):,}", f"user {nearest[C.USER]}, p(like) {charts.probability(nearest['p_like'])}",
+              delta_color="off", delta_arrow="off",
+              help="The user who would see it highest in their list. The users most likely to like it are listed below, by p(like).")  # fmt: skip
     st.latex(
         rf"\hat r = \mu + b_u + (\underbrace{{{item.bias:.2f}}}_{{b_i}} + \underbrace{{{boost:.2f}}}_{{\text{{boost}}}}) + \langle e_u, e_i\rangle"
     )

@@ -111,6 +111,11 @@ def test_new_item_page(app):
     assert not at.exception
     assert any("top-20" in m.label for m in at.metric)
     assert len(at.dataframe) >= 2
+    # "Best rank for anyone" names the user it is, with that user's p (it showed the most likely user's, another person).
+    audience = next(d.value for d in at.dataframe if "position" in d.value.columns)
+    best = next(m for m in at.metric if m.label == "Best rank for anyone")
+    row = audience.loc[audience["position"].idxmin()]
+    assert best.value == f"{int(row['position']):,}" and best.proto.delta.startswith(f"user {row['user_id']}, p(like) "), best.proto.delta
 
 
 def test_map_page_with_a_persona(app):
