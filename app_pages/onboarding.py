@@ -141,6 +141,15 @@ def simulation_section() -> None:
         )
         + f" Its first {half} questions gain {best[half] - best[0]:+.3f}, the next {data['budget'] - half} {best[-1] - best[half]:+.3f}."
     )
+    bench = resources.bench_results()
+    cold = bench.data.get("user_cold", {}).get("0", {}).get("ours", {}).get("recall@20") if bench else None
+    if cold is not None and bench.ran_on(explorer.dataset.name, explorer.fingerprint):
+        st.caption(
+            f"Not Evaluation's warm-up curve, whose N = 0 reads {cold:.3f} beside this {best[0]:.3f} with no question: here every "
+            "list hides every item any strategy asked about, and recall counts only the positives no strategy asked about — the "
+            "items easiest to find are taken out of both the lists and the truth, so its numbers run lower. Compare "
+            "strategies with each other on this page, not with Evaluation's numbers."
+        )
 
 
 @st.fragment
