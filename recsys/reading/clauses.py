@@ -61,6 +61,7 @@ class _Units(_Negation):
         self.contrast_before: list[bool] = []  # per segment: did a contrast word ("but", "though") start it
         self.elided: set[int] = set()  # the "not" of each "but not <genre>" that denies a dislike (negation.py)
         self.neutral: set[int] = set()  # genres neither wanted nor ruled out: not seen, or in a disliked event (denials.py)
+        self.spent: set[int] = set()  # clauses that only said how a genre before them is disliked: not for the text model
         self.placed_by_rules: set[int] = set()  # clauses saying so (or naming an event): the attitude model is not asked
         self.sarcastic: set[int] = set()  # the clauses of sarcastic sentences, by position (frames.py)
         self.title_unit = [0] * len(found)

@@ -51,7 +51,12 @@ _PRE_NEGATIONS: dict[tuple[str, ...], int | None] = {
     **dict.fromkeys(_phrases(_NEGATION, "leading_next_word"), 1),
 }
 #: Cues that rule out what comes before them in the clause (or the clause before).
-_POST_NEGATIONS: frozenset[tuple[str, ...]] = frozenset(_phrases(_NEGATION, "trailing"))
+_POST_NEGATIONS: frozenset[tuple[str, ...]] = frozenset((*_phrases(_NEGATION, "trailing"), *_phrases(_NEGATION, "reactions")))
+#: Reactions ("I walk out", "I nod off"): trailing cues said of what came before, like an answer ("Horror? I fall asleep
+#: every time"); one that places nothing leaves its clause to the attitude model ("I nod off halfway through any western").
+_REACTIONS = frozenset(_phrases(_NEGATION, "reactions"))
+#: Words that open a condition ("if anyone starts singing"): such a clause naming no genre says when, not what.
+_CONDITIONS = _phrases(_NEGATION, "conditions")
 #: Words that make a whole clause dismissive of what it is about ("I find them tedious").
 _DISMISSIVE = _words(_NEGATION, "dismissive")
 #: Adverbs a cue may carry inside it ("isn't *really* my thing", "send me *straight* to sleep").

@@ -13,6 +13,7 @@ from recsys.reading.lexicon import (
     _ANSWER_WORDS,
     _CANCELS,
     _COMPARATIVES,
+    _CONDITIONS,
     _CONTENT_NOUNS,
     _COPULAS,
     _DISMISSIVE,
@@ -27,6 +28,7 @@ from recsys.reading.lexicon import (
     _PRE_NEGATIONS,
     _PREFER,
     _RATHER,
+    _REACTIONS,
     _REQUESTS,
     _SOFTENERS,
     _SUBJECTS,
@@ -54,6 +56,7 @@ class _Negation(_Denials, _Frames, _Comparisons, _Relations):
     contrast_before: list[bool]
     elided: set[int]
     neutral: set[int]
+    spent: set[int]
     placed_by_rules: set[int]
     filler: frozenset[str]
     genre_hits: list
@@ -298,8 +301,9 @@ class _Negation(_Denials, _Frames, _Comparisons, _Relations):
                 return True
             if fold == "than" and any(v in self._genre_units for v in range(u + 1, b)):  # not "more than enough"
                 return True
-            if _match_soft(folds, u, b, _POST_NEGATIONS)[0]:
-                return True
+            post, after = _match_soft(folds, u, b, _POST_NEGATIONS)
+            if post and tuple(f for f in folds[u:after] if f not in _SOFTENERS) not in _REACTIONS:
+                return True  # a reaction that placed nothing ("I nod off halfway through any western") is left to the attitude model
             pre = _match_at(folds, u, b, _PRE_NEGATIONS)
             if pre and _PRE_NEGATIONS[tuple(folds[u : u + pre])] is None:
                 return True
@@ -341,22 +345,35 @@ class _Negation(_Denials, _Frames, _Comparisons, _Relations):
             return
         if fragment and self._answers_sentence(bounds, s, negated):
             return
-        for t in range(s - 1, max(-1, s - 3), -1):
+        conditions: list[int] = []
+        for t in range(s - 1, max(-1, s - 4), -1):
             ta, tb = bounds[t]
             content = [v for v in range(ta, tb) if self._is_content(v)]
+            if _match_at(self.fold, ta, tb, _CONDITIONS) and not self.hard_before[self.segment[bounds[t + 1][0]]]:
+                # "Musicals: if anyone starts singing, I switch off": the condition says when — and what, if it names it.
+                for v in content:
+                    negated[v] = True
+                conditions.extend(range(ta, tb))
+                continue
             if not content:
                 if tb - ta <= 2:
                     continue  # "Romance? Ugh, no.": skip the interjection
-                return
+                break
             if (
                 not pointer
                 and not self._for_others(ta, tb)
                 and not all(self._is_content(v) or self.fold[v] in self.filler or self.fold[v] in _COPULAS for v in range(ta, tb))
             ):
-                return  # a fragment answers a bare question ("Horror?"), not a whole clause
+                break  # a fragment answers a bare question ("Horror?"), not a whole clause
             for v in content:
                 negated[v] = True
+            # The cue's clause and the conditions it reached past said only how the genre is disliked: the text model
+            # does not read them ("I walk out" is no interest).
+            if not any(self._is_content(v) for v in range(a, b)):
+                self.spent.update(range(a, b), conditions)
             return
+        if conditions and any(negated[v] for v in conditions) and not any(self._is_content(v) for v in range(a, b)):
+            self.spent.update(range(a, b), conditions)
 
     def _answer(self, a: int, b: int, cue: int, end: int) -> bool:
         """Is the clause ``a:b`` only its cue and words of a short answer ("Ugh, no", "Absolutely not")?"""

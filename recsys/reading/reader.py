@@ -136,7 +136,7 @@ class ProfileReader:
         # Not the clauses that rule things out, nor those about a genre the writer has not seen ("Never watched a film
         # noir, but mostly I want comedies" embeds "mostly I want comedies"); a text that is all such clauses is embedded
         # as typed.
-        dropped = [n or u in units.neutral for u, n in enumerate(negated)]
+        dropped = [n or u in units.neutral or u in units.spent for u, n in enumerate(negated)]
         kept = _kept_text(doc, units, dropped, found) if any(dropped) else ""
         return Reading(wants, rules_out, titles, era, demographics, tuple(dict.fromkeys(notes)), kept)
 
