@@ -192,7 +192,9 @@ def test_the_third_rounds_heldout_file_matches_the_hash_in_its_readme(catalogues
     assert [p for split in RE.SPLITS for s in sentences[split] for p in RE.label_problems(s, catalogues[s.catalogue])] == []
 
 
-@pytest.mark.parametrize(("round_name", "families"), [("round4", 10), ("round5", 10), ("round6", 10), ("round7", 5), ("round8", 5), ("round9", 5)])
+@pytest.mark.parametrize(
+    ("round_name", "families"), [("round4", 10), ("round5", 10), ("round6", 10), ("round7", 5), ("round8", 5), ("round9", 5)]
+)
 def test_the_two_writer_rounds_heldout_files_match_the_hashes_in_their_readmes(catalogues, round_name, families):
     folder = RE.FOLDER / round_name
     recorded = re.search(r"heldout\.jsonl[^\n]*?([0-9a-f]{64})", (folder / "README.md").read_text(encoding="utf-8"))

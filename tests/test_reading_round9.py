@@ -14,7 +14,21 @@ from attitude_spy import Spy, one_item_per_genre, read_by_rules
 
 from recsys.reading import ProfileReader
 
-FILMS = ["Action", "Children's", "Comedy", "Crime", "Documentary", "Drama", "Horror", "Musical", "Romance", "Sci-Fi", "Thriller", "War", "Western"]
+FILMS = [
+    "Action",
+    "Children's",
+    "Comedy",
+    "Crime",
+    "Documentary",
+    "Drama",
+    "Horror",
+    "Musical",
+    "Romance",
+    "Sci-Fi",
+    "Thriller",
+    "War",
+    "Western",
+]
 
 
 def reads(text: str) -> tuple[set, set]:
@@ -44,7 +58,7 @@ def test_a_reaction_rules_out_what_it_answers(text: str, wants: tuple, rules_out
 
 
 def test_a_reaction_that_places_nothing_is_left_to_the_attitude_model() -> None:
-    """"I nod off halfway through any western": the reaction comes before its genre, which the rules do not read; the
+    """ "I nod off halfway through any western": the reaction comes before its genre, which the rules do not read; the
     clause goes to the attitude model as before, not read as a wish because it holds a cue."""
     spy = Spy(0.9)
     reading = ProfileReader(one_item_per_genre(FILMS), attitude=spy).read("I nod off halfway through any western")
