@@ -225,6 +225,12 @@ def test_evaluation_page_on_the_reference_run(explorer, monkeypatch):
     item = targets.loc["item_cold recall@20 >= 0.36", "measured"].split()[0]
     assert targets.loc["item_cold recall@20 >= 0.34", "goal"] == "ahead of every peer"
     assert any(c.value.startswith(f"item_cold recall@20 is one measured value, {item}, against two bars") for c in at.caption)
+    # The methods that tie on held-out items rank them in catalogue order, which on MovieLens follows popularity: said.
+
+    popularity = pd.Series(np.asarray(explorer.popularity, dtype=np.float64))
+    order = popularity.corr(pd.Series(np.arange(len(popularity), dtype=np.float64)), method="spearman")
+    assert order < -0.5  # MovieLens-100k's ids run roughly from the most-rated films down: the case this part is about
+    assert any(f"with its training interactions {order:+.2f})" in c.value and "tie on every measure" in c.value for c in at.caption)
     # Popularity's curve falls though it learns nothing: the caption says why (not that every curve falls: ours rises
     # after the first round), with our gap over popularity as drawn at each round.
     drawn = {t["name"]: dict(zip(values(t["x"]), values(t["y"]))) for t in loop["data"]}
