@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from recsys.results import feedback_loop_note, item_cold_ties, schema_problems, target_notes, target_rows
+from recsys.results import METHOD_MEANINGS, feedback_loop_note, item_cold_ties, method_legend, schema_problems, target_notes, target_rows
 from ui import charts, literal, resources
 
 
@@ -135,6 +135,7 @@ if rows:
         width="stretch",
     )  # fmt: skip
     st.caption(BEYOND)
+    st.caption(method_legend(m for m in METHOD_MEANINGS if m in set(frame["method"])))
     n_pick = st.select_slider("Table for N =", sorted(frame["N"].unique()), value=5 if 5 in set(frame["N"]) else int(frame["N"].min()))
     st.dataframe(table(results["user_cold"][str(n_pick)]), width="stretch")
 

@@ -315,3 +315,30 @@ def feedback_loop_note(loop: dict[str, dict[str, float]]) -> str | None:
             "list is judged against fewer and harder ones. "
         )
     return why + "What the feedback buys is the gap over popularity at each round — ours minus popularity: " + ", ".join(gaps) + "."
+
+
+#: What each benchmark method is, in words, for the pages' legends (docs/benchmark.md has the protocol).
+METHOD_MEANINGS = {
+    "ours": "the model, reading each profile (what it rules out, named titles, era, stated demographics)",
+    "ours_unread": "the same trained model with the profile text embedded as typed, nothing read out of it",
+    "ours_no_text": "the model trained without the text on either side",
+    "ours_no_content": "the model with only collaborative parts (no text, attributes or demographics)",
+    "popularity": "the most-liked items in training",
+    "popularity_demographic": "the most-liked items among people of the same age group and gender",
+    "content_knn": "items whose text is nearest the profile's and the liked items'",
+    "lightfm": "LightFM with item and user features",
+    "implicit_als": "implicit's alternating least squares",
+    "cornac_bpr": "Cornac's Bayesian personalised ranking",
+    "genre": "items of the genres of the liked items (with none, of what people of the same age group and gender like)",
+    "random": "items drawn at random",
+}
+
+
+def method_legend(methods) -> str:
+    """One line naming what each of ``methods`` is, in the order given; a name with no meaning here is left out.
+
+    Example:
+        >>> method_legend(["ours_unread", "nobody"])
+        '**ours_unread**: the same trained model with the profile text embedded as typed, nothing read out of it.'
+    """
+    return "; ".join(f"**{m}**: {METHOD_MEANINGS[m]}" for m in dict.fromkeys(methods) if m in METHOD_MEANINGS) + "."

@@ -21,6 +21,7 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
+from recsys.results import METHOD_MEANINGS
 from ui import charts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -231,6 +232,12 @@ def test_evaluation_page_on_the_reference_run(explorer, monkeypatch):
     order = popularity.corr(pd.Series(np.arange(len(popularity), dtype=np.float64)), method="spearman")
     assert order < -0.5  # MovieLens-100k's ids run roughly from the most-rated films down: the case this part is about
     assert any(f"with its training interactions {order:+.2f})" in c.value and "tie on every measure" in c.value for c in at.caption)
+    # Every method of the warm-up curve is named in words under it (ours_unread, drawn above ours, was never said).
+    legend = next(c.value for c in at.caption if c.value.startswith("**ours**: "))
+    drawn_methods = {t["name"] for t in warmup["data"]}
+    assert (
+        all(f"**{m}**: " in legend for m in drawn_methods if m in METHOD_MEANINGS) and "**ours_unread**: the same trained model" in legend
+    )
     # Popularity's curve falls though it learns nothing: the caption says why (not that every curve falls: ours rises
     # after the first round), with our gap over popularity as drawn at each round.
     drawn = {t["name"]: dict(zip(values(t["x"]), values(t["y"]))) for t in loop["data"]}
