@@ -39,8 +39,10 @@ st.caption(
 )
 
 controls = st.columns([0.22, 0.14, 0.26, 0.2, 0.18])
-space = controls[0].radio("Space", ["text", "fused"], horizontal=True, format_func=lambda s: {"text": "raw LLM text", "fused": "fused model"}[s],
-                          help="raw LLM text: 384-d MiniLM embeddings. fused model: the model's d-dimensional e_i / e_u.")  # fmt: skip
+TEXT_MODEL = explorer.encoder.status()  # the sentence encoder, a small language model (not a generative LLM)
+space = controls[0].radio("Space", ["text", "fused"], horizontal=True, format_func=lambda s: {"text": "text embedding", "fused": "fused model"}[s],
+                          help=f"text embedding: the {TEXT_MODEL['dimension']}-d sentence vectors of {TEXT_MODEL['model']}, before any "
+                          "training. fused model: the model's d-dimensional e_i / e_u.")  # fmt: skip
 dims = controls[1].radio("View", [2, 3], horizontal=True, format_func=lambda d: f"{d}D")
 colour_options = ["genre", "popularity", "release decade"] + ([] if ALL_WARM else ["warm vs cold"])
 colour = controls[2].selectbox("Colour items by", colour_options,

@@ -122,6 +122,9 @@ def test_map_page_with_a_persona(app):
     at = make_persona(app, "space operas", "Space")
     at = open_page(at, "app_pages/embedding_map.py")
     assert not at.info  # the "no personas yet" hint is gone: the persona is on the map
+    # The text space is named for what it is, with the model that made it (it said "raw LLM text" of MiniLM).
+    space = next(r for r in at.radio if r.label == "Space")
+    assert space.options == ["text embedding", "fused model"] and "384-d sentence vectors of all-MiniLM-L6-v2" in space.help
 
 
 def test_score_anatomy_page(app):
