@@ -167,6 +167,11 @@ def show_problems(problems: list) -> None:
         st.code("\n".join(str(p) for p in problems), language=None)
 
 
+def first_names(names: list[str]) -> str:
+    """The first three persona names, escaped, and "…" for the rest: "A, B, C, …"."""
+    return ", ".join(literal.md(n) for n in names[:3]) + (", …" if len(names) > 3 else "")
+
+
 def open_engine(opened: resources.Opened, took: str = "") -> None:
     """The trained catalogue becomes this session's (personas made on the previous one are cleared); ``took``: how long it took."""
     st.session_state.pop(session.CATALOGUE_PENDING, None)
@@ -174,8 +179,8 @@ def open_engine(opened: resources.Opened, took: str = "") -> None:
     made = list(session.personas())
     switching.open_catalogue(opened)
     cleared = (
-        f" The {plural(len(made), 'persona')} made on the previous catalogue ({', '.join(literal.md(n) for n in made[:3])}"
-        f"{', …' if len(made) > 3 else ''}) {'was' if len(made) == 1 else 'were'} cleared with that catalogue's model; saved "
+        f" The {plural(len(made), 'persona')} made on the previous catalogue ({first_names(made)}) "
+        f"{'was' if len(made) == 1 else 'were'} cleared with that catalogue's model; saved "
         "personas stay under *Saved personas*."
         if made
         else ""
@@ -307,7 +312,7 @@ def open_another() -> None:
     if made:  # said before the click, not only after it
         st.warning(
             f"Opening it clears the {plural(len(made), 'persona')} made on **{literal.md(dataset.name)}** "
-            f"({', '.join(literal.md(n) for n in made[:3])}{', …' if len(made) > 3 else ''}): a persona is read by its "
+            f"({first_names(made)}): a persona is read by its "
             "catalogue's model. Save any you want to keep on **New user** first; saved personas stay under *Saved personas*.",
             icon="⚠️",
         )

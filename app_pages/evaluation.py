@@ -157,7 +157,7 @@ if results.get("item_cold"):
     notes = item_cold_ties(block)
     if notes and HERE and any("tie on every measure" in n for n in notes):
         # Tied scores are ranked in catalogue order: where that order follows popularity, the tied methods beat random by it.
-        order = catalogue_order_popularity(resources.explorer())
+        order = resources.derived(("catalogue order × popularity",), lambda: catalogue_order_popularity(resources.explorer()))
         if abs(order) >= 0.3:
             notes.append(
                 f"Their shared ranking is the catalogue's own order (ties keep it), and on this catalogue that order "
