@@ -35,7 +35,8 @@ run = results.get("run", {})
 st.markdown(f"**{found.label.capitalize()}** · `{resources.shown_path(found.path)}`")
 st.caption(
     f"dataset {results.get('dataset')} · seeds {results.get('seeds')} · command `{run.get('command', 'python -m recsys bench')}` · "
-    "implicit positives = rating ≥ 4 · full candidate set · mean over seeds, ± 95% CI over users"
+    "implicit positives = rating ≥ 4 · full candidate set · "
+    f"equal scores in {results.get('ties', 'catalogue order')} · mean over seeds, ± 95% CI over users"
 )
 # Measured on this session's catalogue? By content, not name (recsys.results.BenchResults.ran_on).
 HERE = found.ran_on(resources.explorer().dataset.name, resources.explorer().fingerprint)
@@ -155,8 +156,9 @@ if results.get("item_cold"):
     )  # fmt: skip
     st.dataframe(frame, width="stretch")
     notes = item_cold_ties(block)
-    if notes and HERE and any("tie on every measure" in n for n in notes):
-        # Tied scores are ranked in catalogue order: where that order follows popularity, the tied methods beat random by it.
+    if notes and HERE and "ties" not in results and any("tie on every measure" in n for n in notes):
+        # A run from before random tie-breaking (no "ties" key) ranked equal scores in catalogue order: where that order
+        # follows popularity, the tied methods beat random by it.
         order = resources.derived(("catalogue order × popularity",), lambda: catalogue_order_popularity(resources.explorer()))
         if abs(order) >= 0.3:
             notes.append(

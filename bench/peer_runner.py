@@ -26,7 +26,9 @@ def load(args):
     return train, positives, requests, side
 
 
-def rank(scores: np.ndarray, item_ids: np.ndarray, request: dict, k: int) -> list[int]:
+def rank(scores: np.ndarray, item_ids: np.ndarray, request: dict, k: int, ties: np.ndarray) -> list[int]:
+    """The request's best ``k`` candidates; equal scores in the benchmark's random order for the split (``ties``, one
+    key per item of ``item_ids``, which is the side information's ``all_items``)."""
     index = {int(i): n for n, i in enumerate(item_ids)}
     masked = np.full(len(scores), -np.inf)
     if request["candidates"] is None:
@@ -36,7 +38,7 @@ def rank(scores: np.ndarray, item_ids: np.ndarray, request: dict, k: int) -> lis
         masked[rows] = scores[rows]
     for i in request["exclude"]:
         masked[index[int(i)]] = -np.inf
-    order = np.argsort(-masked, kind="stable")[:k]
+    order = np.lexsort((ties, -masked))[:k]
     return [int(item_ids[r]) for r in order if np.isfinite(masked[r])]
 
 
@@ -79,7 +81,7 @@ def run_lightfm(args, positives, requests, side):
         # LightFM has no fold-in: a new user is scored from demographics only (onboarding items unused).
         row = np.full(len(items), u_index[int(r["user_id"])], dtype=np.int32)
         scores = model.predict(row, item_rows, user_features=uf, item_features=itf, num_threads=2)
-        out[r["key"]] = rank(scores, np.array(items), r, args.k)
+        out[r["key"]] = rank(scores, np.array(items), r, args.k, np.asarray(side["tie_break"]))
     return out
 
 
@@ -111,7 +113,7 @@ def run_implicit(args, positives, requests, side):
                 shape=(1, len(items)),
             )
             vector = np.asarray(model.recalculate_user(0, row)).ravel()
-        out[r["key"]] = rank(item_factors @ vector, np.array(items), r, args.k)
+        out[r["key"]] = rank(item_factors @ vector, np.array(items), r, args.k, np.asarray(side["tie_break"]))
     return out
 
 
@@ -134,7 +136,7 @@ def run_cornac(args, positives, requests, side):
         uidx = data.uid_map.get(str(r["user_id"]))
         # BPR has no user fold-in: an unknown user is ranked by the item biases alone.
         scores = bias + (factors @ model.u_factors[uidx] if uidx is not None else 0.0)
-        out[r["key"]] = rank(scores, np.array(items), r, args.k)
+        out[r["key"]] = rank(scores, np.array(items), r, args.k, np.asarray(side["tie_break"]))
     return out
 
 

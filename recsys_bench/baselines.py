@@ -8,6 +8,7 @@ and the peer libraries alike.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,27 @@ class Context:
 
     def train_positives(self) -> pd.DataFrame:
         return self.dataset.positives(self.split.train)
+
+    @cached_property
+    def tie_break(self) -> np.ndarray:
+        """Each catalogue row's place in a random order drawn from the split's seed: how every list of this split
+        orders equal scores (see :func:`tie_order`)."""
+        return tie_order(self.dataset.items[C.ITEM].tolist(), self.split.seed)
+
+
+def tie_order(item_ids: list, seed: int) -> np.ndarray:
+    """A random rank for each item, the same for an item whatever its row, drawn from ``seed``.
+
+    Methods that cannot tell items apart (popularity on items nobody has seen) tie; ranked in catalogue order they
+    would score what that order happens to give (on MovieLens it follows popularity), so ties take this order instead.
+
+    Example:
+        >>> tie_order([3, 1, 2], 0).tolist() == tie_order([1, 2, 3], 0)[[2, 0, 1]].tolist()
+        True
+    """
+    labels = sorted(str(i) for i in item_ids)
+    place = dict(zip(labels, np.random.default_rng([seed, 7]).permutation(len(labels)).tolist()))
+    return np.array([place[str(i)] for i in item_ids], dtype=np.int64)
 
 
 class Method:

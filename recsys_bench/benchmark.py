@@ -63,6 +63,8 @@ PULL_SETTINGS = (0.0, 0.25, 0.5, 0.75)
 AXIS_SETTINGS = (0.1, 0.2, 0.3, 0.5, 1.0)
 #: The peers docs/benchmark.md reports: ``make bench`` refuses to run without them unless ``--no-peers``.
 REPORTED_PEERS = ("lightfm", "implicit_als", "cornac_bpr")
+#: How every list of a run orders equal scores (results' ``ties``); runs without the key kept catalogue order.
+TIES = "random order per seed"
 Progress = Callable[[str, float], None]
 
 
@@ -321,7 +323,7 @@ def _assemble(
         "date": dt.date.today().isoformat(), "seconds": round(seconds, 1), "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "item_cold": {}, "user_cold": {}, "feedback_loop": {}, "warm_items": {}, "ablation": {}, "fusion_weights": {}, "popularity_pull": {},
         "popularity_axis": {},
-        "peers_missing": [p for p in REPORTED_PEERS if p not in peers],
+        "peers_missing": [p for p in REPORTED_PEERS if p not in peers], "ties": TIES,
     }  # fmt: skip
     for key in collector.runs:
         block, group, method = key

@@ -91,7 +91,8 @@ class OursMethod(Method):
 
 
 def top_k(scores: np.ndarray, request: Request, context: Context, k: int = 20) -> list:
-    """Best ``k`` item ids among the request's candidates, excluding what it excludes."""
+    """Best ``k`` item ids among the request's candidates, excluding what it excludes; equal scores in the split's
+    random order (:attr:`Context.tie_break`)."""
     ids = context.dataset.item_ids
     masked = np.full(len(scores), -np.inf)
     if request.candidates is None:
@@ -101,7 +102,7 @@ def top_k(scores: np.ndarray, request: Request, context: Context, k: int = 20) -
         masked[rows] = scores[rows]
     if request.exclude:
         masked[ids.indices(request.exclude)] = -np.inf
-    return [ids.external(r) for r in ranking.top_k(masked, k)]
+    return [ids.external(r) for r in ranking.top_k(masked, k, tie_break=context.tie_break)]
 
 
 @dataclass

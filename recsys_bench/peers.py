@@ -36,7 +36,8 @@ def available_peers() -> list[str]:
 
 
 def side_information(context: Context) -> dict:
-    """Item genres/decade and user demographics as plain feature names, for LightFM."""
+    """Item genres/decade and user demographics as plain feature names, for LightFM; and the split's order for equal
+    scores, one key per item of ``all_items``, so a peer's ties fall as ours do."""
     ds = context.dataset
     items = {
         str(i): [f"genre:{g}" for g in gs] + ([f"decade:{int(y) // 10 * 10}"] if y == y else [])
@@ -49,7 +50,7 @@ def side_information(context: Context) -> dict:
             features.append(f"age:{age_group(record[C.AGE])}")
         features += [f"{a}:{record[a]}" for a in (C.GENDER, C.OCCUPATION) if a in record]
         users[str(record[C.USER])] = features
-    return {"items": items, "users": users, "all_items": [int(i) for i in ds.items[C.ITEM]]}
+    return {"items": items, "users": users, "all_items": [int(i) for i in ds.items[C.ITEM]], "tie_break": context.tie_break.tolist()}
 
 
 class PeerMethod(Method):

@@ -86,3 +86,19 @@ def test_ours_beats_random_and_the_loop_runs(fitted, small_user_cold):
     assert ours > rand
     curve = feedback_loop(fitted["OursMethod"], [r for r in requests if r.group == "0"][:4], context, rounds=(0, 1, 2))
     assert set(curve) == {"0", "1", "2"} and all(0 <= v <= 1 for v in curve.values())
+
+
+def test_a_method_that_cannot_tell_held_out_items_apart_lists_them_in_the_split_random_order(small_explorer):
+    """Popularity scores every never-seen item 0: its list is the seed's random order, not the catalogue's (on
+    MovieLens the catalogue runs from the most-rated films down, which gave the tied methods a head start)."""
+    dataset = small_explorer.dataset
+    context = Context(dataset, item_cold_split(dataset, seed=0), small_explorer.encoder, np.asarray(small_explorer.item_text_vectors))
+    request = item_cold_requests(dataset, context.split)[0]
+    popularity = PopularityMethod().fit(context)
+    ranked = top_k(popularity.scores(request), request, context)
+    rows = dataset.item_ids.indices(list(request.candidates))
+    assert len(set(popularity.scores(request)[rows])) == 1  # every candidate ties
+    want = [dataset.item_ids.external(r) for r in rows[np.argsort(context.tie_break[rows])]][: len(ranked)]
+    assert ranked == want and ranked != sorted(ranked)
+    other = Context(dataset, item_cold_split(dataset, seed=1), small_explorer.encoder, context.item_text)
+    assert not np.array_equal(other.tie_break, context.tie_break)

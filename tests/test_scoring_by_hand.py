@@ -117,7 +117,7 @@ def test_feedback_maps_to_like_probabilities(signal, target):
     assert signal.target == approx(target)
 
 
-def test_top_k_breaks_ties_by_row_and_never_returns_excluded_or_nan_rows():
+def test_top_k_breaks_ties_by_row_without_keys_and_never_returns_excluded_or_nan_rows():
     from recsys.ranking import top_k
 
     scores = np.zeros(50)
@@ -126,3 +126,44 @@ def test_top_k_breaks_ties_by_row_and_never_returns_excluded_or_nan_rows():
     scores[9] = np.nan
     assert top_k(scores, 4, exclude=np.array([0])).tolist() == [7, 3, 1, 2]
     assert 9 not in top_k(scores, 50).tolist() and len(top_k(scores, 50)) == 49
+
+
+def test_top_k_orders_ties_by_the_given_keys_and_agrees_with_a_full_sort():
+    from recsys.ranking import top_k
+
+    rng = np.random.default_rng(3)
+    scores = rng.integers(0, 4, 300).astype(float)  # four values: every cut-off falls inside a block of ties
+    keys = rng.permutation(300)
+    exclude = np.array([5, 6, 7])
+    for k in (1, 20, 150, 300):
+        got = top_k(scores, k, exclude=exclude, tie_break=keys)
+        eligible = np.setdiff1d(np.arange(300), exclude)
+        want = eligible[np.lexsort((keys[eligible], -scores[eligible]))][:k]
+        assert got.tolist() == want.tolist()
+    assert top_k(np.zeros(5), 3, tie_break=np.array([4, 3, 2, 1, 0])).tolist() == [4, 3, 2]
+
+
+def test_the_benchmark_tie_order_belongs_to_the_item_and_the_seed_not_the_row():
+    from recsys_bench.baselines import tie_order
+
+    ids = [f"0{n:09d}" for n in range(200)] + ["051513290X"]
+    order = tie_order(ids, 0)
+    assert sorted(order.tolist()) == list(range(201))  # a permutation
+    shuffled = np.random.default_rng(1).permutation(201)
+    assert tie_order([ids[r] for r in shuffled], 0).tolist() == order[shuffled].tolist()
+    assert tie_order(ids, 1).tolist() != order.tolist()
+    # Not the catalogue's order, nor its reverse: the first twenty rows spread over the whole order.
+    assert abs(np.corrcoef(np.arange(201), order)[0, 1]) < 0.3
+
+
+def test_the_peer_runner_breaks_ties_with_the_keys_it_is_given():
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("peer_runner", Path(__file__).resolve().parent.parent / "bench" / "peer_runner.py")
+    runner = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(runner)
+    items = np.array([10, 11, 12, 13, 14])
+    request = {"candidates": [11, 12, 13, 14], "exclude": [14]}
+    ranked = runner.rank(np.array([0.0, 0.0, 0.0, 0.0, 0.0]), items, request, 3, ties=np.array([0, 3, 1, 2, 4]))
+    assert ranked == [12, 13, 11]
