@@ -199,7 +199,7 @@ def results(kept) -> None:
                                mime="application/vnd.apache.parquet", on_click="ignore", width="stretch")  # fmt: skip
     buttons[2].download_button("Summary (JSON)", lambda: cohort.summary_json(run, view), file_name="summary.json", mime="application/json",
                                on_click="ignore", width="stretch")  # fmt: skip
-    buttons[3].download_button("Problems (CSV)", lambda: cohort.csv_bytes(problems), file_name="problems.csv", mime="text/csv",
+    buttons[3].download_button("Problems (CSV)", lambda: cohort.csv_bytes(cohort.problems_report(run, view)), file_name="problems.csv", mime="text/csv",
                                on_click="ignore", width="stretch")  # fmt: skip
 
 

@@ -152,6 +152,27 @@ st.dataframe(
     },
 )  # fmt: skip
 
+st.subheader("Your personas")
+mine = session.personas()
+if mine:
+    # The personas a person made on New user: the first people anyone asks about, and not among the dataset's users above.
+    placed = [(name, *explorer.rank_for(entry.state, item, boost)) for name, entry in mine.items()]
+    st.dataframe(
+        pd.DataFrame({"persona": [n for n, _, _ in placed], "position": [p for _, _, p in placed],
+                      "in_top": [p <= length for _, _, p in placed], "p_like": [float(explorer.p_like(r)) for _, r, _ in placed],
+                      C.SCORE: [r for _, r, _ in placed]}).sort_values("position", kind="stable"),
+        hide_index=True, width="stretch", key="new_item_personas",
+        column_config={
+            "position": st.column_config.NumberColumn("rank in their list", help=f"Where the item would enter the persona's own top list, among the {NOUNS} New user would rank for them"),
+            "in_top": st.column_config.CheckboxColumn(f"in top-{length}"),
+            "p_like": st.column_config.ProgressColumn("p(like)", min_value=0.0, max_value=1.0, format="%.2f"),
+            C.SCORE: st.column_config.NumberColumn("r̂ (boost included)", format="%.3f"),
+        },
+    )  # fmt: skip
+    st.caption("Each persona's score has every term New user shows (its exclusions and era too), with the boost added to b_i.")
+else:
+    st.caption("No personas yet: make one on **New user** to see where this item would land in their list.")
+
 st.subheader("By segment: where it ranks in each group's lists")
 measure = st.radio(
     "Show", ["median rank in their lists", f"share with it in their top-{length}", "mean p(like)"], horizontal=True, key="segment_measure"

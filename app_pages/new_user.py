@@ -88,6 +88,9 @@ with left:
         st.multiselect(
             f"Onboarding likes: {NOUNS} the person says they like (optional)", options=list(dict.fromkeys([*explorer.listed_titles(), *st.session_state.get(session.key(session.LIKED), [])])), key=session.key(session.LIKED),
             format_func=lambda i: TITLES.get(i, str(i)), placeholder="Search titles…", max_selections=20,
+            # Words as typed: fuzzy matching offered "Blue Angel" for "blade", and a "Select 11 matches" first option
+            # added eleven films at one click.
+            filter_mode="contains", select_all=False,
         )  # fmt: skip
         st.text_input("Persona name", key=session.key(session.NAME), placeholder=f"e.g. {next(iter(PRESETS), 'Newcomer')}", max_chars=80)
         st.form_submit_button("Recommend", type="primary", width="stretch", on_click=session.submit_form, args=(explorer,))
@@ -546,9 +549,14 @@ def online_update_section(entry: session.SessionPersona) -> None:
         c[1].metric(
             "‖e_u − e⁰‖", f"{np.linalg.norm(user.delta_e):.3f}", help="Distance of the user's vector from its prior (before feedback)"
         )
+        # The loss sums over every rating so far, so it grows from one update to the next as ratings come in; the change
+        # shown is within this update (its first step to its last). A bare "↓ −0.205" under 0.745, after a 0.400, read
+        # as the loss having fallen since the last like.
         c[2].metric(
-            "loss", f"{trace.loss[-1]:.3f}", f"{trace.loss[-1] - trace.loss[0]:+.3f}", delta_color="inverse",
-            help="The update's loss at its last step; below it, its change over the last update's steps",
+            f"loss of this update ({len(user.feedback)} rating{'s' if len(user.feedback) != 1 else ''})", f"{trace.loss[-1]:.3f}",
+            f"{trace.loss[-1] - trace.loss[0]:+.3f} over its {len(trace.loss) - 1} steps", delta_color="inverse",
+            help="The update's loss at its last step, summed over every rating so far (so more ratings, a larger loss); "
+            "below it, its change from the update's first step to its last",
         )  # fmt: skip
         st.caption(
             f"Each update runs K = {trace.config.steps} steps (η = {trace.config.lr}, λ = {trace.config.reg}, "

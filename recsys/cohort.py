@@ -597,6 +597,26 @@ def problems_frame(problems: Sequence[Problem]) -> pd.DataFrame:
     return frame.sort_values("line", kind="stable").reset_index(drop=True)
 
 
+def problems_report(run: CohortRun, view: CohortView) -> pd.DataFrame:
+    """Every problem the page lists, as ``problems.csv`` holds it: ``line, person, column, message, skipped, kind``.
+
+    ``kind`` is ``left out`` (a row that did not run), ``note`` (about the whole file), then, for people who ran,
+    ``read as nothing`` or ``unsure titles`` — the page's table of profiles whose list rests on the raw text alone.
+    (The download held the first two only, so a file of eight profiles with two read as nothing downloaded empty.)
+    """
+    rows = problems_frame(run.problems)
+    rows["kind"] = np.where(rows["skipped"], "left out", "note")
+    unread = [
+        {"line": int(p["line"]), "person": p[PERSON], "column": TEXT, "skipped": False,
+         "kind": "read as nothing" if p["reading"] == "empty" else "unsure titles",
+         "message": "read as nothing: no genre, title, era or self-description found; its list rests on the raw text embedding"
+         if p["reading"] == "empty" else f"titles the reading was unsure of: {p['unsure']}"}
+        for p in view.unread.to_dict("records")
+    ]  # fmt: skip
+    columns = [*rows.columns]
+    return pd.concat([rows, pd.DataFrame(unread, columns=columns)], ignore_index=True).astype({"line": int, "skipped": bool})
+
+
 def export(run: CohortRun, view: CohortView, folder: str | Path) -> dict[str, Path]:
     """Write ``recommendations.csv``, ``recommendations.parquet``, ``summary.json`` and ``problems.csv`` into ``folder``."""
     out = Path(folder)
@@ -604,7 +624,7 @@ def export(run: CohortRun, view: CohortView, folder: str | Path) -> dict[str, Pa
     paths = {name: out / name for name in ("recommendations.csv", "recommendations.parquet", "summary.json", "problems.csv")}
     paths["recommendations.csv"].write_bytes(csv_bytes(run.recommendations))
     paths["recommendations.parquet"].write_bytes(parquet_bytes(run.recommendations))
-    paths["problems.csv"].write_bytes(csv_bytes(problems_frame(run.problems)))
+    paths["problems.csv"].write_bytes(csv_bytes(problems_report(run, view)))
     paths["summary.json"].write_text(summary_json(run, view))
     return paths
 
@@ -622,8 +642,10 @@ def parquet_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def summary_json(run: CohortRun, view: CohortView) -> str:
-    """The run's time and problem count with :meth:`CohortView.summary`, as indented JSON."""
-    summary = {"seconds": round(run.seconds, 2), "problems": len(run.problems), **view.summary()}
+    """The run's time, its problem count (the rows of :func:`problems_report`) and the rows left out, with
+    :meth:`CohortView.summary`, as indented JSON."""
+    left_out = len({p.line for p in run.problems if p.skipped})
+    summary = {"seconds": round(run.seconds, 2), "problems": len(problems_report(run, view)), "left_out": left_out, **view.summary()}
     return json.dumps(summary, indent=2, default=_json_value) + "\n"
 
 

@@ -699,6 +699,15 @@ class Explorer:
         """The ``k`` dataset users most likely to get ``item``, best first (:func:`recsys.analysis.audience.audience`)."""
         return audience_analysis.audience(self, item, _check_k(k), list_length, boost)
 
+    def rank_for(self, user: UserState, item: ItemState, boost: float = 0.0) -> tuple[float, int]:
+        """Where a new ``item`` would enter ``user``'s own list (a persona, not a dataset user): its score r̂ with
+        ``boost`` added to b_i, and its position among the catalogue items :meth:`recommend` would rank for them."""
+        score = self.explain(user, item).score + audience_analysis.check_boost(boost)
+        vectors, biases = self.catalogue()
+        whole = scores(self.mu, user, vectors, biases)
+        whole[self.hidden_rows(user)] = -np.inf
+        return float(score), int((whole > score).sum()) + 1
+
     def audience_segments(self, item: ItemState, column: str, list_length: int = 20, boost: float = 0.0) -> pd.DataFrame:
         """Share of each demographic segment that would get ``item`` (:func:`recsys.analysis.audience.segments`)."""
         return audience_analysis.segments(self, item, column, list_length, boost)

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui import session
+
 pytestmark = pytest.mark.slow
 TIMEOUT = 240
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -78,6 +80,11 @@ def test_new_user_recommends_and_feedback_moves_ranks(app):
     moves = [m.value for m in at.markdown if any(f"<small>{sign}" in m.value for sign in ("▲", "▼", "🆕", "="))]
     assert moves, "rank changes are shown after feedback"
     assert any(m.label.startswith("b_u") for m in at.metric)
+    # The loss card's change is within the update, and says so: the loss itself sums over every rating so far.
+    loss = next(m for m in at.metric if m.label.startswith("loss"))
+    trace = at.session_state[session.PERSONAS]["Horror"].state.last_update
+    assert loss.label == "loss of this update (1 rating)" and loss.value == f"{trace.loss[-1]:.3f}"
+    assert loss.proto.delta == f"{trace.loss[-1] - trace.loss[0]:+.3f} over its {len(trace.loss) - 1} steps"
 
 
 def test_rating_a_recommendation_with_stars_updates_the_persona(app, explorer):
@@ -91,6 +98,18 @@ def test_rating_a_recommendation_with_stars_updates_the_persona(app, explorer):
     assert f"4★ {explorer.titles()[int(rated)]}" in given
     assert not any(b.key == f"like-Romcom-{rated}" for b in at.button), "a rated item leaves the list"
     assert all(f.key.endswith("-1") for f in at.feedback if f.key and f.key.startswith("stars-Romcom-")), "fresh, empty stars"
+
+
+def test_title_searches_match_the_words_typed_and_never_select_every_match(app):
+    """Typing "blade" offered Blue Angel (fuzzy matching), and the first option, "Select 11 matches", added them all."""
+    from streamlit.proto.SelectWidgetFilterMode_pb2 import SelectWidgetFilterMode
+
+    at = open_page(app, "app_pages/new_user.py")
+    likes = next(m for m in at.multiselect if m.label.startswith("Onboarding likes"))
+    assert likes.proto.select_all == 0 and likes.proto.filter_mode == SelectWidgetFilterMode.FILTER_MODE_CONTAINS
+    at = open_page(at, "app_pages/score_anatomy.py")
+    item = next(s for s in at.selectbox if "top-20 first" in s.label)
+    assert item.proto.filter_mode == SelectWidgetFilterMode.FILTER_MODE_CONTAINS
 
 
 def test_empty_profile_is_a_message_not_a_traceback(app):
@@ -116,6 +135,26 @@ def test_new_item_page(app):
     best = next(m for m in at.metric if m.label == "Best rank for anyone")
     row = audience.loc[audience["position"].idxmin()]
     assert best.value == f"{int(row['position']):,}" and best.proto.delta.startswith(f"user {row['user_id']}, p(like) "), best.proto.delta
+
+
+def test_new_item_page_places_the_item_in_each_persona_list(app, explorer):
+    """The audience was the dataset's users only: the personas a person made were never mentioned."""
+    at = make_persona(app, "gory slasher films", "Gore")
+    at = open_page(at, "app_pages/new_item.py")
+    at.button[0].click()
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    placed = next(d.value for d in at.dataframe if "persona" in d.value.columns).set_index("persona")
+    personas = at.session_state[session.PERSONAS]
+    assert set(placed.index) == set(personas)
+    item = at.session_state[session.NEW_ITEMS][-1]
+    user = personas["Gore"].state
+    position, score = int(placed.loc["Gore", "position"]), float(placed.loc["Gore", "score"])
+    assert score == explorer.explain(user, item).score  # boost 0
+    # The position is where New user's own list would take it: position − 1 catalogue items score above it.
+    listed = explorer.recommend(user, k=position)["score"].to_numpy()
+    assert (position == 1 or listed[position - 2] > score) and listed[position - 1] <= score
+    assert bool(placed.loc["Gore", "in_top"]) == (position <= 20)
 
 
 def test_map_page_with_a_persona(app):

@@ -236,3 +236,19 @@ def test_a_chart_of_fewer_values_than_the_attribute_has_says_so(small_explorer):
     assert len(genres) == 3 and set(genres["values"]) == {3}
     cut = cohort.attribute_mix(small_explorer, every_row, every_row, top=2)
     assert len(cut[cut["attribute"] == C.GENRES]) == 2 and set(cut[cut["attribute"] == C.GENRES]["values"]) == {3}
+
+
+def test_the_problems_download_holds_every_problem_the_page_lists(small_explorer, tmp_path):
+    """Two profiles listed on screen as read as nothing downloaded as a header alone: problems.csv held the rows left
+    out only. Now it holds those, then everyone the page lists as read as nothing or unsure, and the summary counts them."""
+    path = tmp_path / "survey.csv"
+    path.write_text("text,age\nspace operas and robots,30\nqwxz blorp vrrm,40\nwesterns,200\n", encoding="utf-8")
+    run = cohort.run_cohort(small_explorer, cohort.read_cohort(path, small_explorer), k=5)
+    view = cohort.cohort_view(small_explorer, run)
+    assert view.unread["line"].tolist() == [3]  # on screen: the nonsense line
+    written = cohort.export(run, view, tmp_path / "out")
+    problems = pd.read_csv(written["problems.csv"])
+    assert problems[["line", "kind"]].values.tolist() == [[4, "left out"], [3, "read as nothing"]]
+    assert problems.loc[problems["kind"] == "read as nothing", "skipped"].tolist() == [False]
+    summary = json.loads(written["summary.json"].read_text())
+    assert summary["problems"] == 2 and summary["left_out"] == 1
