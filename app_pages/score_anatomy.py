@@ -63,7 +63,9 @@ scale, axis = session.bias_scale(), session.axis_strength()
 recs = explorer.recommend(user, k=20, item_bias_scale=scale, axis_strength=axis)
 options = list(dict.fromkeys([*recs[C.ITEM].tolist(), *explorer.listed_titles()]))
 item_id = cols[1].selectbox(
-    f"{explorer.dataset.noun.capitalize()} (this user's top-20 first)", options, format_func=lambda i: TITLES.get(i, str(i)),
+    f"{explorer.dataset.noun.capitalize()} (this user's top-20 first)",
+    options,
+    format_func=lambda i: TITLES.get(i, str(i)),
     filter_mode="contains",  # the words typed, in any title; fuzzy matching offers titles that only share letters
 )
 if item_id is None:
