@@ -355,11 +355,23 @@ def test_interests_leave_out_the_words_that_describe_the_writer(app):
         ("As a student I mostly watch sci-fi", "sci-fi", ("student", "mostly")),
         # Nor the words of asking and judging ("heist give", "Gory Bloody messier better Fine").
         ("give me a heist film, fine by me if it's twisty, the twistier the better", "heist", ("give", "fine", "better")),
+        # A job the reader takes as no occupation, and a job word inside a longer one (a walk saw both listed).
+        ("Computer programmer and dad of two. Space operas and robots", "robots", ("programmer",)),
+        ("Retired schoolteacher, 71, who likes detective stories", "detective", ("schoolteacher", "71")),
     ):
         at = make_persona(app, text, interest)
         chosen = re.findall(r"`([^`]+)`", interests(at))
         assert any(interest in c.lower() for c in chosen), (text, chosen)
         assert not [c for c in chosen if any(w in c.lower() for w in about_self)], (text, chosen)
+
+
+def test_an_age_word_outside_the_age_stays_an_interest():
+    """ "old" and "sixties" were left out wherever they stood once an age was stated: "old musicals" lost "old"."""
+    from recsys.reading import self_description_words
+
+    assert self_description_words("I'm 71 and love old musicals and sixties spy films", {"age": 71}) == {"71"}
+    assert self_description_words("71 years old, fond of war films", {"age": 71}) == {"71", "years", "old"}
+    assert self_description_words("in my sixties, fond of war films", {"age": 65}) == {"sixties"}
 
 
 def test_dropping_the_only_wish_leaves_no_words_and_no_interest(app):

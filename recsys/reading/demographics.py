@@ -19,27 +19,58 @@ _AGE_WORDS = frozenset({"year", "years", "yr", "yrs", "old", "yo", "aged", "age"
 
 
 def self_description_words(text: str, demographics: Mapping[str, Any]) -> frozenset[str]:
-    """The words of ``text`` that describe the writer rather than a taste, lower-cased: the words of the age, job and
-    gender the reader took from it (``demographics``: :attr:`Reading.demographics`), and words of how often.
+    """The words of ``text`` that describe the writer rather than a taste, lower-cased: the words of the age and gender
+    the reader took from it (``demographics``: :attr:`Reading.demographics`), any job noun, and words of how often.
 
     "A 70-year-old retired nurse who mostly watches musicals" → 70-year-old, retired, nurse, mostly: the model reads
     them (they move the profile vector), but a list of the interests the text expresses should not show them.
 
+    An age word counts only in the phrase that states the age ("71 years old", "in my sixties"), so the "old" of "old
+    musicals" and the "sixties" of "sixties musicals" stay interests. A job noun counts wherever it is, read as an
+    occupation or not ("Computer programmer and dad of two" states none the reader takes), and so does a word that ends
+    in one ("schoolteacher"); a plural is a subject, not the writer ("films about teachers").
+
     Example:
         >>> sorted(self_description_words("A 70-year-old retired nurse who mostly watches musicals", {"age": 70, "occupation": "retired"}))
         ['70', '70-year-old', 'mostly', 'nurse', 'old', 'retired', 'year']
+        >>> sorted(self_description_words("Retired schoolteacher, 71, fond of old musicals", {"age": 71}))
+        ['71', 'retired', 'schoolteacher']
     """
     tokens = re.findall(r"[\w'-]+", text.lower())
     parts = {p for t in tokens for p in (t, *t.split("-"))}
     out = {p for p in parts if p in _HOW_OFTEN}
     if "age" in demographics:
-        out |= {t for t in tokens if any(c.isdigit() for c in t) or set(t.split("-")) & _AGE_WORDS} | (parts & _AGE_WORDS)
-        out |= {p for p in parts if p.isdigit()}
-    if "occupation" in demographics:
+        for i, token in enumerate(tokens):
+            if any(c.isdigit() for c in token):
+                out |= {token} | {p for p in token.split("-") if p.isdigit() or p in _AGE_WORDS}
+                out |= set(_leading(tokens[i + 1 : i + 3], _AGE_WORDS)) | (
+                    {tokens[i - 1]} if i and tokens[i - 1] in ("aged", "age") else set()
+                )
+            elif token in _DECADE_WORDS and tokens[max(0, i - 2) : i] and "my" in tokens[max(0, i - 2) : i]:
+                out.add(token)
+            elif token in ("teen", "teenager"):
+                out.add(token)
+    jobs = {phrase[0] for phrase in _JOB_WORDS if len(phrase) == 1 and phrase[0] not in _JOB_ACTIVITIES}  # not "at" of "stay at home"
+    out |= {p for p in parts if p in jobs or any(len(p) > len(j) + 2 and p.endswith(j) for j in jobs if len(j) > 5)}
+    if "occupation" in demographics:  # and every word of a job phrase the reader took ("stay at home mom")
         out |= {w for phrase in _JOB_WORDS for w in phrase if w in parts}
     if "gender" in demographics:
         out |= {w for w in _GENDER_WORDS if w in parts}
     return frozenset(out)
+
+
+#: Job-list words that name an activity or a field, not the person ("a character study", "marketing"): not the writer.
+_JOB_ACTIVITIES = frozenset({"study", "teach", "marketing", "admin"})
+
+
+def _leading(words: list[str], allowed: frozenset[str]) -> list[str]:
+    """The first words of ``words`` while each is in ``allowed``."""
+    out = []
+    for word in words:
+        if word not in allowed:
+            break
+        out.append(word)
+    return out
 
 
 _AGE_PATTERNS = (
