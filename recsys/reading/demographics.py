@@ -46,9 +46,7 @@ def self_description_words(text: str, demographics: Mapping[str, Any]) -> frozen
                 out |= set(_leading(tokens[i + 1 : i + 3], _AGE_WORDS)) | (
                     {tokens[i - 1]} if i and tokens[i - 1] in ("aged", "age") else set()
                 )
-            elif token in _DECADE_WORDS and tokens[max(0, i - 2) : i] and "my" in tokens[max(0, i - 2) : i]:
-                out.add(token)
-            elif token in ("teen", "teenager"):
+            elif (token in _DECADE_WORDS and "my" in tokens[max(0, i - 2) : i]) or token in ("teen", "teenager"):
                 out.add(token)
     jobs = {phrase[0] for phrase in _JOB_WORDS if len(phrase) == 1 and phrase[0] not in _JOB_ACTIVITIES}  # not "at" of "stay at home"
     out |= {p for p in parts if p in jobs or any(len(p) > len(j) + 2 and p.endswith(j) for j in jobs if len(j) > 5)}
