@@ -73,9 +73,11 @@ def baselines() -> list[Method]:
 
 
 def _ours_and_pull(quick: bool) -> list[Method]:
-    """Our model, then the same model at each popularity-pull and popularity-axis setting (no retraining)."""
+    """Our model, the same model with its reading's era term off (what a stated era costs or buys), then the same model
+    at each popularity-pull and popularity-axis setting (no retraining)."""
     ours = OursMethod("ours")
-    return [ours, *(OursMethod(f"pull:{s:g}", item_bias_scale=s, same_model_as=ours) for s in PULL_SETTINGS),
+    return [ours, OursMethod("ours_no_era", reading_without=("era",), same_model_as=ours),
+            *(OursMethod(f"pull:{s:g}", item_bias_scale=s, same_model_as=ours) for s in PULL_SETTINGS),
             *(OursMethod(f"axis:{s:g}", axis_strength=s, same_model_as=ours) for s in AXIS_SETTINGS)]  # fmt: skip
 
 

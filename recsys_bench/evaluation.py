@@ -30,6 +30,7 @@ class OursMethod(Method):
         name: str = "ours",
         config: TrainConfig = TrainConfig(),
         read_profiles: bool = True,
+        reading_without: tuple[str, ...] = (),
         item_bias_scale: float = 1.0,
         same_model_as: OursMethod | None = None,
         axis_strength: float = 0.0,
@@ -38,6 +39,8 @@ class OursMethod(Method):
         self.config = config
         # False: the profile text is embedded as typed, with no reading (exclusions, titles, eras).
         self.read_profiles = read_profiles
+        # Chip kinds taken out of each reading ("era": the era term off), to measure what one part of the reading costs.
+        self.reading_without = reading_without
         # The popularity-pull control: b_i scaled before it enters the score (Explorer.score_terms).
         self.item_bias_scale = item_bias_scale
         # The popularity-axis control: that share of ⟨e_u, e_i⟩ along the items' popularity direction removed.
@@ -60,6 +63,10 @@ class OursMethod(Method):
         if request.warm:
             return self.explorer.user(request.user_id)
         reading = None if self.read_profiles else Reading()
+        if self.read_profiles and self.reading_without:
+            reading = self.explorer.read(request.profile)
+            for kind in self.reading_without:
+                reading = reading.without(kind)
         return self.explorer.new_user(request.profile, request.demographics, liked=request.onboarding, reading=reading)
 
     def session_scores(self, session) -> np.ndarray:

@@ -13,7 +13,7 @@ from pathlib import Path
 from recsys.results import LOCAL
 
 ORDER = (
-    "ours", "ours_unread", "ours_no_text", "lightfm", "implicit_als", "cornac_bpr", "content_knn",
+    "ours", "ours_unread", "ours_no_era", "ours_no_text", "lightfm", "implicit_als", "cornac_bpr", "content_knn",
     "popularity_demographic", "popularity", "genre", "random", "ours_no_content",
 )  # fmt: skip
 

@@ -26,6 +26,7 @@ def test_quick_bench_writes_the_documented_json(small_catalogue, tmp_path):
             assert set(block[method]) >= {"recall@20", "ndcg@20", "hr@10", "ndcg@10"}
             assert all(0.0 <= block[method][m] <= 1.0 for m in ("recall@20", "ndcg@20", "hr@10", "ndcg@10"))
     assert set(data["feedback_loop"]["ours"]) == {"0", "1", "3", "5", "10"}
+    assert {"ours_no_era", "ours_unread"} <= set(data["user_cold"]["5"])  # the readings of the same model, measured apart
     # Sixty items: every method's top-20 holds the few held-out ones, so the order inside the list tells them apart.
     assert data["item_cold"]["ours"]["ndcg@10"] > data["item_cold"]["random"]["ndcg@10"] + 0.2
     assert data["user_cold"]["5"]["ours"]["recall@20"] > data["user_cold"]["5"]["random"]["recall@20"]

@@ -102,3 +102,17 @@ def test_a_method_that_cannot_tell_held_out_items_apart_lists_them_in_the_split_
     assert ranked == want and ranked != sorted(ranked)
     other = Context(dataset, item_cold_split(dataset, seed=1), small_explorer.encoder, context.item_text)
     assert not np.array_equal(other.tie_break, context.tie_break)
+
+
+def test_a_reading_variant_drops_only_the_chips_it_names(fitted, small_user_cold):
+    """ours_no_era is ours with the era term off: same model, same reading but for the era."""
+    from dataclasses import replace
+
+    context, requests = small_user_cold
+    ours = fitted["OursMethod"]
+    no_era = OursMethod("ours_no_era", reading_without=("era",), same_model_as=ours).fit(context)
+    request = replace(requests[0], profile="Westerns from the 1950s, no horror")
+    read, without = ours.start_session(request).reading, no_era.start_session(request).reading
+    assert read.era is not None and without.era is None
+    assert (without.wants, without.rules_out) == (read.wants, read.rules_out) and "Horror" in read.rules_out
+    assert no_era.explorer is ours.explorer

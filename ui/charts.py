@@ -561,6 +561,7 @@ def reliability(rows: Mapping[str, Sequence[Mapping]], title: str) -> go.Figure:
 METHOD_STYLES = {
     "ours": {"colour": "#d55e00", "dash": "solid", "symbol": "circle"},
     "ours_unread": {"colour": "#0072b2", "dash": "dash", "symbol": "diamond"},
+    "ours_no_era": {"colour": "#4477aa", "dash": "longdashdot", "symbol": "triangle-left"},
     "ours_no_text": {"colour": "#56b4e9", "dash": "dashdot", "symbol": "square"},
     "ours_no_content": {"colour": "#332288", "dash": "dash", "symbol": "triangle-down"},
     "lightfm": {"colour": "#009e73", "dash": "solid", "symbol": "triangle-up"},
