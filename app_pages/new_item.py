@@ -152,6 +152,17 @@ st.dataframe(
     },
 )  # fmt: skip
 
+# The audience is the catalogue's own users, for whom the calibration (fitted on new users) runs high: say how the
+# largest p shown held on their held-out ratings ("p(like) 0.90" was read as 90%; such pairs were liked 15–20% of the time).
+found = resources.bench_results()
+held = found.reliability_bin("warm", float(audience["p_like"].max()), explorer.dataset.name, explorer.fingerprint) if found else None
+if held is not None:
+    st.caption(
+        f"How far to trust p(like) here: these are the catalogue's own users, and the calibration was fitted on new users. On "
+        f"their held-out ratings (the benchmark's warm split), the pairs given p between {held['lo']:.1f} and {held['hi']:.1f} were "
+        f"liked {held['observed']:.0%} of the time ({held['n']:,} pairs). Read p as an order among these users, not as a chance."
+    )
+
 st.subheader("Your personas")
 mine = session.personas()
 if mine:

@@ -104,6 +104,26 @@ class BenchResults:
             return Calibration()
         return Calibration.from_dict(self.data.get("calibration", {}).get("fit"))
 
+    def reliability_bin(self, split: str, p: float, dataset: str, fingerprint: str | None = None) -> dict | None:
+        """How the calibrated like-probability held on ``split``'s held-out ratings near ``p``: the run's reliability
+        bin holding ``p`` (``lo, hi, n, mean_p, observed``), when the run was made on this catalogue; else ``None``."""
+        if not self.ran_on(dataset, fingerprint):
+            return None
+        return bin_of(self.data.get("calibration", {}).get("splits", {}).get(split, {}).get("calibrated", []), p)
+
+
+def bin_of(bins: list[dict], p: float) -> dict | None:
+    """The reliability bin holding probability ``p`` (the last bin holds its upper edge); ``None`` if none does.
+
+    Example:
+        >>> bin_of([{"lo": 0.0, "hi": 0.5, "n": 9}, {"lo": 0.5, "hi": 1.0, "n": 1}], 1.0)["n"]
+        1
+    """
+    for i, b in enumerate(bins):
+        if b["lo"] <= p < b["hi"] or (i == len(bins) - 1 and b["lo"] <= p <= b["hi"]):
+            return b
+    return None
+
 
 @functools.lru_cache(maxsize=8)
 def commits_since(commit: str) -> int | None:

@@ -135,6 +135,12 @@ def test_new_item_page(app):
     best = next(m for m in at.metric if m.label == "Best rank for anyone")
     row = audience.loc[audience["position"].idxmin()]
     assert best.value == f"{int(row['position']):,}" and best.proto.delta.startswith(f"user {row['user_id']}, p(like) "), best.proto.delta
+    # The largest p shown is said with how such p held on these users' held-out ratings (the reference run's warm split).
+    from recsys.results import bin_of, latest
+
+    held = bin_of(latest().data["calibration"]["splits"]["warm"]["calibrated"], float(audience["p_like"].max()))
+    said = next(c.value for c in at.caption if c.value.startswith("How far to trust p(like) here"))
+    assert f"between {held['lo']:.1f} and {held['hi']:.1f} were liked {held['observed']:.0%} of the time ({held['n']:,} pairs)" in said
 
 
 def test_new_item_page_places_the_item_in_each_persona_list(app, explorer):
