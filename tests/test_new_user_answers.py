@@ -356,7 +356,7 @@ def test_interests_leave_out_the_words_that_describe_the_writer(app):
         # Nor the words of asking and judging ("heist give", "Gory Bloody messier better Fine").
         ("give me a heist film, fine by me if it's twisty, the twistier the better", "heist", ("give", "fine", "better")),
         # A job the reader takes as no occupation, and a job word inside a longer one (a walk saw both listed).
-        ("Computer programmer and dad of two. Space operas and robots", "robots", ("programmer",)),
+        ("Computer programmer and dad of two. Space operas and robots", "robots", ("programmer", "computer", "two")),
         ("Retired schoolteacher, 71, who likes detective stories", "detective", ("schoolteacher", "71")),
     ):
         at = make_persona(app, text, interest)

@@ -276,6 +276,8 @@ NOT_INTERESTS = frozenset(
         "anything",
         "thing",
         "things",
+        # Counts say how many, never what ("dad of two").
+        *("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozen", "couple"),
     ]
 )
 

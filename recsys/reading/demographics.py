@@ -35,6 +35,8 @@ def self_description_words(text: str, demographics: Mapping[str, Any]) -> frozen
         ['70', '70-year-old', 'mostly', 'nurse', 'old', 'retired', 'year']
         >>> sorted(self_description_words("Retired schoolteacher, 71, fond of old musicals", {"age": 71}))
         ['71', 'retired', 'schoolteacher']
+        >>> sorted(self_description_words("Computer programmer and dad of two", {}))
+        ['computer', 'programmer']
     """
     tokens = re.findall(r"[\w'-]+", text.lower())
     parts = {p for t in tokens for p in (t, *t.split("-"))}
@@ -49,13 +51,19 @@ def self_description_words(text: str, demographics: Mapping[str, Any]) -> frozen
             elif (token in _DECADE_WORDS and "my" in tokens[max(0, i - 2) : i]) or token in ("teen", "teenager"):
                 out.add(token)
     jobs = {phrase[0] for phrase in _JOB_WORDS if len(phrase) == 1 and phrase[0] not in _JOB_ACTIVITIES}  # not "at" of "stay at home"
+    is_job = [t in jobs or any(len(t) > len(j) + 2 and t.endswith(j) for j in jobs if len(j) > 5) for t in tokens]
     out |= {p for p in parts if p in jobs or any(len(p) > len(j) + 2 and p.endswith(j) for j in jobs if len(j) > 5)}
+    # and the word that names the kind of job ("computer" of "computer programmer", "software" of "software engineer")
+    out |= {tokens[i - 1] for i in range(1, len(tokens)) if is_job[i] and tokens[i - 1].isalpha() and tokens[i - 1] not in _NOT_A_KIND}
     if "occupation" in demographics:  # and every word of a job phrase the reader took ("stay at home mom")
         out |= {w for phrase in _JOB_WORDS for w in phrase if w in parts}
     if "gender" in demographics:
         out |= {w for w in _GENDER_WORDS if w in parts}
     return frozenset(out)
 
+
+#: Words before a job noun that do not say which job ("a teacher", "my dad, a nurse"): left to the other rules.
+_NOT_A_KIND = frozenset({"a", "an", "the", "as", "am", "im", "i'm", "my", "and", "or", "of", "was", "is", "be", "retired", "former", "ex"})
 
 #: Job-list words that name an activity or a field, not the person ("a character study", "marketing"): not the writer.
 _JOB_ACTIVITIES = frozenset({"study", "teach", "marketing", "admin"})
