@@ -553,10 +553,10 @@ def online_update_section(entry: session.SessionPersona) -> None:
         # shown is within this update (its first step to its last). A bare "↓ −0.205" under 0.745, after a 0.400, read
         # as the loss having fallen since the last like.
         c[2].metric(
-            f"loss of this update ({len(user.feedback)} rating{'s' if len(user.feedback) != 1 else ''})", f"{trace.loss[-1]:.3f}",
-            f"{trace.loss[-1] - trace.loss[0]:+.3f} over its {len(trace.loss) - 1} steps", delta_color="inverse",
+            f"loss ({len(user.feedback)} rating{'s' if len(user.feedback) != 1 else ''})", f"{trace.loss[-1]:.3f}",
+            f"{trace.loss[-1] - trace.loss[0]:+.3f} within this update", delta_color="inverse",
             help="The update's loss at its last step, summed over every rating so far (so more ratings, a larger loss); "
-            "below it, its change from the update's first step to its last",
+            f"below it, its change within this update, from its first step to its last ({len(trace.loss) - 1} steps)",
         )  # fmt: skip
         st.caption(
             f"Each update runs K = {trace.config.steps} steps (η = {trace.config.lr}, λ = {trace.config.reg}, "
