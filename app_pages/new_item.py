@@ -167,11 +167,11 @@ st.subheader("Your personas")
 mine = session.personas()
 if mine:
     # The personas a person made on New user: the first people anyone asks about, and not among the dataset's users above.
-    placed = [(name, *explorer.rank_for(entry.state, item, boost)) for name, entry in mine.items()]
+    placed = pd.DataFrame([(name, *explorer.rank_for(entry.state, item, boost)) for name, entry in mine.items()],
+                          columns=["persona", C.SCORE, "position"])  # fmt: skip
+    placed = placed.assign(in_top=placed["position"] <= length, p_like=explorer.p_like(placed[C.SCORE].to_numpy()))
     st.dataframe(
-        pd.DataFrame({"persona": [n for n, _, _ in placed], "position": [p for _, _, p in placed],
-                      "in_top": [p <= length for _, _, p in placed], "p_like": [float(explorer.p_like(r)) for _, r, _ in placed],
-                      C.SCORE: [r for _, r, _ in placed]}).sort_values("position", kind="stable"),
+        placed[["persona", "position", "in_top", "p_like", C.SCORE]].sort_values("position", kind="stable"),
         hide_index=True, width="stretch", key="new_item_personas",
         column_config={
             "position": st.column_config.NumberColumn("rank in their list", help=f"Where the item would enter the persona's own top list, among the {NOUNS} New user would rank for them"),

@@ -50,9 +50,8 @@ def self_description_words(text: str, demographics: Mapping[str, Any]) -> frozen
                 )
             elif (token in _DECADE_WORDS and "my" in tokens[max(0, i - 2) : i]) or token in ("teen", "teenager"):
                 out.add(token)
-    jobs = {phrase[0] for phrase in _JOB_WORDS if len(phrase) == 1 and phrase[0] not in _JOB_ACTIVITIES}  # not "at" of "stay at home"
-    is_job = [t in jobs or any(len(t) > len(j) + 2 and t.endswith(j) for j in jobs if len(j) > 5) for t in tokens]
-    out |= {p for p in parts if p in jobs or any(len(p) > len(j) + 2 and p.endswith(j) for j in jobs if len(j) > 5)}
+    is_job = [_job_noun(t) for t in tokens]
+    out |= {p for p in parts if _job_noun(p)}
     # and the word that names the kind of job ("computer" of "computer programmer", "software" of "software engineer")
     out |= {tokens[i - 1] for i in range(1, len(tokens)) if is_job[i] and tokens[i - 1].isalpha() and tokens[i - 1] not in _NOT_A_KIND}
     if "occupation" in demographics:  # and every word of a job phrase the reader took ("stay at home mom")
@@ -67,6 +66,15 @@ _NOT_A_KIND = frozenset({"a", "an", "the", "as", "am", "im", "i'm", "my", "and",
 
 #: Job-list words that name an activity or a field, not the person ("a character study", "marketing"): not the writer.
 _JOB_ACTIVITIES = frozenset({"study", "teach", "marketing", "admin"})
+
+
+#: One-word job nouns ("programmer", "nurse"; not the "at" of "stay at home mom", nor the activities above).
+_JOB_NOUNS = frozenset(phrase[0] for phrase in _JOB_WORDS if len(phrase) == 1 and phrase[0] not in _JOB_ACTIVITIES)
+
+
+def _job_noun(word: str) -> bool:
+    """A job noun, or a word ending in a long one ("schoolteacher", "songwriter")."""
+    return word in _JOB_NOUNS or any(len(word) > len(j) + 2 and word.endswith(j) for j in _JOB_NOUNS if len(j) > 5)
 
 
 def _leading(words: list[str], allowed: frozenset[str]) -> list[str]:
