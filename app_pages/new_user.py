@@ -554,7 +554,7 @@ def online_update_section(entry: session.SessionPersona) -> None:
         # as the loss having fallen since the last like.
         c[2].metric(
             f"loss ({len(user.feedback)} rating{'s' if len(user.feedback) != 1 else ''})", f"{trace.loss[-1]:.3f}",
-            f"{trace.loss[-1] - trace.loss[0]:+.3f} within this update", delta_color="inverse",
+            f"{trace.loss[-1] - trace.loss[0]:+.3f} in this update", delta_color="inverse",
             help="The update's loss at its last step, summed over every rating so far (so more ratings, a larger loss); "
             f"below it, its change within this update, from its first step to its last ({len(trace.loss) - 1} steps)",
         )  # fmt: skip

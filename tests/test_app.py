@@ -84,7 +84,7 @@ def test_new_user_recommends_and_feedback_moves_ranks(app):
     loss = next(m for m in at.metric if m.label.startswith("loss"))
     trace = at.session_state[session.PERSONAS]["Horror"].state.last_update
     assert loss.label == "loss (1 rating)" and loss.value == f"{trace.loss[-1]:.3f}"
-    assert loss.proto.delta == f"{trace.loss[-1] - trace.loss[0]:+.3f} within this update"
+    assert loss.proto.delta == f"{trace.loss[-1] - trace.loss[0]:+.3f} in this update"
 
 
 def test_rating_a_recommendation_with_stars_updates_the_persona(app, explorer):
