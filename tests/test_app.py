@@ -180,6 +180,23 @@ def test_score_anatomy_page(app):
     assert any("1.45" in i.value and "1.25" in i.value for i in at.info)
 
 
+def test_score_anatomy_says_how_far_to_trust_a_catalogue_users_p(app):
+    """ "p = 0.9" for a MovieLens user read as 90%, where the warm split's pairs given that p were liked one time in five."""
+    from recsys.results import bin_of, latest
+
+    at = make_persona(app, "space operas", "Space")
+    at = open_page(at, "app_pages/score_anatomy.py")
+    assert not any(c.value.startswith("How far to trust p") for c in at.caption)  # a new user: the calibration's own ground
+    at.selectbox[0].select(at.selectbox[0].options[-1])
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    p = float(re.search(r"p = ([0-9.]+)", next(l.value for l in at.latex if "p = " in l.value)).group(1))
+    held = bin_of(latest().data["calibration"]["splits"]["warm"]["calibrated"], p)
+    said = next(c.value for c in at.caption if c.value.startswith("How far to trust p"))
+    assert f"p = {p:.3f}" in said and "one of the catalogue's own users" in said
+    assert f"between {held['lo']:.1f} and {held['hi']:.1f} were liked {held['observed']:.0%} of the time ({held['n']:,} pairs)" in said
+
+
 def test_score_anatomy_opens_on_the_persona_new_user_shows(app):
     """Three personas made in turn, the last on screen: Score anatomy opened on the first ("bed × Miss Nightingale")."""
     at = make_persona(app, "cosy mysteries", "First")
