@@ -18,8 +18,9 @@ named terms ``dot_avoid`` (a ruled-out genre costs :math:`\gamma_\text{avoid}` p
 item has) and ``dot_era`` (leaving the named window costs :math:`\gamma_\text{edge}`, and
 each year further out a tenth of :math:`\gamma_\text{era}`, up to :math:`D` decades' worth). The strengths are fixed, stated
 constants rather than learned weights: a person who writes "no horror" means it. A window set
-only by a taste word ("I prefer recent releases", "mostly classics") is a leaning, not a
-period the person insists on: its era term is scaled down (``leaning``).
+only by a taste word ("recent releases", "classics") is a leaning, not a period the person
+insists on: its era term is scaled down (``leaning``); a hedge in its clause ("mostly", "I prefer",
+"if possible") scales it down again (``hedged``).
 """
 
 from __future__ import annotations
@@ -47,7 +48,10 @@ class PreferenceConfig:
     era_edge: float = 3.0
     era: float = 5.0
     era_cap: int = 3
-    leaning: float = 0.2  # scales the era term when only a taste word set it ("I prefer recent releases")
+    leaning: float = 0.2  # scales the era term when only a taste word set it ("recent releases", "classics")
+    #: scales it again when a hedge softens the window ("mostly 80s films", "I prefer recent releases"); 0.25 chosen on
+    #: the validation splits (docs/tuning.md: a taste word with a hedge weighs 0.05, which lifted N = 1–5 there).
+    hedged: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -103,5 +107,6 @@ class ExplicitLayout:
             years = np.array(self.years, dtype=float)
             distance = np.maximum(0.0, np.maximum(reading.era.start - years, years - reading.era.end))
             outside = (distance > 0) * config.era_edge + config.era * np.minimum(distance / 10.0, config.era_cap)
-            out[len(self.genres) :] = -outside * (1.0 if reading.era.firm else config.leaning)
+            strength = (1.0 if reading.era.firm else config.leaning) * (config.hedged if reading.era.hedged else 1.0)
+            out[len(self.genres) :] = -outside * strength
         return out

@@ -32,4 +32,10 @@ def test_the_era_term_by_hand():
     assert firm[2:].tolist() == pytest.approx([-3.0, -2.5, 0.0, 0.0])
     leaning = LAYOUT.user_coordinates(Reading(era=EraWindow(1992, 1993, "recent", firm=False)), config)
     assert leaning[2:].tolist() == pytest.approx([-0.3, -0.25, 0.0, 0.0])
+    # A hedge ("mostly", "I prefer") scales it again: a hedged period by `hedged`, a hedged taste word by both.
+    config = PreferenceConfig(era_edge=2.0, era=5.0, era_cap=3, leaning=0.1, hedged=0.5)
+    hedged = LAYOUT.user_coordinates(Reading(era=EraWindow(1992, 1993, "mostly the early nineties", hedged=True)), config)
+    assert hedged[2:].tolist() == pytest.approx([-1.5, -1.25, 0.0, 0.0])
+    both = LAYOUT.user_coordinates(Reading(era=EraWindow(1992, 1993, "I prefer recent", firm=False, hedged=True)), config)
+    assert both[2:].tolist() == pytest.approx([-0.15, -0.125, 0.0, 0.0])
     assert not LAYOUT.user_coordinates(None).any() and not LAYOUT.user_coordinates(Reading()).any()

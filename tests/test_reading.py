@@ -516,3 +516,35 @@ def test_a_taste_word_alone_sets_a_leaning_not_a_firm_era(reader, text, firm):
     era = reader.read(text).era
     assert era is not None and era.firm is firm
     assert Reading.from_dict(reader.read(text).to_dict()).era == era
+
+
+@pytest.mark.parametrize(
+    ("text", "hedged"),
+    [("I prefer recent releases.", True), ("Mostly older classics.", True), ("Comedies, usually from the nineties.", True),
+     ("recent stuff if possible", True), ("I watch a lot from the 1970s", True), ("the latest releases", False),
+     ("films from the 1970s", False), ("Mostly comedies. Films from the 90s.", False),
+     ("Sci-fi from the 1980s, the more the better.", False)],
+)  # fmt: skip
+def test_a_hedge_in_the_clause_naming_a_period_makes_it_a_leaning(reader, text, hedged):
+    """The benchmark's cold users said "I prefer recent releases." after one film and got a list held to 1996–1998."""
+    era = reader.read(text).era
+    assert era is not None and era.hedged is hedged and era.leaning is (hedged or not era.firm)
+    assert Reading.from_dict(reader.read(text).to_dict()).era == era
+
+
+def test_a_reading_saved_before_hedges_still_loads_and_a_damaged_hedge_is_refused(reader):
+    saved = reader.read("films from the 1970s").to_dict()
+    del saved["era"]["hedged"]
+    assert Reading.from_dict(saved).era.hedged is False
+    with pytest.raises(ValueError, match="hedged"):
+        Reading.from_dict({**saved, "era": {**saved["era"], "hedged": "yes"}})
+
+
+def test_the_era_chip_says_leaning_for_a_hedged_period(reader):
+    from ui.session import reading_chips
+
+    def era_chips(text: str) -> list[str]:
+        return [label for label, (kind, _) in reading_chips(reader.read(text)).items() if kind == "era"]
+
+    assert era_chips("mostly films from the 1980s") == ["era 1980–1989 (leaning)"]
+    assert era_chips("films from the 1980s") == ["era 1980–1989"]

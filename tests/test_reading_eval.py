@@ -219,3 +219,14 @@ def test_the_tables_by_kind_split_every_sentence_once_and_score_it_as_the_whole_
         assert sum(p.n_sentences for p in parts) == result.n_sentences
         for key, tally in result.tallies.items():
             assert (sum(p.tallies[key].hits for p in parts), sum(p.tallies[key].n for p in parts)) == (tally.hits, tally.n)
+
+
+def test_the_hedges_heldout_file_matches_its_hash_and_the_built_sentences_read_as_labelled():
+    from recsys_bench import hedges
+
+    recorded = re.search(r"heldout\.jsonl[^\n]*?([0-9a-f]{64})", (hedges.FOLDER / "README.md").read_text(encoding="utf-8"))
+    assert recorded and recorded.group(1) == RE.sha256(hedges.FOLDER / "heldout.jsonl")
+    held = hedges.load("heldout")
+    assert len(held) == 40 and sum(r["hedged"] for r in held) == 20
+    built = hedges.score(hedges.load("built"), RE.load_catalogue("movielens"))
+    assert built == {"hedged": 12, "hedged_read": 12, "plain": 12, "plain_as_hedged": 0, "era_right": 24, "sentences": 24}

@@ -522,7 +522,7 @@ def reading_chips(reading: Reading) -> dict[str, tuple[str, object]]:
         label = f"♥ {short(match.title)}" if match.confident else f"♥ {short(match.query)}?"
         chips[label] = ("title", match.item_id if match.confident else match.query)
     if reading.era is not None:
-        chips[f"era {reading.era.start}–{reading.era.end}" + ("" if reading.era.firm else " (leaning)")] = ("era", None)
+        chips[f"era {reading.era.start}–{reading.era.end}" + (" (leaning)" if reading.era.leaning else "")] = ("era", None)
     for field_name, value in reading.demographics.items():
         chips[f"{field_name} {value}"] = ("demographic", field_name)
     return chips

@@ -49,9 +49,17 @@ class EraWindow:
         phrase: the words that named it ("the fifties", "black-and-white").
         firm: ``False`` when only a taste word set it ("classic", "recent releases"): a
             leaning rather than a period the person insists on.
+        hedged: ``True`` when a hedge in the clause that names it softens it ("mostly 80s films",
+            "I prefer recent releases", "older films if possible"): the person leans towards it.
     """
 
     start: int
     end: int
     phrase: str
     firm: bool = True
+    hedged: bool = False
+
+    @property
+    def leaning(self) -> bool:
+        """Whether the window is a leaning rather than a period insisted on: set by a taste word, or hedged."""
+        return not self.firm or self.hedged

@@ -10,7 +10,7 @@ import pandas as pd
 
 from recsys import columns as C
 from recsys.reading.clauses import _unit_at, _unit_text, _Units
-from recsys.reading.lexicon import _BORN, _CONSUMED, _DECADE_WORDS, _LIVED
+from recsys.reading.lexicon import _BORN, _CONSUMED, _DECADE_WORDS, _HEDGES, _LIVED
 from recsys.reading.titles import _FIRST_FILM_YEAR, _YEAR_IN_TITLE
 
 #: Era windows (see :meth:`ProfileReader.read`): last year of black and white, silent, "classic" films.
@@ -153,6 +153,13 @@ def _era_matches(units: _Units, first_year: int, last_year: int) -> list[tuple[i
             out.append((window[0], window[1], u_first, u_last, "lived" if life == "lived" else kind))  # "grew up in the 60s": a leaning
     out.sort(key=lambda e: e[2])
     return out
+
+
+def _hedged(units: _Units, unit: int) -> bool:
+    """Whether the clause holding ``unit`` (an era phrase) hedges it: "mostly", "I prefer", "if possible" anywhere in
+    it ("Comedies. Mostly from the 80s" hedges the 80s; "Mostly comedies. From the 80s" does not)."""
+    words = [units.fold[u] for u in range(len(units.fold)) if units.segment[u] == units.segment[unit]]
+    return any(words[k : k + len(h)] == list(h) for h in _HEDGES for k in range(len(words) - len(h) + 1))
 
 
 def _life(before: list[str]) -> str | None:

@@ -183,6 +183,8 @@ _INTERJECTIONS = _words(_NEGATION, "interjections")
 #: "grew up in", "child of" before a decade: when the writer lived (a leaning); "born in": no taste at all.
 _LIVED = _phrases(_ERAS, "lived")
 _BORN = _phrases(_ERAS, "born")
+#: Hedges in the clause naming a period ("mostly", "I prefer", "if possible"): a leaning, not a requirement.
+_HEDGES = _phrases(_ERAS, "hedges")
 #: Decade words and their digit ("the forties" → 4).
 _DECADE_WORDS: dict[str, int] = dict(_ERAS["decade_words"])
 

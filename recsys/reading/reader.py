@@ -11,7 +11,7 @@ from recsys.reading.chinese import ChineseReader, has_chinese
 from recsys.reading.chips import MAX_CHARS, MAX_LIKED, NOTE_TRUNCATED, EraWindow, TitleMatch
 from recsys.reading.clauses import _kept_text, _Units
 from recsys.reading.demographics import _PLACE_CUE, _stated_age
-from recsys.reading.eras import _ERA_SHAPES, _TASTE_ERAS, _VAGUE_ERAS, _era_matches, _hull, _year_range
+from recsys.reading.eras import _ERA_SHAPES, _TASTE_ERAS, _VAGUE_ERAS, _era_matches, _hedged, _hull, _year_range
 from recsys.reading.genres import _build_lexicon, _catalogue_genres
 from recsys.reading.lexicon import _GENDER_WORDS, _JOB_WORDS, DEFAULT_GENRE_LEXICON
 from recsys.reading.result import Reading
@@ -258,7 +258,9 @@ class ProfileReader:
                 start, end = max(start, cut_start), min(end, cut_end)
         if end < first_year or start > last_year:
             notes.append(f"The catalogue has no films from {start}–{end} ('{phrase}').")
-        return EraWindow(int(start), int(end), phrase, firm=not kinds or any(k not in _TASTE_ERAS for k in kinds))
+        # Hedged when every period asked for is named in a hedged clause ("mostly 80s films"); a cut alone is not.
+        hedged = bool(positive) and all(_hedged(units, p[2]) for p in positive)
+        return EraWindow(int(start), int(end), phrase, firm=not kinds or any(k not in _TASTE_ERAS for k in kinds), hedged=hedged)
 
     # --- demographics -----------------------------------------------------------------
 

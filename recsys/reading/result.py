@@ -116,7 +116,13 @@ class Reading:
             ],
             "era": None
             if self.era is None
-            else {"start": self.era.start, "end": self.era.end, "phrase": self.era.phrase, "firm": self.era.firm},
+            else {
+                "start": self.era.start,
+                "end": self.era.end,
+                "phrase": self.era.phrase,
+                "firm": self.era.firm,
+                "hedged": self.era.hedged,
+            },
             "demographics": {k: _plain(v) for k, v in self.demographics.items()},
             "notes": list(self.notes),
             "kept_text": self.kept_text,

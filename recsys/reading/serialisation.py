@@ -78,11 +78,11 @@ def _title_from_dict(data: Any, name: str) -> TitleMatch:
 def _era_from_dict(data: Any) -> EraWindow | None:
     if data is None:
         return None
-    if not isinstance(data, Mapping) or not {"start", "end", "phrase"} <= set(data) <= {"start", "end", "phrase", "firm"}:
-        raise ValueError("era must be null or a mapping with start, end, phrase and optionally firm")
-    firm = data.get("firm", True)
-    if not isinstance(firm, bool):
-        raise ValueError("era firm must be true or false")
+    if not isinstance(data, Mapping) or not {"start", "end", "phrase"} <= set(data) <= {"start", "end", "phrase", "firm", "hedged"}:
+        raise ValueError("era must be null or a mapping with start, end, phrase and optionally firm and hedged")
+    firm, hedged = data.get("firm", True), data.get("hedged", False)
+    if not isinstance(firm, bool) or not isinstance(hedged, bool):
+        raise ValueError("era firm and hedged must be true or false")
     start, end, phrase = data["start"], data["end"], data["phrase"]
     if any(isinstance(v, bool) or not isinstance(v, int) for v in (start, end)):
         raise ValueError("era start and end must be whole years")
@@ -90,7 +90,7 @@ def _era_from_dict(data: Any) -> EraWindow | None:
         raise ValueError(f"era start {start} is after its end {end}")
     if not isinstance(phrase, str):
         raise ValueError("era phrase must be a string")
-    return EraWindow(start, end, phrase, firm)
+    return EraWindow(start, end, phrase, firm, hedged)
 
 
 def _demographics_from_dict(data: Any) -> dict[str, Any]:
