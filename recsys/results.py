@@ -205,6 +205,21 @@ def ablation_by_split(results: dict) -> dict[str, dict]:
     return tables
 
 
+def split_label(split: str, nouns: str = "items") -> str:
+    """A benchmark split's key as a page says it: "user_cold_5" → "new users, 5 likes given".
+
+    Example:
+        >>> [split_label(s, "films") for s in ("user_cold_0", "user_cold_1", "user_cold_20", "item_cold", "item_cold (held-out items)", "warm")]
+        ['new users, no likes yet', 'new users, 1 like given', 'new users, 20 likes given', 'held-out films', 'held-out films', 'warm']
+    """
+    head, _, n = split.partition(" ")[0].rpartition("_")
+    if head == "user_cold" and n.isdigit():
+        return "new users, no likes yet" if n == "0" else f"new users, {n} like{'s' if n != '1' else ''} given"
+    if split.startswith("item_cold"):
+        return f"held-out {nouns}"
+    return split
+
+
 def item_cold_ties(block: dict[str, dict]) -> list[str]:
     """Why methods tie on held-out items, in words: those with the same recall@20 and NDCG@20 cannot tell one unseen item
     from another, and a novelty the same for every method measures training counts that are zero for every such item.
@@ -359,9 +374,9 @@ def unread_note(user_cold: dict[str, dict[str, dict]]) -> str:
     """Why ``ours_unread`` is above ``ours`` where it is, from the numbers: the era term, when turning it off
     (``ours_no_era``) closes the gap; "" where it is nowhere above.
 
-    The benchmark's profiles are written from the first N items alone, and their era sentence names the decade most of
-    those N are from ("mostly films from the 1990s" after one film): ours holds the list to that window, while the truth
-    is the rest of the person's history.
+    The benchmark's profiles are written from the first N items alone, and half of them say how old those N films are
+    ("I prefer recent releases." when they average after 1994, already after one film): ours leans the list towards that
+    window, while the truth is the rest of the person's history.
 
     Example:
         >>> unread_note({"0": {"ours": {"recall@20": 0.156}, "ours_unread": {"recall@20": 0.156}},
@@ -383,9 +398,10 @@ def unread_note(user_cold: dict[str, dict[str, dict]]) -> str:
         return note + f" With its era term off, ours scores {no_era}: the era is not the whole of the gap."
     return note + (
         f" With its era term off, ours scores {no_era}: the gap is the era. The benchmark writes each profile from the first "
-        'N items alone, and half of them say an era — the decade most of those N are from ("mostly films from the 1990s" '
-        "after one film). ours holds the list to that window, while what the person goes on to like is from any decade; "
-        "ours_unread does not read the era at all. A person who types an era means it, which the profile cases measure."
+        'N items alone, and half of them say how old those N films are ("I prefer recent releases." when they average after '
+        "1994, already after one film). ours leans the list towards that window (read as hedged, with a quarter of the era "
+        "term), while what the person goes on to like is from any decade; ours_unread does not read the era at all. A person "
+        "who names a period means it, which the profile cases measure."
     )
 
 

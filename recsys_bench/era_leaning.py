@@ -6,7 +6,7 @@ what they go on to like is from any decade. This scores recall@20 at N = 0, 1, 2
 term of hedged windows scaled by each value (the model is trained once per seed and shared), and with the era term
 off. No test user or test interaction is seen (docs/tuning.md: The hedged era).
 
-``python -m recsys_bench.era_leaning [--seeds 0 1 2]`` (about 3 minutes a seed on the 2-core machine).
+``python -m recsys_bench.era_leaning [--seeds 0 1 2] [--data FOLDER]`` (about 3 minutes a seed on the 2-core machine).
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from dataclasses import replace
 
 from recsys import columns as C
 from recsys.cache import cache_root
-from recsys.data import load_movielens_100k
+from recsys.data import Dataset, load_movielens_100k, load_path
 from recsys.encoders import make_encoder
 from recsys.preferences import PreferenceConfig
+from recsys.training import TrainConfig
 from recsys_bench.baselines import Context
 from recsys_bench.evaluation import OursMethod, evaluate
 from recsys_bench.metrics import mean_ci
@@ -29,9 +30,11 @@ ONBOARDING = (0, 1, 2, 5)
 VALUES = (1.0, 0.5, 0.25, 0.0)
 
 
-def sweep(seeds: list[int], values: tuple[float, ...] = VALUES) -> dict[str, dict[int, list[float]]]:
+def sweep(
+    seeds: list[int], values: tuple[float, ...] = VALUES, dataset: Dataset | None = None, config: TrainConfig = TrainConfig()
+) -> dict[str, dict[int, list[float]]]:
     """Per-user recall@20 of each setting at each N, pooled over ``seeds`` (the same users for every setting)."""
-    dataset = load_movielens_100k()
+    dataset = dataset or load_movielens_100k()
     encoder = make_encoder(None)
     item_text = encoder.encode(dataset.items[C.TEXT].tolist())
     folder = cache_root() / "bench" / dataset.fingerprint() / "validation"
@@ -41,7 +44,7 @@ def sweep(seeds: list[int], values: tuple[float, ...] = VALUES) -> dict[str, dic
         split.save(folder)
         context = Context(dataset, split, encoder, item_text)
         requests = user_cold_requests(dataset, split, ONBOARDING)
-        ours = OursMethod("ours").fit(context)
+        ours = OursMethod("ours", config).fit(context)
         off = OursMethod("era off", reading_without=("era",), same_model_as=ours).fit(context)
         settings = [(f"hedged {v:g}", ours, replace(PreferenceConfig(), hedged=v)) for v in values]
         for name, method, preferences in [*settings, ("era term off", off, PreferenceConfig())]:
@@ -65,8 +68,9 @@ def table(rows: dict[str, dict[int, list[float]]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m recsys_bench.era_leaning", description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--data", help="a catalogue folder (default: the packaged MovieLens-100k)")
     args = parser.parse_args(argv)
-    print(table(sweep(args.seeds)))
+    print(table(sweep(args.seeds, dataset=load_path(args.data) if args.data else None)))
     return 0
 
 

@@ -121,3 +121,16 @@ def test_the_peers_targets_name_the_best_other_method_and_its_margin():
     two = targets["user_cold N=2: ours > best other (lightfm) + its CI"]
     assert two["value"] == pytest.approx(0.010) and not two["met"]  # ahead, but inside lightfm's half-width
     assert targets["item_cold recall@20 >= 0.34 (peers issue)"]["met"]
+
+
+@pytest.mark.slow
+def test_the_hedged_era_sweep_scores_every_setting_on_the_same_validation_users(small_catalogue):
+    from recsys_bench import era_leaning
+
+    rows = era_leaning.sweep([0], values=(1.0, 0.25), dataset=load_path(small_catalogue), config=TrainConfig(steps=3))
+    assert list(rows) == ["hedged 1", "hedged 0.25", "era term off"]
+    sizes = {name: [len(by_n[n]) for n in era_leaning.ONBOARDING] for name, by_n in rows.items()}
+    assert len({tuple(s) for s in sizes.values()}) == 1 and all(sizes["hedged 1"])
+    assert all(0.0 <= r <= 1.0 for by_n in rows.values() for values in by_n.values() for r in values)
+    shown = era_leaning.table({"a": {0: [0.0, 1.0], 1: [0.5, 0.5], 2: [1.0, 1.0], 5: [0.0, 0.0]}})
+    assert shown.splitlines()[2].startswith("| a | 0.5000 ± ") and "| 0.5000 ± 0.0000 | 1.0000 ± 0.0000 | 0.0000 ± 0.0000 |" in shown
