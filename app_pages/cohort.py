@@ -85,6 +85,29 @@ with st.container(border=True):
         k = st.slider("List length k", 5, 50, 20, key=session.COHORT_K)
         go_clicked = st.button("Run the cohort", type="primary", width="stretch", disabled=source == UPLOAD and upload is None)
 
+
+def form_now() -> dict[str, str]:
+    """What the form asks for now, in the words a change is named by."""
+    if source == UPLOAD:
+        people = f"the file {literal.md(upload.name)} ({upload.size:,} bytes)" if upload is not None else "an uploaded file"
+    else:
+        size = int(st.session_state[session.COHORT_SAMPLE])
+        text = "with" if st.session_state[session.COHORT_WITH_TEXT] else "without"
+        people = f"a sample of {size:,} users {text} their profile text"
+    return {"people": people, "list length": f"top-{k}"}
+
+
+def changed_since(ran: dict[str, str] | None) -> str:
+    """ "" when the form still asks for the kept run; else a sentence naming each change, the run's value beside it."""
+    if not ran:
+        return ""
+    now = form_now()
+    changes = [f"{what}: {now[what]} (the run shown: {ran[what]})" for what in now if now[what] != ran.get(what)]
+    if not changes:
+        return ""
+    return "The form has changed since the run below — " + "; ".join(changes) + ". **Run the cohort** to replace it."
+
+
 if go_clicked:
     if source == UPLOAD:
         try:
@@ -99,6 +122,7 @@ if go_clicked:
         label = people.source
     if people is not None:
         run_cohort(people, k, label)
+        st.session_state[session.COHORT_RAN_FORM] = form_now()  # only a run that replaced the results (a file that fails does not)
 
 
 def results(kept) -> None:
@@ -108,6 +132,9 @@ def results(kept) -> None:
         st.info("Upload a file of profiles or pick a sample, then **Run the cohort**.")
         return
     _, label, run, view = kept
+    changed = changed_since(st.session_state.get(session.COHORT_RAN_FORM))
+    if changed:
+        st.info(changed, icon="✏️")
     problems = cohort.problems_frame(run.problems)
     skipped = problems[problems["skipped"]]
     st.subheader(f"{literal.md(label)}: {view.n_people:,} people, top-{run.k} each")

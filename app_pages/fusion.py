@@ -9,7 +9,7 @@ import streamlit as st
 from recsys import columns as C
 from recsys.modalities import ITEM_NAMES as ITEM_MODALITIES
 from recsys.modalities import USER_NAMES as USER_MODALITIES
-from recsys.results import ablation_by_split
+from recsys.results import ablation_by_split, split_label
 from ui import charts, resources, session
 
 explorer = resources.explorer()
@@ -124,7 +124,8 @@ else:
         + ("" if results.get("dataset") == explorer.dataset.name else f" — not this session's catalogue ({explorer.dataset.name})")
         + "."
     )
-    rows = [{"setting": setting, "split": split, **{k: v for k, v in metrics.items() if k in ("recall@20", "ndcg@20")}}
+    nouns = explorer.dataset.nouns if results.get("dataset") == explorer.dataset.name else "items"
+    rows = [{"setting": setting, "split": split_label(split, nouns), **{k: v for k, v in metrics.items() if k in ("recall@20", "ndcg@20")}}
             for split, table in ablation_by_split(results).items() for setting, metrics in table.items()]  # fmt: skip
     frame = pd.DataFrame(rows)
     fig = px.bar(frame, x="setting", y="recall@20", color="split", barmode="group", title="Recall@20 by modality set",
@@ -135,7 +136,7 @@ else:
     if "fusion_weights" in results:
         st.markdown("**Learned fusion weights per split** (mean over the test users, or the held-out items)")
         weights = pd.DataFrame(
-            [{"split": split, "side": side, "modality": charts.modality_label(m, side), "α": w}
+            [{"split": split_label(split, nouns), "side": side, "modality": charts.modality_label(m, side), "α": w}
              for split, table in results["fusion_weights"].items() for side in ["item" if split.startswith("item") else "user"]
              for m, w in table.items()]
         )  # fmt: skip

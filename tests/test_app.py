@@ -237,6 +237,10 @@ def test_evaluation_page_shows_the_shipped_reference_run(app, monkeypatch):
     assert not any("Peers not in this run" in w.value for w in at.warning)  # every peer docs/benchmark.md reports is in the reference run
     at = open_page(at, "app_pages/fusion.py")
     assert any("reference run of" in c.value for c in at.caption)
+    # The splits are named as a person says them ("user_cold_5" and "item_cold (held-out items)" were shown as keys).
+    splits = {s for d in at.dataframe if "split" in d.value.columns for s in d.value["split"]}
+    assert {"new users, no likes yet", "new users, 5 likes given", "held-out films"} <= splits, splits
+    assert not any("_" in s for s in splits), splits
 
 
 def test_fusion_page_sliders_change_the_list(app):

@@ -183,7 +183,7 @@ def test_the_cli_wants_a_file_or_a_sample(capsys):
 def test_the_cohort_page_runs_an_upload_and_a_sample(explorer):
     from streamlit.testing.v1 import AppTest
 
-    from ui import session
+    from ui import literal, session
 
     at = AppTest.from_file(APP, default_timeout=240)
     at.run()
@@ -208,14 +208,28 @@ def test_the_cohort_page_runs_an_upload_and_a_sample(explorer):
     assert left_out["line"].tolist() == [4, 5] and "age must be between" in left_out["message"].iloc[0]
     _, _, run, _ = at.session_state[session.COHORT_RESULT]
     assert set(run.recommendations["line"]) == {2, 3}
-    # The sample path: N users of the catalogue.
+    changed = lambda: [i.value for i in at.info if i.value.startswith("The form has changed")]  # noqa: E731
+    assert changed() == []
+    # The sample path: N users of the catalogue. Until it runs, the upload's results stay, and the page says what changed.
     at.radio(key=session.COHORT_SOURCE).set_value("A sample of this catalogue's users")
     at.run()
     at.number_input(key=session.COHORT_SAMPLE).set_value(30)
+    at.run()
+    size = len(upload.encode())
+    assert changed() == [
+        "The form has changed since the run below — people: a sample of 30 users with their profile text (the run shown: the "
+        f"file {literal.md('survey.csv')} ({size:,} bytes)). **Run the cohort** to replace it."
+    ], changed()
     next(b for b in at.button if b.label == "Run the cohort").click()
     at.run()
     assert not at.exception, at.exception
     assert {m.label: m.value for m in at.metric}["People ranked"] == "30"
+    assert changed() == []
+    at.slider(key=session.COHORT_K).set_value(30)
+    at.run()
+    assert changed() == [
+        "The form has changed since the run below — list length: top-30 (the run shown: top-20). **Run the cohort** to replace it."
+    ]
 
 
 def test_two_rows_with_one_name_are_two_people(small_explorer, tmp_path):

@@ -74,6 +74,7 @@ COHORT_FILE = "cohort_file"  # the CSV uploader
 COHORT_SAMPLE = "cohort_sample"  # how many users the sample draws
 COHORT_WITH_TEXT = "cohort_with_text"  # whether sampled users bring their profile text
 COHORT_K = "cohort_k"  # list length
+COHORT_RAN_FORM = "cohort_ran_form"  # what the form asked for when the kept run was started (what changed since)
 
 # The persona form's fields (see ``key``), and the value each starts from; PRESET is the selector above the form.
 PRESET, TEXT, AGE, GENDER, OCCUPATION, LIKED, NAME = "preset", "profile_text", "age", "gender", "occupation", "liked", "persona_name"
@@ -149,6 +150,7 @@ def set_catalogue(chosen) -> None:
         FUSION_SETTING,
         SWITCH_OFFER,
         COHORT_RESULT,
+        COHORT_RAN_FORM,
     ):
         st.session_state.pop(name, None)
     clear_form()
