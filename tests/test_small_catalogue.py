@@ -131,3 +131,22 @@ def test_the_list_is_ranked_on_the_whole_score_and_its_rows_split_into_the_same_
     assert np.allclose(recs["b_i"], whole.b_i[rows], atol=1e-6)
     for name, values in whole.dot_by_term.items():
         assert np.allclose(recs[f"dot_{name}"], values[rows], atol=1e-5)
+
+
+@pytest.mark.slow  # trains two models
+def test_fitting_the_warm_users_rows_moves_those_rows_alone_and_lowers_their_loss(small_catalogue, small_explorer, tmp_path):
+    import torch
+
+    dataset, encoder = load_path(small_catalogue), small_explorer.encoder
+    config = TrainConfig(steps=30, warm_id_steps=0)
+    plain = Explorer.train(dataset, encoder, config=config, cache_dir=tmp_path)
+    fitted = Explorer.train(dataset, encoder, config=dataclasses.replace(config, warm_id_steps=20), cache_dir=tmp_path)
+    before, after = plain.model.state_dict(), fitted.model.state_dict()
+    assert {name for name in before if not torch.equal(before[name], after[name])} == {"users.id.weight", "users.id_bias.weight"}
+    first, last = fitted.info["warm_id_loss"]
+    assert last < first and "warm_id_loss" not in plain.info
+    # A new user has no id row: the same scores to the last bit. A warm user's own list moves.
+    text = "scary horror films with zombies"
+    assert np.array_equal(plain.recommend(plain.new_user(text), k=10)[C.SCORE], fitted.recommend(fitted.new_user(text), k=10)[C.SCORE])
+    user = int(dataset.users[C.USER].iloc[0])
+    assert not np.array_equal(plain.recommend(plain.user(user), k=10)[C.SCORE], fitted.recommend(fitted.user(user), k=10)[C.SCORE])
