@@ -74,8 +74,9 @@ FULL_PATH = json.loads((Path(__file__).parent / "data" / "full_path_training.jso
 
 def test_a_catalogue_at_the_threshold_trains_exactly_as_before():
     data = tiny_data()
-    # At the threshold: the full path; without weight decay: plain Adam, as the loop was written then.
-    config = TrainConfig(steps=6, batch_users=16, sampled_above=data.item_text.shape[0], weight_decay=0.0)
+    # At the threshold: the full path; without weight decay (plain Adam) and without the warm users' rows fitted after
+    # it, as the loop was written then.
+    config = TrainConfig(steps=6, batch_users=16, sampled_above=data.item_text.shape[0], weight_decay=0.0, warm_id_steps=0)
     model, log = fit(data, config)
     assert log["loss"] == pytest.approx(FULL_PATH["loss"], rel=1e-6, abs=1e-7)  # same draws, same arithmetic
     state = model.state_dict()
