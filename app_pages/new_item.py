@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from recsys import columns as C
+from recsys.results import held_on_warm
 from ui import charts, literal, nouns, resources, session
 
 explorer = resources.explorer()
@@ -158,9 +159,8 @@ found = resources.bench_results()
 held = found.reliability_bin("warm", float(audience["p_like"].max()), explorer.dataset.name, explorer.fingerprint) if found else None
 if held is not None:
     st.caption(
-        f"How far to trust p(like) here: these are the catalogue's own users, and the calibration was fitted on new users. On "
-        f"their held-out ratings (the benchmark's warm split), the pairs given p between {held['lo']:.1f} and {held['hi']:.1f} were "
-        f"liked {held['observed']:.0%} of the time ({held['n']:,} pairs). Read p as an order among these users, not as a chance."
+        "How far to trust p(like) here: these are the catalogue's own users, and the calibration was fitted on new users. "
+        f"{held_on_warm(held)}. Read p as an order among these users, not as a chance."
     )
 
 st.subheader("Your personas")

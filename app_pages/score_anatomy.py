@@ -9,6 +9,7 @@ import streamlit as st
 from recsys import UserState
 from recsys import columns as C
 from recsys.model import predict
+from recsys.results import held_on_warm
 from ui import charts, literal, resources, session
 
 explorer = resources.explorer()
@@ -103,9 +104,8 @@ held = found.reliability_bin("warm", float(anatomy.p_like), explorer.dataset.nam
 if held is not None:
     st.caption(
         f"How far to trust p = {anatomy.p_like:.3f} here: {label} is one of the catalogue's own users, and the calibration was "
-        f"fitted on new users. On their held-out ratings (the benchmark's warm split), the pairs given p between {held['lo']:.1f} "
-        f"and {held['hi']:.1f} were liked {held['observed']:.0%} of the time ({held['n']:,} pairs): read p as an order here, not as a chance."
-    )  # fmt: skip
+        f"fitted on new users. {held_on_warm(held)}: read p as an order here, not as a chance."
+    )
 
 # The user terms drawn: those with a cell that is not 0 as shown. The others' rows (and their terms) are 0 as shown.
 drawn = [m for m in cross.index if (cross.loc[m] != 0).any()]

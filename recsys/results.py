@@ -112,6 +112,19 @@ class BenchResults:
         return bin_of(self.data.get("calibration", {}).get("splits", {}).get(split, {}).get("calibrated", []), p)
 
 
+def held_on_warm(held: dict) -> str:
+    """How a reliability bin held, as the pages say it of the catalogue's own users (New film, Score anatomy).
+
+    Example:
+        >>> held_on_warm({"lo": 0.8, "hi": 0.9, "observed": 0.2, "n": 51})
+        "On their held-out ratings (the benchmark's warm split), the pairs given p between 0.8 and 0.9 were liked 20% of the time (51 pairs)"
+    """
+    return (
+        f"On their held-out ratings (the benchmark's warm split), the pairs given p between {held['lo']:.1f} and {held['hi']:.1f} "
+        f"were liked {held['observed']:.0%} of the time ({held['n']:,} pairs)"
+    )
+
+
 def bin_of(bins: list[dict], p: float) -> dict | None:
     """The reliability bin holding probability ``p`` (the last bin holds its upper edge); ``None`` if none does.
 
