@@ -1,6 +1,7 @@
 """Hedged eras: does the reader tell "mostly 80s films" (a leaning) from "films from the 1980s" (a period asked for)?
 
-Sentences in ``bench/reading/hedges`` (MovieLens-100k), each labelled ``hedged`` and with its window:
+Sentences in ``bench/reading/hedges`` (English) and ``bench/reading/hedges_zh`` (Chinese, read by
+:mod:`recsys.reading.chinese`), on MovieLens-100k, each labelled ``hedged`` and with its window:
 ``built.jsonl`` was written with the rule, ``heldout.jsonl`` by a writer who never saw the reader, before the rule was
 run on it, and is reported, never tuned on (its SHA-256 is in the folder's README and checked by the tests). A hedged
 window's era term weighs ``PreferenceConfig.hedged`` of a plain one's, so a hedge missed leaves the era as firm as
@@ -20,6 +21,8 @@ from typing import Any
 from recsys_bench.reading_eval import SPLITS, Catalogue, EraLabel, _era_ok, load_catalogue, sha256
 
 FOLDER = Path(__file__).resolve().parent.parent / "bench" / "reading" / "hedges"
+#: Each language's folder of sentences, as the table names it.
+FOLDERS = {"English": FOLDER, "Chinese": FOLDER.with_name("hedges_zh")}
 
 
 def load(split: str, folder: Path = FOLDER) -> list[dict[str, Any]]:
@@ -44,13 +47,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the counts here too")
     args = parser.parse_args(argv)
     catalogue = load_catalogue("movielens")
-    results = {split: score(load(split), catalogue) for split in SPLITS}
-    print("| split | hedged read as hedged | plain read as hedged (↓) | era within tolerance |\n|---|---|---|---|")
-    for split, r in results.items():
-        print(f"| {split} | {r['hedged_read']}/{r['hedged']} | {r['plain_as_hedged']}/{r['plain']} | {r['era_right']}/{r['sentences']} |")
+    results = {language: {split: score(load(split, folder), catalogue) for split in SPLITS} for language, folder in FOLDERS.items()}
+    print("| sentences | split | hedged read as hedged | plain read as hedged (↓) | era within tolerance |\n|---|---|---|---|---|")
+    for language, splits in results.items():
+        for split, r in splits.items():
+            print(
+                f"| {language} | {split} | {r['hedged_read']}/{r['hedged']} | {r['plain_as_hedged']}/{r['plain']} | {r['era_right']}/{r['sentences']} |"
+            )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"heldout_sha256": sha256(FOLDER / "heldout.jsonl"), **results}, indent=2))
+        hashes = {f"heldout_sha256_{language.lower()}": sha256(folder / "heldout.jsonl") for language, folder in FOLDERS.items()}
+        args.json.write_text(json.dumps({**hashes, **results}, indent=2, ensure_ascii=False))
     return 0
 
 

@@ -533,6 +533,18 @@ def test_a_hedge_in_the_clause_naming_a_period_makes_it_a_leaning(reader, text, 
     assert Reading.from_dict(reader.read(text).to_dict()).era == era
 
 
+@pytest.mark.parametrize(
+    ("text", "hedged"),
+    [("大多看八十年代的喜剧", True), ("最好是九十年代的动作片", True), ("如果可以的话，来点黑白片", True),
+     ("我平時看九十年代的恐怖片", True), ("八十年代的喜剧", False), ("给我推荐九十年代最好的动作片", False),
+     ("八十年代的片子一般般", False), ("只看老电影", False), ("大多是喜剧。八十年代的", False)],
+)  # fmt: skip
+def test_a_hedge_in_a_chinese_clause_naming_a_period_makes_it_a_leaning(reader, text, hedged):
+    """The Chinese reader hedges as the English one does; 最好的 ("the best") and 一般般 ("so-so") hedge nothing."""
+    era = reader.read(text).era
+    assert era is not None and era.hedged is hedged
+
+
 def test_a_reading_saved_before_hedges_still_loads_and_a_damaged_hedge_is_refused(reader):
     saved = reader.read("films from the 1970s").to_dict()
     del saved["era"]["hedged"]

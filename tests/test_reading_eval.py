@@ -230,3 +230,15 @@ def test_the_hedges_heldout_file_matches_its_hash_and_the_built_sentences_read_a
     assert len(held) == 40 and sum(r["hedged"] for r in held) == 20
     built = hedges.score(hedges.load("built"), RE.load_catalogue("movielens"))
     assert built == {"hedged": 12, "hedged_read": 12, "plain": 12, "plain_as_hedged": 0, "era_right": 24, "sentences": 24}
+
+
+def test_the_chinese_hedges_heldout_file_matches_its_hash_and_the_built_sentences_read_as_labelled():
+    from recsys_bench import hedges
+
+    folder = hedges.FOLDERS["Chinese"]
+    recorded = re.search(r"heldout\.jsonl[^\n]*?([0-9a-f]{64})", (folder / "README.md").read_text(encoding="utf-8"))
+    assert recorded and recorded.group(1) == RE.sha256(folder / "heldout.jsonl")
+    held = hedges.load("heldout", folder)
+    assert len(held) == 40 and sum(r["hedged"] for r in held) == 20
+    built = hedges.score(hedges.load("built", folder), RE.load_catalogue("movielens"))
+    assert built == {"hedged": 6, "hedged_read": 6, "plain": 6, "plain_as_hedged": 0, "era_right": 12, "sentences": 12}

@@ -17,7 +17,8 @@ How a text is read:
    the English reader's genre words and named-film search, and take the clause's side.
 3. Eras: decades (五十年代, 90年代, 上世纪八十年代, 八九十年代, with 初/中期/末), years with
    以前/以后, ranges (1980年到1990年), and the descriptive 黑白片, 默片, 老电影, 新片 — the same
-   windows as the English ones; a negated open window (不要黑白片) cuts the rest.
+   windows as the English ones; a negated open window (不要黑白片) cuts the rest. A hedge in the
+   clause (大多, 最好是, 一般, 如果可以的话 just before it) makes the window a leaning (hedged).
 4. The writer's age (我今年35岁, 三十五岁的…), occupation (退休护士 → retired) and gender,
    unless a relative comes first in the clause (我儿子是学生).
 5. The text the model reads drops the Chinese clauses that rule something out, as the English
@@ -73,6 +74,8 @@ _ALL_OTHERS = ("其他", "其它", "别的", "什么", "都", "全")
 _NOTHING_ELSE = ("都不", "都没", "全不", "一概不", "都不喜欢", "都不看")
 _BOOK_TITLE = re.compile(r"《([^》]{1,80})》")
 _NOUNS = sorted(_DATA["nouns"]["after_genre"], key=len, reverse=True)
+_HEDGES = sorted(_DATA["eras"]["hedges"], key=len, reverse=True)
+_NOT_HEDGES = _DATA["eras"]["not_hedges"]
 _AGE = re.compile(
     rf"(?:今年|年龄|年纪|已经|现在)\s*(?:已经|刚|刚满|满)?\s*([0-9]{{1,3}}|[{_ZH_NUMBER}]{{1,4}})(?![0-9年代月号日])|([0-9]{{1,3}}|[{_ZH_NUMBER}]{{1,4}})\s*多?\s*(?:岁|周岁)(?!的时候|那年|时)"
 )
@@ -205,7 +208,7 @@ class ChineseReader:
         rules: dict[str, None] = {}
         titles: list[TitleMatch] = []
         dropped: list[tuple[int, int]] = []
-        windows: list[tuple[int, int, str, bool, str]] = []  # start, end, phrase, negated, kind
+        windows: list[tuple[int, int, str, bool, str, bool]] = []  # start, end, phrase, negated, kind, hedged
         demographics: dict[str, Any] = {}
         about_other = previous_negative = False
         for n, clause in enumerate(clauses):
@@ -229,7 +232,9 @@ class ChineseReader:
             only_genres_ruled_out = negative_clause
             for window in self._eras(clause):
                 negated = self._negated(clauses, n, _Mention(window[3], window[4], "era"))
-                windows.append((window[0], window[1], _as_typed(window[2], clause.start + window[3], text, typed), negated, window[5]))
+                hedged = _hedged(clause) or (n > 0 and _only_hedge(clauses[n - 1]))
+                phrase = _as_typed(window[2], clause.start + window[3], text, typed)
+                windows.append((window[0], window[1], phrase, negated, window[5], hedged))
                 negative_clause = negative_clause or negated
                 only_genres_ruled_out = only_genres_ruled_out and not negated
             for title in clause.titles:
@@ -268,7 +273,9 @@ class ChineseReader:
                 demographics.setdefault(key, value)
             notes.extend(read.notes)
             if read.era is not None:
-                windows.append((read.era.start, read.era.end, read.era.phrase, False, "firm" if read.era.firm else "classic"))
+                windows.append(
+                    (read.era.start, read.era.end, read.era.phrase, False, "firm" if read.era.firm else "classic", read.era.hedged)
+                )
         for label in [g for g in wants if g in rules]:
             notes.append(f"You both asked for and ruled out {label}; it is kept as ruled out.")
             del wants[label]
@@ -436,13 +443,14 @@ class ChineseReader:
                         add(min(first, end_year), end_year, (at, at + len(word), word), kind)
         return found
 
-    def _era(self, windows: list[tuple[int, int, str, bool, str]], notes: list[str]) -> EraWindow | None:
-        """One window from the era phrases, combined as the English reader combines its own."""
+    def _era(self, windows: list[tuple[int, int, str, bool, str, bool]], notes: list[str]) -> EraWindow | None:
+        """One window from the era phrases, combined as the English reader combines its own (hedged when every period
+        asked for is named in a hedged clause)."""
         first, last = self.year_range
         precise = [w for w in windows if not w[3] and w[4] in ("firm", "before", "after", "bw", "silent")]
         vague = [w for w in windows if not w[3] and w[4] in ("classic", "recent")]
         cuts = []
-        for start, end, phrase, negated, kind in windows:
+        for start, end, phrase, negated, kind, _ in windows:
             if not negated:
                 continue
             if kind in ("before", "bw", "silent", "classic"):
@@ -469,7 +477,8 @@ class ChineseReader:
                 start, end = max(start, cut_start), min(end, cut_end)
         if end < first or start > last:
             notes.append(f"The catalogue has no films from {start}–{end} ('{phrase}').")
-        return EraWindow(int(start), int(end), phrase, firm=bool(precise) or not vague)
+        hedged = bool(precise or vague) and all(w[5] for w in precise + vague)
+        return EraWindow(int(start), int(end), phrase, firm=bool(precise) or not vague, hedged=hedged)
 
     # --- demographics -------------------------------------------------------------------
 
@@ -563,6 +572,19 @@ def _kept_head(clause: _Clause, negated_starts: list[int], wanted_starts: list[i
     before it (我喜欢喜剧不喜欢恐怖片 keeps 我喜欢喜剧), else at its start (the whole clause goes: 纪录片就不怎么喜欢了)."""
     first = min([m.start for m in clause.mentions if m.kind == "cue"] + negated_starts, default=0)
     return first if any(start < first for start in wanted_starts) else 0
+
+
+def _hedged(clause: _Clause) -> bool:
+    """Whether the clause hedges what it says of a period (大多看八十年代的; not 九十年代最好的动作片, where 最好 is "best")."""
+    text = clause.text
+    covered = [(m.start(), m.end()) for other in _NOT_HEDGES for m in re.finditer(re.escape(other), text)]
+    return any(not any(a <= m.start() and m.end() <= b for a, b in covered) for word in _HEDGES for m in re.finditer(re.escape(word), text))
+
+
+def _only_hedge(clause: _Clause) -> bool:
+    """A clause that is a hedge and nothing else (如果可以的话, before 来点黑白片)."""
+    names = any(m.kind in ("genre", "rules_out") for m in clause.mentions)  # 可以 in 如果可以的话 is a liking word
+    return not names and not clause.eras and not clause.titles and _hedged(clause) and len(clause.text.strip()) <= 8
 
 
 def _only_cue(clause: _Clause) -> bool:
