@@ -503,13 +503,15 @@ def top_score_terms(recs: pd.DataFrame, scale: float) -> None:
     with st.container():
         top = recs.iloc[0]
         on = abs(float(top[C.POP])) > 0.0
-        mu, b_u, b_i, dot, pop = charts.rounded([top["mu"], top["b_u"], top["b_i"], top["dot"], top[C.POP]], 2, fixed=(0, 1))
+        # The rounding of Score anatomy (same decimals, μ and b_u rounded plainly): a term reads the same on both pages.
+        d = charts.TERM_DECIMALS
+        mu, b_u, b_i, dot, pop = charts.rounded([top["mu"], top["b_u"], top["b_i"], top["dot"], top[C.POP]], d, fixed=(0, 1))
         st.markdown(f"**Score terms of the #1 item, {literal.md(top['title'])}**")
-        axis = rf" + \underbrace{{({pop:.2f})}}_{{\text{{pop. axis}}}}" if on else ""
+        axis = rf" + \underbrace{{({pop:.{d}f})}}_{{\text{{pop. axis}}}}" if on else ""
         st.latex(
-            rf"\hat r = \underbrace{{{mu:.2f}}}_{{\mu}} + \underbrace{{({b_u:.2f})}}_{{b_u}} + "
-            rf"\underbrace{{({b_i:.2f})}}_{{{bias_label(scale)}}} + \underbrace{{({dot:.2f})}}_{{\langle e_u, e_i\rangle}}{axis} = "
-            rf"{mu + b_u + b_i + dot + (pop if on else 0.0):.2f}"
+            rf"\hat r = \underbrace{{{mu:.{d}f}}}_{{\mu}} + \underbrace{{({b_u:.{d}f})}}_{{b_u}} + "
+            rf"\underbrace{{({b_i:.{d}f})}}_{{{bias_label(scale)}}} + \underbrace{{({dot:.{d}f})}}_{{\langle e_u, e_i\rangle}}{axis} = "
+            rf"{round(mu + b_u + b_i + dot + (pop if on else 0.0), d) + 0.0:.{d}f}"
         )
         st.caption(
             f"p = {charts.probability(top['p_like'])}: the {probability_wording()} that this person "

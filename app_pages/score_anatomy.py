@@ -17,7 +17,7 @@ TITLES = explorer.titles()
 USER_IDS = explorer.dataset.users[C.USER]
 NUMERIC_IDS = pd.api.types.is_integer_dtype(USER_IDS)
 NOUN = explorer.dataset.noun
-DECIMALS = 3  # every number of the anatomy is shown to three decimals
+DECIMALS = charts.TERM_DECIMALS  # every number of the anatomy is shown to three decimals, as New user's formula
 
 
 def listed(terms: list[str]) -> str:

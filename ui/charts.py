@@ -19,6 +19,9 @@ from recsys import modalities
 # Every figure's template, applied when the figure is made: passing template= to each figure
 # instead copies and re-validates the whole template, ~60 ms per chart on every rerun.
 TEMPLATE_NAME = "plotly_white"
+#: Decimals of a score's terms wherever the formula is drawn (New user's #1 item, Score anatomy): one rounding, so a
+#: term reads the same on both pages.
+TERM_DECIMALS = 3
 pio.templates.default = TEMPLATE_NAME
 
 # Labels and colours come from the engine's one modality table (recsys.modalities).
