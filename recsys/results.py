@@ -262,11 +262,34 @@ def item_cold_ties(block: dict[str, dict]) -> list[str]:
     return notes
 
 
+def target_kind(name: str, entry: dict) -> str:
+    """What a target's ``value`` is: ``recall`` (a recall@20 against a threshold), ``ratio`` (ours over another),
+    ``difference`` (ours minus another), ``ci_margin`` (the same, against the other's 95% half-width) or ``drop``
+    (ours below another, relative). The benchmark writes it (``kind``); a run saved before it did is read from the
+    target's name.
+
+    Example:
+        >>> target_kind("user_cold N=5 recall@20 >= 1.3 x popularity", {}), target_kind("any", {"kind": "drop"})
+        ('ratio', 'drop')
+    """
+    if "kind" in entry:
+        return str(entry["kind"])
+    if "% below" in name:
+        return "drop"
+    if " x " in name:
+        return "ratio"
+    if "+ its CI" in name:
+        return "ci_margin"
+    if " >= " in name and name.rsplit(" >= ", 1)[-1].replace(".", "", 1).split(" ")[0].isdigit():
+        return "recall"
+    return "difference"
+
+
 def target_rows(targets: dict[str, dict]) -> list[dict[str, str]]:
     """Each benchmark target as the page shows it: the target, the measured value in the target's own terms, met.
 
-    The JSON's ``value`` means different things by target — a recall, a ratio, a difference, a relative drop — and
-    printed bare it misleads ("at most 3% below" beside −0.0307 reads as a miss; it is 3.1% *above*).
+    The JSON's ``value`` means different things by target (:func:`target_kind`) — a recall, a ratio, a difference, a
+    relative drop — and printed bare it misleads ("at most 3% below" beside −0.0307 reads as a miss; it is 3.1% *above*).
 
     Example:
         >>> target_rows({"warm items: at most 3% below ours_no_content": {"value": -0.0307, "target": 0.03, "met": True}})
@@ -275,14 +298,15 @@ def target_rows(targets: dict[str, dict]) -> list[dict[str, str]]:
     rows = []
     for name, entry in targets.items():
         value, goal = float(entry["value"]), float(entry["target"])
-        if "% below" in name:
+        kind = target_kind(name, entry)
+        if kind == "drop":
             other = name.rsplit(" below ", 1)[-1]
             measured = f"{abs(value):.1%} {'below' if value > 0 else 'above'} {other}"
-        elif " x " in name:
+        elif kind == "ratio":
             measured = f"{value:.2f}× (target {goal:g}×)"
-        elif "+ its CI" in name:
+        elif kind == "ci_margin":
             measured = f"{value:+.4f} over it (its 95% half-width {goal:.4f})"
-        elif " >= " in name and name.rsplit(" >= ", 1)[-1].replace(".", "", 1).split(" ")[0].isdigit():
+        elif kind == "recall":
             measured = f"{value:.3f} recall@20"
         else:
             measured = f"{value:+.4f} recall@20 (ours minus it)"

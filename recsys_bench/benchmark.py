@@ -381,39 +381,42 @@ def check_targets(results: dict) -> dict:
     peers = [m for m in item if m in ("lightfm", "implicit_als") or m.startswith("cornac")]
     ours_item = metric(item, "ours")
     if ours_item is not None:
-        out["item_cold recall@20 >= 0.36"] = {"value": ours_item, "target": 0.36, "met": ours_item >= 0.36}
+        out["item_cold recall@20 >= 0.36"] = {"value": ours_item, "target": 0.36, "met": ours_item >= 0.36, "kind": "recall"}
         if peers:
             best = max(metric(item, p) for p in peers)
             out["item_cold recall@20 >= 1.2 x best peer"] = {
                 "value": ours_item / max(best, 1e-9),
                 "target": 1.2,
                 "met": ours_item >= 1.2 * best,
+                "kind": "ratio",
             }
         knn = metric(item, "content_knn")
-        out["item_cold: ours > content_knn"] = {"value": ours_item - knn, "target": 0.0, "met": ours_item > knn}
+        out["item_cold: ours > content_knn"] = {"value": ours_item - knn, "target": 0.0, "met": ours_item > knn, "kind": "difference"}
     five, zero = results["user_cold"].get("5", {}), results["user_cold"].get("0", {})
     if "ours" in five:
         ratio = metric(five, "ours") / max(metric(five, "popularity"), 1e-9)
-        out["user_cold N=5 recall@20 >= 1.3 x popularity"] = {"value": ratio, "target": 1.3, "met": ratio >= 1.3}
+        out["user_cold N=5 recall@20 >= 1.3 x popularity"] = {"value": ratio, "target": 1.3, "met": ratio >= 1.3, "kind": "ratio"}
         for peer in ("implicit_als", "lightfm"):
             if peer in five:
                 out[f"user_cold N=5: ours > {peer}"] = {
                     "value": metric(five, "ours") - metric(five, peer),
                     "target": 0.0,
                     "met": metric(five, "ours") > metric(five, peer),
+                    "kind": "difference",
                 }
         out["user_cold N=5: ours > content_knn"] = {
             "value": metric(five, "ours") - metric(five, "content_knn"),
             "target": 0.0,
             "met": metric(five, "ours") > metric(five, "content_knn"),
+            "kind": "difference",
         }
     if "ours" in zero:
         gap = metric(zero, "ours") - metric(zero, "popularity_demographic")
-        out["user_cold N=0: ours >= popularity_demographic"] = {"value": gap, "target": 0.0, "met": gap >= 0}
+        out["user_cold N=0: ours >= popularity_demographic"] = {"value": gap, "target": 0.0, "met": gap >= 0, "kind": "difference"}
     warm = results["warm_items"]
     if "ours" in warm and "ours_no_content" in warm:
         drop = 1 - metric(warm, "ours") / max(metric(warm, "ours_no_content"), 1e-9)
-        out["warm items: at most 3% below ours_no_content"] = {"value": drop, "target": 0.03, "met": drop <= 0.03}
+        out["warm items: at most 3% below ours_no_content"] = {"value": drop, "target": 0.03, "met": drop <= 0.03, "kind": "drop"}
     out.update(peer_targets(results))
     return out
 
@@ -433,7 +436,7 @@ def peer_targets(results: dict) -> dict:
     warm = results.get("warm_items", {})
     if "ours" in warm and "cornac_bpr" in warm:
         gap = warm["ours"]["recall@20"] - warm["cornac_bpr"]["recall@20"]
-        out["warm items: ours >= cornac_bpr"] = {"value": gap, "target": 0.0, "met": gap >= 0}
+        out["warm items: ours >= cornac_bpr"] = {"value": gap, "target": 0.0, "met": gap >= 0, "kind": "difference"}
     for n in ("0", "1", "2"):
         block = results.get("user_cold", {}).get(n, {})
         others = {m: row for m, row in block.items() if _other(m) and "recall@20" in row}
@@ -443,10 +446,15 @@ def peer_targets(results: dict) -> dict:
         margin = 0.0 if n == "0" else others[best].get("recall@20_ci95", 0.0)
         gap = block["ours"]["recall@20"] - others[best]["recall@20"]
         name = f"user_cold N={n}: ours >= best other ({best})" if n == "0" else f"user_cold N={n}: ours > best other ({best}) + its CI"
-        out[name] = {"value": gap, "target": margin, "met": gap >= margin if n == "0" else gap > margin}
+        out[name] = {
+            "value": gap,
+            "target": margin,
+            "met": gap >= margin if n == "0" else gap > margin,
+            "kind": "difference" if n == "0" else "ci_margin",
+        }
     ours_item = results.get("item_cold", {}).get("ours", {}).get("recall@20")
     if ours_item is not None:
-        out["item_cold recall@20 >= 0.34 (peers issue)"] = {"value": ours_item, "target": 0.34, "met": ours_item >= 0.34}
+        out["item_cold recall@20 >= 0.34 (peers issue)"] = {"value": ours_item, "target": 0.34, "met": ours_item >= 0.34, "kind": "recall"}
     return out
 
 

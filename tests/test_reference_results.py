@@ -119,6 +119,19 @@ def test_every_target_is_said_in_its_own_terms(reference):
     assert results.target_rows({"recall@20 >= 0.34": {"value": 0.3433, "target": 0.34, "met": True}})[0]["measured"] == "0.343 recall@20"
 
 
+def test_the_benchmark_says_what_each_targets_value_is(reference):
+    """Every target the benchmark writes names its kind, which reads as the older runs' names did; the page goes by the
+    kind, so a target named in other words is still said in its own terms."""
+    from recsys_bench.benchmark import check_targets
+
+    written = check_targets(reference)
+    assert {entry["kind"] for entry in written.values()} <= {"recall", "ratio", "difference", "ci_margin", "drop"}
+    assert all(results.target_kind(name, entry) == results.target_kind(name, {}) for name, entry in written.items())
+    assert results.target_rows(written) == results.target_rows({n: {k: v for k, v in e.items() if k != "kind"} for n, e in written.items()})
+    renamed = {"new users after five likes, against popularity": {"value": 1.25, "target": 1.3, "met": False, "kind": "ratio"}}
+    assert results.target_rows(renamed)[0]["measured"] == "1.25× (target 1.3×)"
+
+
 def test_one_value_against_two_bars_is_said_once_with_each_outcome(reference):
     """The first benchmark's item-cold bar (0.36) and the peers goal's (0.34) measure the same recall: the page says so."""
     notes = results.target_notes(reference["targets"])
