@@ -524,7 +524,9 @@ def test_a_taste_word_alone_sets_a_leaning_not_a_firm_era(reader, text, firm):
      ("recent stuff if possible", True), ("I watch a lot from the 1970s", True), ("the latest releases", False),
      ("films from the 1970s", False), ("Mostly comedies. Films from the 90s.", False),
      ("Sci-fi from the 1980s, the more the better.", False), ("I love 80s films a lot", False),
-     ("I watch a lot of 70s films", True)],
+     ("I watch a lot of 70s films", True), ("Something from the 90s, if you can.", True),
+     ("On the whole I watch films from the forties.", True), ("Films from the 80s, especially action.", False),
+     ("Primarily a horror fan, films from the 70s.", False), ("Primarily a horror fan. Films from the 70s.", False)],
 )  # fmt: skip
 def test_a_hedge_in_the_clause_naming_a_period_makes_it_a_leaning(reader, text, hedged):
     """The benchmark's cold users said "I prefer recent releases." after one film and got a list held to 1996–1998."""

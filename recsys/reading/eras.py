@@ -157,9 +157,26 @@ def _era_matches(units: _Units, first_year: int, last_year: int) -> list[tuple[i
 
 def _hedged(units: _Units, unit: int) -> bool:
     """Whether the clause holding ``unit`` (an era phrase) hedges it: "mostly", "I prefer", "if possible" anywhere in
-    it ("Comedies. Mostly from the 80s" hedges the 80s; "Mostly comedies. From the 80s" does not)."""
-    words = [units.fold[u] for u in range(len(units.fold)) if units.segment[u] == units.segment[unit]]
+    it ("Comedies. Mostly from the 80s" hedges the 80s; "Mostly comedies. From the 80s" does not), or in a clause of
+    the same sentence beside it that names no genre or title of its own ("Something from the 90s, if you can", "On
+    the whole I watch films from the forties"; not "Films from the 80s, especially action")."""
+    segment = units.segment[unit]
+    if _hedge_in(units, segment):
+        return True
+    beside = [segment - 1] if segment > 0 and not units.hard_before[segment] else []
+    if segment + 1 < len(units.hard_before) and not units.hard_before[segment + 1]:
+        beside.append(segment + 1)
+    return any(_hedge_in(units, other) and not _names_something(units, other) for other in beside)
+
+
+def _hedge_in(units: _Units, segment: int) -> bool:
+    words = [units.fold[u] for u in range(len(units.fold)) if units.segment[u] == segment]
     return any(words[k : k + len(h)] == list(h) for h in _HEDGES for k in range(len(words) - len(h) + 1))
+
+
+def _names_something(units: _Units, segment: int) -> bool:
+    """Whether a clause names a genre or a title: a hedge there is about that, not about a period beside it."""
+    return any(units.segment[u] == segment and (u in units._genre_units or units.title[u] >= 0) for u in range(len(units.fold)))
 
 
 def _life(before: list[str]) -> str | None:
