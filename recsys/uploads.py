@@ -110,16 +110,24 @@ def _renamed_settings(settings: bytes, written: set[str]) -> bytes:
     return json.dumps(data, indent=2, ensure_ascii=False).encode()
 
 
+#: The name of an upload of loose files whose ``catalogue.json`` (if any) names none: they say nothing of a name, and the
+#: name is part of the catalogue's content fingerprint, so it cannot carry the time of the upload.
+LOOSE_NAME = "Uploaded catalogue"
+
+
 def _name_it(chosen: dict[str, tuple[bytes, int, str]], origin: tuple[str, str] | None) -> None:
     """Name a generic upload whose ``catalogue.json`` gives no name after where its items file came from
     (``origin``: its path inside a ``.zip`` and the ``.zip``'s name): the folder holding it (``shop/items.csv`` →
-    ``shop``), else the ``.zip``'s own name. The folder on disk is named by a hash, which is no name to show;
-    loose files say nothing of a name. GroupLens files are left alone: a ``catalogue.json`` beside them would make
-    them a generic catalogue."""
-    if origin is None:
+    ``shop``), else the ``.zip``'s own name; loose files (``origin`` ``None``) are :data:`LOOSE_NAME`. The folder on
+    disk is named by a hash, which is no name to show. GroupLens files are left alone: a ``catalogue.json`` beside
+    them would make them a generic catalogue (and their loader names them: "ml-100k (folder)")."""
+    if not any(_slot(role) == "items" for role in chosen):
         return
-    inner, archive = PurePosixPath(origin[0].replace("\\", "/")), PurePosixPath(_base(origin[1]))
-    name = " ".join("".join(ch for ch in inner.parent.name or archive.stem if ch.isprintable()).split())[:80]
+    if origin is None:
+        name = LOOSE_NAME
+    else:
+        inner, archive = PurePosixPath(origin[0].replace("\\", "/")), PurePosixPath(_base(origin[1]))
+        name = " ".join("".join(ch for ch in inner.parent.name or archive.stem if ch.isprintable()).split())[:80]
     data, position, label = chosen.get(SETTINGS, (b"{}", -1, SETTINGS))
     try:
         settings = json.loads(data.decode("utf-8-sig"))

@@ -140,7 +140,7 @@ def test_the_newest_upload_of_a_role_wins_and_says_what_it_replaced(small_catalo
     frame.to_parquet(buffer)
     mixed = uploads.collect([("items.csv", broken), ("interactions.csv", files["interactions.csv"]), ("items.parquet", buffer.getvalue())],
                             root=tmp_path)  # fmt: skip
-    assert sorted(p.name for p in mixed.folder.iterdir()) == ["interactions.csv", "items.parquet"]
+    assert sorted(p.name for p in mixed.folder.iterdir()) == ["catalogue.json", "interactions.csv", "items.parquet"]
     assert load_path(mixed.folder).n_items == 60
 
 

@@ -108,7 +108,8 @@ def test_the_benchmark_runs_in_process_and_checks_its_targets(small_catalogue, m
         assert all(0.0 <= block[m]["recall@20"] <= 1.0 for m in block)
     assert results["targets"] == check_targets(results)
     for target in results["targets"].values():
-        assert set(target) == {"value", "target", "met"}
+        assert set(target) == {"value", "target", "met", "kind"}
+        assert target["kind"] in {"recall", "ratio", "difference", "ci_margin", "drop"}
     # Everything the Evaluation and Fusion pages read is written (the shipped reference is checked the same way).
     assert schema_problems(results) == []
     assert set(results["popularity_pull"]["0"]) == {"0", "0.25", "0.5", "0.75", "1"}

@@ -38,7 +38,8 @@ def test_files_are_written_by_role_and_load(small_catalogue, tmp_path):
     files = [("../../" + name.split("(")[1].rstrip(")"), data) for name, data in files]
     result = uploads.collect(files, root=tmp_path)
     assert result.folder is not None and result.folder.parent == tmp_path
-    assert sorted(p.name for p in result.folder.iterdir()) == sorted(_catalogue_files(small_catalogue))
+    # The files by role, and a catalogue.json that names what loose files do not (see the test below).
+    assert sorted(p.name for p in result.folder.iterdir()) == sorted([*_catalogue_files(small_catalogue), "catalogue.json"])
     assert load_path(result.folder).n_items == 60
     assert not list(tmp_path.parent.glob("items.csv"))  # nothing escaped the uploads folder
 
@@ -80,6 +81,17 @@ def test_a_zip_without_a_name_in_its_settings_is_named_after_its_folder_or_itsel
     assert sorted(p.name for p in grouplens.folder.iterdir()) == ["u.data"]  # no catalogue.json: it stays a GroupLens folder
 
 
+def test_loose_files_without_a_name_are_an_uploaded_catalogue_never_the_hash(small_catalogue, tmp_path):
+    files = {n: d for n, d in _catalogue_files(small_catalogue).items() if n != "catalogue.json"}
+    loose = uploads.collect(list(files.items()), root=tmp_path)
+    assert load_path(loose.folder).name == uploads.LOOSE_NAME != loose.folder.name
+    assert uploads.collect(list(reversed(files.items())), root=tmp_path).folder == loose.folder  # the same files, the same name
+    named = uploads.collect([*files.items(), ("catalogue.json", b'{"name": "Corner shop", "noun": "film"}')], root=tmp_path)
+    assert load_path(named.folder).name == "Corner shop"
+    unnamed = load_path(uploads.collect([*files.items(), ("catalogue.json", b'{"noun": "film"}')], root=tmp_path).folder)
+    assert (unnamed.name, unnamed.noun) == (uploads.LOOSE_NAME, "film")
+
+
 def test_unknown_files_and_broken_zips_are_reported_not_written(tmp_path):
     result = uploads.collect([("photo.png", b"\x89PNG"), ("data.zip", b"not a zip")], root=tmp_path)
     assert result.folder is None
@@ -103,7 +115,7 @@ def test_plain_files_and_zips_share_one_budget(tmp_path, monkeypatch):
     bomb = _zip({"interactions.csv": b"user_id,item_id\n" + b"1,1\n" * 100_000})
     result = uploads.collect([("items.csv", b"item_id,title\n1,a\n"), ("users.csv", big), ("more.zip", bomb)], root=tmp_path)
     assert any(line.startswith("users.csv: over the") for line in result.skipped), result.skipped
-    assert sorted(p.name for p in result.folder.iterdir()) == ["items.csv"]
+    assert sorted(p.name for p in result.folder.iterdir()) == ["catalogue.json", "items.csv"]
     monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 18)  # exactly the items file
     spent = uploads.collect([("items.csv", b"item_id,title\n1,a\n"), ("more.zip", bomb)], root=tmp_path / "b")
     assert any("more.zip: not unpacked" in line for line in spent.skipped), spent.skipped
