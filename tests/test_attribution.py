@@ -18,6 +18,13 @@ def test_keywords_are_the_content_words(explorer):
     assert keywords.relevance.is_monotonic_decreasing
 
 
+def test_keywords_leave_out_the_words_of_a_hedge(explorer):
+    """A hedge says how strongly the period is wanted; "especially ones" and "can" are not interests."""
+    keywords = interest_keywords(explorer, "Comedies, especially ones from the 80s. Something recent if you can.")
+    words = {w.lower() for k in keywords.keyword for w in k.split()}
+    assert "comedies" in words and not {"especially", "ones", "can"} & words, list(keywords.keyword)
+
+
 def test_keywords_share_no_word_and_leave_out_liking_words(explorer):
     keywords = list(interest_keywords(explorer, "loved Heat and Fargo, Fargo most of all, and Heat again")["keyword"])
     assert keywords and not {"loved", "Loved"} & set(keywords)

@@ -278,6 +278,9 @@ NOT_INTERESTS = frozenset(
         "things",
         # Counts say how many, never what ("dad of two").
         *("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozen", "couple"),
+        # How strongly a period or genre is wanted ("especially ones from the 80s", "if you can"), never what.
+        *("especially", "particularly", "primarily", "predominantly", "chiefly", "principally", "ideally", "preferably"),
+        *("possible", "bonus", "partial", "can", "could", "ones"),
     ]
 )
 
