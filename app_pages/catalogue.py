@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +10,7 @@ import streamlit as st
 
 from recsys.cache import cache_root
 from recsys.data import LONG_TAIL, MAX_UPLOAD_BYTES, DataError, Dataset, load_path, long_tail, settings, summary
-from recsys.uploads import Collected, collect, size
+from recsys.uploads import MAX_NAME, Collected, clean_name, collect, name_of, renamed, size
 from ui import literal, resources, session, switching
 from ui.nouns import plural
 
@@ -74,10 +74,16 @@ def example_folder() -> Path:
 
 @dataclass(frozen=True)
 class Upload:
-    """What this session uploaded last: the files as sent (name, size), and where they went."""
+    """What this session uploaded last: the files as sent (name, size), where they went, and where they went under the
+    name the person gave them (``None`` while they keep the name they came with)."""
 
     files: tuple[tuple[str, int], ...]
     collected: Collected
+    named: Path | None = None
+
+    @property
+    def folder(self) -> Path | None:
+        return self.named or self.collected.folder
 
 
 def uploader_key() -> str:
@@ -92,6 +98,19 @@ def read_upload() -> None:
         return
     sent = [(f.name, f.getvalue()) for f in files]
     st.session_state[session.CATALOGUE_UPLOAD] = Upload(tuple((f.name, f.size) for f in files), collect(sent))
+
+
+def name_key() -> str:
+    return f"catalogue_name-{uploader_key()}"
+
+
+def rename_upload() -> None:
+    """The person typed a name for the upload: the same files under that name (a blank name takes back the one they came with)."""
+    memo: Upload = st.session_state[session.CATALOGUE_UPLOAD]
+    typed = st.session_state.get(name_key(), "")
+    named = renamed(memo.collected.folder, typed) if clean_name(typed) else memo.collected.folder
+    st.session_state[session.CATALOGUE_UPLOAD] = replace(memo, named=None if named == memo.collected.folder else named)
+    st.session_state[name_key()] = name_of(named)  # as kept: trimmed, or the first name back for a blank one
 
 
 def forget_upload() -> None:
@@ -140,7 +159,15 @@ def uploaded_folder() -> Path | None:
         st.info(
             "None of these files is a catalogue file yet: send items + interactions (and optionally users), or a GroupLens folder's files."
         )
-    return result.folder
+        return None
+    if (name := name_of(memo.folder)) is not None:  # GroupLens files have no catalogue.json: their loader names them
+        st.session_state.setdefault(name_key(), name)
+        st.text_input(
+            "Catalogue name", key=name_key(), on_change=rename_upload, max_chars=MAX_NAME,
+            help="What every page calls this catalogue. The name is part of what a trained model and a persona are tied to: "
+            "the same files under another name are another catalogue, trained on its own (naming it back finds the first again).",
+        )  # fmt: skip
+    return memo.folder
 
 
 def show_problems(problems: list) -> None:

@@ -6,7 +6,8 @@ under a name the uploader chose. A catalogue as published names its own files in
 ``catalogue.json`` (``"files": {"items": "Books.csv", …}``): those names are roles too, and
 the settings are written with the files' new names. The folder is named by a hash of the
 files' contents, so uploading the same files again lands in the same folder, and the trained
-model cached for that catalogue's fingerprint is found again instead of retrained.
+model cached for that catalogue's fingerprint is found again instead of retrained. A name the person
+gives an upload (:func:`renamed`) is a new folder of the same files with that name in its ``catalogue.json``.
 """
 
 from __future__ import annotations
@@ -115,6 +116,20 @@ def _renamed_settings(settings: bytes, written: set[str]) -> bytes:
 LOOSE_NAME = "Uploaded catalogue"
 
 
+#: The longest catalogue name kept.
+MAX_NAME = 80
+
+
+def clean_name(name: str) -> str:
+    """A name as a catalogue keeps it: printable characters only, runs of spaces made one, at most :data:`MAX_NAME`.
+
+    Example:
+        >>> clean_name("  Spring\tshop  2024 ")
+        'Spring shop 2024'
+    """
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in name).split())[:MAX_NAME]
+
+
 def _name_it(chosen: dict[str, tuple[bytes, int, str]], origin: tuple[str, str] | None) -> None:
     """Name a generic upload whose ``catalogue.json`` gives no name after where its items file came from
     (``origin``: its path inside a ``.zip`` and the ``.zip``'s name): the folder holding it (``shop/items.csv`` →
@@ -127,7 +142,7 @@ def _name_it(chosen: dict[str, tuple[bytes, int, str]], origin: tuple[str, str] 
         name = LOOSE_NAME
     else:
         inner, archive = PurePosixPath(origin[0].replace("\\", "/")), PurePosixPath(_base(origin[1]))
-        name = " ".join("".join(ch for ch in inner.parent.name or archive.stem if ch.isprintable()).split())[:80]
+        name = clean_name(inner.parent.name or archive.stem)
     data, position, label = chosen.get(SETTINGS, (b"{}", -1, SETTINGS))
     try:
         settings = json.loads(data.decode("utf-8-sig"))
@@ -248,10 +263,54 @@ def collect(files: list[tuple[str, bytes]], root: Path | None = None) -> Collect
         data, position, label = chosen[SETTINGS]
         chosen[SETTINGS] = (_renamed_settings(data, renamed), position, label)
     _name_it(chosen, origin)
+    return Collected(_written({role: data for role, (data, _, _) in chosen.items()}, root), tuple(skipped), tuple(replaced))
+
+
+def _written(files: dict[str, bytes], root: Path | None) -> Path:
+    """Write a catalogue folder's ``files`` (role → bytes) under ``root`` (default: the cache's ``uploads``), in the
+    folder named by a hash of them: the same files land in the same folder."""
     digest = hashlib.sha1()
-    for role in sorted(chosen):
-        digest.update(role.encode() + b"\0" + hashlib.sha1(chosen[role][0]).digest())
+    for role in sorted(files):
+        digest.update(role.encode() + b"\0" + hashlib.sha1(files[role]).digest())
     folder = (root or cache_root() / "uploads") / digest.hexdigest()[:16]
-    for role, (data, _, _) in chosen.items():
+    for role, data in files.items():
         atomic_write_bytes(folder / role, data)
-    return Collected(folder, tuple(skipped), tuple(replaced))
+    return folder
+
+
+def _settings_of(folder: Path) -> dict | None:
+    """An uploaded folder's ``catalogue.json``, or ``None`` when it has none (GroupLens files) or it does not read."""
+    try:
+        settings = json.loads((folder / SETTINGS).read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return settings if isinstance(settings, dict) else None
+
+
+def name_of(folder: Path) -> str | None:
+    """The name an uploaded folder's ``catalogue.json`` gives its catalogue; ``None`` when there is none to give (GroupLens
+    files are named by their loader)."""
+    name = (_settings_of(folder) or {}).get("name")
+    return name if isinstance(name, str) else None
+
+
+def renamed(folder: Path, name: str, root: Path | None = None) -> Path:
+    """The uploaded catalogue in ``folder`` under another name: the same files byte for byte, its ``catalogue.json``
+    saying ``name`` (as :func:`clean_name` keeps it), written as :func:`collect` writes a folder. ``folder`` stays as
+    it is, so naming it back finds it again (and the model trained on it).
+
+    The name is part of the catalogue's fingerprint, which keys its trained model and ties personas: the same files
+    under two names are two catalogues. Raises ``ValueError`` for a name with nothing printable in it and for a
+    folder without a ``catalogue.json`` that reads (GroupLens files have none: their loader names them).
+    """
+    kept = clean_name(name)
+    if not kept:
+        raise ValueError("a catalogue needs a name with at least one letter, digit or sign in it")
+    settings = _settings_of(folder)
+    if settings is None:
+        raise ValueError(f"{folder.name} has no {SETTINGS} that reads, so it cannot be named")
+    if settings.get("name") == kept:
+        return folder
+    files = {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
+    files[SETTINGS] = json.dumps({**settings, "name": kept}, indent=2, ensure_ascii=False).encode()
+    return _written(files, root or folder.parent)

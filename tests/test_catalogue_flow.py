@@ -444,4 +444,22 @@ def test_a_corrected_file_replaces_the_broken_one_and_problems_read_right(one_se
     assert page.get_by_text("a second").count() == 0 and page.get_by_text("the first one is used").count() == 0
     assert_no_exception(page)
     page.screenshot(path=str(SHOTS / "catalogue_flow_corrected.png"), full_page=True)
+
+    # Loose files come as "Uploaded catalogue"; the person names them, and every line that names the catalogue follows.
+    name = page.get_by_role("textbox", name="Catalogue name")
+    expect(name).to_have_value("Uploaded catalogue")
+    expect(page.get_by_text("looks good")).to_contain_text("Uploaded catalogue looks good")
+    name.fill(" Harbour   films ")
+    name.press("Enter")
+    wait_idle(page)
+    expect(page.get_by_text("looks good")).to_contain_text("Harbour films looks good: 60 items", timeout=60_000)
+    expect(name).to_have_value("Harbour films")
+    expect(page.get_by_role("button", name="Train and open Harbour films")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "catalogue_flow_named.png"), full_page=True)
+    name.fill("")
+    name.press("Enter")
+    wait_idle(page)
+    expect(name).to_have_value("Uploaded catalogue")  # a blank name takes back the first
+    expect(page.get_by_text("looks good")).to_contain_text("Uploaded catalogue looks good: 60 items", timeout=60_000)
+    assert_no_exception(page)
     page.close()

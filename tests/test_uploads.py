@@ -6,6 +6,7 @@ import io
 import zipfile
 
 import pandas as pd
+import pytest
 
 from recsys import uploads
 from recsys.data import load_path
@@ -162,3 +163,28 @@ def test_pytorch_widedeeps_movielens_files_upload_under_their_names(tmp_path):
     assert result.skipped == ()
     assert sorted(p.name for p in result.folder.iterdir()) == sorted(WIDEDEEP_FILES)
     assert load_path(result.folder).n_items == 1682
+
+
+def test_an_upload_named_by_the_person_is_the_same_files_under_that_name(small_catalogue, tmp_path):
+    """Naming an upload writes the same files, byte for byte, in another folder whose catalogue.json says the name;
+    the first folder stays, so naming it back finds it (and its trained model) again."""
+    files = {n: d for n, d in _catalogue_files(small_catalogue).items() if n != "catalogue.json"}
+    loose = uploads.collect(list(files.items()), root=tmp_path).folder
+    named = uploads.renamed(loose, "  Corner\tfilms ")
+    assert named != loose and named.parent == loose.parent
+    assert load_path(named).name == "Corner films" == uploads.name_of(named)
+    assert load_path(loose).name == uploads.LOOSE_NAME  # left as it was
+    for role in files:
+        assert (named / role).read_bytes() == (loose / role).read_bytes()
+    assert load_path(named).fingerprint() != load_path(loose).fingerprint()  # another catalogue: its own model
+    assert uploads.renamed(loose, "Corner films") == named  # the same name, the same folder
+    assert uploads.renamed(named, uploads.LOOSE_NAME) == loose  # named back
+    noun = uploads.collect([*files.items(), ("catalogue.json", b'{"name": "Shop", "noun": "film"}')], root=tmp_path).folder
+    assert load_path(uploads.renamed(noun, "Harbour")).noun == "film"  # the rest of the settings kept
+    with pytest.raises(ValueError, match="needs a name"):
+        uploads.renamed(loose, " \t ")
+    grouplens = uploads.collect([("u.data", b"1\t1\t5\t1\n")], root=tmp_path).folder
+    assert uploads.name_of(grouplens) is None
+    with pytest.raises(ValueError, match="cannot be named"):
+        uploads.renamed(grouplens, "Mine")
+    assert uploads.clean_name("x" * 200) == "x" * uploads.MAX_NAME
