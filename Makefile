@@ -98,6 +98,10 @@ bench-reading: setup
 	$(BIN)/python -m recsys_bench.reading_eval --folder bench/reading/round4 --by-kind --json bench-results/reading-round4.json
 	$(BIN)/python -m recsys_bench.reading_eval --folder bench/reading/round5 --by-kind --json bench-results/reading-round5.json
 	$(BIN)/python -m recsys_bench.reading_eval --folder bench/reading/round6 --by-kind --json bench-results/reading-round6.json
+	$(BIN)/python -m recsys_bench.reading_eval --folder bench/reading/round7 --by-kind --json bench-results/reading-round7.json
+	$(BIN)/python -m recsys_bench.reading_eval --folder bench/reading/round8 --by-kind --json bench-results/reading-round8.json
+	$(BIN)/python -m recsys_bench.reading_eval --folder bench/reading/round9 --by-kind --json bench-results/reading-round9.json
+	$(BIN)/python -m recsys_bench.reading_eval --folder bench/reading/round10 --by-kind --json bench-results/reading-round10.json
 	$(BIN)/python -m recsys_bench.hedges --json bench-results/reading-hedges.json
 
 # Refuses to run (exit 1, with the reason) when a peer environment is missing; `make bench-peers` creates them.

@@ -193,7 +193,8 @@ def test_the_third_rounds_heldout_file_matches_the_hash_in_its_readme(catalogues
 
 
 @pytest.mark.parametrize(
-    ("round_name", "families"), [("round4", 10), ("round5", 10), ("round6", 10), ("round7", 5), ("round8", 5), ("round9", 5)]
+    ("round_name", "families"),
+    [("round4", 10), ("round5", 10), ("round6", 10), ("round7", 5), ("round8", 5), ("round9", 5), ("round10", 5)],
 )
 def test_the_two_writer_rounds_heldout_files_match_the_hashes_in_their_readmes(catalogues, round_name, families):
     folder = RE.FOLDER / round_name
@@ -202,7 +203,7 @@ def test_the_two_writer_rounds_heldout_files_match_the_hashes_in_their_readmes(c
     sentences = {split: RE.load(split, folder) for split in RE.SPLITS}
     built, held = ({s.family for s in sentences[split]} for split in RE.SPLITS)
     assert built.isdisjoint(held) and len(held) == families and len(built) == families
-    # One writer per split, and not the same one (rounds 4–7: w1 built, w2 held out; round 8: w3 and w4; round 9: w5 and w6).
+    # One writer per split, and not the same one (rounds 4–7: w1 built, w2 held out; round 8: w3 and w4; round 9: w5 and w6; round 10: w7 and w8).
     writers = {split: {s.family.split("_")[0] for s in sentences[split]} for split in RE.SPLITS}
     assert len(writers["built"]) == 1 and len(writers["heldout"]) == 1 and writers["built"] != writers["heldout"]
     assert [p for split in RE.SPLITS for s in sentences[split] for p in RE.label_problems(s, catalogues[s.catalogue])] == []

@@ -24,6 +24,7 @@ from recsys.reading.lexicon import (
     _EVENT_DISLIKES,
     _EXPERIENCE,
     _FOND_OF,
+    _ITEM_NOUNS,
     _LIKED_PAST,
     _LIKING,
     _MODAL_BEFORE_LIKE,
@@ -41,6 +42,7 @@ from recsys.reading.lexicon import (
     _QUANTITIES,
     _REFUSE_TRYING,
     _RELATIVES,
+    _REQUESTS,
     _RHETORICAL_OPENERS,
     _SOFTENERS,
     _SUBJECTS,
@@ -269,6 +271,19 @@ class _Denials(_Scores):
             return False  # "documentaries always feel like a lecture": a likeness, not a liking
         return fold in _LIKING and (fold != "of" or (v > 0 and self.fold[v - 1] in _FOND_OF))
 
+    def _request_at(self, u: int, end: int) -> int:
+        """Length of a request starting at unit ``u`` ("give me", "I want"; within ``end``), or 0. An imperative after
+        its own subject asks for nothing: "Westerns give me a headache" says what westerns do to the writer (a genre, an
+        item noun or "they" before the verb), where "give me westerns" and "so just give me westerns" ask for them."""
+        length = _match_at(self.fold, u, end, _REQUESTS)
+        if length and self.fold[u] in _IMPERATIVES:
+            w = u - 1
+            while w >= 0 and self.fold[w] in _SOFTENERS and self.segment[w] == self.segment[u]:
+                w -= 1
+            said_of = w >= 0 and self.segment[w] == self.segment[u] and (self._is_content(w) or self.fold[w] in _DOERS)
+            return 0 if said_of else length
+        return length
+
     def _seeming(self, v: int) -> bool:
         """Is the verb at ``v`` ("feel", "sounds") said of a thing ("documentaries always feel like a lecture"), not by the
         writer ("I feel like a western tonight", "feel like laughing"), where "like" is a wish?"""
@@ -295,6 +310,13 @@ class _Denials(_Scores):
             if pre and _match_at(folds, u + pre, b, _CANCELS):
                 return True
         return False
+
+
+#: The first words of requests that are imperatives ("give me", "show me"), not said by the writer ("I want").
+_IMPERATIVES = frozenset(phrase[0] for phrase in _REQUESTS if phrase[0] not in _SUBJECTS and phrase[0] != "i")
+#: What can do something to the writer before such a verb, besides a genre or title: "they give me nightmares", "books
+#: about dragons give me a headache".
+_DOERS = _ITEM_NOUNS | {"they", "these", "those", "theyll", "both", "all", "ones", "stuff", "things"}
 
 
 def _match_at(folds: list[str], u: int, end: int, phrases: Mapping | frozenset | tuple) -> int:

@@ -138,7 +138,7 @@ class _Frames:
     def _placed_as_wish(self, bounds: list[tuple[int, int]], clauses: list[int], negated: list[bool]) -> bool:
         """Does a neighbouring sentence say what it wants in words of its own ("I'll take an action movie thanks")?"""
         return any(
-            self._liking_at(u) or _match_at(self.fold, u, bounds[s][1], _REQUESTS) or negated[u]
+            self._liking_at(u) or self._request_at(u, bounds[s][1]) or negated[u]
             for s in clauses for u in range(*bounds[s])
         )  # fmt: skip
 

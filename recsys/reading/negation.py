@@ -29,7 +29,6 @@ from recsys.reading.lexicon import (
     _PREFER,
     _RATHER,
     _REACTIONS,
-    _REQUESTS,
     _SOFTENERS,
     _SUBJECTS,
     _WHAT_IM_AFTER,
@@ -277,7 +276,7 @@ class _Negation(_Denials, _Frames, _Comparisons, _Relations):
             ea, eb = bounds[e]
             if self.hard_before[self.segment[ea]] or self._names_genre(ea, eb):
                 return False
-            if self.fold[ea] in _SUBJECTS and any(self._liking_at(v) or _match_at(self.fold, v, eb, _REQUESTS) for v in range(ea, eb)):
+            if self.fold[ea] in _SUBJECTS and any(self._liking_at(v) or self._request_at(v, eb) for v in range(ea, eb)):
                 return not self.has_cue(ea, eb, liking=False)
         return False
 
@@ -293,7 +292,7 @@ class _Negation(_Denials, _Frames, _Comparisons, _Relations):
             fold = folds[u]
             if liking and self._liking_at(u):
                 return True
-            if liking and (fold in _PRAISE or _match_at(folds, u, b, _REQUESTS) or self._the_better(u, b)):
+            if liking and (fold in _PRAISE or self._request_at(u, b) or self._the_better(u, b)):
                 return True  # praise, a request ("give me real history instead"), "the scarier the better"
             if liking and _match_at(folds, u, b, _WHAT_IM_AFTER) and not any(f in _ANSWER_NO for f in folds[a:u]):
                 return True  # "creepy slow-burn dread is exactly what I'm after" (not "not really what I'm after")
@@ -314,11 +313,15 @@ class _Negation(_Denials, _Frames, _Comparisons, _Relations):
         like"? (A liking word alone is not enough: "anything with singing, like musicals"; nor one beside a negation.)"""
         folds = self.fold
         own = any(folds[v] in _SUBJECTS or folds[v] in ("me", "my") for v in range(a, b))
-        wish = any(self._liking_at(u) or folds[u] in _PRAISE or _match_at(folds, u, b, _REQUESTS) for u in range(a, b))
+        wish = any(self._liking_at(u) or folds[u] in _PRAISE or self._request_at(u, b) for u in range(a, b))
         return own and wish and not self.has_cue(a, b, liking=False)
 
     def _point_back(self, bounds: list[tuple[int, int]], s: int, cue: int, end: int, negated: list[bool], fragment: bool) -> None:
-        """Rule out what a cue with nothing after it is about: its clause's subject, a pronoun's antecedent, or the question it answers."""
+        """Rule out what a cue with nothing after it is about: its clause's subject, a pronoun's antecedent, or the question
+        it answers — or, when its clause asks what ("what bores me to tears? poetry"), the answer after it."""
+        if self._names_it_after(bounds, s):
+            self._lead_after(bounds, s, negated)
+            return
         a, b = bounds[s]
         before = range(a, cue)
         if any(self._is_content(v) and self.fold[v] not in ("the", "age") for v in before):

@@ -9,6 +9,8 @@ nephew, not me" rules out what is meant for someone else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from recsys.reading.denials import _match_at
 from recsys.reading.lexicon import (
     _ANSWER_NO,
@@ -18,12 +20,15 @@ from recsys.reading.lexicon import (
     _PRAISE,
     _SINGLING_OUT,
     _SOFTENERS,
+    _SUBJECTS,
     _WHAT_IM_AFTER,
     _relative,
 )
 from recsys.reading.text import _Doc
 
 #: Words that may sit in a complaint of excess beside "too" and its word ("far too bleak for my taste").
+#: Words that open a question asking what ("what bores me to tears?"), so that its answer follows it.
+_WHAT = frozenset({"what", "whats"})
 _COMPLAINT_WORDS = frozenset({"and", "far", "for", "my", "our", "taste", "liking", "much", "bit", "little", "waaay", "waay", "way", "ways"})
 
 
@@ -40,6 +45,7 @@ class _Relations:
     placed_by_rules: set[int]
     filler: frozenset[str]
     _genre_units: set[int]
+    _gap_after: Callable[[int], str]  # the text after a clause (defined by _Frames)
 
     def _either(self, bounds: list[tuple[int, int]], negated: list[bool]) -> None:
         """ "No horror. Thrillers either.": "either" closing a clause that names a genre, after a clause that ruled one
@@ -104,16 +110,26 @@ class _Relations:
                 return False
         return end < b or cue + 1 < b
 
+    def _names_it_after(self, bounds: list[tuple[int, int]], s: int) -> bool:
+        """Does the clause ``s`` say how something makes the writer feel and leave what to the words after it: a
+        question that asks what ("what bores me to tears? poetry, every time") or a fragment before a colon ("Makes me
+        yawn: romance")? Then its cue leads what follows rather than pointing back."""
+        a, b = bounds[s]
+        if s + 1 >= len(bounds) or any(self._is_content(v) for v in range(a, b)):
+            return False
+        gap = self._gap_after(b)
+        return ("?" in gap or ":" in gap) and self.fold[a] in _WHAT or ":" in gap and self.fold[a] not in _SUBJECTS
+
     def _lead_after(self, bounds: list[tuple[int, int]], s: int, negated: list[bool]) -> None:
-        """A complaint with nothing before it rules out what follows it: after a colon, every genre the next clauses
-        name until one says how the writer feels ("way too cheesy for me: big dance numbers, people bursting into
-        song"); else a list of genres ("too childish and too silly, all that singing and dancing")."""
+        """A complaint with nothing before it rules out what follows it: after a colon or a question asking what,
+        every genre the next clauses name until one says how the writer feels ("way too cheesy for me: big dance
+        numbers, people bursting into song", "what bores me to tears? poetry"); else a list of genres ("too childish
+        and too silly, all that singing and dancing")."""
         a, b = bounds[s]
         if any(self._is_content(v) for v in range(a, b)) or s + 1 >= len(bounds):
             return
-        na = bounds[s + 1][0]
-        between = self.doc.text[self.doc.end[self.last_word[b - 1]] : self.doc.start[self.word[na]]]
-        if ":" not in between:
+        between = self._gap_after(b)
+        if ":" not in between and not ("?" in between and self.fold[a] in _WHAT):
             self._continue_list(bounds, s, True, negated)
             return
         for t in range(s + 1, len(bounds)):

@@ -1,0 +1,86 @@
+"""What the tenth round of sentences taught the reader: a genre that does something to the writer is not asked for
+("Westerns give me a headache" is no "give me westerns"), and a question or fragment that says how something makes the
+writer feel before naming it ("what bores me to tears? poetry", "Puts me to sleep: documentaries") rules out its answer,
+not what came before it.
+
+Found on the first writer's sentences of ``bench/reading/round10/built.jsonl``; the sentences here are new wordings of
+the same constructions, with look-alikes that must not flip.
+"""
+
+from __future__ import annotations
+
+import pytest
+from attitude_spy import Spy, one_item_per_genre, read_by_rules
+
+from recsys.reading import ProfileReader
+
+FILMS = [
+    "Action",
+    "Comedy",
+    "Crime",
+    "Documentary",
+    "Drama",
+    "Horror",
+    "Musical",
+    "Poetry",
+    "Romance",
+    "Sci-Fi",
+    "Thriller",
+    "War",
+    "Western",
+]
+
+
+def reads(text: str) -> tuple[set, set]:
+    reading = read_by_rules(text, FILMS)
+    return set(reading.wants), set(reading.rules_out)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Westerns give me a headache.",
+        "Musicals really give me the creeps",
+        "Horror films always give me nightmares, honestly.",
+        "Documentaries? They give me a migraine.",
+    ],
+)
+def test_a_genre_that_gives_the_writer_something_is_not_asked_for(text: str) -> None:
+    """The genre is the subject of "give me": the clause is not a request, so the attitude model reads it (here a
+    stand-in that rules out whatever it is asked about) or a known cue does."""
+    spy = Spy(0.9)
+    reading = ProfileReader(one_item_per_genre(FILMS), attitude=spy).read(text)
+    assert reading.wants == () and len(reading.rules_out) == 1, (text, reading)
+
+
+@pytest.mark.parametrize(
+    ("text", "wants"),
+    [
+        ("Give me westerns.", ("Western",)),
+        ("So just give me westerns, please.", ("Western",)),
+        ("Honestly give me a western any day", ("Western",)),
+        ("No more dramas. Give me a good thriller", ("Thriller",)),
+    ],
+)
+def test_a_request_is_still_a_request(text: str, wants: tuple) -> None:
+    """Look-alikes: "give me" with nothing of its own before it asks for what follows; the attitude model, which would
+    rule out anything, is not asked about it."""
+    spy = Spy(0.9)
+    reading = ProfileReader(one_item_per_genre(FILMS), attitude=spy).read(text)
+    assert set(reading.wants) == set(wants), (text, reading)
+    assert not set(reading.wants) & set(reading.rules_out)
+
+
+@pytest.mark.parametrize(
+    ("text", "wants", "rules_out"),
+    [
+        ("what bores me to tears? poetry, every time", (), ("Poetry",)),
+        ("Comedies are great. What puts me to sleep? Westerns.", ("Comedy",), ("Western",)),
+        ("I love a good thriller. Bores me stiff: musicals.", ("Thriller",), ("Musical",)),
+        # Look-alikes: a question that asks what the writer likes, and one whose answer is a liking.
+        ("What do I love? Westerns.", ("Western",), ()),
+        ("what makes me cringe? nothing, I love romance", ("Romance",), ()),
+    ],
+)
+def test_a_cue_before_what_it_is_about_rules_out_the_answer_not_what_came_before(text: str, wants: tuple, rules_out: tuple) -> None:
+    assert reads(text) == (set(wants), set(rules_out)), text
