@@ -89,7 +89,7 @@ format: setup
 bench-speed: prepare
 	$(BIN)/python -m recsys speed
 
-# Profile reading on the hand-labelled sentences of bench/reading and its rounds two to six (built and
+# Profile reading on the hand-labelled sentences of bench/reading and its rounds two to ten (built and
 # held-out, MovieLens and the bookshop); no model is trained: bench-results/reading*.json.
 bench-reading: setup
 	$(BIN)/python -m recsys_bench.reading_eval --json bench-results/reading.json
