@@ -21,7 +21,8 @@ TITLES = (
     "Nothing to Lose (1994)", "Game, The (1997)", "Home Alone (1990)", "I Can't Sleep (1994)",
     "Pump Up the Volume (1990)", "True Crime (1995)", "Death at Fenwick St Mary (2019)", "Pulp Fiction (1994)",
     "Usual Suspects, The (1995)", "Return to Fenwick (2021)", "Twelve Monkeys (1995)", "Godfather, The (1972)",
-    "Godfather: Part II, The (1974)",
+    "Godfather: Part II, The (1974)", "She's the One (1996)", "Nobody's Fool (1994)", "Schindler's List (1993)",
+    "I Don't Want to Talk About It (1993)",
 )  # fmt: skip
 GENRES = ["Action", "Comedy", "Crime", "Drama", "Horror", "Thriller", "War"]
 
@@ -81,10 +82,23 @@ def test_a_lower_case_title_of_everyday_words_is_offered_not_taken(films: Profil
         "true crime podcasts are my thing",  # a genre word and an everyday one
         "Can't abide horror of any kind.",  # a contraction opening the sentence, not "I Can't Sleep"
         "Pump me full of action films.",  # an everyday word opening the sentence, not "Pump Up the Volume"
+        # A contraction of everyday words is as everyday as they are, with or without its apostrophe.
+        "horror movies make me physically sick, i can't sleep for days after",
+        "i cant sleep after a horror film",
+        "my wife says she's the one who picks the films",
+        "nobody's fool would sit through a musical",
     ],
 )
 def test_an_everyday_phrase_is_no_title(films: ProfileReader, text: str) -> None:
     assert _titles(films, text) == []
+
+
+def test_a_long_everyday_phrase_with_a_contraction_is_offered_and_a_rare_possessive_still_names_its_film(films: ProfileReader) -> None:
+    """ "i don't want to talk about it" spells a title in everyday words: offered, never a liked film; "schindler's" is
+    no everyday word, so "i loved schindler's list" names the film."""
+    ((taken, offered),) = _titles(films, "honestly i don't want to talk about it, just give me westerns")
+    assert taken is None and _id("I Don't Want to Talk About It (1993)") in offered
+    assert _titles(films, "i loved schindler's list") == [(_id("Schindler's List (1993)"), ())]
 
 
 @pytest.mark.parametrize(

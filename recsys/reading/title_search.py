@@ -141,7 +141,7 @@ class _TitleSearch:
             if any(doc.brk[v] == _HARD for v in range(w, w + len(folds) - 1)):
                 return None
             content = [f for f in folds if f not in _TITLE_STOP and not f.isdigit()]
-            rare = self._rare_word(folds)
+            rare = self._rare_word(range(w, w + len(folds)))
             if not rare and (len(set(content)) < 3 or any(f in self.genre_words for f in content)):
                 return None
             match = self.index.judge(doc.span_text(w, w + len(folds) - 1), self._rank(list(folds), None))
@@ -155,7 +155,7 @@ class _TitleSearch:
         """The film whose name holds ``words`` as a run, one of them a rare word ("Fenwick", "Shawshank", "Raiders"): the
         film when only one name holds them, offered with the others when several do; ``None`` when no name does."""
         folds = [self.doc.fold[w] for w in words]
-        if not self._rare_word(folds) or folds[0] in _CONNECTORS - _ARTICLES or folds[-1] in _CONNECTORS:
+        if not self._rare_word(words) or folds[0] in _CONNECTORS - _ARTICLES or folds[-1] in _CONNECTORS:
             return None
         if any("'" in self.doc.span_text(w, w) or "’" in self.doc.span_text(w, w) for w in words):
             return None  # "Can't", "Don't": a contraction folds to a word no vocabulary lists
@@ -164,12 +164,18 @@ class _TitleSearch:
             return None
         return self.index.judge(self.doc.span_text(words[0], words[-1]), [(CONFIDENT, row) for row in rows])
 
-    def _rare_word(self, folds: Sequence[str]) -> bool:
-        """Does a lower-case span hold a word rarer than everyday English, other than a genre word ("raiders", "lambs")?"""
+    def _rare_word(self, words: Sequence[int]) -> bool:
+        """Does a lower-case span hold a word rarer than everyday English, other than a genre word ("raiders", "lambs")?
+
+        A contraction of everyday words is everyday, though it folds to a word no vocabulary lists: "she's", "don't",
+        "can't" — and "dont", "cant" typed without the apostrophe — so "my wife says she's the one who picks" and "i
+        can't sleep for days after" name no film by them ("schindler's list" still does)."""
         frequent = _frequent_words()
         return bool(frequent) and any(
-            f not in frequent and f not in _TITLE_STOP and f not in self.genre_words and not f.isdigit() for f in folds
-        )
+            f not in frequent and f not in _TITLE_STOP and f not in self.genre_words and not f.isdigit()
+            and not _contracted(self.doc.span_text(w, w), f, frequent)
+            for w, f in ((w, self.doc.fold[w]) for w in words)
+        )  # fmt: skip
 
     def _rank(self, words: Sequence[str], year: int | None) -> list[tuple[float, int]]:
         key = (tuple(words), year)
@@ -277,7 +283,7 @@ class _TitleSearch:
         if opening and match.confident and (not english or doc.fold[core[0]] in english):
             # "Emma was charming", "Crash disturbed me": an everyday word may not mean the film; ask.
             match = _offered(match)
-        elif not capitalised and match.confident and not self._rare_word(folds) and len(set(folds) - _TITLE_STOP) < 2:
+        elif not capitalised and match.confident and not self._rare_word(words) and len(set(folds) - _TITLE_STOP) < 2:
             match = _offered(match)  # "we watched the game last night": one everyday word may not mean the film
         decided = match.score >= max(floor, CONFIDENT)  # confident or ambiguous
         if not capitalised and match.score < _LOWER_CASE_EXACT and not part:
@@ -358,6 +364,16 @@ class _TitleSearch:
                 continue  # a piece of a longer name ("War" in "World War II", "Allen" in "Woody Allen")
             spans.append((a, b))
         return spans
+
+
+def _contracted(typed: str, fold: str, frequent: frozenset[str]) -> bool:
+    """Is the word typed as ``typed`` (folded to ``fold``) a contraction of an everyday word: "she's", "can't", "don't"
+    (the word before the apostrophe is frequent; not "schindler's"), or a negation typed without the apostrophe
+    ("dont", "cant", "isnt": a frequent word and "nt" or "t")?"""
+    head = re.split(r"['’]", typed, maxsplit=1)[0].casefold() if "'" in typed or "’" in typed else ""
+    if head:
+        return head in frequent or head.removesuffix("n") in frequent
+    return fold.endswith("nt") and (fold[:-2] in frequent or fold[:-1] in frequent)
 
 
 def _offered(match: TitleMatch) -> TitleMatch:
