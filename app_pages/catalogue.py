@@ -111,6 +111,8 @@ def rename_upload() -> None:
     named = renamed(memo.collected.folder, typed) if clean_name(typed) else memo.collected.folder
     st.session_state[session.CATALOGUE_UPLOAD] = replace(memo, named=None if named == memo.collected.folder else named)
     st.session_state[name_key()] = name_of(named)  # as kept: trimmed, or the first name back for a blank one
+    if not clean_name(typed):
+        st.toast(f"A catalogue needs a name: it is “{name_of(named)}” again.", icon="✏️")
 
 
 def forget_upload() -> None:
@@ -170,13 +172,23 @@ def uploaded_folder() -> Path | None:
     return memo.folder
 
 
-def show_problems(problems: list) -> None:
-    """Every problem, with its file, row and column ("—": the problem is the whole file's, or the whole column's)."""
+def show_problems(problems: list, trimmed_to: int | None = None) -> None:
+    """Every problem, with its file, row and column ("—": the problem is the whole file's, or the whole column's).
+
+    ``trimmed_to``: the k of a k-core trim the files passed without, so the number asked for is what to change, not them.
+    """
     many = len(problems) != 1
-    st.error(
-        f"**This catalogue cannot be opened: {len(problems)} problem{'s' if many else ''}.** "
-        f"Fix {'them' if many else 'it'} and upload the corrected file{'s' if many else ''}: the newest file of each kind is used."
-    )
+    if trimmed_to is not None:
+        st.error(
+            f"**Keeping only what has at least {trimmed_to} interactions leaves too little to train on** "
+            f"({len(problems)} problem{'s' if many else ''} after the trim; the files themselves are fine). "
+            "Lower the number above: 1 keeps everything."
+        )
+    else:
+        st.error(
+            f"**This catalogue cannot be opened: {len(problems)} problem{'s' if many else ''}.** "
+            f"Fix {'them' if many else 'it'} and upload the corrected file{'s' if many else ''}: the newest file of each kind is used."
+        )
     rows = [
         {
             "file": Path(str(getattr(p, "file", ""))).name,
@@ -319,12 +331,13 @@ def open_another() -> None:
     st.session_state[session.CATALOGUE_TRIM] = (str(folder), k)
     candidate, problems = checked(str(folder), k) if k > 1 else (whole, [])
     if problems:
-        show_problems(problems)
+        show_problems(problems, trimmed_to=k)
         return
 
     st.success(
         f"**{literal.md(candidate.name)}** looks good: {candidate.n_items:,} {literal.md(candidate.nouns)}, {candidate.n_users:,} users, "
-        f"{len(candidate.ratings):,} interactions; {literal.md(candidate.noun)} attributes: {literal.md(', '.join(candidate.described_attributes()) or 'none')}."
+        f"{len(candidate.ratings):,} interactions; {literal.md(candidate.noun)} attributes: {literal.md(', '.join(candidate.described_attributes()) or 'none')}; "
+        f"user attributes: {literal.md(', '.join(candidate.user_attributes) or 'none')}."
     )
     with st.expander("How the files were read", expanded=True):
         st.markdown("\n".join(f"- {literal.md(line)}" for line in summary(candidate)))

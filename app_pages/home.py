@@ -29,14 +29,16 @@ where = (
     if chosen
     else ("the server's catalogue ($COLDSTART_DATA)" if resources.DATA_ENV in os.environ else "the server's default")
 )
-cols[0].metric("Catalogue", status["dataset"], f"{where} · {status['n_ratings']:,} interactions", delta_color="off", delta_arrow="off")
-cols[1].metric(f"Users × {dataset.nouns}", f"{status['n_users']:,} × {status['n_items']:,}")
+# The badges under the numbers are short: a column is a quarter of the page, and a longer one is cut off ("reads E…").
+cols[0].metric("Catalogue", status["dataset"], where, delta_color="off", delta_arrow="off")
+cols[1].metric(f"Users × {dataset.nouns}", f"{status['n_users']:,} × {status['n_items']:,}", f"{status['n_ratings']:,} interactions",
+               delta_color="off", delta_arrow="off")  # fmt: skip
 reads = "Chinese, English and mixed text" if status.get("multilingual") else "English only"
 cols[2].metric(
-    "Text encoder", f"{status['text_dimension']}-d", f"{status['model']} on {status['device']} · reads {reads}",
-    delta_color="off", delta_arrow="off",
-    help="The language model that embeds profiles and item texts: minilm (English) or multilingual (multilingual-e5-small, "
-    "which reads Chinese and mixed Chinese–English profiles). The server's choice: $COLDSTART_ENCODER or --encoder.",
+    "Text encoder", f"{status['text_dimension']}-d", status["model"], delta_color="off", delta_arrow="off",
+    help=f"{status['model']} on {status['device']}, reading {reads}: the language model that embeds profiles and item texts, "
+    "minilm (English) or multilingual (multilingual-e5-small, which reads Chinese and mixed Chinese–English profiles). "
+    "The server's choice: $COLDSTART_ENCODER or --encoder.",
 )  # fmt: skip
 cols[3].metric("Fused dimension d", status["dimension"])
 cols = st.columns(4)

@@ -310,9 +310,10 @@ def correction_section(name: str, user) -> None:
         cols = st.columns([0.45, 0.33, 0.22], vertical_alignment="bottom")
         genre = cols[0].selectbox("Genre", genres, index=None, key=f"fix-genre-{name}", placeholder="Pick a genre…")
         now = "wants" if reading and genre in reading.wants else "rules out" if reading and genre in reading.rules_out else None
-        how = cols[1].segmented_control("The person", ["wants", "rules out"], key=f"fix-kind-{name}", default="rules out")
-        kind = {"wants": "wants", "rules out": "rules_out"}.get(how)
-        cols[2].button("Apply", key=f"fix-{name}", width="stretch", disabled=genre is None or kind is None or how == now,
+        # A radio, not a toggle group: clicking the choice already made keeps it (a toggle would clear it and grey out Apply).
+        how = cols[1].radio("The person", ["wants", "rules out"], key=f"fix-kind-{name}", index=1, horizontal=True)
+        kind = {"wants": "wants", "rules out": "rules_out"}[how]
+        cols[2].button("Apply", key=f"fix-{name}", width="stretch", disabled=genre is None or how == now,
                        on_click=session.correct_genre, args=(explorer, name, kind, genre))  # fmt: skip
         st.caption(
             (f"Read now: {genre} is {'wanted' if now == 'wants' else 'ruled out'}. " if genre and now else "")
@@ -580,15 +581,20 @@ def online_update_section(entry: session.SessionPersona) -> None:
             frame, hide_index=True, width="stretch",
             column_config={
                 "item": st.column_config.TextColumn(NOUN, width="medium"),
-                "profile": p("p: profile", format="%.3f", help="σ(r̂) before any feedback: text, demographics and onboarding likes alone"),
-                "before": p("p: before", format="%.3f", help="σ(r̂) before the last update"), "now": p("p: now", format="%.3f"),
-                "change": p("Δp", format="%+.3f", help="p now − p from the profile alone: the cumulative effect of all feedback"),
+                "profile": p("σ(r̂): profile", format="%.3f", help="σ(r̂) before any feedback: text, demographics and onboarding likes alone"),
+                "before": p("σ(r̂): before", format="%.3f", help="σ(r̂) before the last update"), "now": p("σ(r̂): now", format="%.3f"),
+                "change": p("Δσ(r̂)", format="%+.3f", help="σ(r̂) now − σ(r̂) from the profile alone: the cumulative effect of all feedback"),
             },
         )  # fmt: skip
         st.caption(
-            "p is σ(r̂), the probability the update's loss uses (not recalibrated). "
-            "p: profile = before any feedback; p: before → p: now = the last update only; Δp = p now − p profile, the "
-            f"cumulative effect of all feedback (a disliked {NOUN}'s p can rise in a later update when another rating pulls the vector)."
+            "σ(r̂) is the probability the update's loss uses"
+            + (
+                ", the same as the p beside each score in the list. "
+                if explorer.calibration.identity
+                else f", not the calibrated p beside each score in the list (fitted on held-out users), so the two differ for the same {NOUN}. "
+            )
+            + "Profile = before any feedback; before → now = the last update only; Δσ(r̂) = now − profile, the "
+            f"cumulative effect of all feedback (a disliked {NOUN}'s σ(r̂) can rise in a later update when another rating pulls the vector)."
         )
 
 

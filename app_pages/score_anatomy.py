@@ -194,7 +194,7 @@ st.latex(
 )
 st.caption("The total is computed by the engine's score function (`recsys.model.predict`), the same one that ranks.")
 st.info(
-    f"**Check the sum yourself.** This example circulates with its total printed as 1.45. The terms are 0 + 0.2 + 0.1 + "
-    f"{products.sum():.2f}, which is {worked:.2f}: a slip of 0.2 in the addition, a good first exercise in reading the formula term by term.",
+    f"**Check the sum yourself:** 0 + 0.2 + 0.1 + {products.sum():.2f} = {worked:.2f}. Versions of this worked example in "
+    f"course notes print the total as 1.45, with b_u counted twice: a good first exercise in reading the formula term by term.",
     icon="✏️",
 )

@@ -85,6 +85,11 @@ def test_new_user_recommends_and_feedback_moves_ranks(app):
     trace = at.session_state[session.PERSONAS]["Horror"].state.last_update
     assert loss.label == "loss (1 rating)" and loss.value == f"{trace.loss[-1]:.3f}"
     assert loss.proto.delta == f"{trace.loss[-1] - trace.loss[0]:+.3f} in this update"
+    # The update's table shows σ(r̂), which the loss uses; it says whether that is the p on the list's scores.
+    said = next(c.value for c in at.caption if c.value.startswith("σ(r̂) is the probability the update's loss uses"))
+    page = " ".join(m.value for m in [*at.markdown, *at.caption])
+    calibrated, plain = "calibrated probability σ(" in page, "model's probability σ(r̂)" in page  # the wording of the list's p
+    assert calibrated != plain and ("not the calibrated p" in said) == calibrated, said
 
 
 def test_rating_a_recommendation_with_stars_updates_the_persona(app, explorer):
@@ -616,6 +621,7 @@ def test_catalogue_page_checks_the_example_and_offers_to_train_it(app):
     assert metrics["Catalogue"] == "ml-100k" and metrics["Films"] == "1,682"
     assert at.radio[0].value.startswith("Example")
     assert any("looks good: 300 books, 800 users" in s.value for s in at.success), [s.value for s in at.success]
+    assert any(re.search(r"user attributes: age, \w+", s.value) for s in at.success), [s.value for s in at.success]
     assert any(b.label.startswith("Train and open") or b.label.startswith("Open") for b in at.button), [b.label for b in at.button]
     assert not [w for w in at.warning if "Opening it clears" in w.value]  # no persona yet: nothing to lose
     # With personas made, the page says before the click that opening another catalogue clears them.
@@ -641,3 +647,8 @@ def test_catalogue_page_reads_book_ratings_as_published_and_trims_the_k_core(app
     kept = re.search(r"trimmed to the 5-core \(every book and user with at least 5 interactions\): kept ([\d,]+) of 3,000 books", read)
     assert kept, read
     assert any(f"looks good: {kept.group(1)} books" in s.value for s in at.success), [s.value for s in at.success]
+    # A trim that leaves too little says the number is what to change: the files themselves are fine.
+    at.number_input[0].set_value(1000).run()
+    assert not at.exception and not at.success, [e.message for e in at.exception]
+    said = " ".join(e.value for e in at.error)
+    assert "at least 1000 interactions leaves too little to train on" in said and "upload the corrected" not in said, said

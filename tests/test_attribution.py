@@ -25,6 +25,13 @@ def test_keywords_leave_out_the_words_of_a_hedge(explorer):
     assert "comedies" in words and not {"especially", "ones", "can"} & words, list(keywords.keyword)
 
 
+def test_keywords_leave_out_the_light_verbs_of_an_effect(explorer):
+    """ "keeps me hooked", "makes my evening": what a genre does to the writer; "keeps" and "makes" are no interests."""
+    keywords = interest_keywords(explorer, "A clever heist film keeps me hooked. Film noir makes my evening.")
+    words = {w.lower() for k in keywords.keyword for w in k.split()}
+    assert "heist" in words and not {"keeps", "makes"} & words, list(keywords.keyword)
+
+
 def test_keywords_share_no_word_and_leave_out_liking_words(explorer):
     keywords = list(interest_keywords(explorer, "loved Heat and Fargo, Fargo most of all, and Heat again")["keyword"])
     assert keywords and not {"loved", "Loved"} & set(keywords)

@@ -559,7 +559,7 @@ def genres_listed(at: AppTest) -> list[str]:
 
 def correct(at: AppTest, name: str, genre: str, how: str) -> AppTest:
     at.selectbox(key=f"fix-genre-{name}").set_value(genre).run()
-    at.button_group(key=f"fix-kind-{name}").set_value(how).run()
+    at.radio(key=f"fix-kind-{name}").set_value(how).run()
     return click(at, f"fix-{name}")
 
 

@@ -84,3 +84,23 @@ def test_a_request_is_still_a_request(text: str, wants: tuple) -> None:
 )
 def test_a_cue_before_what_it_is_about_rules_out_the_answer_not_what_came_before(text: str, wants: tuple, rules_out: tuple) -> None:
     assert reads(text) == (set(wants), set(rules_out)), text
+
+
+@pytest.mark.parametrize(
+    ("text", "rules_out"),
+    [
+        ("Romantic comedies always leave me rolling my eyes", ("Romance",)),
+        ("Westerns? I end up dozing off.", ("Western",)),
+        ("War films have me nodding off by the first battle", ("War",)),
+        ("the minute a cowboy rides into town I'm changing the channel", ("Western",)),
+    ],
+)
+def test_a_reaction_is_read_in_its_other_forms(text: str, rules_out: tuple) -> None:
+    """A reaction listed as "roll my eyes", "doze off", "nod off", "change the channel" is the same reaction as
+    "rolling my eyes", "dozing off", "nodding off", "changing the channel"."""
+    assert set(rules_out) <= reads(text)[1], text
+
+
+def test_a_question_that_only_says_how_something_is_disliked_is_not_read_by_the_text_model() -> None:
+    reading = read_by_rules("what bores me to tears? musicals. give me space operas", FILMS)
+    assert (reading.wants, reading.rules_out, reading.kept_text) == (("Sci-Fi",), ("Musical",), "give me space operas")

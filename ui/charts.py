@@ -60,7 +60,13 @@ def modality_label(name: str, side: str = "user") -> str:
 
 
 def short(text: str, n: int = 38) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+    """``text`` cut to ``n`` characters with "…", without the stop or space it was cut after ("tears…", not "tears.…").
+
+    Example:
+        >>> short("what bores me to tears? musicals.", 25), short("Space operas", 25)
+        ('what bores me to tears…', 'Space operas')
+    """
+    return text if len(text) <= n else text[: n - 1].rstrip(" .,;:!?") + "…"
 
 
 def rounded(values: Sequence[float], decimals: int = 2, total: float | None = None, fixed: Sequence[int] = ()) -> list[float]:

@@ -281,6 +281,9 @@ NOT_INTERESTS = frozenset(
         # How strongly a period or genre is wanted ("especially ones from the 80s", "if you can"), never what.
         *("especially", "particularly", "primarily", "predominantly", "chiefly", "principally", "ideally", "preferably"),
         *("possible", "bonus", "partial", "can", "could", "ones"),
+        # Light verbs say what a genre does to the writer ("keeps me hooked", "makes my evening"), never what it is.
+        *("make", "makes", "made", "get", "gets", "got", "keep", "keeps", "kept", "leave", "leaves", "put", "puts"),
+        *("gives", "giving", "take", "takes"),
     ]
 )
 

@@ -25,6 +25,32 @@ def _phrases(section: Mapping[str, Any], key: str) -> tuple[tuple[str, ...], ...
     return tuple(tuple(phrase.split()) for phrase in section[key])
 
 
+#: Final consonants a short verb doubles before "-ing" ("nodding"; not "snowing", "fixing", "playing").
+_DOUBLED = frozenset("bdgklmnprt")
+
+
+def _verb_forms(phrase: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """A phrase that opens with a verb in its base form, with the verb also in its -s and -ing forms.
+
+    Example:
+        >>> [" ".join(p) for p in _verb_forms(("roll", "my", "eyes"))]
+        ['roll my eyes', 'rolls my eyes', 'rolling my eyes']
+        >>> [" ".join(p) for p in _verb_forms(("nod", "off"))][1:], [" ".join(p) for p in _verb_forms(("doze", "off"))][2]
+        (['nods off', 'nodding off'], 'dozing off')
+    """
+    verb, rest = phrase[0], phrase[1:]
+    if verb.endswith("ed") or verb in ("out", "off", "up"):
+        return (phrase,)  # a past form ("walked out") or no verb at all ("out of the room")
+    third = verb + ("es" if verb.endswith(("s", "sh", "ch", "x", "z")) else "s")
+    if verb.endswith("e") and not verb.endswith("ee"):
+        ing = verb[:-1] + "ing"
+    elif 3 <= len(verb) <= 4 and verb[-1] in _DOUBLED and verb[-2] in "aeiou" and verb[-3] not in "aeiou":
+        ing = verb + verb[-1] + "ing"  # "nod" → "nodding", "grab" → "grabbing"
+    else:
+        ing = verb + "ing"
+    return (phrase, (third, *rest), (ing, *rest))
+
+
 # --- genres ---------------------------------------------------------------------------
 #: Everyday words and phrases for each genre label: the 18 MovieLens genres, then a book
 #: shop's shelves. Plurals are added automatically; a phrase listed under two genres
@@ -51,10 +77,11 @@ _PRE_NEGATIONS: dict[tuple[str, ...], int | None] = {
     **dict.fromkeys(_phrases(_NEGATION, "leading_next_word"), 1),
 }
 #: Cues that rule out what comes before them in the clause (or the clause before).
-_POST_NEGATIONS: frozenset[tuple[str, ...]] = frozenset((*_phrases(_NEGATION, "trailing"), *_phrases(_NEGATION, "reactions")))
 #: Reactions ("I walk out", "I nod off"): trailing cues said of what came before, like an answer ("Horror? I fall asleep
 #: every time"); one that places nothing leaves its clause to the attitude model ("I nod off halfway through any western").
-_REACTIONS = frozenset(_phrases(_NEGATION, "reactions"))
+#: Each is read in its verb's other forms too ("leave me rolling my eyes", "he nods off").
+_REACTIONS = frozenset(form for phrase in _phrases(_NEGATION, "reactions") for form in _verb_forms(phrase))
+_POST_NEGATIONS: frozenset[tuple[str, ...]] = frozenset((*_phrases(_NEGATION, "trailing"), *_REACTIONS))
 #: Words that open a condition ("if anyone starts singing"): such a clause naming no genre says when, not what.
 _CONDITIONS = _phrases(_NEGATION, "conditions")
 #: Words that make a whole clause dismissive of what it is about ("I find them tedious").

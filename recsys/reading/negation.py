@@ -320,7 +320,10 @@ class _Negation(_Denials, _Frames, _Comparisons, _Relations):
         """Rule out what a cue with nothing after it is about: its clause's subject, a pronoun's antecedent, or the question
         it answers — or, when its clause asks what ("what bores me to tears? poetry"), the answer after it."""
         if self._names_it_after(bounds, s):
+            led = sum(negated)
             self._lead_after(bounds, s, negated)
+            if sum(negated) > led:
+                self.spent.update(range(*bounds[s]))  # "what bores me to tears?" says how, not what: no interest
             return
         a, b = bounds[s]
         before = range(a, cue)
