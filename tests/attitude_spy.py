@@ -40,6 +40,12 @@ def read_by_rules(text: str, genres: list[str] = RULES_GENRES):
     return ProfileReader(one_item_per_genre(genres), attitude=Spy(0.0)).read(text)
 
 
+def genres_read(text: str, genres: list[str] = RULES_GENRES) -> tuple[set, set]:
+    """The genres the rules read in ``text`` as wanted and as ruled out."""
+    reading = read_by_rules(text, genres)
+    return set(reading.wants), set(reading.rules_out)
+
+
 def assert_reads(text: str, wants: tuple, rules_out: tuple) -> None:
     """The rules read exactly ``wants`` and ``rules_out`` in ``text``."""
     reading = read_by_rules(text)

@@ -278,8 +278,8 @@ class _Denials(_Scores):
         length = _match_at(self.fold, u, end, _REQUESTS)
         if length and self.fold[u] in _IMPERATIVES:
             w = u - 1
-            while w >= 0 and self.fold[w] in _SOFTENERS and self.segment[w] == self.segment[u]:
-                w -= 1
+            while w >= 0 and self.fold[w] in _SOFTENERS - {"so"} and self.segment[w] == self.segment[u]:
+                w -= 1  # "westerns really give me …"; but "… every western so give me comedies" asks
             said_of = w >= 0 and self.segment[w] == self.segment[u] and (self._is_content(w) or self.fold[w] in _DOERS)
             return 0 if said_of else length
         return length
