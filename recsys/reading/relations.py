@@ -26,9 +26,9 @@ from recsys.reading.lexicon import (
 )
 from recsys.reading.text import _Doc
 
-#: Words that may sit in a complaint of excess beside "too" and its word ("far too bleak for my taste").
 #: Words that open a question asking what ("what bores me to tears?"), so that its answer follows it.
 _WHAT = frozenset({"what", "whats"})
+#: Words that may sit in a complaint of excess beside "too" and its word ("far too bleak for my taste").
 _COMPLAINT_WORDS = frozenset({"and", "far", "for", "my", "our", "taste", "liking", "much", "bit", "little", "waaay", "waay", "way", "ways"})
 
 
@@ -117,8 +117,13 @@ class _Relations:
         a, b = bounds[s]
         if s + 1 >= len(bounds) or any(self._is_content(v) for v in range(a, b)):
             return False
+        return self._leads(a, b) and (self.fold[a] in _WHAT or self.fold[a] not in _SUBJECTS)
+
+    def _leads(self, a: int, b: int) -> bool:
+        """Does the clause ``a:b`` hand over to what follows it: a colon after it, or a question mark after one that
+        asks what?"""
         gap = self._gap_after(b)
-        return ("?" in gap or ":" in gap) and self.fold[a] in _WHAT or ":" in gap and self.fold[a] not in _SUBJECTS
+        return ":" in gap or ("?" in gap and self.fold[a] in _WHAT)
 
     def _lead_after(self, bounds: list[tuple[int, int]], s: int, negated: list[bool]) -> None:
         """A complaint with nothing before it rules out what follows it: after a colon or a question asking what,
@@ -128,8 +133,7 @@ class _Relations:
         a, b = bounds[s]
         if any(self._is_content(v) for v in range(a, b)) or s + 1 >= len(bounds):
             return
-        between = self._gap_after(b)
-        if ":" not in between and not ("?" in between and self.fold[a] in _WHAT):
+        if not self._leads(a, b):
             self._continue_list(bounds, s, True, negated)
             return
         for t in range(s + 1, len(bounds)):

@@ -171,10 +171,11 @@ class _TitleSearch:
         "can't" — and "dont", "cant" typed without the apostrophe — so "my wife says she's the one who picks" and "i
         can't sleep for days after" name no film by them ("schindler's list" still does)."""
         frequent = _frequent_words()
+        folds = self.doc.fold
         return bool(frequent) and any(
-            f not in frequent and f not in _TITLE_STOP and f not in self.genre_words and not f.isdigit()
-            and not _contracted(self.doc.span_text(w, w), f, frequent)
-            for w, f in ((w, self.doc.fold[w]) for w in words)
+            folds[w] not in frequent and folds[w] not in _TITLE_STOP and folds[w] not in self.genre_words
+            and not folds[w].isdigit() and not _contracted(self.doc.span_text(w, w), folds[w], frequent)
+            for w in words
         )  # fmt: skip
 
     def _rank(self, words: Sequence[str], year: int | None) -> list[tuple[float, int]]:
