@@ -14,7 +14,11 @@ from attitude_spy import RULES_GENRES, Spy, genres_read, one_item_per_genre, rea
 
 from recsys.reading import ProfileReader
 
-FILMS = [*RULES_GENRES, "Action", "Drama"]  # the rules-only genres, and two these sentences name
+FILMS = [*RULES_GENRES, "Action", "Drama"]
+MOVIELENS = [
+    "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime", "Documentary", "Drama", "Fantasy", "Film-Noir",
+    "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western",
+]  # fmt: skip  # the rules-only genres, and two these sentences name
 
 
 def reads(text: str) -> tuple[set, set]:
@@ -89,3 +93,29 @@ def test_a_reaction_is_read_in_its_other_forms(text: str, rules_out: tuple) -> N
 def test_a_question_that_only_says_how_something_is_disliked_is_not_read_by_the_text_model() -> None:
     reading = read_by_rules("what bores me to tears? musicals. give me space operas", FILMS)
     assert (reading.wants, reading.rules_out, reading.kept_text) == (("Sci-Fi",), ("Musical",), "give me space operas")
+
+
+def test_a_misspelling_two_genre_words_are_equally_near_reads_the_same_in_every_run() -> None:
+    """ "heast" is one edit from "heart" and from "heist": the correction took whichever the run's set order met first,
+    so a sentence could read differently from one process to the next (PYTHONHASHSEED). Ties now go the same way."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from attitude_spy import read_by_rules\n"
+        f"genres = {MOVIELENS!r}\n"
+        "for text in ('heast films please', 'crims and cartoons', 'arimes please'):\n"
+        "    print(sorted(read_by_rules(text, genres).wants))\n"
+    )
+    here = os.path.dirname(__file__)
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", script], cwd=here, capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed), "PYTHONPATH": here},
+        ).stdout
+        for seed in range(6)
+    }  # fmt: skip
+    assert len(runs) == 1, runs
+    # And the tie goes to a word that names a genre on its own: "heist" (not "heart"), "crime" (not "cries").
+    assert runs.pop().split("\n")[:2] == ["['Crime']", "['Animation', 'Crime']"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -48,6 +49,12 @@ class _Lexicon:
     filler: frozenset[str] = _LIST_FILLER
     denied_only: Mapping[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
 
+    @functools.cached_property
+    def _words_in_order(self) -> tuple[str, ...]:
+        """The words a misspelling is compared with, in the order a tie is settled: a word that names a genre on its own
+        ("heist") before one that only does within a phrase ("heart"), then alphabetically."""
+        return tuple(sorted(self.words, key=lambda w: (not self.phrases.get((w,)), w)))
+
     def spelt(self, word: str) -> str:
         """``word``, or the lexicon word it misspells ("horor", "westrens", "histroical").
 
@@ -61,7 +68,7 @@ class _Lexicon:
             return word  # "stabbings", "massacres": the plural of a word the vocabulary has is no misspelling of "sobbing"
         limit = 1 if len(word) < 8 else 2
         best, best_distance = word, limit + 1
-        for known in self.words:
+        for known in self._words_in_order:  # in order, so a tie goes to the same word whatever the run's hash seed
             if known[0] != word[0] or abs(len(known) - len(word)) > limit or len(known) < 5:
                 continue
             distance = OSA.distance(word, known, score_cutoff=limit)
