@@ -61,7 +61,7 @@ def load_persona_link() -> None:
         settings = []
         st.error(f"This persona link's popularity settings were not applied ({literal.md(err)}): neither control was set from it.")
     if st.query_params.get("compare") == "1":
-        st.session_state[session.comparison_key(entry.persona.name)] = True
+        st.session_state[session.COMPARISON] = True
     session.load_form(entry.persona)  # before any page draws the form, so its widgets start from these values
     st.toast(f"Loaded shared persona “{literal.md(entry.persona.name)}”" + (f" with {' and '.join(settings)}" if settings else ""))
     note = text_model_note(persona, explorer)

@@ -155,8 +155,10 @@ def results(kept) -> None:
     )
     listed = explorer.dataset.n_items - len(explorer.second_entries())  # the coverage's denominator
     merged = explorer.dataset.n_items - listed
-    twice = f" ({merged:,} listed twice count once)" if merged else ""  # on screen: 1,664 beside Home's 1,682 read as a slip
-    cols[1].metric(f"Coverage of the {NOUNS}", f"{view.coverage:.1%}", f"{view.distinct_items:,} of {listed:,} {NOUNS}{twice}", delta_color="off", delta_arrow="off",
+    # On screen, 1,664 beside Home's 1,682 read as a slip: "distinct" says why, the help says how many (the chip holds
+    # about 28 characters: "(18 listed twice count once)" was cut to "(18 liste…").
+    counted = f"{view.distinct_items:,} of {listed:,} " + ("distinct" if merged else NOUNS)
+    cols[1].metric(f"Coverage of the {NOUNS}", f"{view.coverage:.1%}", counted, delta_color="off", delta_arrow="off",
                    help=f"Share of the catalogue's {NOUNS} shown to at least one person"
                    + (f" ({listed:,}: the {merged:,} second entries of a title listed twice count once)." if merged else "."))  # fmt: skip
     cols[2].metric(
@@ -217,7 +219,11 @@ def results(kept) -> None:
         st.caption(f"No two people share {cohort.NEAR_IDENTICAL:.0%} of their lists.")
 
     st.markdown("#### Downloads")
-    st.caption("One row per person and rank: the item, its score and every term of it (score = mu + b_u + b_i + Σ dot_*).")
+    st.caption(
+        "One row per person and rank: the item, its score and every term of it — score = mu + b_u + b_i + the sum of the "
+        "dot_ columns, the parts of ⟨e_u, e_i⟩ by the evidence they come from (dot_text: the profile text, dot_avoid: what it "
+        "rules out, dot_era: its era, …)."
+    )
     recommendations = run.recommendations
     buttons = st.columns(4)
     buttons[0].download_button("Recommendations (CSV)", lambda: cohort.csv_bytes(recommendations), file_name="recommendations.csv",

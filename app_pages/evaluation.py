@@ -18,6 +18,7 @@ from recsys.results import (
     target_notes,
     target_rows,
     unread_note,
+    warmup_note,
 )
 from ui import charts, literal, resources
 
@@ -82,6 +83,14 @@ def table(block: dict) -> pd.DataFrame:
     return frame[keep].sort_values("recall@20", ascending=False).astype(float).round(3)
 
 
+def show_table(frame: pd.DataFrame) -> None:
+    """A ``table`` with its methods named in full ("popularity_demographic" was cut to "popularity_der")."""
+    longest = max((len(str(m)) for m in frame.index), default=0)
+    st.dataframe(
+        frame, width="stretch", column_config={"_index": st.column_config.TextColumn("method", width="medium" if longest > 14 else "small")}
+    )
+
+
 def measures(block: dict) -> list[str]:
     """The measures of ``MEASURES`` that every method of ``block`` has (older and ``--quick`` runs have fewer)."""
     return [m for m in MEASURES if all(m in v for v in block.values())]
@@ -122,6 +131,9 @@ def method_timings(speed: dict) -> pd.DataFrame:
     return frame.sort_values("answer (ms per list)").round({"fit (s)": 2, "answer (ms per list)": 2})
 
 
+#: The measures of how well a list finds the held-out positives (the others describe the list: diversity, novelty).
+ACCURACY = ("recall@20", "precision@20", "f1@20", "ndcg@20", "hr@10", "ndcg@10")
+
 BEYOND = (
     "Precision and F1 over the list of 20; diversity = mean pairwise distance within a list (1 − cosine of the items' "
     "MiniLM text embeddings, or 1 − Jaccard of their genres); novelty = mean −log₂ p(item) in bits, p from training interactions."
@@ -131,7 +143,7 @@ BEYOND = (
 if results.get("targets"):
     st.subheader("Targets")
     rows = target_rows(results["targets"])
-    st.dataframe(pd.DataFrame(rows), width="stretch", hide_index=True, height=35 * (len(rows) + 1) + 3)  # every row, no scrolling
+    st.table(pd.DataFrame(rows))  # every row, and cells that wrap: a data grid cut the longest targets off at the column's edge
     for note in target_notes(results["targets"]):
         st.caption(note)
 
@@ -148,6 +160,10 @@ if rows:
                       MEASURES[metric]),
         width="stretch",
     )  # fmt: skip
+    # A curve falling after five likes reads as "likes make it worse": the page says why, from the run's own numbers.
+    fall = warmup_note(results["user_cold"], metric) if metric in ACCURACY else None
+    if fall:
+        st.caption(fall)
     st.caption(BEYOND)
     st.caption(method_legend(m for m in METHOD_MEANINGS if m in set(frame["method"])))
     # A variant above the shipped model invites "why not ship that?": the page answers with the run's own numbers.
@@ -155,7 +171,7 @@ if rows:
     if unread:
         st.caption(unread)
     n_pick = st.select_slider("Table for N =", sorted(frame["N"].unique()), value=5 if 5 in set(frame["N"]) else int(frame["N"].min()))
-    st.dataframe(table(results["user_cold"][str(n_pick)]), width="stretch")
+    show_table(table(results["user_cold"][str(n_pick)]))
 
 st.subheader("Item cold-start (20% of items never seen in training)")
 if results.get("item_cold"):
@@ -171,7 +187,7 @@ if results.get("item_cold"):
                     colours_of={m: s["colour"] for m, s in charts.method_styles(list(bars["method"])).items()}),
         width="stretch",
     )  # fmt: skip
-    st.dataframe(frame, width="stretch")
+    show_table(frame)
     notes = item_cold_ties(block)
     if notes and HERE and "ties" not in results and any("tie on every measure" in n for n in notes):
         # A run from before random tie-breaking (no "ties" key) ranked equal scores in catalogue order: where that order
@@ -315,7 +331,12 @@ else:
 
 st.subheader("Warm items: does content cost warm accuracy?")
 if results.get("warm_items"):
-    st.dataframe(table(results["warm_items"]), width="stretch")
+    show_table(table(results["warm_items"]))
+    # Methods only this table has (the warm-up curve's legend named the rest): "ours_no_content" was named nowhere.
+    named = {m for block in results.get("user_cold", {}).values() for m in block}
+    extra = [m for m in results["warm_items"] if m not in named and m in METHOD_MEANINGS]
+    if extra:
+        st.caption(method_legend(extra))
 else:
     st.caption("Not in this run (a `--quick` run skips it); `make bench` measures it.")
 

@@ -18,6 +18,7 @@ from recsys.analysis.pull import percentiles
 from recsys.online import sigmoid
 from recsys.persona_store import StoreUnavailable
 from recsys.reading import reads_no_words, self_description_words
+from recsys.results import held_on_new_users
 from ui import charts, literal, resources, session, switching
 from ui.nouns import plural
 
@@ -265,7 +266,7 @@ def reading_section(name: str, user) -> None:
         f"How the profile was read — wants, no (rules out), ♥ named {NOUNS} (? unsure), era, what they say about themselves. "
         "Click a chip to drop it from the model, again to bring it back.",
         list(chips), selection_mode="multi", key=widget_key, on_change=session.apply_chips, args=(explorer, name, widget_key),
-        help=f"Ruled-out genres and the era enter the score as their own terms (dot_avoid, dot_era); a wanted genre is read by the "
+        help=f"Ruled-out genres and the era enter the score as their own parts of ⟨e_u, e_i⟩ (\"from rules out\" and \"from era\" in the score bars); a wanted genre is read by the "
         f"language model, so dropping it takes the clauses that name it out of what the model reads; named {NOUNS} become onboarding "
         "likes and are never recommended back; what the person says about themselves fills in the demographics the form leaves empty.",
     )  # fmt: skip
@@ -386,6 +387,22 @@ def model_measured_as(scale: float, axis: float) -> tuple[str, str]:
     return ("popularity_axis", f"{axis:g}") if scale == 1.0 else ("", "")
 
 
+def likes_of(user) -> int:
+    """The person's onboarding likes and the 👍 / 4–5★ given since: the benchmark's N for them."""
+    return len(user.liked) + sum(f.kind == "like" or (f.kind == "stars" and (f.stars or 0) >= 4) for f in user.feedback)
+
+
+def calibration_note(user, p: float) -> str:
+    """How a calibrated p near ``p`` held on the benchmark's new users with as many likes (:func:`held_on_new_users`);
+    "" when the p shown is not calibrated or the run was made on another catalogue."""
+    found = resources.bench_results()
+    if found is None or explorer.calibration.identity or not found.ran_on(explorer.dataset.name, explorer.fingerprint):
+        return ""
+    segment = segment_of(found.data, likes_of(user))
+    bins = found.data.get("calibration", {}).get("splits", {}).get(f"user_cold_{segment}", {}).get("calibrated", [])
+    return held_on_new_users(bins, p, segment) + " " if segment is not None else ""
+
+
 def segment_of(data: dict, likes: int) -> str | None:
     """The benchmark's onboarding group nearest below ``likes`` (people who gave that many likes), None without one."""
     groups = sorted(int(g) for g in data.get("user_cold", {}) if str(g).isdigit())
@@ -406,7 +423,7 @@ def measured_recall(data: dict | None, name: str, segment: str | None, scale: fl
 def comparison_section(entry: session.SessionPersona, k: int, scale: float, axis: float) -> None:
     """The model's list beside what a product could ship this person instead: overlap, what only each list has,
     popularity and genre mix, and what the benchmark measured for each method on people like this one."""
-    if not st.toggle("Compare with what we would ship otherwise", key=session.comparison_key(entry.persona.name),
+    if not st.toggle("Compare with what we would ship otherwise", key=session.COMPARISON,
                      help="The most popular items, the popular ones in this person's segment, plain text similarity and the "
                      "model with less popularity or without the text, beside this list."):  # fmt: skip
         return
@@ -416,7 +433,7 @@ def comparison_section(entry: session.SessionPersona, k: int, scale: float, axis
     percentile = dict(zip(explorer.items[C.ITEM], percentiles(np.asarray(explorer.popularity, dtype=np.float64))))
     genres = dict(zip(explorer.items[C.ITEM], explorer.items[C.GENRES]))
     table = compare_lists(lists, "this model", percentile, genres, top_genres=2)
-    likes = len(user.liked) + sum(f.kind == "like" or (f.kind == "stars" and (f.stars or 0) >= 4) for f in user.feedback)
+    likes = likes_of(user)
     found = resources.bench_results()
     data = found.data if found else None
     segment = segment_of(data or {}, likes)
@@ -481,7 +498,7 @@ def share_url(persona) -> str:
     parts = urlsplit(page)
     path = parts.path if parts.path.rstrip("/").endswith("new_user") else parts.path.rstrip("/") + "/new_user"
     query = {"persona": persona.to_token(), **session.popularity_query()}
-    if st.session_state.get(session.comparison_key(persona.name)):
+    if st.session_state.get(session.COMPARISON):
         query["compare"] = "1"
     return urlunsplit((parts.scheme or "http", parts.netloc or "localhost:8501", path, urlencode(query), ""))
 
@@ -499,7 +516,7 @@ def empty_state() -> None:
     )
 
 
-def top_score_terms(recs: pd.DataFrame, scale: float) -> None:
+def top_score_terms(recs: pd.DataFrame, scale: float, user) -> None:
     """The #1 item's score as the formula, term by term, rounded to add up (with the popularity-axis term when it is on)."""
     with st.container():
         top = recs.iloc[0]
@@ -516,7 +533,7 @@ def top_score_terms(recs: pd.DataFrame, scale: float) -> None:
         )
         st.caption(
             f"p = {charts.probability(top['p_like'])}: the {probability_wording()} that this person "
-            f"{LIKES.format(literal.md(top['title']))}. {small_p_note(float(top['p_like']))}"
+            f"{LIKES.format(literal.md(top['title']))}. {calibration_note(user, float(top['p_like']))}{small_p_note(float(top['p_like']))}"
             "Terms are rounded so that they add up to the rounded total."
         )
 
@@ -576,16 +593,13 @@ def online_update_section(entry: session.SessionPersona) -> None:
         ]  # fmt: skip
         frame = pd.DataFrame(rows)
         frame["change"] = frame["now"] - frame["profile"]
-        p = st.column_config.NumberColumn
-        st.dataframe(
-            frame, hide_index=True, width="stretch",
-            column_config={
-                "item": st.column_config.TextColumn(NOUN, width="medium"),
-                "profile": p("σ(r̂): profile", format="%.3f", help="σ(r̂) before any feedback: text, demographics and onboarding likes alone"),
-                "before": p("σ(r̂): before", format="%.3f", help="σ(r̂) before the last update"), "now": p("σ(r̂): now", format="%.3f"),
-                "change": p("Δσ(r̂)", format="%+.3f", help="σ(r̂) now − σ(r̂) from the profile alone: the cumulative effect of all feedback"),
-            },
-        )  # fmt: skip
+        # A static table: the panel is a third of the page, and a data grid put Δσ(r̂) past its right edge.
+        shown = pd.DataFrame({
+            NOUN: frame["item"], "feedback": frame["feedback"], "σ(r̂): profile": frame["profile"].map("{:.3f}".format),
+            "σ(r̂): before": frame["before"].map("{:.3f}".format), "σ(r̂): now": frame["now"].map("{:.3f}".format),
+            "Δσ(r̂)": frame["change"].map("{:+.3f}".format),
+        })  # fmt: skip
+        st.table(shown)
         st.caption(
             "σ(r̂) is the probability the update's loss uses"
             + (
@@ -617,10 +631,12 @@ def ranked_list(name: str, user, recs: pd.DataFrame, shown: session.ShownList) -
     header = st.columns(widths, gap="small")
     for col, label in zip(header, ["rank", "title", "score", "", "", "rate" if stars else ""]):
         col.caption(label)
+    ruled_out = set(user.reading.rules_out) if user.reading else set()
     for row in recs.itertuples():
         cols = st.columns(widths, vertical_alignment="center", gap="small")
         cols[0].markdown(f"**{row.rank}**  \n<small>{rank_change(row.item_id, row.rank, previous, k)}</small>", unsafe_allow_html=True)
-        cols[1].markdown(f"{literal.md(row.title)}  \n<small>{literal.md(', '.join(row.genres))}</small>", unsafe_allow_html=True)
+        cols[1].markdown(f"{literal.md(row.title)}  \n<small>{literal.md(', '.join(row.genres))}{kept_anyway(row, ruled_out)}</small>",
+                         unsafe_allow_html=True)  # fmt: skip
         cols[2].write(f"{row.score:.2f}")
         args = (explorer, name, row.item_id)
         cols[3].button("👍", key=f"like-{name}-{row.item_id}", help="Like (y = 1)", on_click=session.give_feedback, args=(*args, "like"))
@@ -631,6 +647,21 @@ def ranked_list(name: str, user, recs: pd.DataFrame, shown: session.ShownList) -
             key = f"stars-{name}-{row.item_id}-{len(user.feedback)}"
             with cols[5]:
                 st.feedback("stars", key=key, on_change=rate, args=(*args, key))
+
+
+def kept_anyway(row, ruled_out: set[str]) -> str:
+    """Under a listed item of a genre the person rules out: that it is, and the terms that keep it in the list anyway
+    (a ruled-out genre costs a fixed amount, which a strong wish can outweigh: a musical lover who rules out Children's
+    still gets Cinderella at #19). Rounded as the score is shown, so the two parts add up to it."""
+    avoid = float(getattr(row, C.DOT_PREFIX + "avoid", 0.0))
+    if avoid >= 0.0:
+        return ""
+    named = [g for g in row.genres if g in ruled_out]
+    shown, cost = round(float(row.score), 2), round(avoid, 2)
+    return (
+        f"<br>⛔ {literal.md(', '.join(named) or 'a ruled-out genre')} is ruled out ({cost:+.2f}); "
+        f"its other terms ({shown - cost:+.2f}) keep it in the list"
+    )
 
 
 def words_section(name: str, user, recs: pd.DataFrame, scale: float) -> None:
@@ -710,7 +741,7 @@ def results(k: int) -> None:
         st.caption(f"**Interests the text expresses:** none — {why}; the language model reads a neutral placeholder instead.")
     unshown_wishes(name, user, recs)
     st.plotly_chart(charts.weights_bar(user.weights, "Fusion weights α of this user"), width="stretch")
-    top_score_terms(recs, scale)
+    top_score_terms(recs, scale, user)
     pull_section(user, recs, scale, axis)
 
     online_update_section(entry)
@@ -746,14 +777,10 @@ else:
         for col, n in zip(cols, chosen):
             with col:
                 st.markdown(f"**{literal.md(n)}**")
-                st.dataframe(
-                    lists[n][["rank", C.TITLE, C.SCORE]], hide_index=True, width="stretch",
-                    column_config={
-                        "rank": st.column_config.NumberColumn("#", width=36),
-                        C.TITLE: st.column_config.TextColumn("title", width="large"),
-                        C.SCORE: st.column_config.NumberColumn("score", format="%.2f", width=64),
-                    },
-                )  # fmt: skip
+                # A static table: its cells wrap, so two or three lists side by side keep whole titles and their scores
+                # (a data grid cut the score column to "sc" beside a long title).
+                shown = lists[n][["rank", C.TITLE, C.SCORE]].rename(columns={C.TITLE: "title", C.SCORE: "score"})  # "#" reads as a heading
+                st.table(shown.assign(score=shown["score"].map("{:.2f}".format)))
         overlaps = []
         for i, a in enumerate(chosen):
             for b in chosen[i + 1 :]:

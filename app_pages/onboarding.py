@@ -109,13 +109,11 @@ def simulation_section() -> None:
         for w in data["winners"]
     ]  # fmt: skip
     st.markdown("**The best strategy at each number of questions**")
-    st.dataframe(
-        pd.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 3,
-        column_config={"questions": st.column_config.NumberColumn(width="small"), "best": st.column_config.TextColumn(width="medium"),
-                       "recall@20": st.column_config.NumberColumn(format="%.3f", width="small"),
-                       "not distinguishable from it": st.column_config.TextColumn(width="large",
-                           help="Strategies whose per-person difference from the best (the same people, paired) has a 95% interval reaching 0.")},
-    )  # fmt: skip
+    # A static table: its cells wrap, where a data grid cut "largest expected change of e_u" off at its column's edge.
+    winners = pd.DataFrame(rows)
+    winners["recall@20"] = winners["recall@20"].map("{:.3f}".format)
+    st.table(winners)
+    st.caption("Not distinguishable: the per-person difference from the best (the same people, paired) has a 95% interval reaching 0.")
     answered = pd.DataFrame(
         [{"strategy": row["label"], "questions people could answer": 100 * float(np.mean(row["answered"])),
           f"recall@20 gained by {data['budget']} questions": row["recall@20"][-1] - row["recall@20"][0]}

@@ -154,8 +154,9 @@ def train_or_load(
             anchors = anchor_rows(data.item_counts, items, config)
             model, log = fit(data, config, progress=lambda m, f: say(m, 0.5 + 0.45 * f))
             info = {"train_seconds": round(log["seconds"], 1), "final_loss": log["loss"][-1], "loss": log["loss"], "key": key}
-            if "warm_id_loss" in log:  # the warm users' rows, fitted after training: the stage's first and last loss
-                info["warm_id_loss"] = log["warm_id_loss"]
+            for stage in ("warm_id_loss", "warm_item_loss"):  # the users' and items' rows fitted after training: first and last loss
+                if stage in log:
+                    info[stage] = log[stage]
             # Where preparing the model went: writing profiles, embedding them (and how many were not cached), laying out tensors.
             info["prepare_seconds"] = {
                 "write_profiles": round(written - started, 2),

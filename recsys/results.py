@@ -112,6 +112,41 @@ class BenchResults:
         return bin_of(self.data.get("calibration", {}).get("splits", {}).get(split, {}).get("calibrated", []), p)
 
 
+#: A reliability bin with fewer pairs than this says little about how its p held.
+SUPPORTED_PAIRS = 30
+
+
+def held_on_new_users(bins: list[dict], p: float, likes: str) -> str:
+    """How a calibrated p near ``p`` held on the benchmark's held-out new users who gave ``likes`` onboarding likes
+    (``bins``: that split's calibrated reliability bins): "" when no bin has support; the bin's observed rate where it
+    has; where ``p`` is above every supported bin, that no such score was seen and how the highest ones held.
+
+    Example:
+        >>> bins = [{"lo": 0.1, "hi": 0.2, "n": 900, "mean_p": 0.14, "observed": 0.15},
+        ...         {"lo": 0.5, "hi": 0.6, "n": 58, "mean_p": 0.53, "observed": 0.36}, {"lo": 0.7, "hi": 0.8, "n": 1, "mean_p": 0.72, "observed": 0.0}]
+        >>> held_on_new_users(bins, 0.15, "0")
+        "On the benchmark's held-out new users (0 likes), the pairs given p between 0.1 and 0.2 were liked 15% of the time (900 pairs)."
+        >>> print(held_on_new_users(bins, 0.98, "0"))
+        Among the benchmark's held-out new users (0 likes), fewer than 30 pairs were given a p this high; the highest bin measured on more, p between 0.5 and 0.6, was liked 36% of the time (58 pairs). This p is beyond what the calibration saw: read it as an order, not as a chance.
+    """
+    supported = [b for b in bins if b["n"] >= SUPPORTED_PAIRS]
+    if not supported:
+        return ""
+    held = bin_of(supported, p)
+    group = f"{likes} like" + ("" if likes == "1" else "s")
+    if held is not None:
+        return (f"On the benchmark's held-out new users ({group}), the pairs given p between {held['lo']:.1f} and {held['hi']:.1f} "
+                f"were liked {held['observed']:.0%} of the time ({held['n']:,} pairs).")  # fmt: skip
+    top = supported[-1]
+    if p < top["hi"]:
+        return ""  # between supported bins (an empty one): nothing to say of it
+    return (
+        f"Among the benchmark's held-out new users ({group}), fewer than {SUPPORTED_PAIRS} pairs were given a p this high; the "
+        f"highest bin measured on more, p between {top['lo']:.1f} and {top['hi']:.1f}, was liked {top['observed']:.0%} of the time "
+        f"({top['n']:,} pairs). This p is beyond what the calibration saw: read it as an order, not as a chance."
+    )
+
+
 def held_on_warm(held: dict) -> str:
     """How a reliability bin held, as the pages say it of the catalogue's own users (New film, Score anatomy).
 
@@ -387,6 +422,33 @@ def feedback_loop_note(loop: dict[str, dict[str, float]]) -> str | None:
             "list is judged against fewer and harder ones. "
         )
     return why + "What the feedback buys is the gap over popularity at each round — ours minus popularity: " + ", ".join(gaps) + "."
+
+
+def warmup_note(user_cold: dict[str, dict[str, dict]], measure: str = "recall@20") -> str | None:
+    """Why the warm-up curve can fall after a few likes, from the numbers: popularity, which learns nothing from them,
+    falls too when it does; and what to read instead, our model's gap over popularity at each N. None when popularity
+    does not fall from the first N to the last (nothing to explain) or a curve is missing.
+
+    Example:
+        >>> block = {"0": {"ours": {"recall@20": 0.156}, "popularity": {"recall@20": 0.141}},
+        ...          "5": {"ours": {"recall@20": 0.174}, "popularity": {"recall@20": 0.120}},
+        ...          "20": {"ours": {"recall@20": 0.148}, "popularity": {"recall@20": 0.101}}}
+        >>> print(warmup_note(block))
+        Popularity learns nothing from the likes, yet its recall@20 falls from 0.141 at N = 0 to 0.101 at N = 20: each held-out person's first N likes (in the order they gave them) are taken out of what is left to find, and what is left is fewer and, as popularity's own fall shows, harder to find. So a curve can fall while the likes help; what they buy is the gap over popularity — ours minus popularity: +0.015 at N = 0, +0.054 at N = 5, +0.047 at N = 20.
+    """
+    ns = sorted((n for n in user_cold if str(n).isdigit()), key=int)
+    rows = [(n, user_cold[n].get("ours", {}).get(measure), user_cold[n].get("popularity", {}).get(measure)) for n in ns]
+    rows = [(n, ours, popular) for n, ours, popular in rows if ours is not None and popular is not None]
+    if len(rows) < 2 or rows[-1][2] >= rows[0][2]:
+        return None
+    (first, _, start), (last, _, end) = rows[0], rows[-1]
+    gaps = ", ".join(f"{ours - popular:+.3f} at N = {n}".replace("-", "−") for n, ours, popular in rows)
+    return (
+        f"Popularity learns nothing from the likes, yet its {measure} falls from {start:.3f} at N = {first} to {end:.3f} at N = {last}: "
+        "each held-out person's first N likes (in the order they gave them) are taken out of what is left to find, and what "
+        "is left is fewer and, as popularity's own fall shows, harder to find. So a curve can fall while the likes help; what "
+        f"they buy is the gap over popularity — ours minus popularity: {gaps}."
+    )
 
 
 #: What each benchmark method is, in words, for the pages' legends (docs/benchmark.md has the protocol).

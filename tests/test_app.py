@@ -652,3 +652,44 @@ def test_catalogue_page_reads_book_ratings_as_published_and_trims_the_k_core(app
     assert not at.exception and not at.success, [e.message for e in at.exception]
     said = " ".join(e.value for e in at.error)
     assert "at least 1000 interactions leaves too little to train on" in said and "upload the corrected" not in said, said
+
+
+def test_a_p_beyond_what_calibration_saw_says_so(app, explorer):
+    """A persona who names a genre can get p = 0.98 on its #1 film, where the benchmark's held-out new users were never
+    given more than about 0.7: the caption says how the highest measured p held and that this one is beyond it."""
+    import re
+
+    from recsys import results
+
+    at = make_persona(app, "I adore the great Hollywood musicals, all that singing and dancing", "Musicals fan")
+    caption = next(c.value for c in at.caption if c.value.startswith("p = "))
+    p = float(re.match(r"p = ([0-9.]+):", caption).group(1))
+    bins = results.latest().data["calibration"]["splits"]["user_cold_0"]["calibrated"]
+    highest = max(b["hi"] for b in bins if b["n"] >= results.SUPPORTED_PAIRS)
+    assert p > highest, (p, highest)  # the case this test is about
+    assert results.held_on_new_users(bins, p, "0") in caption
+    assert "fewer than 30 pairs were given a p this high" in caption and "read it as an order, not as a chance" in caption
+
+
+def test_a_listed_item_of_a_ruled_out_genre_says_what_keeps_it(app, explorer):
+    """A musical lover who rules out children's films still gets a children's musical or two: the row says the genre is
+    ruled out and what keeps it, the two parts adding up to the score shown (it looked as if "no Children's" did nothing)."""
+    text = "I adore 1950s Hollywood musicals with big song-and-dance numbers, but nothing made for kids"
+    at = make_persona(app, text, "Musicals, no kids")
+    user = explorer.new_user(text)
+    assert "Children's" in user.reading.rules_out
+    recs = explorer.recommend(user, k=20)
+    kept = recs[recs["dot_avoid"] < 0]
+    assert len(kept), "no children's film left in the list: the case this test is about"
+    rows = [shown(m.value) for m in at.markdown if "<small>" in m.value]
+    for row in kept.itertuples():
+        said = next(r for r in rows if r.startswith(literal_title(row.title)))
+        score, cost = round(row.score, 2), round(row.dot_avoid, 2)
+        assert f"⛔ Children's is ruled out ({cost:+.2f}); its other terms ({score - cost:+.2f}) keep it in the list" in said, said
+    assert sum("⛔" in r for r in rows) == len(kept)
+
+
+def literal_title(title: str) -> str:
+    from ui import literal
+
+    return shown(literal.md(title))

@@ -32,6 +32,19 @@ def test_keywords_leave_out_the_light_verbs_of_an_effect(explorer):
     assert "heist" in words and not {"keeps", "makes"} & words, list(keywords.keyword)
 
 
+def test_keywords_leave_out_how_the_writer_asks(explorer):
+    """ "looking for", "based on", "big", "good": how a wish is put, not what it is for (a newcomer's walk saw "big",
+    "based" and "looking" listed as interests)."""
+    for text, kept in [
+        ("The big Hollywood musicals of the 1950s, all song-and-dance numbers", "musicals"),
+        ("I'm 15 and into anime and films based on video games", "anime"),
+        ("Parent of a 6-year-old looking for something gentle", "gentle"),
+        ("I want a good western", "western"),
+    ]:
+        words = {w.lower() for k in interest_keywords(explorer, text).keyword for w in k.split()}
+        assert kept in words and not {"big", "based", "looking", "good"} & words, (text, words)
+
+
 def test_keywords_share_no_word_and_leave_out_liking_words(explorer):
     keywords = list(interest_keywords(explorer, "loved Heat and Fargo, Fargo most of all, and Heat again")["keyword"])
     assert keywords and not {"loved", "Loved"} & set(keywords)

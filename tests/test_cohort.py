@@ -200,9 +200,11 @@ def test_the_cohort_page_runs_an_upload_and_a_sample(explorer):
     assert metrics["People ranked"] == "2"
     assert {"Gini of exposure", "Popularity percentile", "Near-identical groups"} <= set(metrics)
     assert float(metrics["Gini of exposure"]) > 0.9  # two lists of 20 over 1,664 films
-    # The coverage's 1,664 says why it is not the catalogue's 1,682 (MovieLens lists 18 films twice).
-    shown = next(m for m in at.metric if m.label == "Coverage of the films").proto.delta
-    assert shown.endswith(" of 1,664 films (18 listed twice count once)"), shown
+    # The coverage's 1,664 says why it is not the catalogue's 1,682 (MovieLens lists 18 films twice), short enough for
+    # its chip, and its help says how many.
+    coverage = next(m for m in at.metric if m.label == "Coverage of the films").proto
+    assert coverage.delta.endswith(" of 1,664 distinct") and len(coverage.delta) <= 26, coverage.delta
+    assert "(1,664: the 18 second entries of a title listed twice count once)" in coverage.help
     assert any("2 rows were left out" in w.value for w in at.warning)
     left_out = at.dataframe[0].value  # the first table: the rows left out
     assert left_out["line"].tolist() == [4, 5] and "age must be between" in left_out["message"].iloc[0]

@@ -220,13 +220,25 @@ def test_evaluation_page_on_the_reference_run(explorer, monkeypatch):
     trained = f"training the model from scratch on every user (the training loop; each split's fit below trains on fewer): **{speed['train_from_scratch_s']:.1f} s**"
     assert any(trained in m.value for m in at.markdown)
     # Each target's measured value in the target's own terms: a warm-items drop of −0.0307 is 3.1% *above*.
-    targets = next(d.value for d in at.dataframe if "measured" in d.value.columns).set_index("target")
+    targets = next(d.value for d in at.table if "measured" in d.value.columns).set_index("target")
     drop = results["targets"]["warm items: at most 3% below ours_no_content"]["value"]
     assert drop < 0  # ours is above ours_no_content in the reference run, so the sentence below can fail
     assert targets.loc["warm items: at most 3% below ours_no_content", "measured"] == f"{-drop:.1%} above ours_no_content"
     assert targets.loc["item_cold recall@20 >= 1.2 x best peer", "measured"] == "1.62× (target 1.2×)"
     assert targets.loc["user_cold N=1: ours > best other (cornac_bpr) + its CI", "met"] == "✗"
     assert len(targets) == len(results["targets"])
+    # The warm-up curve falls after five likes: the page says why, with the run's own numbers beside it.
+    from recsys.results import warmup_note
+
+    block = results["user_cold"]
+    assert block["20"]["ours"]["recall@20"] < block["5"]["ours"]["recall@20"]  # the fall the note is about
+    assert block["20"]["popularity"]["recall@20"] < block["0"]["popularity"]["recall@20"]
+    fall = warmup_note(block)
+    assert fall and f"falls from {block['0']['popularity']['recall@20']:.3f} at N = 0" in fall
+    assert any(c.value == fall for c in at.caption)
+    # A method the targets and the warm-items table name is said in words somewhere on the page.
+    assert "ours_no_content" in results["warm_items"] and "ours_no_content" not in results["user_cold"]["0"]
+    assert any("**ours_no_content**: the model with only collaborative parts" in c.value for c in at.caption)
     # One item-cold value against two goals' bars is said once, with the value the table shows and each outcome.
     item = targets.loc["item_cold recall@20 >= 0.36", "measured"].split()[0]
     assert targets.loc["item_cold recall@20 >= 0.34", "goal"] == "ahead of every peer"

@@ -21,12 +21,13 @@ def test_the_page_shows_the_run_it_read_and_the_questions_each_strategy_asks(app
     said = next(c.value for c in at.caption if c.value.startswith("From the "))
     assert f" on **{literal.md(explorer.dataset.name)}** (`" in said and f"{data['users']:,} held-out people" in said, said
     labels = {name: row["label"] for name, row in data["strategies"].items()}
-    winners = next(d.value for d in at.dataframe if "best" in d.value.columns)
+    winners = next(d.value for d in at.table if "best" in d.value.columns)
     # Before the first question every strategy shows the same list: none is named best there.
     assert winners["best"].tolist() == [labels[w["best"]] if w["questions"] else winners["best"][0] for w in data["winners"]]
     assert data["winners"][0]["questions"] == 0 and winners["best"][0] == "— (none: nothing asked)"
     assert winners["not distinguishable from it"][0].startswith("every strategy")
-    assert winners["recall@20"].tolist() == pytest.approx([w["value"] for w in data["winners"]])
+    assert winners["recall@20"].tolist() == [f"{w['value']:.3f}" for w in data["winners"]]
+    assert winners["questions"].tolist() == [w["questions"] for w in data["winners"]]
     # The sentence under the tables names the strategy best with the most questions, and its numbers.
     last, curve = data["winners"][-1], data["strategies"][data["winners"][-1]["best"]]["recall@20"]
 
@@ -62,4 +63,4 @@ def test_without_a_run_the_page_says_how_to_make_one(app, monkeypatch, tmp_path)
     monkeypatch.setenv("COLDSTART_BENCH_RESULTS", str(tmp_path / "results.json"))
     at = open_page(app, "app_pages/onboarding.py")
     assert any("bench --onboarding" in i.value for i in at.info)
-    assert not [d for d in at.dataframe if "best" in d.value.columns]
+    assert not [d for d in [*at.dataframe, *at.table] if "best" in d.value.columns]

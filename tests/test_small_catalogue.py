@@ -151,3 +151,23 @@ def test_fitting_the_warm_users_rows_moves_those_rows_alone_and_lowers_their_los
     assert np.array_equal(plain.recommend(plain.new_user(text), k=10)[C.SCORE], fitted.recommend(fitted.new_user(text), k=10)[C.SCORE])
     user = int(dataset.users[C.USER].iloc[0])
     assert not np.array_equal(plain.recommend(plain.user(user), k=10)[C.SCORE], fitted.recommend(fitted.user(user), k=10)[C.SCORE])
+
+
+@pytest.mark.slow  # trains two models
+def test_fitting_the_items_rows_moves_those_rows_alone_and_lowers_their_loss(small_catalogue, small_explorer, tmp_path):
+    import torch
+
+    dataset, encoder = load_path(small_catalogue), small_explorer.encoder
+    config = TrainConfig(steps=30, warm_id_steps=5)
+    plain = Explorer.train(dataset, encoder, config=config, cache_dir=tmp_path)
+    fitted = Explorer.train(
+        dataset, encoder, config=dataclasses.replace(config, warm_item_steps=20, warm_item_cold=1.0), cache_dir=tmp_path
+    )
+    before, after = plain.model.state_dict(), fitted.model.state_dict()
+    assert {name for name in before if not torch.equal(before[name], after[name])} == {"items.id.weight", "items.id_bias.weight"}
+    first, last = fitted.info["warm_item_loss"]
+    assert last < first and "warm_item_loss" not in plain.info
+    # Every item vector with an id moves, so a new user's list is scored against the fitted rows too, and still adds up.
+    user = fitted.new_user("scary horror films with zombies")
+    recs = fitted.recommend(user, k=10)
+    assert np.allclose(recs["score"], recs["mu"] + recs["b_u"] + recs["b_i"] + recs["dot"], atol=1e-5)

@@ -82,11 +82,16 @@ class Opened:
 
 
 def timed_progress(progress: Callable[[str, float], None]) -> Callable[[str, float], None]:
-    """Wrap ``progress`` so each message also says the time spent and, once a step is under way, about how long is left."""
+    """Wrap ``progress`` so each message after the first second also says the time spent and, once a step is under way,
+    about how long is left (messages come when a step starts or ends, so a time in the first one would stand still)."""
     started = time.perf_counter()
 
     def report(message: str, fraction: float) -> None:
         spent = time.perf_counter() - started
+        if spent < 1.0:
+            # A step's first message stays up until the next one: "0 s so far" read as a counter that had stopped.
+            progress(message, fraction)
+            return
         left = spent * (1 - fraction) / fraction if 0.05 <= fraction < 1 else None
         progress(f"{message} — {timing(spent, left)}", fraction)
 

@@ -235,9 +235,9 @@ def open_popularity_query(params: Mapping[str, str]) -> list[str]:
     )
 
 
-def comparison_key(name: str) -> str:
-    """The key of New user's comparison toggle for persona ``name`` (a share link made with it on turns it on)."""
-    return f"compare-on-{name}"
+#: The key of New user's comparison toggle (a share link made with it on turns it on). One for every persona: a toggle of
+#: each persona's own went off when the page showed another, so in a demo the comparison seemed to vanish.
+COMPARISON = "compare-on"
 
 
 def fusion_setting() -> tuple[dict[str, float], dict[str, float]] | None:

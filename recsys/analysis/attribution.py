@@ -284,6 +284,9 @@ NOT_INTERESTS = frozenset(
         # Light verbs say what a genre does to the writer ("keeps me hooked", "makes my evening"), never what it is.
         *("make", "makes", "made", "get", "gets", "got", "keep", "keeps", "kept", "leave", "leaves", "put", "puts"),
         *("gives", "giving", "take", "takes"),
+        # Searching and sizing words say how the writer asks, never what for ("looking for", "films based on video
+        # games", "big Hollywood musicals", "a good western").
+        *("looking", "look", "searching", "based", "big", "huge", "good", "great", "nice", "kind", "sort", "type"),
     ]
 )
 
