@@ -434,7 +434,7 @@ def warmup_note(user_cold: dict[str, dict[str, dict]], measure: str = "recall@20
         ...          "5": {"ours": {"recall@20": 0.174}, "popularity": {"recall@20": 0.120}},
         ...          "20": {"ours": {"recall@20": 0.148}, "popularity": {"recall@20": 0.101}}}
         >>> print(warmup_note(block))
-        Popularity learns nothing from the likes, yet its recall@20 falls from 0.141 at N = 0 to 0.101 at N = 20: each held-out person's first N likes (in the order they gave them) are taken out of what is left to find, and what is left is fewer and, as popularity's own fall shows, harder to find. So a curve can fall while the likes help; what they buy is the gap over popularity — ours minus popularity: +0.015 at N = 0, +0.054 at N = 5, +0.047 at N = 20.
+        Why a curve can fall after a few likes: popularity learns nothing from them, yet its recall@20 falls from 0.141 at N = 0 to 0.101 at N = 20: each held-out person's first N likes (in the order they gave them) are taken out of what is left to find, and what is left is fewer and, as popularity's own fall shows, harder to find. What the likes buy is the gap over popularity — ours minus popularity: +0.015 at N = 0, +0.054 at N = 5, +0.047 at N = 20.
     """
     ns = sorted((n for n in user_cold if str(n).isdigit()), key=int)
     rows = [(n, user_cold[n].get("ours", {}).get(measure), user_cold[n].get("popularity", {}).get(measure)) for n in ns]
@@ -444,10 +444,11 @@ def warmup_note(user_cold: dict[str, dict[str, dict]], measure: str = "recall@20
     (first, _, start), (last, _, end) = rows[0], rows[-1]
     gaps = ", ".join(f"{ours - popular:+.3f} at N = {n}".replace("-", "−") for n, ours, popular in rows)
     return (
-        f"Popularity learns nothing from the likes, yet its {measure} falls from {start:.3f} at N = {first} to {end:.3f} at N = {last}: "
+        f"Why a curve can fall after a few likes: popularity learns nothing from them, yet its {measure} falls from {start:.3f} at "
+        f"N = {first} to {end:.3f} at N = {last}: "
         "each held-out person's first N likes (in the order they gave them) are taken out of what is left to find, and what "
-        "is left is fewer and, as popularity's own fall shows, harder to find. So a curve can fall while the likes help; what "
-        f"they buy is the gap over popularity — ours minus popularity: {gaps}."
+        "is left is fewer and, as popularity's own fall shows, harder to find. What the likes buy is the gap over popularity — "
+        f"ours minus popularity: {gaps}."
     )
 
 
