@@ -494,10 +494,21 @@ def fit(
 
 def _losses(logits: torch.Tensor, target: torch.Tensor, seen: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Listwise softmax cross-entropy per user and the mean logistic loss, over the unseen columns."""
-    masked = logits.masked_fill(seen.bool(), -1e9)
-    listwise = -(target * torch.log_softmax(masked, dim=1)).sum(1) / target.sum(1).clamp(min=1)
+    listwise = _listwise(logits.masked_fill(seen.bool(), -1e9), target)
     pointwise = F.binary_cross_entropy_with_logits(logits, target, weight=1 - seen, reduction="sum") / (1 - seen).sum()
     return listwise, pointwise
+
+
+def _listwise(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Listwise softmax cross-entropy per user: minus the mean log-probability of the user's targets."""
+    return -(target * torch.log_softmax(logits, dim=1)).sum(1) / target.sum(1).clamp(min=1)
+
+
+def _seen(history: torch.Tensor, n_items: int, columns: torch.Tensor) -> torch.Tensor:
+    """(users, columns) indicator of each user's onboarding items (``history``, −1 padded) among the catalogue ``columns``."""
+    seen = torch.zeros(len(history), n_items)
+    seen.scatter_(1, history.clamp(min=0), (history >= 0).float())
+    return seen[:, columns]
 
 
 def _fit_full(model, optimizer, data: TrainingData, config: TrainConfig, gen, log: dict, progress) -> None:
@@ -524,9 +535,7 @@ def _fit_full(model, optimizer, data: TrainingData, config: TrainConfig, gen, lo
             hist_vec, has_hist = history_vectors(hist_idx, item_vec)
             user = _user_batch(model, data, config, gen, users, variant, hist_vec, has_hist, (data.item_text, item_vec))
             logits = model.score(user, items)[:, data.train_items]
-            seen = torch.zeros(n, n_items)
-            seen.scatter_(1, hist_idx.clamp(min=0), (hist_idx >= 0).float())
-            seen = seen[:, data.train_items]
+            seen = _seen(hist_idx, n_items, data.train_items)
             asked = data.focus[users, variant]
             wanted = torch.where(asked.sum(1, keepdim=True) > 0, (asked @ data.item_genres.T > 0).float(), torch.ones(n, n_items))
             target = (data.positives.dense(users) * wanted)[:, data.train_items] * (1 - seen)
@@ -567,8 +576,7 @@ def _fit_warm_ids(model, data: TrainingData, config: TrainConfig, log: dict) -> 
         for _ in range(config.warm_id_steps):
             user = model.users(data.user_text[users, canonical], demo, users, avail, hist_vec, (data.item_text, items.vector))
             logits = model.score(user, items)[:, data.train_items]
-            listwise = -(target * torch.log_softmax(logits, dim=1)).sum(1) / target.sum(1).clamp(min=1)
-            loss = listwise.mean() + config.id_l2 * model.users.id.weight[users].pow(2).sum(1).mean()
+            loss = _listwise(logits, target).mean() + config.id_l2 * model.users.id.weight[users].pow(2).sum(1).mean()
             losses.append(float(loss.detach()))
             optimizer.zero_grad()
             loss.backward()
@@ -612,17 +620,12 @@ def _fit_warm_items(model, data: TrainingData, config: TrainConfig, log: dict) -
             items = model.items(data.item_input, data.item_attr, torch.arange(n_items), item_avail)
             warm, _ = users_as(torch.full((n,), canonical), True, items)
             logits = model.score(warm, items)[:, data.train_items]
-            listwise = -(target * torch.log_softmax(logits, dim=1)).sum(1) / target.sum(1).clamp(min=1)
-            loss = listwise.mean() + config.id_l2 * model.items.id.weight.pow(2).sum(1).mean()
+            loss = _listwise(logits, target).mean() + config.id_l2 * model.items.id.weight.pow(2).sum(1).mean()
             if config.warm_item_cold:
                 cold, history = users_as(torch.randint(data.user_text.shape[1], (n,), generator=gen), False, items)
-                seen = torch.zeros(n, n_items)
-                seen.scatter_(1, history.clamp(min=0), (history >= 0).float())
-                seen = seen[:, data.train_items]
+                seen = _seen(history, n_items, data.train_items)
                 cold_logits = model.score(cold, items)[:, data.train_items].masked_fill(seen.bool(), -1e9)
-                cold_target = target * (1 - seen)
-                cold_loss = -(cold_target * torch.log_softmax(cold_logits, dim=1)).sum(1) / cold_target.sum(1).clamp(min=1)
-                loss = loss + config.warm_item_cold * cold_loss.mean()
+                loss = loss + config.warm_item_cold * _listwise(cold_logits, target * (1 - seen)).mean()
             losses.append(float(loss.detach()))
             optimizer.zero_grad()
             loss.backward()
