@@ -8,7 +8,7 @@ import streamlit as st
 
 from recsys.data import MOVIELENS_CREDIT
 from recsys.personas import OtherCatalogue, Persona, text_model_note
-from ui import keeping, literal, nouns, resources, session, switching
+from ui import glossary, keeping, literal, nouns, resources, session, switching
 
 st.set_page_config(page_title="Cold-start explorer", page_icon="🧭", layout="wide")
 # Chips (st.pills) keep to one row and hide what does not fit; a profile read into a dozen chips must show them all.
@@ -102,6 +102,7 @@ with st.sidebar:
     if dataset.credit != MOVIELENS_CREDIT:
         st.caption("MovieLens data (the packaged default catalogue) © GroupLens Research, University of Minnesota.")
     counter = st.empty()
+    glossary.sidebar()
 
 navigation.run()
 count = len(session.personas())

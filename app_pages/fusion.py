@@ -21,12 +21,29 @@ st.markdown(
     "A new user has no collaborative part, so its weight is shared among profile text, demographics and onboarding likes."
 )
 
+
+def shared_part_note(global_users: dict[str, float], users: pd.DataFrame) -> str:
+    """Why the global chart is no one's weights, and the users' own mean weight of the modality they lean on most (each
+    number rounded as the chart it quotes labels it)."""
+    mean = users[list(USER_MODALITIES)].mean().to_dict()
+    top = max(mean, key=mean.get)
+    own, alone = charts.weight_labels(mean)[top], charts.weight_labels(global_users)[top]
+    return (
+        f"softmax(g) is what the weights would be from g alone; each user's gate, read from their text, shifts g before the "
+        f"softmax, so no user has exactly these weights. With their gates, this catalogue's {len(users):,} users put on "
+        f"average {own:.2f} on {charts.modality_label(top)} (g alone: {alone:.2f}): the dashed line of its box below, and "
+        f"New user's chart before a persona is made. A new user has no {charts.modality_label('id')} part, so their weight "
+        "goes to the modalities they have (the table of learned weights per split, further down)."
+    )
+
+
 users = explorer.warm_user_weights()
 items = pd.DataFrame(explorer.item_alpha, columns=list(ITEM_MODALITIES)).assign(title=explorer.items[C.TITLE].to_numpy())
 cols = st.columns(2)
 with cols[0]:
     global_users = explorer.global_weights("user")
     st.plotly_chart(charts.weights_bar(global_users, "Global user weights softmax(g) (all modalities present)", 220), width="stretch")
+    st.caption(shared_part_note(global_users, users))
     title = f"Per-user weights α ({len(users):,} {explorer.dataset.name} users)"
     st.plotly_chart(charts.modality_box(users, USER_MODALITIES, title, "user"), width="stretch")
 with cols[1]:

@@ -46,9 +46,12 @@ ready = resources.readiness()
 cols[0].metric(
     "Model",
     "trained now" if ready.trained_now else "cached",
-    f"{resources.duration(ready.train_seconds)} to train" if ready.train_seconds is not None else "loaded, not trained again",
+    f"{resources.duration(ready.train_seconds)} to prepare" if ready.train_seconds is not None else "loaded, not trained again",
     delta_color="off", delta_arrow="off",
-    help="Trained in this server process (the wall time of the whole training), or loaded from the model cache.",
+    help="Trained in this server process, or loaded from the model cache. The time is the whole preparation: embedding the "
+    "texts not cached yet and training on every user (and the maps, for a catalogue opened on the Catalogue page). The "
+    "Evaluation page's fit times are one benchmark split's training alone, on 80% of the users, items or ratings, with "
+    "the texts embedded beforehand.",
 )  # fmt: skip
 cols[1].metric(
     "Engine ready in",

@@ -204,8 +204,15 @@ for col, column in zip(segment_cols, [c for c in (C.AGE, C.GENDER, C.OCCUPATION)
     groups = len(segments)
     if column != C.AGE:
         segments = segments.sort_values(value, ascending=value == "median_position").head(12)
-    # A column is a third of the page: what is left out goes on a line of its own, or the title runs off the chart.
-    title = f"{measure.capitalize()} by {column}" + (f"<br><sup>the best 12 of {groups}</sup>" if len(segments) < groups else "")
+    # A column is a third of the page: what is left out goes on a line of its own, or the title runs off the chart; it
+    # holds about eight numbers side by side, so more bars carry their value in the hover only.
+    crowded = len(segments) > charts.CROWDED_BARS
+    notes = []
+    if len(segments) < groups:
+        notes.append(f"the best 12 of {groups}")
+    if crowded:
+        notes.append("hover a bar for its value")
+    title = f"{measure.capitalize()} by {column}" + (f"<br><sup>{' · '.join(notes)}</sup>" if notes else "")
     fmt = "{:,.0f}" if value == "median_position" else "{:.1%}" if value == "share_in_top" else "{:.3f}"
     with col:
         fig = charts.bars(segments.assign(label=segments[column].astype(str)), "label", value, title,
@@ -215,6 +222,8 @@ for col, column in zip(segment_cols, [c for c in (C.AGE, C.GENDER, C.OCCUPATION)
             hovertemplate="%{x} (%{customdata[3]} users)<br>median rank %{customdata[1]:,.0f}<br>in top-" + str(length)
             + ": %{customdata[0]:.1%}<br>mean p(like) %{customdata[2]:.3f}<extra></extra>",
         )  # fmt: skip
+        if crowded:
+            fig.update_traces(text=None)
         if value == "median_position":
             fig.add_hline(y=length, line_dash="dot", line_color="#ef4444")
             fig.update_yaxes(title="median rank (1 = top)", rangemode="tozero")

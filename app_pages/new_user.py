@@ -19,7 +19,7 @@ from recsys.online import sigmoid
 from recsys.persona_store import StoreUnavailable
 from recsys.reading import reads_no_words, self_description_words
 from recsys.results import held_on_new_users
-from ui import charts, literal, resources, session, switching
+from ui import charts, glossary, literal, resources, session, switching
 from ui.nouns import plural
 
 explorer = resources.explorer()
@@ -28,6 +28,8 @@ TITLES = explorer.titles()
 PRESETS = session.ready_made(explorer)
 IMPLICIT = explorer.dataset.implicit  # interactions without ratings (purchases, reads, clicks)
 EVENTS = "interactions" if IMPLICIT else "ratings"
+#: The list's score header: the formula, then the glossary's plain sentence (negative scores are normal).
+SCORE_HELP = f"r̂ = μ + b_u + b_i + ⟨e_u, e_i⟩. {glossary.SCORE}"
 LIKES = explorer.dataset.liking().replace("{}", "*{}*")  # what the calibrated p is the probability of
 PLACEHOLDER = (
     "e.g. “cartoons with my kids”, “gory slasher films”, “I love space operas”"
@@ -630,7 +632,7 @@ def ranked_list(name: str, user, recs: pd.DataFrame, shown: session.ShownList) -
     widths = [0.09, 0.34, 0.10, 0.09, 0.09, 0.29]
     header = st.columns(widths, gap="small")
     for col, label in zip(header, ["rank", "title", "score", "", "", "rate" if stars else ""]):
-        col.caption(label)
+        col.caption(label, help=SCORE_HELP if label == "score" else None)
     ruled_out = set(user.reading.rules_out) if user.reading else set()
     for row in recs.itertuples():
         cols = st.columns(widths, vertical_alignment="center", gap="small")

@@ -163,6 +163,7 @@ def train_or_load(
                 "profiles_and_tensors": round(laid_out - written, 2),
                 "profiles_embedded": encoder.misses - misses,
                 "fit": round(log["seconds"], 2),
+                "item_rows": round(log.get("warm_item_seconds", 0.0), 2),  # the part of fit spent on the items' rows
             }
             state = {"state": model.state_dict(), "texts": profiles.texts, "history": profiles.history, "focus": profiles.focus}
             state.update(info=info, anchors=anchors)

@@ -10,6 +10,7 @@ import json
 import os
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,24 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_link(source: Path, path: Path, data: bytes) -> None:
+    """``path`` as a hard link to ``source`` (which holds ``data``): the same bytes without a second copy on disk.
+    Where the file system cannot link (another device, no hard links), ``data`` is written instead. Either way ``path``
+    appears whole, by a rename; the files are never changed in place afterwards (every write here replaces), so the two
+    names cannot drift apart."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.link"  # its own name: sessions are threads of one process
+    try:
+        if path.exists() and os.path.samefile(source, path):
+            return  # linked already (a rename onto another name of the same file would do nothing and leave the temporary)
+        os.link(source, tmp)
+        os.replace(tmp, path)
+    except OSError:
+        atomic_write_bytes(path, data)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def atomic_save_npz(path: Path, **arrays: np.ndarray) -> None:

@@ -7,7 +7,8 @@ under a name the uploader chose. A catalogue as published names its own files in
 the settings are written with the files' new names. The folder is named by a hash of the
 files' contents, so uploading the same files again lands in the same folder, and the trained
 model cached for that catalogue's fingerprint is found again instead of retrained. A name the person
-gives an upload (:func:`renamed`) is a new folder of the same files with that name in its ``catalogue.json``.
+gives an upload (:func:`renamed`) is a new folder of the same files with that name in its ``catalogue.json`` (its
+data files hard links to the first folder's, so a large catalogue named is not stored twice).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from recsys.cache import atomic_write_bytes, cache_root
+from recsys.cache import atomic_link, atomic_write_bytes, cache_root
 from recsys.data import MAX_UPLOAD_BYTES
 from recsys.data.grouplens import WIDEDEEP_FILES
 
@@ -266,15 +267,19 @@ def collect(files: list[tuple[str, bytes]], root: Path | None = None) -> Collect
     return Collected(_written({role: data for role, (data, _, _) in chosen.items()}, root), tuple(skipped), tuple(replaced))
 
 
-def _written(files: dict[str, bytes], root: Path | None) -> Path:
+def _written(files: dict[str, bytes], root: Path | None, already: dict[str, Path] | None = None) -> Path:
     """Write a catalogue folder's ``files`` (role → bytes) under ``root`` (default: the cache's ``uploads``), in the
-    folder named by a hash of them: the same files land in the same folder."""
+    folder named by a hash of them: the same files land in the same folder. A role in ``already`` (role → a file on
+    disk holding those bytes) is hard-linked to that file rather than written again."""
     digest = hashlib.sha1()
     for role in sorted(files):
         digest.update(role.encode() + b"\0" + hashlib.sha1(files[role]).digest())
     folder = (root or cache_root() / "uploads") / digest.hexdigest()[:16]
     for role, data in files.items():
-        atomic_write_bytes(folder / role, data)
+        if already and role in already:
+            atomic_link(already[role], folder / role, data)
+        else:
+            atomic_write_bytes(folder / role, data)
     return folder
 
 
@@ -311,6 +316,8 @@ def renamed(folder: Path, name: str, root: Path | None = None) -> Path:
         raise ValueError(f"{folder.name} has no {SETTINGS} that reads, so it cannot be named")
     if settings.get("name") == kept:
         return folder
-    files = {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
+    # A name starting with a dot is a write that never finished (atomic_write_bytes, atomic_link), not a file of it.
+    paths = {p.name: p for p in sorted(folder.iterdir()) if p.is_file() and p.name != SETTINGS and not p.name.startswith(".")}
+    files = {name: path.read_bytes() for name, path in paths.items()}
     files[SETTINGS] = json.dumps({**settings, "name": kept}, indent=2, ensure_ascii=False).encode()
-    return _written(files, root or folder.parent)
+    return _written(files, root or folder.parent, already=paths)  # the data files linked, not copied: only the name differs

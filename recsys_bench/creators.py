@@ -81,15 +81,28 @@ def main(argv: list[str] | None = None) -> int:
         help="training seeds: the overlap of each seed's model (one model each, trained once and cached), then their mean; "
         "the creator hits and the JSON's lists are of the last seed's model",
     )  # fmt: skip
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="FIELD=VALUE",
+        help="a TrainConfig field to change (repeatable), as recsys_bench.tune takes it: the check of a setting chosen elsewhere",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     from recsys import Explorer
     from recsys.data import load_path
     from recsys.training import TrainConfig
+    from recsys_bench.tune import parse_setting
 
+    try:
+        setting = parse_setting(args.set)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if "seed" in setting:
+        print("error: the seeds are --seeds, not --set seed=", file=sys.stderr)
+        return 2
     dataset = load_path(args.data) if args.data else None
     by_seed: dict[int, dict] = {}
     for seed in args.seeds:
-        explorer = Explorer.load(dataset=dataset, config=TrainConfig(seed=seed))
+        explorer = Explorer.load(dataset=dataset, config=TrainConfig(seed=seed, **setting))
         by_seed[seed] = list_overlap(explorer, PROFILES["film" if explorer.dataset.noun == "film" else "book"])
         if len(args.seeds) > 1:
             print(
@@ -99,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         **by_seed[args.seeds[-1]], "mean_pairwise_jaccard": float(np.mean([o["mean_pairwise_jaccard"] for o in by_seed.values()])),
         "by_seed": {seed: o["mean_pairwise_jaccard"] for seed, o in by_seed.items()},
     }  # fmt: skip
-    results = {"dataset": explorer.dataset.name, "overlap": overlap, "creators": creator_hits(explorer)}
+    results = {"dataset": explorer.dataset.name, "setting": setting, "overlap": overlap, "creators": creator_hits(explorer)}
     mean = "mean over seeds " + ", ".join(map(str, args.seeds)) + " of " if len(args.seeds) > 1 else ""
     print(
         f"{explorer.dataset.name}: {mean}mean pairwise Jaccard of ten profiles' top-20: {results['overlap']['mean_pairwise_jaccard']:.4f}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import uuid
 from pathlib import Path
@@ -31,6 +32,21 @@ def test_home(app):
     assert any(m.label == "Catalogue" and m.value == "ml-100k" for m in app.metric)
     assert "guided start" in " ".join(s.value for s in app.subheader)
     assert text
+    # The sidebar's glossary lists every word once opened (closed, nothing of it is on the page), and its filter leaves
+    # the one asked for.
+    assert not any("**RBO** — " in m.value for m in app.sidebar.markdown)
+    app.sidebar.toggle(key=session.GLOSSARY_OPEN).set_value(True).run()
+    listed = " ".join(m.value for m in app.sidebar.markdown)
+    assert "**RBO** — " in listed and "**b\\_i** — " in listed, listed
+    app.sidebar.text_input(key=session.GLOSSARY_FIND).set_value("rank-biased").run()
+    listed = [m.value for m in app.sidebar.markdown if " — " in m.value]
+    from ui import literal
+    from ui.glossary import matching
+
+    (rbo,) = matching("rank-biased")
+    assert listed == [f"- **RBO** — {literal.md(rbo.plain)}"], listed
+    app.sidebar.text_input(key=session.GLOSSARY_FIND).set_value("").run()
+    app.sidebar.toggle(key=session.GLOSSARY_OPEN).set_value(False).run()
 
 
 def make_persona(at: AppTest, text: str, name: str, **form) -> AppTest:
@@ -146,6 +162,11 @@ def test_new_item_page(app):
     held = bin_of(latest().data["calibration"]["splits"]["warm"]["calibrated"], float(audience["p_like"].max()))
     said = next(c.value for c in at.caption if c.value.startswith("How far to trust p(like) here"))
     assert f"between {held['lo']:.1f} and {held['hi']:.1f} were liked {held['observed']:.0%} of the time ({held['n']:,} pairs)" in said
+    # A third of the page prints at most eight values over its bars (the twelve occupations' ranks ran into each other).
+    segments = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if "median rank (1 = top)" in c.proto.spec]
+    bars = {len(f["data"][0]["x"]): bool(f["data"][0].get("text")) for f in segments}
+    assert bars == {7: True, 2: True, 12: False}, bars
+    assert any("hover a bar for its value" in f["layout"]["title"]["text"] for f in segments)
 
 
 def test_new_item_page_places_the_item_in_each_persona_list(app, explorer):
@@ -229,7 +250,7 @@ def test_the_popularity_pull_control_re_ranks_and_scales_b_i(app):
     assert before  # the list had a first row before the change
 
 
-def test_evaluation_page_shows_the_shipped_reference_run(app, monkeypatch):
+def test_evaluation_page_shows_the_shipped_reference_run(app, explorer, monkeypatch):
     from recsys.results import REFERENCE
 
     monkeypatch.setenv("COLDSTART_BENCH_RESULTS", str(REFERENCE))
@@ -246,6 +267,14 @@ def test_evaluation_page_shows_the_shipped_reference_run(app, monkeypatch):
     splits = {s for d in at.dataframe if "split" in d.value.columns for s in d.value["split"]}
     assert {"new users, no likes yet", "new users, 5 likes given", "held-out films"} <= splits, splits
     assert not any("_" in s for s in splits), splits
+    # The global chart says it is no one's weights, and names the users' own mean weight as New user's chart labels it.
+    from recsys.modalities import USER_NAMES
+    from ui.charts import modality_label, weight_labels
+
+    mean = explorer.warm_user_weights()[list(USER_NAMES)].mean().to_dict()
+    top = max(mean, key=mean.get)
+    note = next(c.value for c in at.caption if "no user has exactly these weights" in c.value)
+    assert f"put on average {weight_labels(mean)[top]:.2f} on {modality_label(top)} (g alone: " in note, note
 
 
 def test_fusion_page_sliders_change_the_list(app):
@@ -277,8 +306,6 @@ def test_evaluation_page_without_results(app, monkeypatch, tmp_path):
 
 
 def test_evaluation_page_draws_the_results(app, monkeypatch, tmp_path):
-    import json
-
     block = {"ours": metrics(0.3), "popularity": metrics(0.1)}
     results = {
         "dataset": "ml-100k", "seeds": [0], "date": "2026-01-01", "item_cold": block, "warm_items": block,

@@ -206,11 +206,13 @@ def test_a_real_training_counts_its_steps_and_home_reports_its_real_time(small_c
     assert counted and all(re.search(r"\((\d+) written per user", m) for m in counted), counted
     steps = counts(messages, r"Training the fusion model: step ([\d,]+) of ([\d,]+)")
     assert [s for s, _ in steps] == sorted({s for s, _ in steps}) and steps[-1] == (250, 250), steps
+    rows = counts(messages, r"Fitting the items' own rows: step ([\d,]+) of ([\d,]+)")  # the stage after it counts too
+    assert [s for s, _ in rows] == sorted({s for s, _ in rows}) and rows[0] == (0, 60) and rows[-1] == (60, 60), rows
     # Every message belongs to a planned step (a renamed message would silently fall out of the estimate).
     says = [step.says for step in job.estimate.steps]
     assert [m for m in messages if not any(s in m for s in says)] == ["Reading the catalogue", "Map ready"], messages
     names = ["Embedding item texts", f"Reading the items with {ITEM_TEXT_MODEL}", "Writing user profiles", "Embedding user profiles",
-             "Training the model", "Fitting the map"]  # fmt: skip
+             "Training the model", "Fitting the items' own rows", "Fitting the map"]  # fmt: skip
     assert [name for name, _ in job.durations()] == names
     # The bar never goes back.
     assert all(b[2] >= a[2] for a, b in zip(left, left[1:])), left
@@ -227,7 +229,7 @@ def test_a_real_training_counts_its_steps_and_home_reports_its_real_time(small_c
     assert not at.exception, [e.message for e in at.exception]
     metrics = {m.label: m for m in at.metric}
     assert metrics["Model"].value == "trained now"
-    assert metrics["Model"].proto.delta == f"{resources.duration(job.seconds)} to train"
+    assert metrics["Model"].proto.delta == f"{resources.duration(job.seconds)} to prepare"
     assert metrics["Engine ready in"].value == resources.duration(job.wall_seconds, tenths=True)
     caption = next(c.value for c in at.caption if c.value.startswith("Where the "))
     total, parts = re.match(r"Where the (.+?) went: (.+)", caption).groups()
@@ -386,7 +388,7 @@ def test_cancel_keeps_the_choice_and_the_files_then_training_reports_real_times(
     ready = page.locator("[data-testid='stMetric']", has_text="Engine ready in").locator("[data-testid='stMetricValue']").inner_text()
     assert abs(seconds_of(ready.split(".")[0] + " s" if "." in ready else ready) - took) <= 1, (ready, took)
     model = page.locator("[data-testid='stMetric']", has_text="Model").first.inner_text()
-    assert "trained now" in model and "to train" in model, model
+    assert "trained now" in model and "to prepare" in model, model
     caption = page.get_by_text(re.compile(r"^Where the .+ went:")).inner_text()
     total, parts = re.match(r"Where the (.+?) went: (.+)", caption).groups()
     shown = [re.search(r"(\d+ min(?: \d+ s)?|\d+ s)$", part).group(1) for part in parts.split(" · ")]

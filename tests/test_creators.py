@@ -33,3 +33,26 @@ def test_the_command_reports_each_seeds_model_and_their_mean(small_catalogue, tm
     assert results["overlap"]["mean_pairwise_jaccard"] == pytest.approx((by_seed[0] + by_seed[1]) / 2)
     printed = capsys.readouterr().out
     assert "seed 0:" in printed and "seed 1:" in printed and "mean over seeds 0, 1 of" in printed
+
+
+@pytest.mark.slow  # trains two models
+def test_a_setting_reaches_each_seeds_model_and_the_json(small_catalogue, tmp_path, monkeypatch, capsys):
+    """``--set`` is how a setting chosen on MovieLens is checked on a catalogue it was not tuned on (docs/tuning.md)."""
+    from recsys import Explorer
+
+    asked = []
+
+    def load(dataset=None, config=None, **kw):
+        asked.append(config)
+        return real(dataset=dataset, config=config, **kw)
+
+    real = Explorer.load
+    monkeypatch.setattr(Explorer, "load", staticmethod(load))
+    out = tmp_path / "creators.json"
+    argv = ["--data", str(small_catalogue), "--seeds", "0", "1", "--set", "steps=20", "--set", "warm_item_steps=0", "--json", str(out)]
+    assert creators.main(argv) == 0
+    assert [(c.seed, c.steps, c.warm_item_steps) for c in asked] == [(0, 20, 0), (1, 20, 0)]
+    assert json.loads(out.read_text())["setting"] == {"steps": 20, "warm_item_steps": 0}
+    assert creators.main(["--data", str(small_catalogue), "--set", "seed=3"]) == 2  # the seeds are --seeds
+    assert creators.main(["--data", str(small_catalogue), "--set", "stepz=3"]) == 2
+    assert "stepz=3" in capsys.readouterr().err

@@ -74,9 +74,11 @@ FULL_PATH = json.loads((Path(__file__).parent / "data" / "full_path_training.jso
 
 def test_a_catalogue_at_the_threshold_trains_exactly_as_before():
     data = tiny_data()
-    # At the threshold: the full path; without weight decay (plain Adam) and without the warm users' rows fitted after
-    # it, as the loop was written then.
-    config = TrainConfig(steps=6, batch_users=16, sampled_above=data.item_text.shape[0], weight_decay=0.0, warm_id_steps=0)
+    # At the threshold: the full path; without weight decay (plain Adam) and without the warm users' and items' rows
+    # fitted after it, as the loop was written then.
+    config = TrainConfig(
+        steps=6, batch_users=16, sampled_above=data.item_text.shape[0], weight_decay=0.0, warm_id_steps=0, warm_item_steps=0
+    )
     model, log = fit(data, config)
     assert log["loss"] == pytest.approx(FULL_PATH["loss"], rel=1e-6, abs=1e-7)  # same draws, same arithmetic
     state = model.state_dict()
@@ -209,3 +211,28 @@ def test_the_map_draws_a_fixed_bounded_sample():
     rows = projection.drawn_rows(50_000)
     assert len(rows) == projection.MAX_DRAWN == len(set(rows.tolist())) and (np.diff(rows) > 0).all()
     assert np.array_equal(rows, projection.drawn_rows(50_000))
+
+
+def test_the_items_rows_stage_takes_the_same_step_in_chunks_of_users():
+    """The stage sums the gradients of chunks of batch_users users before each step: the step of one full batch, without
+    a users × items matrix of every training user at once."""
+    import copy
+
+    from recsys.training import _fit_warm_items
+
+    data = tiny_data()
+    config = TrainConfig(steps=4, batch_users=16, sampled_above=data.item_text.shape[0], warm_item_steps=0)
+    trained, _ = fit(data, config)
+    trained.train()
+    for parameter in trained.parameters():
+        parameter.requires_grad_(True)
+    rows = {}
+    for batch in (len(data.train_users), 7):  # one chunk; six chunks, the last of 5 users
+        model, log = copy.deepcopy(trained), {}
+        stage = dataclasses.replace(config, warm_item_steps=5, warm_item_cold=1.0, batch_users=batch)
+        _fit_warm_items(model, data, stage, log)
+        rows[batch] = (model.items.id.weight.detach().clone(), model.items.id_bias.weight.detach().clone(), log["warm_item_loss"])
+    (one, one_bias, one_loss), (six, six_bias, six_loss) = rows[len(data.train_users)], rows[7]
+    assert not torch.equal(one, trained.items.id.weight)  # the stage moved the rows
+    assert torch.allclose(one, six, atol=1e-5) and torch.allclose(one_bias, six_bias, atol=1e-5)
+    assert one_loss == pytest.approx(six_loss, rel=1e-5)

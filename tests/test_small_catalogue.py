@@ -139,7 +139,7 @@ def test_fitting_the_warm_users_rows_moves_those_rows_alone_and_lowers_their_los
     import torch
 
     dataset, encoder = load_path(small_catalogue), small_explorer.encoder
-    config = TrainConfig(steps=30, warm_id_steps=0)
+    config = TrainConfig(steps=30, warm_id_steps=0, warm_item_steps=0)  # the users' rows alone
     plain = Explorer.train(dataset, encoder, config=config, cache_dir=tmp_path)
     fitted = Explorer.train(dataset, encoder, config=dataclasses.replace(config, warm_id_steps=20), cache_dir=tmp_path)
     before, after = plain.model.state_dict(), fitted.model.state_dict()
@@ -158,7 +158,7 @@ def test_fitting_the_items_rows_moves_those_rows_alone_and_lowers_their_loss(sma
     import torch
 
     dataset, encoder = load_path(small_catalogue), small_explorer.encoder
-    config = TrainConfig(steps=30, warm_id_steps=5)
+    config = TrainConfig(steps=30, warm_id_steps=5, warm_item_steps=0)
     plain = Explorer.train(dataset, encoder, config=config, cache_dir=tmp_path)
     fitted = Explorer.train(
         dataset, encoder, config=dataclasses.replace(config, warm_item_steps=20, warm_item_cold=1.0), cache_dir=tmp_path

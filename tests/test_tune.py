@@ -134,3 +134,21 @@ def test_the_hedged_era_sweep_scores_every_setting_on_the_same_validation_users(
     assert all(0.0 <= r <= 1.0 for by_n in rows.values() for values in by_n.values() for r in values)
     shown = era_leaning.table({"a": {0: [0.0, 1.0], 1: [0.5, 0.5], 2: [1.0, 1.0], 5: [0.0, 0.0]}})
     assert shown.splitlines()[2].startswith("| a | 0.5000 ± ") and "| 0.5000 ± 0.0000 | 1.0000 ± 0.0000 | 0.0000 ± 0.0000 |" in shown
+
+
+@pytest.mark.slow
+def test_the_sweep_sets_the_field_it_is_given_and_keeps_the_era_off_row_for_era_fields(small_catalogue, monkeypatch):
+    from recsys_bench import era_leaning
+
+    seen = []
+    real = era_leaning.evaluate
+
+    def recording(method, requests, context):
+        seen.append((method.explorer.preferences.avoid, method.explorer.preferences.hedged))
+        return real(method, requests, context)
+
+    monkeypatch.setattr(era_leaning, "evaluate", recording)
+    rows = era_leaning.sweep([0], values=(0.0, 40.0), dataset=load_path(small_catalogue), config=TrainConfig(steps=3), field="avoid")
+    assert list(rows) == ["avoid 0", "avoid 40"]  # no era-off row for a strength outside the era term
+    per_setting = len(era_leaning.ONBOARDING)
+    assert seen == [(0.0, 0.25)] * per_setting + [(40.0, 0.25)] * per_setting  # the field moves, the others stay default

@@ -176,9 +176,15 @@ def test_an_upload_named_by_the_person_is_the_same_files_under_that_name(small_c
     assert load_path(loose).name == uploads.LOOSE_NAME  # left as it was
     for role in files:
         assert (named / role).read_bytes() == (loose / role).read_bytes()
+        assert (named / role).stat().st_ino == (loose / role).stat().st_ino  # linked: a large catalogue is not stored twice
+    assert (named / "catalogue.json").stat().st_ino != (loose / "catalogue.json").stat().st_ino
     assert load_path(named).fingerprint() != load_path(loose).fingerprint()  # another catalogue: its own model
     assert uploads.renamed(loose, "Corner films") == named  # the same name, the same folder
     assert uploads.renamed(named, uploads.LOOSE_NAME) == loose  # named back
+    assert uploads.renamed(loose, "Corner films") == named  # and again, over its own links
+    assert [p.name for p in (*loose.iterdir(), *named.iterdir()) if p.name.startswith(".")] == []  # nothing half-made left
+    (loose / ".items.csv.0f3a.link").write_bytes(b"a write cut short")  # what a killed server leaves behind
+    assert uploads.renamed(loose, "Corner films") == named  # is not a file of the catalogue
     noun = uploads.collect([*files.items(), ("catalogue.json", b'{"name": "Shop", "noun": "film"}')], root=tmp_path).folder
     assert load_path(uploads.renamed(noun, "Harbour")).noun == "film"  # the rest of the settings kept
     with pytest.raises(ValueError, match="needs a name"):
@@ -188,3 +194,22 @@ def test_an_upload_named_by_the_person_is_the_same_files_under_that_name(small_c
     with pytest.raises(ValueError, match="cannot be named"):
         uploads.renamed(grouplens, "Mine")
     assert uploads.clean_name("x" * 200) == "x" * uploads.MAX_NAME
+
+
+def test_a_file_system_that_cannot_link_gets_a_copy(tmp_path, monkeypatch):
+    from recsys import cache
+
+    source = tmp_path / "a" / "ratings.csv"
+    source.parent.mkdir()
+    source.write_bytes(b"user_id,item_id\n1,2\n")
+    cache.atomic_link(source, tmp_path / "b" / "ratings.csv", source.read_bytes())
+    assert (tmp_path / "b" / "ratings.csv").stat().st_ino == source.stat().st_ino
+
+    def refused(*_):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(cache.os, "link", refused)
+    cache.atomic_link(source, tmp_path / "c" / "ratings.csv", source.read_bytes())
+    copy = tmp_path / "c" / "ratings.csv"
+    assert copy.read_bytes() == source.read_bytes() and copy.stat().st_ino != source.stat().st_ino
+    assert sorted(p.name for p in copy.parent.iterdir()) == ["ratings.csv"]  # no half-made link left beside it

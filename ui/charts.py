@@ -243,10 +243,16 @@ def waterfall(terms: dict[str, float], title: str, decimals: int = 3) -> go.Figu
     return fig
 
 
+def weight_labels(weights: Mapping[str, float]) -> dict[str, float]:
+    """Each modality's weight as :func:`weights_bar` labels it: rounded to 2 decimals so the labels add up as their total
+    does (1.00). A note that quotes a bar says the same number."""
+    return dict(zip(weights, rounded(list(weights.values()), 2, total=sum(weights.values()))))
+
+
 def weights_bar(weights: Mapping[str, float], title: str, height: int = 180, side: str = "user") -> go.Figure:
     """One bar per modality, each labelled with its weight rounded so the labels add up as their total does (1.00)."""
     names = list(weights)
-    labels = rounded([weights[m] for m in names], 2, total=sum(weights.values()))
+    labels = list(weight_labels(weights).values())
     bar = {"type": "bar", "x": [weights[m] for m in names], "y": [modality_label(m, side) for m in names], "orientation": "h",
            "text": [f"{v:.2f}" for v in labels], "textposition": "outside", "cliponaxis": False,
            "marker": {"color": [MODALITY_COLOURS.get(m, "#64748b") for m in names]}}  # fmt: skip
@@ -259,10 +265,12 @@ def weights_bar(weights: Mapping[str, float], title: str, height: int = 180, sid
 
 
 def modality_box(frame: pd.DataFrame, modalities: Sequence[str], title: str, side: str) -> go.Figure:
-    """Distribution of per-entity fusion weights α, one box per modality."""
+    """Distribution of per-entity fusion weights α, one box per modality (its mean the dashed line)."""
     fig = go.Figure()
     for m in modalities:
-        fig.add_box(y=frame[m], name=modality_label(m, side), marker_color=MODALITY_COLOURS.get(m, "#64748b"), boxpoints=False)
+        fig.add_box(
+            y=frame[m], name=modality_label(m, side), marker_color=MODALITY_COLOURS.get(m, "#64748b"), boxpoints=False, boxmean=True
+        )
     _layout(fig, 320, title=title, showlegend=False)
     fig.update_yaxes(title="fusion weight α", range=[0, 1])
     return fig
@@ -477,6 +485,11 @@ def curves(frame: pd.DataFrame, x: str, y: str, group: str, title: str, x_title:
     return fig
 
 
+#: More bars than this in a narrow chart (a third of the page) crowd it: their labels slant further, and a page prints
+#: their values in the hover rather than over each other.
+CROWDED_BARS = 8
+
+
 def bars(
     frame: pd.DataFrame,
     x: str,
@@ -500,7 +513,8 @@ def bars(
                            text=[text_format.format(v) for v in frame[y]], textposition="inside" if error else "outside",
                            insidetextanchor="middle", cliponaxis=False))  # fmt: skip
     _layout(fig, height, title=title, showlegend=False)
-    fig.update_xaxes(tickangle=-45 if len(frame) > 8 else -25, type="category")  # many labels need a steeper angle not to overlap
+    # Many labels need a steeper angle not to overlap.
+    fig.update_xaxes(tickangle=-45 if len(frame) > CROWDED_BARS else -25, type="category")
     return fig
 
 

@@ -238,6 +238,9 @@ def open_popularity_query(params: Mapping[str, str]) -> list[str]:
 #: The key of New user's comparison toggle (a share link made with it on turns it on). One for every persona: a toggle of
 #: each persona's own went off when the page showed another, so in a demo the comparison seemed to vanish.
 COMPARISON = "compare-on"
+#: The keys of the sidebar glossary's toggle and filter (ui.glossary), kept from page to page.
+GLOSSARY_OPEN = "glossary-open"
+GLOSSARY_FIND = "glossary-find"
 
 
 def fusion_setting() -> tuple[dict[str, float], dict[str, float]] | None:
