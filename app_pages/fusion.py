@@ -31,8 +31,8 @@ def shared_part_note(global_users: dict[str, float], users: pd.DataFrame) -> str
     return (
         f"softmax(g) is what the weights would be from g alone; each user's gate, read from their text, shifts g before the "
         f"softmax, so no user has exactly these weights. With their gates, this catalogue's {len(users):,} users put on "
-        f"average {own:.2f} on {charts.modality_label(top)} (g alone: {alone:.2f}): the dashed line of its box below, and "
-        f"New user's chart before a persona is made. A new user has no {charts.modality_label('id')} part, so their weight "
+        f"average {own:.2f} on {charts.modality_label(top)} (g alone: {alone:.2f}): the dashed line of its box in the per-user chart, "
+        f"and New user's chart before a persona is made. A new user has no {charts.modality_label('id')} part, so their weight "
         "goes to the modalities they have (the table of learned weights per split, further down)."
     )
 
@@ -43,7 +43,6 @@ cols = st.columns(2)
 with cols[0]:
     global_users = explorer.global_weights("user")
     st.plotly_chart(charts.weights_bar(global_users, "Global user weights softmax(g) (all modalities present)", 220), width="stretch")
-    st.caption(shared_part_note(global_users, users))
     title = f"Per-user weights α ({len(users):,} {explorer.dataset.name} users)"
     st.plotly_chart(charts.modality_box(users, USER_MODALITIES, title, "user"), width="stretch")
 with cols[1]:
@@ -53,6 +52,8 @@ with cols[1]:
         charts.modality_box(items, ITEM_MODALITIES, f"Per-item weights α ({len(items):,} {explorer.dataset.nouns})", "item"),
         width="stretch",
     )
+
+st.caption(shared_part_note(global_users, users))  # under both columns: in one, it pushed its box plot below the other's
 
 with st.expander("Items leaning most on their text, and most on their ratings"):
     c = st.columns(2)
