@@ -40,7 +40,7 @@ def test_the_page_shows_the_run_it_read_and_the_questions_each_strategy_asks(app
     end, start = (float(x) for x in re.search(r"recall@20 (\d+\.\d+) from (\d+\.\d+)", reading).groups())
     first, second = (float(x) for x in re.search(r"gain ([+-]\d+\.\d+), the next \d+ ([+-]\d+\.\d+)", reading).groups())
     assert round(start + first + second, 3) == end, reading
-    # Its 0-question recall is not Evaluation's N = 0 (0.130 beside 0.156): the page says why, with both numbers.
+    # Its 0-question recall is not Evaluation's N = 0 (0.138 beside 0.157 in the reference run): the page says why, with both numbers.
     cold = results.latest().data["user_cold"]["0"]["ours"]["recall@20"]
     assert any(
         c.value.startswith(f"Not Evaluation's warm-up curve, whose N = 0 reads {cold:.3f} beside this {start:.3f}") for c in at.caption
