@@ -654,7 +654,8 @@ def ranked_list(name: str, user, recs: pd.DataFrame, shown: session.ShownList) -
 def kept_anyway(row, ruled_out: set[str]) -> str:
     """Under a listed item of a genre the person rules out: that it is, and the terms that keep it in the list anyway
     (a ruled-out genre costs a fixed amount, which a strong wish can outweigh: a musical lover who rules out Children's
-    still gets Cinderella at #19). Rounded as the score is shown, so the two parts add up to it."""
+    got Cinderella at #19 from the model before its items' rows were fitted). Rounded as the score is shown, so the two
+    parts add up to it."""
     avoid = float(getattr(row, C.DOT_PREFIX + "avoid", 0.0))
     if avoid >= 0.0:
         return ""
