@@ -216,14 +216,12 @@ for col, column in zip(segment_cols, [c for c in (C.AGE, C.GENDER, C.OCCUPATION)
     fmt = "{:,.0f}" if value == "median_position" else "{:.1%}" if value == "share_in_top" else "{:.3f}"
     with col:
         fig = charts.bars(segments.assign(label=segments[column].astype(str)), "label", value, title,
-                          height=340, colour=SEGMENT_COLOUR, text_format=fmt)  # fmt: skip
+                          height=340, colour=SEGMENT_COLOUR, text_format=None if crowded else fmt)  # fmt: skip
         fig.update_traces(
             customdata=segments[["share_in_top", "median_position", "mean_p_like", "users"]].to_numpy(),
             hovertemplate="%{x} (%{customdata[3]} users)<br>median rank %{customdata[1]:,.0f}<br>in top-" + str(length)
             + ": %{customdata[0]:.1%}<br>mean p(like) %{customdata[2]:.3f}<extra></extra>",
         )  # fmt: skip
-        if crowded:
-            fig.update_traces(text=None)
         if value == "median_position":
             fig.add_hline(y=length, line_dash="dot", line_color="#ef4444")
             fig.update_yaxes(title="median rank (1 = top)", rangemode="tozero")

@@ -499,18 +499,20 @@ def bars(
     error: str | None = None,
     height: int = 360,
     colour: str | None = None,
-    text_format: str = "{:.3f}",
+    text_format: str | None = "{:.3f}",
     colours_of: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """Vertical bars; one ``colour`` for a single measure (segments), ``colours_of`` (x value → colour) for named bars
-    such as methods, otherwise one palette colour per bar."""
+    such as methods, otherwise one palette colour per bar. ``text_format`` ``None``: no value printed on the bars (a
+    narrow chart of many bars, whose values would run into each other; the hover carries them)."""
     if colours_of is not None:
         colours = [colours_of[v] for v in frame[x]]
     else:
         colours = colour or ([PALETTE[n % len(PALETTE)] for n in range(len(frame))] if colour_by is None else None)
     # With error bars the value goes inside the bar, where the error cap cannot cover it.
     fig = go.Figure(go.Bar(x=frame[x], y=frame[y], marker_color=colours, error_y=dict(type="data", array=frame[error]) if error else None,
-                           text=[text_format.format(v) for v in frame[y]], textposition="inside" if error else "outside",
+                           text=None if text_format is None else [text_format.format(v) for v in frame[y]],
+                           textposition="inside" if error else "outside",
                            insidetextanchor="middle", cliponaxis=False))  # fmt: skip
     _layout(fig, height, title=title, showlegend=False)
     # Many labels need a steeper angle not to overlap.
