@@ -112,6 +112,9 @@ class TrainConfig:
     #: items +0.012 over three seeds and every cold place +0.001 to +0.004; on the book ratings, level within its interval.
     warm_item_steps: int = 60
     warm_item_cold: float = 1.0
+    #: How many times the two stages above run in turn (the users' rows, then the items' rows): each round fits one side
+    #: to where the other ended. 1: each stage once; 2 gained nothing on validation (docs/tuning.md: the two sides in turn).
+    warm_rounds: int = 1
 
     def enabled(self, side: str) -> torch.Tensor:
         """Boolean mask over the side's modalities that this configuration uses (for ablations)."""
@@ -491,8 +494,9 @@ def fit(
         main = None if progress is None else (lambda message, f: progress(message, share * f))
         rows = None if progress is None else (lambda message, f: progress(message, share + (1 - share) * f))
         _fit_full(model, optimizer, data, config, gen, log, main)
-        _fit_warm_ids(model, data, config, log)  # a few seconds: the last part of the training step
-        _fit_warm_items(model, data, config, log, rows)  # then the items' rows (TrainConfig.warm_item_steps)
+        for _ in range(max(config.warm_rounds, 1)):
+            _fit_warm_ids(model, data, config, log)  # a few seconds: the last part of the training step
+            _fit_warm_items(model, data, config, log, rows)  # then the items' rows (TrainConfig.warm_item_steps)
     else:
         _fit_sampled(model, optimizer, data, config, gen, torch.from_numpy(anchors), log, progress)
     log["seconds"] = time.perf_counter() - started
