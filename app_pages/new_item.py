@@ -167,20 +167,32 @@ st.subheader("Your personas")
 mine = session.personas()
 if mine:
     # The personas a person made on New user: the first people anyone asks about, and not among the dataset's users above.
-    placed = pd.DataFrame([(name, *explorer.rank_for(entry.state, item, boost)) for name, entry in mine.items()],
-                          columns=["persona", C.SCORE, "position"])  # fmt: skip
+    rows = []
+    for name, entry in mine.items():
+        score, position = explorer.rank_for(entry.state, item, boost)
+        terms = explorer.explain(entry.state, item)  # the same score, term by term (the boost is its own column)
+        rows.append((name, position, terms.b_u, terms.b_i, boost, terms.dot, score))
+    placed = pd.DataFrame(rows, columns=["persona", "position", "b_u", "b_i", "boost", "dot", C.SCORE])
     placed = placed.assign(in_top=placed["position"] <= length, p_like=explorer.p_like(placed[C.SCORE].to_numpy()))
     st.dataframe(
-        placed[["persona", "position", "in_top", "p_like", C.SCORE]].sort_values("position", kind="stable"),
+        placed[["persona", "position", "in_top", "p_like", "b_u", "b_i", "boost", "dot", C.SCORE]].sort_values("position", kind="stable"),
         hide_index=True, width="stretch", key="new_item_personas",
         column_config={
             "position": st.column_config.NumberColumn("rank in their list", help=f"Where the item would enter the persona's own top list, among the {NOUNS} New user would rank for them"),
             "in_top": st.column_config.CheckboxColumn(f"in top-{length}"),
             "p_like": st.column_config.ProgressColumn("p(like)", min_value=0.0, max_value=1.0, format="%.2f"),
-            C.SCORE: st.column_config.NumberColumn("r̂ (boost included)", format="%.3f"),
+            "b_u": st.column_config.NumberColumn("b_u", format="%.3f"),
+            "b_i": st.column_config.NumberColumn("b_i", format="%.3f", help=f"The new {NOUN}'s bias, from its description and attributes: no likes yet"),
+            "boost": st.column_config.NumberColumn("boost", format="%.3f"),
+            "dot": st.column_config.NumberColumn("⟨e_u, e_i⟩", format="%.3f", help="How well the persona's taste and the item's vector agree"),
+            C.SCORE: st.column_config.NumberColumn("r̂", format="%.3f"),
         },
     )  # fmt: skip
-    st.caption("Each persona's score has every term New user shows (its exclusions and era too), with the boost added to b_i.")
+    st.caption(
+        f"r̂ = μ ({explorer.mu:.3f}) + b_u + b_i + boost + ⟨e_u, e_i⟩, with every term New user shows (exclusions and era "
+        f"are part of ⟨e_u, e_i⟩). A new {NOUN} starts with the bias of one nobody has liked yet, so its rank in a list "
+        "full of well-liked catalogue items says more than its r̂ alone; the boost above is the usual remedy."
+    )
 else:
     st.caption("No personas yet: make one on **New user** to see where this item would land in their list.")
 

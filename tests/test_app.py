@@ -187,6 +187,13 @@ def test_new_item_page_places_the_item_in_each_persona_list(app, explorer):
     listed = explorer.recommend(user, k=position)["score"].to_numpy()
     assert (position == 1 or listed[position - 2] > score) and listed[position - 1] <= score
     assert bool(placed.loc["Gore", "in_top"]) == (position <= 20)
+    # The terms beside r̂ add up to it as displayed (three decimals), with μ said in the caption under the table.
+    said = next(c.value for c in at.caption if c.value.startswith("r̂ = μ ("))
+    mu = float(re.match(r"r̂ = μ \((-?[\d.]+)\)", said).group(1))
+    row = placed.loc["Gore"]
+    parts = mu + sum(round(float(row[t]), 3) for t in ("b_u", "b_i", "boost", "dot"))
+    assert abs(parts - round(score, 3)) <= 0.003, (parts, score)
+    assert round(float(row["b_i"]), 6) == round(item.bias, 6) and float(row["boost"]) == 0.0
 
 
 def test_map_page_with_a_persona(app):
