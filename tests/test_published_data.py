@@ -271,6 +271,93 @@ def test_a_book_rating_folder_as_published_passes_the_check_with_its_format_stat
     assert not dataset.items["text"].str.contains("http").any()
 
 
+#: The book-rating files as two public sources name them: a data-science site's copy and the original release.
+DOWNLOADED_NAMES = {
+    "kaggle": {"Books.csv": "Books.csv", "Ratings.csv": "Ratings.csv", "Users.csv": "Users.csv"},
+    "original": {"Books.csv": "BX-Books.csv", "Ratings.csv": "BX-Book-Ratings.csv", "Users.csv": "BX-Users.csv"},
+}
+
+
+def downloaded(folder: Path, names: dict[str, str]) -> Path:
+    """The book-rating files as downloaded: no catalogue.json, under the source's own names."""
+    published = write_bookratings(folder.with_name(folder.name + "-published"), n_books=60, n_readers=40)
+    folder.mkdir(parents=True)
+    for ours, theirs in names.items():
+        (folder / theirs).write_bytes((published / ours).read_bytes())
+    return folder
+
+
+@pytest.mark.parametrize("source", sorted(DOWNLOADED_NAMES))
+def test_book_ratings_as_downloaded_without_catalogue_json_pass_the_check(tmp_path, capsys, source):
+    """A public book-rating dataset as downloaded has no catalogue.json: its files are known by their names (a
+    ``Ratings.csv`` whose columns are not MovieLens' is no MovieLens file) and its columns by theirs (ISBN, User-ID,
+    Book-Rating, Book-Author); the zeros are named as what they may be, not silently read as the lowest rating."""
+    folder = downloaded(tmp_path / source, DOWNLOADED_NAMES[source])
+    assert cli.main(["--data", str(folder), "check"]) == 0, capsys.readouterr()
+    out = capsys.readouterr().out
+    books = DOWNLOADED_NAMES[source]["Books.csv"]
+    assert f"{books}: cp1252, semicolon-separated" in out and "item ids are text labels, kept as written" in out
+    assert '"unrated": [0]' in out  # a rating of 0 on a third of the rows: the check says what to write if it means "no rating"
+    dataset = load_path(folder)
+    published = pd.read_csv(folder / books, sep=";", encoding="cp1252", dtype=str)
+    assert list(dataset.item_ids.ids) == published["ISBN"].tolist()
+    assert dataset.items["text"].str.contains(r", by .+; Publisher ").all()  # "Book-Author" read as the creator
+    assert len(dataset.users) == 40 and dataset.users["age"].isna().mean() > 0.2
+    assert (dataset.noun, dataset.nouns) == ("book", "books")  # named by its items file, as the pages say it
+
+
+def test_book_ratings_as_downloaded_are_read_when_uploaded(tmp_path):
+    """The same three files sent to the Catalogue page: ``Ratings.csv`` was taken for MovieLens' ``ratings.csv`` and
+    ``Books.csv`` left out as "not a catalogue file"."""
+    from recsys.uploads import collect
+
+    for source, names in DOWNLOADED_NAMES.items():
+        folder = downloaded(tmp_path / source, names)
+        sent = [(name, (folder / name).read_bytes()) for name in names.values()]
+        collected = collect(sent, root=tmp_path / f"uploads-{source}")
+        assert collected.skipped == (), collected.skipped
+        written = sorted(p.name for p in collected.folder.iterdir() if p.suffix == ".csv")
+        assert written == ["interactions.csv", "items.csv", "users.csv"], written
+        assert check_path(collected.folder) == []
+        assert load_path(collected.folder).n_items == 60
+
+
+def test_a_ten_thousand_books_layout_as_published_passes_the_check(tmp_path, capsys):
+    """Another public book dataset's layout, as published: ``books.csv`` (``book_id`` beside ``goodreads_book_id``,
+    ``isbn``, ``authors``, ``original_publication_year``, image links) and a ``ratings.csv`` of ``user_id,book_id,
+    rating`` that is not MovieLens', with no users file. The ISBN column is one more column there, not the id."""
+    folder = tmp_path / "goodbooks"
+    folder.mkdir()
+    books = pd.DataFrame({
+        "book_id": range(1, 31), "goodreads_book_id": range(2767052, 2767082), "isbn": ["439023483", "", *["0439554934"] * 28],
+        "isbn13": "9.78043902348e+12", "authors": ["Suzanne Collins", "J.K. Rowling, Mary GrandPré", *["Harper Lee"] * 28],
+        "original_publication_year": [2008.0, 1997.0, *[1960.0] * 28], "title": [f"Book {n} (Series, #{n})" for n in range(1, 31)],
+        "image_url": [f"https://images.example.com/{n}m.jpg" for n in range(1, 31)],
+    })  # fmt: skip
+    rng = np.random.default_rng(0)
+    ratings = pd.DataFrame(
+        [(u, b, int(rng.integers(1, 6))) for u in range(1, 41) for b in rng.choice(np.arange(1, 31), 10, replace=False)],
+        columns=["user_id", "book_id", "rating"],
+    )
+    books.to_csv(folder / "books.csv", index=False)
+    ratings.to_csv(folder / "ratings.csv", index=False)
+    assert cli.main(["--data", str(folder), "check"]) == 0, capsys.readouterr()
+    out = capsys.readouterr().out
+    assert "books.csv: columns read as ours: 'book_id' as item_id" in out and "ok: 30 books, 40 users, 400 interactions" in out
+    dataset = load_path(folder)
+    assert dataset.items["year"].tolist()[:2] == [2008.0, 1997.0]
+    assert dataset.items["text"].iloc[1] == "Book 2 (Series, #2) (1997), by J.K. Rowling, Mary GrandPré."
+
+
+def test_a_movielens_ratings_csv_is_still_read_as_movielens(tmp_path):
+    """``ratings.csv`` with MovieLens' own columns stays a GroupLens file, on disk and uploaded."""
+    from recsys.uploads import role_of
+
+    head = b"userId,movieId,rating,timestamp\n1,1,4.0,964982703\n"
+    assert role_of("ratings.csv", head=head) == "ratings.csv"
+    assert role_of("Ratings.csv", head=b'"User-ID";"ISBN";"Book-Rating"\r\n') == "interactions.csv"
+
+
 @pytest.mark.slow
 def test_a_book_rating_folder_prepares_and_recommends_with_its_own_ids(tmp_path, capsys):
     folder = write_bookratings(tmp_path / "books", n_books=60, n_readers=40)

