@@ -198,17 +198,18 @@ def results(kept) -> None:
                        "popularity_percentile": st.column_config.NumberColumn("popularity percentile", format="%.0f")},
     )  # fmt: skip
 
-    st.markdown("#### Profiles read as nothing, or with titles the reader was unsure of")
+    st.markdown("#### Profiles read as nothing, with titles the reader was unsure of, or with a note")
     if len(view.unread):
-        st.caption("Text read as nothing (no genre, title, era or self-description found) or naming titles it was unsure of: their lists "
-                   "rest on the raw text embedding alone, or miss the titles meant.")  # fmt: skip
-        unread = view.unread.assign(why=view.unread["reading"].map(lambda r: "read as nothing" if r == "empty" else "unsure titles"))
-        order = [c for c in unread.columns if c not in ("reading", "unsure", "why")] + ["why", "unsure"]
+        st.caption("Text read as nothing (no genre, title, era or self-description found), naming titles it was unsure of, or "
+                   "given to the text model otherwise than typed (cut to its length, or a script it does not read, with what it "
+                   "was given instead): their lists rest on the raw text embedding alone, miss the titles meant, or on part of the words.")  # fmt: skip
+        unread = view.unread.assign(why=[cohort.flagged(p) for p in view.unread.to_dict("records")])
+        order = [c for c in unread.columns if c not in ("reading", "unsure", "notes", "why")] + ["why", "unsure", "notes"]
         unread = unread[[c for c in order if not (c == "line" and not unread["line"].any())]]  # a sample has no file lines
         st.dataframe(unread, hide_index=True, width="stretch", key="cohort_unread",
-                     column_config={"unsure": "titles it was unsure of", "line": "line of the file"})  # fmt: skip
+                     column_config={"unsure": "titles it was unsure of", "notes": "what the text model was given", "line": "line of the file"})  # fmt: skip
     else:
-        st.caption("Every profile text was read (or the people had none).")
+        st.caption("Every profile text was read as typed (or the people had none).")
 
     st.markdown("#### People who get near-identical lists")
     if len(view.clusters):

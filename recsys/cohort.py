@@ -135,7 +135,8 @@ class CohortView:
         gini: Gini coefficient of exposure over every catalogue item (0: all shown equally, → 1: one item).
         distinct_items: items shown to anyone.
         reach: the items shown to most people: ``item_id, title, people, share, mean_rank, popularity_percentile``.
-        unread: people whose profile text was read as nothing, or named titles it was unsure of.
+        unread: people whose profile text was read as nothing, named titles it was unsure of, or came with a note on
+            what the text model was given (a text cut to its length, one in a script it does not read).
         clusters: groups of people whose lists are near-identical: ``cluster, size, identical, shared_items,
             items, people``.
     """
@@ -439,8 +440,8 @@ def cohort_view(explorer: Explorer, run: CohortRun, near_identical: float = NEAR
         gini=gini(exposure),
         distinct_items=int((exposure > 0).sum()),
         reach=_reach(recs, n_people, top),
-        unread=run.people[(run.people["reading"] == "empty") | (run.people["unsure"] != "")][
-            [PERSON, "line", TEXT, "reading", "unsure"]
+        unread=run.people[(run.people["reading"] == "empty") | (run.people["unsure"] != "") | (run.people["notes"] != "")][
+            [PERSON, "line", TEXT, "reading", "unsure", "notes"]
         ].reset_index(drop=True),
         clusters=clusters(_lists(recs), near_identical, explorer.titles()),
     )
@@ -597,20 +598,27 @@ def problems_frame(problems: Sequence[Problem]) -> pd.DataFrame:
     return frame.sort_values("line", kind="stable").reset_index(drop=True)
 
 
+def flagged(person: Mapping[str, Any]) -> str:
+    """Why a person of :attr:`CohortView.unread` is listed: ``read as nothing``, ``unsure titles`` or ``a note on the text``."""
+    if person["reading"] == "empty":
+        return "read as nothing"
+    return "unsure titles" if person["unsure"] else "a note on the text"
+
+
 def problems_report(run: CohortRun, view: CohortView) -> pd.DataFrame:
     """Every problem the page lists, as ``problems.csv`` holds it: ``line, person, column, message, skipped, kind``.
 
     ``kind`` is ``left out`` (a row that did not run), ``note`` (about the whole file), then, for people who ran,
-    ``read as nothing`` or ``unsure titles`` — the page's table of profiles whose list rests on the raw text alone.
+    ``read as nothing``, ``unsure titles`` or ``a note on the text`` (:func:`flagged`) — the page's table of them.
     (The download held the first two only, so a file of eight profiles with two read as nothing downloaded empty.)
     """
     rows = problems_frame(run.problems)
     rows["kind"] = np.where(rows["skipped"], "left out", "note")
     unread = [
-        {"line": int(p["line"]), "person": p[PERSON], "column": TEXT, "skipped": False,
-         "kind": "read as nothing" if p["reading"] == "empty" else "unsure titles",
-         "message": "read as nothing: no genre, title, era or self-description found; its list rests on the raw text embedding"
-         if p["reading"] == "empty" else f"titles the reading was unsure of: {p['unsure']}"}
+        {"line": int(p["line"]), "person": p[PERSON], "column": TEXT, "skipped": False, "kind": flagged(p),
+         "message": " ".join(filter(None, (
+             "read as nothing: no genre, title, era or self-description found; its list rests on the raw text embedding."
+             if p["reading"] == "empty" else f"titles the reading was unsure of: {p['unsure']}." if p["unsure"] else "", p["notes"])))}
         for p in view.unread.to_dict("records")
     ]  # fmt: skip
     columns = [*rows.columns]

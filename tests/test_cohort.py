@@ -142,6 +142,26 @@ def test_profiles_read_as_nothing_are_listed(small_explorer):
     assert view.unread[["person", "reading"]].to_dict("records") == [{"person": "gibberish", "reading": "empty"}]
 
 
+def test_profiles_the_text_model_was_given_otherwise_than_typed_are_listed_with_the_note(small_explorer, tmp_path):
+    """A Chinese profile (the English text model was given its English reading) and one cut to the model's length were
+    run with notes New user shows, and the cohort said "Every profile text was read"."""
+    long = "I love horror films, the slower and darker the better. " * 40  # past the text model's 256 tokens
+    people = cohort.Cohort((
+        cohort.Person("zh", 2, "我喜欢科幻电影，不喜欢恐怖片"), cohort.Person("long", 3, long), cohort.Person("fan", 4, "I love horror films"),
+    ))  # fmt: skip
+    run = cohort.run_cohort(small_explorer, people, k=3)
+    view = cohort.cohort_view(small_explorer, run)
+    listed = {p["person"]: p for p in view.unread.to_dict("records")}
+    assert set(listed) == {"zh", "long"}
+    assert cohort.flagged(listed["long"]) == "a note on the text"  # the Chinese one may be read as nothing here too
+    for name in ("zh", "long"):
+        said = run.people.set_index("person").loc[name, "notes"]
+        assert said and listed[name]["notes"] == said
+    problems = cohort.problems_report(run, view)
+    said = problems.set_index("person")["message"]
+    assert all(listed[name]["notes"] in said[name] for name in ("zh", "long"))
+
+
 def test_a_sample_of_users_comes_with_their_demographics_and_first_likes(small_explorer):
     first = cohort.sample_cohort(small_explorer, 5, np.random.default_rng(3))
     again = cohort.sample_cohort(small_explorer, 5, np.random.default_rng(3))
