@@ -174,14 +174,19 @@ def questions_section() -> None:
     table = {}
     with st.spinner("Asking…"):
         for name in onboarding.STRATEGIES:
-            asked = onboarding.questions(explorer, user, onboarding.make(name), stats, n, answer=lambda item: given)
-            table[onboarding.LABELS[name]] = [TITLES[i] for i in asked]  # whole, wrapping: a cut title names no film
+            strategy = onboarding.make(name)
+            asked = onboarding.questions(explorer, user, strategy, stats, n, answer=lambda item: given)
+            label = onboarding.LABELS[name] + ("" if strategy.reads_the_person else " · the same for everyone")
+            table[label] = [TITLES[i] for i in asked]  # whole, wrapping: a cut title names no film
     for col, (label, titles) in zip(st.columns(len(table)), table.items()):
         with col:
             st.markdown(f"**{literal.md(label)}**")
             st.markdown("  \n".join(f"{r}. {literal.md(title)}" for r, title in enumerate(titles, 1)))
+    adaptive = [onboarding.LABELS[name] for name in onboarding.STRATEGIES if onboarding.make(name).reads_the_person]
     st.caption(
-        f"Asked by the model this session explores (trained on every user), to the person the text describes, each answer "
+        f"Only {' and '.join(adaptive)} starts from the person the text describes; the others ask everyone the same "
+        f"questions, in the same order. "
+        f"Asked by the model this session explores (trained on every user), each answer "
         f"“{reply}”. A {NOUN}'s number of {EVENTS} and its rating entropy come from the training {EVENTS}"
         + (" (every entropy is 0 here: both entropy strategies ask in order of popularity)." if UNRATED else ".")
     )  # fmt: skip

@@ -113,6 +113,8 @@ class Strategy:
     person's current score of every item (called only by adaptive strategies)."""
 
     name = "strategy"
+    #: Whether the questions depend on the person (their scores): the others ask everyone the same ones.
+    reads_the_person = False
 
     def next(self, stats: CatalogueStats, asked: Asked, scores: Callable[[], np.ndarray]) -> int:
         raise NotImplementedError
@@ -172,6 +174,7 @@ class ExpectedChange(Strategy):
     """The pool item maximising s_i · 2 p_i (1 − p_i) · ‖e_i‖ for the person's current scores (see the module)."""
 
     name = "expected_change"
+    reads_the_person = True
 
     def next(self, stats: CatalogueStats, asked: Asked, scores: Callable[[], np.ndarray]) -> int:
         free = stats.pool(asked.items)

@@ -87,6 +87,17 @@ def test_the_flow_updates_on_answers_and_moves_on_when_unseen(small_explorer):
         assert len(shown) == len(set(shown)) == 5
 
 
+def test_only_a_strategy_said_to_read_the_person_asks_two_people_different_questions(small_explorer):
+    """The page marks the strategies that ask everyone the same questions; the mark must match what they ask."""
+    stats = CatalogueStats.of(small_explorer)
+    people = [small_explorer.new_user(text) for text in ("robots and space stations", "gentle romances and period dramas")]
+    for name in STRATEGIES:
+        strategy = make(name)
+        first, second = (questions(small_explorer, person, strategy, stats, 5, answer=lambda item: "like") for person in people)
+        assert (first != second) == strategy.reads_the_person, name
+    assert any(make(name).reads_the_person for name in STRATEGIES)
+
+
 def test_the_simulation_reveals_only_what_it_asked(small_explorer, monkeypatch):
     from recsys_bench import onboarding
     from recsys_bench.onboarding import Oracle, held_out_people, simulate, summarise
