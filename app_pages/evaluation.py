@@ -235,7 +235,8 @@ if results.get("user_cold", {}).get("0"):
         hover_data={"coverage": ":.3f"},
         title="N = 0: accuracy vs average popularity of what is recommended (size = coverage)",
     )
-    fig.update_layout(height=420)
+    # A dozen methods: the legend lists ours first (it is drawn last) with markers of one size, so none scrolls out of view.
+    fig.update_layout(height=460, legend=dict(traceorder="reversed", itemsizing="constant"))
     fig.update_traces(marker=dict(opacity=0.8, line=dict(width=1.5, color="white")))  # a point under another still shows
     fig.update_xaxes(title="average popularity of recommended items (ratings)")
     st.plotly_chart(fig, width="stretch")

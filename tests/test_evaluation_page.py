@@ -208,6 +208,11 @@ def test_evaluation_page_on_the_reference_run(explorer, monkeypatch):
     for figure in (warmup, loop):
         assert figure["layout"]["xaxis"]["type"] == "linear"
         assert all(values(trace["x"]).dtype.kind in "iuf" for trace in figure["data"])
+    # The popularity-bias scatter's dozen methods: ours, drawn last, heads its legend, whose markers are one size (the
+    # legend scrolled, and ours was the entry cut off at its bottom).
+    scatter = next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("N = 0: accuracy vs average popularity"))
+    assert scatter["data"][-1]["name"] == "ours" and len(scatter["data"]) >= 10
+    assert scatter["layout"]["legend"]["traceorder"] == "reversed" and scatter["layout"]["legend"]["itemsizing"] == "constant"
     # Speed: a table saying whose machine it was, never raw JSON; the ratio line and the table agree.
     assert not at.json
     assert any("reference machine" in s.value for s in at.subheader)
