@@ -201,13 +201,13 @@ def results(kept) -> None:
     st.markdown("#### Profiles read as nothing, with titles the reader was unsure of, or with a note")
     if len(view.unread):
         st.caption("Text read as nothing (no genre, title, era or self-description found), naming titles it was unsure of, or "
-                   "given to the text model otherwise than typed (cut to its length, or a script it does not read, with what it "
-                   "was given instead): their lists rest on the raw text embedding alone, miss the titles meant, or on part of the words.")  # fmt: skip
+                   "read with a note New user would show (a text cut to the model's length, a script the text model does not "
+                   "read and what it was given instead, a title mentioned negatively …): read the notes before the lists.")  # fmt: skip
         unread = view.unread.assign(why=[cohort.flagged(p) for p in view.unread.to_dict("records")])
         order = [c for c in unread.columns if c not in ("reading", "unsure", "notes", "why")] + ["why", "unsure", "notes"]
         unread = unread[[c for c in order if not (c == "line" and not unread["line"].any())]]  # a sample has no file lines
         st.dataframe(unread, hide_index=True, width="stretch", key="cohort_unread",
-                     column_config={"unsure": "titles it was unsure of", "notes": "what the text model was given", "line": "line of the file"})  # fmt: skip
+                     column_config={"unsure": "titles it was unsure of", "notes": "notes, as New user shows them", "line": "line of the file"})  # fmt: skip
     else:
         st.caption("Every profile text was read as typed (or the people had none).")
 

@@ -190,7 +190,7 @@ if mine:
     )  # fmt: skip
     st.caption(
         f"r̂ = μ ({explorer.mu:.3f}) + b_u + b_i + boost + ⟨e_u, e_i⟩, with every term New user shows (exclusions and era "
-        f"are part of ⟨e_u, e_i⟩). A new {NOUN} starts with the bias of one nobody has liked yet, so its rank in a list "
+        f"are part of ⟨e_u, e_i⟩; each shown to three decimals, so a sum may differ in its last digit). A new {NOUN} starts with the bias of one nobody has liked yet, so its rank in a list "
         "full of well-liked catalogue items says more than its r̂ alone; the boost above is the usual remedy."
     )
 else:

@@ -184,8 +184,8 @@ def questions_section() -> None:
             st.markdown("  \n".join(f"{r}. {literal.md(title)}" for r, title in enumerate(titles, 1)))
     adaptive = [onboarding.LABELS[name] for name in onboarding.STRATEGIES if onboarding.make(name).reads_the_person]
     st.caption(
-        f"Only {' and '.join(adaptive)} starts from the person the text describes; the others ask everyone the same "
-        f"questions, in the same order. "
+        f"Only {' and '.join(f'“{label}”' for label in adaptive)} start{'s' if len(adaptive) == 1 else ''} from the person the "
+        "text describes; the others ask everyone the same questions, in the same order. "
         f"Asked by the model this session explores (trained on every user), each answer "
         f"“{reply}”. A {NOUN}'s number of {EVENTS} and its rating entropy come from the training {EVENTS}"
         + (" (every entropy is 0 here: both entropy strategies ask in order of popularity)." if UNRATED else ".")

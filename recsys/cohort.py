@@ -135,8 +135,8 @@ class CohortView:
         gini: Gini coefficient of exposure over every catalogue item (0: all shown equally, → 1: one item).
         distinct_items: items shown to anyone.
         reach: the items shown to most people: ``item_id, title, people, share, mean_rank, popularity_percentile``.
-        unread: people whose profile text was read as nothing, named titles it was unsure of, or came with a note on
-            what the text model was given (a text cut to its length, one in a script it does not read).
+        unread: people whose profile text was read as nothing, named titles it was unsure of, or came with a note (the
+            notes New user shows: a text cut to the model's length, a script it does not read, a title said negatively …).
         clusters: groups of people whose lists are near-identical: ``cluster, size, identical, shared_items,
             items, people``.
     """
@@ -599,7 +599,8 @@ def problems_frame(problems: Sequence[Problem]) -> pd.DataFrame:
 
 
 def flagged(person: Mapping[str, Any]) -> str:
-    """Why a person of :attr:`CohortView.unread` is listed: ``read as nothing``, ``unsure titles`` or ``a note on the text``."""
+    """Why a person of :attr:`CohortView.unread` is listed: ``read as nothing``, ``unsure titles`` or ``a note on the text``
+    (any note New user would show)."""
     if person["reading"] == "empty":
         return "read as nothing"
     return "unsure titles" if person["unsure"] else "a note on the text"

@@ -536,14 +536,14 @@ def test_a_product_managers_views_compare_onboarding_and_a_cohort_upload(server,
 def test_every_chip_of_a_long_reading_is_on_screen(server, browser):
     """Streamlit keeps chips to one row and hides the rest past the right edge: a profile read into eleven chips (the era
     and the occupation last) must show every one inside the page."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page = new_session(browser, 1200)
     try:
         open_new_user(page, server)
         fill_persona(page, LONG_PROFILE, "Long reading")
         page.get_by_text("Top-20").wait_for(timeout=60_000)
         wait_idle(page)
-        from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
         chips = page.locator("[data-testid='stButtonGroup']").first.locator("button")
         # On a loaded machine the chips' row can still be drawing when the script has finished: wait for the tenth chip.
         with contextlib.suppress(PlaywrightTimeout):  # the count below says what was there

@@ -303,7 +303,6 @@ def test_book_ratings_as_downloaded_without_catalogue_json_pass_the_check(tmp_pa
     assert list(dataset.item_ids.ids) == published["ISBN"].tolist()
     assert dataset.items["text"].str.contains(r", by .+; Publisher ").all()  # "Book-Author" read as the creator
     assert len(dataset.users) == 40 and dataset.users["age"].isna().mean() > 0.2
-    assert (dataset.noun, dataset.nouns) == ("book", "books")  # named by its items file, as the pages say it
 
 
 def test_book_ratings_as_downloaded_are_read_when_uploaded(tmp_path):
@@ -343,18 +342,20 @@ def test_a_ten_thousand_books_layout_as_published_passes_the_check(tmp_path, cap
     ratings.to_csv(folder / "ratings.csv", index=False)
     assert cli.main(["--data", str(folder), "check"]) == 0, capsys.readouterr()
     out = capsys.readouterr().out
-    assert "books.csv: columns read as ours: 'book_id' as item_id" in out and "ok: 30 books, 40 users, 400 interactions" in out
+    assert "books.csv: columns read as ours: 'book_id' as item_id" in out and "ok: 30 items, 40 users, 400 interactions" in out
     dataset = load_path(folder)
     assert dataset.items["year"].tolist()[:2] == [2008.0, 1997.0]
     assert dataset.items["text"].iloc[1] == "Book 2 (Series, #2) (1997), by J.K. Rowling, Mary GrandPré."
 
 
-def test_a_movielens_ratings_csv_is_still_read_as_movielens(tmp_path):
-    """``ratings.csv`` with MovieLens' own columns stays a GroupLens file, on disk and uploaded."""
+def test_an_uploaded_movielens_ratings_csv_is_still_movielens(tmp_path):
+    """``ratings.csv`` with MovieLens' own columns stays a GroupLens file when uploaded, in UTF-8 or UTF-16; another
+    source's is the interactions file. (On disk: tests/test_ways_in.py.)"""
     from recsys.uploads import role_of
 
-    head = b"userId,movieId,rating,timestamp\n1,1,4.0,964982703\n"
-    assert role_of("ratings.csv", head=head) == "ratings.csv"
+    head = "userId,movieId,rating,timestamp\n1,1,4.0,964982703\n"
+    assert role_of("ratings.csv", head=head.encode()) == "ratings.csv"
+    assert role_of("ratings.csv", head=head.encode("utf-16")) == "ratings.csv"
     assert role_of("Ratings.csv", head=b'"User-ID";"ISBN";"Book-Rating"\r\n') == "interactions.csv"
 
 

@@ -106,7 +106,13 @@ def test_a_word_opening_a_sentence_before_a_genre_word_describes_it_and_names_no
 
 
 @pytest.mark.parametrize(
-    ("text", "title"), [("Gattaca is wonderful.", "Gattaca (1997)"), ("Psycho still gives me chills.", "Psycho (1960)")]
+    ("text", "title"),
+    [
+        ("Gattaca is wonderful.", "Gattaca (1997)"),
+        ("Psycho still gives me chills.", "Psycho (1960)"),
+        ("Psycho made me scream.", "Psycho (1960)"),  # everyday words belong to genre phrases too ("made for kids")
+        ("Psycho of course is the classic.", "Psycho (1960)"),
+    ],
 )
 def test_a_word_opening_a_sentence_before_a_verb_still_names_its_film(films: ProfileReader, text: str, title: str) -> None:
     ((taken, offered),) = _titles(films, text)

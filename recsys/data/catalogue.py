@@ -56,7 +56,8 @@ AGES = (1, 110)
 _ROLES = ("items", "interactions", "users")
 #: The names public datasets give their files, by role (compared without case, as .csv or .parquet): a folder whose
 #: catalogue.json names no file of a role, and that has no ``<role>.csv``, is read from the first of these it holds
-#: (``Books.csv``, ``BX-Book-Ratings.csv``; a ``ratings.csv`` only when it is not MovieLens' own).
+#: (``Books.csv``, ``BX-Book-Ratings.csv``; without a catalogue.json, a ``ratings.csv`` only when it is not MovieLens'
+#: own, which opens as a GroupLens folder).
 PUBLISHED_NAMES = {
     "items": ("books", "bx-books", "products"),
     "interactions": ("ratings", "bx-book-ratings", "book-ratings"),
@@ -536,7 +537,7 @@ def find_files(folder: Path, meta: Meta) -> dict[str, Path | None]:
         for stem in (role, *PUBLISHED_NAMES[role]):
             for ext in (".csv", ".parquet"):
                 path = listed.get(stem + ext)
-                if path is not None and not (stem == "ratings" and _grouplens_ratings(path)):
+                if path is not None:
                     return path
         return None
 
@@ -547,8 +548,11 @@ def _grouplens_ratings(path: Path) -> bool:
     """Is ``path`` MovieLens' own ``ratings.csv`` (by its header)?"""
     if path.suffix.lower() != ".csv":
         return False
-    with open(path, "rb") as handle:
-        return grouplens_ratings_header(handle.read(4096))
+    try:
+        with open(path, "rb") as handle:
+            return grouplens_ratings_header(handle.read(4096))
+    except OSError:
+        return True  # not a readable file: the GroupLens reader says what is wrong with it
 
 
 def open_path(folder: Path, report: Report, require_trainable: bool, min_interactions: int | None = None) -> Dataset | None:
@@ -572,8 +576,6 @@ def open_path(folder: Path, report: Report, require_trainable: bool, min_interac
         return None
     if meta.name is None:
         meta = Meta(**{**meta.__dict__, "name": folder.name})
-    if meta.noun == Meta.noun and files["items"].stem.lower() in ("books", "bx-books"):
-        meta = Meta(**{**meta.__dict__, "noun": "book", "nouns": "books"})  # its own name says what an item is
     return open_catalog(files["items"], files["interactions"], files["users"], report, require_trainable, meta, min_interactions)
 
 

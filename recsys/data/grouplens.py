@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import importlib.util
 from pathlib import Path
 
@@ -40,6 +41,9 @@ WIDEDEEP_FILES = ("MovieLens100k_data.parquet.brotli", "MovieLens100k_items.parq
 def grouplens_ratings_header(head: bytes) -> bool:
     """Is ``head`` the start of MovieLens' own ``ratings.csv`` (``userId,movieId,…``)? Other sources publish a
     ``ratings.csv`` too (``"User-ID";"ISBN";"Book-Rating"``): that one is a generic catalogue's interactions file."""
+    for bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        if head.startswith(bom):
+            head = head.decode("utf-16", errors="ignore").encode()
     return b"movieid" in head.split(b"\n", 1)[0].lower()
 
 

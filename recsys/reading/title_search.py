@@ -324,8 +324,9 @@ class _TitleSearch:
             return False  # "Mother of two, ...": the writer, not the film
         if w + 1 >= len(doc.fold) or doc.brk[w] != _NONE or doc.fold[w + 1] in _ITEM_NOUNS or doc.fold[w + 1] in _SEPARATORS:
             return False
-        if doc.fold[w + 1] in self.genre_words:
-            return False  # "Giant robots and space battles", "Psycho killers": it describes the genre phrase after it
+        after = doc.fold[w + 1]
+        if after in self.genre_words and after not in _frequent_words() and after not in _TITLE_STOP and after not in _COMMON:
+            return False  # "Giant robots and space battles", "Psycho killers": it describes the genre word after it (not "made")
         return bool(ranked) and ranked[0][0] >= _LOWER_CASE_EXACT
 
     def _lowercase_ok(self, folds: list[str]) -> bool:
