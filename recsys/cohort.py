@@ -606,6 +606,15 @@ def flagged(person: Mapping[str, Any]) -> str:
     return "unsure titles" if person["unsure"] else "a note on the text"
 
 
+def _said_of(person: Mapping[str, Any]) -> str:
+    """The problems.csv message of a listed person: why they are listed (:func:`flagged`), then their notes."""
+    why = {
+        "read as nothing": "read as nothing: no genre, title, era or self-description found; its list rests on the raw text embedding.",
+        "unsure titles": f"titles the reading was unsure of: {person['unsure']}.",
+    }.get(flagged(person), "")
+    return " ".join(part for part in (why, person["notes"]) if part)
+
+
 def problems_report(run: CohortRun, view: CohortView) -> pd.DataFrame:
     """Every problem the page lists, as ``problems.csv`` holds it: ``line, person, column, message, skipped, kind``.
 
@@ -616,10 +625,7 @@ def problems_report(run: CohortRun, view: CohortView) -> pd.DataFrame:
     rows = problems_frame(run.problems)
     rows["kind"] = np.where(rows["skipped"], "left out", "note")
     unread = [
-        {"line": int(p["line"]), "person": p[PERSON], "column": TEXT, "skipped": False, "kind": flagged(p),
-         "message": " ".join(filter(None, (
-             "read as nothing: no genre, title, era or self-description found; its list rests on the raw text embedding."
-             if p["reading"] == "empty" else f"titles the reading was unsure of: {p['unsure']}." if p["unsure"] else "", p["notes"])))}
+        {"line": int(p["line"]), "person": p[PERSON], "column": TEXT, "skipped": False, "kind": flagged(p), "message": _said_of(p)}
         for p in view.unread.to_dict("records")
     ]  # fmt: skip
     columns = [*rows.columns]

@@ -546,8 +546,6 @@ def find_files(folder: Path, meta: Meta) -> dict[str, Path | None]:
 
 def _grouplens_ratings(path: Path) -> bool:
     """Is ``path`` MovieLens' own ``ratings.csv`` (by its header)?"""
-    if path.suffix.lower() != ".csv":
-        return False
     try:
         with open(path, "rb") as handle:
             return grouplens_ratings_header(handle.read(4096))
